@@ -1,0 +1,314 @@
+// The one Postgres-dialect schema. Tenant tables carry `org_id` first in their primary key and in every
+// unique index, so the schema can be distributed by organization (Citus) without rework;
+// db/schema.test.ts enforces that. Global tables (users, organizations, sessions, login throttling and the
+// credential lookup index) become Citus reference tables or stay on the coordinator.
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+const createdAt = () => ts("created_at").notNull().defaultNow();
+
+// ---------------------------------------------------------------------------------------------------------
+// Global tables
+// ---------------------------------------------------------------------------------------------------------
+
+export const users = pgTable("users", {
+  id: text("id").primaryKey(),
+  email: text("email").notNull().unique(),
+  name: text("name").notNull(),
+  passwordHash: text("password_hash").notNull(),
+  disabledAt: ts("disabled_at"),
+  createdAt: createdAt(),
+});
+
+export const organizations = pgTable("organizations", {
+  id: text("id").primaryKey(),
+  slug: text("slug").notNull().unique(),
+  name: text("name").notNull(),
+  createdAt: createdAt(),
+});
+
+/** A signed-in browser. The JWT carries only this id; every request checks the row, so sign-out is immediate. */
+export const sessions = pgTable(
+  "sessions",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id").notNull().references(() => users.id),
+    createdAt: createdAt(),
+    lastSeenAt: ts("last_seen_at").notNull().defaultNow(),
+    expiresAt: ts("expires_at").notNull(),
+    revokedAt: ts("revoked_at"),
+    ip: text("ip"),
+    userAgent: text("user_agent"),
+  },
+  (t) => [index("sessions_user_idx").on(t.userId)],
+);
+
+/** Failed sign-in counters, keyed by account, by client address, and by the pair. */
+export const loginThrottle = pgTable("login_throttle", {
+  key: text("key").primaryKey(),
+  failures: integer("failures").notNull().default(0),
+  lastFailureAt: ts("last_failure_at").notNull(),
+  blockedUntil: ts("blocked_until"),
+});
+
+/**
+ * Looks a presented credential up without knowing its organization: an API token's SHA-256, or a host's
+ * public SDK key. Small and written rarely, so a reference table under Citus.
+ */
+export const credentialIndex = pgTable("credential_index", {
+  lookup: text("lookup").primaryKey(),
+  kind: text("kind", { enum: ["api_token", "sdk_key"] }).notNull(),
+  orgId: text("org_id").notNull(),
+  refId: text("ref_id").notNull(),
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// Tenant tables: organization first in every key
+// ---------------------------------------------------------------------------------------------------------
+
+export const ROLES = ["owner", "admin", "reviewer", "developer", "analyst"] as const;
+export type Role = (typeof ROLES)[number];
+
+export const memberships = pgTable(
+  "memberships",
+  {
+    orgId: text("org_id").notNull().references(() => organizations.id),
+    userId: text("user_id").notNull().references(() => users.id),
+    role: text("role", { enum: ROLES }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.userId] }), index("memberships_user_idx").on(t.userId)],
+);
+
+export const invitations = pgTable(
+  "invitations",
+  {
+    orgId: text("org_id").notNull().references(() => organizations.id),
+    id: text("id").notNull(),
+    email: text("email").notNull(),
+    role: text("role", { enum: ROLES }).notNull(),
+    tokenHash: text("token_hash").notNull(),
+    invitedBy: text("invited_by").notNull(),
+    createdAt: createdAt(),
+    expiresAt: ts("expires_at").notNull(),
+    acceptedAt: ts("accepted_at"),
+    acceptedBy: text("accepted_by"),
+    revokedAt: ts("revoked_at"),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.id] })],
+);
+
+export const apiTokens = pgTable(
+  "api_tokens",
+  {
+    orgId: text("org_id").notNull().references(() => organizations.id),
+    id: text("id").notNull(),
+    userId: text("user_id").notNull().references(() => users.id),
+    name: text("name").notNull(),
+    /** `role`: acts with the user's role; `developer`: never more than developer rights. */
+    scope: text("scope", { enum: ["role", "developer"] }).notNull(),
+    tokenHash: text("token_hash").notNull(),
+    /** First characters, so a person can tell tokens apart. */
+    hint: text("hint").notNull(),
+    createdAt: createdAt(),
+    expiresAt: ts("expires_at"),
+    lastUsedAt: ts("last_used_at"),
+    revokedAt: ts("revoked_at"),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.id] }), index("api_tokens_user_idx").on(t.orgId, t.userId)],
+);
+
+/** Append-only: no code path updates or deletes a row; on PostgreSQL a trigger refuses it too. */
+export const auditLog = pgTable(
+  "audit_log",
+  {
+    orgId: text("org_id").notNull().references(() => organizations.id),
+    /** Time-ordered id: newest first is `ORDER BY id DESC`, and the id is the cursor. */
+    id: text("id").notNull(),
+    at: ts("at").notNull().defaultNow(),
+    actorType: text("actor_type", { enum: ["user", "token", "sdk", "system"] }).notNull(),
+    actorId: text("actor_id"),
+    actorLabel: text("actor_label"),
+    action: text("action").notNull(),
+    objectType: text("object_type").notNull(),
+    objectId: text("object_id"),
+    ip: text("ip"),
+    changes: jsonb("changes").$type<Record<string, unknown>>(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    index("audit_log_action_idx").on(t.orgId, t.action, t.id),
+    index("audit_log_object_idx").on(t.orgId, t.objectType, t.objectId),
+  ],
+);
+
+export const PLATFORMS = ["ios", "android", "harmony", "windows", "macos", "linux", "web"] as const;
+export type Platform = (typeof PLATFORMS)[number];
+export type HostPlatform = { platform: Platform; identifier: string };
+export type HostPolicy = {
+  allowedPermissions: string[];
+  allowedDomains: string[] | null;
+  minSdkVersion: string | null;
+};
+
+export const hostApps = pgTable(
+  "host_apps",
+  {
+    orgId: text("org_id").notNull().references(() => organizations.id),
+    id: text("id").notNull(),
+    name: text("name").notNull(),
+    description: text("description").notNull().default(""),
+    icon: text("icon"),
+    status: text("status", { enum: ["active", "disabled"] }).notNull().default("active"),
+    platforms: jsonb("platforms").$type<HostPlatform[]>().notNull(),
+    policy: jsonb("policy").$type<HostPolicy>().notNull(),
+    sdkKey: text("sdk_key").notNull(),
+    /** AES-256-GCM ciphertext of the SDK secret (lib/crypto/secrets.ts). */
+    secretEnc: text("secret_enc").notNull(),
+    previousSecretEnc: text("previous_secret_enc"),
+    previousSecretExpiresAt: ts("previous_secret_expires_at"),
+    secretRotatedAt: ts("secret_rotated_at"),
+    createdAt: createdAt(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.id] }), uniqueIndex("host_apps_sdk_key_uq").on(t.orgId, t.sdkKey)],
+);
+
+export const miniPrograms = pgTable(
+  "mini_programs",
+  {
+    orgId: text("org_id").notNull().references(() => organizations.id),
+    id: text("id").notNull(),
+    appId: text("app_id").notNull(),
+    name: text("name").notNull(),
+    category: text("category").notNull().default("other"),
+    description: text("description").notNull().default(""),
+    icon: text("icon"),
+    createdBy: text("created_by").notNull(),
+    createdAt: createdAt(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.id] }), uniqueIndex("mini_programs_app_id_uq").on(t.orgId, t.appId)],
+);
+
+export const collaborators = pgTable(
+  "collaborators",
+  {
+    orgId: text("org_id").notNull().references(() => organizations.id),
+    miniProgramId: text("mini_program_id").notNull(),
+    userId: text("user_id").notNull().references(() => users.id),
+    addedBy: text("added_by"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.miniProgramId, t.userId] }),
+    index("collaborators_user_idx").on(t.orgId, t.userId),
+  ],
+);
+
+export const VERSION_STATUSES = ["draft", "in_review", "approved", "rejected", "revoked"] as const;
+export type VersionStatus = (typeof VERSION_STATUSES)[number];
+
+export const versions = pgTable(
+  "versions",
+  {
+    orgId: text("org_id").notNull().references(() => organizations.id),
+    id: text("id").notNull(),
+    miniProgramId: text("mini_program_id").notNull(),
+    appId: text("app_id").notNull(),
+    version: text("version").notNull(),
+    status: text("status", { enum: VERSION_STATUSES }).notNull().default("draft"),
+    sha256: text("sha256").notNull(),
+    size: integer("size").notNull(),
+    manifest: jsonb("manifest").$type<Record<string, unknown>>().notNull(),
+    inspection: jsonb("inspection").$type<Record<string, unknown>>().notNull(),
+    uploadedBy: text("uploaded_by").notNull(),
+    createdAt: createdAt(),
+    submittedAt: ts("submitted_at"),
+    decidedAt: ts("decided_at"),
+    claimedBy: text("claimed_by"),
+    claimedAt: ts("claimed_at"),
+    revokedAt: ts("revoked_at"),
+    revokeReason: text("revoke_reason"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    uniqueIndex("versions_app_version_uq").on(t.orgId, t.miniProgramId, t.version),
+    index("versions_status_idx").on(t.orgId, t.status, t.submittedAt),
+  ],
+);
+
+export const REJECTION_REASONS = [
+  "broken_functionality",
+  "undeclared_data_collection",
+  "security_risk",
+  "misleading_content",
+  "policy_violation",
+  "other",
+] as const;
+
+export const reviews = pgTable(
+  "reviews",
+  {
+    orgId: text("org_id").notNull().references(() => organizations.id),
+    id: text("id").notNull(),
+    versionId: text("version_id").notNull(),
+    decision: text("decision", { enum: ["approved", "rejected"] }).notNull(),
+    reasons: jsonb("reasons").$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+    comment: text("comment").notNull().default(""),
+    reviewerId: text("reviewer_id").notNull(),
+    at: ts("at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.id] }), index("reviews_version_idx").on(t.orgId, t.versionId)],
+);
+
+export const assignments = pgTable(
+  "assignments",
+  {
+    orgId: text("org_id").notNull().references(() => organizations.id),
+    id: text("id").notNull(),
+    hostId: text("host_id").notNull(),
+    miniProgramId: text("mini_program_id").notNull(),
+    appId: text("app_id").notNull(),
+    stableVersionId: text("stable_version_id").notNull(),
+    previousStableVersionId: text("previous_stable_version_id"),
+    candidateVersionId: text("candidate_version_id"),
+    rolloutPercent: integer("rollout_percent").notNull().default(0),
+    paused: boolean("paused").notNull().default(false),
+    /** Bumped by every change; optimistic concurrency for racing edits. */
+    revision: bigint("revision", { mode: "number" }).notNull().default(1),
+    createdAt: createdAt(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    uniqueIndex("assignments_host_app_uq").on(t.orgId, t.hostId, t.miniProgramId),
+  ],
+);
+
+export type NewUser = typeof users.$inferInsert;
+export type User = typeof users.$inferSelect;
+export type Organization = typeof organizations.$inferSelect;
+export type Membership = typeof memberships.$inferSelect;
+export type ApiToken = typeof apiTokens.$inferSelect;
+export type AuditEntry = typeof auditLog.$inferSelect;
+export type HostApp = typeof hostApps.$inferSelect;
+export type MiniProgram = typeof miniPrograms.$inferSelect;
+export type Version = typeof versions.$inferSelect;
+export type Review = typeof reviews.$inferSelect;
+export type Assignment = typeof assignments.$inferSelect;
+
+/** Tables that are not per organization (see the file's first comment). */
+export const GLOBAL_TABLES = ["users", "organizations", "sessions", "login_throttle", "credential_index"] as const;
