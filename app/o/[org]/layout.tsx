@@ -1,0 +1,47 @@
+import { cookies } from "next/headers";
+import { getTranslations } from "next-intl/server";
+import { getPageContext, listUserOrganizations } from "@/lib/auth/session";
+import { can } from "@/lib/authz/context";
+import { NAV_ITEMS } from "@/components/shell/nav-items";
+import { Sidebar } from "@/components/shell/sidebar";
+import { SignOutButton } from "@/components/shell/sign-out-button";
+import { THEME_COOKIE, THEMES, type Theme } from "@/lib/i18n/config";
+import { LanguageSwitch, ThemeSwitch } from "@/components/preferences";
+
+export default async function OrgLayout({ children, params }: { children: React.ReactNode; params: Promise<{ org: string }> }) {
+  const { org } = await params;
+  const ctx = await getPageContext(org);
+  const orgs = await listUserOrganizations(ctx.actor.userId);
+  const t = await getTranslations();
+  const themeCookie = (await cookies()).get(THEME_COOKIE)?.value;
+  const theme: Theme = (THEMES as readonly string[]).includes(themeCookie ?? "") ? (themeCookie as Theme) : "system";
+  const items = NAV_ITEMS.filter((i) => can(ctx, i.permission)).map((i) => ({ key: i.key, href: `/o/${org}${i.path}` }));
+  return (
+    <div className="md:flex">
+      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-card focus:px-3 focus:py-2">
+        {t("common.skipToContent")}
+      </a>
+      <Sidebar
+        items={items}
+        orgs={orgs.map((o) => ({ slug: o.slug, name: o.name, role: o.role }))}
+        current={org}
+        footer={
+          <div className="space-y-2">
+            <div className="px-1 text-xs text-muted-fg" data-testid="whoami">
+              <div className="truncate">{t("nav.signedInAs", { email: ctx.actor.email })}</div>
+              <div data-testid="current-role">{t(`roles.${ctx.role}`)}</div>
+            </div>
+            <div className="space-y-2 px-1">
+              <LanguageSwitch />
+              <ThemeSwitch current={theme} />
+            </div>
+            <SignOutButton />
+          </div>
+        }
+      />
+      <main id="main" className="min-w-0 flex-1 p-4 sm:p-6 lg:p-8">
+        <div className="mx-auto max-w-6xl">{children}</div>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,18 @@
+"use server";
+import { z } from "zod";
+import { orgAction } from "@/lib/actions/safe-action";
+import { changeRole, changeRoleInput, inviteInput, inviteMember, removeMember, removeMemberInput, revokeInvitation } from "@/lib/services/members";
+
+export const inviteMemberAction = orgAction({ name: "members.invite", permission: "members.manage", input: inviteInput }, async (ctx, input) => {
+  const r = await inviteMember(ctx, input);
+  return { token: r.token, expiresAt: r.expiresAt.toISOString() };
+});
+
+export const revokeInvitationAction = orgAction(
+  { name: "members.revokeInvitation", permission: "members.manage", input: z.object({ invitationId: z.string().min(1).max(64) }) },
+  (ctx, input) => revokeInvitation(ctx, input.invitationId),
+);
+
+export const changeRoleAction = orgAction({ name: "members.changeRole", permission: "members.manage", input: changeRoleInput }, changeRole);
+
+export const removeMemberAction = orgAction({ name: "members.remove", permission: "members.manage", input: removeMemberInput }, removeMember);

@@ -1,0 +1,35 @@
+import { cookies } from "next/headers";
+import { getTranslations } from "next-intl/server";
+import { getPageContext } from "@/lib/auth/session";
+import { Card, PageHeader } from "@/components/ui/layout";
+import { LanguageSwitch, ThemeSwitch } from "@/components/preferences";
+import { THEME_COOKIE, THEMES, type Theme } from "@/lib/i18n/config";
+
+export default async function SettingsPage({ params }: { params: Promise<{ org: string }> }) {
+  const { org } = await params;
+  const ctx = await getPageContext(org);
+  const t = await getTranslations("settings");
+  const themeCookie = (await cookies()).get(THEME_COOKIE)?.value ?? "system";
+  const theme = ((THEMES as readonly string[]).includes(themeCookie) ? themeCookie : "system") as Theme;
+  return (
+    <>
+      <PageHeader title={t("title")} description={t("description")} />
+      <div className="grid gap-6 lg:grid-cols-2">
+        <Card title={t("preferences")}>
+          <div className="space-y-3">
+            <LanguageSwitch />
+            <ThemeSwitch current={theme} />
+          </div>
+        </Card>
+        <Card title={t("organization")}>
+          <dl className="grid grid-cols-[8rem_1fr] gap-y-2 text-sm">
+            <dt className="text-muted-fg">{t("orgName")}</dt>
+            <dd>{ctx.org.name}</dd>
+            <dt className="text-muted-fg">{t("orgSlug")}</dt>
+            <dd className="font-mono">{ctx.org.slug}</dd>
+          </dl>
+        </Card>
+      </div>
+    </>
+  );
+}

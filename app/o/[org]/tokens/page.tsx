@@ -1,0 +1,37 @@
+import { getTranslations } from "next-intl/server";
+import { getPageContext, requirePagePermission } from "@/lib/auth/session";
+import { isCollaboratorScoped } from "@/lib/authz/context";
+import { listTokens } from "@/lib/services/tokens";
+import { Card, PageHeader } from "@/components/ui/layout";
+import { CreateTokenForm, TokensTable } from "./tokens-client";
+
+export default async function TokensPage({ params }: { params: Promise<{ org: string }> }) {
+  const { org } = await params;
+  const ctx = await getPageContext(org);
+  requirePagePermission(ctx, "tokens.manage");
+  const t = await getTranslations("tokens");
+  const tokens = await listTokens(ctx);
+  return (
+    <>
+      <PageHeader title={t("title")} description={t("description")} />
+      <div className="space-y-6">
+        <Card title={t("create")}>
+          <CreateTokenForm org={org} developerOnly={isCollaboratorScoped(ctx)} />
+        </Card>
+        <TokensTable
+          org={org}
+          tokens={tokens.map((k) => ({
+            id: k.id,
+            name: k.name,
+            scope: k.scope,
+            hint: k.hint,
+            userEmail: k.userEmail,
+            lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
+            expiresAt: k.expiresAt?.toISOString() ?? null,
+            revokedAt: k.revokedAt?.toISOString() ?? null,
+          }))}
+        />
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,34 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { getTranslations } from "next-intl/server";
+import { getSessionUser } from "@/lib/auth/session";
+import { LanguageSwitch } from "@/components/preferences";
+import { SignInForm } from "./sign-in-form";
+
+export const metadata: Metadata = { title: "Sign in" };
+
+export default async function SignInPage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
+  const { next } = await searchParams;
+  if (await getSessionUser()) redirect(next && next.startsWith("/") && !next.startsWith("//") ? next : "/o");
+  const t = await getTranslations("auth");
+  return (
+    <main className="flex min-h-screen items-center justify-center p-4">
+      <div className="w-full max-w-sm space-y-6">
+        <div className="text-center">
+          <div className="mx-auto mb-3 flex h-10 w-10 items-center justify-center rounded-lg bg-primary text-lg font-bold text-primary-fg" aria-hidden>
+            A
+          </div>
+          <h1 className="text-xl font-semibold">{t("signInTitle")}</h1>
+          <p className="mt-1 text-sm text-muted-fg">{t("signInSubtitle")}</p>
+        </div>
+        <div className="rounded-lg border border-border bg-card p-6 shadow-sm">
+          <SignInForm next={next} />
+        </div>
+        <p className="text-center text-xs text-muted-fg">{t("demoHint")}</p>
+        <div className="flex justify-center">
+          <LanguageSwitch />
+        </div>
+      </div>
+    </main>
+  );
+}

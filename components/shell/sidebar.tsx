@@ -1,0 +1,88 @@
+"use client";
+import Link from "next/link";
+import { usePathname, useRouter } from "next/navigation";
+import { useTranslations } from "next-intl";
+import { useEffect, useState, type ReactNode } from "react";
+import type { NavKey } from "./nav-items";
+
+type Item = { key: NavKey; href: string };
+type Org = { slug: string; name: string; role: string };
+
+export function Sidebar({ items, orgs, current, footer }: { items: Item[]; orgs: Org[]; current: string; footer: ReactNode }) {
+  const t = useTranslations("nav");
+  const tc = useTranslations("common");
+  const pathname = usePathname();
+  const router = useRouter();
+  const [open, setOpen] = useState(false);
+  useEffect(() => setOpen(false), [pathname]);
+
+  const isActive = (href: string) => (href === `/o/${current}` ? pathname === href : pathname === href || pathname.startsWith(`${href}/`));
+
+  const nav = (
+    <nav aria-label={t("label")} className="flex h-full flex-col gap-4">
+      <div className="px-1">
+        <label htmlFor="org-switch" className="mb-1 block text-xs font-medium text-muted-fg">
+          {t("switchOrg")}
+        </label>
+        <select
+          id="org-switch"
+          data-testid="org-switcher"
+          className="h-9 w-full rounded-md border border-border bg-card px-2 text-sm font-medium"
+          value={current}
+          onChange={(e) => router.push(`/o/${e.target.value}`)}
+        >
+          {orgs.map((o) => (
+            <option key={o.slug} value={o.slug}>
+              {o.name}
+            </option>
+          ))}
+        </select>
+      </div>
+      <ul className="flex-1 space-y-0.5">
+        {items.map((item) => (
+          <li key={item.key}>
+            <Link
+              href={item.href}
+              aria-current={isActive(item.href) ? "page" : undefined}
+              className="block rounded-md px-3 py-2 text-sm font-medium text-muted-fg hover:bg-muted hover:text-fg aria-[current=page]:bg-muted aria-[current=page]:text-fg"
+            >
+              {t(item.key)}
+            </Link>
+          </li>
+        ))}
+      </ul>
+      <div className="border-t border-border pt-3">{footer}</div>
+    </nav>
+  );
+
+  return (
+    <>
+      <div className="sticky top-0 z-30 flex items-center justify-between border-b border-border bg-card px-4 py-2 md:hidden">
+        <span className="font-semibold">{tc("appName")}</span>
+        <button
+          type="button"
+          className="rounded-md border border-border px-3 py-1.5 text-sm"
+          aria-expanded={open}
+          aria-controls="mobile-nav"
+          onClick={() => setOpen((o) => !o)}
+        >
+          {open ? tc("closeMenu") : tc("openMenu")}
+        </button>
+      </div>
+      {open && (
+        <div id="mobile-nav" className="border-b border-border bg-card p-4 md:hidden">
+          {nav}
+        </div>
+      )}
+      <aside className="sticky top-0 hidden h-screen w-60 shrink-0 flex-col border-r border-border bg-card p-4 md:flex">
+        <Link href={`/o/${current}`} className="mb-4 flex items-center gap-2 px-1 font-semibold">
+          <span className="flex h-7 w-7 items-center justify-center rounded-md bg-primary text-sm font-bold text-primary-fg" aria-hidden>
+            A
+          </span>
+          {tc("appName")}
+        </Link>
+        {nav}
+      </aside>
+    </>
+  );
+}

@@ -1,0 +1,91 @@
+// Opens the database: embedded PGlite by default, PostgreSQL when DATABASE_URL is set.
+// One Drizzle type serves both, so services never know which one they run on.
+import fs from "node:fs";
+import path from "node:path";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import * as schema from "./schema";
+
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+export type DbOrTx = Db | Tx;
+
+export type DbHandle = {
+  db: Db;
+  kind: "pglite" | "postgres";
+  close(): Promise<void>;
+};
+
+export type OpenOptions = {
+  databaseUrl?: string;
+  /** PGlite data directory; `memory://` for a throwaway in-memory database. */
+  pgliteDir?: string;
+  /** A PGlite data directory dump (from `dumpDataDir`) to start from: fast test databases. */
+  pgliteLoadFrom?: Blob;
+  maxConnections?: number;
+};
+
+export const MIGRATIONS_DIR = path.resolve(/*turbopackIgnore: true*/ process.cwd(), "db/migrations");
+
+export async function openDatabase(opts: OpenOptions = {}): Promise<DbHandle> {
+  const url = opts.databaseUrl ?? (opts.pgliteDir || opts.pgliteLoadFrom ? undefined : process.env.DATABASE_URL);
+  if (url) {
+    const { default: postgres } = await import("postgres");
+    const { drizzle } = await import("drizzle-orm/postgres-js");
+    const client = postgres(url, {
+      max: opts.maxConnections ?? Number(process.env.DATABASE_POOL_MAX ?? 10),
+      onnotice: () => {},
+      connection: { application_name: "atrium" },
+    });
+    const db = drizzle({ client, schema }) as unknown as Db;
+    return { db, kind: "postgres", close: () => client.end({ timeout: 5 }) };
+  }
+  const { PGlite } = await import("@electric-sql/pglite");
+  const { drizzle } = await import("drizzle-orm/pglite");
+  let dataDir: string | undefined = opts.pgliteDir ?? process.env.PGLITE_DIR ?? ".data/pglite";
+  if (opts.pgliteLoadFrom || dataDir === "memory://") dataDir = undefined;
+  if (dataDir) {
+    dataDir = path.resolve(/*turbopackIgnore: true*/ process.cwd(), dataDir);
+    // PGlite fails with ENOENT when the parent is missing (STACK-NOTES).
+    fs.mkdirSync(path.dirname(dataDir), { recursive: true });
+  }
+  const client = await PGlite.create({ dataDir, loadDataDir: opts.pgliteLoadFrom });
+  const db = drizzle({ client, schema }) as unknown as Db;
+  return { db, kind: "pglite", close: () => client.close() };
+}
+
+export async function migrateDatabase(handle: DbHandle): Promise<void> {
+  const migrationsFolder = MIGRATIONS_DIR;
+  if (handle.kind === "postgres") {
+    const { migrate } = await import("drizzle-orm/postgres-js/migrator");
+    // The concrete driver type is erased in DbHandle; the migrator only needs the dialect session.
+    await migrate(handle.db as unknown as Parameters<typeof migrate>[0], { migrationsFolder });
+  } else {
+    const { migrate } = await import("drizzle-orm/pglite/migrator");
+    await migrate(handle.db as unknown as Parameters<typeof migrate>[0], { migrationsFolder });
+  }
+}
+
+type GlobalWithDb = typeof globalThis & { __atriumDb?: Promise<DbHandle> };
+const g = globalThis as GlobalWithDb;
+
+/** The process-wide database. On PGlite this process is the only one that may open the directory. */
+export function getDbHandle(): Promise<DbHandle> {
+  g.__atriumDb ??= (async () => {
+    const handle = await openDatabase();
+    // Only one process may open a PGlite directory, so the server applies pending migrations itself;
+    // on PostgreSQL they are applied by `npm run db:migrate` before deploys.
+    if (handle.kind === "pglite") await migrateDatabase(handle);
+    return handle;
+  })();
+  return g.__atriumDb;
+}
+
+export async function getDb(): Promise<Db> {
+  return (await getDbHandle()).db;
+}
+
+export function setDbHandleForTests(handle: DbHandle | undefined): void {
+  g.__atriumDb = handle ? Promise.resolve(handle) : undefined;
+}
+
+export { schema };

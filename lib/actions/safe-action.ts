@@ -1,0 +1,70 @@
+// The layered server-action helper: same-origin request → signed-in member of the organization → permission
+// from the one table → validated input → service. Services write the audit entry in their transaction.
+// Every action registers here, so the permission-matrix test can find an action that has no row.
+import { headers } from "next/headers";
+import { z } from "zod";
+import type { Permission } from "@/lib/authz/permissions";
+import { authorize, type OrgContext } from "@/lib/authz/context";
+import { getActionContext } from "@/lib/auth/session";
+import { AppError, toErrorBody, type ErrorCode } from "@/lib/errors";
+
+export type ActionError = { code: ErrorCode; message: string; fieldErrors?: Record<string, string[]>; details?: unknown };
+export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: ActionError };
+
+export type ActionMeta = { name: string; permission: Permission };
+export const ACTION_REGISTRY = new Map<string, ActionMeta>();
+
+/** Refuses a cross-site or Origin-less mutation, whatever Next's own check does. */
+export async function assertSameOrigin(): Promise<void> {
+  const h = await headers();
+  const origin = h.get("origin");
+  const host = h.get("x-forwarded-host") ?? h.get("host");
+  if (!origin || !host) throw new AppError("forbidden", "Missing Origin");
+  let originHost: string;
+  try {
+    originHost = new URL(origin).host;
+  } catch {
+    throw new AppError("forbidden", "Bad Origin");
+  }
+  if (originHost !== host.split(",")[0]!.trim()) throw new AppError("forbidden", "Cross-site request refused");
+}
+
+export function zodFieldErrors(error: z.ZodError): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.join(".") || "_";
+    (out[key] ??= []).push(issue.message);
+  }
+  return out;
+}
+
+export function toActionError(e: unknown): ActionError {
+  if (e instanceof z.ZodError) {
+    return { code: "invalid_input", message: "Some fields need attention", fieldErrors: zodFieldErrors(e) };
+  }
+  const { body } = toErrorBody(e);
+  const out: ActionError = { code: body.error.code, message: body.error.message };
+  if (body.error.details !== undefined) out.details = body.error.details;
+  return out;
+}
+
+export function orgAction<S extends z.ZodType, T>(
+  meta: ActionMeta & { input: S },
+  handler: (ctx: OrgContext, input: z.output<S>) => Promise<T>,
+): (orgSlug: string, input: z.input<S>) => Promise<ActionResult<T>> {
+  ACTION_REGISTRY.set(meta.name, { name: meta.name, permission: meta.permission });
+  return async (orgSlug, rawInput) => {
+    try {
+      await assertSameOrigin();
+      const ctx = await getActionContext(String(orgSlug));
+      authorize(ctx, meta.permission);
+      const parsed = meta.input.safeParse(rawInput);
+      if (!parsed.success) {
+        return { ok: false, error: { code: "invalid_input", message: "Some fields need attention", fieldErrors: zodFieldErrors(parsed.error) } };
+      }
+      return { ok: true, data: await handler(ctx, parsed.data) };
+    } catch (e) {
+      return { ok: false, error: toActionError(e) };
+    }
+  };
+}

@@ -1,0 +1,77 @@
+// Auth.js v5: email + password. The JWT carries only a session id; the sessions table is the truth, so
+// sign-out, a disabled user or a removed membership act on the very next request.
+import NextAuth, { CredentialsSignin } from "next-auth";
+import Credentials from "next-auth/providers/credentials";
+import { and, eq, isNull } from "drizzle-orm";
+import { z } from "zod";
+import { getDb } from "@/db";
+import { sessions, users } from "@/db/schema";
+import { newId } from "@/lib/ids";
+import { burnPasswordCheck, verifyPassword } from "./password";
+import { recordFailure, recordSuccess, throttleWait } from "./throttle";
+import { clientIpFromHeaders } from "@/lib/request-ip";
+
+export const SESSION_MAX_AGE_S = 12 * 60 * 60;
+
+export class ThrottledSignIn extends CredentialsSignin {
+  code = "throttled";
+}
+
+const credentialsSchema = z.object({
+  email: z.string().trim().toLowerCase().email().max(320),
+  password: z.string().min(1).max(1024),
+});
+
+export const { handlers, auth, signIn, signOut } = NextAuth({
+  trustHost: true,
+  session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_S },
+  pages: { signIn: "/sign-in" },
+  providers: [
+    Credentials({
+      credentials: { email: { label: "Email" }, password: { label: "Password", type: "password" } },
+      async authorize(raw, request) {
+        const parsed = credentialsSchema.safeParse(raw);
+        if (!parsed.success) return null;
+        const { email, password } = parsed.data;
+        const db = await getDb();
+        const ip = clientIpFromHeaders(request.headers);
+        const wait = await throttleWait(db, email, ip);
+        if (wait > 0) {
+          const err = new ThrottledSignIn();
+          err.code = `throttled:${wait}`;
+          throw err;
+        }
+        const [user] = await db.select().from(users).where(eq(users.email, email)).limit(1);
+        const ok = user && !user.disabledAt ? await verifyPassword(user.passwordHash, password) : (await burnPasswordCheck(password), false);
+        if (!user || !ok) {
+          await recordFailure(db, email, ip);
+          return null;
+        }
+        await recordSuccess(db, email, ip);
+        const sid = newId("ses");
+        await db.insert(sessions).values({
+          id: sid,
+          userId: user.id,
+          expiresAt: new Date(Date.now() + SESSION_MAX_AGE_S * 1000),
+          ip,
+          userAgent: request.headers.get("user-agent")?.slice(0, 512) ?? null,
+        });
+        return { id: user.id, email: user.email, name: user.name, sid };
+      },
+    }),
+  ],
+  callbacks: {
+    jwt({ token, user }) {
+      if (user && "sid" in user) token.sid = user.sid as string;
+      return token;
+    },
+    session({ session, token }) {
+      return { ...session, sid: typeof token.sid === "string" ? token.sid : undefined };
+    },
+  },
+});
+
+export async function revokeSession(sid: string): Promise<void> {
+  const db = await getDb();
+  await db.update(sessions).set({ revokedAt: new Date() }).where(and(eq(sessions.id, sid), isNull(sessions.revokedAt)));
+}

@@ -1,0 +1,43 @@
+// The one permission table: CONTRACT §1, row for row. Every server action and route handler checks it
+// through `authorize` (lib/authz/authorize.ts); the UI only uses it to hide what a role cannot do.
+import type { Role } from "@/db/schema";
+
+export const PERMISSIONS = {
+  /** Read host apps, mini-programs, versions, assignments (developers: mini-programs they collaborate on). */
+  "catalog.read": ["owner", "admin", "reviewer", "developer", "analyst"],
+  /** Invite, change role, remove (admins: not owners). */
+  "members.manage": ["owner", "admin"],
+  "members.read": ["owner", "admin", "reviewer", "developer", "analyst"],
+  /** Register, edit, disable, rotate SDK secret, capability policy. */
+  "hosts.manage": ["owner", "admin"],
+  /** Create mini-programs; upload, submit, withdraw versions (developers: where they collaborate). */
+  "miniPrograms.write": ["owner", "admin", "developer"],
+  /** Add or remove collaborators. */
+  "collaborators.manage": ["owner", "admin"],
+  /** Approve, reject (never one's own upload). */
+  "review.decide": ["owner", "admin", "reviewer"],
+  /** Assign, roll out, pause, promote, roll back, unassign. */
+  "assignments.manage": ["owner", "admin"],
+  /** Kill switch. */
+  "versions.revoke": ["owner", "admin", "reviewer"],
+  /** View and export analytics (developers: their mini-programs). */
+  "analytics.view": ["owner", "admin", "reviewer", "developer", "analyst"],
+  "audit.view": ["owner", "admin"],
+  /** Create and revoke API tokens (developers: their own, developer scope only). */
+  "tokens.manage": ["owner", "admin", "developer"],
+  /** Organization settings and webhooks. */
+  "settings.manage": ["owner", "admin"],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export function roleCan(role: Role, permission: Permission): boolean {
+  return (PERMISSIONS[permission] as readonly Role[]).includes(role);
+}
+
+/** Roles whose reach over mini-programs is limited to the ones they collaborate on. */
+export function isCollaboratorScoped(role: Role): boolean {
+  return role === "developer";
+}
+
+export const ROLE_RANK: Record<Role, number> = { owner: 5, admin: 4, reviewer: 3, developer: 2, analyst: 1 };

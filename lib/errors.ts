@@ -1,0 +1,65 @@
+// One error type with codes (CONTRACT §3). Clients see the code and a safe message, never a stack.
+export const ERROR_STATUS = {
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  invalid_input: 422,
+  conflict: 409,
+  payload_too_large: 413,
+  rate_limited: 429,
+  unavailable: 503,
+  internal: 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message);
+    this.name = "AppError";
+  }
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+}
+
+export const notFound = (what = "Object") => new AppError("not_found", `${what} not found`);
+export const forbidden = (message = "You are not allowed to do this") => new AppError("forbidden", message);
+export const conflict = (message: string, details?: unknown) => new AppError("conflict", message, details);
+export const invalidInput = (message: string, details?: unknown) => new AppError("invalid_input", message, details);
+
+export type ErrorBody = { error: { code: ErrorCode; message: string; details?: unknown } };
+
+/** Connection-level failures of either driver: the database cannot take work right now. */
+export function isDatabaseUnavailable(e: unknown): boolean {
+  const err = e as { code?: string; cause?: unknown; message?: string } | null;
+  if (!err || typeof err !== "object") return false;
+  const code = err.code ?? "";
+  if (["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED", "CONNECT_TIMEOUT"].includes(code)) return true;
+  // 57P01 admin shutdown, 57P02 crash shutdown, 57P03 cannot connect now, 53300 too many connections, 08xxx connection exceptions
+  if (/^(57P0[123]|53300|08\d\d\d)$/.test(code)) return true;
+  return err.cause !== undefined && err.cause !== e && isDatabaseUnavailable(err.cause);
+}
+
+/** Maps anything thrown to the public error shape; unknown errors are logged and hidden. */
+export function toErrorBody(e: unknown): { status: number; body: ErrorBody; headers?: Record<string, string> } {
+  if (e instanceof AppError) {
+    const error: ErrorBody["error"] = { code: e.code, message: e.message };
+    if (e.details !== undefined) error.details = e.details;
+    return { status: e.status, body: { error }, headers: e.headers };
+  }
+  if (isDatabaseUnavailable(e)) {
+    return {
+      status: 503,
+      body: { error: { code: "unavailable", message: "The service is temporarily unavailable; retry shortly" } },
+      headers: { "Retry-After": "5" },
+    };
+  }
+  console.error("[atrium] unexpected error", e);
+  return { status: 500, body: { error: { code: "internal", message: "Internal error" } } };
+}
