@@ -2,10 +2,11 @@
 import { cookies, headers } from "next/headers";
 import { getRequestConfig } from "next-intl/server";
 import { isLocale, LOCALE_COOKIE, negotiateLocale } from "./config";
+import { loadMessages } from "./messages";
 
 export default getRequestConfig(async () => {
   const chosen = (await cookies()).get(LOCALE_COOKIE)?.value;
   const locale = isLocale(chosen) ? chosen : negotiateLocale((await headers()).get("accept-language"));
-  const messages = (await import(`./messages/${locale}.json`)).default;
+  const messages = await loadMessages(locale);
   return { locale, messages, timeZone: "UTC" };
 });
