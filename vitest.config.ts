@@ -11,5 +11,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // next-auth imports "next/server" without an extension; Vite must resolve it, not Node.
+    server: { deps: { inline: ["next-auth", "@auth/core"] } },
   },
 });

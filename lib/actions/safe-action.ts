@@ -7,6 +7,9 @@ import type { Permission } from "@/lib/authz/permissions";
 import { authorize, type OrgContext } from "@/lib/authz/context";
 import { getActionContext } from "@/lib/auth/session";
 import { AppError, toErrorBody, type ErrorCode } from "@/lib/errors";
+import { zodFieldErrors } from "@/lib/validation";
+
+export { zodFieldErrors };
 
 export type ActionError = { code: ErrorCode; message: string; fieldErrors?: Record<string, string[]>; details?: unknown };
 export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: ActionError };
@@ -27,15 +30,6 @@ export async function assertSameOrigin(): Promise<void> {
     throw new AppError("forbidden", "Bad Origin");
   }
   if (originHost !== host.split(",")[0]!.trim()) throw new AppError("forbidden", "Cross-site request refused");
-}
-
-export function zodFieldErrors(error: z.ZodError): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const issue of error.issues) {
-    const key = issue.path.join(".") || "_";
-    (out[key] ??= []).push(issue.message);
-  }
-  return out;
 }
 
 export function toActionError(e: unknown): ActionError {

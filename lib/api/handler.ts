@@ -10,7 +10,7 @@ import type { Permission } from "@/lib/authz/permissions";
 import { AppError, toErrorBody } from "@/lib/errors";
 import { sha256Hex } from "@/lib/crypto/hash";
 import { clientIpFromHeaders } from "@/lib/request-ip";
-import { zodFieldErrors } from "@/lib/actions/safe-action";
+import { zodFieldErrors } from "@/lib/validation";
 
 export type RouteMeta = { method: string; path: string; permission: Permission | null };
 export const ROUTE_REGISTRY: RouteMeta[] = [];
