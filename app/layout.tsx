@@ -19,7 +19,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
   return (
     <html lang={locale} className={themeClass}>
       <body className="min-h-screen font-sans antialiased">
-        <NextIntlClientProvider>
+        <NextIntlClientProvider timeZone="UTC">
           <Providers>{children}</Providers>
         </NextIntlClientProvider>
       </body>

@@ -61,7 +61,8 @@ export function Badge({ tone = "neutral", children }: { tone?: Tone; children: R
 /** A table that scrolls sideways on a narrow screen instead of breaking the layout. */
 export function Table({ children, caption }: { children: ReactNode; caption?: string }) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-border bg-card">
+    // `relative` keeps the sr-only caption inside the scroll box; tabIndex lets keyboard users scroll it.
+    <div className="relative overflow-x-auto rounded-lg border border-border bg-card" tabIndex={0} role="region" aria-label={caption}>
       <table className="w-full min-w-[36rem] text-left text-sm [&_td]:px-4 [&_td]:py-2.5 [&_th]:px-4 [&_th]:py-2 [&_th]:text-xs [&_th]:font-medium [&_th]:uppercase [&_th]:tracking-wide [&_th]:text-muted-fg [&_thead]:border-b [&_thead]:border-border [&_tbody_tr]:border-b [&_tbody_tr]:border-border [&_tbody_tr:last-child]:border-0">
         {caption && <caption className="sr-only">{caption}</caption>}
         {children}

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Starts the built console for Playwright on a fresh, seeded database: PGlite by default, or a fresh
+# PostgreSQL database when TEST_DATABASE_URL is set. Playwright starts and stops it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export NODE_ENV=production
+export AUTH_SECRET="${AUTH_SECRET:-e2e-only-secret-not-for-production-0123456789}"
+export SEED_PASSWORD="${SEED_PASSWORD:-demo-password}"
+export SEED_API_TOKEN_PREFIX="${SEED_API_TOKEN_PREFIX:-t_}"
+export SEED_SDK_KEY="${SEED_SDK_KEY:-ak_e2e_demo_key}"
+export SEED_SDK_SECRET="${SEED_SDK_SECRET:-sk_e2e_demo_secret}"
+export BLOB_DIR="${E2E_BLOB_DIR:-.data/e2e/blobs}"
+rm -rf "$BLOB_DIR"
+if [ -n "${TEST_DATABASE_URL:-}" ]; then
+  export DATABASE_URL
+  DATABASE_URL="$(npx tsx scripts/pg-fresh-db.ts "$TEST_DATABASE_URL" atrium_e2e)"
+else
+  unset DATABASE_URL
+  export PGLITE_DIR="${E2E_PGLITE_DIR:-.data/e2e/pglite}"
+  rm -rf "$PGLITE_DIR"
+fi
+npx tsx scripts/migrate.ts
+npx tsx scripts/seed.ts > /dev/null
+exec node_modules/.bin/next start -p "${PORT:-3210}" -H 127.0.0.1
