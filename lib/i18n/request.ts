@@ -8,5 +8,6 @@ export default getRequestConfig(async () => {
   const chosen = (await cookies()).get(LOCALE_COOKIE)?.value;
   const locale = isLocale(chosen) ? chosen : negotiateLocale((await headers()).get("accept-language"));
   const messages = await loadMessages(locale);
-  return { locale, messages, timeZone: "UTC" };
+  // `now` pins relative times ("3 hours ago") to this request, the same on server and client.
+  return { locale, messages, timeZone: "UTC", now: new Date() };
 });

@@ -71,7 +71,7 @@ export function TokensTable({ org, tokens }: { org: string; tokens: Token[] }) {
   const format = useFormatter();
   const { pending, error, run } = useOrgAction();
   if (tokens.length === 0) return <EmptyState title={t("empty")} />;
-  const now = Date.now();
+  const now = new Date();
   return (
     <div className="space-y-3">
       <FormError message={error?.message} />
@@ -89,7 +89,7 @@ export function TokensTable({ org, tokens }: { org: string; tokens: Token[] }) {
         </thead>
         <tbody>
           {tokens.map((tok) => {
-            const expired = tok.expiresAt && new Date(tok.expiresAt).getTime() <= now;
+            const expired = tok.expiresAt && new Date(tok.expiresAt).getTime() <= now.getTime();
             return (
               <tr key={tok.id}>
                 <td>
@@ -98,7 +98,7 @@ export function TokensTable({ org, tokens }: { org: string; tokens: Token[] }) {
                 </td>
                 <td className="text-xs">{tok.userEmail}</td>
                 <td>{tok.scope === "developer" ? t("scopeDeveloper") : t("scopeRole")}</td>
-                <td className="text-xs">{tok.lastUsedAt ? format.relativeTime(new Date(tok.lastUsedAt)) : tc("never")}</td>
+                <td className="text-xs">{tok.lastUsedAt ? format.relativeTime(new Date(tok.lastUsedAt), now) : tc("never")}</td>
                 <td className="text-xs">{tok.expiresAt ? format.dateTime(new Date(tok.expiresAt), { dateStyle: "medium" }) : tc("never")}</td>
                 <td>
                   {tok.revokedAt ? <Badge tone="danger">{t("revoked")}</Badge> : expired ? <Badge tone="warning">{t("expired")}</Badge> : <Badge tone="success">{t("active")}</Badge>}

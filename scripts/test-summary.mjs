@@ -1,0 +1,22 @@
+// Prints one closing line for a test run from vitest's and Playwright's JSON reports: "<db>: N passed, N failed".
+import fs from "node:fs";
+
+const [db, dir] = process.argv.slice(2);
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+const read = (f) => (fs.existsSync(f) ? JSON.parse(fs.readFileSync(f, "utf8")) : null);
+
+const v = read(`${dir}/vitest.json`);
+if (v) {
+  passed += v.numPassedTests;
+  failed += v.numFailedTests + (v.numFailedTestSuites ?? 0);
+  skipped += v.numPendingTests + (v.numTodoTests ?? 0);
+}
+const p = read(`${dir}/playwright.json`);
+if (p) {
+  passed += (p.stats.expected ?? 0) + (p.stats.flaky ?? 0);
+  failed += p.stats.unexpected ?? 0;
+  skipped += p.stats.skipped ?? 0;
+}
+console.log(`${db}: ${passed} passed, ${failed} failed, ${skipped} skipped`);
