@@ -15,6 +15,8 @@ const config = [
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
     },
   },
+  // Test helpers such as useTestDb() register vitest hooks; they are not React hooks.
+  { files: ["**/*.test.ts", "test/**/*.ts", "e2e/**/*.ts"], rules: { "react-hooks/rules-of-hooks": "off" } },
   { ignores: [".next/**", "node_modules/**", ".data/**", "db/migrations/**", "next-env.d.ts", "test-results/**", "playwright-report/**"] },
 ];
 

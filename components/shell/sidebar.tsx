@@ -2,7 +2,7 @@
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
-import { useEffect, useState, type ReactNode } from "react";
+import { useState, type ReactNode } from "react";
 import type { NavKey } from "./nav-items";
 
 type Item = { key: NavKey; href: string };
@@ -14,7 +14,6 @@ export function Sidebar({ items, orgs, current, footer }: { items: Item[]; orgs:
   const pathname = usePathname();
   const router = useRouter();
   const [open, setOpen] = useState(false);
-  useEffect(() => setOpen(false), [pathname]);
 
   const isActive = (href: string) => (href === `/o/${current}` ? pathname === href : pathname === href || pathname.startsWith(`${href}/`));
 
@@ -29,7 +28,10 @@ export function Sidebar({ items, orgs, current, footer }: { items: Item[]; orgs:
           data-testid="org-switcher"
           className="h-9 w-full rounded-md border border-border bg-card px-2 text-sm font-medium"
           value={current}
-          onChange={(e) => router.push(`/o/${e.target.value}`)}
+          onChange={(e) => {
+            setOpen(false);
+            router.push(`/o/${e.target.value}`);
+          }}
         >
           {orgs.map((o) => (
             <option key={o.slug} value={o.slug}>
@@ -44,6 +46,7 @@ export function Sidebar({ items, orgs, current, footer }: { items: Item[]; orgs:
             <Link
               href={item.href}
               aria-current={isActive(item.href) ? "page" : undefined}
+              onClick={() => setOpen(false)}
               className="block rounded-md px-3 py-2 text-sm font-medium text-muted-fg hover:bg-muted hover:text-fg aria-[current=page]:bg-muted aria-[current=page]:text-fg"
             >
               {t(item.key)}
