@@ -52,7 +52,8 @@ export async function recordFailure(db: Db, email: string, ip: string | null, no
       .onConflictDoUpdate({
         target: loginThrottle.key,
         set: {
-          failures: sql`CASE WHEN ${loginThrottle.lastFailureAt} < ${windowStart} THEN 1 ELSE ${loginThrottle.failures} + 1 END`,
+          // postgres-js does not serialise a Date inside a raw sql template (PGlite does): pass ISO text.
+          failures: sql`CASE WHEN ${loginThrottle.lastFailureAt} < ${windowStart.toISOString()}::timestamptz THEN 1 ELSE ${loginThrottle.failures} + 1 END`,
           lastFailureAt: now,
         },
       })
