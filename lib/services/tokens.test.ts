@@ -1,4 +1,6 @@
+import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { users } from "@/db/schema";
 import { authenticateBearer } from "@/lib/api/handler";
 import { AppError } from "@/lib/errors";
 import { useSeededDb } from "@/test/seeded";
@@ -76,6 +78,15 @@ describe("API tokens", () => {
     expect((await authenticateBearer(s.db, "Bearer t_reviewer_demo", null)).role).toBe("analyst");
     await removeMember(owner, { userId: reviewerId });
     expect(await authCode("t_reviewer_demo")).toBe("unauthenticated");
+  });
+
+  it("a disabled user's tokens stop on their next use", async () => {
+    const analystId = s.seed.users["analyst@demo.test"]!;
+    expect(await authCode("t_analyst_demo")).toBe("ok");
+    await s.db.update(users).set({ disabledAt: new Date() }).where(eq(users.id, analystId));
+    expect(await authCode("t_analyst_demo")).toBe("unauthenticated");
+    await s.db.update(users).set({ disabledAt: null }).where(eq(users.id, analystId));
+    expect(await authCode("t_analyst_demo")).toBe("ok");
   });
 
   it("rejects malformed authorization headers", async () => {
