@@ -1,44 +1,156 @@
-import { getTranslations } from "next-intl/server";
+import Link from "next/link";
+import { getFormatter, getTranslations } from "next-intl/server";
+import { PLATFORMS } from "@/db/schema";
 import { getPageContext } from "@/lib/auth/session";
-import { listHosts } from "@/lib/services/catalog";
-import { Badge, EmptyState, PageHeader, Table } from "@/components/ui/layout";
+import { can } from "@/lib/authz/context";
+import { AppError } from "@/lib/errors";
+import { hostListFilterSchema, listHosts, type HostListFilter } from "@/lib/services/hosts";
+import { Button, ButtonLink } from "@/components/ui/button";
+import { Input, Select } from "@/components/ui/form";
+import { EmptyState, PageHeader, Table } from "@/components/ui/layout";
+import { HostStatusBadge, PlatformBadges } from "@/components/hosts/platform-badges";
 
-export default async function HostsPage({ params }: { params: Promise<{ org: string }> }) {
+type SearchParams = Record<string, string | string[] | undefined>;
+const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) || undefined;
+
+export default async function HostsPage({ params, searchParams }: { params: Promise<{ org: string }>; searchParams: Promise<SearchParams> }) {
   const { org } = await params;
+  const sp = await searchParams;
   const ctx = await getPageContext(org);
   const t = await getTranslations("hosts");
   const tc = await getTranslations("common");
-  const { items } = await listHosts(ctx, { limit: 200 });
+  const format = await getFormatter();
+
+  // A hand-edited URL with a bad filter shows everything rather than an error page.
+  const parsed = hostListFilterSchema.safeParse({ q: one(sp.q), platform: one(sp.platform), status: one(sp.status) });
+  const filter: HostListFilter = parsed.success ? parsed.data : {};
+  let page;
+  try {
+    page = await listHosts(ctx, { limit: 50, cursor: one(sp.cursor) }, filter);
+  } catch (e) {
+    if (!(e instanceof AppError && e.code === "invalid_input")) throw e;
+    page = await listHosts(ctx, { limit: 50 }, filter);
+  }
+  const filtered = Boolean(filter.q || filter.platform || filter.status);
+  const canManage = can(ctx, "hosts.manage");
+  const qs = new URLSearchParams(Object.entries(filter).filter(([, v]) => v) as [string, string][]);
+  const nextHref = page.nextCursor ? `?${new URLSearchParams({ ...Object.fromEntries(qs), cursor: page.nextCursor })}` : null;
+  const base = `/o/${org}/hosts`;
+
   return (
     <>
-      <PageHeader title={t("title")} description={t("description")} />
-      {items.length === 0 ? (
-        <EmptyState title={t("empty")} />
+      <PageHeader
+        title={t("title")}
+        description={t("description")}
+        actions={
+          canManage && (
+            <ButtonLink href={`${base}/new`} variant="primary">
+              {t("register")}
+            </ButtonLink>
+          )
+        }
+      />
+      <form role="search" aria-label={t("title")} className="mb-4 grid grid-cols-2 gap-2 sm:flex sm:flex-wrap sm:items-center">
+        <Input name="q" type="search" defaultValue={filter.q} placeholder={t("search")} aria-label={t("search")} className="col-span-2 sm:w-64" />
+        <Select name="platform" defaultValue={filter.platform ?? ""} aria-label={t("platformFilter")} className="sm:w-44">
+          <option value="">{t("allPlatforms")}</option>
+          {PLATFORMS.map((p) => (
+            <option key={p} value={p}>
+              {t(`platformName.${p}`)}
+            </option>
+          ))}
+        </Select>
+        <Select name="status" defaultValue={filter.status ?? ""} aria-label={t("statusFilter")} className="sm:w-40">
+          <option value="">{t("allStatuses")}</option>
+          <option value="active">{tc("statusActive")}</option>
+          <option value="disabled">{tc("statusDisabled")}</option>
+        </Select>
+        <div className="col-span-2 flex gap-2">
+          <Button type="submit">{tc("filter")}</Button>
+          {filtered && (
+            <ButtonLink href={base} variant="ghost">
+              {tc("clear")}
+            </ButtonLink>
+          )}
+        </div>
+      </form>
+
+      {page.items.length === 0 ? (
+        <EmptyState title={filtered ? t("emptyFiltered") : t("empty")}>
+          {!filtered && canManage && (
+            <>
+              <p>{t("emptyManage")}</p>
+              <ButtonLink href={`${base}/new`} variant="primary" className="mt-3">
+                {t("register")}
+              </ButtonLink>
+            </>
+          )}
+        </EmptyState>
       ) : (
-        <Table caption={t("title")}>
-          <thead>
-            <tr>
-              <th scope="col">{t("name")}</th>
-              <th scope="col">{t("platforms")}</th>
-              <th scope="col">{t("status")}</th>
-              <th scope="col">{t("sdkKey")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((h) => (
-              <tr key={h.id}>
-                <td className="font-medium">{h.name}</td>
-                <td className="space-x-1">
-                  {h.platforms.map((p) => (
-                    <Badge key={p.platform}>{p.platform}</Badge>
-                  ))}
-                </td>
-                <td>{h.status === "active" ? <Badge tone="success">{tc("statusActive")}</Badge> : <Badge tone="warning">{tc("statusDisabled")}</Badge>}</td>
-                <td className="font-mono text-xs">{h.sdkKey}</td>
-              </tr>
+        <>
+          {/* Narrow screens get a list of cards; from `sm` up, a table. */}
+          <ul className="space-y-2 sm:hidden" aria-label={t("title")}>
+            {page.items.map((h) => (
+              <li key={h.id} className="rounded-lg border border-border bg-card p-3">
+                <div className="flex items-start justify-between gap-2">
+                  <Link href={`${base}/${h.id}`} className="min-w-0 font-medium text-primary hover:underline">
+                    {h.name}
+                  </Link>
+                  <HostStatusBadge status={h.status} />
+                </div>
+                <div className="mt-2">
+                  <PlatformBadges platforms={h.platforms} />
+                </div>
+                <div className="mt-2 truncate font-mono text-xs text-muted-fg">{h.sdkKey}</div>
+              </li>
             ))}
-          </tbody>
-        </Table>
+          </ul>
+          <div className="hidden sm:block">
+            <Table caption={t("title")}>
+              <thead>
+                <tr>
+                  <th scope="col">{t("name")}</th>
+                  <th scope="col">{t("platforms")}</th>
+                  <th scope="col">{t("status")}</th>
+                  <th scope="col">{t("sdkKey")}</th>
+                  <th scope="col">{t("updated")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {page.items.map((h) => (
+                  <tr key={h.id} data-testid={`host-row-${h.id}`}>
+                    <td>
+                      <Link href={`${base}/${h.id}`} className="font-medium text-primary hover:underline">
+                        {h.name}
+                      </Link>
+                      {h.description && <div className="max-w-72 truncate text-xs text-muted-fg">{h.description}</div>}
+                    </td>
+                    <td>
+                      <PlatformBadges platforms={h.platforms} />
+                    </td>
+                    <td>
+                      <HostStatusBadge status={h.status} />
+                    </td>
+                    <td className="font-mono text-xs">{h.sdkKey}</td>
+                    <td className="whitespace-nowrap text-xs text-muted-fg">
+                      <time dateTime={h.updatedAt}>{format.dateTime(new Date(h.updatedAt), { dateStyle: "medium" })}</time>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </Table>
+          </div>
+          {(nextHref || one(sp.cursor)) && (
+            <div className="mt-4 flex gap-2">
+              {one(sp.cursor) && (
+                <ButtonLink href={`?${qs}`} variant="ghost">
+                  {tc("first")}
+                </ButtonLink>
+              )}
+              {nextHref && <ButtonLink href={nextHref}>{tc("next")}</ButtonLink>}
+            </div>
+          )}
+        </>
       )}
     </>
   );

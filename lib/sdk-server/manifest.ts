@@ -1,0 +1,71 @@
+// GET /api/sdk/v1/manifest (CONTRACT §6): what a host should run now, with an ETag so an unchanged manifest
+// costs the SDK a 304. The assignments issue fills `manifestEntries`; the response shape and caching live here.
+import { createHash } from "node:crypto";
+import { NextResponse } from "next/server";
+import { z } from "zod";
+import { PLATFORMS } from "@/db/schema";
+import { zodFieldErrors } from "@/lib/actions/safe-action";
+import { AppError } from "@/lib/errors";
+import { isStrictSemver } from "@/lib/packages/manifest";
+import type { SdkCaller } from "./verify";
+
+export type ManifestEntry = {
+  appId: string;
+  name: string;
+  version: string;
+  sha256: string;
+  size: number;
+  packageUrl: string;
+  permissions: string[];
+  domains: string[];
+};
+
+export type Manifest = { hostId: string; generatedAt: string; miniPrograms: ManifestEntry[] };
+
+export const manifestQuerySchema = z.object({
+  user: z.string().min(1).max(128).optional(),
+  platform: z.enum(PLATFORMS).optional(),
+  sdkVersion: z.string().max(64).refine(isStrictSemver, "Use a semantic version such as 2.1.0").optional(),
+});
+export type ManifestQuery = z.output<typeof manifestQuerySchema>;
+
+export function parseManifestQuery(url: URL): ManifestQuery {
+  const sp = url.searchParams;
+  const parsed = manifestQuerySchema.safeParse({
+    user: sp.get("user") ?? undefined,
+    platform: sp.get("platform") ?? undefined,
+    sdkVersion: sp.get("sdkVersion") ?? undefined,
+  });
+  if (!parsed.success) throw new AppError("invalid_input", "Bad manifest parameters", { fields: zodFieldErrors(parsed.error) });
+  return parsed.data;
+}
+
+/** What this host runs now for this user, platform and SDK version. Empty until assignments exist. */
+export async function manifestEntries(_caller: SdkCaller, _query: ManifestQuery): Promise<ManifestEntry[]> {
+  return [];
+}
+
+/**
+ * The tag covers what the SDK acts on (host and entries), not `generatedAt`: otherwise every answer would
+ * differ and no request could ever be a 304. Weak, since two answers with one tag differ in that field.
+ */
+export function manifestEtag(hostId: string, entries: ManifestEntry[]): string {
+  const digest = createHash("sha256").update(JSON.stringify({ hostId, miniPrograms: entries })).digest("hex");
+  return `W/"${digest.slice(0, 32)}"`;
+}
+
+/** RFC 9110 If-None-Match: a list of tags or `*`, compared weakly. */
+export function ifNoneMatchHits(header: string | null, etag: string): boolean {
+  if (!header) return false;
+  const opaque = (t: string) => t.trim().replace(/^W\//, "");
+  const wanted = opaque(etag);
+  return header.split(",").some((t) => t.trim() === "*" || opaque(t) === wanted);
+}
+
+export function manifestResponse(req: Request, manifest: Manifest): Response {
+  const etag = manifestEtag(manifest.hostId, manifest.miniPrograms);
+  // Private: the answer depends on the signed caller; no-cache: always revalidate, which the ETag makes cheap.
+  const headers = { ETag: etag, "Cache-Control": "private, no-cache" };
+  if (ifNoneMatchHits(req.headers.get("if-none-match"), etag)) return new Response(null, { status: 304, headers });
+  return NextResponse.json(manifest, { headers });
+}
