@@ -10,10 +10,13 @@ import {
   memberships,
   miniPrograms,
   organizations,
+  reviews,
   users,
+  versions,
   type HostPlatform,
   type HostPolicy,
   type Role,
+  type VersionStatus,
 } from "./schema";
 import { hashPassword } from "@/lib/auth/password";
 import { encryptSecret, generateSdkKey, generateSdkSecret } from "@/lib/crypto/secrets";
@@ -21,12 +24,17 @@ import { sha256Hex } from "@/lib/crypto/hash";
 import { newId } from "@/lib/ids";
 import { recordSystemAudit } from "@/lib/audit";
 import { PERMISSIONS as PACKAGE_PERMISSIONS } from "@/lib/packages/catalog";
+import { inspectPackage, type Inspection } from "@/lib/packages/inspect";
+import { buildMiniProgramPackage, type MiniProgramPackageOptions } from "@/lib/packages/testing/zip-writer";
+import { getBlobStore, type BlobStore } from "@/lib/blobs";
 
 export type SeedOptions = {
   password?: string;
   apiTokenPrefix?: string;
   sdkKey?: string;
   sdkSecret?: string;
+  /** Where the seeded packages go; default the process-wide store (BLOB_DIR). */
+  blobStore?: BlobStore;
   log?: (line: string) => void;
 };
 
@@ -102,6 +110,9 @@ export async function seedDemo(db: Db, opts: SeedOptions = {}): Promise<SeedResu
   }
   const passwordHash = await hashPassword(opts.password ?? "demo-password");
   const result: SeedResult = { seeded: true, orgs: {}, users: {} };
+  // Packages are built, inspected and stored before the transaction: the blobs are content-addressed, so a
+  // seed that fails later leaves only files a re-run writes again (or the orphan sweep removes).
+  const packages = await prepareSeedPackages(opts.blobStore ?? getBlobStore());
 
   await db.transaction(async (tx) => {
     const demo = newId("org");
@@ -166,22 +177,164 @@ export async function seedDemo(db: Db, opts: SeedOptions = {}): Promise<SeedResu
 
     const developerId = result.users["developer@demo.test"]!;
     const adminId = result.users["admin@demo.test"]!;
+    const demoMps = new Map<string, string>();
     for (const [i, mp] of DEMO_MINI_PROGRAMS.entries()) {
-      const id = newId("mp");
+      // Backdated ids keep "newest first" (ordered by id) consistent with the seeded history.
+      const id = newId("mp", Date.now() - 120 * DAY_MS + i * 60_000);
+      demoMps.set(mp.appId, id);
       // The developer created the first three; the admin the rest.
       const creator = i < 3 ? developerId : adminId;
-      await tx.insert(miniPrograms).values({ orgId: demo, id, ...mp, createdBy: creator });
-      await tx.insert(collaborators).values({ orgId: demo, miniProgramId: id, userId: creator });
+      await tx.insert(miniPrograms).values({ orgId: demo, id, ...mp, createdBy: creator, createdAt: new Date(Date.now() - 120 * DAY_MS) });
+      await tx.insert(collaborators).values({ orgId: demo, miniProgramId: id, userId: creator, addedBy: creator });
       await recordSystemAudit(tx, demo, { action: "mini_program.create", objectType: "mini_program", objectId: id, actorLabel: "seed", changes: { appId: mp.appId } });
     }
+    // Parking is a team effort: the admin helps the developer with it.
+    await tx.insert(collaborators).values({ orgId: demo, miniProgramId: demoMps.get("com.demo.parking")!, userId: adminId, addedBy: adminId });
     const otherMp = newId("mp");
     await tx.insert(miniPrograms).values({ orgId: other, id: otherMp, ...DEMO_MINI_PROGRAMS[0]!, createdBy: result.users["admin@other.test"]! });
     await tx.insert(collaborators).values({ orgId: other, miniProgramId: otherMp, userId: result.users["admin@other.test"]! });
 
-    log(`Seeded Demo Enterprise (demo) and Other Corp (other) with ${members.length} users.`);
+    const userByRole = (orgId: string, role: SeedActor) => result.users[orgId === other ? "admin@other.test" : `${role}@demo.test`]!;
+    for (const pkg of packages) {
+      const orgId = pkg.org === "other" ? other : demo;
+      const mpId = pkg.org === "other" ? otherMp : demoMps.get(pkg.appId)!;
+      await insertSeedVersion(tx, orgId, mpId, pkg, (role) => userByRole(orgId, role));
+    }
+
+    log(`Seeded Demo Enterprise (demo) and Other Corp (other) with ${members.length} users and ${packages.length} package versions.`);
     if (!opts.sdkKey) {
       log(`SDK credentials of "${DEMO_HOSTS[0]!.name}" (shown once): key ${first.sdkKey}  secret ${first.sdkSecret}`);
     }
   });
   return result;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Versions: real packages, inspected for real, in every state of CONTRACT §5
+// ---------------------------------------------------------------------------------------------------------
+
+const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+
+type SeedActor = "developer" | "admin" | "reviewer" | "owner";
+
+type SeedVersion = {
+  org?: "demo" | "other";
+  appId: string;
+  version: string;
+  status: VersionStatus;
+  uploader: SeedActor;
+  uploadedDaysAgo: number;
+  /** For anything past draft; in_review ones are the queue's ages (over 24 h and over 72 h among them). */
+  submittedHoursAgo?: number;
+  review?: { reviewer: SeedActor; decision: "approved" | "rejected"; hoursAfterSubmit: number; reasons?: string[]; comment?: string };
+  revoke?: { daysAgo: number; reason: string };
+  pkg: Omit<MiniProgramPackageOptions, "appId" | "version">;
+};
+
+const page = (body: string) => `Page({\n  data: {},\n${body}\n});\n`;
+
+const DEMO_VERSIONS: SeedVersion[] = [
+  // Coupons: approved, then a rejected update, a fixed one approved, and one waiting for more than 72 hours.
+  ...((): SeedVersion[] => {
+    const base = {
+      name: "Coupons",
+      pages: ["pages/index/index", "pages/detail/detail"],
+      permissions: ["location"],
+      domains: ["https://api.demo.test"],
+      minSdkVersion: "2.0.0",
+    };
+    const index = page(
+      '  onLoad() {\n    mp.getLocation({ success: (pos) => mp.request({ url: "https://api.demo.test/coupons?near=" + pos.latitude + "," + pos.longitude }) });\n  },',
+    );
+    return [
+      { appId: "com.demo.coupons", version: "1.0.0", status: "approved", uploader: "developer", uploadedDaysAgo: 75, submittedHoursAgo: 74 * 24, review: { reviewer: "reviewer", decision: "approved", hoursAfterSubmit: 5, comment: "Looks good." }, pkg: { ...base, code: { "pages/index/index": index } } },
+      { appId: "com.demo.coupons", version: "1.1.0", status: "rejected", uploader: "developer", uploadedDaysAgo: 30, submittedHoursAgo: 29 * 24, review: { reviewer: "reviewer", decision: "rejected", hoursAfterSubmit: 20, reasons: ["broken_functionality", "other"], comment: "Redeeming a coupon from the detail page fails with an empty list; the share button does nothing." }, pkg: { ...base, code: { "pages/index/index": index } } },
+      { appId: "com.demo.coupons", version: "1.1.1", status: "approved", uploader: "developer", uploadedDaysAgo: 21, submittedHoursAgo: 20 * 24, review: { reviewer: "reviewer", decision: "approved", hoursAfterSubmit: 8, comment: "Redeeming works now." }, pkg: { ...base, code: { "pages/index/index": index } } },
+      { appId: "com.demo.coupons", version: "1.2.0", status: "in_review", uploader: "developer", uploadedDaysAgo: 4, submittedHoursAgo: 80, pkg: { ...base, code: { "pages/index/index": index, "pages/detail/detail": page('  onShow() {\n    mp.request({ url: "https://stats.coupon-partner.example/track" });\n  },') } } },
+    ];
+  })(),
+  // Parking: a revoked release (kill switch), its approved fix, and an update waiting for more than 24 hours.
+  ...((): SeedVersion[] => {
+    const base = { name: "Parking", pages: ["pages/index/index", "pages/pay/pay"], permissions: ["location", "payment"], domains: ["https://api.demo.test", "https://pay.demo.test"], minSdkVersion: "2.0.0" };
+    const code = { "pages/index/index": page("  onLoad() {\n    mp.getLocation({});\n  },"), "pages/pay/pay": page("  pay() {\n    mp.requestPayment({ url: \"https://pay.demo.test/session\" });\n  },") };
+    return [
+      { appId: "com.demo.parking", version: "1.0.0", status: "revoked", uploader: "developer", uploadedDaysAgo: 60, submittedHoursAgo: 59 * 24, review: { reviewer: "reviewer", decision: "approved", hoursAfterSubmit: 30 }, revoke: { daysAgo: 12, reason: "The payment callback accepted unsigned responses." }, pkg: { ...base, code } },
+      { appId: "com.demo.parking", version: "1.0.1", status: "approved", uploader: "developer", uploadedDaysAgo: 12, submittedHoursAgo: 12 * 24 - 2, review: { reviewer: "admin", decision: "approved", hoursAfterSubmit: 3, comment: "Expedited: fixes the revoked 1.0.0." }, pkg: { ...base, code } },
+      { appId: "com.demo.parking", version: "1.1.0", status: "in_review", uploader: "developer", uploadedDaysAgo: 2, submittedHoursAgo: 30, pkg: { ...base, pages: [...base.pages, "pages/history/history"], code } },
+    ];
+  })(),
+  // Expenses: approved, and a draft whose code trips every kind of warning.
+  { appId: "com.demo.expenses", version: "0.9.0", status: "approved", uploader: "developer", uploadedDaysAgo: 45, submittedHoursAgo: 44 * 24, review: { reviewer: "reviewer", decision: "approved", hoursAfterSubmit: 26 }, pkg: { name: "Expenses", permissions: ["camera", "album"], domains: ["https://api.demo.test"], code: { "pages/index/index": page("  snap() {\n    mp.chooseImage({});\n  },") } } },
+  { appId: "com.demo.expenses", version: "1.0.0", status: "draft", uploader: "developer", uploadedDaysAgo: 1, pkg: { name: "Expenses", permissions: ["camera", "album"], domains: ["https://api.demo.test"], code: { "pages/index/index": page('  snap() {\n    mp.chooseImage({});\n    mp.getLocation({});\n    wx.showToast({ title: "Saved" });\n    mp.request({ url: "https://receipts.ocr-vendor.example/scan" });\n  },') } } },
+  // Weather: approved, and a fresh submission.
+  { appId: "com.demo.weather", version: "2.0.0", status: "approved", uploader: "admin", uploadedDaysAgo: 50, submittedHoursAgo: 49 * 24, review: { reviewer: "reviewer", decision: "approved", hoursAfterSubmit: 4 }, pkg: { name: "Weather", permissions: ["location"], domains: ["https://api.demo.test"], minSdkVersion: "2.0.0", code: { "pages/index/index": page("  onLoad() {\n    mp.getLocation({});\n  },") } } },
+  { appId: "com.demo.weather", version: "2.1.0", status: "in_review", uploader: "admin", uploadedDaysAgo: 0.2, submittedHoursAgo: 3, pkg: { name: "Weather", pages: ["pages/index/index", "pages/radar/radar"], permissions: ["location"], domains: ["https://api.demo.test", "https://cdn.demo.test"], minSdkVersion: "2.0.0" } },
+  // Loyalty: approved for the wallet's strict policy, and a draft.
+  { appId: "com.demo.loyalty", version: "1.0.0", status: "approved", uploader: "admin", uploadedDaysAgo: 40, submittedHoursAgo: 39 * 24, review: { reviewer: "reviewer", decision: "approved", hoursAfterSubmit: 10 }, pkg: { name: "Loyalty", permissions: ["payment", "userInfo", "phoneNumber"], domains: ["https://pay.demo.test"], minSdkVersion: "3.0.0", code: { "pages/index/index": page("  onLoad() {\n    mp.getUserProfile({});\n  },") } } },
+  { appId: "com.demo.loyalty", version: "1.1.0", status: "draft", uploader: "admin", uploadedDaysAgo: 2, pkg: { name: "Loyalty", permissions: ["payment", "userInfo", "phoneNumber"], domains: ["https://pay.demo.test"], minSdkVersion: "3.0.0" } },
+  // Other Corp: same appId and version as Demo's first coupons release, in its own review queue.
+  { org: "other", appId: "com.demo.coupons", version: "1.0.0", status: "in_review", uploader: "admin", uploadedDaysAgo: 3, submittedHoursAgo: 50, pkg: { name: "Coupons (Other Corp)" } },
+];
+
+type PreparedPackage = SeedVersion & { inspection: Inspection };
+
+async function prepareSeedPackages(store: BlobStore): Promise<PreparedPackage[]> {
+  const history = new Map<string, string[]>();
+  const out: PreparedPackage[] = [];
+  for (const v of DEMO_VERSIONS) {
+    const key = `${v.org ?? "demo"}:${v.appId}`;
+    const existing = history.get(key) ?? [];
+    const bytes = buildMiniProgramPackage({ appId: v.appId, version: v.version, ...v.pkg });
+    const inspection = await inspectPackage(bytes, { expectedAppId: v.appId, existingVersions: existing });
+    if (!inspection.ok) throw new Error(`Seed package ${v.appId}@${v.version} fails inspection: ${inspection.errors.map((e) => e.code).join(", ")}`);
+    await store.put(inspection.sha256, bytes);
+    history.set(key, [...existing, v.version]);
+    out.push({ ...v, inspection });
+  }
+  return out;
+}
+
+async function insertSeedVersion(tx: Parameters<Parameters<Db["transaction"]>[0]>[0], orgId: string, miniProgramId: string, v: PreparedPackage, userOf: (role: SeedActor) => string) {
+  const now = Date.now();
+  const createdAt = new Date(now - v.uploadedDaysAgo * DAY_MS);
+  const submittedAt = v.submittedHoursAgo !== undefined ? new Date(now - v.submittedHoursAgo * HOUR_MS) : null;
+  const decidedAt = v.review && submittedAt ? new Date(submittedAt.getTime() + v.review.hoursAfterSubmit * HOUR_MS) : null;
+  const id = newId("ver", createdAt.getTime());
+  await tx.insert(versions).values({
+    orgId,
+    id,
+    miniProgramId,
+    appId: v.appId,
+    version: v.version,
+    status: v.status,
+    sha256: v.inspection.sha256,
+    size: v.inspection.size,
+    manifest: { ...v.inspection.manifest },
+    inspection: { ...v.inspection },
+    uploadedBy: userOf(v.uploader),
+    createdAt,
+    submittedAt,
+    decidedAt,
+    revokedAt: v.revoke ? new Date(now - v.revoke.daysAgo * DAY_MS) : null,
+    revokeReason: v.revoke?.reason ?? null,
+  });
+  const audit = (action: string, changes: Record<string, unknown> = {}) =>
+    recordSystemAudit(tx, orgId, { action, objectType: "version", objectId: id, actorLabel: "seed", changes: { appId: v.appId, version: v.version, ...changes } });
+  await audit("version.upload", { sha256: v.inspection.sha256, size: v.inspection.size, warnings: v.inspection.warnings.length });
+  if (submittedAt) await audit("version.submit", { from: "draft", to: "in_review" });
+  if (v.review && decidedAt) {
+    await tx.insert(reviews).values({
+      orgId,
+      id: newId("rev", decidedAt.getTime()),
+      versionId: id,
+      decision: v.review.decision,
+      reasons: v.review.reasons ?? [],
+      comment: v.review.comment ?? "",
+      reviewerId: userOf(v.review.reviewer),
+      at: decidedAt,
+    });
+    await audit(v.review.decision === "approved" ? "version.approve" : "version.reject", { from: "in_review", to: v.review.decision, reasons: v.review.reasons ?? [] });
+  }
+  if (v.revoke) await audit("version.revoke", { from: "approved", to: "revoked", reason: v.revoke.reason });
 }

@@ -1,38 +1,129 @@
-import { getTranslations } from "next-intl/server";
+import Link from "next/link";
+import { getFormatter, getTranslations } from "next-intl/server";
 import { getPageContext } from "@/lib/auth/session";
-import { isCollaboratorScoped } from "@/lib/authz/context";
-import { listMiniPrograms } from "@/lib/services/catalog";
+import { can, isCollaboratorScoped } from "@/lib/authz/context";
+import { listMiniPrograms, listMiniProgramsFilter, MINI_PROGRAM_CATEGORIES } from "@/lib/services/mini-programs";
+import { Button, ButtonLink } from "@/components/ui/button";
+import { Input, Select } from "@/components/ui/form";
 import { EmptyState, PageHeader, Table } from "@/components/ui/layout";
+import { VersionStatusBadge } from "@/components/mini-programs/status-badge";
+import { CreateMiniProgram } from "./create-form";
 
-export default async function MiniProgramsPage({ params }: { params: Promise<{ org: string }> }) {
+export default async function MiniProgramsPage({ params, searchParams }: { params: Promise<{ org: string }>; searchParams: Promise<Record<string, string | undefined>> }) {
   const { org } = await params;
+  const sp = await searchParams;
   const ctx = await getPageContext(org);
   const t = await getTranslations("miniPrograms");
-  const { items } = await listMiniPrograms(ctx, { limit: 200 });
+  const tc = await getTranslations("common");
+  const format = await getFormatter();
+  const parsed = listMiniProgramsFilter.safeParse({ q: sp.q || undefined, category: sp.category || undefined });
+  const filter = parsed.success ? parsed.data : {};
+  const filtered = !!(filter.q || filter.category);
+  const { items } = await listMiniPrograms(ctx, { limit: 200 }, filter);
+  items.sort((a, b) => a.name.localeCompare(b.name));
+  const canCreate = can(ctx, "miniPrograms.write");
+  const creating = sp.new === "1";
+  const categories = MINI_PROGRAM_CATEGORIES.map((c) => ({ value: c, label: t(`categories.${c}`) }));
   return (
     <>
-      <PageHeader title={t("title")} description={isCollaboratorScoped(ctx) ? t("descriptionDeveloper") : t("description", { org: ctx.org.name })} />
+      <PageHeader
+        title={t("title")}
+        description={isCollaboratorScoped(ctx) ? t("descriptionDeveloper") : t("description", { org: ctx.org.name })}
+        actions={
+          canCreate && !creating ? (
+            <ButtonLink href={`/o/${org}/mini-programs?new=1`} variant="primary" data-testid="new-mini-program" scroll={false}>
+              {t("create")}
+            </ButtonLink>
+          ) : undefined
+        }
+      />
+      {canCreate && creating && <CreateMiniProgram org={org} categories={categories} />}
+      <form className="mb-4 grid grid-cols-1 gap-2 sm:grid-cols-[1fr_12rem_auto]" role="search" aria-label={t("search")}>
+        <Input name="q" type="search" placeholder={t("searchPlaceholder")} aria-label={t("search")} defaultValue={filter.q} maxLength={100} />
+        <Select name="category" aria-label={t("category")} defaultValue={filter.category ?? ""}>
+          <option value="">{t("allCategories")}</option>
+          {categories.map((c) => (
+            <option key={c.value} value={c.value}>
+              {c.label}
+            </option>
+          ))}
+        </Select>
+        <div className="flex gap-2">
+          <Button type="submit">{tc("filter")}</Button>
+          {filtered && (
+            <ButtonLink href={`/o/${org}/mini-programs`} variant="ghost">
+              {tc("clear")}
+            </ButtonLink>
+          )}
+        </div>
+      </form>
       {items.length === 0 ? (
-        <EmptyState title={t("empty")} />
+        <EmptyState title={filtered ? t("emptyFiltered") : t("empty")}>{!filtered && canCreate ? t("emptyHintWriter") : null}</EmptyState>
       ) : (
-        <Table caption={t("title")}>
-          <thead>
-            <tr>
-              <th scope="col">{t("name")}</th>
-              <th scope="col">{t("appId")}</th>
-              <th scope="col">{t("category")}</th>
-            </tr>
-          </thead>
-          <tbody>
+        <>
+          <ul className="space-y-2 sm:hidden" aria-label={t("title")}>
             {items.map((m) => (
-              <tr key={m.id}>
-                <td className="font-medium">{m.name}</td>
-                <td className="font-mono text-xs">{m.appId}</td>
-                <td>{m.category}</td>
-              </tr>
+              <li key={m.id} className="rounded-lg border border-border bg-card p-3">
+                <div className="flex items-start justify-between gap-2">
+                  <div className="min-w-0">
+                    <Link href={`/o/${org}/mini-programs/${m.appId}`} className="font-medium text-primary hover:underline">
+                      {m.name}
+                    </Link>
+                    <div className="truncate font-mono text-xs text-muted-fg">{m.appId}</div>
+                  </div>
+                  <span className="shrink-0 text-xs text-muted-fg">{t.has(`categories.${m.category}`) ? t(`categories.${m.category}`) : m.category}</span>
+                </div>
+                <div className="mt-2 flex items-center gap-2 text-xs">
+                  {m.latestVersion ? (
+                    <>
+                      <span className="font-mono">{m.latestVersion.version}</span>
+                      <VersionStatusBadge status={m.latestVersion.status} />
+                      <span className="text-muted-fg">· {format.relativeTime(new Date(m.latestVersion.createdAt))}</span>
+                    </>
+                  ) : (
+                    <span className="text-muted-fg">{t("noVersions")}</span>
+                  )}
+                </div>
+              </li>
             ))}
-          </tbody>
-        </Table>
+          </ul>
+          <div className="hidden sm:block">
+            <Table caption={t("title")}>
+              <thead>
+                <tr>
+                  <th scope="col">{t("name")}</th>
+                  <th scope="col">{t("category")}</th>
+                  <th scope="col">{t("latestVersion")}</th>
+                  <th scope="col">{t("updated")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {items.map((m) => (
+                  <tr key={m.id} data-testid={`mini-program-${m.appId}`}>
+                    <td className="max-w-xs">
+                      <Link href={`/o/${org}/mini-programs/${m.appId}`} className="font-medium text-primary hover:underline">
+                        {m.name}
+                      </Link>
+                      <div className="font-mono text-xs text-muted-fg">{m.appId}</div>
+                    </td>
+                    <td>{t.has(`categories.${m.category}`) ? t(`categories.${m.category}`) : m.category}</td>
+                    <td>
+                      {m.latestVersion ? (
+                        <span className="inline-flex items-center gap-2">
+                          <span className="font-mono text-xs">{m.latestVersion.version}</span>
+                          <VersionStatusBadge status={m.latestVersion.status} />
+                        </span>
+                      ) : (
+                        <span className="text-xs text-muted-fg">{t("noVersions")}</span>
+                      )}
+                    </td>
+                    <td className="text-xs text-muted-fg">{format.relativeTime(new Date(m.latestVersion?.createdAt ?? m.updatedAt))}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </Table>
+          </div>
+        </>
       )}
     </>
   );

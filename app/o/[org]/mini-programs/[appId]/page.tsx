@@ -1,0 +1,160 @@
+import Link from "next/link";
+import { getFormatter, getTranslations } from "next-intl/server";
+import { getPageContext } from "@/lib/auth/session";
+import { can } from "@/lib/authz/context";
+import { getMiniProgram, listCollaboratorCandidates, listCollaborators, MINI_PROGRAM_CATEGORIES } from "@/lib/services/mini-programs";
+import { listVersions, MAX_PACKAGE_BYTES } from "@/lib/services/versions";
+import { ButtonLink } from "@/components/ui/button";
+import { Badge, Card, EmptyState, PageHeader, Table } from "@/components/ui/layout";
+import { VersionStatusBadge } from "@/components/mini-programs/status-badge";
+import { orNotFound } from "../page-helpers";
+import { CollaboratorsPanel, EditMiniProgram, UploadPanel } from "./detail-client";
+
+export default async function MiniProgramPage({ params, searchParams }: { params: Promise<{ org: string; appId: string }>; searchParams: Promise<Record<string, string | undefined>> }) {
+  const { org, appId } = await params;
+  const editing = (await searchParams).edit === "1";
+  const ctx = await getPageContext(org);
+  const t = await getTranslations("miniPrograms");
+  const format = await getFormatter();
+  const mp = await orNotFound(getMiniProgram(ctx, appId));
+  const canWrite = can(ctx, "miniPrograms.write");
+  const canManage = can(ctx, "collaborators.manage");
+  const [versions, collaborators, candidates] = await Promise.all([
+    listVersions(ctx, mp.appId, { limit: 200 }),
+    listCollaborators(ctx, mp.appId),
+    canManage ? listCollaboratorCandidates(ctx, mp.appId) : Promise.resolve([]),
+  ]);
+  const base = `/o/${org}/mini-programs/${mp.appId}`;
+  const categoryLabel = t.has(`categories.${mp.category}`) ? t(`categories.${mp.category}`) : mp.category;
+  return (
+    <>
+      <nav className="mb-2 text-sm">
+        <Link href={`/o/${org}/mini-programs`} className="text-muted-fg hover:text-fg hover:underline">
+          ← {t("back")}
+        </Link>
+      </nav>
+      <PageHeader
+        title={
+          <span className="flex flex-wrap items-center gap-2">
+            {mp.name}
+            <Badge>{categoryLabel}</Badge>
+          </span>
+        }
+        description={
+          <>
+            <code className="font-mono text-xs" data-testid="app-id">
+              {mp.appId}
+            </code>
+            {mp.description && <span className="mt-1 block">{mp.description}</span>}
+          </>
+        }
+        actions={
+          canWrite && !editing ? (
+            <ButtonLink href={`${base}?edit=1`} scroll={false}>
+              {t("edit")}
+            </ButtonLink>
+          ) : undefined
+        }
+      />
+      <div className="space-y-6">
+        {canWrite && editing && (
+          <EditMiniProgram
+            org={org}
+            appId={mp.appId}
+            initial={{ name: mp.name, category: mp.category, description: mp.description }}
+            categories={MINI_PROGRAM_CATEGORIES.map((c) => ({ value: c, label: t(`categories.${c}`) }))}
+          />
+        )}
+        {canWrite && (
+          <Card title={t("upload.title")}>
+            <UploadPanel org={org} appId={mp.appId} maxBytes={MAX_PACKAGE_BYTES} />
+          </Card>
+        )}
+
+        <section aria-labelledby="versions-heading" className="space-y-3">
+          <h2 id="versions-heading" className="text-base font-semibold">
+            {t("versions")}
+          </h2>
+          {versions.items.length === 0 ? (
+            <EmptyState title={canWrite ? t("versionsEmpty") : t("versionsEmptyReadOnly")} />
+          ) : (
+            <>
+              <ul className="space-y-2 sm:hidden" aria-label={t("versions")}>
+                {versions.items.map((v) => (
+                  <li key={v.id} className="rounded-lg border border-border bg-card p-3 text-sm">
+                    <div className="flex items-center justify-between gap-2">
+                      <Link href={`${base}/versions/${v.id}`} className="font-mono font-medium text-primary hover:underline">
+                        {v.version}
+                      </Link>
+                      <VersionStatusBadge status={v.status} />
+                    </div>
+                    <div className="mt-1 flex flex-wrap items-center gap-x-2 gap-y-1 text-xs text-muted-fg">
+                      <span>{v.uploadedBy ?? t("detail.unknownUser")}</span>
+                      <span>· {format.relativeTime(new Date(v.createdAt))}</span>
+                      {v.warningCount > 0 && <Badge tone="warning">{t("warningsCount", { count: v.warningCount })}</Badge>}
+                    </div>
+                  </li>
+                ))}
+              </ul>
+              <div className="hidden sm:block">
+                <Table caption={t("versions")}>
+                  <thead>
+                    <tr>
+                      <th scope="col">{t("version")}</th>
+                      <th scope="col">{t("detail.status")}</th>
+                      <th scope="col">{t("uploadedBy")}</th>
+                      <th scope="col">{t("uploadedAt")}</th>
+                      <th scope="col">{t("submittedAt")}</th>
+                      <th scope="col">{t("report.warnings")}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {versions.items.map((v) => (
+                      <tr key={v.id} data-testid={`version-${v.version}`}>
+                        <td>
+                          <Link href={`${base}/versions/${v.id}`} className="font-mono font-medium text-primary hover:underline">
+                            {v.version}
+                          </Link>
+                        </td>
+                        <td>
+                          <VersionStatusBadge status={v.status} />
+                        </td>
+                        <td className="text-xs">{v.uploadedBy ?? t("detail.unknownUser")}</td>
+                        <td className="text-xs text-muted-fg">
+                          <time dateTime={v.createdAt} title={format.dateTime(new Date(v.createdAt), { dateStyle: "medium", timeStyle: "short" })}>
+                            {format.relativeTime(new Date(v.createdAt))}
+                          </time>
+                        </td>
+                        <td className="text-xs text-muted-fg">{v.submittedAt ? format.relativeTime(new Date(v.submittedAt)) : "—"}</td>
+                        <td className="text-xs">{v.warningCount > 0 ? <Badge tone="warning">{t("warningsCount", { count: v.warningCount })}</Badge> : <span className="text-muted-fg">—</span>}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </Table>
+              </div>
+            </>
+          )}
+        </section>
+
+        <Card title={t("collaborators.title")}>
+          <CollaboratorsPanel
+            org={org}
+            appId={mp.appId}
+            canManage={canManage}
+            collaborators={collaborators}
+            candidates={candidates.map((c) => ({ email: c.email, name: c.name }))}
+          />
+        </Card>
+
+        <div className="grid gap-6 md:grid-cols-2">
+          <Card title={t("later.assignments")}>
+            <p className="text-sm text-muted-fg">{t("later.assignmentsBody")}</p>
+          </Card>
+          <Card title={t("later.analytics")}>
+            <p className="text-sm text-muted-fg">{t("later.analyticsBody")}</p>
+          </Card>
+        </div>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,152 @@
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { getFormatter, getTranslations } from "next-intl/server";
+import { getPageContext } from "@/lib/auth/session";
+import { can } from "@/lib/authz/context";
+import { getVersion } from "@/lib/services/versions";
+import { Badge, Card, PageHeader } from "@/components/ui/layout";
+import { InspectionReport } from "@/components/mini-programs/inspection-report";
+import { VersionStatusBadge } from "@/components/mini-programs/status-badge";
+import { formatBytes } from "@/components/mini-programs/format";
+import { orNotFound } from "../../../page-helpers";
+import { VersionActions } from "./version-actions";
+
+export default async function VersionPage({ params }: { params: Promise<{ org: string; appId: string; versionId: string }> }) {
+  const { org, appId, versionId } = await params;
+  const ctx = await getPageContext(org);
+  const t = await getTranslations("miniPrograms");
+  const tc = await getTranslations("common");
+  const format = await getFormatter();
+  const v = await orNotFound(getVersion(ctx, versionId));
+  // The version decides which mini-program it belongs to; a mismatched URL is a missing page.
+  if (v.appId !== appId) notFound();
+  const canWrite = can(ctx, "miniPrograms.write");
+  const when = (iso: string | null) => (iso ? format.dateTime(new Date(iso), { dateStyle: "medium", timeStyle: "short" }) : "—");
+  const reasonLabel = (r: string) => (t.has(`detail.reasonsCatalog.${r}`) ? t(`detail.reasonsCatalog.${r}`) : r);
+  const list = (items: string[], empty: string) =>
+    items.length === 0 ? (
+      <span className="text-muted-fg">{empty}</span>
+    ) : (
+      <span className="flex flex-wrap gap-1">
+        {items.map((p) => (
+          <code key={p} className="rounded bg-muted px-1.5 py-0.5 font-mono text-xs break-all">
+            {p}
+          </code>
+        ))}
+      </span>
+    );
+  const note =
+    v.status === "draft"
+      ? t("detail.draftNote")
+      : v.status === "in_review"
+        ? t("detail.inReviewNote", { since: v.submittedAt ? format.relativeTime(new Date(v.submittedAt)) : "—" })
+        : v.status === "approved"
+          ? t("detail.approvedNote")
+          : v.status === "rejected"
+            ? t("detail.rejectedNote")
+            : t("detail.revokedNote", { at: v.revokedAt ? format.relativeTime(new Date(v.revokedAt)) : "" });
+  return (
+    <>
+      <nav className="mb-2 text-sm">
+        <Link href={`/o/${org}/mini-programs/${v.appId}`} className="text-muted-fg hover:text-fg hover:underline">
+          ← {v.miniProgramName}
+        </Link>
+      </nav>
+      <PageHeader
+        title={
+          <span className="flex flex-wrap items-center gap-2">
+            {v.miniProgramName} <span className="font-mono">{v.version}</span>
+            <VersionStatusBadge status={v.status} />
+          </span>
+        }
+        description={<code className="font-mono text-xs">{v.appId}</code>}
+        actions={canWrite ? <VersionActions org={org} versionId={v.id} version={v.version} status={v.status} /> : undefined}
+      />
+      <div className="space-y-6">
+        <div
+          className={`rounded-md border px-3 py-2 text-sm ${v.status === "rejected" || v.status === "revoked" ? "border-danger/40 bg-danger-bg text-danger" : "border-border bg-card text-muted-fg"}`}
+          data-testid="status-note"
+        >
+          {note}
+          {v.status === "revoked" && v.revokeReason && <span className="mt-1 block">{t("detail.revokeReason", { reason: v.revokeReason })}</span>}
+        </div>
+
+        <div className="grid gap-6 lg:grid-cols-2">
+          <Card title={t("detail.summary")}>
+            <dl className="grid grid-cols-2 gap-3 text-sm">
+              <div>
+                <dt className="text-xs font-medium text-muted-fg">{t("uploadedBy")}</dt>
+                <dd>{v.uploadedBy ?? t("detail.unknownUser")}</dd>
+              </div>
+              <div>
+                <dt className="text-xs font-medium text-muted-fg">{t("uploadedAt")}</dt>
+                <dd>{when(v.createdAt)}</dd>
+              </div>
+              <div>
+                <dt className="text-xs font-medium text-muted-fg">{t("submittedAt")}</dt>
+                <dd>{when(v.submittedAt)}</dd>
+              </div>
+              <div>
+                <dt className="text-xs font-medium text-muted-fg">{t("decidedAt")}</dt>
+                <dd>{when(v.decidedAt)}</dd>
+              </div>
+              <div>
+                <dt className="text-xs font-medium text-muted-fg">{t("detail.size")}</dt>
+                <dd>{formatBytes(v.size)}</dd>
+              </div>
+              <div>
+                <dt className="text-xs font-medium text-muted-fg">{t("detail.minSdkVersion")}</dt>
+                <dd>{v.minSdkVersion ? <code className="font-mono text-xs">{v.minSdkVersion}</code> : <span className="text-muted-fg">{tc("none")}</span>}</dd>
+              </div>
+              <div className="col-span-2">
+                <dt className="text-xs font-medium text-muted-fg">{t("detail.permissions")}</dt>
+                <dd className="mt-0.5">{list(v.permissions, tc("none"))}</dd>
+              </div>
+              <div className="col-span-2">
+                <dt className="text-xs font-medium text-muted-fg">{t("detail.domains")}</dt>
+                <dd className="mt-0.5">{list(v.domains, t("detail.anyDomain"))}</dd>
+              </div>
+            </dl>
+          </Card>
+
+          <Card title={t("detail.reviewHistory")}>
+            {v.reviews.length === 0 ? (
+              <p className="text-sm text-muted-fg">{t("detail.noReviews")}</p>
+            ) : (
+              <ol className="space-y-3" data-testid="review-history">
+                {v.reviews.map((r, i) => (
+                  <li key={i} className="rounded-md border border-border p-3 text-sm">
+                    <div className="flex flex-wrap items-center justify-between gap-2">
+                      <span className="flex items-center gap-2">
+                        <VersionStatusBadge status={r.decision} />
+                        <span className="text-muted-fg">{r.reviewer ?? t("detail.unknownUser")}</span>
+                      </span>
+                      <time className="text-xs text-muted-fg" dateTime={r.at}>
+                        {when(r.at)}
+                      </time>
+                    </div>
+                    {r.reasons.length > 0 && (
+                      <div className="mt-2 flex flex-wrap items-center gap-1">
+                        <span className="text-xs text-muted-fg">{t("detail.reasons")}:</span>
+                        {r.reasons.map((reason) => (
+                          <Badge key={reason} tone="danger">
+                            {reasonLabel(reason)}
+                          </Badge>
+                        ))}
+                      </div>
+                    )}
+                    {r.comment && <p className="mt-2 whitespace-pre-wrap break-words">{r.comment}</p>}
+                  </li>
+                ))}
+              </ol>
+            )}
+          </Card>
+        </div>
+
+        <Card>
+          <InspectionReport inspection={v.inspection} copyLabel={tc("copy")} copiedLabel={tc("copied")} />
+        </Card>
+      </div>
+    </>
+  );
+}
