@@ -9,6 +9,9 @@ const nextConfig: NextConfig = {
   poweredByHeader: false,
   experimental: {
     serverActions: { bodySizeLimit: "12mb" },
+    // The proxy buffers request bodies up to this size and silently truncates beyond it; above our own
+    // 10 MiB package limit, so an oversized upload reaches the handler and gets its 413.
+    proxyClientMaxBodySize: "12mb",
   },
 };
 

@@ -36,8 +36,6 @@ const SESSION_COOKIES = ["authjs.session-token", "__Secure-authjs.session-token"
 
 export function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
-  if (pathname.startsWith("/api/")) return securityHeaders(NextResponse.next());
-
   if (pathname.startsWith("/o") && !SESSION_COOKIES.some((c) => request.cookies.has(c))) {
     const url = request.nextUrl.clone();
     url.pathname = "/sign-in";
@@ -54,6 +52,7 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // The SDK API is excluded: it is the hottest path and answers JSON only.
-  matcher: [{ source: "/((?!_next/static|_next/image|favicon.ico|api/sdk).*)" }],
+  // The APIs are excluded: they answer JSON only, set their own headers (lib/api/handler.ts), and the SDK
+  // API is the hottest path. Page-level route handlers (CSV export, browser upload) still pass through.
+  matcher: [{ source: "/((?!_next/static|_next/image|favicon.ico|api/).*)" }],
 };

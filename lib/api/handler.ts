@@ -15,9 +15,16 @@ import { zodFieldErrors } from "@/lib/validation";
 export type RouteMeta = { method: string; path: string; permission: Permission | null };
 export const ROUTE_REGISTRY: RouteMeta[] = [];
 
+const API_HEADERS = { "X-Content-Type-Options": "nosniff", "Cache-Control": "no-store" } as const;
+
+function withApiHeaders(res: Response): Response {
+  for (const [k, v] of Object.entries(API_HEADERS)) if (!res.headers.has(k)) res.headers.set(k, v);
+  return res;
+}
+
 export function errorResponse(e: unknown): NextResponse {
   const { status, body, headers } = toErrorBody(e);
-  return NextResponse.json(body, { status, headers });
+  return NextResponse.json(body, { status, headers: { ...API_HEADERS, ...headers } });
 }
 
 const LAST_USED_GRANULARITY_MS = 60_000;
@@ -76,7 +83,7 @@ export function apiRoute<P extends Params = Params>(meta: RouteMeta, handler: Ha
       const ctx = await authenticateBearer(db, req.headers.get("authorization"), clientIpFromHeaders(req.headers));
       if (meta.permission) authorize(ctx, meta.permission);
       const result = await handler(ctx, req, await segment.params);
-      return result instanceof Response ? result : NextResponse.json(result);
+      return withApiHeaders(result instanceof Response ? result : NextResponse.json(result));
     } catch (e) {
       return errorResponse(e);
     }
