@@ -14,7 +14,6 @@ import { LIMITS } from "@/lib/packages/catalog";
 import { inspectPackage, type Inspection } from "@/lib/packages/inspect";
 import { findReachableMiniProgram, isUniqueViolation, miniProgramScope } from "./mini-programs";
 import { decodeCursor, toPage } from "./pagination";
-import { emitVersionEvent } from "./webhooks";
 
 /** The largest package body accepted; inspection's own limit, so a bigger body is refused before it is read. */
 export const MAX_PACKAGE_BYTES = LIMITS.maxPackedBytes;
