@@ -255,7 +255,6 @@ async function transition(ctx: OrgContext, versionId: string, t: Transition): Pr
       changes: { appId: v.appId, version: v.version, from: t.from, to: t.to },
     });
     const rv = await reviewsFor(ctx, [v.id], tx);
-    if (t.to === "in_review") await emitVersionEvent(tx, ctx.org.id, "version.submitted", versionToJson({ ...row, uploaderEmail: v.uploaderEmail }, rv.get(v.id) ?? []), ctx.actor.email);
     return versionToJson({ ...row, uploaderEmail: v.uploaderEmail }, rv.get(v.id) ?? []);
   });
 }
