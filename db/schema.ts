@@ -298,6 +298,56 @@ export const assignments = pgTable(
   ],
 );
 
+export const WEBHOOK_EVENTS = ["version.submitted", "version.approved", "version.rejected", "version.revoked"] as const;
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+
+export const webhookEndpoints = pgTable(
+  "webhook_endpoints",
+  {
+    orgId: text("org_id").notNull().references(() => organizations.id),
+    id: text("id").notNull(),
+    url: text("url").notNull(),
+    description: text("description").notNull().default(""),
+    /** Event names this endpoint receives; names stay text so later events need no migration. */
+    events: jsonb("events").$type<string[]>().notNull(),
+    /** AES-256-GCM ciphertext of the signing secret (lib/crypto/secrets.ts): it is needed again to sign. */
+    secretEnc: text("secret_enc").notNull(),
+    active: boolean("active").notNull().default(true),
+    createdBy: text("created_by").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.id] })],
+);
+
+export const WEBHOOK_DELIVERY_STATUSES = ["pending", "succeeded", "failed"] as const;
+export type WebhookDeliveryStatus = (typeof WEBHOOK_DELIVERY_STATUSES)[number];
+
+export const webhookDeliveries = pgTable(
+  "webhook_deliveries",
+  {
+    orgId: text("org_id").notNull().references(() => organizations.id),
+    id: text("id").notNull(),
+    endpointId: text("endpoint_id").notNull(),
+    event: text("event").notNull(),
+    payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
+    status: text("status", { enum: WEBHOOK_DELIVERY_STATUSES }).notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    /** When the dispatcher may try next; while an attempt runs, a lease that keeps other dispatchers off. */
+    nextAttemptAt: ts("next_attempt_at"),
+    lastStatusCode: integer("last_status_code"),
+    lastError: text("last_error"),
+    lastAttemptAt: ts("last_attempt_at"),
+    createdAt: createdAt(),
+    deliveredAt: ts("delivered_at"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    index("webhook_deliveries_endpoint_idx").on(t.orgId, t.endpointId, t.id),
+    // The dispatcher looks across organizations for due work.
+    index("webhook_deliveries_due_idx").on(t.status, t.nextAttemptAt),
+  ],
+);
+
 export type NewUser = typeof users.$inferInsert;
 export type User = typeof users.$inferSelect;
 export type Organization = typeof organizations.$inferSelect;
@@ -309,6 +359,8 @@ export type MiniProgram = typeof miniPrograms.$inferSelect;
 export type Version = typeof versions.$inferSelect;
 export type Review = typeof reviews.$inferSelect;
 export type Assignment = typeof assignments.$inferSelect;
+export type WebhookEndpoint = typeof webhookEndpoints.$inferSelect;
+export type WebhookDelivery = typeof webhookDeliveries.$inferSelect;
 
 /** Tables that are not per organization (see the file's first comment). */
 export const GLOBAL_TABLES = ["users", "organizations", "sessions", "login_throttle", "credential_index"] as const;

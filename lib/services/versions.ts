@@ -14,6 +14,7 @@ import { LIMITS } from "@/lib/packages/catalog";
 import { inspectPackage, type Inspection } from "@/lib/packages/inspect";
 import { findReachableMiniProgram, isUniqueViolation, miniProgramScope } from "./mini-programs";
 import { decodeCursor, toPage } from "./pagination";
+import { emitVersionEvent } from "./webhooks";
 
 /** The largest package body accepted; inspection's own limit, so a bigger body is refused before it is read. */
 export const MAX_PACKAGE_BYTES = LIMITS.maxPackedBytes;
@@ -255,6 +256,7 @@ async function transition(ctx: OrgContext, versionId: string, t: Transition): Pr
       changes: { appId: v.appId, version: v.version, from: t.from, to: t.to },
     });
     const rv = await reviewsFor(ctx, [v.id], tx);
+    if (t.to === "in_review") await emitVersionEvent(tx, ctx.org.id, "version.submitted", versionToJson({ ...row, uploaderEmail: v.uploaderEmail }, rv.get(v.id) ?? []), ctx.actor.email);
     return versionToJson({ ...row, uploaderEmail: v.uploaderEmail }, rv.get(v.id) ?? []);
   });
 }

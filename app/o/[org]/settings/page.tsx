@@ -1,6 +1,8 @@
+import Link from "next/link";
 import { cookies } from "next/headers";
 import { getTranslations } from "next-intl/server";
 import { getPageContext } from "@/lib/auth/session";
+import { can } from "@/lib/authz/context";
 import { Card, PageHeader } from "@/components/ui/layout";
 import { LanguageSwitch, ThemeSwitch } from "@/components/preferences";
 import { THEME_COOKIE, THEMES, type Theme } from "@/lib/i18n/config";
@@ -9,6 +11,7 @@ export default async function SettingsPage({ params }: { params: Promise<{ org: 
   const { org } = await params;
   const ctx = await getPageContext(org);
   const t = await getTranslations("settings");
+  const tw = await getTranslations("webhooks");
   const themeCookie = (await cookies()).get(THEME_COOKIE)?.value ?? "system";
   const theme = ((THEMES as readonly string[]).includes(themeCookie) ? themeCookie : "system") as Theme;
   return (
@@ -29,6 +32,14 @@ export default async function SettingsPage({ params }: { params: Promise<{ org: 
             <dd className="font-mono">{ctx.org.slug}</dd>
           </dl>
         </Card>
+        {can(ctx, "settings.manage") && (
+          <Card title={tw("settingsCard")}>
+            <Link href={`/o/${ctx.org.slug}/settings/webhooks`} className="font-medium text-primary hover:underline" data-testid="webhooks-link">
+              {tw("settingsLink")} →
+            </Link>
+            <p className="mt-1 text-sm text-muted-fg">{tw("settingsLinkHint")}</p>
+          </Card>
+        )}
       </div>
     </>
   );

@@ -1,0 +1,187 @@
+"use client";
+import { useFormatter, useTranslations } from "next-intl";
+import { useState } from "react";
+import type { WebhookEvent } from "@/db/schema";
+import type { WebhookDeliveryJson, WebhookEndpointJson } from "@/lib/services/webhooks";
+import { Button } from "@/components/ui/button";
+import { ConfirmButton } from "@/components/ui/confirm-dialog";
+import { OneTimeSecret } from "@/components/ui/copy-button";
+import { Field, FormError, Input } from "@/components/ui/form";
+import { Badge, EmptyState, Table } from "@/components/ui/layout";
+import { useOrgAction } from "@/components/use-org-action";
+import { createWebhookAction, deleteWebhookAction, resendDeliveryAction, setWebhookActiveAction } from "./actions";
+
+const eventKey = (e: string) => `eventNames.${e.replace(".", "_")}`;
+
+export function CreateWebhookForm({ org, events }: { org: string; events: readonly WebhookEvent[] }) {
+  const t = useTranslations("webhooks");
+  const tc = useTranslations("common");
+  const { pending, error, fieldErrors, run } = useOrgAction();
+  const [secret, setSecret] = useState<string | null>(null);
+  const [formKey, setFormKey] = useState(0);
+  return (
+    <div className="space-y-4">
+      <form
+        key={formKey}
+        className="space-y-4"
+        onSubmit={(e) => {
+          e.preventDefault();
+          const fd = new FormData(e.currentTarget);
+          setSecret(null);
+          run(
+            () =>
+              createWebhookAction(org, {
+                url: String(fd.get("url") ?? ""),
+                description: String(fd.get("description") ?? ""),
+                events: fd.getAll("events").map(String) as WebhookEvent[],
+              }),
+            (d) => {
+              setSecret(d.secret);
+              setFormKey((k) => k + 1);
+            },
+          );
+        }}
+      >
+        <FormError message={Object.keys(fieldErrors).length ? null : error?.message} />
+        <div className="grid gap-4 md:grid-cols-2">
+          <Field id="webhook-url" label={t("url")} hint={t("urlHint")} error={fieldErrors.url}>
+            <Input id="webhook-url" name="url" type="url" required maxLength={2048} placeholder="https://hooks.example.com/atrium" aria-invalid={!!fieldErrors.url} />
+          </Field>
+          <Field id="webhook-description" label={t("descriptionLabel")} error={fieldErrors.description}>
+            <Input id="webhook-description" name="description" maxLength={200} />
+          </Field>
+        </div>
+        <fieldset className="space-y-1.5">
+          <legend className="mb-1 text-sm font-medium">{t("events")}</legend>
+          <div className="grid gap-1.5 sm:grid-cols-2">
+            {events.map((ev) => (
+              <label key={ev} className="flex items-start gap-2 text-sm">
+                <input type="checkbox" name="events" value={ev} defaultChecked className="mt-0.5 size-4" />
+                <span>
+                  {t(eventKey(ev))} <code className="font-mono text-xs text-muted-fg">{ev}</code>
+                </span>
+              </label>
+            ))}
+          </div>
+          <p className={`text-xs ${fieldErrors.events ? "text-danger" : "text-muted-fg"}`} role={fieldErrors.events ? "alert" : undefined}>
+            {t("eventsHint")}
+          </p>
+        </fieldset>
+        <Button type="submit" variant="primary" disabled={pending}>
+          {t("create")}
+        </Button>
+      </form>
+      {secret && <OneTimeSecret label={t("secret")} value={secret} warning={t("secretWarning")} copyLabel={tc("copy")} copiedLabel={tc("copied")} />}
+    </div>
+  );
+}
+
+export function EndpointList({ org, endpoints }: { org: string; endpoints: WebhookEndpointJson[] }) {
+  const t = useTranslations("webhooks");
+  const tc = useTranslations("common");
+  const format = useFormatter();
+  const { pending, error, run } = useOrgAction();
+  if (endpoints.length === 0) return <EmptyState title={t("noEndpoints")} />;
+  return (
+    <div className="space-y-3">
+      <FormError message={error?.message} />
+      <ul className="divide-y divide-border rounded-lg border border-border" data-testid="webhook-endpoints">
+        {endpoints.map((e) => (
+          <li key={e.id} className="flex flex-col gap-3 p-4 sm:flex-row sm:items-start sm:justify-between">
+            <div className="min-w-0 space-y-1">
+              <div className="flex flex-wrap items-center gap-2">
+                <code className="font-mono text-sm break-all">{e.url}</code>
+                <Badge tone={e.active ? "success" : "neutral"}>{e.active ? t("active") : t("disabled")}</Badge>
+              </div>
+              {e.description && <p className="text-sm">{e.description}</p>}
+              <div className="flex flex-wrap gap-1">
+                {e.events.map((ev) => (
+                  <code key={ev} className="rounded bg-muted px-1.5 py-0.5 font-mono text-xs">
+                    {ev}
+                  </code>
+                ))}
+              </div>
+              <p className="text-xs text-muted-fg">{t("createdBy", { email: e.createdBy ?? "—", when: format.relativeTime(new Date(e.createdAt)) })}</p>
+            </div>
+            <div className="flex shrink-0 gap-2">
+              <Button size="sm" disabled={pending} onClick={() => run(() => setWebhookActiveAction(org, { endpointId: e.id, active: !e.active }))}>
+                {e.active ? t("disable") : t("enable")}
+              </Button>
+              <ConfirmButton
+                label={t("delete")}
+                title={t("deleteTitle")}
+                body={t("deleteBody")}
+                confirmLabel={t("delete")}
+                cancelLabel={tc("cancel")}
+                disabled={pending}
+                onConfirm={() => run(() => deleteWebhookAction(org, { endpointId: e.id }))}
+              />
+            </div>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+const STATUS_TONE = { pending: "info", succeeded: "success", failed: "danger" } as const;
+
+export function DeliveriesTable({ org, deliveries }: { org: string; deliveries: WebhookDeliveryJson[] }) {
+  const t = useTranslations("webhooks");
+  const format = useFormatter();
+  const { pending, error, run } = useOrgAction();
+  if (deliveries.length === 0) return <EmptyState title={t("noDeliveries")} />;
+  return (
+    <div className="space-y-3">
+      <FormError message={error?.message} />
+      <Table caption={t("deliveries")}>
+        <thead>
+          <tr>
+            <th scope="col">{t("event")}</th>
+            <th scope="col">{t("status")}</th>
+            <th scope="col">{t("code")}</th>
+            <th scope="col">{t("attempts")}</th>
+            <th scope="col">{t("created")}</th>
+            <th scope="col">{t("endpoint")}</th>
+            <th scope="col">
+              <span className="sr-only">{t("resend")}</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody data-testid="webhook-deliveries">
+          {deliveries.map((d) => (
+            <tr key={d.id} data-status={d.status}>
+              <td>
+                <code className="font-mono text-xs">{d.event}</code>
+              </td>
+              <td>
+                <Badge tone={STATUS_TONE[d.status]}>{t(`statusNames.${d.status}`)}</Badge>
+                {d.nextAttemptAt && <div className="mt-0.5 text-xs text-muted-fg">{t("nextAttempt", { when: format.relativeTime(new Date(d.nextAttemptAt)) })}</div>}
+              </td>
+              <td className="tabular-nums">
+                {d.lastStatusCode ?? "—"}
+                {d.lastError && d.status !== "succeeded" && (
+                  <div className="max-w-[14rem] truncate text-xs text-muted-fg" title={d.lastError}>
+                    {d.lastError}
+                  </div>
+                )}
+              </td>
+              <td className="tabular-nums">{d.attempts}</td>
+              <td className="whitespace-nowrap text-xs">{format.relativeTime(new Date(d.createdAt))}</td>
+              <td className="max-w-[16rem]">
+                <span className="block truncate font-mono text-xs" title={d.url ?? undefined}>
+                  {d.url ?? t("deletedEndpoint")}
+                </span>
+              </td>
+              <td className="text-right">
+                <Button size="sm" disabled={pending} onClick={() => run(() => resendDeliveryAction(org, { deliveryId: d.id }))}>
+                  {t("resend")}
+                </Button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </Table>
+    </div>
+  );
+}

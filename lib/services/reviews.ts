@@ -1,0 +1,453 @@
+// Review of submitted versions (CONTRACT §1, §5): the queue, claims, the review page's diff and risk, and
+// the decisions (approve, reject) and kill switch (revoke). Every state change is one conditional UPDATE
+// whose row count decides between success and 409, with its audit entry, review row and webhook deliveries
+// in the same transaction. Separation of duties: nobody approves or rejects a version they uploaded.
+import { and, asc, desc, eq, inArray, isNull, lt, or } from "drizzle-orm";
+import { z } from "zod";
+import type { DbOrTx } from "@/db";
+import { memberships, miniPrograms, REJECTION_REASONS, reviews, users, versions, type Version, type VersionStatus } from "@/db/schema";
+import { authorize, can, type OrgContext } from "@/lib/authz/context";
+import { PERMISSIONS } from "@/lib/authz/permissions";
+import { recordAudit } from "@/lib/audit";
+import { getBlobStore, readBlob, type BlobStore } from "@/lib/blobs";
+import { conflict, forbidden, notFound } from "@/lib/errors";
+import { newId } from "@/lib/ids";
+import { LIMITS } from "@/lib/packages/catalog";
+import { diffPackages, riskScore, type PackageDiff, type Risk } from "@/lib/packages/diff";
+import type { Inspection } from "@/lib/packages/inspect";
+import { kickWebhookDispatcher } from "@/lib/webhooks/dispatcher";
+import { versionToJson, type ReviewJson, type VersionDetailJson, type VersionJson } from "./versions";
+import { emitVersionEvent } from "./webhooks";
+
+export { REJECTION_REASONS };
+export type RejectionReason = (typeof REJECTION_REASONS)[number];
+
+export const RISK_LEVELS = ["low", "medium", "high"] as const;
+export type RiskLevel = (typeof RISK_LEVELS)[number];
+
+const HOUR_MS = 3_600_000;
+/** Waiting longer than these is marked in the queue. */
+export const QUEUE_AGE_MARKS = { warn: 24 * HOUR_MS, overdue: 72 * HOUR_MS } as const;
+/** The queue is read whole (risk is computed per item); beyond this many, the oldest are shown. */
+const QUEUE_CAP = 500;
+const COMMENT_MAX = 4000;
+
+export const OWN_UPLOAD_MESSAGE = "You uploaded this version, so someone else must approve or reject it (separation of duties)";
+
+export const approveInput = z.object({ comment: z.string().trim().max(COMMENT_MAX, `At most ${COMMENT_MAX} characters`).default("") });
+export type ApproveInput = z.output<typeof approveInput>;
+
+export const rejectFields = z.object({
+  reasons: z
+    .array(z.enum(REJECTION_REASONS))
+    .min(1, "Choose at least one reason")
+    .transform((r) => REJECTION_REASONS.filter((x) => r.includes(x))),
+  comment: z.string().trim().max(COMMENT_MAX, `At most ${COMMENT_MAX} characters`).default(""),
+});
+
+/** "Other" says nothing by itself; the developer needs the words. */
+export function otherNeedsComment(v: { reasons: string[]; comment: string }, ctx: z.RefinementCtx): void {
+  if (v.reasons.includes("other") && v.comment.length === 0) ctx.addIssue({ code: "custom", message: "Explain the reason “other” in the comment", path: ["comment"] });
+}
+
+export const rejectInput = rejectFields.superRefine(otherNeedsComment);
+export type RejectInput = z.output<typeof rejectInput>;
+
+export const revokeInput = z.object({ reason: z.string().trim().min(1, "Say why the version is revoked").max(1000, "At most 1,000 characters") });
+export type RevokeInput = z.output<typeof revokeInput>;
+
+export const queueFilterInput = z.object({
+  appId: z.string().trim().max(100).optional(),
+  risk: z.enum(RISK_LEVELS).optional(),
+  /** `unclaimed`, `me`, or a member's user id. */
+  claimedBy: z.string().trim().max(64).optional(),
+});
+export type QueueFilter = z.output<typeof queueFilterInput>;
+
+// ---------------------------------------------------------------------------------------------------------
+// Reading
+// ---------------------------------------------------------------------------------------------------------
+
+type TargetRow = Version & { uploaderEmail: string | null; miniProgramName: string };
+
+async function findVersion(ctx: OrgContext, versionId: string, db: DbOrTx = ctx.db): Promise<TargetRow> {
+  if (!/^ver_[0-9a-z]{26}$/.test(versionId)) throw notFound("Version");
+  const [row] = await db
+    .select({ version: versions, uploaderEmail: users.email, miniProgramName: miniPrograms.name })
+    .from(versions)
+    .innerJoin(miniPrograms, and(eq(miniPrograms.orgId, versions.orgId), eq(miniPrograms.id, versions.miniProgramId)))
+    .leftJoin(users, eq(users.id, versions.uploadedBy))
+    .where(and(eq(versions.orgId, ctx.org.id), eq(versions.id, versionId)))
+    .limit(1);
+  if (!row) throw notFound("Version");
+  return { ...row.version, uploaderEmail: row.uploaderEmail, miniProgramName: row.miniProgramName };
+}
+
+async function reviewList(db: DbOrTx, orgId: string, versionId: string): Promise<ReviewJson[]> {
+  const rows = await db
+    .select({ review: reviews, reviewer: users.email })
+    .from(reviews)
+    .leftJoin(users, eq(users.id, reviews.reviewerId))
+    .where(and(eq(reviews.orgId, orgId), eq(reviews.versionId, versionId)))
+    .orderBy(asc(reviews.at), asc(reviews.id));
+  return rows.map(({ review, reviewer }) => ({ decision: review.decision, reasons: review.reasons, comment: review.comment, reviewer, at: review.at.toISOString() }));
+}
+
+export type AgeMark = "over24h" | "over72h" | null;
+
+export function ageMark(waitingMs: number): AgeMark {
+  if (waitingMs > QUEUE_AGE_MARKS.overdue) return "over72h";
+  if (waitingMs > QUEUE_AGE_MARKS.warn) return "over24h";
+  return null;
+}
+
+export type ClaimJson = { userId: string; email: string | null; name: string | null; at: string | null };
+
+export type QueueItem = {
+  id: string;
+  appId: string;
+  miniProgramName: string;
+  version: string;
+  uploadedBy: string | null;
+  /** The viewer uploaded it, so the viewer cannot decide on it. */
+  uploadedByViewer: boolean;
+  submittedAt: string | null;
+  waitingMs: number;
+  ageMark: AgeMark;
+  claim: ClaimJson | null;
+  warningCount: number;
+  baselineVersion: string | null;
+  risk: { score: number; level: RiskLevel };
+};
+
+export type ReviewQueue = {
+  items: QueueItem[];
+  /** In review before filters. */
+  total: number;
+  oldest: { id: string; appId: string; version: string; submittedAt: string | null; ageMark: AgeMark } | null;
+  facets: { miniPrograms: { appId: string; name: string }[]; reviewers: { userId: string; email: string; name: string }[] };
+};
+
+const inspectionOf = (v: { inspection: Record<string, unknown> }) => v.inspection as unknown as Inspection;
+
+/**
+ * Versions in review, oldest submission first, each with its time in queue and a risk level. The queue's
+ * risk needs only what the stored inspections hold (permissions, domains, sizes, findings), so no package
+ * is read here; the review page computes the full diff with file contents.
+ */
+export async function listReviewQueue(ctx: OrgContext, filter: QueueFilter = {}, now: Date = new Date()): Promise<ReviewQueue> {
+  authorize(ctx, "review.decide");
+  const rows = await ctx.db
+    .select({ version: versions, miniProgramName: miniPrograms.name, uploaderEmail: users.email })
+    .from(versions)
+    .innerJoin(miniPrograms, and(eq(miniPrograms.orgId, versions.orgId), eq(miniPrograms.id, versions.miniProgramId)))
+    .leftJoin(users, eq(users.id, versions.uploadedBy))
+    .where(and(eq(versions.orgId, ctx.org.id), eq(versions.status, "in_review")))
+    .orderBy(asc(versions.submittedAt), asc(versions.id))
+    .limit(QUEUE_CAP);
+
+  const claimerIds = [...new Set(rows.map((r) => r.version.claimedBy).filter((x): x is string => !!x))];
+  const claimers = claimerIds.length
+    ? await ctx.db.select({ id: users.id, email: users.email, name: users.name }).from(users).where(inArray(users.id, claimerIds))
+    : [];
+  const claimerById = new Map(claimers.map((c) => [c.id, c]));
+
+  const baselines = await approvedInspections(ctx, [...new Set(rows.map((r) => r.version.miniProgramId))]);
+  const items: QueueItem[] = [];
+  for (const { version: v, miniProgramName, uploaderEmail } of rows) {
+    const baseline = latestBefore(baselines.get(v.miniProgramId) ?? [], v.createdAt);
+    const inspection = inspectionOf(v);
+    // Empty bytes: only the inspection-level parts of the diff feed the risk score.
+    const diff = await diffPackages(baseline ? { inspection: inspectionOf(baseline), bytes: Buffer.alloc(0) } : null, { inspection, bytes: Buffer.alloc(0) });
+    const risk = riskScore(inspection, diff);
+    const waitingMs = v.submittedAt ? Math.max(0, now.getTime() - v.submittedAt.getTime()) : 0;
+    const c = v.claimedBy ? claimerById.get(v.claimedBy) : undefined;
+    items.push({
+      id: v.id,
+      appId: v.appId,
+      miniProgramName,
+      version: v.version,
+      uploadedBy: uploaderEmail,
+      uploadedByViewer: v.uploadedBy === ctx.actor.userId,
+      submittedAt: v.submittedAt?.toISOString() ?? null,
+      waitingMs,
+      ageMark: ageMark(waitingMs),
+      claim: v.claimedBy ? { userId: v.claimedBy, email: c?.email ?? null, name: c?.name ?? null, at: v.claimedAt?.toISOString() ?? null } : null,
+      warningCount: Array.isArray(inspection.warnings) ? inspection.warnings.length : 0,
+      baselineVersion: baseline?.version ?? null,
+      risk: { score: risk.score, level: risk.level },
+    });
+  }
+
+  const reviewerRoles = PERMISSIONS["review.decide"];
+  const reviewers = await ctx.db
+    .select({ userId: users.id, email: users.email, name: users.name })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(and(eq(memberships.orgId, ctx.org.id), inArray(memberships.role, [...reviewerRoles])))
+    .orderBy(asc(users.email));
+
+  const mpFacet = new Map<string, string>();
+  for (const i of items) mpFacet.set(i.appId, i.miniProgramName);
+  const first = items[0];
+  const filtered = items.filter((i) => {
+    if (filter.appId && i.appId !== filter.appId) return false;
+    if (filter.risk && i.risk.level !== filter.risk) return false;
+    if (filter.claimedBy === "unclaimed") return i.claim === null;
+    if (filter.claimedBy === "me") return i.claim?.userId === ctx.actor.userId;
+    if (filter.claimedBy) return i.claim?.userId === filter.claimedBy;
+    return true;
+  });
+  return {
+    items: filtered,
+    total: items.length,
+    oldest: first ? { id: first.id, appId: first.appId, version: first.version, submittedAt: first.submittedAt, ageMark: first.ageMark } : null,
+    facets: {
+      miniPrograms: [...mpFacet].map(([appId, name]) => ({ appId, name })).sort((a, b) => a.name.localeCompare(b.name)),
+      reviewers,
+    },
+  };
+}
+
+type ApprovedRow = { id: string; version: string; createdAt: Date; inspection: Record<string, unknown> };
+
+async function approvedInspections(ctx: OrgContext, miniProgramIds: string[]): Promise<Map<string, ApprovedRow[]>> {
+  const out = new Map<string, ApprovedRow[]>();
+  if (miniProgramIds.length === 0) return out;
+  const rows = await ctx.db
+    .select({ id: versions.id, miniProgramId: versions.miniProgramId, version: versions.version, createdAt: versions.createdAt, inspection: versions.inspection })
+    .from(versions)
+    .where(and(eq(versions.orgId, ctx.org.id), eq(versions.status, "approved"), inArray(versions.miniProgramId, miniProgramIds)));
+  for (const r of rows) {
+    const list = out.get(r.miniProgramId) ?? [];
+    list.push(r);
+    out.set(r.miniProgramId, list);
+  }
+  return out;
+}
+
+function latestBefore<T extends { createdAt: Date }>(rows: T[], before: Date): T | null {
+  let best: T | null = null;
+  for (const r of rows) if (r.createdAt < before && (!best || r.createdAt > best.createdAt)) best = r;
+  return best;
+}
+
+export type ReviewDetail = {
+  version: VersionDetailJson & { miniProgramName: string; claim: ClaimJson | null };
+  /** The latest approved version of the same mini-program uploaded before this one; null for a first version. */
+  baseline: { id: string; version: string; decidedAt: string | null } | null;
+  diff: PackageDiff;
+  risk: Risk;
+  /** A package blob that could not be read: the text diffs then show the files as unreadable. */
+  missingPackages: string[];
+  /** Time in queue while in review, else null. */
+  waiting: { ms: number; mark: AgeMark } | null;
+  viewer: { isUploader: boolean; canDecide: boolean; canRevoke: boolean; holdsClaim: boolean };
+};
+
+export type ReviewDetailOptions = { blobStore?: BlobStore };
+
+/** Everything the review page shows: the version, its findings, the diff against the baseline and the risk. */
+export async function getReviewDetail(ctx: OrgContext, versionId: string, opts: ReviewDetailOptions = {}, now: Date = new Date()): Promise<ReviewDetail> {
+  authorize(ctx, "review.decide");
+  const v = await findVersion(ctx, versionId);
+  const [baseline] = await ctx.db
+    .select({ id: versions.id, version: versions.version, sha256: versions.sha256, decidedAt: versions.decidedAt, inspection: versions.inspection })
+    .from(versions)
+    .where(and(eq(versions.orgId, ctx.org.id), eq(versions.miniProgramId, v.miniProgramId), eq(versions.status, "approved"), lt(versions.createdAt, v.createdAt)))
+    .orderBy(desc(versions.createdAt), desc(versions.id))
+    .limit(1);
+  const store = opts.blobStore ?? getBlobStore();
+  const missingPackages: string[] = [];
+  const bytesOf = async (sha256: string, label: string) => {
+    const bytes = await readBlob(store, sha256, LIMITS.maxPackedBytes).catch(() => null);
+    if (!bytes) missingPackages.push(label);
+    return bytes ?? Buffer.alloc(0);
+  };
+  const inspection = inspectionOf(v);
+  const [nextBytes, prevBytes] = await Promise.all([bytesOf(v.sha256, v.version), baseline ? bytesOf(baseline.sha256, baseline.version) : null]);
+  const diff = await diffPackages(baseline && prevBytes ? { inspection: inspectionOf(baseline), bytes: prevBytes } : null, { inspection, bytes: nextBytes });
+  const risk = riskScore(inspection, diff);
+  const reviewHistory = await reviewList(ctx.db, ctx.org.id, v.id);
+  let claim: ClaimJson | null = null;
+  if (v.claimedBy) {
+    const [u] = await ctx.db.select({ email: users.email, name: users.name }).from(users).where(eq(users.id, v.claimedBy)).limit(1);
+    claim = { userId: v.claimedBy, email: u?.email ?? null, name: u?.name ?? null, at: v.claimedAt?.toISOString() ?? null };
+  }
+  const isUploader = v.uploadedBy === ctx.actor.userId;
+  const waitingMs = v.status === "in_review" && v.submittedAt ? Math.max(0, now.getTime() - v.submittedAt.getTime()) : null;
+  return {
+    version: {
+      ...versionToJson(v, reviewHistory),
+      miniProgramName: v.miniProgramName,
+      manifest: v.manifest,
+      inspection,
+      claim,
+    },
+    baseline: baseline ? { id: baseline.id, version: baseline.version, decidedAt: baseline.decidedAt?.toISOString() ?? null } : null,
+    diff,
+    risk,
+    missingPackages,
+    waiting: waitingMs === null ? null : { ms: waitingMs, mark: ageMark(waitingMs) },
+    viewer: {
+      isUploader,
+      canDecide: can(ctx, "review.decide") && !isUploader && v.status === "in_review",
+      canRevoke: can(ctx, "versions.revoke") && v.status === "approved",
+      holdsClaim: v.claimedBy === ctx.actor.userId,
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Claims
+// ---------------------------------------------------------------------------------------------------------
+
+const statusWords = (s: VersionStatus) => s.replace("_", " ");
+
+async function currentStatus(tx: DbOrTx, orgId: string, versionId: string) {
+  const [cur] = await tx
+    .select({ status: versions.status, claimedBy: versions.claimedBy, claimerEmail: users.email })
+    .from(versions)
+    .leftJoin(users, eq(users.id, versions.claimedBy))
+    .where(and(eq(versions.orgId, orgId), eq(versions.id, versionId)));
+  return cur;
+}
+
+/** Marks the version as being reviewed by the actor, so other reviewers see who has it. */
+export async function claimReview(ctx: OrgContext, versionId: string): Promise<{ id: string; claim: ClaimJson }> {
+  authorize(ctx, "review.decide");
+  return ctx.db.transaction(async (tx) => {
+    const v = await findVersion(ctx, versionId, tx);
+    if (v.uploadedBy === ctx.actor.userId) throw forbidden(OWN_UPLOAD_MESSAGE);
+    const now = new Date();
+    const updated = await tx
+      .update(versions)
+      .set({ claimedBy: ctx.actor.userId, claimedAt: now })
+      .where(
+        and(
+          eq(versions.orgId, ctx.org.id),
+          eq(versions.id, v.id),
+          eq(versions.status, "in_review"),
+          or(isNull(versions.claimedBy), eq(versions.claimedBy, ctx.actor.userId)),
+        ),
+      )
+      .returning({ id: versions.id });
+    if (updated.length === 0) {
+      const cur = await currentStatus(tx, ctx.org.id, v.id);
+      if (cur && cur.status !== "in_review") throw conflict(`Version ${v.version} is ${statusWords(cur.status)}; only a version in review can be claimed`, { status: cur.status });
+      throw conflict(`${cur?.claimerEmail ?? "Another reviewer"} is already reviewing version ${v.version}`, { claimedBy: cur?.claimerEmail ?? null });
+    }
+    await recordAudit(tx, ctx, { action: "version.claim", objectType: "version", objectId: v.id, changes: { appId: v.appId, version: v.version } });
+    return { id: v.id, claim: { userId: ctx.actor.userId, email: ctx.actor.email, name: ctx.actor.name, at: now.toISOString() } };
+  });
+}
+
+/** Gives a claim back. The holder may; owners and admins may also free a claim someone left behind. */
+export async function releaseReview(ctx: OrgContext, versionId: string): Promise<{ id: string; claim: null }> {
+  authorize(ctx, "review.decide");
+  const mayReleaseOthers = ctx.role === "owner" || ctx.role === "admin";
+  return ctx.db.transaction(async (tx) => {
+    const v = await findVersion(ctx, versionId, tx);
+    const updated = await tx
+      .update(versions)
+      .set({ claimedBy: null, claimedAt: null })
+      .where(
+        and(
+          eq(versions.orgId, ctx.org.id),
+          eq(versions.id, v.id),
+          eq(versions.status, "in_review"),
+          mayReleaseOthers ? undefined : eq(versions.claimedBy, ctx.actor.userId),
+        ),
+      )
+      .returning({ id: versions.id });
+    if (updated.length === 0 || !v.claimedBy) {
+      const cur = await currentStatus(tx, ctx.org.id, v.id);
+      if (cur && cur.status !== "in_review") throw conflict(`Version ${v.version} is ${statusWords(cur.status)}; there is no review to release`, { status: cur.status });
+      if (cur?.claimedBy && cur.claimedBy !== ctx.actor.userId) throw conflict(`${cur.claimerEmail ?? "Another reviewer"} holds this review; only they or an admin can release it`);
+      throw conflict(`Nobody has claimed version ${v.version}`);
+    }
+    await recordAudit(tx, ctx, {
+      action: "version.unclaim",
+      objectType: "version",
+      objectId: v.id,
+      changes: { appId: v.appId, version: v.version, claimedBy: v.claimedBy },
+    });
+    return { id: v.id, claim: null };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Decisions and revocation
+// ---------------------------------------------------------------------------------------------------------
+
+type Decision = { decision: "approved" | "rejected"; reasons: string[]; comment: string };
+
+async function decide(ctx: OrgContext, versionId: string, d: Decision): Promise<VersionJson> {
+  authorize(ctx, "review.decide");
+  const verb = d.decision === "approved" ? "approve" : "reject";
+  const json = await ctx.db.transaction(async (tx) => {
+    const v = await findVersion(ctx, versionId, tx);
+    if (v.uploadedBy === ctx.actor.userId) throw forbidden(OWN_UPLOAD_MESSAGE);
+    const now = new Date();
+    const [row] = await tx
+      .update(versions)
+      .set({ status: d.decision, decidedAt: now, claimedBy: null, claimedAt: null })
+      .where(and(eq(versions.orgId, ctx.org.id), eq(versions.id, v.id), eq(versions.status, "in_review")))
+      .returning();
+    if (!row) {
+      const cur = await currentStatus(tx, ctx.org.id, v.id);
+      const status = cur?.status ?? v.status;
+      throw conflict(`Version ${v.version} is ${statusWords(status)}; only a version in review can be ${d.decision}`, { status });
+    }
+    await tx.insert(reviews).values({ orgId: ctx.org.id, id: newId("rev"), versionId: v.id, decision: d.decision, reasons: d.reasons, comment: d.comment, reviewerId: ctx.actor.userId, at: now });
+    await recordAudit(tx, ctx, {
+      action: `version.${verb}`,
+      objectType: "version",
+      objectId: v.id,
+      changes: { appId: v.appId, version: v.version, from: "in_review", to: d.decision, reasons: d.reasons, comment: d.comment },
+    });
+    const out = versionToJson({ ...row, uploaderEmail: v.uploaderEmail }, await reviewList(tx, ctx.org.id, v.id));
+    const queued = await emitVersionEvent(tx, ctx.org.id, d.decision === "approved" ? "version.approved" : "version.rejected", out, ctx.actor.email);
+    return { out, queued };
+  });
+  // Now that the deliveries are committed, any dispatcher can see them.
+  if (json.queued > 0) kickWebhookDispatcher();
+  return json.out;
+}
+
+export function approveVersion(ctx: OrgContext, versionId: string, input: ApproveInput = { comment: "" }): Promise<VersionJson> {
+  return decide(ctx, versionId, { decision: "approved", reasons: [], comment: input.comment });
+}
+
+export function rejectVersion(ctx: OrgContext, versionId: string, input: RejectInput): Promise<VersionJson> {
+  return decide(ctx, versionId, { decision: "rejected", reasons: input.reasons, comment: input.comment });
+}
+
+/** The kill switch: an approved version becomes revoked at once, with the reason recorded. */
+export async function revokeVersion(ctx: OrgContext, versionId: string, input: RevokeInput): Promise<VersionJson> {
+  authorize(ctx, "versions.revoke");
+  const json = await ctx.db.transaction(async (tx) => {
+    const v = await findVersion(ctx, versionId, tx);
+    const [row] = await tx
+      .update(versions)
+      .set({ status: "revoked", revokedAt: new Date(), revokeReason: input.reason })
+      .where(and(eq(versions.orgId, ctx.org.id), eq(versions.id, v.id), eq(versions.status, "approved")))
+      .returning();
+    if (!row) {
+      const cur = await currentStatus(tx, ctx.org.id, v.id);
+      const status = cur?.status ?? v.status;
+      throw conflict(`Version ${v.version} is ${statusWords(status)}; only an approved version can be revoked`, { status });
+    }
+    await recordAudit(tx, ctx, {
+      action: "version.revoke",
+      objectType: "version",
+      objectId: v.id,
+      changes: { appId: v.appId, version: v.version, from: "approved", to: "revoked", reason: input.reason },
+    });
+    const out = versionToJson({ ...row, uploaderEmail: v.uploaderEmail }, await reviewList(tx, ctx.org.id, v.id));
+    const queued = await emitVersionEvent(tx, ctx.org.id, "version.revoked", out, ctx.actor.email);
+    return { out, queued };
+  });
+  if (json.queued > 0) kickWebhookDispatcher();
+  return json.out;
+}

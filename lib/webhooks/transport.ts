@@ -1,0 +1,99 @@
+// Sends one webhook request. node:http(s) rather than fetch, because its `lookup` hook lets every resolved
+// address be checked and then used for the connection itself: checking a name and connecting to it
+// separately would let DNS rebinding slip a private address in between. Redirects are never followed.
+import dns from "node:dns";
+import http from "node:http";
+import https from "node:https";
+import { isIP, type LookupFunction } from "node:net";
+import { isNonPublicAddress } from "./url-policy";
+
+export type SendRequest = { url: string; body: string; headers: Record<string, string>; timeoutMs: number; blockPrivate: boolean };
+/** `statusCode` is null when no HTTP answer came (refused, timed out, blocked). */
+export type SendResult = { statusCode: number | null; error: string | null };
+export type Sender = (req: SendRequest) => Promise<SendResult>;
+
+const MAX_ERROR_SNIPPET = 300;
+
+class BlockedAddressError extends Error {
+  constructor() {
+    super("The host resolves to a private or reserved address");
+  }
+}
+
+const guardedLookup: LookupFunction = (hostname, options, callback) => {
+  dns.lookup(hostname, { ...options, all: true }, (err, addresses) => {
+    if (err) return callback(err, "", 4);
+    const list = addresses as dns.LookupAddress[];
+    if (list.length === 0 || list.some((a) => isNonPublicAddress(a.address))) return callback(new BlockedAddressError(), "", 4);
+    if (options.all) return (callback as unknown as (e: null, a: dns.LookupAddress[]) => void)(null, list);
+    callback(null, list[0]!.address, list[0]!.family);
+  });
+};
+
+export const sendWebhookRequest: Sender = ({ url, body, headers, timeoutMs, blockPrivate }) =>
+  new Promise((resolve) => {
+    let settled = false;
+    const finish = (r: SendResult) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(deadline);
+      resolve(r);
+    };
+    let target: URL;
+    try {
+      target = new URL(url);
+    } catch {
+      return resolve({ statusCode: null, error: "Invalid URL" });
+    }
+    const literal = target.hostname.replace(/^\[|\]$/g, "");
+    // Node connects to an IP literal without calling `lookup`, so literals are checked here.
+    if (blockPrivate && isIP(literal) && isNonPublicAddress(literal)) {
+      return resolve({ statusCode: null, error: "The host is a private or reserved address" });
+    }
+    const client = target.protocol === "https:" ? https : http;
+    const req = client.request(target, {
+      method: "POST",
+      headers: { ...headers, "Content-Length": String(Buffer.byteLength(body)) },
+      lookup: blockPrivate ? guardedLookup : undefined,
+      // One connection per delivery: a pooled socket could outlive the address check.
+      agent: false,
+    });
+    // One deadline for the whole exchange, not just socket idleness.
+    const deadline = setTimeout(() => {
+      req.destroy(new Error(`No answer within ${timeoutMs / 1000} s`));
+    }, timeoutMs);
+    req.on("response", (res) => {
+      const status = res.statusCode ?? 0;
+      const chunks: Buffer[] = [];
+      let kept = 0;
+      res.on("data", (chunk: Buffer) => {
+        if (kept < MAX_ERROR_SNIPPET) {
+          chunks.push(chunk);
+          kept += chunk.length;
+        }
+      });
+      const done = () => {
+        const ok = status >= 200 && status < 300;
+        const snippet = Buffer.concat(chunks).toString("utf8").slice(0, MAX_ERROR_SNIPPET).replace(/\s+/g, " ").trim();
+        finish({ statusCode: status, error: ok ? null : `HTTP ${status}${snippet ? `: ${snippet}` : ""}` });
+      };
+      res.on("end", done);
+      res.on("error", done);
+      res.on("close", done);
+    });
+    req.on("error", (err) => {
+      const message = err instanceof BlockedAddressError ? err.message : describeNetworkError(err);
+      finish({ statusCode: null, error: message });
+    });
+    req.end(body);
+  });
+
+function describeNetworkError(err: Error & { code?: string }): string {
+  // Codes and our own messages only: the raw text of some errors names internal details.
+  if (err.code === "ECONNREFUSED") return "Connection refused";
+  if (err.code === "ENOTFOUND" || err.code === "EAI_AGAIN") return "The host name does not resolve";
+  if (err.code === "ECONNRESET") return "The connection was reset";
+  if (err.code?.startsWith("ERR_TLS") || err.code?.includes("CERT")) return `TLS error (${err.code})`;
+  if (err.message.startsWith("No answer within")) return err.message;
+  return err.code ? `Network error (${err.code})` : "Network error";
+}
