@@ -24,9 +24,10 @@ function FindingList({ items, tone, title }: { items: Finding[]; tone: "danger" 
   );
 }
 
-function Fact({ label, children }: { label: string; children: React.ReactNode }) {
+// A <div> may group one dt/dd pair directly inside a <dl>; any deeper wrapper breaks the list for screen readers.
+function Fact({ label, children, className = "" }: { label: string; children: React.ReactNode; className?: string }) {
   return (
-    <div className="min-w-0">
+    <div className={`min-w-0 ${className}`}>
       <dt className="text-xs font-medium text-muted-fg">{label}</dt>
       <dd className="mt-0.5 text-sm">{children}</dd>
     </div>
@@ -105,15 +106,15 @@ export function InspectionReport({ inspection, copyLabel, copiedLabel }: { inspe
               </Fact>
               <Fact label="name">{m.name}</Fact>
               <Fact label={t("minSdkVersion")}>{m.minSdkVersion ? <code className="font-mono text-xs">{m.minSdkVersion}</code> : <span className="text-muted-fg">{t("none")}</span>}</Fact>
-              <div className="sm:col-span-2">
-                <Fact label={t("pages")}>{list(m.pages)}</Fact>
-              </div>
-              <div className="sm:col-span-2">
-                <Fact label={t("permissions")}>{list(m.permissions)}</Fact>
-              </div>
-              <div className="sm:col-span-2">
-                <Fact label={t("domains")}>{list(m.domains)}</Fact>
-              </div>
+              <Fact label={t("pages")} className="sm:col-span-2">
+                {list(m.pages)}
+              </Fact>
+              <Fact label={t("permissions")} className="sm:col-span-2">
+                {list(m.permissions)}
+              </Fact>
+              <Fact label={t("domains")} className="sm:col-span-2">
+                {list(m.domains)}
+              </Fact>
             </dl>
           ) : (
             <p className="text-sm text-muted-fg">{t("noManifest")}</p>
