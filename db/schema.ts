@@ -298,7 +298,52 @@ export const assignments = pgTable(
   ],
 );
 
-export const WEBHOOK_EVENTS = ["version.submitted", "version.approved", "version.rejected", "version.revoked"] as const;
+export const ASSIGNMENT_ACTIONS = ["assign", "candidate", "rollout", "pause", "resume", "promote", "rollback", "unassign"] as const;
+export type AssignmentAction = (typeof ASSIGNMENT_ACTIONS)[number];
+
+/**
+ * The timeline of an assignment: one row per change, written in the change's transaction. Rows outlive an
+ * unassign (the assignment row is deleted), so `host_id` and `app_id` are copied here.
+ */
+export const assignmentEvents = pgTable(
+  "assignment_events",
+  {
+    orgId: text("org_id").notNull().references(() => organizations.id),
+    /** Time-ordered: the timeline is `ORDER BY id`. */
+    id: text("id").notNull(),
+    assignmentId: text("assignment_id").notNull(),
+    hostId: text("host_id").notNull(),
+    appId: text("app_id").notNull(),
+    action: text("action", { enum: ASSIGNMENT_ACTIONS }).notNull(),
+    from: jsonb("from").$type<Record<string, unknown>>(),
+    to: jsonb("to").$type<Record<string, unknown>>(),
+    actorId: text("actor_id"),
+    actorLabel: text("actor_label"),
+    at: ts("at").notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    index("assignment_events_assignment_idx").on(t.orgId, t.assignmentId, t.id),
+    index("assignment_events_host_idx").on(t.orgId, t.hostId, t.id),
+  ],
+);
+
+/**
+ * One counter per organization, bumped in the same transaction as anything that changes what a manifest
+ * serves (assignments, a version's revocation). Every server instance re-reads it at most once a second and
+ * drops its cached manifest snapshots when it moved (lib/sdk-server/snapshot.ts).
+ */
+export const manifestRevisions = pgTable(
+  "manifest_revisions",
+  {
+    orgId: text("org_id").notNull().references(() => organizations.id),
+    revision: bigint("revision", { mode: "number" }).notNull().default(0),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId] })],
+);
+
+export const WEBHOOK_EVENTS = ["version.submitted", "version.approved", "version.rejected", "version.revoked", "assignment.changed"] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 export const webhookEndpoints = pgTable(
@@ -359,6 +404,7 @@ export type MiniProgram = typeof miniPrograms.$inferSelect;
 export type Version = typeof versions.$inferSelect;
 export type Review = typeof reviews.$inferSelect;
 export type Assignment = typeof assignments.$inferSelect;
+export type AssignmentEvent = typeof assignmentEvents.$inferSelect;
 export type WebhookEndpoint = typeof webhookEndpoints.$inferSelect;
 export type WebhookDelivery = typeof webhookDeliveries.$inferSelect;
 

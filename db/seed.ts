@@ -27,6 +27,7 @@ import { PERMISSIONS as PACKAGE_PERMISSIONS } from "@/lib/packages/catalog";
 import { inspectPackage, type Inspection } from "@/lib/packages/inspect";
 import { buildMiniProgramPackage, type MiniProgramPackageOptions } from "@/lib/packages/testing/zip-writer";
 import { getBlobStore, type BlobStore } from "@/lib/blobs";
+import { seedAssignments } from "./seed-assignments";
 
 export type SeedOptions = {
   password?: string;
@@ -200,6 +201,7 @@ export async function seedDemo(db: Db, opts: SeedOptions = {}): Promise<SeedResu
       const mpId = pkg.org === "other" ? otherMp : demoMps.get(pkg.appId)!;
       await insertSeedVersion(tx, orgId, mpId, pkg, (role) => userByRole(orgId, role));
     }
+    await seedAssignments(tx, { orgId: demo, log });
 
     log(`Seeded Demo Enterprise (demo) and Other Corp (other) with ${members.length} users and ${packages.length} package versions.`);
     if (!opts.sdkKey) {

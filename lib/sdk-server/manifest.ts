@@ -1,24 +1,18 @@
 // GET /api/sdk/v1/manifest (CONTRACT §6): what a host should run now, with an ETag so an unchanged manifest
-// costs the SDK a 304. The assignments issue fills `manifestEntries`; the response shape and caching live here.
+// costs the SDK a 304. The entries come from the host's cached snapshot (./snapshot.ts); the response shape and
+// HTTP caching live here.
 import { createHash } from "node:crypto";
 import { NextResponse } from "next/server";
 import { z } from "zod";
 import { PLATFORMS } from "@/db/schema";
-import { zodFieldErrors } from "@/lib/actions/safe-action";
+import { zodFieldErrors } from "@/lib/validation";
 import { AppError } from "@/lib/errors";
 import { isStrictSemver } from "@/lib/packages/manifest";
+import { entriesFor, getManifestCache, type ManifestEntry } from "./snapshot";
 import type { SdkCaller } from "./verify";
 
-export type ManifestEntry = {
-  appId: string;
-  name: string;
-  version: string;
-  sha256: string;
-  size: number;
-  packageUrl: string;
-  permissions: string[];
-  domains: string[];
-};
+export type { ManifestEntry };
+export { invalidateManifest, touchManifests } from "./snapshot";
 
 export type Manifest = { hostId: string; generatedAt: string; miniPrograms: ManifestEntry[] };
 
@@ -40,9 +34,12 @@ export function parseManifestQuery(url: URL): ManifestQuery {
   return parsed.data;
 }
 
-/** What this host runs now for this user, platform and SDK version. Empty until assignments exist. */
-export async function manifestEntries(_caller: SdkCaller, _query: ManifestQuery): Promise<ManifestEntry[]> {
-  return [];
+/** What this host runs now for this user, platform and SDK version. */
+export async function manifestEntries(caller: SdkCaller, query: ManifestQuery): Promise<ManifestEntry[]> {
+  // Packages carry no platform of their own: a host's assignments are the same on each of its platforms, so
+  // `platform` is validated but does not filter.
+  const snap = await getManifestCache().snapshot(caller.db, caller.host);
+  return entriesFor(snap, query);
 }
 
 /**

@@ -117,8 +117,9 @@ describe("separation of duties", () => {
   it.each<Role>(["owner", "admin"])("the %s cannot approve or reject their own upload, whatever their role", async (role) => {
     const v = await labVersion("in_review", role);
     const ctx = await s.as(role);
-    for (const attempt of [approveVersion(ctx, v.id), rejectVersion(ctx, v.id, REJECT), claimReview(ctx, v.id)]) {
-      const err = await failure(attempt);
+    // Each call starts only when awaited: started together, a later rejection would be unhandled meanwhile.
+    for (const attempt of [() => approveVersion(ctx, v.id), () => rejectVersion(ctx, v.id, REJECT), () => claimReview(ctx, v.id)]) {
+      const err = await failure(attempt());
       expect(err.code).toBe("forbidden");
       expect(err.message).toBe(OWN_UPLOAD_MESSAGE);
     }

@@ -16,6 +16,7 @@ import { LIMITS } from "@/lib/packages/catalog";
 import { diffPackages, riskScore, type PackageDiff, type Risk } from "@/lib/packages/diff";
 import type { Inspection } from "@/lib/packages/inspect";
 import { kickWebhookDispatcher } from "@/lib/webhooks/dispatcher";
+import { invalidateManifest, touchManifests } from "@/lib/sdk-server/snapshot";
 import { versionToJson, type ReviewJson, type VersionDetailJson, type VersionJson } from "./versions";
 import { emitVersionEvent } from "./webhooks";
 
@@ -444,10 +445,14 @@ export async function revokeVersion(ctx: OrgContext, versionId: string, input: R
       objectId: v.id,
       changes: { appId: v.appId, version: v.version, from: "approved", to: "revoked", reason: input.reason },
     });
+    // Kill switch: other server instances drop their manifest snapshots within a second (lib/sdk-server/snapshot.ts).
+    await touchManifests(tx, ctx.org.id);
     const out = versionToJson({ ...row, uploaderEmail: v.uploaderEmail }, await reviewList(tx, ctx.org.id, v.id));
     const queued = await emitVersionEvent(tx, ctx.org.id, "version.revoked", out, ctx.actor.email);
     return { out, queued };
   });
+  // After commit, so no snapshot can be rebuilt here from the version as it was.
+  invalidateManifest(ctx.org.id);
   if (json.queued > 0) kickWebhookDispatcher();
   return json.out;
 }

@@ -9,6 +9,7 @@ import { Badge, Card, EmptyState, PageHeader, Table } from "@/components/ui/layo
 import { VersionStatusBadge } from "@/components/mini-programs/status-badge";
 import { orNotFound } from "../page-helpers";
 import { CollaboratorsPanel, EditMiniProgram, UploadPanel } from "./detail-client";
+import { WhereItRuns } from "@/components/assignments/where-it-runs";
 
 export default async function MiniProgramPage({ params, searchParams }: { params: Promise<{ org: string; appId: string }>; searchParams: Promise<Record<string, string | undefined>> }) {
   const { org, appId } = await params;
@@ -146,10 +147,9 @@ export default async function MiniProgramPage({ params, searchParams }: { params
           />
         </Card>
 
+        <WhereItRuns ctx={ctx} org={org} appId={mp.appId} />
+
         <div className="grid gap-6 md:grid-cols-2">
-          <Card title={t("later.assignments")}>
-            <p className="text-sm text-muted-fg">{t("later.assignmentsBody")}</p>
-          </Card>
           <Card title={t("later.analytics")}>
             <p className="text-sm text-muted-fg">{t("later.analyticsBody")}</p>
           </Card>

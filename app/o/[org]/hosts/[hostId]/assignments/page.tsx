@@ -1,11 +1,40 @@
 import { getTranslations } from "next-intl/server";
-import { EmptyState } from "@/components/ui/layout";
+import { AssignForm, type AssignTarget } from "@/components/assignments/assign-form";
+import { AssignmentsTable } from "@/components/assignments/assignments-table";
+import { Card, EmptyState } from "@/components/ui/layout";
+import { can } from "@/lib/authz/context";
+import { assignableForHost, listHostAssignments } from "@/lib/services/assignments";
 import { loadHostPage } from "../data";
 
-// A place held for the assignments feature, which fills this tab.
 export default async function HostAssignmentsPage({ params }: { params: Promise<{ org: string; hostId: string }> }) {
   const { org, hostId } = await params;
-  await loadHostPage(org, hostId);
-  const t = await getTranslations("hosts.assignments");
-  return <EmptyState title={t("title")}>{t("body")}</EmptyState>;
+  const { ctx, host } = await loadHostPage(org, hostId);
+  const t = await getTranslations("assignments");
+  const canManage = can(ctx, "assignments.manage");
+  const [{ items }, assignable] = await Promise.all([listHostAssignments(ctx, host.id, { limit: 200 }), canManage ? assignableForHost(ctx, host.id) : Promise.resolve([])]);
+  const base = `/o/${org}/hosts/${host.id}/assignments`;
+  const targets: AssignTarget[] = assignable.map((mp) => ({
+    hostId: host.id,
+    appId: mp.appId,
+    label: mp.name,
+    note: mp.assignmentId ? "alreadyAssigned" : null,
+    versions: mp.versions,
+  }));
+  return (
+    <div className="space-y-6">
+      <p className="text-sm text-muted-fg">{t("description")}</p>
+      {items.length === 0 ? (
+        <EmptyState title={t("empty")}>{canManage ? t("emptyManage") : null}</EmptyState>
+      ) : (
+        <AssignmentsTable items={items} subject="miniProgram" hrefOf={(a) => `${base}/${a.id}`} linkLabel={canManage ? t("manage") : t("details")} caption={t("listCaption")} />
+      )}
+      {canManage ? (
+        <Card title={t("assign.title")}>
+          <AssignForm org={org} mode="host" targets={targets} />
+        </Card>
+      ) : (
+        <p className="text-xs text-muted-fg">{t("readOnly")}</p>
+      )}
+    </div>
+  );
 }

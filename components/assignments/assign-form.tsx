@@ -1,0 +1,120 @@
+"use client";
+// Assigns an approved version, from a host's page (choose the mini-program) or a mini-program's page (choose the
+// host). Each version's fit with the host's policy is shown before submitting; the server checks again and
+// answers a refusal with every reason, which is shown the same way.
+import { useTranslations } from "next-intl";
+import { useId, useState } from "react";
+import { Button } from "@/components/ui/button";
+import { Field, FormError, Select } from "@/components/ui/form";
+import { useOrgAction } from "@/components/use-org-action";
+import { assignAction } from "@/app/o/[org]/hosts/[hostId]/assignments/actions";
+import { ReasonList, reasonsOf, type ReasonLike } from "./reasons";
+
+export type AssignTarget = {
+  hostId: string;
+  appId: string;
+  label: string;
+  /** Why it cannot be chosen (already assigned, host disabled is only a note); null when it can. */
+  note: "alreadyAssigned" | "disabledHost" | null;
+  versions: { id: string; version: string; reasons: ReasonLike[] }[];
+};
+
+export function AssignForm({ org, mode, targets }: { org: string; mode: "host" | "miniProgram"; targets: AssignTarget[] }) {
+  const t = useTranslations("assignments.assign");
+  const uid = useId();
+  const { pending, error, fieldErrors, run } = useOrgAction();
+  const [targetKey, setTargetKey] = useState("");
+  const [versionId, setVersionId] = useState("");
+  const [done, setDone] = useState(false);
+  const keyOf = (x: AssignTarget) => `${x.hostId}|${x.appId}`;
+  const target = targets.find((x) => keyOf(x) === targetKey) ?? null;
+  const version = target?.versions.find((v) => v.id === versionId) ?? null;
+  const refused = reasonsOf(error?.details);
+
+  if (targets.every((x) => x.versions.length === 0)) return <p className="text-sm text-muted-fg">{t("noneAvailable")}</p>;
+
+  return (
+    <form
+      className="space-y-4"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (!target || !version) return;
+        setDone(false);
+        run(
+          () => assignAction(org, { hostId: target.hostId, appId: target.appId, versionId: version.id }),
+          () => {
+            setTargetKey("");
+            setVersionId("");
+            setDone(true);
+          },
+        );
+      }}
+    >
+      <p className="text-sm text-muted-fg">{t("intro")}</p>
+      {refused.length > 0 ? (
+        <div role="alert" className="rounded-md border border-danger/40 bg-danger-bg px-3 py-2 text-sm text-danger">
+          <p className="font-medium">{t("refused")}</p>
+          <ReasonList reasons={refused} className="mt-1" />
+        </div>
+      ) : (
+        <FormError message={Object.keys(fieldErrors).length ? Object.values(fieldErrors).flat().join(" ") : error?.message} />
+      )}
+      <div className="grid gap-4 sm:grid-cols-2">
+        <Field id={`${uid}-target`} label={mode === "host" ? t("miniProgram") : t("host")}>
+          <Select
+            id={`${uid}-target`}
+            value={targetKey}
+            disabled={pending}
+            onChange={(e) => {
+              const next = targets.find((x) => keyOf(x) === e.target.value);
+              setTargetKey(e.target.value);
+              // The newest version that fits is the likely choice.
+              setVersionId(next?.versions.find((v) => v.reasons.length === 0)?.id ?? next?.versions[0]?.id ?? "");
+              setDone(false);
+            }}
+          >
+            <option value="">{mode === "host" ? t("chooseMiniProgram") : t("chooseHost")}</option>
+            {targets.map((x) => (
+              <option key={keyOf(x)} value={keyOf(x)} disabled={x.note === "alreadyAssigned" || x.versions.length === 0}>
+                {x.note === "alreadyAssigned" ? t("alreadyAssigned", { name: x.label }) : x.note === "disabledHost" ? t("disabledHost", { name: x.label }) : x.label}
+              </option>
+            ))}
+          </Select>
+        </Field>
+        <Field id={`${uid}-version`} label={t("version")}>
+          <Select id={`${uid}-version`} value={versionId} disabled={pending || !target} onChange={(e) => setVersionId(e.target.value)}>
+            <option value="">{t("chooseVersion")}</option>
+            {target?.versions.map((v) => (
+              <option key={v.id} value={v.id}>
+                {v.version}
+                {v.reasons.length ? " ⚠" : ""}
+              </option>
+            ))}
+          </Select>
+        </Field>
+      </div>
+      {version &&
+        (version.reasons.length === 0 ? (
+          <p className="text-sm text-success" data-testid="policy-fit">
+            {t("fits")}
+          </p>
+        ) : (
+          <div className="rounded-md border border-warning/50 bg-warning-bg px-3 py-2 text-sm text-warning" data-testid="policy-fit">
+            <p className="font-medium">{t("doesNotFit")}</p>
+            <ReasonList reasons={version.reasons} className="mt-1" />
+          </div>
+        ))}
+      <div className="flex items-center gap-3">
+        <Button type="submit" variant="primary" disabled={pending || !version}>
+          {t("submit")}
+        </Button>
+        {done && (
+          <span role="status" className="text-sm text-success">
+            {t("done")}
+          </span>
+        )}
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,54 @@
+import { useFormatter, useTranslations } from "next-intl";
+import type { AssignmentEventJson } from "@/lib/services/assignments";
+
+function versionIn(o: Record<string, unknown> | null, key: string): string {
+  const ref = o?.[key];
+  return ref && typeof ref === "object" && "version" in ref && typeof ref.version === "string" ? ref.version : "?";
+}
+
+function percentIn(o: Record<string, unknown> | null): number {
+  return typeof o?.rolloutPercent === "number" ? o.rolloutPercent : 0;
+}
+
+/** One line per change, newest first: what, who, when. */
+export function AssignmentTimeline({ events }: { events: AssignmentEventJson[] }) {
+  const t = useTranslations("assignments.timeline");
+  const format = useFormatter();
+  if (events.length === 0) return <p className="text-sm text-muted-fg">{t("empty")}</p>;
+  const what = (e: AssignmentEventJson): string => {
+    switch (e.action) {
+      case "assign":
+        return t("assign", { version: versionIn(e.to, "stable") });
+      case "candidate":
+        return e.to?.candidate ? t("candidate", { version: versionIn(e.to, "candidate") }) : t("candidateCleared");
+      case "rollout":
+        return t("rollout", { from: percentIn(e.from), to: percentIn(e.to) });
+      case "pause":
+        return t("pause");
+      case "resume":
+        return t("resume");
+      case "promote":
+        return t("promote", { version: versionIn(e.to, "stable") });
+      case "rollback":
+        return e.from?.candidate ? t("rollbackCandidate", { version: versionIn(e.from, "candidate") }) : t("rollbackStable", { version: versionIn(e.to, "stable") });
+      case "unassign":
+        return t("unassign");
+    }
+  };
+  return (
+    <ol className="relative space-y-4 border-l border-border pl-4" data-testid="assignment-timeline">
+      {events.map((e) => (
+        <li key={e.id} className="relative" data-action={e.action}>
+          <span aria-hidden className="absolute top-1.5 -left-[21px] h-2.5 w-2.5 rounded-full border-2 border-card bg-primary" />
+          <p className="text-sm font-medium">{what(e)}</p>
+          <p className="text-xs text-muted-fg">
+            {e.actor && <span>{t("by", { actor: e.actor })} · </span>}
+            <time dateTime={e.at} title={format.dateTime(new Date(e.at), { dateStyle: "medium", timeStyle: "short" })}>
+              {format.relativeTime(new Date(e.at))}
+            </time>
+          </p>
+        </li>
+      ))}
+    </ol>
+  );
+}

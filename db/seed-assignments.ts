@@ -1,0 +1,157 @@
+// The demo's assignments (CONTRACT §2, "assignments with a rollout in progress"): Coupons on two hosts, one of
+// them rolling out a candidate to 20 % of users, plus a few settled ones, each with a believable timeline.
+// Weather is left unassigned on purpose, so the demo can walk through assigning and rolling out from scratch.
+// Called by db/seed.ts inside its transaction, after the versions exist.
+import { and, eq } from "drizzle-orm";
+import type { Tx } from "./index";
+import { assignmentEvents, assignments, hostApps, users, versions, type AssignmentAction } from "./schema";
+import { recordSystemAudit } from "@/lib/audit";
+import { newId } from "@/lib/ids";
+import { declarationsOf, policyReasons } from "@/lib/sdk-server/policy-fit";
+
+const DAY_MS = 86_400_000;
+
+type Step = { action: AssignmentAction; daysAgo: number; from?: Record<string, unknown>; to?: Record<string, unknown> };
+
+type Plan = {
+  host: string;
+  appId: string;
+  stable: string;
+  previousStable?: string;
+  candidate?: string;
+  rolloutPercent?: number;
+  paused?: boolean;
+  /** The timeline, oldest first; versions are named and resolved to ids here. */
+  steps: Step[];
+};
+
+const v = (version: string) => ({ version });
+
+const PLANS: Plan[] = [
+  {
+    host: "Demo SuperApp",
+    appId: "com.demo.coupons",
+    stable: "1.0.0",
+    candidate: "1.1.1",
+    rolloutPercent: 20,
+    steps: [
+      { action: "assign", daysAgo: 70, to: { stable: v("1.0.0") } },
+      { action: "candidate", daysAgo: 3, from: { candidate: null }, to: { candidate: v("1.1.1") } },
+      { action: "rollout", daysAgo: 3, from: { rolloutPercent: 0 }, to: { rolloutPercent: 5, candidate: v("1.1.1") } },
+      { action: "rollout", daysAgo: 1, from: { rolloutPercent: 5 }, to: { rolloutPercent: 20, candidate: v("1.1.1") } },
+    ],
+  },
+  {
+    host: "Demo Workplace",
+    appId: "com.demo.coupons",
+    stable: "1.1.1",
+    previousStable: "1.0.0",
+    steps: [
+      { action: "assign", daysAgo: 72, to: { stable: v("1.0.0") } },
+      { action: "candidate", daysAgo: 19, from: { candidate: null }, to: { candidate: v("1.1.1") } },
+      { action: "rollout", daysAgo: 19, from: { rolloutPercent: 0 }, to: { rolloutPercent: 10, candidate: v("1.1.1") } },
+      { action: "rollout", daysAgo: 17, from: { rolloutPercent: 10 }, to: { rolloutPercent: 50, candidate: v("1.1.1") } },
+      { action: "promote", daysAgo: 15, from: { stable: v("1.0.0"), candidate: v("1.1.1"), rolloutPercent: 50 }, to: { stable: v("1.1.1") } },
+    ],
+  },
+  {
+    host: "Demo SuperApp",
+    appId: "com.demo.parking",
+    stable: "1.0.1",
+    // 1.0.0 was revoked (the seed's kill-switch example): it stays as the previous stable, which a rollback refuses.
+    previousStable: "1.0.0",
+    steps: [
+      { action: "assign", daysAgo: 58, to: { stable: v("1.0.0") } },
+      { action: "candidate", daysAgo: 11.9, from: { candidate: null }, to: { candidate: v("1.0.1") } },
+      { action: "promote", daysAgo: 11.8, from: { stable: v("1.0.0"), candidate: v("1.0.1"), rolloutPercent: 0 }, to: { stable: v("1.0.1") } },
+    ],
+  },
+  { host: "Demo SuperApp", appId: "com.demo.expenses", stable: "0.9.0", steps: [{ action: "assign", daysAgo: 43, to: { stable: v("0.9.0") } }] },
+  { host: "Demo Wallet", appId: "com.demo.loyalty", stable: "1.0.0", steps: [{ action: "assign", daysAgo: 38, to: { stable: v("1.0.0") } }] },
+];
+
+export type SeedAssignmentsInfo = { orgId: string; actorEmail?: string; log?: (line: string) => void };
+
+export async function seedAssignments(tx: Tx, info: SeedAssignmentsInfo): Promise<number> {
+  const { orgId } = info;
+  const actorEmail = info.actorEmail ?? "admin@demo.test";
+  const [actor] = await tx.select({ id: users.id }).from(users).where(eq(users.email, actorEmail)).limit(1);
+  const hosts = await tx.select({ id: hostApps.id, name: hostApps.name, policy: hostApps.policy }).from(hostApps).where(eq(hostApps.orgId, orgId));
+  const now = Date.now();
+
+  for (const plan of PLANS) {
+    const host = hosts.find((h) => h.name === plan.host);
+    if (!host) throw new Error(`Seed assignments: no host "${plan.host}"`);
+    const rows = await tx
+      .select({ id: versions.id, miniProgramId: versions.miniProgramId, version: versions.version, status: versions.status, manifest: versions.manifest })
+      .from(versions)
+      .where(and(eq(versions.orgId, orgId), eq(versions.appId, plan.appId)));
+    const find = (version: string) => {
+      const row = rows.find((r) => r.version === version);
+      if (!row) throw new Error(`Seed assignments: no version ${plan.appId}@${version}`);
+      return row;
+    };
+    const stable = find(plan.stable);
+    const candidate = plan.candidate ? find(plan.candidate) : null;
+    // The seed goes around the service, so it checks the service's rules itself: a demo that breaks them misleads.
+    for (const x of [stable, candidate]) {
+      if (!x) continue;
+      const reasons = policyReasons(host.policy, declarationsOf(x.manifest));
+      if (x.status !== "approved" || reasons.length) throw new Error(`Seed assignments: ${plan.appId}@${x.version} cannot run on ${host.name}`);
+    }
+    const refOf = (ref: unknown) => {
+      if (ref && typeof ref === "object" && "version" in ref && typeof ref.version === "string") {
+        const row = find(ref.version);
+        return { versionId: row.id, version: row.version };
+      }
+      return ref;
+    };
+    const resolve = (o?: Record<string, unknown>) => (o ? Object.fromEntries(Object.entries(o).map(([k, val]) => [k, refOf(val)])) : null);
+
+    const first = plan.steps[0]!;
+    const last = plan.steps[plan.steps.length - 1]!;
+    const id = newId("asg", now - first.daysAgo * DAY_MS);
+    await tx.insert(assignments).values({
+      orgId,
+      id,
+      hostId: host.id,
+      miniProgramId: stable.miniProgramId,
+      appId: plan.appId,
+      stableVersionId: stable.id,
+      previousStableVersionId: plan.previousStable ? find(plan.previousStable).id : null,
+      candidateVersionId: candidate?.id ?? null,
+      rolloutPercent: plan.rolloutPercent ?? 0,
+      paused: plan.paused ?? false,
+      revision: plan.steps.length,
+      createdAt: new Date(now - first.daysAgo * DAY_MS),
+      updatedAt: new Date(now - last.daysAgo * DAY_MS),
+    });
+    for (const [i, step] of plan.steps.entries()) {
+      const at = now - step.daysAgo * DAY_MS + i;
+      const from = resolve(step.from);
+      const to = resolve(step.to);
+      await tx.insert(assignmentEvents).values({
+        orgId,
+        id: newId("evt", at),
+        assignmentId: id,
+        hostId: host.id,
+        appId: plan.appId,
+        action: step.action,
+        from,
+        to,
+        actorId: actor?.id ?? null,
+        actorLabel: actorEmail,
+        at: new Date(at),
+      });
+      await recordSystemAudit(tx, orgId, {
+        action: `assignment.${step.action}`,
+        objectType: "assignment",
+        objectId: id,
+        actorLabel: "seed",
+        changes: { hostId: host.id, appId: plan.appId, from, to },
+      });
+    }
+  }
+  info.log?.(`Seeded ${PLANS.length} assignments, one with a rollout in progress.`);
+  return PLANS.length;
+}

@@ -1,0 +1,307 @@
+// The per-host manifest snapshot: what a host runs, precomputed once and reused by every manifest and package
+// request until something feeding it changes. The manifest is the hottest path of the product (every app start on
+// every device), so a request should cost a signature check, one hash per assigned mini-program and a
+// serialisation, not a join over assignments and versions.
+//
+// Freshness, three ways:
+// - In this process: services call `invalidateManifest(orgId, hostId?)` after their transaction commits. That
+//   bumps an epoch, so a snapshot being built from pre-commit data can never be stored as current.
+// - Across instances: those transactions also bump `manifest_revisions` for the organization (`touchManifests`,
+//   inside the transaction). Each instance re-reads the organization's revision at most once a second and
+//   rebuilds snapshots built under an older one. A snapshot's data is always read after its revision, so a
+//   snapshot is never labelled newer than what it holds.
+// - The host's policy: the verifier reads the host row on every request, and the snapshot is keyed by the policy
+//   it was built under, so a policy change needs no invalidation at all. A disabled host never gets here (403).
+import { and, eq, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import semver, { SemVer } from "semver";
+import type { Db, DbOrTx } from "@/db";
+import { assignments, manifestRevisions, versions, type HostPolicy } from "@/db/schema";
+import { chooseVersion } from "@/lib/rollout/bucket";
+import { declarationsOf, policyReasons } from "./policy-fit";
+
+export type ManifestEntry = {
+  appId: string;
+  name: string;
+  version: string;
+  sha256: string;
+  size: number;
+  packageUrl: string;
+  permissions: string[];
+  domains: string[];
+};
+
+/** A version as the manifest hands it out, with what the per-request filter needs. */
+export type DeliverableVersion = {
+  versionId: string;
+  version: string;
+  /** Parsed once here, so a request compares without parsing. */
+  minSdk: SemVer | null;
+  entry: ManifestEntry;
+};
+
+export type SnapshotAssignment = {
+  assignmentId: string;
+  appId: string;
+  /** Null when the stable version is not deliverable (revoked, or outside the host's policy). */
+  stable: DeliverableVersion | null;
+  /** Null when there is none, or it is not deliverable: everyone then gets the stable version. */
+  candidate: DeliverableVersion | null;
+  rolloutPercent: number;
+  paused: boolean;
+};
+
+export type HostSnapshot = {
+  orgId: string;
+  hostId: string;
+  policyKey: string;
+  revision: number;
+  epoch: string;
+  /** Ordered by appId, so equal content serialises (and tags) equally. */
+  assignments: SnapshotAssignment[];
+  /** sha256 → size of every package deliverable to this host now (a stable or candidate above). */
+  packages: Map<string, number>;
+  builtAt: number;
+};
+
+export type ManifestCacheOptions = {
+  now?: () => number;
+  /** How stale an instance may be about other instances' changes; default MANIFEST_REVISION_TTL_MS or 1000. */
+  revisionTtlMs?: number;
+  maxSnapshots?: number;
+  /** Tests replace the build to hold it open. */
+  build?: typeof buildHostSnapshot;
+};
+
+export type ManifestCache = {
+  /** The host's current snapshot, built if missing or stale. */
+  snapshot(db: Db, host: { orgId: string; id: string; policy: HostPolicy }): Promise<HostSnapshot>;
+  /** Drops what this process holds for the organization, or for one of its hosts. */
+  invalidate(orgId: string, hostId?: string): void;
+  /** For tests and diagnostics. */
+  stats(): { snapshots: number; builds: number; revisionReads: number };
+};
+
+export function packageUrl(sha256: string): string {
+  return `/api/sdk/v1/packages/${sha256}`;
+}
+
+/** Bumps the organization's manifest revision; call inside the transaction that changes what manifests serve. */
+export async function touchManifests(tx: DbOrTx, orgId: string): Promise<void> {
+  await tx
+    .insert(manifestRevisions)
+    .values({ orgId, revision: 1 })
+    .onConflictDoUpdate({ target: manifestRevisions.orgId, set: { revision: sql`${manifestRevisions.revision} + 1`, updatedAt: new Date() } });
+}
+
+async function readRevision(db: Db, orgId: string): Promise<number> {
+  const [row] = await db.select({ revision: manifestRevisions.revision }).from(manifestRevisions).where(eq(manifestRevisions.orgId, orgId)).limit(1);
+  return row?.revision ?? 0;
+}
+
+function policyKeyOf(policy: HostPolicy): string {
+  return JSON.stringify([policy.allowedPermissions, policy.allowedDomains, policy.minSdkVersion]);
+}
+
+const stableV = alias(versions, "stable_v");
+const candidateV = alias(versions, "candidate_v");
+const versionColumns = <T extends typeof stableV | typeof candidateV>(v: T) => ({ id: v.id, version: v.version, status: v.status, sha256: v.sha256, size: v.size, manifest: v.manifest });
+type VersionCols = { id: string; version: string; status: string; sha256: string; size: number; manifest: Record<string, unknown> };
+type MaybeVersionCols = { [K in keyof VersionCols]: VersionCols[K] | null } | null;
+
+/** A left-joined version: null when the join found none. */
+function present(v: MaybeVersionCols): VersionCols | null {
+  if (!v || v.id === null || v.version === null || v.status === null || v.sha256 === null || v.size === null || v.manifest === null) return null;
+  return { id: v.id, version: v.version, status: v.status, sha256: v.sha256, size: v.size, manifest: v.manifest };
+}
+
+/** The version as the manifest serves it, or null when it must not be served to this host. */
+function deliverable(v: VersionCols | null, appId: string, policy: HostPolicy): DeliverableVersion | null {
+  // Only approved: a revoked version (kill switch) is gone from every manifest with the next snapshot.
+  if (!v || v.status !== "approved") return null;
+  const decl = declarationsOf(v.manifest);
+  if (policyReasons(policy, decl).length > 0) return null;
+  const name = typeof v.manifest.name === "string" && v.manifest.name ? v.manifest.name : appId;
+  return {
+    versionId: v.id,
+    version: v.version,
+    minSdk: decl.minSdkVersion ? new SemVer(decl.minSdkVersion) : null,
+    entry: {
+      appId,
+      // The package's own name, as reviewed: it cannot change under an approved version, so a console rename
+      // of the mini-program does not need to reach manifests.
+      name,
+      version: v.version,
+      sha256: v.sha256,
+      size: v.size,
+      packageUrl: packageUrl(v.sha256),
+      permissions: decl.permissions,
+      domains: decl.domains,
+    },
+  };
+}
+
+export async function buildHostSnapshot(
+  db: Db,
+  host: { orgId: string; id: string; policy: HostPolicy },
+  label: { revision: number; epoch: string; now: number },
+): Promise<HostSnapshot> {
+  const rows = await db
+    .select({
+      id: assignments.id,
+      appId: assignments.appId,
+      rolloutPercent: assignments.rolloutPercent,
+      paused: assignments.paused,
+      stable: versionColumns(stableV),
+      candidate: versionColumns(candidateV),
+    })
+    .from(assignments)
+    .leftJoin(stableV, and(eq(stableV.orgId, assignments.orgId), eq(stableV.id, assignments.stableVersionId)))
+    .leftJoin(candidateV, and(eq(candidateV.orgId, assignments.orgId), eq(candidateV.id, assignments.candidateVersionId)))
+    .where(and(eq(assignments.orgId, host.orgId), eq(assignments.hostId, host.id)));
+  const out: SnapshotAssignment[] = [];
+  const packages = new Map<string, number>();
+  for (const r of rows.sort((a, b) => (a.appId < b.appId ? -1 : a.appId > b.appId ? 1 : 0))) {
+    const stable = deliverable(present(r.stable), r.appId, host.policy);
+    const candidate = deliverable(present(r.candidate), r.appId, host.policy);
+    if (!stable && !candidate) continue;
+    for (const v of [stable, candidate]) if (v) packages.set(v.entry.sha256, v.entry.size);
+    out.push({ assignmentId: r.id, appId: r.appId, stable, candidate, rolloutPercent: r.rolloutPercent, paused: r.paused });
+  }
+  return {
+    orgId: host.orgId,
+    hostId: host.id,
+    policyKey: policyKeyOf(host.policy),
+    revision: label.revision,
+    epoch: label.epoch,
+    assignments: out,
+    packages,
+    builtAt: label.now,
+  };
+}
+
+export function createManifestCache(opts: ManifestCacheOptions = {}): ManifestCache {
+  const now = opts.now ?? Date.now;
+  const ttl = opts.revisionTtlMs ?? (Number(process.env.MANIFEST_REVISION_TTL_MS) || 1000);
+  const max = opts.maxSnapshots ?? 10_000;
+  const build = opts.build ?? buildHostSnapshot;
+  const snapshots = new Map<string, HostSnapshot>();
+  const building = new Map<string, { epoch: string; revision: number; policyKey: string; promise: Promise<HostSnapshot> }>();
+  const revisions = new Map<string, { value: number; readAt: number }>();
+  const revisionReads = new Map<string, Promise<number>>();
+  const orgEpochs = new Map<string, number>();
+  const hostEpochs = new Map<string, number>();
+  const counters = { builds: 0, revisionReads: 0 };
+
+  const hostKey = (orgId: string, hostId: string) => `${orgId}\u0000${hostId}`;
+  const epochOf = (orgId: string, hostId: string) => `${orgEpochs.get(orgId) ?? 0}.${hostEpochs.get(hostKey(orgId, hostId)) ?? 0}`;
+
+  async function revision(db: Db, orgId: string): Promise<number> {
+    const hit = revisions.get(orgId);
+    if (hit && now() - hit.readAt < ttl) return hit.value;
+    let pending = revisionReads.get(orgId);
+    if (!pending) {
+      const startedAt = now();
+      const epochAtStart = orgEpochs.get(orgId) ?? 0;
+      counters.revisionReads++;
+      pending = readRevision(db, orgId).finally(() => revisionReads.delete(orgId));
+      revisionReads.set(orgId, pending);
+      pending.then(
+        (value) => {
+          // An invalidation during the read may have made this value old already: let the next request read again.
+          if ((orgEpochs.get(orgId) ?? 0) === epochAtStart) revisions.set(orgId, { value, readAt: startedAt });
+        },
+        () => {},
+      );
+    }
+    return pending;
+  }
+
+  function remember(key: string, snap: HostSnapshot) {
+    snapshots.delete(key);
+    snapshots.set(key, snap);
+    if (snapshots.size > max) {
+      const oldest = snapshots.keys().next();
+      if (!oldest.done) snapshots.delete(oldest.value);
+    }
+  }
+
+  return {
+    async snapshot(db, host) {
+      const key = hostKey(host.orgId, host.id);
+      const policyKey = policyKeyOf(host.policy);
+      const rev = await revision(db, host.orgId);
+      const epoch = epochOf(host.orgId, host.id);
+      const cached = snapshots.get(key);
+      if (cached && cached.revision === rev && cached.epoch === epoch && cached.policyKey === policyKey) return cached;
+      // One build per host at a time: a burst of app starts after a change costs one query, not thousands.
+      const inFlight = building.get(key);
+      if (inFlight && inFlight.epoch === epoch && inFlight.revision === rev && inFlight.policyKey === policyKey) return inFlight.promise;
+      counters.builds++;
+      const promise = build(db, host, { revision: rev, epoch, now: now() });
+      building.set(key, { epoch, revision: rev, policyKey, promise });
+      try {
+        const snap = await promise;
+        // Stored only if nothing was invalidated meanwhile; otherwise it answers this request and is dropped.
+        if (epochOf(host.orgId, host.id) === epoch) remember(key, snap);
+        return snap;
+      } finally {
+        if (building.get(key)?.promise === promise) building.delete(key);
+      }
+    },
+
+    invalidate(orgId, hostId) {
+      if (hostId === undefined) {
+        orgEpochs.set(orgId, (orgEpochs.get(orgId) ?? 0) + 1);
+        const prefix = `${orgId}\u0000`;
+        for (const key of snapshots.keys()) if (key.startsWith(prefix)) snapshots.delete(key);
+      } else {
+        const key = hostKey(orgId, hostId);
+        hostEpochs.set(key, (hostEpochs.get(key) ?? 0) + 1);
+        snapshots.delete(key);
+      }
+      // The change was also counted in the database revision: read it afresh so this instance's label is current.
+      revisions.delete(orgId);
+    },
+
+    stats() {
+      return { snapshots: snapshots.size, ...counters };
+    },
+  };
+}
+
+type GlobalWithManifestCache = typeof globalThis & { __atriumManifestCache?: ManifestCache };
+const g = globalThis as GlobalWithManifestCache;
+
+/** The process-wide cache, shared by the SDK routes and the services that invalidate it. */
+export function getManifestCache(): ManifestCache {
+  g.__atriumManifestCache ??= createManifestCache();
+  return g.__atriumManifestCache;
+}
+
+export function setManifestCacheForTests(cache: ManifestCache | undefined): void {
+  g.__atriumManifestCache = cache;
+}
+
+/**
+ * Drops this process's snapshots of the organization (or one host). Call after the transaction that changed
+ * what manifests serve has committed; inside it, call `touchManifests` so other instances follow within a second.
+ */
+export function invalidateManifest(orgId: string, hostId?: string): void {
+  getManifestCache().invalidate(orgId, hostId);
+}
+
+/** The entries one end user gets: the rollout rule of CONTRACT §6 per assignment, then the SDK filter. */
+export function entriesFor(snap: HostSnapshot, query: { user?: string; sdkVersion?: string }): ManifestEntry[] {
+  const sdk = query.sdkVersion ? semver.parse(query.sdkVersion) : null;
+  const fits = (v: DeliverableVersion | null): v is DeliverableVersion => !!v && (!sdk || !v.minSdk || v.minSdk.compare(sdk) <= 0);
+  const out: ManifestEntry[] = [];
+  for (const a of snap.assignments) {
+    // Without a user there is no bucket: stable. A candidate this SDK cannot run falls back to stable for its
+    // rollout users, as a revoked one does, rather than leaving them without the mini-program.
+    const candidate = query.user !== undefined && fits(a.candidate) ? a.candidate : null;
+    const chosen = chooseVersion({ appId: a.appId, userId: query.user ?? "", stable: a.stable, candidate, rolloutPercent: a.rolloutPercent, paused: a.paused });
+    if (fits(chosen)) out.push(chosen.entry);
+  }
+  return out;
+}

@@ -1,0 +1,643 @@
+// Assignments and rollouts (issue 6, CONTRACT §3 and §6): which approved version of a mini-program each host
+// app runs, and the staged rollout of a candidate. One service behind /api/v1 and the console's actions.
+// Every change is one transaction: a conditional UPDATE on the assignment's revision (so a lost race answers
+// 409 and changes nothing), the timeline rows, the audit entries, the manifest revision bump and the webhook
+// deliveries. After commit, this process's manifest snapshots of the host are dropped.
+import { and, asc, desc, eq, gt, lt, sql, type SQL } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import semver from "semver";
+import { z } from "zod";
+import type { DbOrTx } from "@/db";
+import {
+  assignmentEvents,
+  assignments,
+  hostApps,
+  miniPrograms,
+  versions,
+  WEBHOOK_EVENTS,
+  type Assignment,
+  type AssignmentAction,
+  type HostPolicy,
+  type VersionStatus,
+  type WebhookEvent,
+} from "@/db/schema";
+import { authorize, type OrgContext } from "@/lib/authz/context";
+import { recordAudit } from "@/lib/audit";
+import { AppError, conflict, notFound } from "@/lib/errors";
+import { newId } from "@/lib/ids";
+import { declarationsOf, policyReasons, type PolicyReason } from "@/lib/sdk-server/policy-fit";
+import { invalidateManifest, touchManifests } from "@/lib/sdk-server/snapshot";
+import { kickWebhookDispatcher } from "@/lib/webhooks/dispatcher";
+import { findReachableMiniProgram, isUniqueViolation, miniProgramScope } from "./mini-programs";
+import { decodeCursor, toPage } from "./pagination";
+import { enqueueWebhook } from "./webhooks";
+
+export type { PolicyReason };
+
+/** Why a version cannot be assigned (or made a candidate) here: the policy's reasons, and these. */
+export type AssignReason =
+  | PolicyReason
+  | { code: "version_not_approved"; message: string; status: VersionStatus }
+  | { code: "version_not_newer"; message: string; stable: string; candidate: string }
+  | { code: "version_mismatch"; message: string; appId: string };
+
+const ASSIGNMENT_ID = /^asg_[0-9a-z]{26}$/;
+const VERSION_ID = /^ver_[0-9a-z]{26}$/;
+const HOST_ID = /^hst_[0-9a-z]{26}$/;
+
+// ---------------------------------------------------------------------------------------------------------
+// Input schemas, shared by /api/v1 and the server actions
+// ---------------------------------------------------------------------------------------------------------
+
+/** The revision the caller last saw; when given, a change made meanwhile by someone else answers 409. */
+const revisionSchema = z.number().int().positive().optional();
+
+export const assignInput = z.object({
+  appId: z.string().trim().min(1, "Choose a mini-program").max(214),
+  versionId: z.string().trim().min(1, "Choose a version").max(64),
+});
+export type AssignInput = z.output<typeof assignInput>;
+
+export const updateAssignmentInput = z
+  .object({
+    candidateVersionId: z.string().trim().min(1).max(64).nullable().optional(),
+    rolloutPercent: z
+      .number({ error: "The rollout percentage is a whole number from 0 to 100" })
+      .int("The rollout percentage is a whole number from 0 to 100")
+      .min(0, "The rollout percentage is a whole number from 0 to 100")
+      .max(100, "The rollout percentage is a whole number from 0 to 100")
+      .optional(),
+    paused: z.boolean().optional(),
+    revision: revisionSchema,
+  })
+  .refine((v) => v.candidateVersionId !== undefined || v.rolloutPercent !== undefined || v.paused !== undefined, {
+    message: "Send at least one of candidateVersionId, rolloutPercent, paused",
+  });
+export type UpdateAssignmentInput = z.output<typeof updateAssignmentInput>;
+
+export const revisionInput = z.object({ revision: revisionSchema });
+export type RevisionInput = z.output<typeof revisionInput>;
+
+// ---------------------------------------------------------------------------------------------------------
+// JSON
+// ---------------------------------------------------------------------------------------------------------
+
+/** Whether a version of an assignment reaches devices now, and if not, why. */
+export type Delivery = "delivered" | "revoked" | "outside_policy";
+
+export type AssignedVersionJson = { id: string; version: string; status: VersionStatus; delivery: Delivery; reasons: PolicyReason[] };
+
+export type AssignmentJson = {
+  id: string;
+  hostId: string;
+  hostName: string;
+  appId: string;
+  miniProgramName: string;
+  stableVersionId: string;
+  candidateVersionId: string | null;
+  previousStableVersionId: string | null;
+  rolloutPercent: number;
+  paused: boolean;
+  revision: number;
+  stable: AssignedVersionJson | null;
+  candidate: AssignedVersionJson | null;
+  previousStable: AssignedVersionJson | null;
+  createdAt: string;
+  updatedAt: string;
+};
+
+export type AssignmentEventJson = {
+  id: string;
+  assignmentId: string;
+  hostId: string;
+  appId: string;
+  action: AssignmentAction;
+  from: Record<string, unknown> | null;
+  to: Record<string, unknown> | null;
+  actor: string | null;
+  at: string;
+};
+
+const stableV = alias(versions, "stable_v");
+const candidateV = alias(versions, "candidate_v");
+const previousV = alias(versions, "previous_v");
+const vCols = <T extends typeof stableV | typeof candidateV | typeof previousV>(v: T) => ({ id: v.id, version: v.version, status: v.status, manifest: v.manifest });
+type VersionCols = { id: string; version: string; status: VersionStatus; manifest: Record<string, unknown> };
+type MaybeVersionCols = { [K in keyof VersionCols]: VersionCols[K] | null } | null;
+
+/** A left-joined version: null when the join found none. */
+function present(v: MaybeVersionCols): VersionCols | null {
+  if (!v || v.id === null || v.version === null || v.status === null || v.manifest === null) return null;
+  return { id: v.id, version: v.version, status: v.status, manifest: v.manifest };
+}
+
+function versionJson(v: VersionCols | null, policy: HostPolicy): AssignedVersionJson | null {
+  if (!v) return null;
+  const reasons = policyReasons(policy, declarationsOf(v.manifest));
+  const delivery: Delivery = v.status !== "approved" ? "revoked" : reasons.length ? "outside_policy" : "delivered";
+  return { id: v.id, version: v.version, status: v.status, delivery, reasons };
+}
+
+type Row = {
+  a: Assignment;
+  hostName: string;
+  policy: HostPolicy;
+  miniProgramName: string;
+  stable: VersionCols | null;
+  candidate: VersionCols | null;
+  previous: VersionCols | null;
+};
+
+export function assignmentToJson(r: Row): AssignmentJson {
+  const a = r.a;
+  return {
+    id: a.id,
+    hostId: a.hostId,
+    hostName: r.hostName,
+    appId: a.appId,
+    miniProgramName: r.miniProgramName,
+    stableVersionId: a.stableVersionId,
+    candidateVersionId: a.candidateVersionId,
+    previousStableVersionId: a.previousStableVersionId,
+    rolloutPercent: a.rolloutPercent,
+    paused: a.paused,
+    revision: a.revision,
+    stable: versionJson(r.stable, r.policy),
+    candidate: versionJson(r.candidate, r.policy),
+    previousStable: versionJson(r.previous, r.policy),
+    createdAt: a.createdAt.toISOString(),
+    updatedAt: a.updatedAt.toISOString(),
+  };
+}
+
+async function selectRows(db: DbOrTx, orgId: string, where: (SQL | undefined)[], order: "asc" | "desc" = "asc", limit?: number): Promise<Row[]> {
+  const q = db
+    .select({
+      a: assignments,
+      hostName: hostApps.name,
+      policy: hostApps.policy,
+      miniProgramName: miniPrograms.name,
+      stable: vCols(stableV),
+      candidate: vCols(candidateV),
+      previous: vCols(previousV),
+    })
+    .from(assignments)
+    .innerJoin(hostApps, and(eq(hostApps.orgId, assignments.orgId), eq(hostApps.id, assignments.hostId)))
+    .innerJoin(miniPrograms, and(eq(miniPrograms.orgId, assignments.orgId), eq(miniPrograms.id, assignments.miniProgramId)))
+    .leftJoin(stableV, and(eq(stableV.orgId, assignments.orgId), eq(stableV.id, assignments.stableVersionId)))
+    .leftJoin(candidateV, and(eq(candidateV.orgId, assignments.orgId), eq(candidateV.id, assignments.candidateVersionId)))
+    .leftJoin(previousV, and(eq(previousV.orgId, assignments.orgId), eq(previousV.id, assignments.previousStableVersionId)))
+    .where(and(eq(assignments.orgId, orgId), ...where))
+    .orderBy(order === "asc" ? asc(assignments.id) : desc(assignments.id));
+  const rows = await (limit === undefined ? q : q.limit(limit));
+  return rows.map((r) => ({ ...r, stable: present(r.stable), candidate: present(r.candidate), previous: present(r.previous) }));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Reading
+// ---------------------------------------------------------------------------------------------------------
+
+async function findHostPolicy(db: DbOrTx, ctx: OrgContext, hostId: string): Promise<{ id: string; name: string; policy: HostPolicy }> {
+  if (!HOST_ID.test(hostId)) throw notFound("Host app");
+  const [row] = await db
+    .select({ id: hostApps.id, name: hostApps.name, policy: hostApps.policy })
+    .from(hostApps)
+    .where(and(eq(hostApps.orgId, ctx.org.id), eq(hostApps.id, hostId)))
+    .limit(1);
+  // Another organization's host answers exactly like a missing one (CONTRACT §1).
+  if (!row) throw notFound("Host app");
+  return row;
+}
+
+/** What a host runs (developers see only the mini-programs they collaborate on), oldest assignment first. */
+export async function listHostAssignments(ctx: OrgContext, hostId: string, page: { limit: number; cursor?: string } = { limit: 200 }) {
+  authorize(ctx, "catalog.read");
+  await findHostPolicy(ctx.db, ctx, hostId);
+  const after = decodeCursor(page.cursor);
+  const rows = await selectRows(
+    ctx.db,
+    ctx.org.id,
+    [eq(assignments.hostId, hostId), miniProgramScope(ctx), after ? gt(assignments.id, after) : undefined],
+    "asc",
+    page.limit + 1,
+  );
+  const p = toPage(rows, page.limit, (r) => r.a.id);
+  return { items: p.items.map(assignmentToJson), nextCursor: p.nextCursor };
+}
+
+/** Where a mini-program runs: one assignment per host. */
+export async function listMiniProgramAssignments(ctx: OrgContext, appId: string): Promise<AssignmentJson[]> {
+  authorize(ctx, "catalog.read");
+  const mp = await findReachableMiniProgram(ctx, appId);
+  const rows = await selectRows(ctx.db, ctx.org.id, [eq(assignments.miniProgramId, mp.id)]);
+  return rows.map(assignmentToJson).sort((x, y) => x.hostName.localeCompare(y.hostName));
+}
+
+async function findRow(db: DbOrTx, ctx: OrgContext, id: string, scoped = true): Promise<Row> {
+  if (!ASSIGNMENT_ID.test(id)) throw notFound("Assignment");
+  const [row] = await selectRows(db, ctx.org.id, [eq(assignments.id, id), scoped ? miniProgramScope(ctx) : undefined]);
+  if (!row) throw notFound("Assignment");
+  return row;
+}
+
+export async function getAssignment(ctx: OrgContext, id: string): Promise<AssignmentJson> {
+  authorize(ctx, "catalog.read");
+  return assignmentToJson(await findRow(ctx.db, ctx, id));
+}
+
+function eventToJson(e: typeof assignmentEvents.$inferSelect): AssignmentEventJson {
+  return {
+    id: e.id,
+    assignmentId: e.assignmentId,
+    hostId: e.hostId,
+    appId: e.appId,
+    action: e.action,
+    from: e.from,
+    to: e.to,
+    actor: e.actorLabel,
+    at: e.at.toISOString(),
+  };
+}
+
+/** The assignment's timeline, newest first. It stays readable after an unassign, through the host's timeline. */
+export async function listAssignmentEvents(ctx: OrgContext, id: string, page: { limit: number; cursor?: string } = { limit: 200 }) {
+  authorize(ctx, "catalog.read");
+  await findRow(ctx.db, ctx, id);
+  const before = decodeCursor(page.cursor);
+  const rows = await ctx.db
+    .select()
+    .from(assignmentEvents)
+    .where(and(eq(assignmentEvents.orgId, ctx.org.id), eq(assignmentEvents.assignmentId, id), before ? lt(assignmentEvents.id, before) : undefined))
+    .orderBy(desc(assignmentEvents.id))
+    .limit(page.limit + 1);
+  const p = toPage(rows, page.limit, (r) => r.id);
+  return { items: p.items.map(eventToJson), nextCursor: p.nextCursor };
+}
+
+/** Every timeline row of a host (unassigned mini-programs included), newest first, grouped by assignment. */
+export async function listHostAssignmentEvents(ctx: OrgContext, hostId: string, limit = 500): Promise<AssignmentEventJson[]> {
+  authorize(ctx, "catalog.read");
+  await findHostPolicy(ctx.db, ctx, hostId);
+  const scope = miniProgramScope(ctx);
+  const rows = await ctx.db
+    .select({ e: assignmentEvents })
+    .from(assignmentEvents)
+    .innerJoin(miniPrograms, and(eq(miniPrograms.orgId, assignmentEvents.orgId), eq(miniPrograms.appId, assignmentEvents.appId)))
+    .where(and(eq(assignmentEvents.orgId, ctx.org.id), eq(assignmentEvents.hostId, hostId), scope))
+    .orderBy(desc(assignmentEvents.id))
+    .limit(limit);
+  return rows.map((r) => eventToJson(r.e));
+}
+
+export type AssignableVersion = { id: string; version: string; reasons: PolicyReason[] };
+export type AssignableMiniProgram = { appId: string; name: string; assignmentId: string | null; versions: AssignableVersion[] };
+
+/**
+ * For the console's assign and candidate pickers: every mini-program with approved versions (newest first),
+ * each with the reasons it would be refused on this host, and the host's assignment of it if there is one.
+ */
+export async function assignableForHost(ctx: OrgContext, hostId: string): Promise<AssignableMiniProgram[]> {
+  authorize(ctx, "catalog.read");
+  const host = await findHostPolicy(ctx.db, ctx, hostId);
+  const rows = await ctx.db
+    .select({ appId: miniPrograms.appId, name: miniPrograms.name, id: versions.id, version: versions.version, manifest: versions.manifest })
+    .from(versions)
+    .innerJoin(miniPrograms, and(eq(miniPrograms.orgId, versions.orgId), eq(miniPrograms.id, versions.miniProgramId)))
+    .where(and(eq(versions.orgId, ctx.org.id), eq(versions.status, "approved"), miniProgramScope(ctx)));
+  const assigned = await ctx.db
+    .select({ id: assignments.id, appId: assignments.appId })
+    .from(assignments)
+    .where(and(eq(assignments.orgId, ctx.org.id), eq(assignments.hostId, host.id)));
+  const assignedBy = new Map(assigned.map((a) => [a.appId, a.id]));
+  const byApp = new Map<string, AssignableMiniProgram>();
+  for (const r of rows) {
+    const mp = byApp.get(r.appId) ?? { appId: r.appId, name: r.name, assignmentId: assignedBy.get(r.appId) ?? null, versions: [] };
+    mp.versions.push({ id: r.id, version: r.version, reasons: policyReasons(host.policy, declarationsOf(r.manifest)) });
+    byApp.set(r.appId, mp);
+  }
+  const out = [...byApp.values()];
+  for (const mp of out) mp.versions.sort((a, b) => semver.rcompare(a.version, b.version));
+  return out.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export type AssignableHost = { id: string; name: string; status: "active" | "disabled"; assignmentId: string | null; reasons: Record<string, PolicyReason[]> };
+
+/** For assigning from a mini-program's page: each host, whether it runs the mini-program, and each approved version's fit. */
+export async function assignableHostsFor(ctx: OrgContext, appId: string): Promise<{ versions: { id: string; version: string }[]; hosts: AssignableHost[] }> {
+  authorize(ctx, "catalog.read");
+  const mp = await findReachableMiniProgram(ctx, appId);
+  const approved = await ctx.db
+    .select({ id: versions.id, version: versions.version, manifest: versions.manifest })
+    .from(versions)
+    .where(and(eq(versions.orgId, ctx.org.id), eq(versions.miniProgramId, mp.id), eq(versions.status, "approved")));
+  approved.sort((a, b) => semver.rcompare(a.version, b.version));
+  const hosts = await ctx.db
+    .select({ id: hostApps.id, name: hostApps.name, status: hostApps.status, policy: hostApps.policy })
+    .from(hostApps)
+    .where(eq(hostApps.orgId, ctx.org.id))
+    .orderBy(asc(hostApps.name));
+  const assigned = await ctx.db
+    .select({ id: assignments.id, hostId: assignments.hostId })
+    .from(assignments)
+    .where(and(eq(assignments.orgId, ctx.org.id), eq(assignments.miniProgramId, mp.id)));
+  const assignedOn = new Map(assigned.map((a) => [a.hostId, a.id]));
+  return {
+    versions: approved.map((v) => ({ id: v.id, version: v.version })),
+    hosts: hosts.map((h) => ({
+      id: h.id,
+      name: h.name,
+      status: h.status,
+      assignmentId: assignedOn.get(h.id) ?? null,
+      reasons: Object.fromEntries(approved.map((v) => [v.id, policyReasons(h.policy, declarationsOf(v.manifest))])),
+    })),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Writing
+// ---------------------------------------------------------------------------------------------------------
+
+type VersionRow = { id: string; miniProgramId: string; appId: string; version: string; status: VersionStatus; manifest: Record<string, unknown> };
+
+async function findVersion(db: DbOrTx, orgId: string, versionId: string): Promise<VersionRow> {
+  if (!VERSION_ID.test(versionId)) throw notFound("Version");
+  const [row] = await db
+    .select({ id: versions.id, miniProgramId: versions.miniProgramId, appId: versions.appId, version: versions.version, status: versions.status, manifest: versions.manifest })
+    .from(versions)
+    .where(and(eq(versions.orgId, orgId), eq(versions.id, versionId)))
+    .limit(1);
+  if (!row) throw notFound("Version");
+  return row;
+}
+
+/** Every reason this version cannot be served by this host as `role`; empty when it can. */
+function refusalReasons(v: VersionRow, policy: HostPolicy, opts: { miniProgramId: string; appId: string; newerThan?: string }): AssignReason[] {
+  if (v.miniProgramId !== opts.miniProgramId) {
+    return [{ code: "version_mismatch", appId: v.appId, message: `Version ${v.version} belongs to ${v.appId}, not to ${opts.appId}` }];
+  }
+  const reasons: AssignReason[] = [];
+  if (v.status !== "approved") {
+    reasons.push({ code: "version_not_approved", status: v.status, message: `Version ${v.version} is ${v.status.replace("_", " ")}; only an approved version can be delivered` });
+  }
+  if (opts.newerThan !== undefined && !semver.gt(v.version, opts.newerThan)) {
+    reasons.push({
+      code: "version_not_newer",
+      stable: opts.newerThan,
+      candidate: v.version,
+      message: `A candidate must be newer than the stable version ${opts.newerThan}; ${v.version} is not`,
+    });
+  }
+  reasons.push(...policyReasons(policy, declarationsOf(v.manifest)));
+  return reasons;
+}
+
+function refuse(what: string, reasons: AssignReason[]): AppError {
+  const n = reasons.length;
+  return new AppError("invalid_input", `${what}: ${n} ${n === 1 ? "reason" : "reasons"} (${reasons.map((r) => r.code).join(", ")})`, { reasons });
+}
+
+function actorLabel(ctx: OrgContext): string {
+  return ctx.actor.type === "token" ? `${ctx.actor.email} (API token)` : ctx.actor.email;
+}
+
+type TimelineEntry = { action: AssignmentAction; from?: Record<string, unknown> | null; to?: Record<string, unknown> | null };
+
+async function recordChange(
+  tx: DbOrTx,
+  ctx: OrgContext,
+  a: { id: string; hostId: string; appId: string },
+  entries: TimelineEntry[],
+  after: AssignmentJson | null,
+): Promise<number> {
+  const at = new Date();
+  for (const [i, e] of entries.entries()) {
+    await tx.insert(assignmentEvents).values({
+      orgId: ctx.org.id,
+      // Ids order the timeline; one change's entries keep their order even within one millisecond.
+      id: newId("evt", at.getTime() + i),
+      assignmentId: a.id,
+      hostId: a.hostId,
+      appId: a.appId,
+      action: e.action,
+      from: e.from ?? null,
+      to: e.to ?? null,
+      actorId: ctx.actor.type === "token" ? ctx.actor.tokenId : ctx.actor.userId,
+      actorLabel: actorLabel(ctx),
+      at,
+    });
+    await recordAudit(tx, ctx, {
+      action: `assignment.${e.action}`,
+      objectType: "assignment",
+      objectId: a.id,
+      changes: { hostId: a.hostId, appId: a.appId, from: e.from ?? null, to: e.to ?? null },
+    });
+  }
+  await touchManifests(tx, ctx.org.id);
+  return emitAssignmentChanged(tx, ctx, a, entries.map((e) => e.action), after);
+}
+
+const ASSIGNMENT_CHANGED = "assignment.changed";
+
+function isWebhookEvent(name: string): name is WebhookEvent {
+  return (WEBHOOK_EVENTS as readonly string[]).includes(name);
+}
+
+/**
+ * The `assignment.changed` webhook, enqueued in the change's transaction. Endpoints can subscribe once the event
+ * is in WEBHOOK_EVENTS (the webhooks feature owns that list and its labels); until then this sends nothing.
+ */
+async function emitAssignmentChanged(tx: DbOrTx, ctx: OrgContext, a: { id: string; hostId: string; appId: string }, actions: AssignmentAction[], after: AssignmentJson | null) {
+  if (!isWebhookEvent(ASSIGNMENT_CHANGED)) return 0;
+  return enqueueWebhook(tx, ctx.org.id, ASSIGNMENT_CHANGED, {
+    id: newId("evt"),
+    type: ASSIGNMENT_CHANGED,
+    createdAt: new Date().toISOString(),
+    orgId: ctx.org.id,
+    actor: actorLabel(ctx),
+    data: { actions, assignmentId: a.id, hostId: a.hostId, appId: a.appId, assignment: after },
+  });
+}
+
+/** Runs a change, then (after commit) drops this process's manifest snapshots of the host and wakes the dispatcher. */
+async function change<T>(ctx: OrgContext, hostIdOf: (out: T) => string, fn: (tx: DbOrTx) => Promise<{ out: T; queued: number }>): Promise<T> {
+  const { out, queued } = await ctx.db.transaction(fn);
+  invalidateManifest(ctx.org.id, hostIdOf(out));
+  if (queued > 0) kickWebhookDispatcher();
+  return out;
+}
+
+const versionRef = (v: { id: string; version: string } | null) => (v ? { versionId: v.id, version: v.version } : null);
+
+/** Assigns an approved version that fits the host's policy; one assignment per host and mini-program. */
+export async function assignVersion(ctx: OrgContext, hostId: string, input: AssignInput): Promise<AssignmentJson> {
+  authorize(ctx, "assignments.manage");
+  return change(ctx, (a) => a.hostId, async (tx) => {
+    const host = await findHostPolicy(tx, ctx, hostId);
+    const mp = await findReachableMiniProgram(ctx, input.appId, tx);
+    const v = await findVersion(tx, ctx.org.id, input.versionId);
+    const reasons = refusalReasons(v, host.policy, { miniProgramId: mp.id, appId: mp.appId });
+    if (reasons.length) throw refuse(`Version ${v.version} cannot be assigned to ${host.name}`, reasons);
+    const [existing] = await tx
+      .select({ id: assignments.id })
+      .from(assignments)
+      .where(and(eq(assignments.orgId, ctx.org.id), eq(assignments.hostId, host.id), eq(assignments.miniProgramId, mp.id)))
+      .limit(1);
+    if (existing) throw conflict(`${host.name} already runs ${mp.appId}; change its version with a candidate and promote`, { assignmentId: existing.id });
+    const id = newId("asg");
+    try {
+      await tx.insert(assignments).values({ orgId: ctx.org.id, id, hostId: host.id, miniProgramId: mp.id, appId: mp.appId, stableVersionId: v.id });
+    } catch (e) {
+      // Lost a race to the unique index: the transaction is aborted anyway, so answer it as the 409 it is.
+      if (isUniqueViolation(e)) throw conflict(`${host.name} already runs ${mp.appId}`);
+      throw e;
+    }
+    const json = assignmentToJson(await findRow(tx, ctx, id, false));
+    const queued = await recordChange(tx, ctx, json, [{ action: "assign", to: { stable: versionRef(v) } }], json);
+    return { out: json, queued };
+  });
+}
+
+/** Reads the assignment for a change and checks the revision the caller saw, if it sent one. */
+async function current(tx: DbOrTx, ctx: OrgContext, id: string, expected: number | undefined): Promise<Row> {
+  const row = await findRow(tx, ctx, id);
+  if (expected !== undefined && expected !== row.a.revision) {
+    throw conflict("This assignment was changed by someone else since you loaded it; reload and try again", { revision: row.a.revision });
+  }
+  return row;
+}
+
+/** The conditional write every change goes through: it succeeds only on the revision that was read. */
+async function writeIfUnchanged(tx: DbOrTx, ctx: OrgContext, row: Row, set: Partial<Assignment>): Promise<void> {
+  const updated = await tx
+    .update(assignments)
+    .set({ ...set, revision: sql`${assignments.revision} + 1`, updatedAt: new Date() })
+    .where(and(eq(assignments.orgId, ctx.org.id), eq(assignments.id, row.a.id), eq(assignments.revision, row.a.revision)))
+    .returning({ id: assignments.id });
+  if (updated.length === 0) {
+    // Lost the race: the winner has committed, so this read sees the revision the caller must reload.
+    const [now] = await tx
+      .select({ revision: assignments.revision })
+      .from(assignments)
+      .where(and(eq(assignments.orgId, ctx.org.id), eq(assignments.id, row.a.id)));
+    throw conflict("This assignment was changed by someone else at the same time; reload and try again", now ? { revision: now.revision } : undefined);
+  }
+}
+
+/**
+ * PATCH: a candidate (approved, newer than stable, of the same mini-program, within the policy; null drops it),
+ * a rollout percentage, paused. A new candidate starts at 0 % unless a percentage comes with it.
+ */
+export async function updateAssignment(ctx: OrgContext, id: string, input: UpdateAssignmentInput): Promise<AssignmentJson> {
+  authorize(ctx, "assignments.manage");
+  return change(ctx, (a) => a.hostId, async (tx) => {
+    const row = await current(tx, ctx, id, input.revision);
+    const a = row.a;
+    const entries: TimelineEntry[] = [];
+    const set: Partial<Assignment> = {};
+
+    let candidate = row.candidate;
+    if (input.candidateVersionId !== undefined && input.candidateVersionId !== a.candidateVersionId) {
+      if (input.candidateVersionId === null) {
+        candidate = null;
+      } else {
+        const v = await findVersion(tx, ctx.org.id, input.candidateVersionId);
+        const reasons = refusalReasons(v, row.policy, { miniProgramId: a.miniProgramId, appId: a.appId, newerThan: row.stable?.version ?? "0.0.0" });
+        if (reasons.length) throw refuse(`Version ${v.version} cannot be the candidate on ${row.hostName}`, reasons);
+        candidate = v;
+      }
+      set.candidateVersionId = candidate?.id ?? null;
+      entries.push({ action: "candidate", from: { candidate: versionRef(row.candidate) }, to: { candidate: versionRef(candidate) } });
+    }
+
+    const candidateChanged = set.candidateVersionId !== undefined;
+    const percent = input.rolloutPercent ?? (candidateChanged ? 0 : a.rolloutPercent);
+    if (percent > 0 && !candidate) throw conflict("There is no candidate version to roll out; set a candidate first");
+    if (percent !== a.rolloutPercent) {
+      set.rolloutPercent = percent;
+      entries.push({ action: "rollout", from: { rolloutPercent: a.rolloutPercent }, to: { rolloutPercent: percent, candidate: versionRef(candidate) } });
+    }
+
+    if (input.paused !== undefined && input.paused !== a.paused) {
+      set.paused = input.paused;
+      entries.push({ action: input.paused ? "pause" : "resume", from: { paused: a.paused }, to: { paused: input.paused } });
+    }
+
+    // Sending the values it already has changes nothing and logs nothing, as a PATCH should.
+    if (entries.length === 0) return { out: assignmentToJson(row), queued: 0 };
+    await writeIfUnchanged(tx, ctx, row, set);
+    const json = assignmentToJson(await findRow(tx, ctx, id, false));
+    return { out: json, queued: await recordChange(tx, ctx, json, entries, json) };
+  });
+}
+
+/** The candidate becomes stable for everyone; the old stable is kept as the version a rollback returns to. */
+export async function promoteAssignment(ctx: OrgContext, id: string, input: RevisionInput = {}): Promise<AssignmentJson> {
+  authorize(ctx, "assignments.manage");
+  return change(ctx, (a) => a.hostId, async (tx) => {
+    const row = await current(tx, ctx, id, input.revision);
+    if (!row.candidate) throw conflict("There is no candidate version to promote");
+    if (row.candidate.status !== "approved") {
+      throw conflict(`The candidate ${row.candidate.version} is ${row.candidate.status}; it cannot be promoted`, { status: row.candidate.status });
+    }
+    await writeIfUnchanged(tx, ctx, row, {
+      stableVersionId: row.candidate.id,
+      previousStableVersionId: row.a.stableVersionId,
+      candidateVersionId: null,
+      rolloutPercent: 0,
+      paused: false,
+    });
+    const json = assignmentToJson(await findRow(tx, ctx, id, false));
+    const entry: TimelineEntry = {
+      action: "promote",
+      from: { stable: versionRef(row.stable), candidate: versionRef(row.candidate), rolloutPercent: row.a.rolloutPercent },
+      to: { stable: versionRef(row.candidate) },
+    };
+    return { out: json, queued: await recordChange(tx, ctx, json, [entry], json) };
+  });
+}
+
+/**
+ * CONTRACT §3: drops the candidate when there is one (everyone back on stable); otherwise the previous stable
+ * version becomes stable again. The version rolled back from is not remembered, so a second rollback cannot
+ * flip back to it: with nothing to return to, 409.
+ */
+export async function rollbackAssignment(ctx: OrgContext, id: string, input: RevisionInput = {}): Promise<AssignmentJson> {
+  authorize(ctx, "assignments.manage");
+  return change(ctx, (a) => a.hostId, async (tx) => {
+    const row = await current(tx, ctx, id, input.revision);
+    let entry: TimelineEntry;
+    if (row.candidate) {
+      await writeIfUnchanged(tx, ctx, row, { candidateVersionId: null, rolloutPercent: 0, paused: false });
+      entry = { action: "rollback", from: { candidate: versionRef(row.candidate), rolloutPercent: row.a.rolloutPercent }, to: { candidate: null, stable: versionRef(row.stable) } };
+    } else if (row.previous) {
+      if (row.previous.status !== "approved") {
+        throw conflict(`The previous stable version ${row.previous.version} is ${row.previous.status}; there is nothing to roll back to`, { status: row.previous.status });
+      }
+      await writeIfUnchanged(tx, ctx, row, { stableVersionId: row.previous.id, previousStableVersionId: null });
+      entry = { action: "rollback", from: { stable: versionRef(row.stable) }, to: { stable: versionRef(row.previous) } };
+    } else {
+      throw conflict("There is nothing to roll back to: no candidate and no previous stable version");
+    }
+    const json = assignmentToJson(await findRow(tx, ctx, id, false));
+    return { out: json, queued: await recordChange(tx, ctx, json, [entry], json) };
+  });
+}
+
+/** Removes the mini-program from the host; its timeline stays. Answers the assignment as it was. */
+export async function unassign(ctx: OrgContext, id: string, input: RevisionInput = {}): Promise<AssignmentJson & { deleted: true }> {
+  authorize(ctx, "assignments.manage");
+  return change(ctx, (a) => a.hostId, async (tx) => {
+    const row = await current(tx, ctx, id, input.revision);
+    const deleted = await tx
+      .delete(assignments)
+      .where(and(eq(assignments.orgId, ctx.org.id), eq(assignments.id, row.a.id), eq(assignments.revision, row.a.revision)))
+      .returning({ id: assignments.id });
+    if (deleted.length === 0) throw conflict("This assignment was changed by someone else at the same time; reload and try again");
+    const json = assignmentToJson(row);
+    const entry: TimelineEntry = {
+      action: "unassign",
+      from: { stable: versionRef(row.stable), candidate: versionRef(row.candidate), rolloutPercent: row.a.rolloutPercent },
+    };
+    return { out: { ...json, deleted: true as const }, queued: await recordChange(tx, ctx, json, [entry], null) };
+  });
+}
