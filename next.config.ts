@@ -5,7 +5,9 @@ const withNextIntl = createNextIntlPlugin("./lib/i18n/request.ts");
 
 const nextConfig: NextConfig = {
   // PGlite loads its WASM through file URLs; bundling it breaks every request at run time (STACK-NOTES).
-  serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2", "postgres", "yauzl"],
+  // semver is external so every route shares one module: the manifest snapshot cache lives on globalThis
+  // and holds SemVer objects, which fail `instanceof` against another route bundle's copy of the class.
+  serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2", "postgres", "yauzl", "semver"],
   poweredByHeader: false,
   experimental: {
     serverActions: { bodySizeLimit: "12mb" },

@@ -52,9 +52,12 @@ export type SdkCaller = {
 export type SdkVerifierOptions = {
   now?: () => number;
   getDb?: () => Promise<Db>;
-  /** Per SDK key; default SDK_RATE_LIMIT_PER_SECOND or 50, and 0 turns limiting off. */
+  /**
+   * Per SDK key, per server process; default SDK_RATE_LIMIT_PER_SECOND or 2000, and 0 turns limiting off.
+   * One key serves every device of a host app, so the limit guards against a runaway fleet, not one device.
+   */
   ratePerSecond?: number;
-  /** Default SDK_RATE_LIMIT_BURST or 200. */
+  /** Default SDK_RATE_LIMIT_BURST or 10000. */
   burst?: number;
   /** How long a decrypted secret stays in memory; default SDK_SECRET_CACHE_MS or 60 s. */
   secretCacheTtlMs?: number;
@@ -83,8 +86,8 @@ export function createSdkVerifier(opts: SdkVerifierOptions = {}): SdkVerifier {
   const now = opts.now ?? Date.now;
   const loadDb = opts.getDb ?? getDb;
   const limiter: RateLimiter = createRateLimiter({
-    ratePerSecond: opts.ratePerSecond ?? envNumber("SDK_RATE_LIMIT_PER_SECOND", 50),
-    burst: opts.burst ?? envNumber("SDK_RATE_LIMIT_BURST", 200),
+    ratePerSecond: opts.ratePerSecond ?? envNumber("SDK_RATE_LIMIT_PER_SECOND", 2000),
+    burst: opts.burst ?? envNumber("SDK_RATE_LIMIT_BURST", 10000),
     now,
   });
   // Keyed by ciphertext: a rotation writes new ciphertext, so a cached plaintext can never outlive its secret.
