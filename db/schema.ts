@@ -6,6 +6,7 @@ import { sql } from "drizzle-orm";
 import {
   bigint,
   boolean,
+  date,
   index,
   integer,
   jsonb,
@@ -343,7 +344,7 @@ export const manifestRevisions = pgTable(
   (t) => [primaryKey({ columns: [t.orgId] })],
 );
 
-export const WEBHOOK_EVENTS = ["version.submitted", "version.approved", "version.rejected", "version.revoked", "assignment.changed"] as const;
+export const WEBHOOK_EVENTS = ["version.submitted", "version.approved", "version.rejected", "version.revoked"] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 export const webhookEndpoints = pgTable(
@@ -410,3 +411,102 @@ export type WebhookDelivery = typeof webhookDeliveries.$inferSelect;
 
 /** Tables that are not per organization (see the file's first comment). */
 export const GLOBAL_TABLES = ["users", "organizations", "sessions", "login_throttle", "credential_index"] as const;
+
+// ---------------------------------------------------------------------------------------------------------
+// Analytics (CONTRACT §6, §7): raw events plus rollups that answer every figure exactly for any range and
+// any combination of host, mini-program, version and platform, without reading raw events.
+// Ingestion writes the raw rows and their rollups in one statement, so a figure never counts an event that
+// is not stored, nor misses one that is. No foreign keys: every ingested batch would pay for their checks,
+// and the ingestion path already knows the host (verified) and the mini-program (assigned).
+// ---------------------------------------------------------------------------------------------------------
+
+export const EVENT_TYPES = ["launch", "page_view", "session_end", "error", "custom"] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** Every accepted event, once: the (org, host, id) key is what makes a resent batch count as duplicates. */
+export const events = pgTable(
+  "events",
+  {
+    orgId: text("org_id").notNull(),
+    hostId: text("host_id").notNull(),
+    id: text("id").notNull(),
+    type: text("type", { enum: EVENT_TYPES }).notNull(),
+    appId: text("app_id").notNull(),
+    version: text("version").notNull(),
+    userId: text("user_id").notNull(),
+    platform: text("platform", { enum: PLATFORMS }).notNull(),
+    ts: ts("ts").notNull(),
+    durationMs: integer("duration_ms"),
+    page: text("page"),
+    name: text("name"),
+    message: text("message"),
+    receivedAt: ts("received_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.hostId, t.id] }), index("events_ts_idx").on(t.orgId, t.ts)],
+);
+
+/**
+ * Additive counters per UTC day and finest dimension combination. Sums over any subset of rows are exact,
+ * so launches, sessions, errors and the session-length sum for any filter and range add up from here.
+ */
+export const dailyStats = pgTable(
+  "daily_stats",
+  {
+    orgId: text("org_id").notNull(),
+    day: date("day", { mode: "string" }).notNull(),
+    appId: text("app_id").notNull(),
+    hostId: text("host_id").notNull(),
+    version: text("version").notNull(),
+    platform: text("platform", { enum: PLATFORMS }).notNull(),
+    events: integer("events").notNull().default(0),
+    launches: integer("launches").notNull().default(0),
+    pageViews: integer("page_views").notNull().default(0),
+    sessions: integer("sessions").notNull().default(0),
+    sessionMs: bigint("session_ms", { mode: "number" }).notNull().default(0),
+    errors: integer("errors").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.day, t.appId, t.hostId, t.version, t.platform] })],
+);
+
+/**
+ * Who was active: one row per user, UTC day and dimension combination. Distinct counts are not additive,
+ * so active users, MAU and distinct totals are counted from this set (never from sums of daily counts);
+ * it is far smaller than the raw events, since a user's many events a day collapse into one row.
+ */
+export const dailyUsers = pgTable(
+  "daily_users",
+  {
+    orgId: text("org_id").notNull(),
+    day: date("day", { mode: "string" }).notNull(),
+    appId: text("app_id").notNull(),
+    hostId: text("host_id").notNull(),
+    version: text("version").notNull(),
+    platform: text("platform", { enum: PLATFORMS }).notNull(),
+    userId: text("user_id").notNull(),
+  },
+  // Every reader (active users, MAU, retention, breakdowns) scans one organization's day range: the key's prefix.
+  (t) => [primaryKey({ columns: [t.orgId, t.day, t.appId, t.hostId, t.version, t.platform, t.userId] })],
+);
+
+/**
+ * Each user's first launch of each mini-program (the earliest by timestamp, then host and event id), with
+ * where it happened: the retention cohorts. A late event with an earlier launch moves it back.
+ */
+export const firstLaunches = pgTable(
+  "first_launches",
+  {
+    orgId: text("org_id").notNull(),
+    appId: text("app_id").notNull(),
+    userId: text("user_id").notNull(),
+    ts: ts("ts").notNull(),
+    day: date("day", { mode: "string" }).notNull(),
+    hostId: text("host_id").notNull(),
+    eventId: text("event_id").notNull(),
+    version: text("version").notNull(),
+    platform: text("platform", { enum: PLATFORMS }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.appId, t.userId] }), index("first_launches_day_idx").on(t.orgId, t.day)],
+);
+
+export type AnalyticsEvent = typeof events.$inferSelect;
+export type DailyStatsRow = typeof dailyStats.$inferSelect;

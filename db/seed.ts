@@ -208,6 +208,7 @@ export async function seedDemo(db: Db, opts: SeedOptions = {}): Promise<SeedResu
       log(`SDK credentials of "${DEMO_HOSTS[0]!.name}" (shown once): key ${first.sdkKey}  secret ${first.sdkSecret}`);
     }
   });
+  await (await import("./seed-events")).seedEvents(db, { orgId: result.orgs.demo!, log });
   return result;
 }
 

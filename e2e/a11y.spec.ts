@@ -3,7 +3,7 @@ import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "@playwright/test";
 import { authFile } from "./helpers";
 
-const PAGES = ["/o/demo", "/o/demo/hosts", "/o/demo/mini-programs", "/o/demo/reviews", "/o/demo/audit", "/o/demo/members", "/o/demo/tokens", "/o/demo/settings"];
+const PAGES = ["/o/demo", "/o/demo/hosts", "/o/demo/mini-programs", "/o/demo/reviews", "/o/demo/analytics", "/o/demo/audit", "/o/demo/members", "/o/demo/tokens", "/o/demo/settings"];
 
 test("the sign-in page has no serious accessibility violations", async ({ page }) => {
   await page.goto("/sign-in");

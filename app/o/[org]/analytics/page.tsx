@@ -1,6 +1,9 @@
 import { getTranslations } from "next-intl/server";
+import { Suspense } from "react";
 import { getPageContext, requirePagePermission } from "@/lib/auth/session";
-import { EmptyState, PageHeader } from "@/components/ui/layout";
+import { isCollaboratorScoped } from "@/lib/authz/context";
+import { PageHeader } from "@/components/ui/layout";
+import { AnalyticsDashboard } from "@/components/analytics/dashboard";
 
 export default async function AnalyticsPage({ params }: { params: Promise<{ org: string }> }) {
   const { org } = await params;
@@ -9,8 +12,11 @@ export default async function AnalyticsPage({ params }: { params: Promise<{ org:
   const t = await getTranslations("analytics");
   return (
     <>
-      <PageHeader title={t("title")} description={t("description")} />
-      <EmptyState title={t("empty")} />
+      <PageHeader title={t("title")} description={isCollaboratorScoped(ctx) ? t("descriptionDeveloper") : t("description")} />
+      {/* The dashboard reads its range and filters from the URL. */}
+      <Suspense fallback={<p className="text-sm text-muted-fg">{t("loading")}</p>}>
+        <AnalyticsDashboard org={org} />
+      </Suspense>
     </>
   );
 }

@@ -10,6 +10,7 @@ import { VersionStatusBadge } from "@/components/mini-programs/status-badge";
 import { orNotFound } from "../page-helpers";
 import { CollaboratorsPanel, EditMiniProgram, UploadPanel } from "./detail-client";
 import { WhereItRuns } from "@/components/assignments/where-it-runs";
+import { ScopedAnalytics } from "@/components/analytics/scoped-analytics";
 
 export default async function MiniProgramPage({ params, searchParams }: { params: Promise<{ org: string; appId: string }>; searchParams: Promise<Record<string, string | undefined>> }) {
   const { org, appId } = await params;
@@ -149,11 +150,7 @@ export default async function MiniProgramPage({ params, searchParams }: { params
 
         <WhereItRuns ctx={ctx} org={org} appId={mp.appId} />
 
-        <div className="grid gap-6 md:grid-cols-2">
-          <Card title={t("later.analytics")}>
-            <p className="text-sm text-muted-fg">{t("later.analyticsBody")}</p>
-          </Card>
-        </div>
+        <ScopedAnalytics org={org} appId={mp.appId} />
       </div>
     </>
   );

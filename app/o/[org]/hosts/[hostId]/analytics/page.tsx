@@ -1,11 +1,18 @@
+import { notFound } from "next/navigation";
 import { getTranslations } from "next-intl/server";
-import { EmptyState } from "@/components/ui/layout";
+import { Suspense } from "react";
+import { can } from "@/lib/authz/context";
+import { AnalyticsDashboard } from "@/components/analytics/dashboard";
 import { loadHostPage } from "../data";
 
-// A place held for the analytics feature, which fills this tab.
 export default async function HostAnalyticsPage({ params }: { params: Promise<{ org: string; hostId: string }> }) {
   const { org, hostId } = await params;
-  await loadHostPage(org, hostId);
-  const t = await getTranslations("hosts.analytics");
-  return <EmptyState title={t("title")}>{t("body")}</EmptyState>;
+  const { ctx, host } = await loadHostPage(org, hostId);
+  if (!can(ctx, "analytics.view")) notFound();
+  const t = await getTranslations("analytics");
+  return (
+    <Suspense fallback={<p className="text-sm text-muted-fg">{t("loading")}</p>}>
+      <AnalyticsDashboard org={org} fixed={{ hostId: host.id }} />
+    </Suspense>
+  );
 }

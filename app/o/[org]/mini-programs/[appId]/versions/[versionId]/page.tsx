@@ -10,6 +10,7 @@ import { VersionStatusBadge } from "@/components/mini-programs/status-badge";
 import { formatBytes } from "@/components/mini-programs/format";
 import { orNotFound } from "../../../page-helpers";
 import { VersionActions } from "./version-actions";
+import { ScopedAnalytics } from "@/components/analytics/scoped-analytics";
 
 export default async function VersionPage({ params }: { params: Promise<{ org: string; appId: string; versionId: string }> }) {
   const { org, appId, versionId } = await params;
@@ -142,6 +143,8 @@ export default async function VersionPage({ params }: { params: Promise<{ org: s
             )}
           </Card>
         </div>
+
+        {(v.status === "approved" || v.status === "revoked") && <ScopedAnalytics org={org} appId={v.appId} version={v.version} />}
 
         <Card>
           <InspectionReport inspection={v.inspection} copyLabel={tc("copy")} copiedLabel={tc("copied")} />

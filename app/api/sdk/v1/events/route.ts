@@ -1,0 +1,15 @@
+import { NextResponse } from "next/server";
+import { ingestEvents } from "@/lib/analytics/ingest";
+import { MAX_BATCH_BYTES } from "@/lib/analytics/validate";
+import { sdkRoute } from "@/lib/sdk-server/verify";
+
+export const dynamic = "force-dynamic";
+
+export const POST = sdkRoute(
+  async (caller) => {
+    const result = await ingestEvents(caller.db, { orgId: caller.host.orgId, id: caller.host.id }, caller.body, caller.now);
+    return NextResponse.json(result, { status: 202, headers: { "Cache-Control": "no-store" } });
+  },
+  // The verifier stops reading past this: an oversized body is refused without being buffered.
+  { maxBodyBytes: MAX_BATCH_BYTES },
+);

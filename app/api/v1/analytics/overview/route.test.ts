@@ -1,0 +1,105 @@
+// GET /api/v1/analytics/overview as an automation script sees it (CONTRACT §3, §7): the shape, the range
+// rules, roles, developer scoping and tenancy.
+import { NextRequest } from "next/server";
+import { describe, expect, it } from "vitest";
+import { addDays, utcDay } from "@/lib/analytics/dates";
+import { withTempBlobStore } from "@/lib/blobs/testing";
+import { useSeededDb } from "@/test/seeded";
+import { GET } from "./route";
+
+withTempBlobStore();
+useSeededDb();
+const TODAY = utcDay(Date.now());
+
+async function call(token: string, query: string) {
+  const res = await GET(new NextRequest(`http://atrium.test/api/v1/analytics/overview?${query}`, { headers: { authorization: `Bearer ${token}` } }), {
+    params: Promise.resolve({}),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> & { error?: { code: string } } };
+}
+
+const range = `from=${addDays(TODAY, -29)}&to=${TODAY}`;
+const TOTAL_FIELDS = ["launches", "activeUsers", "sessions", "avgSessionMs", "errors", "errorRate"];
+const DAY_FIELDS = ["day", "launches", "activeUsers", "mau", "sessions", "avgSessionMs", "errors", "errorRate", "retentionD1", "retentionD7"];
+
+describe("the overview", () => {
+  it("has the shape of CONTRACT §7", async () => {
+    const { status, body } = await call("t_analyst_demo", range);
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ from: addDays(TODAY, -29), to: TODAY });
+    expect(Object.keys(body.totals as object)).toEqual(expect.arrayContaining(TOTAL_FIELDS));
+    const days = body.days as Record<string, unknown>[];
+    expect(days).toHaveLength(30);
+    for (const d of days) expect(Object.keys(d)).toEqual(expect.arrayContaining(DAY_FIELDS));
+    const breakdown = body.breakdown as Record<string, Record<string, unknown>[]>;
+    expect(Object.keys(breakdown).sort()).toEqual(["host", "miniProgram", "platform", "version"]);
+    // The seeded history is there, and each breakdown row carries its key and the totals' fields.
+    expect((body.totals as { launches: number }).launches).toBeGreaterThan(0);
+    for (const [dim, key] of [["host", "hostId"], ["miniProgram", "appId"], ["version", "version"], ["platform", "platform"]] as const) {
+      expect(breakdown[dim]!.length, dim).toBeGreaterThan(0);
+      for (const row of breakdown[dim]!) expect(Object.keys(row)).toEqual(expect.arrayContaining([key, "key", ...TOTAL_FIELDS]));
+    }
+  });
+
+  it("defaults to the last 30 days", async () => {
+    const { body } = await call("t_admin_demo", "");
+    expect(body).toMatchObject({ from: addDays(TODAY, -29), to: TODAY });
+  });
+
+  it.each([
+    ["from after to", `from=${TODAY}&to=${addDays(TODAY, -1)}`],
+    ["more than 366 days", `from=${addDays(TODAY, -366)}&to=${TODAY}`],
+    ["a day that does not exist", "from=2026-02-30&to=2026-03-01"],
+    ["a malformed day", "from=20260101"],
+    ["an unknown platform", `${range}&platform=symbian`],
+    ["an unknown parameter", `${range}&sort=desc`],
+  ])("answers 422 for %s", async (_label, query) => {
+    const { status, body } = await call("t_admin_demo", query);
+    expect(status).toBe(422);
+    expect(body.error!.code).toBe("invalid_input");
+  });
+
+  it("takes exactly 366 days", async () => {
+    expect((await call("t_admin_demo", `from=${addDays(TODAY, -365)}&to=${TODAY}`)).status).toBe(200);
+  });
+
+  it.each(["owner", "admin", "reviewer", "developer", "analyst"])("is open to the %s role", async (role) => {
+    expect((await call(`t_${role}_demo`, range)).status).toBe(200);
+  });
+
+  it("needs a token", async () => {
+    expect((await call("t_nobody", range)).status).toBe(401);
+  });
+});
+
+describe("developers", () => {
+  it("see only the mini-programs they collaborate on", async () => {
+    const { body } = await call("t_developer_demo", range);
+    const apps = (body.breakdown as { miniProgram: { appId: string }[] }).miniProgram.map((r) => r.appId);
+    expect(apps.length).toBeGreaterThan(0);
+    // The developer created Coupons, Parking and Expenses; Loyalty (the admin's) has data but is not theirs.
+    expect(apps).not.toContain("com.demo.loyalty");
+    const all = await call("t_admin_demo", range);
+    expect((all.body.breakdown as { miniProgram: { appId: string }[] }).miniProgram.map((r) => r.appId)).toContain("com.demo.loyalty");
+  });
+
+  it("get 404 for a mini-program they do not collaborate on, as for a missing one", async () => {
+    for (const appId of ["com.demo.loyalty", "com.demo.nothing"]) {
+      const { status, body } = await call("t_developer_demo", `${range}&appId=${appId}`);
+      expect(status).toBe(404);
+      expect(body.error!.code).toBe("not_found");
+    }
+    expect((await call("t_developer_demo", `${range}&appId=com.demo.coupons`)).status).toBe(200);
+  });
+});
+
+describe("tenancy", () => {
+  it("answers another organization's host or mini-program as missing", async () => {
+    const demo = await call("t_admin_demo", range);
+    const demoHost = (demo.body.breakdown as { host: { hostId: string }[] }).host[0]!.hostId;
+    expect((await call("t_admin_other", `${range}&hostId=${demoHost}`)).status).toBe(404);
+    // Other Corp has no events: its figures are its own (zero), never Demo's.
+    const other = await call("t_admin_other", range);
+    expect(other.body.totals).toMatchObject({ launches: 0, activeUsers: 0, avgSessionMs: null, errorRate: null });
+  });
+});

@@ -1,0 +1,36 @@
+// The dashboards' data, for the signed-in browser: the same service as /api/v1/analytics/overview, behind the
+// session instead of a token. Authorizes itself: the page's check is not enough.
+import { NextResponse, type NextRequest } from "next/server";
+import { errorResponse } from "@/lib/api/handler";
+import { getActionContext } from "@/lib/auth/session";
+import { authorize } from "@/lib/authz/context";
+import { parseOverviewQuery } from "@/lib/analytics/params";
+import { getFilterOptions, getOverview, getOverviewTotals, getVersionAdoption } from "@/lib/analytics/service";
+import { AppError } from "@/lib/errors";
+
+export const dynamic = "force-dynamic";
+
+export async function GET(req: NextRequest, { params }: { params: Promise<{ org: string }> }) {
+  try {
+    const { org } = await params;
+    const ctx = await getActionContext(org);
+    authorize(ctx, "analytics.view");
+    const sp = req.nextUrl.searchParams;
+    const view = sp.get("view") ?? "overview";
+    let body: unknown;
+    if (view === "options") {
+      body = await getFilterOptions(ctx);
+    } else {
+      const q = parseOverviewQuery(sp);
+      if (view === "overview") body = await getOverview(ctx, q);
+      else if (view === "totals") body = await getOverviewTotals(ctx, q);
+      else if (view === "adoption") {
+        if (!q.appId) throw new AppError("invalid_input", "Version adoption needs appId");
+        body = await getVersionAdoption(ctx, { ...q, appId: q.appId });
+      } else throw new AppError("invalid_input", "Unknown view");
+    }
+    return NextResponse.json(body, { headers: { "Cache-Control": "no-store" } });
+  } catch (e) {
+    return errorResponse(e);
+  }
+}

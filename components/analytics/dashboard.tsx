@@ -1,0 +1,540 @@
+"use client";
+// The analytics dashboard (CONTRACT §7 figures): one component for the organization's page and for the views
+// scoped to a host, a mini-program or a version, which pass their scope as fixed filters. Range and filters
+// live in the URL; data comes through React Query from the session-authenticated data route.
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { useFormatter, useTranslations } from "next-intl";
+import { useEffect, useMemo, useState, type ReactNode } from "react";
+import { useQueryClient } from "@tanstack/react-query";
+import { Button } from "@/components/ui/button";
+import { Input, Select } from "@/components/ui/form";
+import { EmptyState } from "@/components/ui/layout";
+import { PLATFORMS } from "@/db/schema";
+import { breakdownCsv, daysCsv } from "@/lib/analytics/csv";
+import { utcDay } from "@/lib/analytics/dates";
+import type { AnalyticsFilters, FilterOptions, Overview, Totals, VersionAdoption } from "@/lib/analytics/types";
+import { BarList, ChartCard, chartColor, DataTable, Donut, SeriesTable, TimeChart, type Point, type Series } from "./charts";
+import { change, MAX_DAYS, previousPeriod, RANGES, readState, writeState, type DashboardState, type RangeKey } from "./range";
+import { AnalyticsRequestError, useAnalyticsFilterOptions, useAnalyticsOverview, useAnalyticsTotals, useVersionAdoption } from "./use-analytics";
+
+export type AnalyticsDashboardProps = {
+  org: string;
+  /** Filters the page decides (a host's, a mini-program's or a version's view); the user cannot change them. */
+  fixed?: AnalyticsFilters;
+  /** Shown above the filters in embedded views. */
+  heading?: ReactNode;
+};
+
+type Formats = {
+  count: (n: number | null) => string;
+  percent: (n: number | null) => string;
+  duration: (ms: number | null) => string;
+  /** m:ss, for axes. */
+  durationShort: (ms: number) => string;
+  day: (day: string) => string;
+  dayLong: (day: string) => string;
+};
+
+function useFormats(): Formats {
+  const format = useFormatter();
+  const t = useTranslations("analytics");
+  return useMemo(() => {
+    const toDate = (day: string) => new Date(`${day}T00:00:00Z`);
+    return {
+      count: (n) => (n === null ? "—" : format.number(n, { maximumFractionDigits: n < 10 && !Number.isInteger(n) ? 1 : 0 })),
+      percent: (n) => (n === null ? "—" : format.number(n, { style: "percent", maximumFractionDigits: 1 })),
+      duration: (ms) => {
+        if (ms === null) return "—";
+        const s = Math.round(ms / 1000);
+        return s < 60 ? t("seconds", { s }) : t("minutesSeconds", { m: Math.floor(s / 60), s: s % 60 });
+      },
+      durationShort: (ms) => {
+        const s = Math.round(ms / 1000);
+        return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+      },
+      day: (day) => format.dateTime(toDate(day), { month: "short", day: "numeric", timeZone: "UTC" }),
+      dayLong: (day) => format.dateTime(toDate(day), { dateStyle: "medium", timeZone: "UTC" }),
+    };
+  }, [format, t]);
+}
+
+function download(name: string, csv: string) {
+  const url = URL.createObjectURL(new Blob([csv], { type: "text/csv;charset=utf-8" }));
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = name;
+  a.click();
+  URL.revokeObjectURL(url);
+}
+
+export function AnalyticsDashboard({ org, fixed = {}, heading }: AnalyticsDashboardProps) {
+  const t = useTranslations("analytics");
+  const f = useFormats();
+  const router = useRouter();
+  const pathname = usePathname();
+  const search = useSearchParams();
+  const queryClient = useQueryClient();
+  const [autoRefresh, setAutoRefresh] = useState(true);
+  // Today in UTC, like every analytics day; it moves on at midnight so "last 7 days" stays current.
+  const [today, setToday] = useState(() => utcDay(Date.now()));
+  useEffect(() => {
+    const timer = setInterval(() => setToday(utcDay(Date.now())), 60_000);
+    return () => clearInterval(timer);
+  }, []);
+  const state = readState(new URLSearchParams(search.toString()), today, fixed);
+  const params = { org, from: state.from, to: state.to, hostId: state.hostId, appId: state.appId, platform: state.platform, version: state.version };
+  const prev = previousPeriod(state.from, state.to);
+
+  const overview = useAnalyticsOverview(params, { autoRefresh });
+  const previous = useAnalyticsTotals({ ...params, ...prev }, { autoRefresh });
+  const adoption = useVersionAdoption(params, { autoRefresh });
+  const options = useAnalyticsFilterOptions(org);
+
+  const update = (patch: Partial<DashboardState>) => {
+    const next = { ...state, ...patch };
+    if (patch.appId !== undefined && patch.appId !== state.appId) delete next.version;
+    for (const k of ["hostId", "appId", "platform", "version"] as const) if (!next[k]) delete next[k];
+    const qs = writeState(new URLSearchParams(search.toString()), next, fixed).toString();
+    router.replace(qs ? `${pathname}?${qs}` : pathname, { scroll: false });
+  };
+
+  const data = overview.data;
+  const days = data?.days ?? [];
+  const rangeDays = days.length || 30;
+  const isEmpty = data !== undefined && data.totals.launches === 0 && data.totals.activeUsers === 0;
+  const refreshedAt = overview.dataUpdatedAt ? new Date(overview.dataUpdatedAt) : null;
+  const fileBase = `analytics-${org}-${state.from}-${state.to}`;
+
+  return (
+    <div className="space-y-5" data-testid="analytics-dashboard">
+      {heading}
+      <Filters state={state} fixed={fixed} update={update} options={options.data} />
+
+      <div className="flex flex-wrap items-center gap-x-4 gap-y-2 text-xs text-muted-fg">
+        <span aria-live="polite">
+          {overview.isFetching ? t("refreshing") : refreshedAt ? t("updatedAt", { time: refreshedAt.toLocaleTimeString() }) : null}
+        </span>
+        <label className="flex items-center gap-1.5">
+          <input type="checkbox" className="size-4" checked={autoRefresh} onChange={(e) => setAutoRefresh(e.target.checked)} />
+          {t("autoRefresh")}
+        </label>
+        <Button size="sm" variant="ghost" onClick={() => void queryClient.invalidateQueries({ queryKey: ["analytics:overview"] })}>
+          {t("refresh")}
+        </Button>
+        <span className="flex-1" />
+        <Button size="sm" disabled={!data} onClick={() => data && download(`${fileBase}-days.csv`, daysCsv(data))}>
+          {t("exportDays")}
+        </Button>
+        <Button size="sm" disabled={!data} onClick={() => data && download(`${fileBase}-breakdown.csv`, breakdownCsv(data))}>
+          {t("exportBreakdown")}
+        </Button>
+      </div>
+
+      {overview.error ? (
+        <div role="alert" className="rounded-md border border-danger/40 bg-danger-bg px-3 py-2 text-sm text-danger">
+          {overview.error instanceof AnalyticsRequestError && overview.error.status === 404 ? t("notFound") : t("loadError")}{" "}
+          <button type="button" className="underline" onClick={() => void overview.refetch()}>
+            {t("retry")}
+          </button>
+        </div>
+      ) : !data ? (
+        <Skeleton />
+      ) : isEmpty ? (
+        <EmptyState title={options.data && options.data.miniPrograms.length === 0 ? t("empty") : t("emptyRange")}>{t("emptyHint")}</EmptyState>
+      ) : (
+        <>
+          <Headlines overview={data} previous={previous.data?.totals ?? null} rangeDays={rangeDays} f={f} />
+          <Charts overview={data} f={f} state={state} fixed={fixed} adoption={adoption.data ?? null} />
+        </>
+      )}
+    </div>
+  );
+}
+
+function Filters({ state, fixed, update, options }: { state: DashboardState; fixed: AnalyticsFilters; update: (p: Partial<DashboardState>) => void; options?: FilterOptions }) {
+  const t = useTranslations("analytics");
+  const [custom, setCustom] = useState({ from: state.from, to: state.to });
+  const versions = (options?.versions ?? []).filter((v) => v.appId === state.appId);
+  // What the URL selects stays selectable even before the options load (or when it has no data yet).
+  const withCurrent = <T extends { value: string }>(list: T[], current: string | undefined, make: (v: string) => T) =>
+    current && !list.some((o) => o.value === current) ? [make(current), ...list] : list;
+  const hostOptions = withCurrent((options?.hosts ?? []).map((h) => ({ value: h.hostId, label: h.name })), state.hostId, (v) => ({ value: v, label: v }));
+  const appOptions = withCurrent((options?.miniPrograms ?? []).map((m) => ({ value: m.appId, label: m.name })), state.appId, (v) => ({ value: v, label: v }));
+  const versionOptions = withCurrent(versions.map((v) => ({ value: v.version, label: v.version })), state.version, (v) => ({ value: v, label: v }));
+  const rangeLabel: Record<RangeKey, string> = { "7": t("range.7"), "30": t("range.30"), "90": t("range.90"), custom: t("range.custom") };
+  const hasFilters = (!fixed.hostId && state.hostId) || (!fixed.appId && state.appId) || state.platform || (!fixed.version && state.version);
+  return (
+    <div className="space-y-3" role="search" aria-label={t("filters.label")}>
+      <div className="flex flex-wrap items-end gap-2">
+        <div role="group" aria-label={t("range.label")} className="inline-flex rounded-md border border-border bg-card p-0.5">
+          {RANGES.map((r) => (
+            <button
+              key={r}
+              type="button"
+              aria-pressed={state.range === r}
+              onClick={() => (r === "custom" ? update({ range: "custom", from: custom.from, to: custom.to }) : update({ range: r }))}
+              className="rounded px-2.5 py-1 text-sm font-medium text-muted-fg hover:text-fg aria-pressed:bg-primary aria-pressed:text-primary-fg"
+            >
+              {rangeLabel[r]}
+            </button>
+          ))}
+        </div>
+        {state.range === "custom" && (
+          <form
+            className="flex flex-wrap items-end gap-2"
+            onSubmit={(e) => {
+              e.preventDefault();
+              update({ range: "custom", from: custom.from, to: custom.to });
+            }}
+          >
+            <label className="text-xs text-muted-fg">
+              {t("range.from")}
+              <Input type="date" value={custom.from} max={custom.to} onChange={(e) => setCustom({ ...custom, from: e.target.value })} className="w-40" required />
+            </label>
+            <label className="text-xs text-muted-fg">
+              {t("range.to")}
+              <Input type="date" value={custom.to} min={custom.from} onChange={(e) => setCustom({ ...custom, to: e.target.value })} className="w-40" required />
+            </label>
+            <Button type="submit" size="md">
+              {t("range.apply")}
+            </Button>
+            <span className="w-full text-xs text-muted-fg">{t("range.hint", { max: MAX_DAYS })}</span>
+          </form>
+        )}
+      </div>
+      <div className="grid grid-cols-2 gap-2 sm:flex sm:flex-wrap sm:items-end">
+        {!fixed.hostId && (
+          <FilterSelect label={t("filters.host")} value={state.hostId} options={hostOptions} all={t("filters.allHosts")} onChange={(v) => update({ hostId: v })} />
+        )}
+        {!fixed.appId && (
+          <FilterSelect label={t("filters.miniProgram")} value={state.appId} options={appOptions} all={t("filters.allMiniPrograms")} onChange={(v) => update({ appId: v })} />
+        )}
+        <FilterSelect
+          label={t("filters.platform")}
+          value={state.platform}
+          options={PLATFORMS.filter((p) => !options || options.platforms.includes(p) || state.platform === p).map((p) => ({ value: p, label: t(`platforms.${p}`) }))}
+          all={t("filters.allPlatforms")}
+          onChange={(v) => update({ platform: v as DashboardState["platform"] })}
+        />
+        {!fixed.version && state.appId && (
+          <FilterSelect label={t("filters.version")} value={state.version} options={versionOptions} all={t("filters.allVersions")} onChange={(v) => update({ version: v })} />
+        )}
+        {hasFilters && (
+          <Button variant="ghost" onClick={() => update({ hostId: fixed.hostId ?? "", appId: fixed.appId ?? "", platform: undefined, version: fixed.version ?? "" })}>
+            {t("filters.clear")}
+          </Button>
+        )}
+      </div>
+    </div>
+  );
+}
+
+function FilterSelect({ label, value, options, all, onChange }: { label: string; value?: string; options: { value: string; label: string }[]; all: string; onChange: (v: string) => void }) {
+  return (
+    <label className="min-w-0 text-xs text-muted-fg sm:w-48">
+      {label}
+      <Select value={value ?? ""} onChange={(e) => onChange(e.target.value)} className="mt-0.5">
+        <option value="">{all}</option>
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </Select>
+    </label>
+  );
+}
+
+function Skeleton() {
+  const t = useTranslations("common");
+  return (
+    <div aria-busy="true" aria-label={t("loading")} className="space-y-4">
+      <div className="grid grid-cols-2 gap-3 lg:grid-cols-5">
+        {Array.from({ length: 5 }, (_, i) => (
+          <div key={i} className="h-24 animate-pulse rounded-lg border border-border bg-muted" />
+        ))}
+      </div>
+      <div className="grid gap-4 lg:grid-cols-2">
+        {Array.from({ length: 4 }, (_, i) => (
+          <div key={i} className="h-72 animate-pulse rounded-lg border border-border bg-muted" />
+        ))}
+      </div>
+    </div>
+  );
+}
+
+function Headlines({ overview, previous, rangeDays, f }: { overview: Overview; previous: Totals | null; rangeDays: number; f: Formats }) {
+  const t = useTranslations("analytics");
+  const last = overview.days.at(-1);
+  const cards: { key: string; label: string; value: string; delta: number | null; goodWhenUp: boolean; hint?: string }[] = [
+    { key: "launches", label: t("metrics.launches"), value: f.count(overview.totals.launches), delta: change(overview.totals.launches, previous?.launches ?? null), goodWhenUp: true },
+    { key: "activeUsers", label: t("metrics.activeUsers"), value: f.count(overview.totals.activeUsers), delta: change(overview.totals.activeUsers, previous?.activeUsers ?? null), goodWhenUp: true },
+    { key: "mau", label: t("metrics.mau"), value: f.count(last?.mau ?? null), delta: null, goodWhenUp: true, hint: last ? t("onDay", { day: f.dayLong(last.day) }) : undefined },
+    { key: "avgSession", label: t("metrics.avgSession"), value: f.duration(overview.totals.avgSessionMs), delta: change(overview.totals.avgSessionMs, previous?.avgSessionMs ?? null), goodWhenUp: true },
+    { key: "errorRate", label: t("metrics.errorRate"), value: f.percent(overview.totals.errorRate), delta: change(overview.totals.errorRate, previous?.errorRate ?? null), goodWhenUp: false },
+  ];
+  return (
+    <div className="grid grid-cols-2 gap-3 lg:grid-cols-5" data-testid="analytics-headlines">
+      {cards.map((c) => {
+        const tone = c.delta === null || Math.abs(c.delta) < 0.005 ? "text-muted-fg" : c.delta > 0 === c.goodWhenUp ? "text-success" : "text-danger";
+        return (
+          <div key={c.key} className="min-w-0 rounded-lg border border-border bg-card p-3 sm:p-4" data-testid={`headline-${c.key}`}>
+            <div className="truncate text-xs font-medium uppercase tracking-wide text-muted-fg">{c.label}</div>
+            <div className="mt-1 text-xl font-semibold tabular-nums sm:text-2xl">{c.value}</div>
+            <div className={`mt-1 text-xs ${tone}`}>
+              {c.hint ??
+                (c.delta === null
+                  ? t("noComparison")
+                  : t("vsPrevious", { change: `${c.delta > 0 ? "▲" : c.delta < 0 ? "▼" : ""} ${f.percent(Math.abs(c.delta))}`.trim(), days: rangeDays }))}
+            </div>
+          </div>
+        );
+      })}
+    </div>
+  );
+}
+
+function Charts({ overview, f, state, fixed, adoption }: { overview: Overview; f: Formats; state: DashboardState; fixed: AnalyticsFilters; adoption: VersionAdoption | null }) {
+  const t = useTranslations("analytics");
+  const days = overview.days;
+  const points: Point[] = days.map((d) => ({ ...d }));
+  const peak = (key: "launches" | "activeUsers" | "mau") => days.reduce((best, d) => (d[key] > best[key] ? d : best), days[0]!);
+  const range = { from: f.dayLong(overview.from), to: f.dayLong(overview.to) };
+
+  const usageSeries: Series[] = [
+    { key: "launches", label: t("metrics.launches"), color: chartColor(0) },
+    { key: "activeUsers", label: t("metrics.activeUsers"), color: chartColor(1) },
+  ];
+  const mauSeries: Series[] = [{ key: "mau", label: t("metrics.mau"), color: chartColor(3) }];
+  const sessionSeries: Series[] = [{ key: "avgSessionMs", label: t("metrics.avgSession"), color: chartColor(2) }];
+  const errorSeries: Series[] = [{ key: "errorRate", label: t("metrics.errorRate"), color: chartColor(4) }];
+  const worstErrors = days.reduce<(typeof days)[number] | null>((w, d) => (d.errorRate !== null && (w === null || d.errorRate > (w.errorRate ?? 0)) ? d : w), null);
+
+  const scopedToApp = Boolean(state.appId);
+  const top = overview.breakdown.miniProgram.slice(0, 8).map((r) => ({ label: r.name, value: r.launches }));
+  const platforms = overview.breakdown.platform.map((r) => ({ label: t(`platforms.${r.platform}`), value: r.activeUsers })).sort((a, b) => b.value - a.value);
+
+  return (
+    <div className="space-y-4">
+      <div className="grid gap-4 lg:grid-cols-2">
+        <ChartCard
+          testId="chart-usage"
+          title={t("charts.usage")}
+          summary={t("charts.usageSummary", { ...range, launches: f.count(overview.totals.launches), users: f.count(overview.totals.activeUsers), peakDay: f.dayLong(peak("activeUsers").day), peak: f.count(peak("activeUsers").activeUsers) })}
+          table={<SeriesTable caption={t("charts.usage")} data={points} series={usageSeries} dayLabel={f.dayLong} format={f.count} />}
+        >
+          <TimeChart data={points} series={usageSeries} kind="area" format={(n) => f.count(n)} dayLabel={f.day} />
+        </ChartCard>
+        <ChartCard
+          testId="chart-mau"
+          title={t("charts.mau")}
+          summary={t("charts.mauSummary", { first: f.count(days[0]?.mau ?? 0), last: f.count(days.at(-1)?.mau ?? 0), ...range })}
+          table={<SeriesTable caption={t("charts.mau")} data={points} series={mauSeries} dayLabel={f.dayLong} format={f.count} />}
+        >
+          <TimeChart data={points} series={mauSeries} format={(n) => f.count(n)} dayLabel={f.day} />
+        </ChartCard>
+        <ChartCard
+          testId="chart-session"
+          title={t("charts.session")}
+          summary={t("charts.sessionSummary", { avg: f.duration(overview.totals.avgSessionMs), sessions: f.count(overview.totals.sessions) })}
+          table={<SeriesTable caption={t("charts.session")} data={points} series={sessionSeries} dayLabel={f.dayLong} format={f.duration} />}
+        >
+          <TimeChart data={points} series={sessionSeries} format={(n) => f.duration(n)} axisFormat={f.durationShort} dayLabel={f.day} />
+        </ChartCard>
+        <ChartCard
+          testId="chart-errors"
+          title={t("charts.errors")}
+          summary={
+            worstErrors
+              ? t("charts.errorsSummary", { rate: f.percent(overview.totals.errorRate), errors: f.count(overview.totals.errors), worstDay: f.dayLong(worstErrors.day), worst: f.percent(worstErrors.errorRate) })
+              : t("charts.noLaunches")
+          }
+          table={
+            <SeriesTable
+              caption={t("charts.errors")}
+              data={points}
+              series={[...errorSeries, { key: "errors", label: t("metrics.errors"), color: chartColor(4) }, { key: "launches", label: t("metrics.launches"), color: chartColor(0) }]}
+              dayLabel={f.dayLong}
+              format={(n) => (n !== null && n <= 1 && !Number.isInteger(n) ? f.percent(n) : f.count(n))}
+            />
+          }
+        >
+          <TimeChart data={points} series={errorSeries} format={(n) => f.percent(n)} dayLabel={f.day} />
+        </ChartCard>
+      </div>
+
+      {/* Within one version, adoption and the version list would each show a single line. */}
+      {scopedToApp && !state.version && adoption && adoption.versions.length > 0 && <AdoptionCard adoption={adoption} f={f} />}
+      {scopedToApp && !state.version && overview.breakdown.version.length > 0 && (
+        <ChartCard
+          testId="chart-versions"
+          title={t("charts.versions")}
+          summary={t("charts.versionsSummary", { count: overview.breakdown.version.length })}
+        >
+          <BreakdownTable caption={t("charts.versions")} rows={overview.breakdown.version.map((r) => ({ ...r, label: r.version }))} f={f} />
+        </ChartCard>
+      )}
+
+      <div className={`grid gap-4 ${scopedToApp ? "" : "lg:grid-cols-2"}`}>
+        {!scopedToApp && top.length > 0 && (
+          <ChartCard
+            testId="chart-top"
+            title={t("charts.top")}
+            summary={t("charts.topSummary", { name: top[0]!.label, launches: f.count(top[0]!.value) })}
+            table={<BreakdownTable caption={t("charts.top")} rows={overview.breakdown.miniProgram.map((r) => ({ ...r, label: r.name, sub: r.appId }))} f={f} />}
+          >
+            <BarList rows={top} format={(n) => f.count(n)} />
+          </ChartCard>
+        )}
+        {platforms.length > 0 && (
+          <ChartCard
+            testId="chart-platforms"
+            title={t("charts.platforms")}
+            summary={t("charts.platformsSummary", { name: platforms[0]!.label, users: f.count(platforms[0]!.value) })}
+            table={<BreakdownTable caption={t("charts.platforms")} rows={overview.breakdown.platform.map((r) => ({ ...r, label: t(`platforms.${r.platform}`) }))} f={f} />}
+          >
+            <Donut rows={platforms} format={(n) => f.count(n)} />
+          </ChartCard>
+        )}
+      </div>
+
+      <RetentionCard overview={overview} f={f} />
+
+      {!fixed.hostId && !state.hostId && overview.breakdown.host.length > 0 && (
+        <ChartCard testId="chart-hosts" title={t("charts.hosts")} summary={t("charts.hostsSummary", { count: overview.breakdown.host.length })}>
+          <BreakdownTable caption={t("charts.hosts")} rows={overview.breakdown.host.map((r) => ({ ...r, label: r.name }))} f={f} />
+        </ChartCard>
+      )}
+    </div>
+  );
+}
+
+function BreakdownTable({ caption, rows, f }: { caption: string; rows: (Totals & { key: string; label: string; sub?: string })[]; f: Formats }) {
+  const t = useTranslations("analytics");
+  return (
+    <DataTable caption={caption} minWidth="19rem">
+      <thead>
+        <tr>
+          <th scope="col">{t("name")}</th>
+          <th scope="col" className="text-right">
+            {t("metrics.launches")}
+          </th>
+          <th scope="col" className="text-right">
+            {t("metrics.activeUsers")}
+          </th>
+          {/* Four columns fit a phone; the session length waits for a wider screen (and the CSV). */}
+          <th scope="col" className="hidden text-right sm:table-cell">
+            {t("metrics.avgSession")}
+          </th>
+          <th scope="col" className="text-right">
+            {t("metrics.errorRate")}
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.key}>
+            <th scope="row" className="max-w-56">
+              <div className="truncate">{r.label}</div>
+              {r.sub && <div className="truncate font-mono text-xs text-muted-fg">{r.sub}</div>}
+            </th>
+            <td className="text-right tabular-nums">{f.count(r.launches)}</td>
+            <td className="text-right tabular-nums">{f.count(r.activeUsers)}</td>
+            <td className="hidden text-right tabular-nums sm:table-cell">{f.duration(r.avgSessionMs)}</td>
+            <td className="text-right tabular-nums">{f.percent(r.errorRate)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </DataTable>
+  );
+}
+
+function RetentionCard({ overview, f }: { overview: Overview; f: Formats }) {
+  const t = useTranslations("analytics");
+  const cohorts = overview.days.filter((d) => d.newUsers > 0).reverse();
+  const mean = (key: "retentionD1" | "retentionD7") => {
+    // Weighted by cohort size: the share of all new users who came back, not an average of daily shares.
+    let n = 0;
+    let kept = 0;
+    for (const d of overview.days) {
+      const r = d[key];
+      if (r === null) continue;
+      n += d.newUsers;
+      kept += r * d.newUsers;
+    }
+    return n > 0 ? kept / n : null;
+  };
+  const cell = (r: number | null) => (
+    <td className="text-right tabular-nums" style={r === null ? undefined : { background: `color-mix(in srgb, var(--chart-2) ${Math.round(r * 70)}%, transparent)` }}>
+      {f.percent(r)}
+    </td>
+  );
+  return (
+    <ChartCard testId="chart-retention" title={t("charts.retention")} summary={t("charts.retentionSummary", { d1: f.percent(mean("retentionD1")), d7: f.percent(mean("retentionD7")) })}>
+      {cohorts.length === 0 ? (
+        <p className="text-sm text-muted-fg">{t("charts.noCohorts")}</p>
+      ) : (
+        <div className="max-h-96 overflow-y-auto">
+          <DataTable caption={t("charts.retention")}>
+            <thead>
+              <tr>
+                <th scope="col">{t("cohort")}</th>
+                <th scope="col" className="text-right">
+                  {t("metrics.newUsers")}
+                </th>
+                <th scope="col" className="text-right">
+                  {t("metrics.retentionD1")}
+                </th>
+                <th scope="col" className="text-right">
+                  {t("metrics.retentionD7")}
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {cohorts.map((d) => (
+                <tr key={d.day}>
+                  <th scope="row" className="whitespace-nowrap">
+                    {f.dayLong(d.day)}
+                  </th>
+                  <td className="text-right tabular-nums">{f.count(d.newUsers)}</td>
+                  {cell(d.retentionD1)}
+                  {cell(d.retentionD7)}
+                </tr>
+              ))}
+            </tbody>
+          </DataTable>
+        </div>
+      )}
+    </ChartCard>
+  );
+}
+
+function AdoptionCard({ adoption, f }: { adoption: VersionAdoption; f: Formats }) {
+  const t = useTranslations("analytics");
+  const series: Series[] = adoption.versions.map((v, i) => ({ key: `v:${v}`, label: v, color: chartColor(i) }));
+  const points: Point[] = adoption.days.map((d) => {
+    const p: Point = { day: d.day };
+    for (const v of adoption.versions) p[`v:${v}`] = d.users[v] ?? 0;
+    return p;
+  });
+  const lastDay = [...adoption.days].reverse().find((d) => d.activeUsers > 0);
+  const leader = lastDay ? adoption.versions.reduce((a, b) => ((lastDay.users[b] ?? 0) > (lastDay.users[a] ?? 0) ? b : a)) : null;
+  const share = (d: (typeof adoption.days)[number], v: string) => {
+    const total = adoption.versions.reduce((a, x) => a + (d.users[x] ?? 0), 0);
+    return total > 0 ? (d.users[v] ?? 0) / total : null;
+  };
+  return (
+    <ChartCard
+      testId="chart-adoption"
+      title={t("charts.adoption")}
+      summary={
+        lastDay && leader
+          ? t("charts.adoptionSummary", { version: leader, share: f.percent(share(lastDay, leader)), day: f.dayLong(lastDay.day), count: adoption.versions.length })
+          : t("charts.noLaunches")
+      }
+      table={<SeriesTable caption={t("charts.adoption")} data={points} series={series} dayLabel={f.dayLong} format={f.count} />}
+    >
+      <TimeChart data={points} series={series} kind="share" format={(n) => f.count(n)} dayLabel={f.day} height={240} />
+    </ChartCard>
+  );
+}

@@ -1,0 +1,49 @@
+import { describe, expect, it } from "vitest";
+import { change, previousPeriod, readState, writeState } from "./range";
+
+const TODAY = "2030-03-10";
+const read = (qs: string, fixed = {}) => readState(new URLSearchParams(qs), TODAY, fixed);
+
+describe("the dashboard's URL state", () => {
+  it.each([
+    ["", { range: "30", from: "2030-02-09", to: TODAY }],
+    ["range=7", { range: "7", from: "2030-03-04", to: TODAY }],
+    ["range=90", { range: "90", from: "2029-12-11", to: TODAY }],
+    ["range=custom&from=2030-01-01&to=2030-01-31", { range: "custom", from: "2030-01-01", to: "2030-01-31" }],
+    ["range=custom&from=2030-02-01&to=2030-01-31", { range: "30", from: "2030-02-09", to: TODAY }],
+    ["range=custom&from=2028-01-01&to=2030-01-31", { range: "30", from: "2030-02-09", to: TODAY }],
+    ["range=365", { range: "30", from: "2030-02-09", to: TODAY }],
+  ])("reads %j", (qs, expected) => {
+    expect(read(qs)).toEqual(expected);
+  });
+
+  it("reads filters, drops an unknown platform, and a version without its mini-program", () => {
+    expect(read("hostId=h1&platform=ios&version=1.0.0")).toMatchObject({ hostId: "h1", platform: "ios" });
+    expect(read("hostId=h1&platform=ios&version=1.0.0").version).toBeUndefined();
+    expect(read("appId=com.a.b&version=1.0.0&platform=symbian")).toEqual({ range: "30", from: "2030-02-09", to: TODAY, appId: "com.a.b", version: "1.0.0" });
+  });
+
+  it("lets the page's fixed filters win and keeps them out of the URL", () => {
+    const state = read("appId=com.x.y&platform=web", { appId: "com.a.b" });
+    expect(state.appId).toBe("com.a.b");
+    expect(writeState(new URLSearchParams("edit=1"), state, { appId: "com.a.b" }).toString()).toBe("edit=1&platform=web");
+  });
+
+  it("writes the default range as nothing, and custom ranges in full", () => {
+    expect(writeState(new URLSearchParams(), read("")).toString()).toBe("");
+    expect(writeState(new URLSearchParams(), read("range=custom&from=2030-01-01&to=2030-01-31")).toString()).toBe("range=custom&from=2030-01-01&to=2030-01-31");
+  });
+});
+
+describe("the previous period", () => {
+  it("has the same length and ends the day before", () => {
+    expect(previousPeriod("2030-03-04", "2030-03-10")).toEqual({ from: "2030-02-25", to: "2030-03-03" });
+    expect(previousPeriod("2030-03-10", "2030-03-10")).toEqual({ from: "2030-03-09", to: "2030-03-09" });
+  });
+
+  it("changes are relative, and unknown without a base", () => {
+    expect(change(120, 100)).toBeCloseTo(0.2);
+    expect(change(5, 0)).toBeNull();
+    expect(change(null, 3)).toBeNull();
+  });
+});

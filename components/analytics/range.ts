@@ -1,0 +1,74 @@
+// The dashboard's state as it lives in the URL (range and filters), so a view can be bookmarked and shared.
+// Pure functions: the component reads and writes the URL through them.
+import { PLATFORMS, type Platform } from "@/db/schema";
+import { addDays, daysBetween, isDay } from "@/lib/analytics/dates";
+import type { AnalyticsFilters } from "@/lib/analytics/types";
+
+export const RANGES = ["7", "30", "90", "custom"] as const;
+export type RangeKey = (typeof RANGES)[number];
+export const MAX_DAYS = 366;
+
+export type DashboardState = AnalyticsFilters & { range: RangeKey; from: string; to: string };
+
+const platforms: readonly string[] = PLATFORMS;
+
+/** Reads the URL; anything malformed falls back to the last 30 days and no filter. Fixed filters win. */
+export function readState(sp: URLSearchParams, today: string, fixed: AnalyticsFilters = {}): DashboardState {
+  const rangeParam = sp.get("range");
+  let range: RangeKey = (RANGES as readonly string[]).includes(rangeParam ?? "") ? (rangeParam as RangeKey) : "30";
+  let from = addDays(today, -29);
+  let to = today;
+  if (range === "custom") {
+    const f = sp.get("from") ?? "";
+    const t = sp.get("to") ?? "";
+    if (isDay(f) && isDay(t) && daysBetween(f, t) >= 0 && daysBetween(f, t) < MAX_DAYS) {
+      from = f;
+      to = t;
+    } else range = "30";
+  } else {
+    from = addDays(today, -(Number(range) - 1));
+  }
+  const state: DashboardState = { range, from, to };
+  const text = (k: string) => {
+    const v = sp.get(k);
+    return v && v.length <= 100 ? v : undefined;
+  };
+  const hostId = fixed.hostId ?? text("hostId");
+  const appId = fixed.appId ?? text("appId");
+  const platform = fixed.platform ?? (platforms.includes(sp.get("platform") ?? "") ? (sp.get("platform") as Platform) : undefined);
+  // A version only means something within one mini-program.
+  const version = fixed.version ?? (appId ? text("version") : undefined);
+  if (hostId) state.hostId = hostId;
+  if (appId) state.appId = appId;
+  if (platform) state.platform = platform;
+  if (version) state.version = version;
+  return state;
+}
+
+/** The URL for a state, leaving out what is fixed by the page and what is the default. */
+export function writeState(base: URLSearchParams, state: DashboardState, fixed: AnalyticsFilters = {}): URLSearchParams {
+  const sp = new URLSearchParams(base);
+  for (const k of ["range", "from", "to", "hostId", "appId", "platform", "version"]) sp.delete(k);
+  if (state.range !== "30") sp.set("range", state.range);
+  if (state.range === "custom") {
+    sp.set("from", state.from);
+    sp.set("to", state.to);
+  }
+  for (const k of ["hostId", "appId", "platform", "version"] as const) {
+    const v = state[k];
+    if (v && fixed[k] === undefined) sp.set(k, v);
+  }
+  return sp;
+}
+
+/** The period of the same length just before this one: what the headline changes compare against. */
+export function previousPeriod(from: string, to: string): { from: string; to: string } {
+  const days = daysBetween(from, to) + 1;
+  return { from: addDays(from, -days), to: addDays(from, -1) };
+}
+
+/** Relative change, or null when there is nothing to compare against. */
+export function change(current: number | null, previous: number | null): number | null {
+  if (current === null || previous === null || previous === 0) return null;
+  return (current - previous) / previous;
+}

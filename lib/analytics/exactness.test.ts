@@ -1,0 +1,168 @@
+// CONTRACT §7: "The figures are exact, never sampled: they equal a direct count over the raw events."
+// Random batches (duplicates, invalid events, unassigned apps, events at either edge of a UTC day, several
+// hosts, platforms and versions) go through the real ingestion; then every figure the overview service
+// answers from the rollups must equal raw.ts's direct computation, for many ranges and filter combinations,
+// and for a developer who only sees their own mini-programs.
+import { sql } from "drizzle-orm";
+import { beforeAll, describe, expect, it } from "vitest";
+import { useSeededDb } from "@/test/seeded";
+import type { Platform } from "@/db/schema";
+import { addDays, utcDay } from "./dates";
+import { ingestEvents } from "./ingest";
+import { rebuildRollups } from "./queries/rebuild-rollups";
+import { getScopedAppIds } from "./queries/scoped-apps";
+import { computeOverviewFromRaw } from "./raw";
+import { getOverview } from "./service";
+import { selectRows } from "./sql";
+import { assign, body, hostsOf, prng, randomBatch, type WireEvent } from "./testing";
+import type { OverviewQuery } from "./types";
+
+const s = useSeededDb();
+const NOW = Date.now();
+const TODAY = utcDay(NOW);
+const APPS = ["com.demo.coupons", "com.demo.parking", "com.demo.expenses", "com.demo.weather", "com.demo.loyalty"];
+const VERSIONS = ["1.0.0", "1.1.0", "2.0.0"];
+const PLATFORMS_USED: Platform[] = ["ios", "android", "web"];
+let hosts: { id: string; name: string }[] = [];
+const totals = { sent: 0, accepted: 0, duplicates: 0, rejected: 0, notAssigned: 0 };
+
+beforeAll(async () => {
+  const orgId = s.seed.orgs.demo!;
+  hosts = (await hostsOf(s.db, orgId)).slice(0, 3);
+  // Each host runs a different subset, so some events are for apps the host was never given.
+  await assign(s.db, orgId, hosts[0]!.id, APPS.slice(0, 4));
+  await assign(s.db, orgId, hosts[1]!.id, APPS.slice(1, 5));
+  await assign(s.db, orgId, hosts[2]!.id, [APPS[0]!, APPS[4]!]);
+  const rand = prng(20260101);
+  // Users overlap across hosts and apps, so distinct counts differ from sums everywhere.
+  const users = Array.from({ length: 300 }, (_, i) => `user-${i}`);
+  const sent = new Map<string, WireEvent[]>();
+  for (let round = 0; round < 12; round++) {
+    for (const [h, host] of hosts.entries()) {
+      const assigned = h === 0 ? APPS.slice(0, 4) : h === 1 ? APPS.slice(1, 5) : [APPS[0]!, APPS[4]!];
+      const batch = randomBatch({
+        rand,
+        now: NOW,
+        appIds: assigned,
+        unassignedAppIds: APPS.filter((a) => !assigned.includes(a)),
+        users,
+        versions: VERSIONS,
+        platforms: PLATFORMS_USED,
+        size: 40 + Math.floor(rand() * 80),
+        invalidShare: 0.08,
+        resend: sent.get(host.id),
+        resendShare: 0.12,
+      });
+      const res = await ingestEvents(s.db, { orgId, id: host.id }, body(batch), NOW);
+      expect(res.accepted + res.duplicates + res.rejected.length).toBe(batch.length);
+      totals.sent += batch.length;
+      totals.accepted += res.accepted;
+      totals.duplicates += res.duplicates;
+      totals.rejected += res.rejected.length;
+      totals.notAssigned += res.rejected.filter((r) => r.code === "not_assigned").length;
+      sent.set(host.id, [...(sent.get(host.id) ?? []), ...batch]);
+    }
+  }
+  // The same event id from another host is another event: idempotency is per (host, id).
+  const shared = (sent.get(hosts[0]!.id) ?? []).filter((e) => e.appId === APPS[0] && typeof e.id === "string").slice(0, 5);
+  const res = await ingestEvents(s.db, { orgId, id: hosts[2]!.id }, body(shared), NOW);
+  totals.accepted += res.accepted;
+});
+
+describe("the random feed", () => {
+  it("exercised every path: accepted, duplicates, invalid, unassigned", () => {
+    expect(totals.accepted).toBeGreaterThan(500);
+    expect(totals.duplicates).toBeGreaterThan(20);
+    expect(totals.rejected - totals.notAssigned).toBeGreaterThan(20);
+    expect(totals.notAssigned).toBeGreaterThan(5);
+  });
+
+  it("stored exactly the accepted events", async () => {
+    // The demo seed's history is there too (its ids start with "seed-"); these are the test's own.
+    const [row] = await selectRows<{ n: number }>(s.db, sql`SELECT count(*)::int AS n FROM events WHERE org_id = ${s.seed.orgs.demo!} AND id NOT LIKE 'seed-%'`);
+    expect(row!.n).toBe(totals.accepted);
+  });
+});
+
+function queries(): [string, OverviewQuery][] {
+  const [h0, h1, h2] = hosts.map((h) => h.id);
+  const ranges: [string, string][] = [
+    [addDays(TODAY, -7), TODAY],
+    [addDays(TODAY, -3), addDays(TODAY, -1)],
+    [TODAY, TODAY],
+    [addDays(TODAY, -1), addDays(TODAY, -1)],
+    [addDays(TODAY, -89), TODAY],
+    [addDays(TODAY, -40), addDays(TODAY, -5)],
+  ];
+  const filters: Omit<OverviewQuery, "from" | "to">[] = [
+    {},
+    { hostId: h0 },
+    { hostId: h2 },
+    { appId: APPS[0] },
+    { appId: APPS[4] },
+    { platform: "android" },
+    { version: "1.1.0" },
+    { appId: APPS[1], version: "2.0.0" },
+    { hostId: h1, platform: "ios" },
+    { hostId: h0, appId: APPS[2], platform: "web", version: "1.0.0" },
+    { appId: APPS[3], hostId: h2 },
+  ];
+  return ranges.flatMap(([from, to]) => filters.map((f) => [`${from}..${to} ${JSON.stringify(f)}`, { from, to, ...f }] as [string, OverviewQuery]));
+}
+
+describe("every figure equals the direct count over raw events", () => {
+  it("for an admin, over every range and filter combination", async () => {
+    const admin = await s.as("admin");
+    let nonEmpty = 0;
+    for (const [label, q] of queries()) {
+      const fromRollups = await getOverview(admin, q, { now: NOW });
+      const fromRaw = await computeOverviewFromRaw(s.db, { orgId: admin.org.id, appIds: null }, q, { now: NOW });
+      expect(fromRollups, label).toEqual(fromRaw);
+      if (fromRollups.totals.launches > 0) nonEmpty++;
+    }
+    // Most combinations have data: the comparison is not between two empty answers.
+    expect(nonEmpty).toBeGreaterThan(40);
+    const week = await getOverview(admin, queries()[0]![1], { now: NOW });
+    const d1 = week.days.map((d) => d.retentionD1).filter((r): r is number => r !== null);
+    expect(d1.some((r) => r > 0 && r < 1)).toBe(true);
+    expect(week.days.some((d) => d.retentionD7 !== null)).toBe(true);
+    expect(week.totals.activeUsers).toBeLessThan(week.days.reduce((n, d) => n + d.activeUsers, 0));
+  });
+
+  it("for a developer, limited to the mini-programs they collaborate on", async () => {
+    const dev = await s.as("developer");
+    const scope = { orgId: dev.org.id, appIds: await getScopedAppIds(dev) };
+    expect(scope.appIds).not.toContain("com.demo.weather");
+    for (const [label, q] of queries().filter(([, q]) => q.appId === undefined || scope.appIds!.includes(q.appId))) {
+      const fromRollups = await getOverview(dev, q, { now: NOW });
+      expect(fromRollups, label).toEqual(await computeOverviewFromRaw(s.db, scope, q, { now: NOW }));
+      expect(fromRollups.breakdown.miniProgram.every((r) => scope.appIds!.includes(r.appId)), label).toBe(true);
+    }
+  });
+
+  it("has a day for every day of the range, days in UTC, and null ratios without a denominator", async () => {
+    const admin = await s.as("admin");
+    const q = { from: addDays(TODAY, -9), to: addDays(TODAY, 2) };
+    const o = await getOverview(admin, q, { now: NOW });
+    expect(o.days.map((d) => d.day)).toEqual(Array.from({ length: 12 }, (_, i) => addDays(q.from, i)));
+    const future = o.days.at(-1)!;
+    expect(future).toMatchObject({ launches: 0, activeUsers: 0, sessions: 0, avgSessionMs: null, errorRate: null, retentionD1: null, retentionD7: null });
+    // Retention for today is not known before tomorrow.
+    expect(o.days.find((d) => d.day === TODAY)!.retentionD1).toBeNull();
+  });
+});
+
+describe("rebuilding the rollups from raw events", () => {
+  it("gives exactly the rows that incremental ingestion built", async () => {
+    const orgId = s.seed.orgs.demo!;
+    const snapshot = async () => ({
+      stats: await selectRows(s.db, sql`SELECT day::text, app_id, host_id, version, platform, events, launches, page_views, sessions, session_ms::float8, errors FROM daily_stats WHERE org_id = ${orgId} ORDER BY 1, 2, 3, 4, 5`),
+      users: await selectRows(s.db, sql`SELECT day::text, app_id, host_id, version, platform, user_id FROM daily_users WHERE org_id = ${orgId} ORDER BY 1, 2, 3, 4, 5, 6`),
+      firsts: await selectRows(s.db, sql`SELECT app_id, user_id, ts::text, day::text, host_id, event_id, version, platform FROM first_launches WHERE org_id = ${orgId} ORDER BY 1, 2`),
+    });
+    const incremental = await snapshot();
+    expect(incremental.users.length).toBeGreaterThan(100);
+    await rebuildRollups(s.db, orgId);
+    expect(await snapshot()).toEqual(incremental);
+  });
+});

@@ -1,0 +1,89 @@
+// POST /api/sdk/v1/events (CONTRACT §6): parse the batch, check each event on its own, keep the good ones
+// exactly once, and fold them into the rollups in the same atomic write.
+import type { DbOrTx } from "@/db";
+import { AppError, isDatabaseUnavailable } from "@/lib/errors";
+import { getAssignedAppIds } from "./queries/assigned-apps";
+import { insertEvents } from "./queries/insert-events";
+import { checkEvent, MAX_EVENTS_PER_BATCH, type Rejection, type ValidEvent } from "./validate";
+
+export type IngestResult = { accepted: number; duplicates: number; rejected: Rejection[] };
+
+export type IngestHost = { orgId: string; id: string };
+
+/** How long a client should wait before resending a batch the database could not take. */
+export const RETRY_AFTER_SECONDS = 5;
+// Deadlock and serialization failures are transient by nature: the same statement succeeds when run again.
+const RETRYABLE_SQLSTATES = new Set(["40P01", "40001"]);
+const MAX_ATTEMPTS = 3;
+
+/** The events array of a request body, or an error in the API's shape. */
+export function parseBatch(body: Buffer): unknown[] {
+  let data: unknown;
+  try {
+    data = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(body));
+  } catch {
+    throw new AppError("invalid_input", 'The body must be UTF-8 JSON: {"events": [...]}');
+  }
+  const events = typeof data === "object" && data !== null && !Array.isArray(data) ? (data as { events?: unknown }).events : undefined;
+  if (!Array.isArray(events)) throw new AppError("invalid_input", 'The body must be {"events": [...]}');
+  if (events.length > MAX_EVENTS_PER_BATCH) {
+    throw new AppError("payload_too_large", `At most ${MAX_EVENTS_PER_BATCH} events per request; this one has ${events.length}`);
+  }
+  return events;
+}
+
+function sqlState(e: unknown): string | undefined {
+  for (let cur: unknown = e, depth = 0; cur && typeof cur === "object" && depth < 4; depth++) {
+    const code = (cur as { code?: unknown }).code;
+    if (typeof code === "string") return code;
+    cur = (cur as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+export async function ingestEvents(db: DbOrTx, host: IngestHost, body: Buffer, now: number): Promise<IngestResult> {
+  const raw = parseBatch(body);
+  const rejected: Rejection[] = [];
+  const valid: ValidEvent[] = [];
+  // Within one batch the first of several events with one id is the event; the rest are its duplicates.
+  const seen = new Set<string>();
+  let duplicates = 0;
+  let assigned: Set<string> | null = null;
+  try {
+    for (const [index, item] of raw.entries()) {
+      const checked = checkEvent(item, now);
+      if (!checked.ok) {
+        rejected.push({ index, code: checked.code, message: checked.message });
+        continue;
+      }
+      assigned ??= await getAssignedAppIds(db, host.orgId, host.id);
+      if (!assigned.has(checked.event.appId)) {
+        rejected.push({ index, code: "not_assigned", message: `${checked.event.appId} is not assigned to this host app` });
+        continue;
+      }
+      if (seen.has(checked.event.id)) {
+        duplicates++;
+        continue;
+      }
+      seen.add(checked.event.id);
+      valid.push(checked.event);
+    }
+    let inserted = 0;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        inserted = await insertEvents(db, host.orgId, host.id, valid);
+        break;
+      } catch (e) {
+        if (attempt >= MAX_ATTEMPTS || !RETRYABLE_SQLSTATES.has(sqlState(e) ?? "")) throw e;
+      }
+    }
+    return { accepted: inserted, duplicates: duplicates + valid.length - inserted, rejected };
+  } catch (e) {
+    if (e instanceof AppError) throw e;
+    // Whatever the cause, the one statement kept nothing: the client may resend the very same batch.
+    if (!isDatabaseUnavailable(e)) console.error("[atrium] event ingestion failed", e);
+    throw new AppError("unavailable", "The events could not be stored; none of this batch was kept. Retry shortly.", undefined, {
+      "Retry-After": String(RETRY_AFTER_SECONDS),
+    });
+  }
+}

@@ -1,0 +1,47 @@
+// The query of every analytics view: a UTC day range and optional filters, validated once for the API,
+// the dashboards' data route and the tests alike.
+import { z } from "zod";
+import { PLATFORMS } from "@/db/schema";
+import { AppError } from "@/lib/errors";
+import { zodFieldErrors } from "@/lib/validation";
+import { addDays, daysBetween, isDay, utcDay } from "./dates";
+import type { OverviewQuery } from "./types";
+
+export const MAX_RANGE_DAYS = 366;
+export const DEFAULT_RANGE_DAYS = 30;
+
+const day = z.string().refine(isDay, "Use a calendar day as YYYY-MM-DD");
+const id = z.string().trim().min(1).max(100);
+
+export const overviewQuerySchema = z
+  .object({
+    from: day.optional(),
+    to: day.optional(),
+    hostId: id.optional(),
+    appId: id.optional(),
+    platform: z.enum(PLATFORMS).optional(),
+    version: z.string().trim().min(1).max(64).optional(),
+  })
+  .strict();
+
+/** Parses `?from&to&hostId&appId&platform&version`; empty values count as absent. */
+export function parseOverviewQuery(params: URLSearchParams, now = Date.now()): OverviewQuery {
+  const raw: Record<string, string> = {};
+  for (const [k, v] of params) if (v !== "" && k !== "view") raw[k] = v;
+  const parsed = overviewQuerySchema.safeParse(raw);
+  if (!parsed.success) throw new AppError("invalid_input", "Bad analytics parameters", { fields: zodFieldErrors(parsed.error) });
+  const q = parsed.data;
+  const to = q.to ?? (q.from ? addDays(q.from, DEFAULT_RANGE_DAYS - 1) : utcDay(now));
+  const from = q.from ?? addDays(to, -(DEFAULT_RANGE_DAYS - 1));
+  const span = daysBetween(from, to) + 1;
+  if (span < 1) throw new AppError("invalid_input", '"from" must not be after "to"', { fields: { from: ["Must not be after to"] } });
+  if (span > MAX_RANGE_DAYS) {
+    throw new AppError("invalid_input", `A range covers at most ${MAX_RANGE_DAYS} days`, { fields: { to: [`At most ${MAX_RANGE_DAYS} days after from`] } });
+  }
+  const out: OverviewQuery = { from, to };
+  if (q.hostId) out.hostId = q.hostId;
+  if (q.appId) out.appId = q.appId;
+  if (q.platform) out.platform = q.platform;
+  if (q.version) out.version = q.version;
+  return out;
+}

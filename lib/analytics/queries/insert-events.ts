@@ -1,0 +1,88 @@
+// Stores a batch of validated events and folds the newly stored ones into every rollup, in ONE statement:
+// data-modifying CTEs run atomically, so a failure keeps none of the batch and a success leaves raw rows and
+// rollups agreeing. Only rows the INSERT actually returns (not duplicates) reach the rollups, which is what
+// makes a resent batch count nothing twice. One round trip and one multi-row write per table, whatever the
+// batch size; the batch travels as one JSON parameter.
+import { sql } from "drizzle-orm";
+import type { DbOrTx } from "@/db";
+import { selectRows } from "../sql";
+import type { ValidEvent } from "../validate";
+
+export async function insertEvents(db: DbOrTx, orgId: string, hostId: string, batch: ValidEvent[]): Promise<number> {
+  if (batch.length === 0) return 0;
+  const payload = JSON.stringify(
+    batch.map((e) => ({
+      id: e.id,
+      type: e.type,
+      app_id: e.appId,
+      version: e.version,
+      user_id: e.userId,
+      platform: e.platform,
+      ts: e.ts,
+      duration_ms: e.durationMs,
+      page: e.page,
+      name: e.name,
+      message: e.message,
+    })),
+  );
+  // Every table is written in key order, so concurrent batches (a retry racing its original, two devices
+  // reporting the same day) take their row locks in the same order instead of deadlocking.
+  const rows = await selectRows<{ inserted: number }>(
+    db,
+    sql`
+    WITH input AS (
+      SELECT * FROM jsonb_to_recordset(${payload}::jsonb) AS x(
+        id text, type text, app_id text, version text, user_id text, platform text, ts timestamptz,
+        duration_ms integer, page text, name text, message text)
+    ),
+    ins AS (
+      INSERT INTO events (org_id, host_id, id, type, app_id, version, user_id, platform, ts, duration_ms, page, name, message)
+      SELECT ${orgId}, ${hostId}, id, type, app_id, version, user_id, platform, ts, duration_ms, page, name, message FROM input
+      ORDER BY id
+      ON CONFLICT DO NOTHING
+      RETURNING id, type, app_id, version, user_id, platform, ts, duration_ms
+    ),
+    fresh AS (
+      SELECT ins.*, (ts AT TIME ZONE 'UTC')::date AS day FROM ins
+    ),
+    stats AS (
+      INSERT INTO daily_stats AS s (org_id, day, app_id, host_id, version, platform, events, launches, page_views, sessions, session_ms, errors)
+      SELECT ${orgId}, day, app_id, ${hostId}, version, platform,
+        count(*),
+        count(*) FILTER (WHERE type = 'launch'),
+        count(*) FILTER (WHERE type = 'page_view'),
+        count(*) FILTER (WHERE type = 'session_end'),
+        coalesce(sum(duration_ms) FILTER (WHERE type = 'session_end'), 0),
+        count(*) FILTER (WHERE type = 'error')
+      FROM fresh
+      GROUP BY day, app_id, version, platform
+      ORDER BY day, app_id, version, platform
+      ON CONFLICT (org_id, day, app_id, host_id, version, platform) DO UPDATE SET
+        events = s.events + excluded.events,
+        launches = s.launches + excluded.launches,
+        page_views = s.page_views + excluded.page_views,
+        sessions = s.sessions + excluded.sessions,
+        session_ms = s.session_ms + excluded.session_ms,
+        errors = s.errors + excluded.errors
+    ),
+    users AS (
+      INSERT INTO daily_users (org_id, day, app_id, host_id, version, platform, user_id)
+      SELECT DISTINCT ${orgId}, day, app_id, ${hostId}, version, platform, user_id FROM fresh
+      ORDER BY 2, 3, 5, 6, 7
+      ON CONFLICT DO NOTHING
+    ),
+    firsts AS (
+      INSERT INTO first_launches AS f (org_id, app_id, user_id, ts, day, host_id, event_id, version, platform)
+      SELECT DISTINCT ON (app_id, user_id) ${orgId}, app_id, user_id, ts, day, ${hostId}, id, version, platform
+      FROM fresh WHERE type = 'launch'
+      ORDER BY app_id, user_id, ts, id
+      ON CONFLICT (org_id, app_id, user_id) DO UPDATE SET
+        ts = excluded.ts, day = excluded.day, host_id = excluded.host_id, event_id = excluded.event_id,
+        version = excluded.version, platform = excluded.platform
+      -- Only an earlier launch (ties broken by host, then event id) replaces the first one.
+      WHERE (excluded.ts, excluded.host_id, excluded.event_id) < (f.ts, f.host_id, f.event_id)
+    )
+    SELECT count(*)::int AS inserted FROM ins`,
+  );
+  return rows[0]?.inserted ?? 0;
+}

@@ -1,0 +1,189 @@
+// Analytics for the API (/api/v1/analytics/overview) and the dashboards alike: who may see what, then the
+// figures of CONTRACT §7 assembled from the rollups. No path here reads raw events.
+import type { Platform } from "@/db/schema";
+import { authorize, type OrgContext } from "@/lib/authz/context";
+import { notFound } from "@/lib/errors";
+import { findReachableMiniProgram } from "@/lib/services/mini-programs";
+import { addDays, eachDay, utcDay } from "./dates";
+import { getBreakdownStats, type BreakdownStats } from "./queries/breakdown-stats";
+import { getBreakdownUsers } from "./queries/breakdown-users";
+import { getDailyStats } from "./queries/daily-stats";
+import { getDailyUsers } from "./queries/daily-users";
+import { getDimensions } from "./queries/dimensions";
+import { hostExists } from "./queries/host-exists";
+import { getNames } from "./queries/names";
+import { getRangeUsers } from "./queries/range-users";
+import { getRetention } from "./queries/retention";
+import { getScopedAppIds } from "./queries/scoped-apps";
+import { getVersionUsers } from "./queries/version-adoption";
+import { byLaunchesThenKey, ratio, versionKey } from "./rows";
+import type { Scope } from "./sql";
+import type { AnalyticsFilters, DayFigures, FilterOptions, Overview, OverviewQuery, Totals, TotalsOnly, VersionAdoption } from "./types";
+
+export type OverviewOptions = {
+  /** Epoch milliseconds: retention for a day whose d+1 (d+7) has not come yet is null. Default: now. */
+  now?: number;
+};
+
+/** Checks the permission and every filter: a mini-program or host the actor cannot reach is a 404. */
+async function scopeFor(ctx: OrgContext, f: AnalyticsFilters): Promise<Scope> {
+  authorize(ctx, "analytics.view");
+  if (f.appId !== undefined) await findReachableMiniProgram(ctx, f.appId);
+  if (f.hostId !== undefined && !(await hostExists(ctx.db, ctx.org.id, f.hostId))) throw notFound("Host app");
+  return { orgId: ctx.org.id, appIds: await getScopedAppIds(ctx) };
+}
+
+function filtersOf(q: OverviewQuery): AnalyticsFilters {
+  const f: AnalyticsFilters = {};
+  if (q.hostId !== undefined) f.hostId = q.hostId;
+  if (q.appId !== undefined) f.appId = q.appId;
+  if (q.platform !== undefined) f.platform = q.platform;
+  if (q.version !== undefined) f.version = q.version;
+  return f;
+}
+
+type Sums = { launches: number; sessions: number; sessionMs: number; errors: number };
+
+function totalsOf(s: Sums, activeUsers: number): Totals {
+  return {
+    launches: s.launches,
+    activeUsers,
+    sessions: s.sessions,
+    avgSessionMs: ratio(s.sessionMs, s.sessions),
+    errors: s.errors,
+    errorRate: ratio(s.errors, s.launches),
+  };
+}
+
+function sum(rows: Sums[]): Sums {
+  const out: Sums = { launches: 0, sessions: 0, sessionMs: 0, errors: 0 };
+  for (const r of rows) {
+    out.launches += r.launches;
+    out.sessions += r.sessions;
+    out.sessionMs += r.sessionMs;
+    out.errors += r.errors;
+  }
+  return out;
+}
+
+export async function getOverview(ctx: OrgContext, q: OverviewQuery, opts: OverviewOptions = {}): Promise<Overview> {
+  const f = filtersOf(q);
+  const scope = await scopeFor(ctx, f);
+  const db = ctx.db;
+  const [stats, users, rangeUsers, cohorts, bStats, bUsers, names] = await Promise.all([
+    getDailyStats(db, scope, f, q.from, q.to),
+    getDailyUsers(db, scope, f, q.from, q.to),
+    getRangeUsers(db, scope, f, q.from, q.to),
+    getRetention(db, scope, f, q.from, q.to),
+    getBreakdownStats(db, scope, f, q.from, q.to),
+    getBreakdownUsers(db, scope, f, q.from, q.to),
+    getNames(db, ctx.org.id),
+  ]);
+
+  const today = utcDay(opts.now ?? Date.now());
+  const statsByDay = new Map(stats.map((s) => [s.day, s]));
+  const usersByDay = new Map(users.map((u) => [u.day, u]));
+  const cohortByDay = new Map(cohorts.map((c) => [c.day, c]));
+  const zero: Sums = { launches: 0, sessions: 0, sessionMs: 0, errors: 0 };
+  const days: DayFigures[] = eachDay(q.from, q.to).map((day) => {
+    const s = statsByDay.get(day) ?? zero;
+    const u = usersByDay.get(day);
+    const c = cohortByDay.get(day);
+    const cohort = c?.cohort ?? 0;
+    const retention = (n: number, k: number) => (addDays(day, k) <= today ? ratio(n, cohort) : null);
+    return {
+      day,
+      launches: s.launches,
+      activeUsers: u?.activeUsers ?? 0,
+      mau: u?.mau ?? 0,
+      sessions: s.sessions,
+      avgSessionMs: ratio(s.sessionMs, s.sessions),
+      errors: s.errors,
+      errorRate: ratio(s.errors, s.launches),
+      newUsers: cohort,
+      retentionD1: retention(c?.d1 ?? 0, 1),
+      retentionD7: retention(c?.d7 ?? 0, 7),
+    };
+  });
+
+  const keyOf = (r: { dim: string; hostId: string | null; appId: string | null; version: string | null; platform: Platform | null }) =>
+    r.dim === "host" ? r.hostId! : r.dim === "miniProgram" ? r.appId! : r.dim === "version" ? versionKey(r.appId!, r.version!) : r.platform!;
+  const usersByKey = new Map(bUsers.map((u) => [`${u.dim}:${keyOf(u)}`, u.activeUsers]));
+  const rowTotals = (r: BreakdownStats) => totalsOf(r, usersByKey.get(`${r.dim}:${keyOf(r)}`) ?? 0);
+  const of = (dim: BreakdownStats["dim"]) => bStats.filter((r) => r.dim === dim);
+
+  return {
+    from: q.from,
+    to: q.to,
+    filters: f,
+    totals: totalsOf(sum(stats), rangeUsers),
+    days,
+    breakdown: {
+      host: of("host")
+        .map((r) => ({ key: r.hostId!, hostId: r.hostId!, name: names.hosts.get(r.hostId!) ?? r.hostId!, ...rowTotals(r) }))
+        .sort(byLaunchesThenKey),
+      miniProgram: of("miniProgram")
+        .map((r) => ({ key: r.appId!, appId: r.appId!, name: names.miniPrograms.get(r.appId!) ?? r.appId!, ...rowTotals(r) }))
+        .sort(byLaunchesThenKey),
+      version: of("version")
+        .map((r) => ({ key: versionKey(r.appId!, r.version!), appId: r.appId!, version: r.version!, ...rowTotals(r) }))
+        .sort(byLaunchesThenKey),
+      platform: of("platform")
+        .map((r) => ({ key: r.platform!, platform: r.platform!, ...rowTotals(r) }))
+        .sort(byLaunchesThenKey),
+    },
+  };
+}
+
+/** Only the totals: what the dashboards compare the current period against. */
+export async function getOverviewTotals(ctx: OrgContext, q: OverviewQuery): Promise<TotalsOnly> {
+  const f = filtersOf(q);
+  const scope = await scopeFor(ctx, f);
+  const [stats, rangeUsers] = await Promise.all([getDailyStats(ctx.db, scope, f, q.from, q.to), getRangeUsers(ctx.db, scope, f, q.from, q.to)]);
+  return { from: q.from, to: q.to, filters: f, totals: totalsOf(sum(stats), rangeUsers) };
+}
+
+/** Distinct users per version and day of one mini-program. */
+export async function getVersionAdoption(ctx: OrgContext, q: OverviewQuery & { appId: string }): Promise<VersionAdoption> {
+  const f = filtersOf(q);
+  const scope = await scopeFor(ctx, f);
+  const [rows, users] = await Promise.all([getVersionUsers(ctx.db, scope, f, q.from, q.to), getDailyUsers(ctx.db, scope, f, q.from, q.to)]);
+  const versions = [...new Set(rows.map((r) => r.version))].sort(compareVersions);
+  const byDay = new Map<string, Record<string, number>>();
+  for (const r of rows) (byDay.get(r.day) ?? byDay.set(r.day, {}).get(r.day)!)[r.version] = r.users;
+  return {
+    from: q.from,
+    to: q.to,
+    appId: q.appId,
+    versions,
+    days: users.map((u) => ({ day: u.day, activeUsers: u.activeUsers, users: byDay.get(u.day) ?? {} })),
+  };
+}
+
+/** Numeric-aware, so 1.10.0 sorts after 1.9.0. */
+export function compareVersions(a: string, b: string): number {
+  return a.localeCompare(b, "en", { numeric: true });
+}
+
+/** What the filters can offer this actor: only reachable mini-programs, and only what has data. */
+export async function getFilterOptions(ctx: OrgContext): Promise<FilterOptions> {
+  const scope = await scopeFor(ctx, {});
+  const [combos, names] = await Promise.all([getDimensions(ctx.db, scope), getNames(ctx.db, ctx.org.id)]);
+  const hosts = new Set<string>();
+  const apps = new Set<string>();
+  const versions = new Map<string, { appId: string; version: string }>();
+  const platforms = new Set<Platform>();
+  for (const c of combos) {
+    hosts.add(c.hostId);
+    apps.add(c.appId);
+    versions.set(versionKey(c.appId, c.version), { appId: c.appId, version: c.version });
+    platforms.add(c.platform);
+  }
+  const byName = <T extends { name: string }>(a: T, b: T) => a.name.localeCompare(b.name);
+  return {
+    hosts: [...hosts].map((hostId) => ({ hostId, name: names.hosts.get(hostId) ?? hostId })).sort(byName),
+    miniPrograms: [...apps].map((appId) => ({ appId, name: names.miniPrograms.get(appId) ?? appId })).sort(byName),
+    versions: [...versions.values()].sort((a, b) => a.appId.localeCompare(b.appId) || compareVersions(a.version, b.version)),
+    platforms: [...platforms].sort(),
+  };
+}

@@ -1,0 +1,121 @@
+// Test helpers for analytics: assignments to report against, and random event batches with every kind of
+// trouble the contract names (duplicates, invalid events, unassigned apps, day boundaries).
+import { and, eq } from "drizzle-orm";
+import type { Db } from "@/db";
+import { assignments, hostApps, miniPrograms, versions, PLATFORMS, type Platform } from "@/db/schema";
+import { newId } from "@/lib/ids";
+import { DAY_MS } from "./dates";
+
+/** Assigns mini-programs to a host directly (the assignments service is not under test here). */
+export async function assign(db: Db, orgId: string, hostId: string, appIds: string[]): Promise<void> {
+  for (const appId of appIds) {
+    const [mp] = await db.select().from(miniPrograms).where(and(eq(miniPrograms.orgId, orgId), eq(miniPrograms.appId, appId)));
+    if (!mp) throw new Error(`no mini-program ${appId}`);
+    const [v] = await db.select({ id: versions.id }).from(versions).where(and(eq(versions.orgId, orgId), eq(versions.miniProgramId, mp.id))).limit(1);
+    await db
+      .insert(assignments)
+      .values({ orgId, id: newId("asg"), hostId, miniProgramId: mp.id, appId, stableVersionId: v?.id ?? "ver_none" })
+      .onConflictDoNothing();
+  }
+}
+
+export async function hostsOf(db: Db, orgId: string): Promise<{ id: string; name: string }[]> {
+  return db.select({ id: hostApps.id, name: hostApps.name }).from(hostApps).where(eq(hostApps.orgId, orgId)).orderBy(hostApps.name);
+}
+
+/** A small, seeded pseudo-random generator (mulberry32): failures replay exactly. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export type WireEvent = Record<string, unknown>;
+
+export type RandomBatchOptions = {
+  rand: () => number;
+  now: number;
+  appIds: string[];
+  /** Apps that are not assigned to the host: their events must come back `not_assigned`. */
+  unassignedAppIds?: string[];
+  users: string[];
+  versions: string[];
+  platforms?: Platform[];
+  size: number;
+  /** Share of events that are broken on purpose. */
+  invalidShare?: number;
+  /** Earlier events to resend (same ids): duplicates. */
+  resend?: WireEvent[];
+  resendShare?: number;
+};
+
+export const pick = <T>(rand: () => number, items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;
+
+let counter = 0;
+export const eventId = () => `e${(++counter).toString(36)}_${Math.random().toString(36).slice(2, 10)}`;
+
+/** A timestamp in the last 7 days, often right at a UTC day's first or last millisecond. */
+function randomTs(rand: () => number, now: number): number {
+  const earliest = now - 7 * DAY_MS + 60_000;
+  const dayStart = Math.floor((earliest + rand() * (now - earliest)) / DAY_MS) * DAY_MS;
+  const r = rand();
+  const ts = r < 0.15 ? dayStart : r < 0.3 ? dayStart + DAY_MS - 1 : dayStart + Math.floor(rand() * DAY_MS);
+  return Math.min(Math.max(ts, earliest), now);
+}
+
+function brokenEvent(rand: () => number, base: WireEvent, now: number): WireEvent {
+  const variants: (() => WireEvent)[] = [
+    () => ({ ...base, id: "bad id!" }),
+    () => ({ ...base, id: "x".repeat(65) }),
+    () => ({ ...base, type: "purchase" }),
+    () => ({ ...base, userId: "" }),
+    () => ({ ...base, userId: "u".repeat(129) }),
+    () => ({ ...base, platform: "symbian" }),
+    () => ({ ...base, ts: now - 8 * DAY_MS }),
+    () => ({ ...base, ts: now + 10 * 60_000 }),
+    () => ({ ...base, ts: "yesterday" }),
+    () => ({ ...base, type: "session_end", durationMs: undefined }),
+    () => ({ ...base, type: "session_end", durationMs: 86_400_001 }),
+    () => ({ ...base, type: "error", message: "é".repeat(1025) }),
+    () => ({ ...base, appId: "Not An App" }),
+    () => ({ ...base, version: "" }),
+  ];
+  return pick(rand, variants)();
+}
+
+export function randomBatch(o: RandomBatchOptions): WireEvent[] {
+  const out: WireEvent[] = [];
+  for (let i = 0; i < o.size; i++) {
+    if (o.resend?.length && o.rand() < (o.resendShare ?? 0.1)) {
+      out.push(pick(o.rand, o.resend));
+      continue;
+    }
+    const type = pick(o.rand, ["launch", "launch", "page_view", "page_view", "page_view", "session_end", "session_end", "error", "custom"] as const);
+    const unassigned = o.unassignedAppIds?.length && o.rand() < 0.05;
+    const ts = randomTs(o.rand, o.now);
+    const e: WireEvent = {
+      id: eventId(),
+      type,
+      appId: unassigned ? pick(o.rand, o.unassignedAppIds!) : pick(o.rand, o.appIds),
+      version: pick(o.rand, o.versions),
+      // Skewed: a few heavy users and a long tail, so daily distinct counts vary and retention is partial.
+      userId: o.users[Math.floor(o.rand() ** 2 * o.users.length)]!,
+      // Both encodings the contract allows.
+      ts: o.rand() < 0.5 ? ts : new Date(ts).toISOString(),
+      platform: pick(o.rand, o.platforms ?? PLATFORMS),
+    };
+    if (type === "session_end") e.durationMs = Math.floor(o.rand() * 600_000);
+    if (type === "page_view") e.page = pick(o.rand, ["pages/index/index", "pages/detail/detail"]);
+    if (type === "error") e.message = "TypeError: x is undefined";
+    if (type === "custom") e.name = "share";
+    out.push(o.rand() < (o.invalidShare ?? 0) ? brokenEvent(o.rand, e, o.now) : e);
+  }
+  return out;
+}
+
+export const body = (events: WireEvent[]) => Buffer.from(JSON.stringify({ events }));

@@ -1,0 +1,81 @@
+// The wire shapes of the analytics figures (CONTRACT §7), shared by the API, the dashboards and the tests.
+// Kept free of server imports so client components can use them.
+import type { Platform } from "@/db/schema";
+
+/** The filters of every figure; absent means "all". */
+export type AnalyticsFilters = {
+  hostId?: string;
+  appId?: string;
+  platform?: Platform;
+  version?: string;
+};
+
+export type OverviewQuery = AnalyticsFilters & { from: string; to: string };
+
+/** The fields every total and breakdown row carries. */
+export type Totals = {
+  launches: number;
+  /** Distinct users over the whole range. */
+  activeUsers: number;
+  sessions: number;
+  /** Mean `durationMs` of `session_end` events; null without sessions. */
+  avgSessionMs: number | null;
+  errors: number;
+  /** errors / launches; null without launches. */
+  errorRate: number | null;
+};
+
+export type DayFigures = {
+  day: string;
+  launches: number;
+  activeUsers: number;
+  /** Distinct users over the 30 days ending on this day. */
+  mau: number;
+  sessions: number;
+  avgSessionMs: number | null;
+  errors: number;
+  errorRate: number | null;
+  /** Users whose first launch of a mini-program fell on this day (the retention cohort's size). */
+  newUsers: number;
+  /** Of the cohort, the share with any event on the next day; null without a cohort or before that day has come. */
+  retentionD1: number | null;
+  retentionD7: number | null;
+};
+
+export type HostRow = Totals & { key: string; hostId: string; name: string };
+export type MiniProgramRow = Totals & { key: string; appId: string; name: string };
+export type VersionRow = Totals & { key: string; appId: string; version: string };
+export type PlatformRow = Totals & { key: string; platform: Platform };
+
+export type Overview = {
+  from: string;
+  to: string;
+  filters: AnalyticsFilters;
+  totals: Totals;
+  days: DayFigures[];
+  breakdown: {
+    host: HostRow[];
+    miniProgram: MiniProgramRow[];
+    version: VersionRow[];
+    platform: PlatformRow[];
+  };
+};
+
+export type TotalsOnly = { from: string; to: string; filters: AnalyticsFilters; totals: Totals };
+
+/** Distinct users per version and day, for one mini-program. */
+export type VersionAdoption = {
+  from: string;
+  to: string;
+  appId: string;
+  versions: string[];
+  days: { day: string; activeUsers: number; users: Record<string, number> }[];
+};
+
+/** What the dashboards' filters can choose from: only what the viewer may see and what has data. */
+export type FilterOptions = {
+  hosts: { hostId: string; name: string }[];
+  miniPrograms: { appId: string; name: string }[];
+  versions: { appId: string; version: string }[];
+  platforms: Platform[];
+};
