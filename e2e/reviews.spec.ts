@@ -1,6 +1,7 @@
 // Issue 5's path: a reviewer works the queue, rejects with reasons the developer then reads; the uploader
 // cannot decide on their own upload.
 import { expect, test } from "@playwright/test";
+import { buildMiniProgramPackage } from "../lib/packages/testing/zip-writer";
 import { authFile } from "./helpers";
 
 test.describe("as a reviewer", () => {
@@ -37,13 +38,24 @@ test.describe("as the developer", () => {
   });
 });
 
-test.describe("as the admin who uploaded Weather 2.1.0", () => {
+test.describe("as an admin who uploaded a version", () => {
   test.use({ storageState: authFile("admin") });
 
-  test("sees why they cannot decide on their own upload", async ({ page }) => {
-    await page.goto("/o/demo/reviews");
-    await page.getByTestId("queue-item").filter({ hasText: "com.demo.weather" }).getByRole("link").first().click();
+  test("sees why they cannot decide on their own upload", async ({ page, request }) => {
+    // Self-contained: other specs decide on the seeded versions.
+    const auth = { authorization: "Bearer t_admin_demo" };
+    const appId = `com.e2e.own${Date.now()}`;
+    expect((await request.post("/api/v1/mini-programs", { headers: auth, data: { appId, name: "Own upload", category: "utilities", description: "" } })).status()).toBe(201);
+    const zip = buildMiniProgramPackage({ appId, name: "Own upload", version: "1.0.0" });
+    const up = await request.post(`/api/v1/mini-programs/${appId}/versions`, { headers: { ...auth, "content-type": "application/zip" }, data: zip });
+    expect(up.status()).toBe(201);
+    const id = (await up.json()).version.id as string;
+    expect((await request.post(`/api/v1/versions/${id}/submit`, { headers: auth })).status()).toBe(200);
+
+    await page.goto(`/o/demo/reviews/${id}`);
     await expect(page.getByTestId("own-upload")).toContainText("separation of duties");
     await expect(page.getByRole("button", { name: "Reject version" })).toHaveCount(0);
+    const approve = await request.post(`/api/v1/versions/${id}/approve`, { headers: auth });
+    expect(approve.status()).toBe(403);
   });
 });
