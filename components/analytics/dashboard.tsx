@@ -248,7 +248,9 @@ function FilterSelect({ label, value, options, all, onChange }: { label: string;
 function Skeleton() {
   const t = useTranslations("common");
   return (
-    <div aria-busy="true" aria-label={t("loading")} className="space-y-4">
+    // role="status" announces the loading text; a bare div may not carry aria-label (axe aria-prohibited-attr).
+    <div role="status" aria-busy="true" className="space-y-4">
+      <span className="sr-only">{t("loading")}</span>
       <div className="grid grid-cols-2 gap-3 lg:grid-cols-5">
         {Array.from({ length: 5 }, (_, i) => (
           <div key={i} className="h-24 animate-pulse rounded-lg border border-border bg-muted" />

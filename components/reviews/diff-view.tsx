@@ -160,7 +160,7 @@ export function TextDiffs({ diffs }: { diffs: TextDiff[] }) {
             </summary>
             {!("skipped" in d) && (
               <div className="border-t border-border">
-                <pre className="overflow-x-auto py-2 font-mono text-xs leading-5" tabIndex={0} aria-label={d.path}>
+                <pre className="overflow-x-auto py-2 font-mono text-xs leading-5" tabIndex={0} role="region" aria-label={d.path}>
                   {d.diff.split("\n").map((line, n) => (
                     <span key={n} className={`block px-3 whitespace-pre ${lineClass(line)}`}>
                       {line || " "}
