@@ -16,6 +16,8 @@ test.describe("signed in", () => {
   for (const path of PAGES) {
     test(`${path} has no serious accessibility violations`, async ({ page }) => {
       await page.goto(path);
+      // Scan the page as a person reads it: after client data (the analytics dashboard) has loaded.
+      await page.waitForLoadState("networkidle");
       const res = await new AxeBuilder({ page }).analyze();
       const serious = res.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
       expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
