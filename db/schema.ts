@@ -344,7 +344,7 @@ export const manifestRevisions = pgTable(
   (t) => [primaryKey({ columns: [t.orgId] })],
 );
 
-export const WEBHOOK_EVENTS = ["version.submitted", "version.approved", "version.rejected", "version.revoked"] as const;
+export const WEBHOOK_EVENTS = ["version.submitted", "version.approved", "version.rejected", "version.revoked", "assignment.changed"] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 export const webhookEndpoints = pgTable(
