@@ -22,5 +22,5 @@ if [ "${SKIP_E2E:-}" != 1 ]; then
   PLAYWRIGHT_JSON_OUTPUT_NAME="$out/playwright.json" npx playwright test --reporter=list,json || status=1
 fi
 
-node scripts/test-summary.mjs "$db" "$out"
+node scripts/test-summary.mjs "$db" "$out" "$([ "${SKIP_E2E:-}" != 1 ] && echo e2e)"
 exit $status

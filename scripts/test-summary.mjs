@@ -1,19 +1,22 @@
 // Prints one closing line for a test run from vitest's and Playwright's JSON reports: "<db>: N passed, N failed".
 import fs from "node:fs";
 
-const [db, dir] = process.argv.slice(2);
+const [db, dir, e2eExpected] = process.argv.slice(2);
 let passed = 0;
 let failed = 0;
 let skipped = 0;
 const read = (f) => (fs.existsSync(f) ? JSON.parse(fs.readFileSync(f, "utf8")) : null);
 
 const v = read(`${dir}/vitest.json`);
+if (!v) failed += 1;
 if (v) {
   passed += v.numPassedTests;
   failed += v.numFailedTests + (v.numFailedTestSuites ?? 0);
   skipped += v.numPendingTests + (v.numTodoTests ?? 0);
 }
 const p = read(`${dir}/playwright.json`);
+// No report where one was expected means Playwright never ran (no browser, a busy port): that is a failure.
+if (!p && e2eExpected === "e2e") failed += 1;
 if (p) {
   passed += (p.stats.expected ?? 0) + (p.stats.flaky ?? 0);
   failed += p.stats.unexpected ?? 0;
