@@ -19,7 +19,8 @@ const p = read(`${dir}/playwright.json`);
 if (!p && e2eExpected === "e2e") failed += 1;
 if (p) {
   passed += (p.stats.expected ?? 0) + (p.stats.flaky ?? 0);
-  failed += p.stats.unexpected ?? 0;
+  // Global errors (the web server did not start, a config error) fail the run without failing a test.
+  failed += (p.stats.unexpected ?? 0) + (p.errors?.length ?? 0);
   skipped += p.stats.skipped ?? 0;
 }
 console.log(`${db}: ${passed} passed, ${failed} failed, ${skipped} skipped`);
