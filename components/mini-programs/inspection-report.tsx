@@ -6,7 +6,10 @@ import { Badge } from "@/components/ui/layout";
 import { FileTree } from "./file-tree";
 import { formatBytes } from "./format";
 
-function FindingList({ items, tone, title }: { items: Finding[]; tone: "danger" | "warning"; title: (code: string) => string }) {
+/** One finding per row: its readable title, code, message and file. Also used by the review page. */
+export function FindingList({ items, tone }: { items: Finding[]; tone: "danger" | "warning" }) {
+  const t = useTranslations("miniPrograms.report");
+  const title = (code: string) => (t.has(`codes.${code}`) ? t(`codes.${code}`) : code);
   const box = tone === "danger" ? "border-danger/40 bg-danger-bg" : "border-warning/40 bg-warning-bg";
   return (
     <ul className="space-y-2">
@@ -36,7 +39,6 @@ function Fact({ label, children, className = "" }: { label: string; children: Re
 
 export function InspectionReport({ inspection, copyLabel, copiedLabel }: { inspection: Inspection; copyLabel: string; copiedLabel: string }) {
   const t = useTranslations("miniPrograms.report");
-  const title = (code: string) => (t.has(`codes.${code}`) ? t(`codes.${code}`) : code);
   const m = inspection.manifest;
   const list = (items: string[]) =>
     items.length === 0 ? (
@@ -76,7 +78,7 @@ export function InspectionReport({ inspection, copyLabel, copiedLabel }: { inspe
         <h4 className="text-sm font-medium">
           {t("errors")} <span className="text-muted-fg">({inspection.errors.length})</span>
         </h4>
-        {inspection.errors.length === 0 ? <p className="text-sm text-muted-fg">{t("noErrors")}</p> : <FindingList items={inspection.errors} tone="danger" title={title} />}
+        {inspection.errors.length === 0 ? <p className="text-sm text-muted-fg">{t("noErrors")}</p> : <FindingList items={inspection.errors} tone="danger" />}
       </div>
 
       <div className="space-y-2">
@@ -88,7 +90,7 @@ export function InspectionReport({ inspection, copyLabel, copiedLabel }: { inspe
         ) : (
           <>
             <p className="text-xs text-muted-fg">{t("warningsNote")}</p>
-            <FindingList items={inspection.warnings} tone="warning" title={title} />
+            <FindingList items={inspection.warnings} tone="warning" />
           </>
         )}
       </div>

@@ -6,10 +6,11 @@ import { AgeBadge, RiskBadge } from "@/components/reviews/badges";
 import { FileChanges, ManifestDiff, TextDiffs } from "@/components/reviews/diff-view";
 import { durationParts } from "@/components/reviews/format";
 import { Findings } from "@/components/reviews/findings";
+import { ReviewHistory } from "@/components/reviews/review-history";
 import { RiskPanel } from "@/components/reviews/risk-panel";
 import { VersionStatusBadge } from "@/components/mini-programs/status-badge";
 import { formatBytes } from "@/components/mini-programs/format";
-import { Badge, Card, PageHeader } from "@/components/ui/layout";
+import { Card, PageHeader } from "@/components/ui/layout";
 import { orNotFound } from "@/app/o/[org]/mini-programs/page-helpers";
 import { ClaimControl } from "../claim-control";
 import { DecisionPanel, RevokePanel } from "./decision-panel";
@@ -33,7 +34,6 @@ export default async function ReviewPage({ params }: { params: Promise<{ org: st
   const names = { app: v.miniProgramName, version: v.version };
   const holder = v.claim ? (v.claim.name ?? v.claim.email ?? t("unknownUser")) : null;
   const mayReleaseOthers = ctx.role === "owner" || ctx.role === "admin";
-  const reasonLabel = (r: string) => (tp.has(`reasonsCatalog.${r}`) ? tp(`reasonsCatalog.${r}`) : r);
 
   return (
     <>
@@ -161,34 +161,7 @@ export default async function ReviewPage({ params }: { params: Promise<{ org: st
           </Card>
 
           <Card title={tp("history")}>
-            {v.reviews.length === 0 ? (
-              <p className="text-sm text-muted-fg">{tp("noHistory")}</p>
-            ) : (
-              <ol className="space-y-3" data-testid="review-history">
-                {v.reviews.map((r, i) => (
-                  <li key={i} className="rounded-md border border-border p-3 text-sm">
-                    <div className="flex flex-wrap items-center justify-between gap-2">
-                      <VersionStatusBadge status={r.decision} />
-                      <time className="text-xs text-muted-fg" dateTime={r.at}>
-                        {when(r.at)}
-                      </time>
-                    </div>
-                    <div className="mt-1 text-xs break-all text-muted-fg">{r.reviewer ?? t("unknownUser")}</div>
-                    {r.reasons.length > 0 && (
-                      <div className="mt-2 flex flex-wrap items-center gap-1">
-                        <span className="text-xs text-muted-fg">{tp("reasons")}:</span>
-                        {r.reasons.map((reason) => (
-                          <Badge key={reason} tone="danger">
-                            {reasonLabel(reason)}
-                          </Badge>
-                        ))}
-                      </div>
-                    )}
-                    {r.comment && <p className="mt-2 whitespace-pre-wrap break-words">{r.comment}</p>}
-                  </li>
-                ))}
-              </ol>
-            )}
+            <ReviewHistory reviews={v.reviews} emptyText={tp("noHistory")} />
           </Card>
         </aside>
 

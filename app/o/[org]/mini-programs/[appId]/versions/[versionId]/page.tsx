@@ -4,8 +4,9 @@ import { getFormatter, getTranslations } from "next-intl/server";
 import { getPageContext } from "@/lib/auth/session";
 import { can } from "@/lib/authz/context";
 import { getVersion } from "@/lib/services/versions";
-import { Badge, Card, PageHeader } from "@/components/ui/layout";
+import { Card, PageHeader } from "@/components/ui/layout";
 import { InspectionReport } from "@/components/mini-programs/inspection-report";
+import { ReviewHistory } from "@/components/reviews/review-history";
 import { VersionStatusBadge } from "@/components/mini-programs/status-badge";
 import { formatBytes } from "@/components/mini-programs/format";
 import { orNotFound } from "../../../page-helpers";
@@ -23,7 +24,6 @@ export default async function VersionPage({ params }: { params: Promise<{ org: s
   if (v.appId !== appId) notFound();
   const canWrite = can(ctx, "miniPrograms.write");
   const when = (iso: string | null) => (iso ? format.dateTime(new Date(iso), { dateStyle: "medium", timeStyle: "short" }) : "—");
-  const reasonLabel = (r: string) => (t.has(`detail.reasonsCatalog.${r}`) ? t(`detail.reasonsCatalog.${r}`) : r);
   const list = (items: string[], empty: string) =>
     items.length === 0 ? (
       <span className="text-muted-fg">{empty}</span>
@@ -111,36 +111,7 @@ export default async function VersionPage({ params }: { params: Promise<{ org: s
           </Card>
 
           <Card title={t("detail.reviewHistory")}>
-            {v.reviews.length === 0 ? (
-              <p className="text-sm text-muted-fg">{t("detail.noReviews")}</p>
-            ) : (
-              <ol className="space-y-3" data-testid="review-history">
-                {v.reviews.map((r, i) => (
-                  <li key={i} className="rounded-md border border-border p-3 text-sm">
-                    <div className="flex flex-wrap items-center justify-between gap-2">
-                      <span className="flex items-center gap-2">
-                        <VersionStatusBadge status={r.decision} />
-                        <span className="text-muted-fg">{r.reviewer ?? t("detail.unknownUser")}</span>
-                      </span>
-                      <time className="text-xs text-muted-fg" dateTime={r.at}>
-                        {when(r.at)}
-                      </time>
-                    </div>
-                    {r.reasons.length > 0 && (
-                      <div className="mt-2 flex flex-wrap items-center gap-1">
-                        <span className="text-xs text-muted-fg">{t("detail.reasons")}:</span>
-                        {r.reasons.map((reason) => (
-                          <Badge key={reason} tone="danger">
-                            {reasonLabel(reason)}
-                          </Badge>
-                        ))}
-                      </div>
-                    )}
-                    {r.comment && <p className="mt-2 whitespace-pre-wrap break-words">{r.comment}</p>}
-                  </li>
-                ))}
-              </ol>
-            )}
+            <ReviewHistory reviews={v.reviews} emptyText={t("detail.noReviews")} />
           </Card>
         </div>
 
