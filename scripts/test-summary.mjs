@@ -11,7 +11,12 @@ const v = read(`${dir}/vitest.json`);
 if (!v) failed += 1;
 if (v) {
   passed += v.numPassedTests;
-  failed += v.numFailedTests + (v.numFailedTestSuites ?? 0);
+  // A file that failed without a failing test (it did not load, a hook threw) counts once; a file whose tests
+  // failed is already counted by its tests.
+  const brokenFiles = (v.testResults ?? []).filter(
+    (f) => f.status === "failed" && !(f.assertionResults ?? []).some((t) => t.status === "failed"),
+  ).length;
+  failed += v.numFailedTests + brokenFiles;
   skipped += v.numPendingTests + (v.numTodoTests ?? 0);
 }
 const p = read(`${dir}/playwright.json`);
