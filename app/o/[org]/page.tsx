@@ -1,9 +1,33 @@
+import Link from "next/link";
 import { getFormatter, getTranslations } from "next-intl/server";
 import { getPageContext } from "@/lib/auth/session";
-import { can } from "@/lib/authz/context";
+import { can, type OrgContext } from "@/lib/authz/context";
 import { overviewNumbers } from "@/lib/services/catalog";
 import { listAudit } from "@/lib/services/audit";
+import { auditObjectKey, describeAuditObjects } from "@/lib/services/audit-objects";
+import { getOverviewTotals } from "@/lib/analytics/service";
+import { addDays, utcDay } from "@/lib/analytics/dates";
+import type { Totals } from "@/lib/analytics/types";
 import { Card, PageHeader, Stat } from "@/components/ui/layout";
+
+const USAGE_DAYS = 7;
+
+/** The last `days` UTC days up to today, and the same number of days before them. */
+async function recentUsage(ctx: OrgContext, days: number): Promise<[Totals, Totals]> {
+  const to = utcDay(Date.now());
+  const from = addDays(to, -(days - 1));
+  const [now, before] = await Promise.all([
+    getOverviewTotals(ctx, { from, to }),
+    getOverviewTotals(ctx, { from: addDays(from, -days), to: addDays(from, -1) }),
+  ]);
+  return [now.totals, before.totals];
+}
+
+/** Relative change from the previous period, or null when there is nothing to compare with. */
+function change(now: number | null, before: number | null): number | null {
+  if (now === null || before === null || before === 0) return null;
+  return (now - before) / before;
+}
 
 export default async function OverviewPage({ params }: { params: Promise<{ org: string }> }) {
   const { org } = await params;
@@ -11,9 +35,27 @@ export default async function OverviewPage({ params }: { params: Promise<{ org: 
   const t = await getTranslations("overview");
   const tr = await getTranslations("roles");
   const format = await getFormatter();
-  const n = await overviewNumbers(ctx);
-  const activity = can(ctx, "audit.view") ? (await listAudit(ctx, {}, { limit: 8 })).items : null;
+  const [n, activity, usage] = await Promise.all([
+    overviewNumbers(ctx),
+    can(ctx, "audit.view") ? listAudit(ctx, {}, { limit: 8 }).then((p) => p.items) : null,
+    can(ctx, "analytics.view") ? recentUsage(ctx, USAGE_DAYS) : null,
+  ]);
+  const objects = activity ? await describeAuditObjects(ctx, activity) : new Map();
   const inReview = n.versionsByStatus.in_review ?? 0;
+
+  const usageCards = (now: Totals, before: Totals) => [
+    { key: "launches", label: t("usage.launches"), value: format.number(now.launches), delta: change(now.launches, before.launches), goodWhenUp: true },
+    { key: "activeUsers", label: t("usage.activeUsers"), value: format.number(now.activeUsers), delta: change(now.activeUsers, before.activeUsers), goodWhenUp: true },
+    {
+      key: "errorRate",
+      label: t("usage.errorRate"),
+      value: now.errorRate === null ? "—" : format.number(now.errorRate, { style: "percent", maximumFractionDigits: 1 }),
+      delta: change(now.errorRate, before.errorRate),
+      goodWhenUp: false,
+    },
+    { key: "errors", label: t("usage.errors"), value: format.number(now.errors), delta: change(now.errors, before.errors), goodWhenUp: false },
+  ];
+
   return (
     <>
       <PageHeader title={t("title")} description={t("description", { org: ctx.org.name })} />
@@ -31,23 +73,71 @@ export default async function OverviewPage({ params }: { params: Promise<{ org: 
         />
         <Stat label={t("yourRole")} value={tr(ctx.role)} hint={`${t("approved")}: ${n.versionsByStatus.approved ?? 0} · ${t("revoked")}: ${n.versionsByStatus.revoked ?? 0}`} />
       </div>
+      {usage && (
+        <Card
+          title={t("usage.title", { days: USAGE_DAYS })}
+          className="mt-6"
+          actions={
+            <Link href={`/o/${org}/analytics`} className="text-sm font-medium text-primary hover:underline">
+              {t("usage.open")}
+            </Link>
+          }
+        >
+          <dl className="grid grid-cols-2 gap-4 lg:grid-cols-4" data-testid="overview-usage">
+            {usageCards(usage[0], usage[1]).map((c) => {
+              const tone = c.delta === null || Math.abs(c.delta) < 0.005 ? "text-muted-fg" : c.delta > 0 === c.goodWhenUp ? "text-success" : "text-danger";
+              return (
+                <div key={c.key} className="min-w-0" data-testid={`usage-${c.key}`}>
+                  <dt className="truncate text-xs font-medium uppercase tracking-wide text-muted-fg">{c.label}</dt>
+                  <dd className="mt-1 text-xl font-semibold tabular-nums">{c.value}</dd>
+                  <dd className={`text-xs ${tone}`}>
+                    {c.delta === null
+                      ? t("usage.noComparison")
+                      : t("usage.vsPrevious", {
+                          change: `${c.delta > 0 ? "▲" : c.delta < 0 ? "▼" : ""} ${format.number(Math.abs(c.delta), { style: "percent", maximumFractionDigits: 1 })}`.trim(),
+                          days: USAGE_DAYS,
+                        })}
+                  </dd>
+                </div>
+              );
+            })}
+          </dl>
+        </Card>
+      )}
       {activity && (
-        <Card title={t("recentActivity")} className="mt-6">
+        <Card
+          title={t("recentActivity")}
+          className="mt-6"
+          actions={
+            <Link href={`/o/${org}/audit`} className="text-sm font-medium text-primary hover:underline">
+              {t("allActivity")}
+            </Link>
+          }
+        >
           {activity.length === 0 ? (
             <p className="text-sm text-muted-fg">{t("noActivity")}</p>
           ) : (
-            <ul className="divide-y divide-border text-sm">
-              {activity.map((a) => (
-                <li key={a.id} className="flex flex-wrap items-baseline justify-between gap-2 py-2">
-                  <span>
-                    <span className="font-medium">{a.actor.label}</span> <code className="rounded bg-muted px-1 text-xs">{a.action}</code>{" "}
-                    <span className="text-muted-fg">{a.objectId}</span>
-                  </span>
-                  <time className="text-xs text-muted-fg" dateTime={a.at}>
-                    {format.relativeTime(new Date(a.at))}
-                  </time>
-                </li>
-              ))}
+            <ul className="divide-y divide-border text-sm" data-testid="recent-activity">
+              {activity.map((a) => {
+                const ref = a.objectId ? objects.get(auditObjectKey(a.objectType, a.objectId)) : undefined;
+                return (
+                  <li key={a.id} className="flex flex-wrap items-baseline justify-between gap-2 py-2">
+                    <span className="min-w-0 break-words">
+                      <span className="font-medium">{a.actor.label}</span> <code className="rounded bg-muted px-1 text-xs">{a.action}</code>{" "}
+                      {ref?.href ? (
+                        <Link href={ref.href} className="text-primary hover:underline">
+                          {ref.label}
+                        </Link>
+                      ) : (
+                        <span className="text-muted-fg">{ref?.label ?? a.objectId}</span>
+                      )}
+                    </span>
+                    <time className="text-xs text-muted-fg" dateTime={a.at}>
+                      {format.relativeTime(new Date(a.at))}
+                    </time>
+                  </li>
+                );
+              })}
             </ul>
           )}
         </Card>

@@ -1,8 +1,8 @@
 import Link from "next/link";
 import { getFormatter, getTranslations } from "next-intl/server";
 import { getPageContext, requirePagePermission } from "@/lib/auth/session";
-
 import { auditFilterSchema, listAudit } from "@/lib/services/audit";
+import { auditObjectKey, describeAuditObjects } from "@/lib/services/audit-objects";
 import { Badge, EmptyState, PageHeader, Table } from "@/components/ui/layout";
 import { Button, ButtonLink } from "@/components/ui/button";
 import { Input } from "@/components/ui/form";
@@ -24,6 +24,7 @@ export default async function AuditPage({ params, searchParams }: { params: Prom
   });
   const filter = parsed.success ? parsed.data : {};
   const page = await listAudit(ctx, filter, { limit: 50, cursor: sp.cursor || undefined });
+  const objects = await describeAuditObjects(ctx, page.items);
   const qs = new URLSearchParams(Object.entries(filter).filter(([, v]) => v) as [string, string][]);
   const nextHref = page.nextCursor ? `?${new URLSearchParams({ ...Object.fromEntries(qs), cursor: page.nextCursor })}` : null;
   return (
@@ -67,7 +68,9 @@ export default async function AuditPage({ params, searchParams }: { params: Prom
             </tr>
           </thead>
           <tbody>
-            {page.items.map((e) => (
+            {page.items.map((e) => {
+              const ref = e.objectId ? objects.get(auditObjectKey(e.objectType, e.objectId)) : undefined;
+              return (
               <tr key={e.id}>
                 <td className="whitespace-nowrap text-xs">
                   <time dateTime={e.at}>{format.dateTime(new Date(e.at), { dateStyle: "medium", timeStyle: "medium" })}</time>
@@ -79,15 +82,26 @@ export default async function AuditPage({ params, searchParams }: { params: Prom
                   <code className="rounded bg-muted px-1 text-xs">{e.action}</code>
                 </td>
                 <td className="text-xs">
-                  <div>{e.objectType}</div>
-                  <div className="font-mono text-muted-fg">{e.objectId}</div>
+                  <div>
+                    {ref?.href ? (
+                      <Link href={ref.href} className="text-primary hover:underline">
+                        {ref.label}
+                      </Link>
+                    ) : (
+                      (ref?.label ?? e.objectType)
+                    )}
+                  </div>
+                  <div className="font-mono text-muted-fg" title={e.objectId ?? undefined}>
+                    {ref ? `${e.objectType} · ${e.objectId}` : e.objectId}
+                  </div>
                 </td>
                 <td className="max-w-72 truncate font-mono text-xs text-muted-fg" title={e.changes ? JSON.stringify(e.changes) : ""}>
                   {e.changes ? JSON.stringify(e.changes) : "—"}
                 </td>
                 <td className="text-xs">{e.ip ?? "—"}</td>
               </tr>
-            ))}
+              );
+            })}
           </tbody>
         </Table>
       )}
