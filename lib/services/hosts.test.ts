@@ -1,5 +1,5 @@
 // Host apps as a specification: identifier formats, policy rules, audit, tenancy and roles (CONTRACT §1, §3).
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { auditLog, credentialIndex, hostApps, ROLES, type Platform, type Role } from "@/db/schema";
 import { decryptSecret } from "@/lib/crypto/secrets";
@@ -190,6 +190,18 @@ describe("create", () => {
     const first = await createHost(ctx, hostInput());
     const again = createHost(ctx, hostInput({ platforms: [{ platform: "android", identifier: first.platforms[1]!.identifier }] }));
     await expect(again).rejects.toMatchObject({ code: "conflict", details: { reason: "identifier_taken", hostId: first.id, platform: "android" } });
+  });
+
+  it("registers one identifier once when two hosts claim it at the same time", async () => {
+    const ctx = await fx.ctx("admin");
+    const shared = [{ platform: "ios" as const, identifier: `com.example.race${counter}` }];
+    const results = await Promise.allSettled(Array.from({ length: 4 }, () => createHost(ctx, hostInput({ platforms: shared }))));
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    for (const r of results.filter((r) => r.status === "rejected")) {
+      expect((r as PromiseRejectedResult).reason).toMatchObject({ code: "conflict", details: { reason: "identifier_taken" } });
+    }
+    const holders = await box.handle.db.select().from(hostApps).where(sql`${hostApps.platforms} @> ${JSON.stringify(shared)}::jsonb`);
+    expect(holders).toHaveLength(1);
   });
 
   it("lets another organization use the same identifiers", async () => {

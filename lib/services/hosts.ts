@@ -295,9 +295,15 @@ export async function getHost(ctx: OrgContext, hostId: string): Promise<HostJson
 // Writing
 // ---------------------------------------------------------------------------------------------------------
 
-/** One identifier per app per platform in an organization: two hosts claiming one bundle ID is a mistake. */
+/**
+ * One identifier per app per platform in an organization: two hosts claiming one bundle ID is a mistake.
+ * Identifiers live in a JSON column, so no unique index can hold the rule; instead writers that set identifiers
+ * take a transaction-scoped advisory lock for the organization first, so two concurrent registrations of one
+ * identifier are checked one after the other (the second gets `conflict`), never both inserted.
+ */
 async function assertIdentifiersFree(tx: DbOrTx, ctx: OrgContext, platforms: HostPlatform[], exceptHostId: string | null) {
   if (platforms.length === 0) return;
+  await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${`host-identifiers:${ctx.org.id}`}, 0))`);
   const [clash] = await tx
     .select({ id: hostApps.id, name: hostApps.name, platforms: hostApps.platforms })
     .from(hostApps)
