@@ -7,7 +7,7 @@ import type { Permission } from "@/lib/authz/permissions";
 import { authorize, type OrgContext } from "@/lib/authz/context";
 import { getActionContext } from "@/lib/auth/session";
 import { AppError, toErrorBody, type ErrorCode } from "@/lib/errors";
-import { zodFieldErrors } from "@/lib/validation";
+import { findUnsafeJson, zodFieldErrors } from "@/lib/validation";
 
 export { zodFieldErrors };
 
@@ -52,6 +52,9 @@ export function orgAction<S extends z.ZodType, T>(
       await assertSameOrigin();
       const ctx = await getActionContext(String(orgSlug));
       authorize(ctx, meta.permission);
+      // The same rule as the API's bodies: NUL, lone surrogates and prototype keys never reach a service.
+      const unsafe = findUnsafeJson(rawInput);
+      if (unsafe) return { ok: false, error: { code: "invalid_input", message: "Some fields need attention", fieldErrors: { [unsafe.path]: [unsafe.message] } } };
       const parsed = meta.input.safeParse(rawInput);
       if (!parsed.success) {
         return { ok: false, error: { code: "invalid_input", message: "Some fields need attention", fieldErrors: zodFieldErrors(parsed.error) } };

@@ -2,6 +2,7 @@
 // never spoils the rest of its batch.
 import { EVENT_TYPES, PLATFORMS, type EventType, type Platform } from "@/db/schema";
 import { isValidAppId } from "@/lib/services/mini-programs";
+import { isUnsafeText, UNSAFE_TEXT_MESSAGE } from "@/lib/validation";
 import { DAY_MS, isDay } from "./dates";
 
 export const MAX_EVENTS_PER_BATCH = 500;
@@ -67,6 +68,7 @@ function optionalText(raw: Record<string, unknown>, field: string, max: number):
   if (v === undefined || v === null) return null;
   if (typeof v !== "string") return new Error(`"${field}" must be a string`);
   if (v.length > max) return new Error(`"${field}" is over ${max} characters`);
+  if (isUnsafeText(v)) return new Error(`"${field}" ${UNSAFE_TEXT_MESSAGE.toLowerCase()}`);
   return v;
 }
 
@@ -83,6 +85,9 @@ export function checkEvent(raw: unknown, now: number): Checked {
   if (typeof userId !== "string" || userId.length < 1 || userId.length > MAX_USER_ID_CHARS) {
     return bad(`"userId" must be 1–${MAX_USER_ID_CHARS} characters`);
   }
+  // NUL cannot be stored and a lone surrogate is not text: without this the whole batch would fail to commit
+  // (a 503 the SDK retries for ever) instead of this one event being rejected.
+  if (isUnsafeText(userId)) return bad(`"userId" ${UNSAFE_TEXT_MESSAGE.toLowerCase()}`);
   if (typeof platform !== "string" || !platforms.includes(platform)) return bad(`"platform" must be one of ${PLATFORMS.join(", ")}`);
 
   let durationMs: number | null = null;

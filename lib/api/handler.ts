@@ -10,7 +10,7 @@ import type { Permission } from "@/lib/authz/permissions";
 import { AppError, toErrorBody } from "@/lib/errors";
 import { sha256Hex } from "@/lib/crypto/hash";
 import { clientIpFromHeaders } from "@/lib/request-ip";
-import { zodFieldErrors } from "@/lib/validation";
+import { assertSafeTarget, findUnsafeJson, zodFieldErrors } from "@/lib/validation";
 
 export type RouteMeta = { method: string; path: string; permission: Permission | null };
 export const ROUTE_REGISTRY: RouteMeta[] = [];
@@ -82,7 +82,10 @@ export function apiRoute<P extends Params = Params>(meta: RouteMeta, handler: Ha
       const db = await getDb();
       const ctx = await authenticateBearer(db, req.headers.get("authorization"), clientIpFromHeaders(req.headers));
       if (meta.permission) authorize(ctx, meta.permission);
-      const result = await handler(ctx, req, await segment.params);
+      // Next hands a route without dynamic segments `undefined` here, not `{}`.
+      const params = ((await segment.params) ?? {}) as P;
+      assertSafeTarget(req.nextUrl, params);
+      const result = await handler(ctx, req, params);
       return withApiHeaders(result instanceof Response ? result : NextResponse.json(result));
     } catch (e) {
       return errorResponse(e);
@@ -103,6 +106,8 @@ export async function readJson<S extends z.ZodType>(req: Request, schema: S, max
   } catch {
     throw new AppError("invalid_input", "The body is not valid JSON");
   }
+  const unsafe = findUnsafeJson(data);
+  if (unsafe) throw new AppError("invalid_input", "The body holds text or a key that no field accepts", { fields: { [unsafe.path]: [unsafe.message] } });
   const parsed = schema.safeParse(data);
   if (!parsed.success) throw new AppError("invalid_input", "The body does not match the expected shape", { fields: zodFieldErrors(parsed.error) });
   return parsed.data;

@@ -8,6 +8,7 @@ import { getDb, type Db } from "@/db";
 import { credentialIndex, hostApps, type HostApp, type HostPlatform, type HostPolicy } from "@/db/schema";
 import { errorResponse, readBodyBytes } from "@/lib/api/handler";
 import { AppError } from "@/lib/errors";
+import { assertSafeTarget } from "@/lib/validation";
 import { createTtlCache, decryptSecret, type TtlCache } from "@/lib/crypto/secrets";
 import { SDK_HEADERS, verifySignature, type VerifyResult } from "@/lib/sdk/signing";
 import { createRateLimiter, envNumber, type RateLimiter } from "./rate-limit";
@@ -240,7 +241,10 @@ export function sdkRoute<P extends Params = Params>(handler: SdkHandler<P>, opts
   return async (req: NextRequest, segment: { params: Promise<P> }): Promise<Response> => {
     try {
       const caller = await getSdkVerifier().verify(req, opts);
-      const result = await handler(caller, req, await segment.params);
+      // Next hands a route without dynamic segments `undefined` here, not `{}`.
+      const params = ((await segment.params) ?? {}) as P;
+      assertSafeTarget(req.nextUrl, params);
+      const result = await handler(caller, req, params);
       return result instanceof Response ? result : NextResponse.json(result, { headers: { "Cache-Control": "no-store" } });
     } catch (e) {
       return sdkErrorResponse(e);

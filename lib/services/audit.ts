@@ -2,6 +2,7 @@
 import { and, desc, eq, gte, ilike, lt, lte, or, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { auditLog } from "@/db/schema";
+import { isDay } from "@/lib/analytics/dates";
 import { authorize, type OrgContext } from "@/lib/authz/context";
 import { decodeCursor, toPage } from "./pagination";
 
@@ -10,8 +11,9 @@ export const auditFilterSchema = z.object({
   action: z.string().trim().max(100).optional(),
   objectType: z.string().trim().max(60).optional(),
   objectId: z.string().trim().max(100).optional(),
-  from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Use YYYY-MM-DD").optional(),
-  to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Use YYYY-MM-DD").optional(),
+  // A real calendar day: "2024-13-01" would reach the query as an invalid date, "2024-02-30" roll over into March.
+  from: z.string().refine(isDay, "Use a calendar day as YYYY-MM-DD").optional(),
+  to: z.string().refine(isDay, "Use a calendar day as YYYY-MM-DD").optional(),
 });
 export type AuditFilter = z.output<typeof auditFilterSchema>;
 
