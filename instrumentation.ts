@@ -1,0 +1,10 @@
+// Runs once when a server process starts (Next.js instrumentation hook): background maintenance that must
+// also run after a crash, before anyone uploads again.
+export async function register(): Promise<void> {
+  // Not in the edge runtime, and not in `next build`'s workers, which must never open the database.
+  if (process.env.NEXT_RUNTIME !== "nodejs" || process.env.NEXT_PHASE === "phase-production-build") return;
+  const [{ startBlobSweeper }, { kickWebhookDispatcher }] = await Promise.all([import("./lib/blobs/maintenance"), import("./lib/webhooks/dispatcher")]);
+  startBlobSweeper();
+  // Deliveries that were due or retrying when the previous process stopped go out without waiting for a new event.
+  kickWebhookDispatcher(2_000);
+}
