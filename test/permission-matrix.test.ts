@@ -1,8 +1,10 @@
-// The permission matrix (issue #9): every /api/v1 route and every server action, called in-process for every
-// role of CONTRACT §1, with no credentials, as a member of another organization, with another organization's
-// object ids, and (actions) without or with a foreign Origin. The expected answer of each probe is generated from
-// the one permission table (`can`, lib/authz) through the permission each handler registers; the rows below only
-// say how to call a handler. A route or action without a row fails the suite.
+// The permission matrix (issue #9): every /api/v1 route, every route handler the console calls with the browser
+// session (/o/[org]/…/route.ts), and every server action, called in-process for every role of CONTRACT §1, with no
+// credentials, as a member of another organization, with another organization's object ids, and (actions and
+// mutating console handlers) without or with a foreign Origin. The expected answer of each probe is generated from
+// the one permission table (`can`, lib/authz) through the permission each handler registers or its row states;
+// the rows below only say how to call a handler. Every route.ts under app/ has a row or a listed exclusion, and
+// every server action a row: one without fails the suite.
 import fs from "node:fs";
 import path from "node:path";
 import { and, count, eq } from "drizzle-orm";
@@ -53,6 +55,9 @@ const probe = vi.hoisted(() => ({
   signIns: 0,
   signOuts: 0,
   entered: 0,
+  /** Calls that reached a console handler's service: a deny by role or session must come before it. */
+  served: 0,
+  sdkRoutes: new WeakSet<object>(),
   actionMeta: new WeakMap<object, { name: string; permission: string }>(),
   routeMeta: new WeakMap<object, { method: string; path: string; permission: string | null }>(),
 }));
@@ -106,11 +111,44 @@ vi.mock("@/lib/api/handler", async (importOriginal) => {
   };
 });
 
+vi.mock("@/lib/sdk-server/verify", async (importOriginal) => {
+  const real = await importOriginal<typeof import("@/lib/sdk-server/verify")>();
+  return {
+    ...real,
+    sdkRoute: ((handler, opts) => {
+      const fn = real.sdkRoute(handler, opts);
+      probe.sdkRoutes.add(fn);
+      return fn;
+    }) as typeof real.sdkRoute,
+  };
+});
+
+// The services behind the console's route handlers, counted: they authorize themselves, so a handler that lost
+// its own check would still deny, but only after reaching them.
+vi.mock("@/lib/services/audit", async (importOriginal) => {
+  const real = await importOriginal<typeof import("@/lib/services/audit")>();
+  return { ...real, auditCsv: ((...a) => (probe.served++, real.auditCsv(...a))) as typeof real.auditCsv };
+});
+vi.mock("@/lib/services/versions", async (importOriginal) => {
+  const real = await importOriginal<typeof import("@/lib/services/versions")>();
+  return { ...real, uploadVersion: ((...a) => (probe.served++, real.uploadVersion(...a))) as typeof real.uploadVersion };
+});
+vi.mock("@/lib/analytics/service", async (importOriginal) => {
+  const real = await importOriginal<typeof import("@/lib/analytics/service")>();
+  return {
+    ...real,
+    getOverview: ((...a) => (probe.served++, real.getOverview(...a))) as typeof real.getOverview,
+    getOverviewTotals: ((...a) => (probe.served++, real.getOverviewTotals(...a))) as typeof real.getOverviewTotals,
+    getVersionAdoption: ((...a) => (probe.served++, real.getVersionAdoption(...a))) as typeof real.getVersionAdoption,
+    getFilterOptions: ((...a) => (probe.served++, real.getFilterOptions(...a))) as typeof real.getFilterOptions,
+  };
+});
+
 withTempBlobStore();
 const s = useSeededDb();
 
 // ---------------------------------------------------------------------------------------------------------
-// Discovery: every route module under app/api/v1 and every "use server" module under app/
+// Discovery: every route.ts under app/ (classified below) and every "use server" module under app/ and lib/
 // ---------------------------------------------------------------------------------------------------------
 
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -442,6 +480,81 @@ const ROUTE_ROWS: Record<string, RouteRow> = {
   },
 };
 
+/**
+ * The route handlers the console calls with the browser session. They authorize themselves (session, membership,
+ * permission; Origin too when they write), so each row states the permission CONTRACT §1 gives the capability; the
+ * probes check the handler against the table through it. An API token is no credential here: only the session is.
+ */
+type ConsoleCall = { name: string; params: (w: World) => Params; query?: (w: World) => string; body?: (w: World, appId: string) => Body };
+type ConsoleRow = {
+  permission: Permission;
+  /** A write: refuses a request without, or with a foreign, Origin. */
+  mutating: boolean;
+  /** How every principal calls it: one call per view when the handler serves several (`?view=`). */
+  calls: ConsoleCall[];
+  /** The same handler on Other Corp's objects or organization, as Demo's owner: each answers 404. */
+  foreign: ConsoleCall[];
+};
+
+const demoOrg = () => ({ org: "demo" });
+const range = () => `from=${day(-7)}&to=${day(0)}`;
+
+const CONSOLE_ROWS: Record<string, ConsoleRow> = {
+  "GET /o/{org}/audit/export": {
+    permission: "audit.view",
+    mutating: false,
+    calls: [{ name: "filtered export", params: demoOrg, query: () => `${range()}&action=version.` }],
+    // Its filters only narrow Demo's own log (an objectId of Other Corp's matches nothing); its one foreign id is
+    // the organization.
+    foreign: [{ name: "Other Corp's log", params: () => ({ org: "other" }) }],
+  },
+  "GET /o/{org}/analytics/data": {
+    permission: "analytics.view",
+    mutating: false,
+    calls: [
+      { name: "view=overview", params: demoOrg, query: (w) => `view=overview&${range()}&hostId=${w.demo.hostId}&appId=${w.demo.appId}` },
+      { name: "view=totals", params: demoOrg, query: (w) => `view=totals&${range()}&hostId=${w.demo.hostId}&appId=${w.demo.appId}` },
+      { name: "view=adoption", params: demoOrg, query: (w) => `view=adoption&${range()}&appId=${w.demo.appId}` },
+      { name: "view=options", params: demoOrg, query: () => "view=options" },
+    ],
+    foreign: [
+      { name: "view=overview, Other Corp's hostId", params: demoOrg, query: (w) => `view=overview&${range()}&hostId=${w.other.hostId}` },
+      { name: "view=overview, Other Corp's appId", params: demoOrg, query: (w) => `view=overview&${range()}&appId=${w.other.appId}` },
+      { name: "view=totals, Other Corp's hostId", params: demoOrg, query: (w) => `view=totals&${range()}&hostId=${w.other.hostId}` },
+      { name: "view=totals, Other Corp's appId", params: demoOrg, query: (w) => `view=totals&${range()}&appId=${w.other.appId}` },
+      { name: "view=adoption, Other Corp's appId", params: demoOrg, query: (w) => `view=adoption&${range()}&appId=${w.other.appId}` },
+      { name: "view=options, Other Corp's organization", params: () => ({ org: "other" }), query: () => "view=options" },
+    ],
+  },
+  "POST /o/{org}/mini-programs/{appId}/upload": {
+    permission: "miniPrograms.write",
+    mutating: true,
+    calls: [{ name: "package", params: (w) => ({ org: "demo", appId: w.demo.appId }), body: (_w, appId) => zip(appId) }],
+    foreign: [
+      { name: "Other Corp's appId", params: (w) => ({ org: "demo", appId: w.other.appId }), body: (_w, appId) => zip(appId) },
+      { name: "Other Corp's organization", params: (w) => ({ org: "other", appId: w.other.appId }), body: (_w, appId) => zip(appId) },
+    ],
+  },
+};
+
+/**
+ * Route files outside the matrix, each with the reason. A key ending in `/*` covers every route under it.
+ * Everything else under app/ is either /api/v1 (ROUTE_ROWS) or a console handler (CONSOLE_ROWS).
+ */
+const EXCLUDED_ROUTES: Record<string, string> = {
+  "/api/sdk/v1/*":
+    "the signed SDK API (CONTRACT §6): no session, token or role, only a host app's HMAC signature. Every handler " +
+    "here must be built with sdkRoute (checked below); its verifier is specified by lib/sdk-server/verify.test.ts, " +
+    "and every route under it by test/hostile-input.test.ts's sweep (unsigned, badly signed, stale, hostile input)",
+  "/api/auth/{...nextauth}":
+    "Auth.js's own endpoints (providers, CSRF token, session, credentials callback): public by design, guarded by " +
+    "Auth.js's CSRF token; the credentials check is throttled in lib/auth (lib/auth/throttle), and touches no tenant data",
+  "/api/health": "liveness: public constant JSON that reads and writes nothing",
+};
+
+const exclusionOf = (routePath: string): string | undefined =>
+  Object.keys(EXCLUDED_ROUTES).find((k) => (k.endsWith("/*") ? routePath.startsWith(k.slice(0, -1)) : routePath === k));
+
 type Input = Record<string, unknown>;
 type OrgActionRow = {
   permission: Permission;
@@ -609,19 +722,32 @@ const NON_ORG_ROWS: Record<string, NonOrgRow> = {
 // Calling
 // ---------------------------------------------------------------------------------------------------------
 
-type Snapshot = { audit: number; sessions: number; revoked: number; cookies: number; signIns: number; signOuts: number; entered: number };
+type Snapshot = {
+  audit: number;
+  versions: number;
+  sessions: number;
+  revoked: number;
+  cookies: number;
+  signIns: number;
+  signOuts: number;
+  entered: number;
+  served: number;
+};
 
 async function snapshot(): Promise<Snapshot> {
   const [a] = await s.db.select({ n: count() }).from(auditLog);
+  const [v] = await s.db.select({ n: count() }).from(versions);
   const all = await s.db.select({ revokedAt: sessions.revokedAt }).from(sessions);
   return {
     audit: a!.n,
+    versions: v!.n,
     sessions: all.length,
     revoked: all.filter((r) => r.revokedAt).length,
     cookies: probe.cookiesSet.length,
     signIns: probe.signIns,
     signOuts: probe.signOuts,
     entered: probe.entered,
+    served: probe.served,
   };
 }
 
@@ -665,6 +791,25 @@ async function callRoute(d: Discovered<RouteFn>, token: string | null, params: P
   return { status: res.status, code, text };
 }
 
+/** A console handler, called as the browser does: the request's headers are also what next/headers answers. */
+async function callConsole(d: Discovered<RouteFn>, call: ConsoleCall, headers: Headers): Promise<Answer & { type: string }> {
+  const [method, routePath] = d.key.split(" ") as [string, string];
+  const params = call.params(w);
+  const url = `http://console.test${fill(routePath, params)}${call.query ? `?${call.query(w)}` : ""}`;
+  const raw = call.body?.(w, params.appId ?? "");
+  if (raw instanceof Uint8Array) headers.set("content-type", "application/zip");
+  probe.headers = headers;
+  const res = await d.fn(new NextRequest(url, { method, headers, body: raw as Uint8Array<ArrayBuffer> | undefined }), { params: Promise.resolve(params) });
+  const text = await res.text();
+  let code: string | undefined;
+  try {
+    code = (JSON.parse(text) as { error?: { code?: string } }).error?.code;
+  } catch {
+    code = undefined;
+  }
+  return { status: res.status, code, text, type: res.headers.get("content-type") ?? "" };
+}
+
 
 function setRequest(who: "none" | Role | "otherAdmin", origin: Record<string, string> = SAME_ORIGIN) {
   probe.headers = new Headers(origin);
@@ -679,19 +824,39 @@ const ALLOWED_STATUS = new Set([200, 201, 204, 409, 422]);
 // ---------------------------------------------------------------------------------------------------------
 
 const routes: Discovered<RouteFn>[] = [];
+const consoleRoutes: Discovered<RouteFn>[] = [];
+/** Route files outside the matrix: the exclusion that covers each; none for a file nothing covers. */
+const excludedFiles: { file: string; routePath: string; exclusion: string | undefined }[] = [];
+const sdkHandlers: { key: string; signed: boolean }[] = [];
 const orgActions: Discovered<(org: string, input: unknown) => Promise<ActionResult<unknown>>>[] = [];
 const nonOrgActions: Discovered<(...args: never[]) => Promise<unknown>>[] = [];
 const tally = { probes: 0, principals: new Set<string>() };
 
+const methodsOf = (mod: Record<string, unknown>) => Object.entries(mod).filter(([name]) => HTTP_METHODS.includes(name));
+
 beforeAll(async () => {
-  for (const file of sourceFiles("app/api/v1").filter((f) => path.basename(f) === "route.ts")) {
-    const mod = (await import(file)) as Record<string, unknown>;
-    for (const [exportName, fn] of Object.entries(mod)) {
-      if (!HTTP_METHODS.includes(exportName)) continue;
-      const meta = probe.routeMeta.get(fn as object);
-      // A handler not built with apiRoute has no registered permission: that is a failure too.
-      const key = meta ? `${meta.method} ${meta.path}` : `${exportName} ${routePathOf(file)} (not built with apiRoute)`;
-      routes.push({ key, file, exportName, fn: fn as RouteFn, permission: (meta?.permission ?? null) as Permission | null });
+  for (const file of sourceFiles("app").filter((f) => path.basename(f) === "route.ts")) {
+    const routePath = routePathOf(file);
+    if (routePath.startsWith("/api/v1/")) {
+      for (const [exportName, fn] of methodsOf((await import(file)) as Record<string, unknown>)) {
+        const meta = probe.routeMeta.get(fn as object);
+        // A handler not built with apiRoute has no registered permission: that is a failure too.
+        const key = meta ? `${meta.method} ${meta.path}` : `${exportName} ${routePath} (not built with apiRoute)`;
+        routes.push({ key, file, exportName, fn: fn as RouteFn, permission: (meta?.permission ?? null) as Permission | null });
+      }
+    } else if (routePath.startsWith("/o/")) {
+      for (const [exportName, fn] of methodsOf((await import(file)) as Record<string, unknown>)) {
+        const key = `${exportName} ${routePath}`;
+        consoleRoutes.push({ key, file, exportName, fn: fn as RouteFn, permission: CONSOLE_ROWS[key]?.permission ?? null });
+      }
+    } else {
+      const exclusion = exclusionOf(routePath);
+      excludedFiles.push({ file, routePath, exclusion });
+      if (exclusion === "/api/sdk/v1/*") {
+        for (const [exportName, fn] of methodsOf((await import(file)) as Record<string, unknown>)) {
+          sdkHandlers.push({ key: `${exportName} ${routePath}`, signed: probe.sdkRoutes.has(fn as object) });
+        }
+      }
     }
   }
   for (const file of [...sourceFiles("app"), ...sourceFiles("lib")].filter(isUseServer)) {
@@ -708,8 +873,10 @@ beforeAll(async () => {
 afterAll(() => {
   const org = orgActions.length;
   const other = nonOrgActions.length;
+  const excluded = excludedFiles.filter((f) => f.exclusion).length;
   console.log(
-    `[permission matrix] ${tally.probes} probes over ${routes.length} routes, ${org + other} actions (${org} organization actions, ${other} others), ${tally.principals.size} principals`,
+    `[permission matrix] ${tally.probes} probes over ${routes.length + consoleRoutes.length} routes (${routes.length} /api/v1, ${consoleRoutes.length} console handlers; ` +
+      `${excluded} route files excluded), ${org + other} actions (${org} organization actions, ${other} others), ${tally.principals.size} principals`,
   );
 });
 
@@ -728,6 +895,27 @@ describe("discovery", () => {
     }
     // And no row is left over from a route that is gone.
     expect(Object.keys(ROUTE_ROWS).sort()).toEqual(routes.map((r) => r.key).sort());
+  });
+
+  it("every route.ts under app/ is /api/v1, a console handler with a row, or under a listed exclusion", () => {
+    expect(consoleRoutes.length).toBeGreaterThanOrEqual(3);
+    for (const f of excludedFiles) expect(f.exclusion, `${path.relative(ROOT, f.file)} (${f.routePath}) has no matrix row and no exclusion`).toBeDefined();
+    for (const key of Object.keys(EXCLUDED_ROUTES)) expect(excludedFiles.some((f) => f.exclusion === key), `exclusion ${key} covers no route`).toBe(true);
+    for (const r of consoleRoutes) expect(Object.keys(CONSOLE_ROWS), `no matrix row for console handler ${r.key}`).toContain(r.key);
+    expect(Object.keys(CONSOLE_ROWS).sort()).toEqual(consoleRoutes.map((r) => r.key).sort());
+  });
+
+  it("the signed SDK API, excluded from the matrix, is built with sdkRoute throughout", () => {
+    expect(sdkHandlers.length).toBeGreaterThanOrEqual(3);
+    expect(sdkHandlers.filter((h) => !h.signed).map((h) => h.key)).toEqual([]);
+  });
+
+  it("a console handler's row calls every view it serves", () => {
+    for (const r of consoleRoutes) {
+      const views = [...fs.readFileSync(r.file, "utf8").matchAll(/view === "(\w+)"/g)].map((m) => m[1]!);
+      const called = (CONSOLE_ROWS[r.key]?.calls ?? []).map((c) => /(?:^|&)view=(\w+)/.exec(c.query?.(w) ?? "")?.[1]).filter(Boolean);
+      for (const v of views) expect(called, `${r.key}: no call for view=${v}`).toContain(v);
+    }
   });
 
   it("every server action has a row: organization actions by their registered name, others by export", () => {
@@ -788,8 +976,91 @@ describe("/api/v1 routes", () => {
         } else {
           if (got.status !== DENY_STATUS[expected.code] || got.code !== expected.code) failures.push(`${label}: expected ${DENY_STATUS[expected.code]} ${expected.code}, got ${got.status} ${got.code}`);
           if (after.audit !== before.audit) failures.push(`${label}: denied, yet ${after.audit - before.audit} audit entries were written`);
+          if (after.versions !== before.versions) failures.push(`${label}: denied, yet a version was written`);
           // A role denied by the table never reaches the handler; a foreign object is the service's 404.
           if (expected.code !== "not_found" && after.entered !== before.entered) failures.push(`${label}: denied only after the handler ran`);
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+});
+
+type ConsolePrincipal = Role | "apiToken" | "apiTokenOverSession" | "none" | "outsider" | "foreignIds" | "noOrigin" | "foreignOrigin";
+const CONSOLE_PRINCIPALS: ConsolePrincipal[] = [...ROLES, "apiToken", "apiTokenOverSession", "none", "outsider", "foreignIds"];
+
+describe("console route handlers (browser session)", () => {
+  it("authorize exactly the permission their row states", () => {
+    for (const r of consoleRoutes) {
+      const row = CONSOLE_ROWS[r.key];
+      if (row) expect(fs.readFileSync(r.file, "utf8"), r.key).toContain(`authorize(ctx, "${row.permission}")`);
+    }
+  });
+
+  it("answer every principal as the permission table says; an API token is no session; a write refuses a missing or foreign Origin", async () => {
+    const failures: string[] = [];
+    const otherIds = () => [w.orgs.other, w.other.hostId, w.other.appId];
+    for (const r of consoleRoutes) {
+      const row = CONSOLE_ROWS[r.key];
+      if (!row) continue;
+      // A browser sends Origin on a POST; on a same-origin GET (a link, fetch) it may not, and a read needs none.
+      const base: Record<string, string> = row.mutating ? { ...SAME_ORIGIN } : { host: SAME_ORIGIN.host };
+      const bearer = { authorization: `Bearer ${w.tokens.owner}` };
+      const principals: ConsolePrincipal[] = row.mutating ? [...CONSOLE_PRINCIPALS, "noOrigin", "foreignOrigin"] : CONSOLE_PRINCIPALS;
+      for (const who of principals) {
+        for (const call of who === "foreignIds" ? row.foreign : row.calls) {
+          let headers = base;
+          let sid: string | null = null;
+          let expected: Expect;
+          if (who === "none") {
+            headers = { ...base, ...INTERNAL };
+            expected = { allow: false, code: "unauthenticated" };
+          } else if (who === "apiToken") {
+            // The owner's API token and no session: these handlers read only the session.
+            headers = { ...base, ...bearer };
+            expected = { allow: false, code: "unauthenticated" };
+          } else if (who === "apiTokenOverSession") {
+            // The analyst's session with the owner's token beside it: the answer is the analyst's.
+            headers = { ...base, ...bearer };
+            sid = w.sessions.analyst;
+            expected = fromTable(row.permission, "analyst");
+          } else if (who === "outsider") {
+            sid = w.sessions.otherAdmin;
+            expected = { allow: false, code: "not_found" };
+          } else if (who === "foreignIds") {
+            sid = w.sessions.owner;
+            expected = { allow: false, code: "not_found" };
+          } else if (who === "noOrigin") {
+            headers = { host: SAME_ORIGIN.host };
+            sid = w.sessions.owner;
+            expected = { allow: false, code: "forbidden" };
+          } else if (who === "foreignOrigin") {
+            headers = { origin: "https://evil.example", host: SAME_ORIGIN.host };
+            sid = w.sessions.owner;
+            expected = { allow: false, code: "forbidden" };
+          } else {
+            sid = w.sessions[who];
+            expected = fromTable(row.permission, who);
+          }
+          probe.sid = sid;
+          const before = await snapshot();
+          const got = await callConsole(r, call, new Headers(headers));
+          const after = await snapshot();
+          tally.probes++;
+          tally.principals.add(who);
+          const label = `${r.key} (${call.name}) as ${who}`;
+          if (expected.allow) {
+            // Every call is valid, so a caller the table allows gets the data (or the new version), not an error.
+            if (got.status < 200 || got.status > 299) failures.push(`${label}: expected 2xx, got ${got.status} ${got.code ?? ""} ${got.text.slice(0, 120)}`);
+            if (after.served === before.served) failures.push(`${label}: allowed, yet the service was never called`);
+            if (otherIds().some((id) => got.text.includes(id))) failures.push(`${label}: answer shows Other Corp's ids`);
+          } else {
+            if (got.status !== DENY_STATUS[expected.code] || got.code !== expected.code) failures.push(`${label}: expected ${DENY_STATUS[expected.code]} ${expected.code}, got ${got.status} ${got.code}`);
+            if (after.audit !== before.audit) failures.push(`${label}: denied, yet ${after.audit - before.audit} audit entries were written`);
+            if (after.versions !== before.versions) failures.push(`${label}: denied, yet a version was written`);
+            // Only another organization's object ids are the service's own 404; every other deny comes first.
+            if (who !== "foreignIds" && after.served !== before.served) failures.push(`${label}: denied only after the service ran`);
+          }
         }
       }
     }
