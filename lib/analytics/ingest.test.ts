@@ -146,6 +146,19 @@ describe("idempotency by (host, id)", () => {
     expect(await res.json()).toEqual({ accepted: 1, duplicates: 2, rejected: [] });
   });
 
+  it("keeps the first of a repeated id, and a refused event does not take the id from a later good one", async () => {
+    const id = eventId();
+    const batch = [
+      event({ id, appId: UNASSIGNED, userId: "u-first-refused" }),
+      event({ id, userId: "u-first-kept" }),
+      event({ id, userId: "u-second" }),
+    ];
+    const res = await post(JSON.stringify({ events: batch }));
+    expect(await res.json()).toEqual({ accepted: 1, duplicates: 1, rejected: [{ index: 0, code: "not_assigned", message: expect.any(String) }] });
+    const rows = await selectRows<{ userId: string }>(s.db, sql`SELECT user_id AS "userId" FROM events WHERE id = ${id}`);
+    expect(rows).toEqual([{ userId: "u-first-kept" }]);
+  });
+
   it("retries by the client after a lost answer never double-count", async () => {
     let calls = 0;
     // The first answer is lost on the way back: the client must resend the very same ids.

@@ -2,8 +2,7 @@
 // exactly once, and fold them into the rollups in the same atomic write.
 import type { DbOrTx } from "@/db";
 import { AppError, isDatabaseUnavailable } from "@/lib/errors";
-import { getAssignedAppIds } from "./queries/assigned-apps";
-import { insertEvents } from "./queries/insert-events";
+import { insertEvents, type InsertResult } from "./queries/insert-events";
 import { checkEvent, MAX_EVENTS_PER_BATCH, type Rejection, type ValidEvent } from "./validate";
 
 export type IngestResult = { accepted: number; duplicates: number; rejected: Rejection[] };
@@ -44,40 +43,40 @@ function sqlState(e: unknown): string | undefined {
 export async function ingestEvents(db: DbOrTx, host: IngestHost, body: Buffer, now: number): Promise<IngestResult> {
   const raw = parseBatch(body);
   const rejected: Rejection[] = [];
-  const valid: ValidEvent[] = [];
-  // Within one batch the first of several events with one id is the event; the rest are its duplicates.
-  const seen = new Set<string>();
-  let duplicates = 0;
-  let assigned: Set<string> | null = null;
+  const checked: { index: number; event: ValidEvent }[] = [];
+  for (const [index, item] of raw.entries()) {
+    const c = checkEvent(item, now);
+    if (c.ok) checked.push({ index, event: c.event });
+    else rejected.push({ index, code: c.code, message: c.message });
+  }
   try {
-    for (const [index, item] of raw.entries()) {
-      const checked = checkEvent(item, now);
-      if (!checked.ok) {
-        rejected.push({ index, code: checked.code, message: checked.message });
-        continue;
-      }
-      assigned ??= await getAssignedAppIds(db, host.orgId, host.id);
-      if (!assigned.has(checked.event.appId)) {
-        rejected.push({ index, code: "not_assigned", message: `${checked.event.appId} is not assigned to this host app` });
-        continue;
-      }
-      if (seen.has(checked.event.id)) {
-        duplicates++;
-        continue;
-      }
-      seen.add(checked.event.id);
-      valid.push(checked.event);
-    }
-    let inserted = 0;
+    // One statement reads the host's assignments and stores the events of assigned mini-programs (the first of
+    // each id); the rest of the verdicts follow here from the assignments it read, with the same rules.
+    let stored: InsertResult = { inserted: 0, assignedAppIds: new Set() };
     for (let attempt = 1; ; attempt++) {
       try {
-        inserted = await insertEvents(db, host.orgId, host.id, valid);
+        stored = await insertEvents(db, host.orgId, host.id, checked.map((c) => c.event));
         break;
       } catch (e) {
         if (attempt >= MAX_ATTEMPTS || !RETRYABLE_SQLSTATES.has(sqlState(e) ?? "")) throw e;
       }
     }
-    return { accepted: inserted, duplicates: duplicates + valid.length - inserted, rejected };
+    // Within one batch the first of several events with one id is the event; the rest are its duplicates.
+    const seen = new Set<string>();
+    let duplicates = 0;
+    let kept = 0;
+    for (const { index, event } of checked) {
+      if (!stored.assignedAppIds.has(event.appId)) {
+        rejected.push({ index, code: "not_assigned", message: `${event.appId} is not assigned to this host app` });
+      } else if (seen.has(event.id)) {
+        duplicates++;
+      } else {
+        seen.add(event.id);
+        kept++;
+      }
+    }
+    rejected.sort((a, b) => a.index - b.index);
+    return { accepted: stored.inserted, duplicates: duplicates + kept - stored.inserted, rejected };
   } catch (e) {
     if (e instanceof AppError) throw e;
     // Whatever the cause, the one statement kept nothing: the client may resend the very same batch.

@@ -2,16 +2,29 @@
 // data-modifying CTEs run atomically, so a failure keeps none of the batch and a success leaves raw rows and
 // rollups agreeing. Only rows the INSERT actually returns (not duplicates) reach the rollups, which is what
 // makes a resent batch count nothing twice. One round trip and one multi-row write per table, whatever the
-// batch size; the batch travels as one JSON parameter.
+// batch size; the batch travels as one JSON parameter. The same statement reads which mini-programs the host
+// runs and keeps only their events (the first of each id), so a batch costs one round trip, not two.
 import { sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db";
 import { selectRows } from "../sql";
 import type { ValidEvent } from "../validate";
 
-export async function insertEvents(db: DbOrTx, orgId: string, hostId: string, batch: ValidEvent[]): Promise<number> {
-  if (batch.length === 0) return 0;
+export type InsertResult = {
+  /** Events newly stored (neither a duplicate within the batch nor already stored). */
+  inserted: number;
+  /** The mini-programs assigned to the host as the statement saw them: events of any other were not stored. */
+  assignedAppIds: Set<string>;
+};
+
+/**
+ * `batch`: the events that passed validation, in request order, possibly with repeated ids and unassigned
+ * mini-programs. Stored: of the events whose mini-program is assigned to the host, the first of each id.
+ */
+export async function insertEvents(db: DbOrTx, orgId: string, hostId: string, batch: ValidEvent[]): Promise<InsertResult> {
+  if (batch.length === 0) return { inserted: 0, assignedAppIds: new Set() };
   const payload = JSON.stringify(
-    batch.map((e) => ({
+    batch.map((e, i) => ({
+      i,
       id: e.id,
       type: e.type,
       app_id: e.appId,
@@ -27,13 +40,18 @@ export async function insertEvents(db: DbOrTx, orgId: string, hostId: string, ba
   );
   // Every table is written in key order, so concurrent batches (a retry racing its original, two devices
   // reporting the same day) take their row locks in the same order instead of deadlocking.
-  const rows = await selectRows<{ inserted: number }>(
+  const rows = await selectRows<{ inserted: number; assigned: string }>(
     db,
     sql`
-    WITH input AS (
-      SELECT * FROM jsonb_to_recordset(${payload}::jsonb) AS x(
-        id text, type text, app_id text, version text, user_id text, platform text, ts timestamptz,
+    WITH assigned AS (
+      SELECT DISTINCT app_id FROM assignments WHERE org_id = ${orgId} AND host_id = ${hostId}
+    ),
+    input AS (
+      SELECT DISTINCT ON (id) * FROM jsonb_to_recordset(${payload}::jsonb) AS x(
+        i integer, id text, type text, app_id text, version text, user_id text, platform text, ts timestamptz,
         duration_ms integer, page text, name text, message text)
+      WHERE app_id IN (SELECT app_id FROM assigned)
+      ORDER BY id, i
     ),
     ins AS (
       INSERT INTO events (org_id, host_id, id, type, app_id, version, user_id, platform, ts, duration_ms, page, name, message)
@@ -82,7 +100,9 @@ export async function insertEvents(db: DbOrTx, orgId: string, hostId: string, ba
       -- Only an earlier launch (ties broken by host, then event id) replaces the first one.
       WHERE (excluded.ts, excluded.host_id, excluded.event_id) < (f.ts, f.host_id, f.event_id)
     )
-    SELECT count(*)::int AS inserted FROM ins`,
+    SELECT (SELECT count(*) FROM ins)::int AS inserted,
+      (SELECT coalesce(json_agg(app_id), '[]'::json) FROM assigned)::text AS assigned`,
   );
-  return rows[0]?.inserted ?? 0;
+  const row = rows[0];
+  return { inserted: row?.inserted ?? 0, assignedAppIds: new Set(row ? (JSON.parse(row.assigned) as string[]) : []) };
 }
