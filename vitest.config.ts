@@ -4,7 +4,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
   test: {
-    include: ["{lib,db,app,components,scripts,test,sdk-client}/**/*.test.ts"],
+    include: ["{lib,db,app,components,scripts,test,sdk-client,bench}/**/*.test.ts"],
     exclude: ["node_modules/**", "e2e/**", ".next/**"],
     environment: "node",
     globalSetup: ["./test/global-setup.ts"],

@@ -1,0 +1,485 @@
+// npm run bench [-- --db pglite|postgres]: the performance figures of issue #8, on PGlite and on a throwaway
+// PostgreSQL, each beside its baseline measured in the same run. BENCH_SCALE=small (under 3 minutes) or full
+// (default). Builds when the build is older than the sources, loads a synthetic ecosystem through bulk paths,
+// starts the built console on each database, measures, stops everything, and writes bench/results/latest.json
+// and latest.md. See docs/benchmarks.md for what each figure means.
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { encode } from "@auth/core/jwt";
+import { sql } from "drizzle-orm";
+import { migrateDatabase, openDatabase, type DbHandle } from "@/db";
+import { addDays, utcDay } from "@/lib/analytics/dates";
+import { computeOverviewFromRaw } from "@/lib/analytics/raw";
+import { selectRows } from "@/lib/analytics/sql";
+import { buildDataset, generateEvents, HISTORY_DAYS, wireEvent, type Dataset, type GeneratedEvent, type OrgSpec } from "./lib/dataset";
+import { firstLoadJs } from "./lib/first-load-js";
+import { cannon, sdkHeaders, sleep, timedGet, timedPost } from "./lib/http";
+import { analyze, copyEvents, deleteEventsWithPrefix, loadEcosystem, rebuildAll, type Credentials } from "./lib/load";
+import { markdownTable, ratioOf, type Database, type Machine, type Report, type ResultRow } from "./lib/report";
+import { median, round, summarize } from "./lib/stats";
+import { buildIsFresh, freshDatabase, startPostgres, startServer, type Server } from "./lib/server";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+const { values: args } = parseArgs({ options: { db: { type: "string" }, port: { type: "string" } } });
+const SCALE = (process.env.BENCH_SCALE ?? "full") as "small" | "full";
+if (SCALE !== "small" && SCALE !== "full") throw new Error("BENCH_SCALE is small or full");
+
+type ScaleConfig = {
+  events: Record<"pglite" | "postgres", number>;
+  ingestPool: Record<"pglite" | "postgres", number>;
+  dashboardRuns: number;
+  /** Overview requests while ingest runs at 70%. */
+  mixedRuns: number;
+  rawRuns: number;
+  cannonSeconds: number;
+  pageRuns: number;
+  freshnessTrials: number;
+};
+const SCALES: Record<"small" | "full", ScaleConfig> = {
+  small: { events: { pglite: 100_000, postgres: 300_000 }, ingestPool: { pglite: 20_000, postgres: 40_000 }, dashboardRuns: 20, mixedRuns: 15, rawRuns: 1, cannonSeconds: 4, pageRuns: 8, freshnessTrials: 3 },
+  full: { events: { pglite: 1_000_000, postgres: 10_000_000 }, ingestPool: { pglite: 100_000, postgres: 300_000 }, dashboardRuns: 40, mixedRuns: 20, rawRuns: 1, cannonSeconds: 10, pageRuns: 20, freshnessTrials: 5 },
+};
+const cfg = SCALES[SCALE];
+const SEED = 20260801;
+const AUTH_SECRET = "atrium-bench-secret-not-for-production-0123456789";
+const BASE_PORT = Number(args.port ?? process.env.BENCH_PORT ?? 3300);
+const WORK = path.join(ROOT, ".data/bench");
+const INGEST_ORGS = 5;
+const BATCH = 100;
+const PAGES = ["", "/analytics", "/hosts", "/hosts/{host}", "/mini-programs", "/mini-programs/{app}", "/reviews", "/audit", "/members"];
+const PAGE_ROUTES = PAGES.map((p) => `/o/[org]${p.replace("{host}", "[hostId]").replace("{app}", "[appId]")}`);
+
+const results: ResultRow[] = [];
+const details: Record<string, unknown> = {};
+const log = (...a: unknown[]) => console.log(`[bench ${((performance.now() - T0) / 1000).toFixed(0).padStart(4)} s]`, ...a);
+const T0 = performance.now();
+// The machine may be shared: the report says how busy it was.
+const LOAD_AT_START = os.loadavg().map((x) => round(x));
+
+process.env.AUTH_SECRET = AUTH_SECRET;
+process.env.SDK_RATE_LIMIT_PER_SECOND = "0";
+
+function push(row: Omit<ResultRow, "ratio"> & { ratio?: number | null }) {
+  const full: ResultRow = { ...row, ratio: row.ratio === undefined ? ratioOf(row.value, row.baseline) : row.ratio };
+  results.push(full);
+  log(`${full.figure} ${full.metric} [${full.database}]: ${round(full.value)} ${full.unit} (baseline ${full.baseline === null ? "—" : round(full.baseline)}) → ${full.met ? "met" : "MISSED"}`);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+function ensureBuild() {
+  const state = buildIsFresh(ROOT);
+  if (process.env.BENCH_SKIP_BUILD === "1" || (state.fresh && process.env.BENCH_BUILD !== "1")) {
+    log(`reusing the build (${state.reason})`);
+    return;
+  }
+  log(`building (${state.reason}) …`);
+  const logFile = path.join(WORK, "build.log");
+  try {
+    execFileSync("bash", ["-c", `"${path.join(ROOT, "node_modules/.bin/next")}" build > "${logFile}" 2>&1`], { cwd: ROOT, env: { ...process.env, NODE_ENV: "production" } });
+  } catch {
+    console.error(fs.readFileSync(logFile, "utf8").split("\n").slice(-40).join("\n"));
+    throw new Error(`next build failed (log: ${path.relative(ROOT, logFile)})`);
+  }
+  log("built");
+}
+
+function ingestBatches(ds: Dataset, events: number, idPrefix: string, now: number): { org: OrgSpec; hostIndex: number; rows: GeneratedEvent[] }[] {
+  const orgs = ds.orgs.slice(0, INGEST_ORGS);
+  const weight = orgs.reduce((a, o) => a + o.weight, 0);
+  const perHost: { org: OrgSpec; hostIndex: number; rows: GeneratedEvent[] }[][] = [];
+  for (const org of orgs) {
+    const byHost = org.hosts.map((_, h) => ({ org, hostIndex: h, rows: [] as GeneratedEvent[] }));
+    // Recent events only: the API takes events at most 7 days old.
+    for (const e of generateEvents(org, { events: Math.round((events * org.weight) / weight), until: now - 60_000, days: 5, idPrefix, seed: SEED })) {
+      byHost[org.hosts.findIndex((h) => h.id === e.hostId)]!.rows.push(e);
+    }
+    perHost.push(byHost);
+  }
+  const batches: { org: OrgSpec; hostIndex: number; rows: GeneratedEvent[] }[] = [];
+  for (const group of perHost.flat()) {
+    for (let i = 0; i < group.rows.length; i += BATCH) batches.push({ org: group.org, hostIndex: group.hostIndex, rows: group.rows.slice(i, i + BATCH) });
+  }
+  // Interleaved, so concurrent clients are different hosts and organizations, as in the field.
+  const rand = (i: number) => (Math.imul(i + 1, 2654435761) >>> 0) / 4294967296;
+  return batches.map((b, i) => ({ b, k: rand(i) })).sort((x, y) => x.k - y.k).map((x) => x.b);
+}
+
+type Wire = { key: string; secret: string; body: string; events: number };
+const toWire = (batches: ReturnType<typeof ingestBatches>): Wire[] =>
+  batches.map((b) => {
+    const host = b.org.hosts[b.hostIndex]!;
+    return { key: host.sdkKey, secret: host.sdkSecret, body: JSON.stringify({ events: b.rows.map(wireEvent) }), events: b.rows.length };
+  });
+
+/** Signed event batches over HTTP with autocannon; counts what the server says it committed (202 `accepted`). */
+async function sendBatches(server: Server, wires: Wire[], o: { connections: number; rate?: number; stopWhen?: Promise<void> }) {
+  let next = 0;
+  let accepted = 0;
+  let failed = 0;
+  const path = "/api/sdk/v1/events";
+  const result = await cannon(
+    {
+      url: server.url,
+      connections: o.connections,
+      ...(o.stopWhen ? { duration: 600 } : { amount: wires.length }),
+      ...(o.rate ? { overallRate: o.rate } : {}),
+      timeout: 30,
+      requests: [
+        {
+          method: "POST",
+          path,
+          setupRequest: (req) => {
+            const w = wires[next++ % wires.length]!;
+            return { ...req, method: "POST", path, body: w.body, headers: { "content-type": "application/json", ...sdkHeaders(w.key, w.secret, "POST", path, w.body) } };
+          },
+          onResponse: (status, body) => {
+            if (status === 202) accepted += (JSON.parse(body) as { accepted: number }).accepted;
+            else failed++;
+          },
+        },
+      ],
+    },
+    (instance) => {
+      void o.stopWhen?.then(() => instance.stop());
+    },
+  );
+  return { accepted, failed, seconds: result.duration, result, sent: next };
+}
+
+async function overviewTimes(server: Server, token: string, from: string, to: string, runs: number): Promise<number[]> {
+  const url = `${server.url}/api/v1/analytics/overview?from=${from}&to=${to}`;
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const r = await timedGet(url, { authorization: `Bearer ${token}` });
+    if (r.status !== 200) throw new Error(`overview answered ${r.status}: ${r.body.slice(0, 300)}`);
+    times.push(r.totalMs);
+  }
+  return times;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+async function prepareDatabase(kind: "pglite" | "postgres", ds: Dataset, target: { pgliteDir?: string; databaseUrl?: string }, now: number) {
+  const t = performance.now();
+  const handle: DbHandle = await openDatabase(target.pgliteDir ? { pgliteDir: target.pgliteDir } : { databaseUrl: target.databaseUrl! });
+  await migrateDatabase(handle);
+  const creds = await loadEcosystem(handle, ds);
+  log(`${kind}: ecosystem loaded (${ds.orgs.length} organizations, ${ds.orgs.reduce((a, o) => a + o.apps.length, 0)} mini-programs)`);
+  const total = cfg.events[kind];
+  const history = function* () {
+    for (const org of ds.orgs) yield* generateEvents(org, { events: Math.round(total * org.weight), until: now - 10 * 60_000, days: HISTORY_DAYS, idPrefix: "h", seed: SEED });
+  };
+  const copied = await copyEvents(handle, history());
+  log(`${kind}: ${copied.rows.toLocaleString("en-US")} history events copied in ${copied.seconds.toFixed(1)} s`);
+  const r0 = performance.now();
+  await rebuildAll(handle, ds.orgs);
+  const rebuildSeconds = (performance.now() - r0) / 1000;
+  log(`${kind}: rollups rebuilt and analyzed in ${rebuildSeconds.toFixed(1)} s`);
+  const big = ds.orgs[0]!;
+  const counts = await countRows(handle, big.id);
+  details[`${kind}.dataset`] = { events: copied.rows, copySeconds: round(copied.seconds), rebuildSeconds: round(rebuildSeconds), bigOrg: counts };
+
+  // Dashboard baseline: the same overview computed straight from the raw events, in-process (no HTTP cost). The
+  // raw computation probes the events per retention cohort member; an index on (org, app, user, ts) makes those
+  // probes lookups instead of scans of a whole day (hours at 10 M events), so the baseline is the stronger one.
+  await handle.db.execute(sql.raw("CREATE INDEX bench_raw_probe ON events (org_id, app_id, user_id, ts)"));
+  await analyze(handle);
+  const to = utcDay(now);
+  const from = addDays(to, -(HISTORY_DAYS - 1));
+  const rawTimes: number[] = [];
+  for (let i = 0; i < cfg.rawRuns; i++) {
+    const t1 = performance.now();
+    await computeOverviewFromRaw(handle.db, { orgId: big.id, appIds: null }, { from, to }, { now });
+    rawTimes.push(performance.now() - t1);
+  }
+  log(`${kind}: raw overview ${rawTimes.map((x) => Math.round(x)).join(", ")} ms`);
+  await handle.db.execute(sql.raw("DROP INDEX bench_raw_probe"));
+
+  // Ingest baseline: COPY of exactly the rows that will be sent over HTTP, into the same table; then gone again.
+  const pool = ingestBatches(ds, cfg.ingestPool[kind], "i", Date.now());
+  const poolRows = pool.flatMap((b) => b.rows);
+  const c = await copyEvents(handle, poolRows);
+  const removed = await deleteEventsWithPrefix(handle, ds.orgs.slice(0, INGEST_ORGS).map((o) => o.id), "i");
+  if (removed !== c.rows) throw new Error(`COPY baseline: copied ${c.rows} rows but removed ${removed}`);
+  await handle.db.execute(sql.raw("VACUUM events"));
+  await analyze(handle);
+  const copyRate = c.rows / c.seconds;
+  log(`${kind}: COPY baseline ${Math.round(copyRate).toLocaleString("en-US")} rows/s (${c.rows} rows)`);
+  let pgVersion: string | null = null;
+  if (kind === "postgres") {
+    const v = (await handle.db.execute(sql.raw("SHOW server_version"))) as unknown as { server_version: string }[];
+    pgVersion = `PostgreSQL ${v[0]?.server_version ?? "?"}`;
+  }
+  await handle.close();
+  log(`${kind}: prepared in ${((performance.now() - t) / 1000).toFixed(0)} s`);
+  return { creds, rawTimes, pool, copyRate, from, to, pgVersion };
+}
+
+async function countRows(handle: DbHandle, orgId: string) {
+  const rows = await selectRows<Record<string, number>>(
+    handle.db,
+    sql`SELECT (SELECT count(*) FROM events WHERE org_id = ${orgId})::int AS events,
+      (SELECT count(*) FROM daily_users WHERE org_id = ${orgId})::int AS "dailyUsers",
+      (SELECT count(*) FROM daily_stats WHERE org_id = ${orgId})::int AS "dailyStats",
+      (SELECT count(*) FROM first_launches WHERE org_id = ${orgId})::int AS "firstLaunches",
+      (SELECT count(DISTINCT user_id) FROM daily_users WHERE org_id = ${orgId})::int AS users`,
+  );
+  return rows[0];
+}
+
+async function sessionCookie(c: Credentials["orgs"][number]): Promise<string> {
+  const salt = "authjs.session-token";
+  const jwt = await encode({ token: { sub: c.userId, email: c.email, name: c.email, sid: c.sessionId }, secret: AUTH_SECRET, salt, maxAge: 12 * 3600 });
+  return `${salt}=${jwt}`;
+}
+
+async function runDatabase(kind: "pglite" | "postgres", ds: Dataset, port: number): Promise<string | null> {
+  const db: Database = kind;
+  const now = Date.now();
+  let pg: { url: string; stop(): Promise<void> } | null = null;
+  let pgDir: string | null = null;
+  let server: Server | null = null;
+  const target: { pgliteDir?: string; databaseUrl?: string } = {};
+  try {
+    if (kind === "pglite") {
+      target.pgliteDir = path.join(WORK, "pglite");
+      fs.rmSync(target.pgliteDir, { recursive: true, force: true });
+    } else {
+      let serverUrl = process.env.BENCH_DATABASE_URL;
+      if (!serverUrl) {
+        pgDir = fs.mkdtempSync(path.join(os.tmpdir(), "atrium-bench-pg-"));
+        pg = await startPostgres(ROOT, pgDir);
+        serverUrl = pg.url;
+      }
+      target.databaseUrl = await freshDatabase(serverUrl, "atrium_bench");
+    }
+    const prep = await prepareDatabase(kind, ds, target, now);
+    const big = prep.creds.orgs[0]!;
+    const bigOrg = ds.orgs[0]!;
+    server = await startServer({
+      cwd: ROOT,
+      port,
+      env: {
+        AUTH_SECRET,
+        SDK_RATE_LIMIT_PER_SECOND: "0",
+        BLOB_DIR: path.join(WORK, "blobs"),
+        PGLITE_DIR: target.pgliteDir,
+        DATABASE_URL: target.databaseUrl,
+      },
+      logFile: path.join(WORK, `server-${kind}.log`),
+    });
+    log(`${kind}: server up at ${server.url}`);
+
+    // ---- dashboard (idle) ----
+    await overviewTimes(server, big.token, prep.from, prep.to, 3);
+    const idle = summarize(await overviewTimes(server, big.token, prep.from, prep.to, cfg.dashboardRuns));
+    const raw = median(prep.rawTimes);
+    details[`${kind}.dashboard`] = { idle, rawRuns: prep.rawTimes };
+    push({ figure: "dashboard", metric: "overview 90 d, p50", database: db, value: idle.p50, unit: "ms", baseline: raw, baselineLabel: "raw events", target: "≥ 20× faster than raw", met: raw / idle.p50 >= 20 });
+    push({
+      figure: "dashboard",
+      metric: "overview 90 d, p95",
+      database: db,
+      value: idle.p95,
+      unit: "ms",
+      baseline: raw,
+      baselineLabel: "raw events",
+      target: "≤ 100 ms and ≥ 20× faster than raw",
+      met: idle.p95 <= 100 && raw / idle.p95 >= 20,
+    });
+
+    // ---- manifest ----
+    const host = bigOrg.hosts[0]!;
+    const manifestRequests = (n: number) =>
+      Array.from({ length: n }, (_, i) => {
+        const p = `/api/sdk/v1/manifest?user=device-${i}&platform=ios&sdkVersion=3.2.0`;
+        return { method: "GET" as const, path: p, headers: sdkHeaders(host.sdkKey, host.sdkSecret, "GET", p) };
+      });
+    const check = await timedGet(`${server.url}${manifestRequests(1)[0]!.path}`, manifestRequests(1)[0]!.headers);
+    const entries = (JSON.parse(check.body) as { miniPrograms?: unknown[] }).miniPrograms?.length ?? 0;
+    if (check.status !== 200 || entries !== 50) throw new Error(`manifest check: ${check.status}, ${entries} entries: ${check.body.slice(0, 200)}`);
+    await cannon({ url: `${server.url}/api/health`, connections: 16, duration: 2 });
+    const healthMax = await cannon({ url: `${server.url}/api/health`, connections: 32, duration: cfg.cannonSeconds });
+    await cannon({ url: server.url, connections: 16, duration: 2, requests: manifestRequests(500) });
+    const manifestMax = await cannon({ url: server.url, connections: 32, duration: cfg.cannonSeconds, requests: manifestRequests(1000) });
+    const half = Math.max(1, Math.round(manifestMax.requests.mean / 2));
+    const manifestHalf = await cannon({ url: server.url, connections: 32, duration: cfg.cannonSeconds, overallRate: half, requests: manifestRequests(1000) });
+    const healthHalf = await cannon({ url: `${server.url}/api/health`, connections: 32, duration: cfg.cannonSeconds, overallRate: half });
+    if (manifestMax.non2xx || manifestHalf.non2xx || healthMax.non2xx) throw new Error(`manifest run had non-2xx answers: ${manifestMax.non2xx}/${manifestHalf.non2xx}/${healthMax.non2xx}`);
+    details[`${kind}.manifest`] = {
+      entries,
+      healthMax: { rps: healthMax.requests.mean, p50: healthMax.latency.p50, p99: healthMax.latency.p99 },
+      manifestMax: { rps: manifestMax.requests.mean, p50: manifestMax.latency.p50, p99: manifestMax.latency.p99 },
+      atHalf: { rate: half, manifestP99: manifestHalf.latency.p99, manifestP50: manifestHalf.latency.p50, healthP99: healthHalf.latency.p99, manifestRps: manifestHalf.requests.mean },
+    };
+    push({ figure: "manifest", metric: "max req/s (50 assignments)", database: db, value: manifestMax.requests.mean, unit: "req/s", baseline: healthMax.requests.mean, baselineLabel: "constant JSON", target: "≥ 0.7 × baseline", met: manifestMax.requests.mean >= 0.7 * healthMax.requests.mean });
+    push({ figure: "manifest", metric: `p99 at half of max (${half} req/s)`, database: db, value: manifestHalf.latency.p99, unit: "ms", baseline: healthHalf.latency.p99, baselineLabel: "constant JSON, same rate", target: "≤ 20 ms", met: manifestHalf.latency.p99 <= 20 });
+
+    // ---- pages ----
+    const cookie = await sessionCookie(big);
+    const staticPath = await staticFile();
+    const statics: number[] = [];
+    for (let i = 0; i < cfg.pageRuns + 2; i++) statics.push((await timedGet(`${server.url}${staticPath}`)).ttfbMs);
+    const staticP95 = summarize(statics.slice(2)).p95;
+    const pageStats: Record<string, { p50: number; p95: number; totalP95: number }> = {};
+    let worst = { page: "", p95: 0 };
+    for (const p of PAGES) {
+      const url = `${server.url}/o/${big.slug}${p.replace("{host}", bigOrg.hosts[0]!.id).replace("{app}", bigOrg.apps[0]!.appId)}`;
+      const ttfb: number[] = [];
+      const total: number[] = [];
+      for (let i = 0; i < cfg.pageRuns + 2; i++) {
+        const r = await timedGet(url, { cookie });
+        if (r.status !== 200) throw new Error(`${url} answered ${r.status}`);
+        if (i >= 2) {
+          ttfb.push(r.ttfbMs);
+          total.push(r.totalMs);
+        }
+      }
+      const s = summarize(ttfb);
+      pageStats[`/o/[org]${p}`] = { p50: round(s.p50), p95: round(s.p95), totalP95: round(summarize(total).p95) };
+      if (s.p95 > worst.p95) worst = { page: `/o/[org]${p}`, p95: s.p95 };
+    }
+    details[`${kind}.pages`] = { staticPath, staticTtfb: summarize(statics.slice(2)), pages: pageStats };
+    push({
+      figure: "pages",
+      metric: `TTFB p95, slowest page (${worst.page})`,
+      database: db,
+      value: worst.p95,
+      unit: "ms",
+      baseline: staticP95,
+      baselineLabel: "static file",
+      target: "≤ 3 × static",
+      met: worst.p95 <= 3 * staticP95,
+    });
+
+    // ---- ingest (max) ----
+    // Warm-up with other events first, so the measured pool does not pay for the route's first compilation.
+    await sendBatches(server, toWire(ingestBatches(ds, 3_000, "w", Date.now())), { connections: 16 });
+    const wires = toWire(prep.pool);
+    const poolEvents = wires.reduce((a, w) => a + w.events, 0);
+    const ing = await sendBatches(server, wires, { connections: 16 });
+    if (ing.failed || ing.accepted !== poolEvents) throw new Error(`ingest: ${ing.failed} failed requests, ${ing.accepted} of ${poolEvents} accepted`);
+    const ingestRate = ing.accepted / ing.seconds;
+    details[`${kind}.ingest`] = { events: ing.accepted, batches: wires.length, seconds: ing.seconds, latency: { p50: ing.result.latency.p50, p99: ing.result.latency.p99 }, copyRowsPerSecond: prep.copyRate };
+    const ingestTarget = kind === "postgres" ? 0.25 : 0.15;
+    push({ figure: "ingest", metric: "events/s, batches of 100, 16 clients", database: db, value: ingestRate, unit: "events/s", baseline: prep.copyRate, baselineLabel: "COPY", target: `≥ ${ingestTarget} × COPY`, met: ingestRate >= ingestTarget * prep.copyRate });
+
+    // ---- freshness ----
+    const fresh: number[] = [];
+    const url = `${server.url}/api/v1/analytics/overview?from=${prep.from}&to=${utcDay(Date.now())}`;
+    const launches = async () => {
+      const r = await timedGet(url, { authorization: `Bearer ${big.token}` });
+      return (JSON.parse(r.body) as { totals: { launches: number } }).totals.launches;
+    };
+    for (let i = 0; i < cfg.freshnessTrials; i++) {
+      const before = await launches();
+      const ev = { id: `fresh${i}_${now.toString(36)}`, type: "launch", appId: bigOrg.apps[0]!.appId, version: "1.2.0", userId: `fresh-user-${i}-${now}`, ts: Date.now(), platform: "ios" };
+      const body = JSON.stringify({ events: [ev] });
+      const p = "/api/sdk/v1/events";
+      const r = await timedPost(`${server.url}${p}`, body, sdkHeaders(host.sdkKey, host.sdkSecret, "POST", p, body));
+      if (r.status !== 202) throw new Error(`freshness batch answered ${r.status}: ${r.body}`);
+      const acceptedAt = performance.now();
+      for (;;) {
+        if ((await launches()) > before) break;
+        if (performance.now() - acceptedAt > 120_000) throw new Error("freshness: the event did not show within 120 s");
+        await sleep(20);
+      }
+      fresh.push((performance.now() - acceptedAt) / 1000);
+    }
+    details[`${kind}.freshness`] = { seconds: fresh };
+    push({ figure: "freshness", metric: `202 → in overview, max of ${fresh.length}`, database: db, value: Math.max(...fresh), unit: "s", baseline: null, baselineLabel: null, target: "≤ 10 s", met: Math.max(...fresh) <= 10 });
+
+    // ---- mixed: the dashboard while ingest runs at 70% of its max ----
+    const rate = (0.7 * ingestRate) / BATCH;
+    // Enough fresh events for the whole measurement (requests slow down under load), so none is sent twice.
+    const mixedSeconds = 2 + (cfg.mixedRuns * idle.p95 * 4) / 1000 + 10;
+    const mixedPool = toWire(ingestBatches(ds, Math.round(rate * BATCH * mixedSeconds), "m", Date.now()));
+    let done!: () => void;
+    const stopWhen = new Promise<void>((r) => (done = r));
+    const load = sendBatches(server, mixedPool, { connections: 16, rate, stopWhen });
+    await sleep(2000);
+    const underLoad = summarize(await overviewTimes(server, big.token, prep.from, prep.to, cfg.mixedRuns));
+    done();
+    const mixed = await load;
+    if (mixed.sent > mixedPool.length) log(`${kind}: mixed: the pool ran out; ${mixed.sent - mixedPool.length} batches were resent (duplicates)`);
+    details[`${kind}.mixed`] = { ingestRateTarget: rate * BATCH, ingestRateAchieved: mixed.accepted / mixed.seconds, sent: mixed.sent, pool: mixedPool.length, failed: mixed.failed, dashboard: underLoad };
+    // The condition of the figure is that ingest really ran at 70% meanwhile (PGlite runs one query at a time, so
+    // a slow overview holds ingest back): the achieved rate is part of the verdict.
+    const achieved = mixed.accepted / mixed.seconds;
+    push({
+      figure: "mixed",
+      metric: `overview p95 while ingest runs at 70% (${Math.round(achieved).toLocaleString("en-US")} of ${Math.round(rate * BATCH).toLocaleString("en-US")} events/s reached)`,
+      database: db,
+      value: underLoad.p95,
+      unit: "ms",
+      baseline: idle.p95,
+      baselineLabel: "idle p95",
+      target: "≤ 2 × idle, with ingest at ≥ 90% of its 70% rate",
+      met: underLoad.p95 <= 2 * idle.p95 && achieved >= 0.9 * rate * BATCH,
+    });
+    return prep.pgVersion;
+  } finally {
+    await server?.stop();
+    await pg?.stop();
+    // BENCH_KEEP_PG=1 keeps the cluster's directory for profiling (bench/profile-overview.ts --url after pg_ctl start).
+    if (pgDir && process.env.BENCH_KEEP_PG !== "1") fs.rmSync(pgDir, { recursive: true, force: true });
+  }
+}
+
+/** A file from the build's static directory, served by the same server: the "static page" baseline. */
+async function staticFile(): Promise<string> {
+  const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, ".next/build-manifest.json"), "utf8")) as { rootMainFiles: string[] };
+  return `/_next/${manifest.rootMainFiles[0]}`;
+}
+
+async function main() {
+  fs.mkdirSync(WORK, { recursive: true });
+  ensureBuild();
+  const dbs = (args.db ?? process.env.BENCH_DB ?? "pglite,postgres").split(",").map((s) => s.trim()) as ("pglite" | "postgres")[];
+  let pgVersion: string | null = null;
+  const datasets: Record<string, unknown> = {};
+  for (const [i, kind] of dbs.entries()) {
+    const ds = buildDataset(SEED, cfg.events[kind]);
+    datasets[kind] = {
+      events: cfg.events[kind],
+      organizations: ds.orgs.length,
+      miniPrograms: ds.orgs.reduce((a, o) => a + o.apps.length, 0),
+      hosts: ds.orgs.reduce((a, o) => a + o.hosts.length, 0),
+      endUsers: ds.orgs.reduce((a, o) => a + o.users, 0),
+      biggestOrg: { share: round(ds.orgs[0]!.weight), miniPrograms: ds.orgs[0]!.apps.length, hosts: ds.orgs[0]!.hosts.length, endUsers: ds.orgs[0]!.users },
+      days: HISTORY_DAYS,
+    };
+    log(`— ${kind} (${cfg.events[kind].toLocaleString("en-US")} events) —`);
+    pgVersion = (await runDatabase(kind, ds, BASE_PORT + i)) ?? pgVersion;
+  }
+  const js = firstLoadJs(path.join(ROOT, ".next"), PAGE_ROUTES);
+  details.firstLoadJs = js;
+  const heaviest = js.reduce((a, b) => (b.gzipBytes > a.gzipBytes ? b : a));
+  push({ figure: "pages", metric: `first-load JS, largest route (${heaviest.route})`, database: "build", value: heaviest.gzipBytes / 1024, unit: "KB gz", baseline: null, baselineLabel: null, target: "≤ 200 KB gzipped", met: heaviest.gzipBytes <= 200 * 1024 });
+
+  const machine: Machine = {
+    cpuModel: os.cpus()[0]?.model.trim() ?? "unknown",
+    cpus: os.cpus().length,
+    memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    node: process.version,
+    os: `${os.type()} ${os.release()}`,
+    postgres: pgVersion,
+    loadAverage: { start: LOAD_AT_START, end: os.loadavg().map((x) => round(x)) },
+  };
+  const order = ["ingest", "dashboard", "manifest", "pages", "mixed", "freshness"];
+  results.sort((a, b) => order.indexOf(a.figure) - order.indexOf(b.figure) || a.database.localeCompare(b.database));
+  const report: Report = { generatedAt: new Date().toISOString(), scale: SCALE, seconds: (performance.now() - T0) / 1000, machine, dataset: datasets, results, details };
+  const out = path.join(ROOT, "bench/results");
+  fs.mkdirSync(out, { recursive: true });
+  fs.writeFileSync(path.join(out, "latest.json.tmp"), JSON.stringify(report, null, 2) + "\n");
+  fs.renameSync(path.join(out, "latest.json.tmp"), path.join(out, "latest.json"));
+  fs.writeFileSync(path.join(out, "latest.md"), markdownTable(report));
+  console.log("\n" + markdownTable(report));
+  log("wrote bench/results/latest.json and latest.md");
+}
+
+await main();
