@@ -3,8 +3,15 @@
 export async function register(): Promise<void> {
   // Not in the edge runtime, and not in `next build`'s workers, which must never open the database.
   if (process.env.NEXT_RUNTIME !== "nodejs" || process.env.NEXT_PHASE === "phase-production-build") return;
-  const [{ startBlobSweeper }, { kickWebhookDispatcher }] = await Promise.all([import("./lib/blobs/maintenance"), import("./lib/webhooks/dispatcher")]);
+  const [{ startBlobSweeper }, { kickWebhookDispatcher }, { autoAnalyze }] = await Promise.all([
+    import("./lib/blobs/maintenance"),
+    import("./lib/webhooks/dispatcher"),
+    import("./lib/analytics/auto-analyze"),
+  ]);
   startBlobSweeper();
+  // Fresh planner statistics for the analytics tables, whatever the last process left (it may have died before
+  // its next ANALYZE); the ingest path keeps them fresh from here on.
+  setTimeout(() => void autoAnalyze().runNow(), 3_000).unref?.();
   // Deliveries that were due or retrying when the previous process stopped go out without waiting for a new event.
   kickWebhookDispatcher(2_000);
 }
