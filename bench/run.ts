@@ -18,7 +18,7 @@ import { buildDataset, generateEvents, HISTORY_DAYS, wireEvent, type Dataset, ty
 import { firstLoadJs } from "./lib/first-load-js";
 import { cannon, sdkHeaders, sleep, timedGet, timedPost } from "./lib/http";
 import { analyze, copyEvents, deleteEventsWithPrefix, loadEcosystem, rebuildAll, type Credentials } from "./lib/load";
-import { markdownTable, ratioOf, type Database, type Machine, type Report, type ResultRow } from "./lib/report";
+import { markdownTable, ratioOf, withBenchTable, type Database, type Machine, type Report, type ResultRow } from "./lib/report";
 import { median, round, summarize } from "./lib/stats";
 import { buildIsFresh, freshDatabase, startPostgres, startServer, type Server } from "./lib/server";
 
@@ -480,6 +480,15 @@ async function main() {
   fs.writeFileSync(path.join(out, "latest.md"), markdownTable(report));
   console.log("\n" + markdownTable(report));
   log("wrote bench/results/latest.json and latest.md");
+  // The README shows the latest full-scale table, as this run printed it (a small or one-database run does not).
+  if (SCALE === "full" && results.some((r) => r.database === "pglite") && results.some((r) => r.database === "postgres")) {
+    const readmePath = path.join(ROOT, "README.md");
+    const updated = withBenchTable(fs.readFileSync(readmePath, "utf8"), markdownTable(report));
+    if (updated) {
+      fs.writeFileSync(readmePath, updated);
+      log("updated the table in README.md");
+    }
+  }
 }
 
 await main();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { routeFiles } from "./first-load-js";
-import { markdownTable, ratioOf, type Report } from "./report";
+import { markdownTable, ratioOf, withBenchTable, type Report } from "./report";
 
 describe("ratioOf", () => {
   it("is value ÷ baseline, and null without a usable baseline", () => {
@@ -45,5 +45,18 @@ describe("routeFiles", () => {
       "[project]/app/o/[org]/page": ["/_next/static/chunks/c.js", "static/chunks/d.js"],
     });
     expect(files).toEqual(["static/chunks/a.js", "static/chunks/b.js", "static/chunks/c.js", "static/chunks/d.js"]);
+  });
+});
+
+describe("withBenchTable", () => {
+  it("replaces only what is between the markers, however often it runs", () => {
+    const readme = "# A\n\n<!-- bench:start -->\nold table\n<!-- bench:end -->\n\nafter\n";
+    const once = withBenchTable(readme, "| new |\n");
+    expect(once).toBe("# A\n\n<!-- bench:start -->\n| new |\n<!-- bench:end -->\n\nafter\n");
+    expect(withBenchTable(once!, "| new |\n")).toBe(once);
+  });
+
+  it("answers null without the markers", () => {
+    expect(withBenchTable("# A\n", "| t |")).toBeNull();
   });
 });

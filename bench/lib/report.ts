@@ -72,3 +72,13 @@ export function markdownTable(r: Report): string {
   }
   return lines.join("\n") + "\n";
 }
+
+export const README_MARKERS = { start: "<!-- bench:start -->", end: "<!-- bench:end -->" } as const;
+
+/** The README with the text between its bench markers replaced; null when the markers are missing. */
+export function withBenchTable(readme: string, table: string): string | null {
+  const a = readme.indexOf(README_MARKERS.start);
+  const b = readme.indexOf(README_MARKERS.end);
+  if (a < 0 || b < a) return null;
+  return `${readme.slice(0, a + README_MARKERS.start.length)}\n${table.trimEnd()}\n${readme.slice(b)}`;
+}
