@@ -15,6 +15,7 @@ import { assignmentEvents, assignments, hostApps, versions, type EventType, type
 import { bulkInsertEvents, type BulkEvent } from "@/lib/analytics/queries/bulk-insert-events";
 import { rebuildRollups } from "@/lib/analytics/queries/rebuild-rollups";
 import { chooseVersion } from "@/lib/rollout/bucket";
+import { prng } from "@/lib/random";
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
@@ -66,18 +67,6 @@ function defaultScale(): number {
   const env = process.env.SEED_EVENTS_SCALE;
   if (env !== undefined && env !== "" && Number.isFinite(Number(env))) return Math.max(0, Number(env));
   return process.env.VITEST ? 0.03 : 1;
-}
-
-/** mulberry32: a seeded generator, so every seeded demo tells the same story. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 type VersionRef = { version: string; revokedAt: number | null };

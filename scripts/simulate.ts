@@ -10,6 +10,7 @@
 import { parseArgs } from "node:util";
 import { randomBytes } from "node:crypto";
 import { AtriumSdkClient, type EventType, type ManifestEntry, type Platform } from "../sdk-client";
+import { prng } from "../lib/random";
 
 const HELP = `Usage: npm run simulate -- [options]
   --url <url>          console base URL (default http://localhost:3000, or ATRIUM_URL)
@@ -80,17 +81,6 @@ const fallbackApps = (args.apps ?? "")
     return { appId: appId!, version };
   });
 
-/** mulberry32, so `--seed` replays the same behaviour. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rand = args.seed ? prng(Number(args.seed)) : Math.random;
 const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;
 const runId = randomBytes(3).toString("hex");

@@ -1,17 +1,8 @@
 // Deterministic randomness for the benchmark's dataset: one seed gives the same rows on every machine, so
 // two runs (or two databases in one run) load exactly the same data.
+import { prng } from "@/lib/random";
 
-/** mulberry32: small, fast, good enough for synthetic data; answers floats in [0, 1). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng };
 
 /** Zipf weights for ranks 1..n with exponent s, normalised to sum 1: rank 1 is the biggest. */
 export function zipfWeights(n: number, s: number): number[] {

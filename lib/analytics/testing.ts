@@ -5,6 +5,9 @@ import type { Db } from "@/db";
 import { assignments, hostApps, miniPrograms, versions, PLATFORMS, type Platform } from "@/db/schema";
 import { newId } from "@/lib/ids";
 import { DAY_MS } from "./dates";
+import { prng } from "@/lib/random";
+
+export { prng };
 
 /** Assigns mini-programs to a host directly (the assignments service is not under test here). */
 export async function assign(db: Db, orgId: string, hostId: string, appIds: string[]): Promise<void> {
@@ -21,18 +24,6 @@ export async function assign(db: Db, orgId: string, hostId: string, appIds: stri
 
 export async function hostsOf(db: Db, orgId: string): Promise<{ id: string; name: string }[]> {
   return db.select({ id: hostApps.id, name: hostApps.name }).from(hostApps).where(eq(hostApps.orgId, orgId)).orderBy(hostApps.name);
-}
-
-/** A small, seeded pseudo-random generator (mulberry32): failures replay exactly. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export type WireEvent = Record<string, unknown>;
