@@ -1,0 +1,42 @@
+// The organization home: usage for the last 7 days for those who may see analytics, and recent activity (audit
+// viewers only) whose objects are named and linked to their pages.
+import { expect, test } from "@playwright/test";
+import { authFile } from "./helpers";
+
+test.describe("as an admin", () => {
+  test.use({ storageState: authFile("admin") });
+
+  test("sees usage and recent activity that links to the objects", async ({ page }) => {
+    await page.goto("/o/demo");
+    const usage = page.getByTestId("overview-usage");
+    await expect(usage.getByTestId("usage-launches").locator("dd").first()).toHaveText(/^[\d,]+$/);
+    await expect(usage.getByTestId("usage-errorRate")).toContainText("%");
+
+    const activity = page.getByTestId("recent-activity");
+    const link = activity.getByRole("link").first();
+    await expect(link).toBeVisible();
+    const name = (await link.textContent())!.trim();
+    // A named object, not a raw id such as asg_01… or ver_01….
+    expect(name).not.toMatch(/^[a-z]{2,3}_[0-9a-z]{26}$/);
+    const href = (await link.getAttribute("href"))!;
+    expect(href).toMatch(/^\/o\/demo\//);
+    const res = await page.goto(href);
+    expect(res?.status()).toBe(200);
+    await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+
+    await page.goto("/o/demo");
+    await page.getByRole("link", { name: "Open the audit log" }).click();
+    await expect(page).toHaveURL(/\/o\/demo\/audit$/);
+  });
+});
+
+test.describe("as an analyst", () => {
+  test.use({ storageState: authFile("analyst") });
+
+  test("sees usage but no activity, which is the audit log's", async ({ page }) => {
+    await page.goto("/o/demo");
+    await expect(page.getByTestId("usage-activeUsers")).toBeVisible();
+    await expect(page.getByTestId("recent-activity")).toHaveCount(0);
+    await expect(page.getByRole("link", { name: "Open the audit log" })).toHaveCount(0);
+  });
+});
