@@ -79,9 +79,37 @@ describe("signed requests", () => {
     });
   });
 
-  it("made with a clock 301 s off get stale_timestamp", async () => {
-    const failure = client({ now: () => Date.now() + 301_000 }).getManifest(query);
+  it("made with a clock 10 min off are signed again with the server's time from its Date header, once", async () => {
+    const bodies: string[] = [];
+    const recording: typeof fetch = async (input, init) => {
+      if (typeof init?.body === "string" || init?.body instanceof Uint8Array) bodies.push(new TextDecoder().decode(typeof init.body === "string" ? new TextEncoder().encode(init.body) : init.body));
+      return fetch(input, init);
+    };
+    const sdk = client({ now: () => Date.now() + 600_000, fetch: recording });
+    const { manifest: received } = await sdk.getManifest(query);
+    expect(received).toEqual(manifest);
+    const stamps = server.requests.map((r) => Number(r.headers["x-mp-timestamp"]));
+    expect(stamps).toHaveLength(2);
+    expect(Math.abs(stamps[1]! - Date.now() / 1000)).toBeLessThan(5);
+    // The correction is kept: the next request is right the first time, and events carry server time.
+    await sdk.getManifest({ ...query, user: "u-2" });
+    expect(server.requests).toHaveLength(3);
+    const id = sdk.track(launch);
+    await sdk.flush();
+    const sent = bodies.flatMap((b) => (JSON.parse(b) as { events: { id: string; ts: number }[] }).events).find((e) => e.id === id);
+    expect(Math.abs(Number(sent?.ts) - Date.now())).toBeLessThan(5_000);
+  });
+
+  it("made with a clock off get stale_timestamp when the answer has no Date to correct by", async () => {
+    const noDate: typeof fetch = async (input, init) => {
+      const r = await fetch(input, init);
+      const headers = new Headers(r.headers);
+      headers.delete("date");
+      return new Response(r.body, { status: r.status, headers });
+    };
+    const failure = client({ now: () => Date.now() + 301_000, fetch: noDate }).getManifest(query);
     await expect(failure).rejects.toMatchObject({ status: 401, details: { reason: "stale_timestamp" } });
+    expect(server.requests).toHaveLength(1);
   });
 
   it("report a request that never reached the server as network_error", async () => {

@@ -150,6 +150,8 @@ export class AtriumSdkClient {
   private readonly sign: Signer;
   private readonly fetchImpl: typeof fetch;
   private readonly now: () => number;
+  /** Server time minus this device's clock, learnt from a stale_timestamp answer's Date header (0 until then). */
+  private clockOffsetMs = 0;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly backoff: BackoffPolicy;
   private readonly batchSize: number;
@@ -194,9 +196,32 @@ export class AtriumSdkClient {
     if (!pathWithQuery.startsWith("/")) {
       throw new AtriumSdkError({ code: "invalid_input", message: "pathWithQuery must start with '/'." });
     }
+    const response = await this.signAndSend(method, pathWithQuery, body, headers);
+    // A device whose clock is more than 300 s off is refused as stale_timestamp. The answer's Date header says
+    // what time the server keeps: learn the difference once and sign again, instead of failing every request.
+    if (response.status === 401 && (await isStaleTimestamp(response))) {
+      const serverMs = Date.parse(response.headers.get("date") ?? "");
+      if (Number.isFinite(serverMs)) {
+        const offset = serverMs - this.now();
+        // Date has whole seconds: only a correction the window can notice is worth a second request.
+        if (Math.abs(offset - this.clockOffsetMs) > 2_000) {
+          this.clockOffsetMs = offset;
+          return this.signAndSend(method, pathWithQuery, body, headers);
+        }
+      }
+    }
+    return response;
+  }
+
+  /** This device's clock, corrected by what the server's answers taught it. */
+  private serverNow(): number {
+    return this.now() + this.clockOffsetMs;
+  }
+
+  private async signAndSend(method: string, pathWithQuery: string, body: Body | undefined, headers: Record<string, string>): Promise<Response> {
     const url = new URL(this.baseUrl + pathWithQuery);
     const bytes = bodyBytes(body);
-    const timestamp = String(Math.floor(this.now() / 1000));
+    const timestamp = String(Math.floor(this.serverNow() / 1000));
     const signature = await this.sign({ timestamp, method, pathWithQuery: url.pathname + url.search, body: bytes });
     const signed: Record<string, string> = {
       accept: "application/json",
@@ -263,7 +288,7 @@ export class AtriumSdkClient {
    * retry resends the same id and the server can count the event exactly once.
    */
   track(input: TrackInput): string {
-    const event: SdkEvent = { ...input, id: newEventId(), ts: input.ts ?? this.now() };
+    const event: SdkEvent = { ...input, id: newEventId(), ts: input.ts ?? this.serverNow() };
     this.queue.push(event);
     return event.id;
   }
@@ -346,4 +371,11 @@ export class AtriumSdkClient {
     }
     return { kind: "gave_up", error };
   }
+}
+
+/** Whether a 401 is the server saying the timestamp is outside its window (read from a clone: the body stays). */
+async function isStaleTimestamp(response: Response): Promise<boolean> {
+  const body: unknown = await response.clone().json().catch(() => undefined);
+  const error = typeof body === "object" && body !== null ? (body as { error?: { code?: unknown; details?: { reason?: unknown } } }).error : undefined;
+  return error?.code === "stale_timestamp" || error?.details?.reason === "stale_timestamp";
 }
