@@ -35,7 +35,7 @@ const PLANS: Plan[] = [
     candidate: "1.1.1",
     rolloutPercent: 20,
     steps: [
-      { action: "assign", daysAgo: 70, to: { stable: v("1.0.0") } },
+      { action: "assign", daysAgo: 93, to: { stable: v("1.0.0") } },
       { action: "candidate", daysAgo: 3, from: { candidate: null }, to: { candidate: v("1.1.1") } },
       { action: "rollout", daysAgo: 3, from: { rolloutPercent: 0 }, to: { rolloutPercent: 5, candidate: v("1.1.1") } },
       { action: "rollout", daysAgo: 1, from: { rolloutPercent: 5 }, to: { rolloutPercent: 20, candidate: v("1.1.1") } },
@@ -47,7 +47,7 @@ const PLANS: Plan[] = [
     stable: "1.1.1",
     previousStable: "1.0.0",
     steps: [
-      { action: "assign", daysAgo: 72, to: { stable: v("1.0.0") } },
+      { action: "assign", daysAgo: 95, to: { stable: v("1.0.0") } },
       { action: "candidate", daysAgo: 19, from: { candidate: null }, to: { candidate: v("1.1.1") } },
       { action: "rollout", daysAgo: 19, from: { rolloutPercent: 0 }, to: { rolloutPercent: 10, candidate: v("1.1.1") } },
       { action: "rollout", daysAgo: 17, from: { rolloutPercent: 10 }, to: { rolloutPercent: 50, candidate: v("1.1.1") } },
