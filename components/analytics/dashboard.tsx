@@ -14,7 +14,7 @@ import { breakdownCsv, daysCsv } from "@/lib/analytics/csv";
 import { utcDay } from "@/lib/analytics/dates";
 import type { AnalyticsFilters, FilterOptions, Overview, Totals, VersionAdoption } from "@/lib/analytics/types";
 import { BarList, ChartCard, chartColor, DataTable, Donut, SeriesTable, TimeChart, type Point, type Series } from "./charts";
-import { change, MAX_DAYS, previousPeriod, RANGES, readState, writeState, type DashboardState, type RangeKey } from "./range";
+import { change, deltaTone, MAX_DAYS, previousPeriod, RANGES, readState, writeState, type DashboardState, type RangeKey } from "./range";
 import { AnalyticsRequestError, useAnalyticsFilterOptions, useAnalyticsOverview, useAnalyticsTotals, useVersionAdoption } from "./use-analytics";
 
 export type AnalyticsDashboardProps = {
@@ -278,7 +278,7 @@ function Headlines({ overview, previous, rangeDays, f }: { overview: Overview; p
   return (
     <div className="grid grid-cols-2 gap-3 lg:grid-cols-5" data-testid="analytics-headlines">
       {cards.map((c) => {
-        const tone = c.delta === null || Math.abs(c.delta) < 0.005 ? "text-muted-fg" : c.delta > 0 === c.goodWhenUp ? "text-success" : "text-danger";
+        const tone = deltaTone(c.delta, c.goodWhenUp);
         return (
           <div key={c.key} className="min-w-0 rounded-lg border border-border bg-card p-3 sm:p-4" data-testid={`headline-${c.key}`}>
             <div className="truncate text-xs font-medium uppercase tracking-wide text-muted-fg">{c.label}</div>

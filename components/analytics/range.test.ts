@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { change, previousPeriod, readState, writeState } from "./range";
+import { change, deltaTone, previousPeriod, readState, writeState } from "./range";
 
 const TODAY = "2030-03-10";
 const read = (qs: string, fixed = {}) => readState(new URLSearchParams(qs), TODAY, fixed);
@@ -45,5 +45,15 @@ describe("the previous period", () => {
     expect(change(120, 100)).toBeCloseTo(0.2);
     expect(change(5, 0)).toBeNull();
     expect(change(null, 3)).toBeNull();
+  });
+});
+
+describe("deltaTone", () => {
+  it("is muted without a change worth naming, else good or bad by the figure's sense", () => {
+    expect(deltaTone(null, true)).toBe("text-muted-fg");
+    expect(deltaTone(0.004, true)).toBe("text-muted-fg");
+    expect(deltaTone(0.1, true)).toBe("text-success");
+    expect(deltaTone(0.1, false)).toBe("text-danger");
+    expect(deltaTone(-0.1, false)).toBe("text-success");
   });
 });

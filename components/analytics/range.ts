@@ -72,3 +72,9 @@ export function change(current: number | null, previous: number | null): number 
   if (current === null || previous === null || previous === 0) return null;
   return (current - previous) / previous;
 }
+
+/** The colour class of a change: muted when there is none to speak of, else good or bad by the figure's sense. */
+export function deltaTone(delta: number | null, goodWhenUp: boolean): "text-muted-fg" | "text-success" | "text-danger" {
+  if (delta === null || Math.abs(delta) < 0.005) return "text-muted-fg";
+  return delta > 0 === goodWhenUp ? "text-success" : "text-danger";
+}

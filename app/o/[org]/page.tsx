@@ -8,6 +8,7 @@ import { auditObjectKey, describeAuditObjects } from "@/lib/services/audit-objec
 import { getOverviewTotals } from "@/lib/analytics/service";
 import { addDays, utcDay } from "@/lib/analytics/dates";
 import type { Totals } from "@/lib/analytics/types";
+import { change, deltaTone, previousPeriod } from "@/components/analytics/range";
 import { Card, PageHeader, Stat } from "@/components/ui/layout";
 
 const USAGE_DAYS = 7;
@@ -16,17 +17,8 @@ const USAGE_DAYS = 7;
 async function recentUsage(ctx: OrgContext, days: number): Promise<[Totals, Totals]> {
   const to = utcDay(Date.now());
   const from = addDays(to, -(days - 1));
-  const [now, before] = await Promise.all([
-    getOverviewTotals(ctx, { from, to }),
-    getOverviewTotals(ctx, { from: addDays(from, -days), to: addDays(from, -1) }),
-  ]);
+  const [now, before] = await Promise.all([getOverviewTotals(ctx, { from, to }), getOverviewTotals(ctx, previousPeriod(from, to))]);
   return [now.totals, before.totals];
-}
-
-/** Relative change from the previous period, or null when there is nothing to compare with. */
-function change(now: number | null, before: number | null): number | null {
-  if (now === null || before === null || before === 0) return null;
-  return (now - before) / before;
 }
 
 export default async function OverviewPage({ params }: { params: Promise<{ org: string }> }) {
@@ -85,7 +77,7 @@ export default async function OverviewPage({ params }: { params: Promise<{ org: 
         >
           <dl className="grid grid-cols-2 gap-4 lg:grid-cols-4" data-testid="overview-usage">
             {usageCards(usage[0], usage[1]).map((c) => {
-              const tone = c.delta === null || Math.abs(c.delta) < 0.005 ? "text-muted-fg" : c.delta > 0 === c.goodWhenUp ? "text-success" : "text-danger";
+              const tone = deltaTone(c.delta, c.goodWhenUp);
               return (
                 <div key={c.key} className="min-w-0" data-testid={`usage-${c.key}`}>
                   <dt className="truncate text-xs font-medium uppercase tracking-wide text-muted-fg">{c.label}</dt>
