@@ -3,6 +3,9 @@
 export async function register(): Promise<void> {
   // Not in the edge runtime, and not in `next build`'s workers, which must never open the database.
   if (process.env.NEXT_RUNTIME !== "nodejs" || process.env.NEXT_PHASE === "phase-production-build") return;
+  // First, before any request is served: the client's address comes from the socket (lib/request-ip.ts).
+  const { installClientIpHook } = await import("./lib/request-ip");
+  installClientIpHook();
   const [{ startBlobSweeper }, { kickWebhookDispatcher }, { autoAnalyze }] = await Promise.all([
     import("./lib/blobs/maintenance"),
     import("./lib/webhooks/dispatcher"),

@@ -8,7 +8,7 @@ import { getDb } from "@/db";
 import { sessions, users } from "@/db/schema";
 import { newId } from "@/lib/ids";
 import { burnPasswordCheck, verifyPassword } from "./password";
-import { recordFailure, recordSuccess, throttleWait } from "./throttle";
+import { beginAttempt, recordSuccess } from "./throttle";
 import { clientIpFromHeaders } from "@/lib/request-ip";
 
 export const SESSION_MAX_AGE_S = 12 * 60 * 60;
@@ -35,7 +35,8 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
         const { email, password } = parsed.data;
         const db = await getDb();
         const ip = clientIpFromHeaders(request.headers);
-        const wait = await throttleWait(db, email, ip);
+        // Counted before the password is checked, so parallel guesses cannot all pass a check-then-record gap.
+        const wait = await beginAttempt(db, email, ip);
         if (wait > 0) {
           const err = new ThrottledSignIn();
           err.code = `throttled:${wait}`;
@@ -43,10 +44,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
         }
         const [user] = await db.select().from(users).where(eq(users.email, email)).limit(1);
         const ok = user && !user.disabledAt ? await verifyPassword(user.passwordHash, password) : (await burnPasswordCheck(password), false);
-        if (!user || !ok) {
-          await recordFailure(db, email, ip);
-          return null;
-        }
+        if (!user || !ok) return null;
         await recordSuccess(db, email, ip);
         const sid = newId("ses");
         await db.insert(sessions).values({

@@ -8,6 +8,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { memberships, sessions, users } from "@/db/schema";
 import { newId } from "@/lib/ids";
 import { useSeededDb } from "@/test/seeded";
+import { stampClientIp } from "@/lib/request-ip";
 
 const jar = vi.hoisted(() => {
   // Auth.js reads its secret when the module is built.
@@ -60,8 +61,15 @@ let ipSeq = 0;
 const freshIp = () => `198.51.100.${(++ipSeq % 250) + 1}`;
 
 /** Signs in through Auth.js's own endpoints (CSRF token, then the credentials callback), as a browser does. */
+/** The client address as this server's HTTP layer stamps it (lib/request-ip.ts). */
+function fromAddress(ip: string): Record<string, string> {
+  const h = new Headers();
+  stampClientIp(h, ip);
+  return Object.fromEntries(h);
+}
+
 async function signInVia(origin: string, email: string, password: string, ip = freshIp()) {
-  const csrfRes = await handlers.GET(new NextRequest(`${origin}/api/auth/csrf`, { headers: { "x-forwarded-for": ip } }));
+  const csrfRes = await handlers.GET(new NextRequest(`${origin}/api/auth/csrf`, { headers: fromAddress(ip) }));
   const { csrfToken } = (await csrfRes.json()) as { csrfToken: string };
   const csrfCookie = parseSetCookies(csrfRes).find((c) => c.name.endsWith("authjs.csrf-token"))!;
   const res = await handlers.POST(
@@ -70,7 +78,7 @@ async function signInVia(origin: string, email: string, password: string, ip = f
       headers: {
         "content-type": "application/x-www-form-urlencoded",
         cookie: `${csrfCookie.name}=${csrfCookie.value}`,
-        "x-forwarded-for": ip,
+        ...fromAddress(ip),
       },
       body: new URLSearchParams({ csrfToken, email, password, callbackUrl: `${origin}/o` }),
     }),
@@ -204,6 +212,18 @@ describe("sign-in throttling through the real sign-in", () => {
     const r = await signInVia("http://console.test", "developer@demo.test", "demo-password", ip);
     expect(r.session).toBeUndefined();
     expect(decodeURIComponent(r.location)).toMatch(/code=throttled:\d+/);
+  });
+
+  it("parallel guesses from one address: only the free attempts reach the password check", async () => {
+    const ip = "203.0.113.60";
+    // One instant for all of them, so the first delay (1 s) cannot run out while they are still arriving.
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(new Date());
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => signInVia("http://console.test", "analyst@demo.test", `parallel-${i}`, ip)));
+    const codes = results.map((r) => decodeURIComponent(r.location).match(/code=([a-z]+)/)?.[1] ?? "none");
+    // Five free failures per account and address; every other guess is refused before its password is read.
+    expect(codes.filter((c) => c === "throttled")).toHaveLength(15);
+    expect(results.every((r) => r.session === undefined)).toBe(true);
   });
 
   it("a distributed attack on one account slows the real user for at most 30 s, never locks them out", async () => {

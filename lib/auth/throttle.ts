@@ -23,52 +23,73 @@ export function delaySeconds(failures: number, free: number, capS: number): numb
   return Math.min(capS, 2 ** (failures - free));
 }
 
-/** Seconds the caller must still wait before another attempt is even checked; 0 when free to try. */
-export async function throttleWait(db: Db, email: string, ip: string | null, now = new Date()): Promise<number> {
-  const k = keysFor(email, ip);
-  const keys = [k.pair, k.account, ...(k.ip ? [k.ip] : [])];
-  const rows = await db.select().from(loginThrottle).where(inArray(loginThrottle.key, keys));
-  let wait = 0;
-  for (const r of rows) {
-    if (now.getTime() - r.lastFailureAt.getTime() > WINDOW_MS) continue;
-    if (r.blockedUntil) wait = Math.max(wait, Math.ceil((r.blockedUntil.getTime() - now.getTime()) / 1000));
+class Refused extends Error {
+  constructor(readonly waitSeconds: number) {
+    super("throttled");
   }
-  return Math.max(0, wait);
 }
 
-export async function recordFailure(db: Db, email: string, ip: string | null, now = new Date()): Promise<void> {
+/**
+ * Counts this attempt as a failure on every key before the password is checked, in one transaction, and
+ * answers 0 to go ahead or the seconds to wait. Counting first is what makes it hold under parallel guesses:
+ * each attempt's count is taken under the key's row lock, so the attempt that crosses the free limit sets
+ * the delay that the next one (however close behind) sees. A refused attempt counts nothing. A successful
+ * sign-in takes its count back (recordSuccess).
+ */
+export async function beginAttempt(db: Db, email: string, ip: string | null, now = new Date()): Promise<number> {
   const k = keysFor(email, ip);
+  // Always in this order, so two attempts that share a key never wait on each other crosswise.
   const entries: [string, number, number][] = [
     [k.pair, FREE_FAILURES, CAPS_S.pair],
     [k.account, FREE_FAILURES * 2, CAPS_S.account],
   ];
   if (k.ip) entries.push([k.ip, IP_FREE_FAILURES, CAPS_S.ip]);
-  const windowStart = new Date(now.getTime() - WINDOW_MS);
-  for (const [key, free, cap] of entries) {
-    // One statement per key: counters reset when the last failure is older than the window.
-    const [row] = await db
-      .insert(loginThrottle)
-      .values({ key, failures: 1, lastFailureAt: now })
-      .onConflictDoUpdate({
-        target: loginThrottle.key,
-        set: {
-          // postgres-js does not serialise a Date inside a raw sql template (PGlite does): pass ISO text.
-          failures: sql`CASE WHEN ${loginThrottle.lastFailureAt} < ${windowStart.toISOString()}::timestamptz THEN 1 ELSE ${loginThrottle.failures} + 1 END`,
-          lastFailureAt: now,
-        },
-      })
-      .returning({ failures: loginThrottle.failures });
-    const d = delaySeconds(row?.failures ?? 1, free, cap);
-    if (d > 0) {
-      await db.update(loginThrottle).set({ blockedUntil: new Date(now.getTime() + d * 1000) }).where(eq(loginThrottle.key, key));
-    }
+  // postgres-js does not serialise a Date inside a raw sql template (PGlite does): pass ISO text.
+  const nowText = now.toISOString();
+  const stale = sql`${loginThrottle.lastFailureAt} < ${new Date(now.getTime() - WINDOW_MS).toISOString()}::timestamptz`;
+  try {
+    await db.transaction(async (tx) => {
+      for (const [key, free, cap] of entries) {
+        const [row] = await tx
+          .insert(loginThrottle)
+          .values({ key, failures: 1, lastFailureAt: now })
+          .onConflictDoUpdate({
+            target: loginThrottle.key,
+            // Counters reset when the last failure is older than the window.
+            set: { failures: sql`CASE WHEN ${stale} THEN 1 ELSE ${loginThrottle.failures} + 1 END`, lastFailureAt: now },
+            // A key still blocked takes no count: the attempt is refused below.
+            setWhere: sql`${loginThrottle.blockedUntil} IS NULL OR ${loginThrottle.blockedUntil} <= ${nowText}::timestamptz OR ${stale}`,
+          })
+          .returning({ failures: loginThrottle.failures });
+        if (!row) {
+          const [cur] = await tx.select({ blockedUntil: loginThrottle.blockedUntil }).from(loginThrottle).where(eq(loginThrottle.key, key));
+          throw new Refused(Math.max(1, Math.ceil(((cur?.blockedUntil?.getTime() ?? now.getTime()) - now.getTime()) / 1000)));
+        }
+        const d = delaySeconds(row.failures, free, cap);
+        if (d > 0) await tx.update(loginThrottle).set({ blockedUntil: new Date(now.getTime() + d * 1000) }).where(eq(loginThrottle.key, key));
+      }
+    });
+  } catch (e) {
+    if (e instanceof Refused) return e.waitSeconds;
+    throw e;
   }
+  return 0;
 }
 
 export async function recordSuccess(db: Db, email: string, ip: string | null): Promise<void> {
   const k = keysFor(email, ip);
-  // A successful sign-in clears this account's counters, not the address's (it may be spraying others).
+  // A successful sign-in clears this account's counters; the address only gets back the count this attempt
+  // took (it may be spraying other accounts).
   await db.delete(loginThrottle).where(inArray(loginThrottle.key, [k.pair, k.account]));
+  if (k.ip) {
+    await db
+      .update(loginThrottle)
+      .set({
+        failures: sql`GREATEST(${loginThrottle.failures} - 1, 0)`,
+        blockedUntil: sql`CASE WHEN ${loginThrottle.failures} - 1 < ${IP_FREE_FAILURES} THEN NULL ELSE ${loginThrottle.blockedUntil} END`,
+      })
+      .where(eq(loginThrottle.key, k.ip));
+  }
 }
 
 export async function pruneThrottle(db: Db, now = new Date()): Promise<void> {
