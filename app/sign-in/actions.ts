@@ -1,15 +1,11 @@
 "use server";
+import { headers } from "next/headers";
 import { AuthError } from "next-auth";
 import { signIn } from "@/lib/auth";
 import { assertSameOrigin } from "@/lib/actions/safe-action";
+import { originFromHeaders, safeRedirectPath } from "@/lib/auth/redirect";
 
 export type SignInState = { error?: "invalid" | "throttled" | "forbidden"; seconds?: number; email?: string };
-
-function safeNext(next: FormDataEntryValue | null): string {
-  const s = typeof next === "string" ? next : "";
-  // Only same-site paths: never an open redirect.
-  return s.startsWith("/") && !s.startsWith("//") && !s.startsWith("/\\") ? s : "/o";
-}
 
 export async function signInAction(_prev: SignInState, form: FormData): Promise<SignInState> {
   const email = String(form.get("email") ?? "");
@@ -19,7 +15,7 @@ export async function signInAction(_prev: SignInState, form: FormData): Promise<
     return { error: "forbidden", email };
   }
   try {
-    await signIn("credentials", { email, password: String(form.get("password") ?? ""), redirectTo: safeNext(form.get("next")) });
+    await signIn("credentials", { email, password: String(form.get("password") ?? ""), redirectTo: safeRedirectPath(form.get("next"), originFromHeaders(await headers())) });
     return {};
   } catch (e) {
     // The successful sign-in redirect is thrown: anything but an AuthError must propagate.

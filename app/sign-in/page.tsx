@@ -1,15 +1,17 @@
 import type { Metadata } from "next";
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { getTranslations } from "next-intl/server";
 import { getSessionUser } from "@/lib/auth/session";
 import { LanguageSwitch } from "@/components/preferences";
+import { originFromHeaders, safeRedirectPath } from "@/lib/auth/redirect";
 import { SignInForm } from "./sign-in-form";
 
 export const metadata: Metadata = { title: "Sign in" };
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
   const { next } = await searchParams;
-  if (await getSessionUser()) redirect(next && next.startsWith("/") && !next.startsWith("//") ? next : "/o");
+  if (await getSessionUser()) redirect(safeRedirectPath(next, originFromHeaders(await headers())));
   const t = await getTranslations("auth");
   return (
     <main className="flex min-h-screen items-center justify-center p-4">
@@ -22,7 +24,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
           <p className="mt-1 text-sm text-muted-fg">{t("signInSubtitle")}</p>
         </div>
         <div className="rounded-lg border border-border bg-card p-6 shadow-sm">
-          <SignInForm next={next} />
+          <SignInForm next={typeof next === "string" ? next : undefined} />
         </div>
         <p className="text-center text-xs text-muted-fg">{t("demoHint")}</p>
         <div className="flex justify-center">
