@@ -1,6 +1,7 @@
 // Runs before pages: a fresh CSP nonce per request, security headers, and a convenience redirect to sign-in.
 // The redirect is never the access check: every page, action and route handler authorizes itself.
 import { NextResponse, type NextRequest } from "next/server";
+import { isSameOrigin } from "@/lib/same-origin";
 
 const isProd = process.env.NODE_ENV === "production";
 
@@ -34,8 +35,25 @@ export function securityHeaders(res: NextResponse, csp?: string): NextResponse {
 
 const SESSION_COOKIES = ["authjs.session-token", "__Secure-authjs.session-token"];
 
+/**
+ * A POST that Next.js may treat as a server action (its `Next-Action` header, or a form body for a no-JS form).
+ * Next's own Origin check throws for a foreign or `null` Origin, which answers 500; ours answers first.
+ */
+function isPossibleServerAction(request: NextRequest): boolean {
+  if (request.method !== "POST") return false;
+  const type = request.headers.get("content-type") ?? "";
+  return request.headers.has("next-action") || type.startsWith("multipart/form-data") || type.startsWith("application/x-www-form-urlencoded");
+}
+
 export function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
+  if (isPossibleServerAction(request)) {
+    const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host") ?? request.nextUrl.host;
+    if (!isSameOrigin(request.headers.get("origin"), host)) {
+      const body = { error: { code: "forbidden", message: "Cross-site request refused" } };
+      return securityHeaders(NextResponse.json(body, { status: 403, headers: { "Cache-Control": "no-store" } }));
+    }
+  }
   if (pathname.startsWith("/o") && !SESSION_COOKIES.some((c) => request.cookies.has(c))) {
     const url = request.nextUrl.clone();
     url.pathname = "/sign-in";

@@ -121,3 +121,50 @@ describe("security headers on pages", () => {
     for (const p of ["/api/v1/hosts", "/api/sdk/v1/manifest", "/_next/static/chunks/app.js"]) expect(matches(p), p).toBe(false);
   });
 });
+
+describe("a server action from another origin (issue 12, item 5)", () => {
+  const action = (origin: string | null, extra: Record<string, string> = {}) =>
+    new NextRequest("http://console.test/o/demo/members", {
+      method: "POST",
+      headers: {
+        host: "console.test",
+        "next-action": "0123456789abcdef0123456789abcdef01234567",
+        "content-type": "text/plain;charset=UTF-8",
+        cookie: "authjs.session-token=x",
+        ...(origin === null ? {} : { origin }),
+        ...extra,
+      },
+      body: "[]",
+    });
+
+  it.each([
+    ["a foreign Origin", "https://evil.test"],
+    ["Origin: null", "null"],
+    ["a malformed Origin", "http://"],
+    ["no Origin", null],
+    ["the same host on another port", "http://console.test:8080"],
+  ])("answers 403 forbidden in the one error shape for %s", async (_, origin) => {
+    const res = proxy(action(origin));
+    expect(res.status).toBe(403);
+    expect(await res.json()).toEqual({ error: { code: "forbidden", message: "Cross-site request refused" } });
+    // Not passed on to Next: nothing of the action runs.
+    expect(res.headers.get("x-middleware-next")).toBeNull();
+  });
+
+  it("refuses a no-JS form post from another origin too", () => {
+    const res = proxy(
+      new NextRequest("http://console.test/sign-in", {
+        method: "POST",
+        headers: { host: "console.test", origin: "https://evil.test", "content-type": "multipart/form-data; boundary=x" },
+        body: "--x--",
+      }),
+    );
+    expect(res.status).toBe(403);
+  });
+
+  it("passes a same-origin action on", () => {
+    const res = proxy(action("http://console.test"));
+    expect(res.status).toBe(200);
+    expect(res.headers.get("x-middleware-next")).toBe("1");
+  });
+});

@@ -7,6 +7,7 @@ import type { Permission } from "@/lib/authz/permissions";
 import { authorize, type OrgContext } from "@/lib/authz/context";
 import { getActionContext } from "@/lib/auth/session";
 import { AppError, toErrorBody, type ErrorCode } from "@/lib/errors";
+import { isSameOrigin } from "@/lib/same-origin";
 import { findUnsafeJson, zodFieldErrors } from "@/lib/validation";
 
 export { zodFieldErrors };
@@ -20,16 +21,7 @@ export const ACTION_REGISTRY = new Map<string, ActionMeta>();
 /** Refuses a cross-site or Origin-less mutation, whatever Next's own check does. */
 export async function assertSameOrigin(): Promise<void> {
   const h = await headers();
-  const origin = h.get("origin");
-  const host = h.get("x-forwarded-host") ?? h.get("host");
-  if (!origin || !host) throw new AppError("forbidden", "Missing Origin");
-  let originHost: string;
-  try {
-    originHost = new URL(origin).host;
-  } catch {
-    throw new AppError("forbidden", "Bad Origin");
-  }
-  if (originHost !== host.split(",")[0]!.trim()) throw new AppError("forbidden", "Cross-site request refused");
+  if (!isSameOrigin(h.get("origin"), h.get("x-forwarded-host") ?? h.get("host"))) throw new AppError("forbidden", "Cross-site request refused");
 }
 
 export function toActionError(e: unknown): ActionError {

@@ -210,7 +210,7 @@ describe("the manifest", () => {
 });
 
 describe("packages", () => {
-  it("downloads, streamed with its hash as ETag and immutable caching, and verifies against the manifest", async () => {
+  it("downloads, streamed with its hash as ETag and private immutable caching, and verifies against the manifest", async () => {
     const { host, v } = await rollout();
     const sdk = clientFor(host);
     const { manifest } = await sdk.getManifest({ user: "dl", platform: "ios", sdkVersion: "2.0.0" });
@@ -220,12 +220,14 @@ describe("packages", () => {
     const res = await sdk.signedFetch("GET", manifest.miniPrograms[0]!.packageUrl);
     expect(res.status).toBe(200);
     expect(res.headers.get("etag")).toBe(`"${v("1.0.0").sha256}"`);
-    expect(res.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+    // Private (issue 12, item 4): a shared cache must never serve a package the server would now refuse.
+    expect(res.headers.get("cache-control")).toBe("private, max-age=31536000, immutable");
     expect(res.headers.get("content-length")).toBe(String(v("1.0.0").size));
     expect(res.headers.get("content-type")).toBe("application/zip");
     await res.arrayBuffer();
     const again = await sdk.signedFetch("GET", manifest.miniPrograms[0]!.packageUrl, undefined, { "if-none-match": `"${v("1.0.0").sha256}"` });
     expect(again.status).toBe(304);
+    expect(again.headers.get("cache-control")).not.toMatch(/public/);
   });
 
   it("serves the candidate's package too, but not a version the host was never given", async () => {

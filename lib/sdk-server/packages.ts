@@ -14,10 +14,12 @@ export async function packageResponse(caller: SdkCaller, req: Request, sha256: s
   const snap = await getManifestCache().snapshot(caller.db, caller.host);
   const size = snap.packages.get(hash);
   if (size === undefined) throw notFound("Package");
-  // The content never changes under its hash, so caches may keep it for good; the tag is the hash itself.
+  // The content never changes under its hash, so the device may keep it for good; the tag is the hash itself.
+  // Never `public`: whether a package may be delivered is decided per host and per request (a revoked or
+  // unassigned package answers 404), and a shared cache would hand it to anyone who asks. README: CDNs.
   const headers: Record<string, string> = {
     ETag: `"${hash}"`,
-    "Cache-Control": "public, max-age=31536000, immutable",
+    "Cache-Control": "private, max-age=31536000, immutable",
   };
   if (ifNoneMatchHits(req.headers.get("if-none-match"), headers.ETag!)) return new Response(null, { status: 304, headers });
   const stream = await store.get(hash);
