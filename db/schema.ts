@@ -344,6 +344,21 @@ export const manifestRevisions = pgTable(
   (t) => [primaryKey({ columns: [t.orgId] })],
 );
 
+/**
+ * Signatures of signed SDK writes seen within their 300 s window (lib/sdk-server/replay.ts): a replayed
+ * request is refused in every server process, not only the one that saw it first. Rows expire with the window.
+ */
+export const sdkSeenSignatures = pgTable(
+  "sdk_seen_signatures",
+  {
+    orgId: text("org_id").notNull(),
+    hostId: text("host_id").notNull(),
+    signature: text("signature").notNull(),
+    expiresAt: ts("expires_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.hostId, t.signature] })],
+);
+
 export const WEBHOOK_EVENTS = ["version.submitted", "version.approved", "version.rejected", "version.revoked", "assignment.changed"] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 

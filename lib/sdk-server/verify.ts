@@ -12,14 +12,16 @@ import { assertSafeTarget } from "@/lib/validation";
 import { createTtlCache, decryptSecret, type TtlCache } from "@/lib/crypto/secrets";
 import { SDK_HEADERS, verifySignature, type VerifyResult } from "@/lib/sdk/signing";
 import { createRateLimiter, envNumber, type RateLimiter } from "./rate-limit";
+import { firstSighting } from "./replay";
 import { signedTargetCandidates } from "./target";
 
-export type SdkAuthCode = "unknown_key" | "bad_signature" | "stale_timestamp";
+export type SdkAuthCode = "unknown_key" | "bad_signature" | "stale_timestamp" | "replayed";
 
 const AUTH_MESSAGES: Record<SdkAuthCode, string> = {
   unknown_key: "Unknown SDK key",
   bad_signature: "The request signature does not match",
   stale_timestamp: "X-MP-Timestamp is missing or more than 300 seconds from the server's clock",
+  replayed: "This signed request was already received; sign every request anew",
 };
 
 /** A refused SDK credential: 401 with a code that says which check failed. */
@@ -64,7 +66,15 @@ export type SdkVerifierOptions = {
   secretCacheTtlMs?: number;
 };
 
-export type VerifyOptions = { maxBodyBytes?: number };
+export type VerifyOptions = {
+  maxBodyBytes?: number;
+  /**
+   * A write (any method but GET and HEAD) is refused when its signature was already seen within its window,
+   * unless the route says replays are harmless ("allow": a write that is idempotent by itself, as event
+   * batches are by event id). Default "refuse".
+   */
+  replay?: "refuse" | "allow";
+};
 
 export type SdkVerifier = {
   verify(req: Request, opts?: VerifyOptions): Promise<SdkCaller>;
@@ -145,7 +155,7 @@ export function createSdkVerifier(opts: SdkVerifierOptions = {}): SdkVerifier {
 
   return {
     now,
-    async verify(req, { maxBodyBytes = DEFAULT_MAX_BODY_BYTES } = {}) {
+    async verify(req, { maxBodyBytes = DEFAULT_MAX_BODY_BYTES, replay = "refuse" } = {}) {
       const key = req.headers.get(SDK_HEADERS.key);
       if (!key || !KEY_PATTERN.test(key)) throw new SdkAuthError("unknown_key");
       const db = await loadDb();
@@ -167,6 +177,12 @@ export function createSdkVerifier(opts: SdkVerifierOptions = {}): SdkVerifier {
 
       // Only after the signature: an anonymous caller learns nothing about the host's state.
       if (row.status !== "active") throw new AppError("forbidden", "This host app is disabled");
+      // Only after the signature too, so junk sent with someone's public key cannot fill the seen set.
+      if (replay === "refuse" && req.method !== "GET" && req.method !== "HEAD") {
+        const signature = req.headers.get(SDK_HEADERS.signature) ?? "";
+        const signedAt = Number(req.headers.get(SDK_HEADERS.timestamp));
+        if (!(await firstSighting(db, { orgId: row.orgId, id: row.id }, signature, signedAt, at))) throw new SdkAuthError("replayed");
+      }
       // Counted after verification, so junk sent with someone's public key cannot use up their rate.
       const rate = limiter.take(key);
       if (!rate.ok) {

@@ -13,6 +13,7 @@ export const POST = sdkRoute(
     autoAnalyze().noteStored(result.accepted);
     return NextResponse.json(result, { status: 202, headers: { "Cache-Control": "no-store" } });
   },
-  // The verifier stops reading past this: an oversized body is refused without being buffered.
-  { maxBodyBytes: MAX_BATCH_BYTES },
+  // The verifier stops reading past this: an oversized body is refused without being buffered. A replayed batch
+  // is harmless (events are idempotent by host and id: it counts as duplicates), so it skips the seen set.
+  { maxBodyBytes: MAX_BATCH_BYTES, replay: "allow" },
 );
