@@ -5,6 +5,7 @@
 import { and, desc, eq, lt } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "@/db";
+import { lockOrganization } from "@/db/queries/locks";
 import { users, WEBHOOK_EVENTS, webhookDeliveries, webhookEndpoints, type WebhookEvent } from "@/db/schema";
 import { authorize, type OrgContext } from "@/lib/authz/context";
 import { recordAudit } from "@/lib/audit";
@@ -64,6 +65,8 @@ export async function createWebhookEndpoint(ctx: OrgContext, input: CreateWebhoo
   const secret = generateToken("whsec_");
   const id = newId("whk");
   const row = await ctx.db.transaction(async (tx) => {
+    // Count and insert under the organization's lock: two creates at once cannot both see 19.
+    await lockOrganization(tx, ctx.org.id);
     const existing = await tx.select({ id: webhookEndpoints.id }).from(webhookEndpoints).where(eq(webhookEndpoints.orgId, ctx.org.id));
     if (existing.length >= MAX_ENDPOINTS) throw conflict(`An organization can have at most ${MAX_ENDPOINTS} webhook endpoints`);
     const [inserted] = await tx

@@ -7,7 +7,17 @@ import https from "node:https";
 import { isIP, type LookupFunction } from "node:net";
 import { isNonPublicAddress } from "./url-policy";
 
-export type SendRequest = { url: string; body: string; headers: Record<string, string>; timeoutMs: number; blockPrivate: boolean };
+/** Resolves a host name to every address it has (dns.lookup with `all` by default; tests bring their own). */
+export type Resolver = (hostname: string, family: number | undefined) => Promise<dns.LookupAddress[]>;
+
+export type SendRequest = {
+  url: string;
+  body: string;
+  headers: Record<string, string>;
+  timeoutMs: number;
+  blockPrivate: boolean;
+  resolver?: Resolver;
+};
 /** `statusCode` is null when no HTTP answer came (refused, timed out, blocked). */
 export type SendResult = { statusCode: number | null; error: string | null };
 export type Sender = (req: SendRequest) => Promise<SendResult>;
@@ -20,17 +30,27 @@ class BlockedAddressError extends Error {
   }
 }
 
-const guardedLookup: LookupFunction = (hostname, options, callback) => {
-  dns.lookup(hostname, { ...options, all: true }, (err, addresses) => {
-    if (err) return callback(err, "", 4);
-    const list = addresses as dns.LookupAddress[];
-    if (list.length === 0 || list.some((a) => isNonPublicAddress(a.address))) return callback(new BlockedAddressError(), "", 4);
-    if (options.all) return (callback as unknown as (e: null, a: dns.LookupAddress[]) => void)(null, list);
-    callback(null, list[0]!.address, list[0]!.family);
-  });
-};
+const systemResolver: Resolver = (hostname, family) => dns.promises.lookup(hostname, { all: true, family: family ?? 0 });
 
-export const sendWebhookRequest: Sender = ({ url, body, headers, timeoutMs, blockPrivate }) =>
+/**
+ * A `lookup` for node:http that resolves once, refuses the connection when any address is non-public, and
+ * hands exactly the checked addresses to the socket.
+ */
+function guardedLookup(resolve: Resolver, blockPrivate: boolean): LookupFunction {
+  return (hostname, options, callback) => {
+    resolve(hostname, typeof options.family === "number" ? options.family : undefined).then(
+      (list) => {
+        if (list.length === 0) return callback(Object.assign(new Error("no addresses"), { code: "ENOTFOUND" }), "", 4);
+        if (blockPrivate && list.some((a) => isNonPublicAddress(a.address))) return callback(new BlockedAddressError(), "", 4);
+        if (options.all) return (callback as unknown as (e: null, a: dns.LookupAddress[]) => void)(null, list);
+        callback(null, list[0]!.address, list[0]!.family);
+      },
+      (err: NodeJS.ErrnoException) => callback(err, "", 4),
+    );
+  };
+}
+
+export const sendWebhookRequest: Sender = ({ url, body, headers, timeoutMs, blockPrivate, resolver }) =>
   new Promise((resolve) => {
     let settled = false;
     const finish = (r: SendResult) => {
@@ -54,7 +74,7 @@ export const sendWebhookRequest: Sender = ({ url, body, headers, timeoutMs, bloc
     const req = client.request(target, {
       method: "POST",
       headers: { ...headers, "Content-Length": String(Buffer.byteLength(body)) },
-      lookup: blockPrivate ? guardedLookup : undefined,
+      lookup: blockPrivate || resolver ? guardedLookup(resolver ?? systemResolver, blockPrivate) : undefined,
       // One connection per delivery: a pooled socket could outlive the address check.
       agent: false,
     });

@@ -74,6 +74,37 @@ export function isNonPublicAddress(address: string): boolean {
 }
 
 const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+// Names that never lead to a public receiver: loopback aliases, special-use and private-use suffixes
+// (RFC 6761, 6762, 8375, and the ones clouds and routers hand out), and wildcard-DNS services whose names
+// exist only to map onto an address written in the name (127.0.0.1.nip.io, 10-0-0-1.sslip.io).
+const INTERNAL_NAMES = new Set(["localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback", "broadcasthost"]);
+const INTERNAL_SUFFIXES = [
+  "localhost", "localdomain", "local", "internal", "intranet", "lan", "home", "home.arpa", "corp", "private",
+  "arpa", "test", "invalid", "example", "onion", "alt",
+];
+const ADDRESS_IN_NAME_SERVICES = ["nip.io", "sslip.io", "xip.io", "nip.direct", "traefik.me", "localtest.me", "lvh.me", "vcap.me", "lacolhost.com", "local.gd", "backname.io"];
+
+const under = (host: string, suffix: string) => host === suffix || host.endsWith(`.${suffix}`);
+
+/** An IPv4 address written into the name, dotted across labels or dashed within one (`ip-10-0-0-1`). */
+function embeddedIpv4(host: string): string[] {
+  const found: string[] = [];
+  for (const m of host.matchAll(/(?:^|[^0-9])(\d{1,3})[.-](\d{1,3})[.-](\d{1,3})[.-](\d{1,3})(?=$|[^0-9])/g)) {
+    const octets = m.slice(1, 5).map(Number);
+    if (octets.every((o) => o <= 255)) found.push(octets.join("."));
+  }
+  return found;
+}
+
+/** Why this host name is obviously internal, or null. Resolution is checked again at every delivery. */
+export function internalNameReason(hostname: string): string | null {
+  const host = hostname.toLowerCase().replace(/\.$/, "");
+  if (INTERNAL_NAMES.has(host) || INTERNAL_SUFFIXES.some((s) => under(host, s))) return "Webhook URLs must not point at an internal or reserved host name";
+  if (ADDRESS_IN_NAME_SERVICES.some((s) => under(host, s))) return "Webhook URLs must not use a wildcard-DNS name that maps onto an address";
+  if (embeddedIpv4(host).some(isNonPublicAddress)) return "Webhook URLs must not use a name that spells out a private or reserved address";
+  return null;
+}
 export const MAX_WEBHOOK_URL_LENGTH = 2048;
 
 export type UrlCheck = { ok: true; url: URL } | { ok: false; reason: string };
@@ -100,6 +131,8 @@ export function checkWebhookUrl(raw: string, policy: WebhookUrlPolicy = webhookU
     if (local) return { ok: false, reason: "Webhook URLs must not point at this server" };
     if (isIP(host.replace(/^\[|\]$/g, "")) && isNonPublicAddress(host)) return { ok: false, reason: "Webhook URLs must not point at a private or reserved address" };
     if (!host.includes(".")) return { ok: false, reason: "Use a fully qualified host name" };
+    const internal = internalNameReason(host);
+    if (internal) return { ok: false, reason: internal };
   }
   return { ok: true, url };
 }
