@@ -46,6 +46,17 @@ export function isDatabaseUnavailable(e: unknown): boolean {
   return err.cause !== undefined && err.cause !== e && isDatabaseUnavailable(err.cause);
 }
 
+/**
+ * The database gave up on a transaction because another one changed the same rows at the same time
+ * (40001 serialization failure, 40P01 deadlock): nothing was written, and the caller may retry.
+ */
+export function isConcurrentUpdateFailure(e: unknown, depth = 0): boolean {
+  const err = e as { code?: unknown; cause?: unknown } | null;
+  if (!err || typeof err !== "object" || depth > 5) return false;
+  if (err.code === "40001" || err.code === "40P01") return true;
+  return err.cause !== undefined && err.cause !== e && isConcurrentUpdateFailure(err.cause, depth + 1);
+}
+
 /** Maps anything thrown to the public error shape; unknown errors are logged and hidden. */
 export function toErrorBody(e: unknown): { status: number; body: ErrorBody; headers?: Record<string, string> } {
   if (e instanceof AppError) {
@@ -59,6 +70,9 @@ export function toErrorBody(e: unknown): { status: number; body: ErrorBody; head
       body: { error: { code: "unavailable", message: "The service is temporarily unavailable; retry shortly" } },
       headers: { "Retry-After": "5" },
     };
+  }
+  if (isConcurrentUpdateFailure(e)) {
+    return { status: 409, body: { error: { code: "conflict", message: "Someone else changed this at the same time; nothing was saved, try again" } } };
   }
   console.error("[atrium] unexpected error", e);
   return { status: 500, body: { error: { code: "internal", message: "Internal error" } } };

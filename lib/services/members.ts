@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { and, asc, desc, eq, gt, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db";
+import { lockOrganization } from "@/db/queries/locks";
 import { invitations, memberships, organizations, ROLES, users, type Role } from "@/db/schema";
 import { authorize, type OrgContext } from "@/lib/authz/context";
 import { recordAudit, recordSystemAudit } from "@/lib/audit";
@@ -115,6 +116,9 @@ export async function changeRole(ctx: OrgContext, input: z.output<typeof changeR
   authorize(ctx, "members.manage");
   assertMayGrant(ctx, input.role);
   return ctx.db.transaction(async (tx) => {
+    // The organization first, then the member, then the owners: two owners demoting each other queue here
+    // instead of each holding one owner row and waiting for the other's (a deadlock).
+    await lockOrganization(tx, ctx.org.id);
     const target = await lockTarget(tx, ctx, input.userId);
     if (target.role === input.role) return { userId: input.userId, role: input.role };
     if (target.role === "owner") await assertNotLastOwner(tx, ctx);
@@ -130,6 +134,7 @@ export async function changeRole(ctx: OrgContext, input: z.output<typeof changeR
 export async function removeMember(ctx: OrgContext, input: z.output<typeof removeMemberInput>) {
   authorize(ctx, "members.manage");
   return ctx.db.transaction(async (tx) => {
+    await lockOrganization(tx, ctx.org.id);
     const target = await lockTarget(tx, ctx, input.userId);
     if (target.role === "owner") await assertNotLastOwner(tx, ctx);
     await tx.delete(memberships).where(and(eq(memberships.orgId, ctx.org.id), eq(memberships.userId, input.userId)));
