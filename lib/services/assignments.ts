@@ -359,15 +359,27 @@ export async function assignableHostsFor(ctx: OrgContext, appId: string): Promis
 
 type VersionRow = { id: string; miniProgramId: string; appId: string; version: string; status: VersionStatus; manifest: Record<string, unknown> };
 
-async function findVersion(db: DbOrTx, orgId: string, versionId: string): Promise<VersionRow> {
+/**
+ * The version a write is about to point an assignment at, read FOR SHARE: a revoke (an UPDATE of this row)
+ * waits until the write commits, and a revoke already under way makes this read wait and then see `revoked`.
+ * So "approved when checked" still holds when the assignment is written.
+ */
+async function findVersion(tx: DbOrTx, orgId: string, versionId: string): Promise<VersionRow> {
   if (!VERSION_ID.test(versionId)) throw notFound("Version");
-  const [row] = await db
+  const [row] = await tx
     .select({ id: versions.id, miniProgramId: versions.miniProgramId, appId: versions.appId, version: versions.version, status: versions.status, manifest: versions.manifest })
     .from(versions)
     .where(and(eq(versions.orgId, orgId), eq(versions.id, versionId)))
+    .for("share")
     .limit(1);
   if (!row) throw notFound("Version");
   return row;
+}
+
+/** The status of a version the assignment already names, locked as findVersion does. */
+async function lockedStatus(tx: DbOrTx, orgId: string, versionId: string): Promise<VersionStatus | null> {
+  const [row] = await tx.select({ status: versions.status }).from(versions).where(and(eq(versions.orgId, orgId), eq(versions.id, versionId))).for("share");
+  return row?.status ?? null;
 }
 
 /** Every reason this version cannot be served by this host as `role`; empty when it can. */
@@ -576,8 +588,10 @@ export async function promoteAssignment(ctx: OrgContext, id: string, input: Revi
   return change(ctx, (a) => a.hostId, async (tx) => {
     const row = await current(tx, ctx, id, input.revision);
     if (!row.candidate) throw conflict("There is no candidate version to promote");
-    if (row.candidate.status !== "approved") {
-      throw conflict(`The candidate ${row.candidate.version} is ${row.candidate.status}; it cannot be promoted`, { status: row.candidate.status });
+    // Read again under lock: the status in `row` may already be stale if a revoke is racing this promote.
+    const status = await lockedStatus(tx, ctx.org.id, row.candidate.id);
+    if (status !== "approved") {
+      throw conflict(`The candidate ${row.candidate.version} is ${status ?? "gone"}; it cannot be promoted`, { status });
     }
     await writeIfUnchanged(tx, ctx, row, {
       stableVersionId: row.candidate.id,
@@ -610,8 +624,9 @@ export async function rollbackAssignment(ctx: OrgContext, id: string, input: Rev
       await writeIfUnchanged(tx, ctx, row, { candidateVersionId: null, rolloutPercent: 0, paused: false });
       entry = { action: "rollback", from: { candidate: versionRef(row.candidate), rolloutPercent: row.a.rolloutPercent }, to: { candidate: null, stable: versionRef(row.stable) } };
     } else if (row.previous) {
-      if (row.previous.status !== "approved") {
-        throw conflict(`The previous stable version ${row.previous.version} is ${row.previous.status}; there is nothing to roll back to`, { status: row.previous.status });
+      const status = await lockedStatus(tx, ctx.org.id, row.previous.id);
+      if (status !== "approved") {
+        throw conflict(`The previous stable version ${row.previous.version} is ${status ?? "gone"}; there is nothing to roll back to`, { status });
       }
       await writeIfUnchanged(tx, ctx, row, { stableVersionId: row.previous.id, previousStableVersionId: null });
       entry = { action: "rollback", from: { stable: versionRef(row.stable) }, to: { stable: versionRef(row.previous) } };
