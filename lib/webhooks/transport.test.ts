@@ -26,13 +26,12 @@ beforeEach(() => {
 /** A DNS that answers what the test says, and counts the questions. */
 function resolverOf(...answers: string[][]): Resolver & { calls: string[] } {
   const calls: string[] = [];
-  const fn = (async (hostname: string) => {
+  const fn: Resolver = async (hostname) => {
     calls.push(hostname);
     const list = answers[Math.min(calls.length - 1, answers.length - 1)]!;
     return list.map((address) => ({ address, family: address.includes(":") ? 6 : 4 }));
-  }) as Resolver & { calls: string[] };
-  fn.calls = calls;
-  return fn;
+  };
+  return Object.assign(fn, { calls });
 }
 
 const send = (resolve: Resolver, blockPrivate: boolean) =>
