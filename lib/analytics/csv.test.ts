@@ -24,8 +24,8 @@ const overview: Overview = {
   filters: {},
   totals: { launches: 3, activeUsers: 2, sessions: 1, avgSessionMs: 1500, errors: 1, errorRate: 1 / 3 },
   days: [
-    { day: "2030-01-01", launches: 3, activeUsers: 2, mau: 2, sessions: 1, avgSessionMs: 1500, errors: 1, errorRate: 1 / 3, newUsers: 2, retentionD1: 0.5, retentionD7: null },
-    { day: "2030-01-02", launches: 0, activeUsers: 1, mau: 2, sessions: 0, avgSessionMs: null, errors: 0, errorRate: null, newUsers: 0, retentionD1: null, retentionD7: null },
+    { day: "2030-01-01", launches: 3, activeUsers: 2, mau: 2, sessions: 1, avgSessionMs: 1500, errors: 1, errorRate: 1 / 3, newUsers: 2, retentionD1: 0.5, retentionD7: null, partial: false },
+    { day: "2030-01-02", launches: 0, activeUsers: 1, mau: 2, sessions: 0, avgSessionMs: null, errors: 0, errorRate: null, newUsers: 0, retentionD1: null, retentionD7: null, partial: true },
   ],
   breakdown: {
     host: [{ key: "hst_1", hostId: "hst_1", name: "Super, App", launches: 3, activeUsers: 2, sessions: 1, avgSessionMs: 1500, errors: 1, errorRate: 1 / 3 }],
@@ -38,8 +38,10 @@ const overview: Overview = {
 describe("exports", () => {
   it("has one row per day with every figure, empty where a ratio has no denominator", () => {
     const lines = daysCsv(overview).trimEnd().split("\r\n");
-    expect(lines[0]).toBe("day,launches,activeUsers,mau,sessions,avgSessionMs,errors,errorRate,newUsers,retentionD1,retentionD7");
-    expect(lines[2]).toBe("2030-01-02,0,1,2,0,,0,,0,,");
+    expect(lines[0]).toBe("day,launches,activeUsers,mau,sessions,avgSessionMs,errors,errorRate,newUsers,retentionD1,retentionD7,note");
+    expect(lines[1]).toBe(`2030-01-01,3,2,2,1,1500,1,${1 / 3},2,0.5,,`);
+    // A day that has not ended says so; its open retention windows stay empty, not 0.
+    expect(lines[2]).toBe("2030-01-02,0,1,2,0,,0,,0,,,so far");
     expect(lines).toHaveLength(3);
   });
 

@@ -16,10 +16,27 @@ export function toCsv(header: string[], rows: Cell[][]): string {
   return [header, ...rows].map((r) => r.map(csvCell).join(",")).join("\r\n") + "\r\n";
 }
 
+/** What the `note` column says of a day that has not ended: its figures are so far, not final. */
+export const PARTIAL_NOTE = "so far";
+
 export function daysCsv(o: Overview): string {
+  // A retention figure whose window is still open is null, so its cell stays empty rather than reading 0.
   return toCsv(
-    ["day", "launches", "activeUsers", "mau", "sessions", "avgSessionMs", "errors", "errorRate", "newUsers", "retentionD1", "retentionD7"],
-    o.days.map((d) => [d.day, d.launches, d.activeUsers, d.mau, d.sessions, d.avgSessionMs, d.errors, d.errorRate, d.newUsers, d.retentionD1, d.retentionD7]),
+    ["day", "launches", "activeUsers", "mau", "sessions", "avgSessionMs", "errors", "errorRate", "newUsers", "retentionD1", "retentionD7", "note"],
+    o.days.map((d) => [
+      d.day,
+      d.launches,
+      d.activeUsers,
+      d.mau,
+      d.sessions,
+      d.avgSessionMs,
+      d.errors,
+      d.errorRate,
+      d.newUsers,
+      d.retentionD1,
+      d.retentionD7,
+      d.partial ? PARTIAL_NOTE : "",
+    ]),
   );
 }
 

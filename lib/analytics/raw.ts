@@ -58,7 +58,7 @@ export async function computeOverviewFromRaw(db: DbOrTx, scope: Scope, q: Overvi
   const inRange = sql`e.ts >= ${start}::timestamptz AND e.ts < ${start}::timestamptz + ${span}::int * ${H24}`;
 
   const [perDay, mau, totals, cohorts, hosts, apps, versions, platforms, hostNames, appNames] = await Promise.all([
-    selectRows<Omit<DayFigures, "mau" | "newUsers" | "retentionD1" | "retentionD7">>(
+    selectRows<Omit<DayFigures, "mau" | "newUsers" | "retentionD1" | "retentionD7" | "partial">>(
       db,
       sql`WITH d AS (${days})
         SELECT d.day, ${TOTALS_COLUMNS}
@@ -95,8 +95,8 @@ export async function computeOverviewFromRaw(db: DbOrTx, scope: Scope, q: Overvi
           FROM cohort c GROUP BY c.day
         )
         SELECT day, n::int AS "newUsers",
-          CASE WHEN day::date + 1 <= ${today}::date THEN d1::float8 / n END AS "retentionD1",
-          CASE WHEN day::date + 7 <= ${today}::date THEN d7::float8 / n END AS "retentionD7"
+          CASE WHEN day::date + 1 < ${today}::date THEN d1::float8 / n END AS "retentionD1",
+          CASE WHEN day::date + 7 < ${today}::date THEN d7::float8 / n END AS "retentionD7"
         FROM counted`,
     ),
     byDimension<{ hostId: string }>(db, sql`e.host_id AS "hostId"`, sql`e.host_id`, scope, f, inRange),
@@ -130,6 +130,7 @@ export async function computeOverviewFromRaw(db: DbOrTx, scope: Scope, q: Overvi
         newUsers: c?.newUsers ?? 0,
         retentionD1: c?.retentionD1 ?? null,
         retentionD7: c?.retentionD7 ?? null,
+        partial: d.day >= today,
       };
     }),
     breakdown: {

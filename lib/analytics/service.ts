@@ -21,7 +21,7 @@ import type { Scope } from "./sql";
 import type { AnalyticsFilters, DayFigures, FilterOptions, Overview, OverviewQuery, Totals, TotalsOnly, VersionAdoption } from "./types";
 
 export type OverviewOptions = {
-  /** Epoch milliseconds: retention for a day whose d+1 (d+7) has not come yet is null. Default: now. */
+  /** Epoch milliseconds: a day not ended by then is partial, and retention whose d+1 (d+7) has not ended is null. Default: now. */
   now?: number;
 };
 
@@ -90,7 +90,8 @@ export async function getOverview(ctx: OrgContext, q: OverviewQuery, opts: Overv
     const u = usersByDay.get(day);
     const c = cohortByDay.get(day);
     const cohort = c?.cohort ?? 0;
-    const retention = (n: number, k: number) => (addDays(day, k) <= today ? ratio(n, cohort) : null);
+    // CONTRACT §7: a share is only final once day d+k has ended (UTC); until then it is unknown, not zero.
+    const retention = (n: number, k: number) => (addDays(day, k) < today ? ratio(n, cohort) : null);
     return {
       day,
       launches: s.launches,
@@ -103,6 +104,7 @@ export async function getOverview(ctx: OrgContext, q: OverviewQuery, opts: Overv
       newUsers: cohort,
       retentionD1: retention(c?.d1 ?? 0, 1),
       retentionD7: retention(c?.d7 ?? 0, 7),
+      partial: day >= today,
     };
   });
 

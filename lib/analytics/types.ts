@@ -37,9 +37,11 @@ export type DayFigures = {
   errorRate: number | null;
   /** Users whose first launch of a mini-program fell on this day (the retention cohort's size). */
   newUsers: number;
-  /** Of the cohort, the share with any event on the next day; null without a cohort or before that day has come. */
+  /** Of the cohort, the share with any event on the next day; null without a cohort or until that day has ended (UTC). */
   retentionD1: number | null;
   retentionD7: number | null;
+  /** The day has not ended yet (UTC): its figures are so far, not final. */
+  partial: boolean;
 };
 
 export type HostRow = Totals & { key: string; hostId: string; name: string };
