@@ -360,6 +360,25 @@ describe("the review page: diff and risk against the latest approved version", (
     expect(d.missingPackages).toEqual([]);
   });
 
+  it("tells a version with no approved predecessor from a first version (issue 13, item 11)", async () => {
+    const appId = "com.example.never-approved";
+    const dev = await s.as("developer");
+    const reviewer = await s.as("reviewer");
+    await createMiniProgram(dev, createMiniProgramInput.parse({ appId, name: "Never approved" }));
+    const first = (await uploadVersion(dev, appId, buildMiniProgramPackage({ appId, version: "1.0.0" }))).version;
+    await submitVersion(dev, first.id);
+    const queued = (await listReviewQueue(reviewer, { appId })).items;
+    expect(queued.map((i) => [i.version, i.baselineVersion, i.hasEarlierVersion])).toEqual([["1.0.0", null, false]]);
+    expect((await getReviewDetail(reviewer, first.id)).hasEarlierVersion).toBe(false);
+    // 1.0.0 is rejected, never approved; 1.1.0 has nothing approved to compare with, but it is not the first.
+    await rejectVersion(reviewer, first.id, { reasons: ["broken_functionality"], comment: "" });
+    const second = (await uploadVersion(dev, appId, buildMiniProgramPackage({ appId, version: "1.1.0" }))).version;
+    await submitVersion(dev, second.id);
+    const item = (await listReviewQueue(reviewer, { appId })).items.find((i) => i.id === second.id)!;
+    expect(item).toMatchObject({ baselineVersion: null, hasEarlierVersion: true });
+    expect(await getReviewDetail(reviewer, second.id)).toMatchObject({ baseline: null, hasEarlierVersion: true });
+  });
+
   it("skips a revoked version: Parking 1.1.0 is compared with 1.0.1, not the revoked 1.0.0", async () => {
     const q = await listReviewQueue(await s.as("reviewer"), { appId: "com.demo.parking" });
     const d = await getReviewDetail(await s.as("reviewer"), q.items[0]!.id);

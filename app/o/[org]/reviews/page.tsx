@@ -127,7 +127,7 @@ export default async function ReviewsPage({ params, searchParams }: { params: Pr
                   <div className="mt-0.5 font-mono text-xs break-all text-muted-fg">{item.appId}</div>
                   <div className="mt-1 flex flex-wrap gap-x-3 gap-y-0.5 text-xs text-muted-fg">
                     <span>{t("uploadedBy", { email: item.uploadedBy ?? t("unknownUser") })}</span>
-                    <span>{item.baselineVersion ? t("comparedWith", { version: item.baselineVersion }) : t("firstVersion")}</span>
+                    <span>{item.baselineVersion ? t("comparedWith", { version: item.baselineVersion }) : item.hasEarlierVersion ? t("noApprovedBaseline") : t("firstVersion")}</span>
                     <span>{t("warnings", { count: item.warningCount })}</span>
                   </div>
                 </div>

@@ -99,10 +99,10 @@ export default async function ReviewPage({ params }: { params: Promise<{ org: st
             <RiskPanel risk={d.risk} />
           </Card>
 
-          <Card title={d.baseline ? tp("diffTitle", { version: d.baseline.version }) : tp("diffTitleFirst")}>
+          <Card title={d.baseline ? tp("diffTitle", { version: d.baseline.version }) : d.hasEarlierVersion ? tp("diffTitleNoApproved") : tp("diffTitleFirst")}>
             <div className="space-y-6">
               <p className="text-xs text-muted-fg" data-testid="diff-baseline">
-                {d.baseline ? tp("diffBaselineNote", { version: d.baseline.version, when: when(d.baseline.decidedAt) }) : tp("diffFirstNote")}
+                {d.baseline ? tp("diffBaselineNote", { version: d.baseline.version, when: when(d.baseline.decidedAt) }) : d.hasEarlierVersion ? tp("diffNoApprovedNote") : tp("diffFirstNote")}
               </p>
               <ManifestDiff diff={d.diff} locale={locale} />
               <div className="space-y-2">
