@@ -299,7 +299,8 @@ export const assignments = pgTable(
   ],
 );
 
-export const ASSIGNMENT_ACTIONS = ["assign", "candidate", "rollout", "pause", "resume", "promote", "rollback", "unassign"] as const;
+// "revoke": a version the assignment holds was revoked (kill switch); "replace_stable": stable swapped directly.
+export const ASSIGNMENT_ACTIONS = ["assign", "candidate", "rollout", "pause", "resume", "promote", "rollback", "unassign", "revoke", "replace_stable"] as const;
 export type AssignmentAction = (typeof ASSIGNMENT_ACTIONS)[number];
 
 /**

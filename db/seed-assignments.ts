@@ -11,7 +11,7 @@ import { declarationsOf, policyReasons } from "@/lib/sdk-server/policy-fit";
 
 const DAY_MS = 86_400_000;
 
-type Step = { action: AssignmentAction; daysAgo: number; from?: Record<string, unknown>; to?: Record<string, unknown> };
+type Step = { action: AssignmentAction; daysAgo: number; from?: Record<string, unknown>; to?: Record<string, unknown>; actor?: string };
 
 type Plan = {
   host: string;
@@ -62,6 +62,14 @@ const PLANS: Plan[] = [
     previousStable: "1.0.0",
     steps: [
       { action: "assign", daysAgo: 58, to: { stable: v("1.0.0") } },
+      // The kill switch, as the revocation (db/seed.ts, 12 days ago) marks every timeline that holds the version.
+      {
+        action: "revoke",
+        daysAgo: 12,
+        actor: "reviewer@demo.test",
+        from: { stable: v("1.0.0"), status: "approved" },
+        to: { stable: v("1.0.0"), status: "revoked", reason: "The payment callback accepted unsigned responses." },
+      },
       { action: "candidate", daysAgo: 11.9, from: { candidate: null }, to: { candidate: v("1.0.1") } },
       { action: "promote", daysAgo: 11.8, from: { stable: v("1.0.0"), candidate: v("1.0.1"), rolloutPercent: 0 }, to: { stable: v("1.0.1") } },
     ],
@@ -122,7 +130,8 @@ export async function seedAssignments(tx: Tx, info: SeedAssignmentsInfo): Promis
       candidateVersionId: candidate?.id ?? null,
       rolloutPercent: plan.rolloutPercent ?? 0,
       paused: plan.paused ?? false,
-      revision: plan.steps.length,
+      // A revocation does not write the assignment row, so it is no revision of it.
+      revision: plan.steps.filter((s) => s.action !== "revoke").length,
       createdAt: new Date(now - first.daysAgo * DAY_MS),
       updatedAt: new Date(now - last.daysAgo * DAY_MS),
     });
@@ -139,10 +148,12 @@ export async function seedAssignments(tx: Tx, info: SeedAssignmentsInfo): Promis
         action: step.action,
         from,
         to,
-        actorId: actor?.id ?? null,
-        actorLabel: actorEmail,
+        actorId: step.actor ? ((await tx.select({ id: users.id }).from(users).where(eq(users.email, step.actor)).limit(1))[0]?.id ?? null) : (actor?.id ?? null),
+        actorLabel: step.actor ?? actorEmail,
         at: new Date(at),
       });
+      // A revocation is audited once, as the version's (db/seed.ts); its timeline rows are not separate changes.
+      if (step.action === "revoke") continue;
       await recordSystemAudit(tx, orgId, {
         action: `assignment.${step.action}`,
         objectType: "assignment",

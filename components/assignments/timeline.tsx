@@ -33,13 +33,20 @@ export function AssignmentTimeline({ events }: { events: AssignmentEventJson[] }
         return e.from?.candidate ? t("rollbackCandidate", { version: versionIn(e.from, "candidate") }) : t("rollbackStable", { version: versionIn(e.to, "stable") });
       case "unassign":
         return t("unassign");
+      case "replace_stable":
+        return t("replaceStable", { from: versionIn(e.from, "stable"), to: versionIn(e.to, "stable") });
+      case "revoke": {
+        const role = e.to && "stable" in e.to ? "stable" : e.to && "candidate" in e.to ? "candidate" : "previousStable";
+        const reason = typeof e.to?.reason === "string" ? e.to.reason : "";
+        return t("revoke", { version: versionIn(e.to, role), role, reason });
+      }
     }
   };
   return (
     <ol className="relative space-y-4 border-l border-border pl-4" data-testid="assignment-timeline">
       {events.map((e) => (
         <li key={e.id} className="relative" data-action={e.action}>
-          <span aria-hidden className="absolute top-1.5 -left-[21px] h-2.5 w-2.5 rounded-full border-2 border-card bg-primary" />
+          <span aria-hidden className={`absolute top-1.5 -left-[21px] h-2.5 w-2.5 rounded-full border-2 border-card ${e.action === "revoke" ? "bg-danger" : "bg-primary"}`} />
           <p className="text-sm font-medium">{what(e)}</p>
           <p className="text-xs text-muted-fg">
             {e.actor && <span>{t("by", { actor: e.actor })} · </span>}

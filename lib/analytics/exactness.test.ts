@@ -125,7 +125,10 @@ describe("every figure equals the direct count over raw events", () => {
     const week = await getOverview(admin, queries()[0]![1], { now: NOW });
     const d1 = week.days.map((d) => d.retentionD1).filter((r): r is number => r !== null);
     expect(d1.some((r) => r > 0 && r < 1)).toBe(true);
-    expect(week.days.some((d) => d.retentionD7 !== null)).toBe(true);
+    // No day of the last week has seen its day d+7 end yet (CONTRACT §7); the seeded 90 days have.
+    expect(week.days.every((d) => d.retentionD7 === null)).toBe(true);
+    const quarter = await getOverview(admin, { from: addDays(TODAY, -89), to: TODAY }, { now: NOW });
+    expect(quarter.days.some((d) => d.retentionD7 !== null && d.retentionD7 > 0)).toBe(true);
     expect(week.totals.activeUsers).toBeLessThan(week.days.reduce((n, d) => n + d.activeUsers, 0));
   });
 

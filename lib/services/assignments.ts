@@ -60,6 +60,8 @@ export type AssignInput = z.output<typeof assignInput>;
 
 export const updateAssignmentInput = z
   .object({
+    /** Replaces the stable version directly (any approved version that fits, older or newer): the way out after a revocation. */
+    stableVersionId: z.string().trim().min(1).max(64).optional(),
     candidateVersionId: z.string().trim().min(1).max(64).nullable().optional(),
     rolloutPercent: z
       .number({ error: "The rollout percentage is a whole number from 0 to 100" })
@@ -70,8 +72,8 @@ export const updateAssignmentInput = z
     paused: z.boolean().optional(),
     revision: revisionSchema,
   })
-  .refine((v) => v.candidateVersionId !== undefined || v.rolloutPercent !== undefined || v.paused !== undefined, {
-    message: "Send at least one of candidateVersionId, rolloutPercent, paused",
+  .refine((v) => v.stableVersionId !== undefined || v.candidateVersionId !== undefined || v.rolloutPercent !== undefined || v.paused !== undefined, {
+    message: "Send at least one of stableVersionId, candidateVersionId, rolloutPercent, paused",
   });
 export type UpdateAssignmentInput = z.output<typeof updateAssignmentInput>;
 
@@ -536,8 +538,10 @@ async function writeIfUnchanged(tx: DbOrTx, ctx: OrgContext, row: Row, set: Part
 }
 
 /**
- * PATCH: a candidate (approved, newer than stable, of the same mini-program, within the policy; null drops it),
- * a rollout percentage, paused. A new candidate starts at 0 % unless a percentage comes with it.
+ * PATCH: a new stable version (approved, of the same mini-program, within the policy; the old one becomes the
+ * previous stable), a candidate (approved, newer than stable, …; null drops it), a rollout percentage, paused.
+ * A new candidate starts at 0 % unless a percentage comes with it. The stable is replaced first, so one request
+ * can swap a revoked stable and keep (or drop) the candidate.
  */
 export async function updateAssignment(ctx: OrgContext, id: string, input: UpdateAssignmentInput): Promise<AssignmentJson> {
   authorize(ctx, "assignments.manage");
@@ -547,18 +551,36 @@ export async function updateAssignment(ctx: OrgContext, id: string, input: Updat
     const entries: TimelineEntry[] = [];
     const set: Partial<Assignment> = {};
 
+    let stable: { id: string; version: string } | null = row.stable;
+    if (input.stableVersionId !== undefined && input.stableVersionId !== a.stableVersionId) {
+      const v = await findVersion(tx, ctx.org.id, input.stableVersionId);
+      const reasons = refusalReasons(v, row.policy, { miniProgramId: a.miniProgramId, appId: a.appId });
+      if (reasons.length) throw refuse(`Version ${v.version} cannot be the stable version on ${row.hostName}`, reasons);
+      stable = v;
+      set.stableVersionId = v.id;
+      set.previousStableVersionId = a.stableVersionId;
+      entries.push({ action: "replace_stable", from: { stable: versionRef(row.stable) }, to: { stable: versionRef(v) } });
+    }
+
     let candidate = row.candidate;
     if (input.candidateVersionId !== undefined && input.candidateVersionId !== a.candidateVersionId) {
       if (input.candidateVersionId === null) {
         candidate = null;
       } else {
         const v = await findVersion(tx, ctx.org.id, input.candidateVersionId);
-        const reasons = refusalReasons(v, row.policy, { miniProgramId: a.miniProgramId, appId: a.appId, newerThan: row.stable?.version ?? "0.0.0" });
+        const reasons = refusalReasons(v, row.policy, { miniProgramId: a.miniProgramId, appId: a.appId, newerThan: stable?.version ?? "0.0.0" });
         if (reasons.length) throw refuse(`Version ${v.version} cannot be the candidate on ${row.hostName}`, reasons);
         candidate = v;
       }
       set.candidateVersionId = candidate?.id ?? null;
       entries.push({ action: "candidate", from: { candidate: versionRef(row.candidate) }, to: { candidate: versionRef(candidate) } });
+    }
+
+    // A candidate kept across a stable change must still be newer than the stable it would replace.
+    if (set.candidateVersionId === undefined && candidate && stable && set.stableVersionId !== undefined && !semver.gt(candidate.version, stable.version)) {
+      throw conflict(`The candidate ${candidate.version} is not newer than ${stable.version}; drop the candidate (candidateVersionId: null) or promote it instead`, {
+        candidate: candidate.version,
+      });
     }
 
     const candidateChanged = set.candidateVersionId !== undefined;
@@ -655,4 +677,39 @@ export async function unassign(ctx: OrgContext, id: string, input: RevisionInput
     };
     return { out: { ...json, deleted: true as const }, queued: await recordChange(tx, ctx, json, [entry], null) };
   });
+}
+
+/**
+ * The kill switch's mark on the timelines (issue 13): when a version is revoked, every assignment holding it as
+ * stable, candidate or previous stable gets a `revoke` row, in the revocation's own transaction. The revocation
+ * itself is audited once, as `version.revoke`; these rows only tell each assignment's story.
+ */
+export async function recordRevocationOnTimelines(tx: DbOrTx, ctx: OrgContext, v: { id: string; version: string }, reason: string): Promise<number> {
+  const held = await tx
+    .select({ id: assignments.id, hostId: assignments.hostId, appId: assignments.appId, stable: assignments.stableVersionId, candidate: assignments.candidateVersionId })
+    .from(assignments)
+    .where(
+      and(
+        eq(assignments.orgId, ctx.org.id),
+        sql`${v.id} IN (${assignments.stableVersionId}, ${assignments.candidateVersionId}, ${assignments.previousStableVersionId})`,
+      ),
+    );
+  const at = new Date();
+  for (const a of held) {
+    const role = a.stable === v.id ? "stable" : a.candidate === v.id ? "candidate" : "previousStable";
+    await tx.insert(assignmentEvents).values({
+      orgId: ctx.org.id,
+      id: newId("evt", at.getTime()),
+      assignmentId: a.id,
+      hostId: a.hostId,
+      appId: a.appId,
+      action: "revoke",
+      from: { [role]: versionRef(v), status: "approved" },
+      to: { [role]: versionRef(v), status: "revoked", reason },
+      actorId: ctx.actor.type === "token" ? ctx.actor.tokenId : ctx.actor.userId,
+      actorLabel: actorLabel(ctx),
+      at,
+    });
+  }
+  return held.length;
 }

@@ -2,7 +2,7 @@
 // the decisions (approve, reject) and kill switch (revoke). Every state change is one conditional UPDATE
 // whose row count decides between success and 409, with its audit entry, review row and webhook deliveries
 // in the same transaction. Separation of duties: nobody approves or rejects a version they uploaded.
-import { and, asc, desc, eq, inArray, isNull, lt, or } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull, lt, min, or } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "@/db";
 import { memberships, miniPrograms, REJECTION_REASONS, reviews, users, versions, type Version, type VersionStatus } from "@/db/schema";
@@ -17,6 +17,7 @@ import { diffPackages, riskScore, type PackageDiff, type Risk } from "@/lib/pack
 import type { Inspection } from "@/lib/packages/inspect";
 import { kickWebhookDispatcher } from "@/lib/webhooks/dispatcher";
 import { invalidateManifest, touchManifests } from "@/lib/sdk-server/snapshot";
+import { recordRevocationOnTimelines } from "./assignments";
 import { versionToJson, type ReviewJson, type VersionDetailJson, type VersionJson } from "./versions";
 import { emitVersionEvent } from "./webhooks";
 
@@ -118,6 +119,8 @@ export type QueueItem = {
   claim: ClaimJson | null;
   warningCount: number;
   baselineVersion: string | null;
+  /** Some version of the mini-program was uploaded before this one (approved or not): without a baseline, it is still not the first. */
+  hasEarlierVersion: boolean;
   risk: { score: number; level: RiskLevel };
 };
 
@@ -153,7 +156,8 @@ export async function listReviewQueue(ctx: OrgContext, filter: QueueFilter = {},
     : [];
   const claimerById = new Map(claimers.map((c) => [c.id, c]));
 
-  const baselines = await approvedInspections(ctx, [...new Set(rows.map((r) => r.version.miniProgramId))]);
+  const miniProgramIds = [...new Set(rows.map((r) => r.version.miniProgramId))];
+  const [baselines, firstUploads] = await Promise.all([approvedInspections(ctx, miniProgramIds), firstUploadTimes(ctx, miniProgramIds)]);
   const items: QueueItem[] = [];
   for (const { version: v, miniProgramName, uploaderEmail } of rows) {
     const baseline = latestBefore(baselines.get(v.miniProgramId) ?? [], v.createdAt);
@@ -176,6 +180,7 @@ export async function listReviewQueue(ctx: OrgContext, filter: QueueFilter = {},
       claim: v.claimedBy ? { userId: v.claimedBy, email: c?.email ?? null, name: c?.name ?? null, at: v.claimedAt?.toISOString() ?? null } : null,
       warningCount: Array.isArray(inspection.warnings) ? inspection.warnings.length : 0,
       baselineVersion: baseline?.version ?? null,
+      hasEarlierVersion: (firstUploads.get(v.miniProgramId) ?? v.createdAt) < v.createdAt,
       risk: { score: risk.score, level: risk.level },
     });
   }
@@ -227,6 +232,17 @@ async function approvedInspections(ctx: OrgContext, miniProgramIds: string[]): P
   return out;
 }
 
+/** When each mini-program's first version was uploaded, whatever became of it. */
+async function firstUploadTimes(ctx: OrgContext, miniProgramIds: string[]): Promise<Map<string, Date>> {
+  if (miniProgramIds.length === 0) return new Map();
+  const rows = await ctx.db
+    .select({ miniProgramId: versions.miniProgramId, first: min(versions.createdAt) })
+    .from(versions)
+    .where(and(eq(versions.orgId, ctx.org.id), inArray(versions.miniProgramId, miniProgramIds)))
+    .groupBy(versions.miniProgramId);
+  return new Map(rows.flatMap((r) => (r.first ? [[r.miniProgramId, r.first] as const] : [])));
+}
+
 function latestBefore<T extends { createdAt: Date }>(rows: T[], before: Date): T | null {
   let best: T | null = null;
   for (const r of rows) if (r.createdAt < before && (!best || r.createdAt > best.createdAt)) best = r;
@@ -237,6 +253,8 @@ export type ReviewDetail = {
   version: VersionDetailJson & { miniProgramName: string; claim: ClaimJson | null };
   /** The latest approved version of the same mini-program uploaded before this one; null for a first version. */
   baseline: { id: string; version: string; decidedAt: string | null } | null;
+  /** Some version was uploaded before this one: with no baseline, none of them was approved (not a first version). */
+  hasEarlierVersion: boolean;
   diff: PackageDiff;
   risk: Risk;
   /** A package blob that could not be read: the text diffs then show the files as unreadable. */
@@ -258,6 +276,13 @@ export async function getReviewDetail(ctx: OrgContext, versionId: string, opts: 
     .where(and(eq(versions.orgId, ctx.org.id), eq(versions.miniProgramId, v.miniProgramId), eq(versions.status, "approved"), lt(versions.createdAt, v.createdAt)))
     .orderBy(desc(versions.createdAt), desc(versions.id))
     .limit(1);
+  const [earlier] = baseline
+    ? [baseline]
+    : await ctx.db
+        .select({ id: versions.id })
+        .from(versions)
+        .where(and(eq(versions.orgId, ctx.org.id), eq(versions.miniProgramId, v.miniProgramId), lt(versions.createdAt, v.createdAt)))
+        .limit(1);
   const store = opts.blobStore ?? getBlobStore();
   const missingPackages: string[] = [];
   const bytesOf = async (sha256: string, label: string) => {
@@ -286,6 +311,7 @@ export async function getReviewDetail(ctx: OrgContext, versionId: string, opts: 
       claim,
     },
     baseline: baseline ? { id: baseline.id, version: baseline.version, decidedAt: baseline.decidedAt?.toISOString() ?? null } : null,
+    hasEarlierVersion: earlier !== undefined,
     diff,
     risk,
     missingPackages,
@@ -445,6 +471,7 @@ export async function revokeVersion(ctx: OrgContext, versionId: string, input: R
       objectId: v.id,
       changes: { appId: v.appId, version: v.version, from: "approved", to: "revoked", reason: input.reason },
     });
+    await recordRevocationOnTimelines(tx, ctx, v, input.reason);
     // Kill switch: other server instances drop their manifest snapshots within a second (lib/sdk-server/snapshot.ts).
     await touchManifests(tx, ctx.org.id);
     const out = versionToJson({ ...row, uploaderEmail: v.uploaderEmail }, await reviewList(tx, ctx.org.id, v.id));
