@@ -35,12 +35,14 @@ export function RolloutStateBadge({ state }: { state: RolloutState }) {
 /** The rollout share as a bar and a number; the bar is decoration, the number is what is read out. */
 export function RolloutBar({ percent, paused }: { percent: number; paused: boolean }) {
   const t = useTranslations("assignments");
+  const tr = useTranslations("release");
   return (
     <span className="inline-flex items-center gap-2" data-testid="rollout-percent" data-percent={percent}>
       <span aria-hidden className="h-1.5 w-16 overflow-hidden rounded-full bg-muted">
         <span className={`block h-full rounded-full ${paused ? "bg-warning" : "bg-primary"}`} style={{ width: `${percent}%` }} />
       </span>
-      <span className="tabular-nums text-xs">{t("percentOfUsers", { percent })}</span>
+      {/* Paused, the share reaches no one: "10% of users" would say otherwise. */}
+      <span className="tabular-nums text-xs">{paused ? tr("pausedAt", { percent }) : t("percentOfUsers", { percent })}</span>
     </span>
   );
 }

@@ -1,7 +1,74 @@
 "use client";
-// A confirmation on the native <dialog>: focus is trapped, Escape cancels, and the trigger regains focus.
-import { useRef, type ReactNode } from "react";
+// The console's one confirmation for every irreversible step (approve, reject, revoke, promote, roll back,
+// unassign, rotate, remove…), on the native <dialog>: focus is trapped, Escape cancels, and the trigger regains
+// focus. ConfirmButton is the usual trigger; ConfirmDialog is for a step that checks a form first (reject) or
+// asks for more inside the dialog (revoke's reason).
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from "react";
 import { Button } from "./button";
+
+export type ConfirmVariant = "danger" | "primary" | "secondary";
+
+export function ConfirmDialog({
+  open,
+  onClose,
+  onConfirm,
+  title,
+  body,
+  children,
+  confirmLabel,
+  cancelLabel,
+  variant = "danger",
+  testId,
+}: {
+  open: boolean;
+  /** Cancel, Escape, or after a confirmation. */
+  onClose: () => void;
+  /** Return false to keep the dialog open (a field inside it is not filled in yet). */
+  onConfirm: () => boolean | void;
+  title: string;
+  body?: ReactNode;
+  /** Fields the confirmation needs (a reason). */
+  children?: ReactNode;
+  confirmLabel: string;
+  cancelLabel: string;
+  variant?: ConfirmVariant;
+  testId?: string;
+}) {
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const d = ref.current;
+    if (!d) return;
+    if (open && !d.open) d.showModal();
+    if (!open && d.open) d.close();
+  }, [open]);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (onConfirm() === false) return;
+    onClose();
+  };
+  return (
+    <dialog
+      ref={ref}
+      onClose={() => open && onClose()}
+      className="m-auto w-[min(28rem,calc(100vw-2rem))] rounded-lg border border-border bg-card p-0 text-fg backdrop:bg-black/40"
+      aria-label={title}
+      data-testid={testId}
+    >
+      {/* A form, so Enter in a field confirms like the button does. */}
+      <form className="space-y-3 p-5" onSubmit={submit} noValidate>
+        <h2 className="text-base font-semibold">{title}</h2>
+        {body && <div className="text-sm text-muted-fg">{body}</div>}
+        {children}
+        <div className="flex flex-wrap justify-end gap-2 pt-2">
+          <Button onClick={onClose}>{cancelLabel}</Button>
+          <Button type="submit" variant={variant}>
+            {confirmLabel}
+          </Button>
+        </div>
+      </form>
+    </dialog>
+  );
+}
 
 export function ConfirmButton({
   label,
@@ -20,34 +87,26 @@ export function ConfirmButton({
   confirmLabel: string;
   cancelLabel: string;
   onConfirm: () => void;
-  variant?: "danger" | "primary" | "secondary";
+  variant?: ConfirmVariant;
   disabled?: boolean;
   size?: "sm" | "md";
 }) {
-  const ref = useRef<HTMLDialogElement>(null);
+  const [open, setOpen] = useState(false);
   return (
     <>
-      <Button size={size} variant={variant === "danger" ? "secondary" : variant} disabled={disabled} onClick={() => ref.current?.showModal()}>
+      <Button size={size} variant={variant === "danger" ? "secondary" : variant} disabled={disabled} onClick={() => setOpen(true)}>
         {label}
       </Button>
-      <dialog ref={ref} className="m-auto w-[min(28rem,calc(100vw-2rem))] rounded-lg border border-border bg-card p-0 text-fg backdrop:bg-black/40" aria-label={title}>
-        <div className="space-y-3 p-5">
-          <h2 className="text-base font-semibold">{title}</h2>
-          {body && <div className="text-sm text-muted-fg">{body}</div>}
-          <div className="flex justify-end gap-2 pt-2">
-            <Button onClick={() => ref.current?.close()}>{cancelLabel}</Button>
-            <Button
-              variant={variant}
-              onClick={() => {
-                ref.current?.close();
-                onConfirm();
-              }}
-            >
-              {confirmLabel}
-            </Button>
-          </div>
-        </div>
-      </dialog>
+      <ConfirmDialog
+        open={open}
+        onClose={() => setOpen(false)}
+        onConfirm={onConfirm}
+        title={title}
+        body={body}
+        confirmLabel={confirmLabel}
+        cancelLabel={cancelLabel}
+        variant={variant}
+      />
     </>
   );
 }

@@ -1,14 +1,15 @@
 "use client";
-// Approve, reject with reasons from the catalog, and revoke with a reason. Inputs are checked here for
-// quick feedback and again by the server, which also enforces roles, states and separation of duties.
+// Approve, and reject with reasons from the catalog: both final, so both confirmed the console's one way
+// (components/ui/confirm-dialog.tsx). Inputs are checked here for quick feedback and again by the server, which
+// also enforces roles, states and separation of duties. Revoking lives in components/versions/revoke-control.tsx.
 import { useTranslations } from "next-intl";
 import { useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
-import { ConfirmButton } from "@/components/ui/confirm-dialog";
+import { ConfirmButton, ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Field, FormError, Textarea } from "@/components/ui/form";
 import { useOrgAction } from "@/components/use-org-action";
 import type { RejectionReason } from "@/lib/services/reviews";
-import { approveVersionAction, rejectVersionAction, revokeVersionAction } from "../actions";
+import { approveVersionAction, rejectVersionAction } from "../actions";
 
 type Names = { app: string; version: string };
 
@@ -20,6 +21,7 @@ export function DecisionPanel({ org, versionId, names, reasons }: { org: string;
   const [comment, setComment] = useState("");
   const [chosen, setChosen] = useState<RejectionReason[]>([]);
   const [reasonError, setReasonError] = useState(false);
+  const [confirmReject, setConfirmReject] = useState(false);
   const rejectComment = useRef<HTMLTextAreaElement>(null);
   const busy = approve.pending || reject.pending;
   return (
@@ -56,7 +58,7 @@ export function DecisionPanel({ org, versionId, names, reasons }: { org: string;
             return;
           }
           setReasonError(false);
-          reject.run(() => rejectVersionAction(org, { versionId, reasons: chosen, comment: rejectComment.current?.value ?? "" }));
+          setConfirmReject(true);
         }}
       >
         <h3 id="reject-heading" className="text-sm font-semibold">
@@ -99,49 +101,26 @@ export function DecisionPanel({ org, versionId, names, reasons }: { org: string;
           {t("rejectSubmit")}
         </Button>
       </form>
-    </div>
-  );
-}
-
-export function RevokePanel({ org, versionId, names }: { org: string; versionId: string; names: Names }) {
-  const t = useTranslations("reviews.page");
-  const tc = useTranslations("common");
-  const { pending, error, fieldErrors, run } = useOrgAction();
-  const [reason, setReason] = useState("");
-  const [missing, setMissing] = useState(false);
-  return (
-    <div className="space-y-3" data-testid="revoke-panel">
-      <p className="text-sm text-muted-fg">{t("revokeExplain")}</p>
-      <Field id="revoke-reason" label={t("revokeReason")} hint={t("revokeReasonHint")} error={missing ? t("revokeReasonMissing") : fieldErrors.reason}>
-        <Textarea
-          id="revoke-reason"
-          rows={3}
-          required
-          maxLength={1000}
-          value={reason}
-          aria-invalid={missing || !!fieldErrors.reason}
-          onChange={(e) => {
-            setReason(e.target.value);
-            if (e.target.value.trim()) setMissing(false);
-          }}
-        />
-      </Field>
-      <FormError message={error && !error.fieldErrors ? error.message : null} />
-      {reason.trim() ? (
-        <ConfirmButton
-          variant="danger"
-          size="md"
-          label={t("revoke")}
-          title={t("revokeConfirmTitle", names)}
-          body={t("revokeConfirmBody")}
-          confirmLabel={t("revoke")}
-          cancelLabel={tc("cancel")}
-          disabled={pending}
-          onConfirm={() => run(() => revokeVersionAction(org, { versionId, reason }))}
-        />
-      ) : (
-        <Button onClick={() => setMissing(true)}>{t("revoke")}</Button>
-      )}
+      <ConfirmDialog
+        open={confirmReject}
+        onClose={() => setConfirmReject(false)}
+        onConfirm={() => reject.run(() => rejectVersionAction(org, { versionId, reasons: chosen, comment: rejectComment.current?.value ?? "" }))}
+        title={t("rejectConfirmTitle", names)}
+        body={
+          <>
+            <p>{t("rejectConfirmBody")}</p>
+            <ul className="mt-2 list-disc pl-5">
+              {chosen.map((r) => (
+                <li key={r}>{t(`reasonsCatalog.${r}`)}</li>
+              ))}
+            </ul>
+          </>
+        }
+        confirmLabel={t("rejectSubmit")}
+        cancelLabel={tc("cancel")}
+        variant="danger"
+        testId="reject-dialog"
+      />
     </div>
   );
 }

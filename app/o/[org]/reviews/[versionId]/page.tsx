@@ -13,7 +13,8 @@ import { formatBytes } from "@/components/mini-programs/format";
 import { Card, PageHeader } from "@/components/ui/layout";
 import { orNotFound } from "@/app/o/[org]/mini-programs/page-helpers";
 import { ClaimControl } from "../claim-control";
-import { DecisionPanel, RevokePanel } from "./decision-panel";
+import { RevokeControl } from "@/components/versions/revoke-control";
+import { DecisionPanel } from "./decision-panel";
 
 export default async function ReviewPage({ params }: { params: Promise<{ org: string; versionId: string }> }) {
   const { org, versionId } = await params;
@@ -139,7 +140,7 @@ export default async function ReviewPage({ params }: { params: Promise<{ org: st
           )}
           {d.viewer.canRevoke && (
             <Card title={tp("revokeTitle")}>
-              <RevokePanel org={org} versionId={v.id} names={names} />
+              <RevokeControl org={org} versionId={v.id} names={names} />
             </Card>
           )}
 

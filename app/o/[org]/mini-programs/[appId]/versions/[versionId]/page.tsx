@@ -12,6 +12,7 @@ import { formatBytes } from "@/components/mini-programs/format";
 import { orNotFound } from "../../../page-helpers";
 import { VersionActions } from "./version-actions";
 import { ScopedAnalytics } from "@/components/analytics/scoped-analytics";
+import { RevokeControl } from "@/components/versions/revoke-control";
 
 export default async function VersionPage({ params }: { params: Promise<{ org: string; appId: string; versionId: string }> }) {
   const { org, appId, versionId } = await params;
@@ -23,6 +24,8 @@ export default async function VersionPage({ params }: { params: Promise<{ org: s
   // The version decides which mini-program it belongs to; a mismatched URL is a missing page.
   if (v.appId !== appId) notFound();
   const canWrite = can(ctx, "miniPrograms.write");
+  const canRevoke = can(ctx, "versions.revoke") && v.status === "approved";
+  const tr = await getTranslations("reviews.page");
   const when = (iso: string | null) => (iso ? format.dateTime(new Date(iso), { dateStyle: "medium", timeStyle: "short" }) : "—");
   const list = (items: string[], empty: string) =>
     items.length === 0 ? (
@@ -71,6 +74,12 @@ export default async function VersionPage({ params }: { params: Promise<{ org: s
           {note}
           {v.status === "revoked" && v.revokeReason && <span className="mt-1 block">{t("detail.revokeReason", { reason: v.revokeReason })}</span>}
         </div>
+
+        {canRevoke && (
+          <Card title={tr("revokeTitle")}>
+            <RevokeControl org={org} versionId={v.id} names={{ app: v.miniProgramName, version: v.version }} />
+          </Card>
+        )}
 
         <div className="grid gap-6 lg:grid-cols-2">
           <Card title={t("detail.summary")}>
