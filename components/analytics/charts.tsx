@@ -86,7 +86,22 @@ export function ChartCard({
 }
 
 /** Days down, series across: the data of a time chart as a table. */
-export function SeriesTable({ caption, data, series, dayLabel, format }: { caption: string; data: Point[]; series: Series[]; dayLabel: (day: string) => string; format: (n: number | null) => string }) {
+export function SeriesTable({
+  caption,
+  data,
+  series,
+  dayLabel,
+  format,
+  partialFrom,
+}: {
+  caption: string;
+  data: Point[];
+  series: Series[];
+  dayLabel: (day: string) => string;
+  format: (n: number | null) => string;
+  /** The first day that has not ended (UTC): its row says "so far". */
+  partialFrom?: string;
+}) {
   const t = useTranslations("analytics");
   return (
     <DataTable caption={caption}>
@@ -105,6 +120,7 @@ export function SeriesTable({ caption, data, series, dayLabel, format }: { capti
           <tr key={String(p.day)}>
             <th scope="row" className="whitespace-nowrap">
               {dayLabel(String(p.day))}
+              {partialFrom !== undefined && String(p.day) >= partialFrom && <SoFar />}
             </th>
             {series.map((s) => (
               <td key={s.key} className="text-right tabular-nums">
@@ -115,6 +131,16 @@ export function SeriesTable({ caption, data, series, dayLabel, format }: { capti
         ))}
       </tbody>
     </DataTable>
+  );
+}
+
+/** The mark of a day that has not ended: its figures are so far, not final. */
+export function SoFar() {
+  const t = useTranslations("analytics");
+  return (
+    <span className="ml-1.5 rounded bg-muted px-1 py-px text-[11px] font-normal text-muted-fg" data-testid="so-far">
+      {t("soFar")}
+    </span>
   );
 }
 

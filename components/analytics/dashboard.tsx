@@ -13,8 +13,9 @@ import { PLATFORMS } from "@/db/schema";
 import { breakdownCsv, daysCsv } from "@/lib/analytics/csv";
 import { utcDay } from "@/lib/analytics/dates";
 import type { AnalyticsFilters, FilterOptions, Overview, Totals, VersionAdoption } from "@/lib/analytics/types";
-import { BarList, ChartCard, chartColor, DataTable, Donut, SeriesTable, TimeChart, type Point, type Series } from "./charts";
-import { change, deltaTone, MAX_DAYS, previousPeriod, RANGES, readState, writeState, type DashboardState, type RangeKey } from "./range";
+import Link from "next/link";
+import { BarList, ChartCard, chartColor, DataTable, Donut, SeriesTable, SoFar, TimeChart, type Point, type Series } from "./charts";
+import { change, deltaTone, MAX_DAYS, previousPeriod, rangeProblem, RANGES, readState, spanDays, writeState, type DashboardState, type RangeKey } from "./range";
 import { AnalyticsRequestError, useAnalyticsFilterOptions, useAnalyticsOverview, useAnalyticsTotals, useVersionAdoption } from "./use-analytics";
 
 export type AnalyticsDashboardProps = {
@@ -81,7 +82,7 @@ export function AnalyticsDashboard({ org, fixed = {}, heading }: AnalyticsDashbo
     const timer = setInterval(() => setToday(utcDay(Date.now())), 60_000);
     return () => clearInterval(timer);
   }, []);
-  const state = readState(new URLSearchParams(search.toString()), today, fixed);
+  const { rejected, ...state } = readState(new URLSearchParams(search.toString()), today, fixed);
   const params = { org, from: state.from, to: state.to, hostId: state.hostId, appId: state.appId, platform: state.platform, version: state.version };
   const prev = previousPeriod(state.from, state.to);
 
@@ -102,6 +103,10 @@ export function AnalyticsDashboard({ org, fixed = {}, heading }: AnalyticsDashbo
   const days = data?.days ?? [];
   const rangeDays = days.length || 30;
   const isEmpty = data !== undefined && data.totals.launches === 0 && data.totals.activeUsers === 0;
+  // After a change of range or filter, the figures on screen belong to the previous choice until the new ones
+  // arrive: dimmed and marked busy, never passed off as the answer (issue 13, item 5).
+  const replacing = overview.isPlaceholderData;
+  const partialDay = data?.days.find((d) => d.partial)?.day;
   const refreshedAt = overview.dataUpdatedAt ? new Date(overview.dataUpdatedAt) : null;
   const fileBase = `analytics-${org}-${state.from}-${state.to}`;
 
@@ -109,11 +114,22 @@ export function AnalyticsDashboard({ org, fixed = {}, heading }: AnalyticsDashbo
     <div className="space-y-5" data-testid="analytics-dashboard">
       {heading}
       <Filters state={state} fixed={fixed} update={update} options={options.data} />
+      {rejected && (
+        <div role="alert" className="rounded-md border border-warning/50 bg-warning-bg px-3 py-2 text-sm text-warning" data-testid="range-rejected">
+          {t(`range.rejected.${rejected.problem}`, { from: rejected.from || "—", to: rejected.to || "—", max: MAX_DAYS })}
+        </div>
+      )}
 
       <div className="flex flex-wrap items-center gap-x-4 gap-y-2 text-xs text-muted-fg">
         <span aria-live="polite">
-          {overview.isFetching ? t("refreshing") : refreshedAt ? t("updatedAt", { time: refreshedAt.toLocaleTimeString() }) : null}
+          {replacing ? t("loadingRange") : overview.isFetching ? t("refreshing") : refreshedAt ? t("updatedAt", { time: refreshedAt.toLocaleTimeString() }) : null}
         </span>
+        {partialDay && !replacing && (
+          <span className="flex items-center" data-testid="partial-note">
+            <SoFar />
+            <span className="ml-1.5">{t("partialNote", { day: f.dayLong(partialDay) })}</span>
+          </span>
+        )}
         <label className="flex items-center gap-1.5">
           <input type="checkbox" className="size-4" checked={autoRefresh} onChange={(e) => setAutoRefresh(e.target.checked)} />
           {t("autoRefresh")}
@@ -139,21 +155,93 @@ export function AnalyticsDashboard({ org, fixed = {}, heading }: AnalyticsDashbo
         </div>
       ) : !data ? (
         <Skeleton />
-      ) : isEmpty ? (
-        <EmptyState title={options.data && options.data.miniPrograms.length === 0 ? t("empty") : t("emptyRange")}>{t("emptyHint")}</EmptyState>
       ) : (
-        <>
-          <Headlines overview={data} previous={previous.data?.totals ?? null} rangeDays={rangeDays} f={f} />
-          <Charts overview={data} f={f} state={state} fixed={fixed} adoption={adoption.data ?? null} />
-        </>
+        <div
+          className={`space-y-5 transition-opacity duration-150 ${replacing ? "pointer-events-none opacity-40" : ""}`}
+          aria-busy={replacing}
+          data-testid="analytics-content"
+          data-stale={replacing ? "true" : "false"}
+        >
+          {isEmpty ? (
+            <Empty org={org} state={state} options={options.data} />
+          ) : (
+            <>
+              <Headlines overview={data} previous={previous.data?.totals ?? null} rangeDays={rangeDays} f={f} />
+              <Charts overview={data} f={f} state={state} fixed={fixed} adoption={adoption.data ?? null} />
+            </>
+          )}
+        </div>
       )}
     </div>
+  );
+}
+
+/**
+ * Nothing in the range: say what to do next. A host app that never sent an event needs its SDK connected (its
+ * credentials one click away); a mini-program that never ran needs assigning; otherwise another range may help.
+ */
+function Empty({ org, state, options }: { org: string; state: DashboardState; options?: FilterOptions }) {
+  const t = useTranslations("analytics.empty");
+  const host = state.hostId ? options?.hosts.find((h) => h.hostId === state.hostId) : undefined;
+  const app = state.appId ? options?.miniPrograms.find((m) => m.appId === state.appId) : undefined;
+  const nothingAnywhere = options !== undefined && options.hosts.every((h) => !h.hasData);
+  const link = "font-medium text-primary underline-offset-2 hover:underline";
+  if (host && !host.hasData) {
+    return (
+      <EmptyState title={t("hostTitle", { name: host.name })}>
+        <span data-testid="empty-next-step" data-kind="host">
+          {t("hostHint")}{" "}
+          <Link href={`/o/${org}/hosts/${host.hostId}/credentials`} className={link}>
+            {t("hostLink", { name: host.name })}
+          </Link>
+        </span>
+      </EmptyState>
+    );
+  }
+  if (app && !app.hasData) {
+    return (
+      <EmptyState title={t("appTitle", { name: app.name })}>
+        <span data-testid="empty-next-step" data-kind="miniProgram">
+          {t("appHint")}{" "}
+          <Link href={`/o/${org}/mini-programs/${app.appId}`} className={link}>
+            {t("appLink", { name: app.name })}
+          </Link>
+        </span>
+      </EmptyState>
+    );
+  }
+  if (nothingAnywhere) {
+    return (
+      <EmptyState title={t("orgTitle")}>
+        <span data-testid="empty-next-step" data-kind="org">
+          {t("orgHint")}{" "}
+          <Link href={`/o/${org}/hosts`} className={link}>
+            {t("orgLink")}
+          </Link>
+        </span>
+      </EmptyState>
+    );
+  }
+  return (
+    <EmptyState title={t("rangeTitle")}>
+      <span data-testid="empty-next-step" data-kind="range">
+        {t("rangeHint")}
+      </span>
+    </EmptyState>
   );
 }
 
 function Filters({ state, fixed, update, options }: { state: DashboardState; fixed: AnalyticsFilters; update: (p: Partial<DashboardState>) => void; options?: FilterOptions }) {
   const t = useTranslations("analytics");
   const [custom, setCustom] = useState({ from: state.from, to: state.to });
+  const [customError, setCustomError] = useState<string | null>(null);
+  // The form follows the range shown (a preset chosen, the URL changed): "Custom" starts from what is on screen.
+  const [shownRange, setShownRange] = useState(`${state.from}/${state.to}`);
+  if (shownRange !== `${state.from}/${state.to}`) {
+    setShownRange(`${state.from}/${state.to}`);
+    setCustom({ from: state.from, to: state.to });
+    setCustomError(null);
+  }
   const versions = (options?.versions ?? []).filter((v) => v.appId === state.appId);
   // What the URL selects stays selectable even before the options load (or when it has no data yet).
   const withCurrent = <T extends { value: string }>(list: T[], current: string | undefined, make: (v: string) => T) =>
@@ -172,7 +260,7 @@ function Filters({ state, fixed, update, options }: { state: DashboardState; fix
               key={r}
               type="button"
               aria-pressed={state.range === r}
-              onClick={() => (r === "custom" ? update({ range: "custom", from: custom.from, to: custom.to }) : update({ range: r }))}
+              onClick={() => (r === "custom" ? update({ range: "custom", from: state.from, to: state.to }) : update({ range: r }))}
               className="rounded px-2.5 py-1 text-sm font-medium text-muted-fg hover:text-fg aria-pressed:bg-primary aria-pressed:text-primary-fg"
             >
               {rangeLabel[r]}
@@ -182,23 +270,56 @@ function Filters({ state, fixed, update, options }: { state: DashboardState; fix
         {state.range === "custom" && (
           <form
             className="flex flex-wrap items-end gap-2"
+            noValidate
             onSubmit={(e) => {
               e.preventDefault();
+              const problem = rangeProblem(custom.from, custom.to);
+              if (problem) {
+                setCustomError(t(`range.problem.${problem}`, { max: MAX_DAYS, days: problem === "tooLong" ? spanDays(custom.from, custom.to) : 0 }));
+                return;
+              }
+              setCustomError(null);
               update({ range: "custom", from: custom.from, to: custom.to });
             }}
           >
             <label className="text-xs text-muted-fg">
               {t("range.from")}
-              <Input type="date" value={custom.from} max={custom.to} onChange={(e) => setCustom({ ...custom, from: e.target.value })} className="w-40" required />
+              <Input
+                type="date"
+                value={custom.from}
+                max={custom.to}
+                onChange={(e) => setCustom({ ...custom, from: e.target.value })}
+                className="w-40"
+                required
+                aria-invalid={customError !== null}
+                aria-describedby={customError ? "custom-range-error" : "custom-range-hint"}
+              />
             </label>
             <label className="text-xs text-muted-fg">
               {t("range.to")}
-              <Input type="date" value={custom.to} min={custom.from} onChange={(e) => setCustom({ ...custom, to: e.target.value })} className="w-40" required />
+              <Input
+                type="date"
+                value={custom.to}
+                min={custom.from}
+                onChange={(e) => setCustom({ ...custom, to: e.target.value })}
+                className="w-40"
+                required
+                aria-invalid={customError !== null}
+                aria-describedby={customError ? "custom-range-error" : "custom-range-hint"}
+              />
             </label>
             <Button type="submit" size="md">
               {t("range.apply")}
             </Button>
-            <span className="w-full text-xs text-muted-fg">{t("range.hint", { max: MAX_DAYS })}</span>
+            {customError ? (
+              <p id="custom-range-error" role="alert" className="w-full text-xs text-danger" data-testid="custom-range-error">
+                {customError}
+              </p>
+            ) : (
+              <span id="custom-range-hint" className="w-full text-xs text-muted-fg">
+                {t("range.hint", { max: MAX_DAYS })}
+              </span>
+            )}
           </form>
         )}
       </div>
@@ -271,7 +392,7 @@ function Headlines({ overview, previous, rangeDays, f }: { overview: Overview; p
   const cards: { key: string; label: string; value: string; delta: number | null; goodWhenUp: boolean; hint?: string }[] = [
     { key: "launches", label: t("metrics.launches"), value: f.count(overview.totals.launches), delta: change(overview.totals.launches, previous?.launches ?? null), goodWhenUp: true },
     { key: "activeUsers", label: t("metrics.activeUsers"), value: f.count(overview.totals.activeUsers), delta: change(overview.totals.activeUsers, previous?.activeUsers ?? null), goodWhenUp: true },
-    { key: "mau", label: t("metrics.mau"), value: f.count(last?.mau ?? null), delta: null, goodWhenUp: true, hint: last ? t("onDay", { day: f.dayLong(last.day) }) : undefined },
+    { key: "mau", label: t("metrics.mau"), value: f.count(last?.mau ?? null), delta: null, goodWhenUp: true, hint: last ? t(last.partial ? "onDaySoFar" : "onDay", { day: f.dayLong(last.day) }) : undefined },
     { key: "avgSession", label: t("metrics.avgSession"), value: f.duration(overview.totals.avgSessionMs), delta: change(overview.totals.avgSessionMs, previous?.avgSessionMs ?? null), goodWhenUp: true },
     { key: "errorRate", label: t("metrics.errorRate"), value: f.percent(overview.totals.errorRate), delta: change(overview.totals.errorRate, previous?.errorRate ?? null), goodWhenUp: false },
   ];
@@ -299,7 +420,10 @@ function Headlines({ overview, previous, rangeDays, f }: { overview: Overview; p
 function Charts({ overview, f, state, fixed, adoption }: { overview: Overview; f: Formats; state: DashboardState; fixed: AnalyticsFilters; adoption: VersionAdoption | null }) {
   const t = useTranslations("analytics");
   const days = overview.days;
-  const points: Point[] = days.map((d) => ({ ...d }));
+  // `partial` is a mark, not a series: the charts and tables take the first unfinished day instead.
+  const points: Point[] = days.map(({ partial: _partial, ...d }) => ({ ...d }));
+  const partialFrom = days.find((d) => d.partial)?.day;
+  const soFar = t("soFar");
   const peak = (key: "launches" | "activeUsers" | "mau") => days.reduce((best, d) => (d[key] > best[key] ? d : best), days[0]!);
   const range = { from: f.dayLong(overview.from), to: f.dayLong(overview.to) };
 
@@ -323,25 +447,25 @@ function Charts({ overview, f, state, fixed, adoption }: { overview: Overview; f
           testId="chart-usage"
           title={t("charts.usage")}
           summary={t("charts.usageSummary", { ...range, launches: f.count(overview.totals.launches), users: f.count(overview.totals.activeUsers), peakDay: f.dayLong(peak("activeUsers").day), peak: f.count(peak("activeUsers").activeUsers) })}
-          table={<SeriesTable caption={t("charts.usage")} data={points} series={usageSeries} dayLabel={f.dayLong} format={f.count} />}
+          table={<SeriesTable partialFrom={partialFrom} caption={t("charts.usage")} data={points} series={usageSeries} dayLabel={f.dayLong} format={f.count} />}
         >
-          <TimeChart data={points} series={usageSeries} kind="area" format={(n) => f.count(n)} dayLabel={f.day} />
+          <TimeChart partialFrom={partialFrom} soFarLabel={soFar} data={points} series={usageSeries} kind="area" format={(n) => f.count(n)} dayLabel={f.day} />
         </ChartCard>
         <ChartCard
           testId="chart-mau"
           title={t("charts.mau")}
           summary={t("charts.mauSummary", { first: f.count(days[0]?.mau ?? 0), last: f.count(days.at(-1)?.mau ?? 0), ...range })}
-          table={<SeriesTable caption={t("charts.mau")} data={points} series={mauSeries} dayLabel={f.dayLong} format={f.count} />}
+          table={<SeriesTable partialFrom={partialFrom} caption={t("charts.mau")} data={points} series={mauSeries} dayLabel={f.dayLong} format={f.count} />}
         >
-          <TimeChart data={points} series={mauSeries} format={(n) => f.count(n)} dayLabel={f.day} />
+          <TimeChart partialFrom={partialFrom} soFarLabel={soFar} data={points} series={mauSeries} format={(n) => f.count(n)} dayLabel={f.day} />
         </ChartCard>
         <ChartCard
           testId="chart-session"
           title={t("charts.session")}
           summary={t("charts.sessionSummary", { avg: f.duration(overview.totals.avgSessionMs), sessions: f.count(overview.totals.sessions) })}
-          table={<SeriesTable caption={t("charts.session")} data={points} series={sessionSeries} dayLabel={f.dayLong} format={f.duration} />}
+          table={<SeriesTable partialFrom={partialFrom} caption={t("charts.session")} data={points} series={sessionSeries} dayLabel={f.dayLong} format={f.duration} />}
         >
-          <TimeChart data={points} series={sessionSeries} format={(n) => f.duration(n)} axisFormat={f.durationShort} dayLabel={f.day} />
+          <TimeChart partialFrom={partialFrom} soFarLabel={soFar} data={points} series={sessionSeries} format={(n) => f.duration(n)} axisFormat={f.durationShort} dayLabel={f.day} />
         </ChartCard>
         <ChartCard
           testId="chart-errors"
@@ -353,6 +477,7 @@ function Charts({ overview, f, state, fixed, adoption }: { overview: Overview; f
           }
           table={
             <SeriesTable
+              partialFrom={partialFrom}
               caption={t("charts.errors")}
               data={points}
               series={[...errorSeries, { key: "errors", label: t("metrics.errors"), color: chartColor(4) }, { key: "launches", label: t("metrics.launches"), color: chartColor(0) }]}
@@ -361,12 +486,12 @@ function Charts({ overview, f, state, fixed, adoption }: { overview: Overview; f
             />
           }
         >
-          <TimeChart data={points} series={errorSeries} format={(n) => f.percent(n)} dayLabel={f.day} />
+          <TimeChart partialFrom={partialFrom} soFarLabel={soFar} data={points} series={errorSeries} format={(n) => f.percent(n)} dayLabel={f.day} />
         </ChartCard>
       </div>
 
       {/* Within one version, adoption and the version list would each show a single line. */}
-      {scopedToApp && !state.version && adoption && adoption.versions.length > 0 && <AdoptionCard adoption={adoption} f={f} />}
+      {scopedToApp && !state.version && adoption && adoption.versions.length > 0 && <AdoptionCard adoption={adoption} f={f} partialFrom={partialFrom} />}
       {scopedToApp && !state.version && overview.breakdown.version.length > 0 && (
         <ChartCard
           testId="chart-versions"
@@ -466,9 +591,14 @@ function RetentionCard({ overview, f }: { overview: Overview; f: Formats }) {
     }
     return n > 0 ? kept / n : null;
   };
+  // A cohort row has new users, so a null share means its day d+1 (d+7) has not ended: "not yet", never 0%.
   const cell = (r: number | null) => (
-    <td className="text-right tabular-nums" style={r === null ? undefined : { background: `color-mix(in srgb, var(--chart-2) ${Math.round(r * 70)}%, transparent)` }}>
-      {f.percent(r)}
+    <td
+      className={`text-right tabular-nums ${r === null ? "text-xs text-muted-fg" : ""}`}
+      style={r === null ? undefined : { background: `color-mix(in srgb, var(--chart-2) ${Math.round(r * 70)}%, transparent)` }}
+      data-testid={r === null ? "retention-not-yet" : undefined}
+    >
+      {r === null ? t("notYet") : f.percent(r)}
     </td>
   );
   return (
@@ -497,6 +627,7 @@ function RetentionCard({ overview, f }: { overview: Overview; f: Formats }) {
                 <tr key={d.day}>
                   <th scope="row" className="whitespace-nowrap">
                     {f.dayLong(d.day)}
+                    {d.partial && <SoFar />}
                   </th>
                   <td className="text-right tabular-nums">{f.count(d.newUsers)}</td>
                   {cell(d.retentionD1)}
@@ -511,7 +642,7 @@ function RetentionCard({ overview, f }: { overview: Overview; f: Formats }) {
   );
 }
 
-function AdoptionCard({ adoption, f }: { adoption: VersionAdoption; f: Formats }) {
+function AdoptionCard({ adoption, f, partialFrom }: { adoption: VersionAdoption; f: Formats; partialFrom?: string }) {
   const t = useTranslations("analytics");
   const series: Series[] = adoption.versions.map((v, i) => ({ key: `v:${v}`, label: v, color: chartColor(i) }));
   const points: Point[] = adoption.days.map((d) => {
@@ -534,9 +665,9 @@ function AdoptionCard({ adoption, f }: { adoption: VersionAdoption; f: Formats }
           ? t("charts.adoptionSummary", { version: leader, share: f.percent(share(lastDay, leader)), day: f.dayLong(lastDay.day), count: adoption.versions.length })
           : t("charts.noLaunches")
       }
-      table={<SeriesTable caption={t("charts.adoption")} data={points} series={series} dayLabel={f.dayLong} format={f.count} />}
+      table={<SeriesTable partialFrom={partialFrom} caption={t("charts.adoption")} data={points} series={series} dayLabel={f.dayLong} format={f.count} />}
     >
-      <TimeChart data={points} series={series} kind="share" format={(n) => f.count(n)} dayLabel={f.day} height={240} />
+      <TimeChart partialFrom={partialFrom} soFarLabel={t("soFar")} data={points} series={series} kind="share" format={(n) => f.count(n)} dayLabel={f.day} height={240} />
     </ChartCard>
   );
 }

@@ -13,6 +13,7 @@ import {
   LineChart,
   Pie,
   PieChart,
+  ReferenceArea,
   ResponsiveContainer,
   Tooltip,
   XAxis,
@@ -28,14 +29,40 @@ const TOOLTIP = {
   cursor: { stroke: "var(--border)" },
 };
 
+/** The key of a series' dashed tail over the days that have not ended. */
+const tailKey = (key: string) => `${key}~sofar`;
+
+/**
+ * Splits each series at the last complete day: solid up to it, dashed from it on over the days that have not ended
+ * (issue 13: today's partial figures are not a cliff). The two meet at the last complete day, so the line is unbroken.
+ */
+export function splitPartial(data: Point[], series: Series[], partialFrom: string | undefined): { data: Point[]; lastComplete: number } {
+  const first = partialFrom === undefined ? -1 : data.findIndex((p) => String(p.day) >= partialFrom);
+  if (first < 0) return { data, lastComplete: data.length - 1 };
+  const lastComplete = first - 1;
+  return {
+    lastComplete,
+    data: data.map((p, i) => {
+      const q: Point = { ...p };
+      for (const s of series) {
+        q[tailKey(s.key)] = i >= Math.max(lastComplete, 0) ? (p[s.key] ?? null) : null;
+        if (i > lastComplete) q[s.key] = null;
+      }
+      return q;
+    }),
+  };
+}
+
 export function TimeChart({
-  data,
+  data: rawData,
   series,
   kind = "line",
   format,
   axisFormat,
   dayLabel,
   height = 220,
+  partialFrom,
+  soFarLabel,
 }: {
   data: Point[];
   series: Series[];
@@ -46,7 +73,16 @@ export function TimeChart({
   axisFormat?: (n: number) => string;
   dayLabel: (day: string) => string;
   height?: number;
+  /** The first day that has not ended (UTC): from there on the figures are so far. */
+  partialFrom?: string;
+  /** "so far", for the tooltip and the shaded days. */
+  soFarLabel?: string;
 }) {
+  // A stacked share chart cannot be split per series; it shades the days that have not ended instead.
+  const split = kind !== "share";
+  const { data, lastComplete } = split ? splitPartial(rawData, series, partialFrom) : { data: rawData, lastComplete: rawData.length - 1 };
+  const partialDays = partialFrom === undefined ? [] : rawData.filter((p) => String(p.day) >= partialFrom).map((p) => String(p.day));
+  const isPartial = (day: unknown) => partialFrom !== undefined && String(day) >= partialFrom;
   const common = {
     data,
     margin: { top: 8, right: 8, bottom: 0, left: 0 },
@@ -64,11 +100,47 @@ export function TimeChart({
       />
       <Tooltip
         {...TOOLTIP}
-        labelFormatter={(label) => dayLabel(String(label))}
-        formatter={(value, name) => [value === null || value === undefined ? "—" : format(Number(value)), name]}
+        content={({ active, payload, label }) => {
+          if (!active || !payload?.length) return null;
+          // Where solid and dashed meet both carry the value: each series shows once.
+          const seen = new Set<string>();
+          const rows = payload.filter((p) => {
+            const key = String(p.dataKey).replace(/~sofar$/, "");
+            if (p.value === null || p.value === undefined || seen.has(key)) return false;
+            seen.add(key);
+            return true;
+          });
+          return (
+            <div style={TOOLTIP.contentStyle} className="px-2.5 py-1.5">
+              <p style={TOOLTIP.labelStyle}>
+                {dayLabel(String(label))}
+                {isPartial(label) && soFarLabel ? ` · ${soFarLabel}` : ""}
+              </p>
+              <ul>
+                {rows.map((p) => (
+                  <li key={String(p.dataKey)} className="flex items-center gap-1.5">
+                    <span aria-hidden className="size-2 rounded-sm" style={{ background: p.color }} />
+                    {p.name}: {format(Number(p.value))}
+                  </li>
+                ))}
+              </ul>
+            </div>
+          );
+        }}
       />
+      {partialDays.length > 0 && (
+        <ReferenceArea
+          x1={rawData[Math.max(lastComplete, 0)]?.day ?? partialDays[0]}
+          x2={partialDays.at(-1)}
+          fill="var(--muted)"
+          fillOpacity={0.5}
+          ifOverflow="extendDomain"
+          label={soFarLabel ? { value: soFarLabel, position: "insideTopRight", fill: "var(--muted-fg)", fontSize: 10 } : undefined}
+        />
+      )}
     </>
   );
+  const tails = split && lastComplete < rawData.length - 1;
   return (
     <>
       <div style={{ height }} className="w-full">
@@ -79,6 +151,21 @@ export function TimeChart({
               {series.map((s) => (
                 <Line key={s.key} type="monotone" dataKey={s.key} name={s.label} stroke={s.color} strokeWidth={2} dot={false} connectNulls isAnimationActive={false} />
               ))}
+              {tails &&
+                series.map((s) => (
+                  <Line
+                    key={tailKey(s.key)}
+                    type="monotone"
+                    dataKey={tailKey(s.key)}
+                    name={s.label}
+                    stroke={s.color}
+                    strokeWidth={2}
+                    strokeDasharray="4 4"
+                    dot={false}
+                    legendType="none"
+                    isAnimationActive={false}
+                  />
+                ))}
             </LineChart>
           ) : (
             <AreaChart {...common} stackOffset={kind === "share" ? "expand" : undefined}>
@@ -97,6 +184,22 @@ export function TimeChart({
                   isAnimationActive={false}
                 />
               ))}
+              {tails &&
+                series.map((s) => (
+                  <Area
+                    key={tailKey(s.key)}
+                    type="monotone"
+                    dataKey={tailKey(s.key)}
+                    name={s.label}
+                    stroke={s.color}
+                    strokeDasharray="4 4"
+                    fill={s.color}
+                    fillOpacity={0.05}
+                    strokeWidth={2}
+                    legendType="none"
+                    isAnimationActive={false}
+                  />
+                ))}
             </AreaChart>
           )}
         </ResponsiveContainer>

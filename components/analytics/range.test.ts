@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { change, deltaTone, previousPeriod, readState, writeState } from "./range";
+import { change, deltaTone, previousPeriod, rangeProblem, readState, writeState } from "./range";
 
 const TODAY = "2030-03-10";
 const read = (qs: string, fixed = {}) => readState(new URLSearchParams(qs), TODAY, fixed);
@@ -10,8 +10,16 @@ describe("the dashboard's URL state", () => {
     ["range=7", { range: "7", from: "2030-03-04", to: TODAY }],
     ["range=90", { range: "90", from: "2029-12-11", to: TODAY }],
     ["range=custom&from=2030-01-01&to=2030-01-31", { range: "custom", from: "2030-01-01", to: "2030-01-31" }],
-    ["range=custom&from=2030-02-01&to=2030-01-31", { range: "30", from: "2030-02-09", to: TODAY }],
-    ["range=custom&from=2028-01-01&to=2030-01-31", { range: "30", from: "2030-02-09", to: TODAY }],
+    [
+      "range=custom&from=2030-02-01&to=2030-01-31",
+      { range: "30", from: "2030-02-09", to: TODAY, rejected: { from: "2030-02-01", to: "2030-01-31", problem: "order" } },
+    ],
+    // Over the limit: the 30 days are shown, but the dashboard is told why (issue 13, item 5), never silently.
+    [
+      "range=custom&from=2028-01-01&to=2030-01-31",
+      { range: "30", from: "2030-02-09", to: TODAY, rejected: { from: "2028-01-01", to: "2030-01-31", problem: "tooLong" } },
+    ],
+    ["range=custom&from=2030-01-01", { range: "30", from: "2030-02-09", to: TODAY, rejected: { from: "2030-01-01", to: "", problem: "invalid" } }],
     ["range=365", { range: "30", from: "2030-02-09", to: TODAY }],
   ])("reads %j", (qs, expected) => {
     expect(read(qs)).toEqual(expected);
@@ -32,6 +40,19 @@ describe("the dashboard's URL state", () => {
   it("writes the default range as nothing, and custom ranges in full", () => {
     expect(writeState(new URLSearchParams(), read("")).toString()).toBe("");
     expect(writeState(new URLSearchParams(), read("range=custom&from=2030-01-01&to=2030-01-31")).toString()).toBe("range=custom&from=2030-01-01&to=2030-01-31");
+  });
+});
+
+describe("a custom range", () => {
+  it.each([
+    ["2030-01-01", "2030-01-01", null],
+    ["2029-01-01", "2030-01-01", null], // 366 days
+    ["2028-12-31", "2030-01-01", "tooLong"], // 367 days
+    ["2030-01-02", "2030-01-01", "order"],
+    ["2030-02-30", "2030-03-01", "invalid"],
+    ["", "2030-03-01", "invalid"],
+  ])("%s … %s → %s", (from, to, problem) => {
+    expect(rangeProblem(from, to)).toBe(problem);
   });
 });
 

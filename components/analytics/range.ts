@@ -10,25 +10,54 @@ export const MAX_DAYS = 366;
 
 export type DashboardState = AnalyticsFilters & { range: RangeKey; from: string; to: string };
 
+/** Why a custom range cannot be used as given. */
+export type RangeProblem = "invalid" | "order" | "tooLong";
+
+/** Checks a custom range; null when it can be used. */
+export function rangeProblem(from: string, to: string): RangeProblem | null {
+  if (!isDay(from) || !isDay(to)) return "invalid";
+  const span = daysBetween(from, to) + 1;
+  if (span < 1) return "order";
+  return span > MAX_DAYS ? "tooLong" : null;
+}
+
+/** Days in a range, both ends included. */
+export const spanDays = (from: string, to: string) => daysBetween(from, to) + 1;
+
 const platforms: readonly string[] = PLATFORMS;
 
-/** Reads the URL; anything malformed falls back to the last 30 days and no filter. Fixed filters win. */
-export function readState(sp: URLSearchParams, today: string, fixed: AnalyticsFilters = {}): DashboardState {
+/**
+ * Reads the URL; anything malformed falls back to the last 30 days and no filter, and a custom range that
+ * cannot be used says why (`rejected`), so the dashboard can tell the reader instead of silently showing
+ * something else. Fixed filters win.
+ */
+export function readState(
+  sp: URLSearchParams,
+  today: string,
+  fixed: AnalyticsFilters = {},
+): DashboardState & { rejected?: { from: string; to: string; problem: RangeProblem } } {
   const rangeParam = sp.get("range");
   let range: RangeKey = (RANGES as readonly string[]).includes(rangeParam ?? "") ? (rangeParam as RangeKey) : "30";
   let from = addDays(today, -29);
   let to = today;
+  let problem: RangeProblem | null = null;
+  let rejected: { from: string; to: string; problem: RangeProblem } | undefined;
   if (range === "custom") {
     const f = sp.get("from") ?? "";
     const t = sp.get("to") ?? "";
-    if (isDay(f) && isDay(t) && daysBetween(f, t) >= 0 && daysBetween(f, t) < MAX_DAYS) {
+    problem = rangeProblem(f, t);
+    if (!problem) {
       from = f;
       to = t;
-    } else range = "30";
+    } else {
+      range = "30";
+      rejected = { from: f.slice(0, 10), to: t.slice(0, 10), problem };
+    }
   } else {
     from = addDays(today, -(Number(range) - 1));
   }
-  const state: DashboardState = { range, from, to };
+  const state: DashboardState & { rejected?: { from: string; to: string; problem: RangeProblem } } = { range, from, to };
+  if (rejected) state.rejected = rejected;
   const text = (k: string) => {
     const v = sp.get(k);
     return v && v.length <= 100 ? v : undefined;

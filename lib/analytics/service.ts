@@ -167,7 +167,11 @@ export function compareVersions(a: string, b: string): number {
   return a.localeCompare(b, "en", { numeric: true });
 }
 
-/** What the filters can offer this actor: only reachable mini-programs, and only what has data. */
+/**
+ * What the filters can offer this actor: every host app and every reachable mini-program, data or not (a new
+ * host must be choosable before its first event, issue 13), each saying whether it has any; versions and
+ * platforms only where there is data.
+ */
 export async function getFilterOptions(ctx: OrgContext): Promise<FilterOptions> {
   const scope = await scopeFor(ctx, {});
   const [combos, names] = await Promise.all([getDimensions(ctx.db, scope), getNames(ctx.db, ctx.org.id)]);
@@ -181,10 +185,11 @@ export async function getFilterOptions(ctx: OrgContext): Promise<FilterOptions> 
     versions.set(versionKey(c.appId, c.version), { appId: c.appId, version: c.version });
     platforms.add(c.platform);
   }
+  const reachable = scope.appIds === null ? [...names.miniPrograms.keys()] : scope.appIds;
   const byName = <T extends { name: string }>(a: T, b: T) => a.name.localeCompare(b.name);
   return {
-    hosts: [...hosts].map((hostId) => ({ hostId, name: names.hosts.get(hostId) ?? hostId })).sort(byName),
-    miniPrograms: [...apps].map((appId) => ({ appId, name: names.miniPrograms.get(appId) ?? appId })).sort(byName),
+    hosts: [...names.hosts].map(([hostId, name]) => ({ hostId, name, hasData: hosts.has(hostId) })).sort(byName),
+    miniPrograms: reachable.map((appId) => ({ appId, name: names.miniPrograms.get(appId) ?? appId, hasData: apps.has(appId) })).sort(byName),
     versions: [...versions.values()].sort((a, b) => a.appId.localeCompare(b.appId) || compareVersions(a.version, b.version)),
     platforms: [...platforms].sort(),
   };

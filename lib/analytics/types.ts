@@ -74,10 +74,10 @@ export type VersionAdoption = {
   days: { day: string; activeUsers: number; users: Record<string, number> }[];
 };
 
-/** What the dashboards' filters can choose from: only what the viewer may see and what has data. */
+/** What the dashboards' filters can choose from: what the viewer may see; `hasData` once any event arrived. */
 export type FilterOptions = {
-  hosts: { hostId: string; name: string }[];
-  miniPrograms: { appId: string; name: string }[];
+  hosts: { hostId: string; name: string; hasData: boolean }[];
+  miniPrograms: { appId: string; name: string; hasData: boolean }[];
   versions: { appId: string; version: string }[];
   platforms: Platform[];
 };
