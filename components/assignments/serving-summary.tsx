@@ -21,12 +21,12 @@ export function ServingSummary({ assignment: a }: { assignment: AssignmentJson }
       if (s.stable) lines.push(t("split", { host, percent: s.percent, rest: 100 - s.percent, candidate: s.candidate, stable: s.stable }));
       else {
         tone = "danger";
-        lines.push(t("splitNoStable", { host, percent: s.percent, rest: 100 - s.percent, candidate: s.candidate, stable: a.stable?.version ?? none, why: s.stableWhy }));
+        lines.push(t("splitNoStable", { host, percent: s.percent, rest: 100 - s.percent, candidate: s.candidate, stable: a.stable?.version ?? none, why: t(`why.${s.stableWhy === "delivered" ? "none" : s.stableWhy}`) }));
       }
       break;
     case "nobody":
       tone = "danger";
-      lines.push(t("nobody", { host, stable: s.stable ?? none, why: s.why }));
+      lines.push(t("nobody", { host, stable: s.stable ?? none, why: t(`why.${s.why === "delivered" ? "none" : s.why}`) }));
       break;
   }
   const held = s.kind === "stable" || s.kind === "nobody" ? s.held : null;

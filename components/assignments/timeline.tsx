@@ -36,9 +36,9 @@ export function AssignmentTimeline({ events }: { events: AssignmentEventJson[] }
       case "replace_stable":
         return t("replaceStable", { from: versionIn(e.from, "stable"), to: versionIn(e.to, "stable") });
       case "revoke": {
-        const role = e.to && "stable" in e.to ? "stable" : e.to && "candidate" in e.to ? "candidate" : "previousStable";
+        const role = e.to && "stable" in e.to ? "Stable" : e.to && "candidate" in e.to ? "Candidate" : "PreviousStable";
         const reason = typeof e.to?.reason === "string" ? e.to.reason : "";
-        return t("revoke", { version: versionIn(e.to, role), role, reason });
+        return t(`revoke${role}`, { version: versionIn(e.to, role.charAt(0).toLowerCase() + role.slice(1)), reason });
       }
     }
   };
