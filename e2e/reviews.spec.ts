@@ -20,6 +20,8 @@ test.describe("as a reviewer", () => {
     await page.getByLabel("Undeclared data collection").check();
     await page.getByLabel("Comment for the developer").fill("Sends tracking data to stats.coupon-partner.example without declaring it.");
     await page.getByRole("button", { name: "Reject version" }).click();
+    // Rejection is final: confirmed like approval (issue 13, item 10).
+    await page.getByRole("dialog").getByRole("button", { name: "Reject version" }).click();
     await expect(page.getByText("Status: Rejected", { exact: false })).toBeVisible();
   });
 });

@@ -624,7 +624,7 @@ function RetentionCard({ overview, f }: { overview: Overview; f: Formats }) {
             </thead>
             <tbody>
               {cohorts.map((d) => (
-                <tr key={d.day}>
+                <tr key={d.day} data-day={d.day}>
                   <th scope="row" className="whitespace-nowrap">
                     {f.dayLong(d.day)}
                     {d.partial && <SoFar />}
