@@ -6,6 +6,8 @@ import { expect, test } from "@playwright/test";
 import { authFile } from "./helpers";
 
 test.use({ storageState: authFile("admin") });
+// Each test builds its own data through the API and waits for client-side figures: slow on a shared machine.
+test.describe.configure({ timeout: 120_000 });
 
 const ADMIN = { authorization: "Bearer t_admin_demo" };
 const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -14,7 +16,7 @@ const YESTERDAY = utcDay(Date.now() - 86_400_000);
 
 test("today is marked as so far, and yesterday's retention reads not yet, never 0%", async ({ page }) => {
   await page.goto("/o/demo/analytics?range=7");
-  await expect(page.getByTestId("analytics-headlines")).toBeVisible();
+  await expect(page.getByTestId("analytics-headlines")).toBeVisible({ timeout: 30_000 });
   await expect(page.getByTestId("partial-note")).toContainText("is not over");
 
   const usage = page.getByTestId("chart-usage");
@@ -43,7 +45,7 @@ test("today is marked as so far, and yesterday's retention reads not yet, never 
 
 test("a custom range starts from the range shown and is validated with a message", async ({ page }) => {
   await page.goto("/o/demo/analytics?range=7");
-  await expect(page.getByTestId("analytics-headlines")).toBeVisible();
+  await expect(page.getByTestId("analytics-headlines")).toBeVisible({ timeout: 30_000 });
   await page.getByRole("button", { name: "Custom" }).click();
   await expect(page.getByLabel("From")).toHaveValue(utcDay(Date.now() - 6 * 86_400_000));
   await expect(page.getByLabel("To")).toHaveValue(TODAY);
@@ -62,7 +64,7 @@ test("a custom range starts from the range shown and is validated with a message
 
 test("figures being replaced are dimmed and marked busy until the new range arrives", async ({ page }) => {
   await page.goto("/o/demo/analytics?range=7");
-  await expect(page.getByTestId("analytics-headlines")).toBeVisible();
+  await expect(page.getByTestId("analytics-headlines")).toBeVisible({ timeout: 30_000 });
   let release!: () => void;
   const held = new Promise<void>((r) => (release = r));
   await page.route("**/analytics/data?view=overview*", async (route) => {
@@ -85,7 +87,7 @@ test("a new host app is in the filters, and its empty state leads to its SDK cre
   const hostId = (await res.json()).id as string;
 
   await page.goto("/o/demo/analytics");
-  await expect(page.getByTestId("analytics-headlines")).toBeVisible();
+  await expect(page.getByTestId("analytics-headlines")).toBeVisible({ timeout: 30_000 });
   await page.getByLabel("Host app").selectOption(hostId);
   const next = page.getByTestId("empty-next-step");
   await expect(page.getByText(`Fresh host ${stamp} has sent no events yet`)).toBeVisible();

@@ -6,6 +6,8 @@ import { buildMiniProgramPackage } from "../lib/packages/testing/zip-writer";
 import { authFile } from "./helpers";
 
 test.use({ storageState: authFile("admin") });
+// Each test builds its own data through the API and waits for client-side figures: slow on a shared machine.
+test.describe.configure({ timeout: 120_000 });
 
 const ADMIN = { authorization: "Bearer t_admin_demo" };
 const REVIEWER = { authorization: "Bearer t_reviewer_demo" };

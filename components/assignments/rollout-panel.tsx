@@ -53,6 +53,7 @@ export function RolloutPanel({
   canManage: boolean;
 }) {
   const t = useTranslations("assignments.rollout");
+  const tr = useTranslations("release");
   const tc = useTranslations("common");
   const uid = useId();
   const router = useRouter();
@@ -156,7 +157,7 @@ export function RolloutPanel({
               {t("apply", { percent })}
             </Button>
             <span className="text-sm text-muted-fg" data-testid="rollout-current">
-              {t("current", { percent: a.rolloutPercent })}
+              {a.paused ? tr("currentPaused", { percent: a.rolloutPercent }) : t("current", { percent: a.rolloutPercent })}
             </span>
           </div>
         </fieldset>
