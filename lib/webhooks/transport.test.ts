@@ -35,7 +35,7 @@ function resolverOf(...answers: string[][]): Resolver & { calls: string[] } {
 }
 
 const send = (resolve: Resolver, blockPrivate: boolean) =>
-  sendWebhookRequest({ url: `http://hooks.partner.example:${port}/in`, body: "{}", headers: {}, timeoutMs: 3_000, blockPrivate, resolver: resolve });
+  sendWebhookRequest({ url: `http://hooks.atrium-partner.com:${port}/in`, body: "{}", headers: {}, timeoutMs: 3_000, blockPrivate, resolver: resolve });
 
 describe("resolve-time address check", () => {
   it.each([
@@ -48,7 +48,7 @@ describe("resolve-time address check", () => {
     const dns = resolverOf(addresses);
     const r = await send(dns, true);
     expect(r).toEqual({ statusCode: null, error: "The host resolves to a private or reserved address" });
-    expect(dns.calls).toEqual(["hooks.partner.example"]);
+    expect(dns.calls).toEqual(["hooks.atrium-partner.com"]);
     expect(hits).toBe(0);
   });
 
@@ -66,6 +66,13 @@ describe("resolve-time address check", () => {
     expect(r.error).toMatch(/private or reserved/);
     expect(dns.calls).toHaveLength(1);
     expect(hits).toBe(0);
+  });
+
+  it("refuses an internal name registered before it was refused at registration, without asking the DNS", async () => {
+    const dns = resolverOf(["93.184.216.34"]);
+    const r = await sendWebhookRequest({ url: `https://metadata.google.internal/x`, body: "{}", headers: {}, timeoutMs: 3_000, blockPrivate: true, resolver: dns });
+    expect(r).toEqual({ statusCode: null, error: "The host name is private or reserved" });
+    expect(dns.calls).toEqual([]);
   });
 
   it("reports a name that does not resolve", async () => {

@@ -5,7 +5,7 @@ import dns from "node:dns";
 import http from "node:http";
 import https from "node:https";
 import { isIP, type LookupFunction } from "node:net";
-import { isNonPublicAddress } from "./url-policy";
+import { internalNameReason, isNonPublicAddress } from "./url-policy";
 
 /** Resolves a host name to every address it has (dns.lookup with `all` by default; tests bring their own). */
 export type Resolver = (hostname: string, family: number | undefined) => Promise<dns.LookupAddress[]>;
@@ -69,6 +69,10 @@ export const sendWebhookRequest: Sender = ({ url, body, headers, timeoutMs, bloc
     // Node connects to an IP literal without calling `lookup`, so literals are checked here.
     if (blockPrivate && isIP(literal) && isNonPublicAddress(literal)) {
       return resolve({ statusCode: null, error: "The host is a private or reserved address" });
+    }
+    // Endpoints registered before a name was known to be internal are refused here too, before any lookup.
+    if (blockPrivate && !isIP(literal) && internalNameReason(literal)) {
+      return resolve({ statusCode: null, error: "The host name is private or reserved" });
     }
     const client = target.protocol === "https:" ? https : http;
     const req = client.request(target, {
