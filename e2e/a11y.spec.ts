@@ -35,39 +35,40 @@ test.describe("signed in", () => {
 });
 
 // Issue 13: the pages the release and analytics polish changed, in both languages and both themes, with the
-// kill switch's confirmation open where it lives.
+// kill switch's confirmation open where it lives. One test per page and variant: each is a cold page on the server.
 test.describe("release and analytics pages, every language and theme", () => {
   test.use({ storageState: authFile("owner") });
+  test.describe.configure({ timeout: 90_000 });
   const auth = { authorization: "Bearer t_owner_demo" };
+  const PAGES = ["analytics", "host analytics", "review queue", "review", "version", "assignment"] as const;
 
-  async function paths(request: import("@playwright/test").APIRequestContext): Promise<string[]> {
+  async function pathOf(request: import("@playwright/test").APIRequestContext, name: (typeof PAGES)[number]): Promise<string | null> {
     const hosts = (await (await request.get("/api/v1/hosts?limit=200", { headers: auth })).json()).items as { id: string; name: string }[];
     const superApp = hosts.find((h) => h.name === "Demo SuperApp")!;
+    if (name === "analytics") return "/o/demo/analytics";
+    if (name === "host analytics") return `/o/demo/hosts/${superApp.id}/analytics`;
+    if (name === "review queue") return "/o/demo/reviews";
+    const versions = (await (await request.get("/api/v1/mini-programs/com.demo.parking/versions", { headers: auth })).json()).items as { id: string; status: string }[];
+    if (name === "review") {
+      const inReview = versions.find((v) => v.status === "in_review");
+      return inReview ? `/o/demo/reviews/${inReview.id}` : null;
+    }
+    if (name === "version") return `/o/demo/mini-programs/com.demo.parking/versions/${versions.find((v) => v.status === "approved")!.id}`;
     const assignments = (await (await request.get(`/api/v1/hosts/${superApp.id}/assignments`, { headers: auth })).json()).items as { id: string; appId: string }[];
-    const coupons = assignments.find((a) => a.appId === "com.demo.coupons")!;
-    const versions = (await (await request.get("/api/v1/mini-programs/com.demo.coupons/versions", { headers: auth })).json()).items as { id: string; status: string }[];
-    const approved = versions.find((v) => v.status === "approved")!;
-    const inReview = versions.find((v) => v.status === "in_review");
-    return [
-      "/o/demo/analytics",
-      `/o/demo/hosts/${superApp.id}/analytics`,
-      "/o/demo/reviews",
-      ...(inReview ? [`/o/demo/reviews/${inReview.id}`] : []),
-      `/o/demo/mini-programs/com.demo.coupons/versions/${approved.id}`,
-      `/o/demo/hosts/${superApp.id}/assignments/${coupons.id}`,
-    ];
+    return `/o/demo/hosts/${superApp.id}/assignments/${assignments.find((a) => a.appId === "com.demo.coupons")!.id}`;
   }
 
   for (const locale of ["en", "zh-CN"]) {
     for (const theme of ["light", "dark"]) {
-      test(`${locale}, ${theme}: no serious accessibility violations`, async ({ page, context, baseURL }) => {
-        test.setTimeout(120_000);
-        await context.addCookies([
-          { name: "atrium_locale", value: locale, url: baseURL! },
-          { name: "atrium_theme", value: theme, url: baseURL! },
-        ]);
-        for (const path of await paths(page.request)) {
-          await page.goto(path);
+      for (const name of PAGES) {
+        test(`${name}, ${locale}, ${theme}: no serious accessibility violations`, async ({ page, context, baseURL }) => {
+          await context.addCookies([
+            { name: "atrium_locale", value: locale, url: baseURL! },
+            { name: "atrium_theme", value: theme, url: baseURL! },
+          ]);
+          const path = await pathOf(page.request, name);
+          test.skip(path === null, "nothing in review");
+          await page.goto(path!);
           await page.waitForLoadState("networkidle");
           await expect(page.locator("html")).toHaveAttribute("lang", locale);
           const scan = async (label: string) => {
@@ -75,7 +76,7 @@ test.describe("release and analytics pages, every language and theme", () => {
             const serious = res.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
             expect(serious.map((v) => `${label} ${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
           };
-          await scan(path);
+          await scan(path!);
           const revoke = page.getByTestId("revoke-control").getByRole("button").first();
           if (await revoke.isVisible()) {
             await revoke.click();
@@ -83,8 +84,8 @@ test.describe("release and analytics pages, every language and theme", () => {
             await scan(`${path} (revoke dialog)`);
             await page.keyboard.press("Escape");
           }
-        }
-      });
+        });
+      }
     }
   }
 });
