@@ -6,8 +6,9 @@ import { getSessionUser } from "@/lib/auth/session";
 import { LanguageSwitch } from "@/components/preferences";
 import { originFromHeaders, safeRedirectPath } from "@/lib/auth/redirect";
 import { SignInForm } from "./sign-in-form";
+import { titled } from "@/lib/i18n/metadata";
 
-export const metadata: Metadata = { title: "Sign in" };
+export const generateMetadata = (): Promise<Metadata> => titled("meta", "signIn");
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
   const { next } = await searchParams;

@@ -7,6 +7,7 @@ import { Sidebar } from "@/components/shell/sidebar";
 import { SignOutButton } from "@/components/shell/sign-out-button";
 import { THEME_COOKIE, THEMES, type Theme } from "@/lib/i18n/config";
 import { LanguageSwitch, ThemeSwitch } from "@/components/preferences";
+import type { Metadata } from "next";
 
 export default async function OrgLayout({ children, params }: { children: React.ReactNode; params: Promise<{ org: string }> }) {
   const { org } = await params;
@@ -44,4 +45,15 @@ export default async function OrgLayout({ children, params }: { children: React.
       </main>
     </div>
   );
+}
+
+export async function generateMetadata({ params }: { params: Promise<{ org: string }> }): Promise<Metadata> {
+  const { org } = await params;
+  const app = (await getTranslations("meta"))("appName");
+  try {
+    const { name } = (await getPageContext(org)).org;
+    return { title: { template: `%s · ${name} · ${app}`, default: `${name} · ${app}` } };
+  } catch {
+    return { title: { template: `%s · ${app}`, default: app } };
+  }
 }

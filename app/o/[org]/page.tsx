@@ -10,6 +10,8 @@ import { addDays, utcDay } from "@/lib/analytics/dates";
 import type { Totals } from "@/lib/analytics/types";
 import { change, deltaTone, previousPeriod } from "@/components/analytics/range";
 import { Card, PageHeader, Stat } from "@/components/ui/layout";
+import type { Metadata } from "next";
+import { titled } from "@/lib/i18n/metadata";
 
 const USAGE_DAYS = 7;
 
@@ -137,3 +139,5 @@ export default async function OverviewPage({ params }: { params: Promise<{ org: 
     </>
   );
 }
+
+export const generateMetadata = (): Promise<Metadata> => titled("nav", "overview");

@@ -6,6 +6,8 @@ import { auditObjectKey, describeAuditObjects } from "@/lib/services/audit-objec
 import { Badge, EmptyState, PageHeader, Table } from "@/components/ui/layout";
 import { Button, ButtonLink } from "@/components/ui/button";
 import { Input } from "@/components/ui/form";
+import type { Metadata } from "next";
+import { titled } from "@/lib/i18n/metadata";
 
 export default async function AuditPage({ params, searchParams }: { params: Promise<{ org: string }>; searchParams: Promise<Record<string, string | undefined>> }) {
   const { org } = await params;
@@ -73,7 +75,7 @@ export default async function AuditPage({ params, searchParams }: { params: Prom
               return (
               <tr key={e.id}>
                 <td className="whitespace-nowrap text-xs">
-                  <time dateTime={e.at}>{format.dateTime(new Date(e.at), { dateStyle: "medium", timeStyle: "medium" })}</time>
+                  <time dateTime={e.at}>{format.dateTime(new Date(e.at), "dateTimeSecondsZone")}</time>
                 </td>
                 <td className="max-w-48 truncate">
                   {e.actor.label} {e.actor.type !== "user" && <Badge>{e.actor.type}</Badge>}
@@ -112,3 +114,5 @@ export default async function AuditPage({ params, searchParams }: { params: Prom
     </>
   );
 }
+
+export const generateMetadata = (): Promise<Metadata> => titled("nav", "audit");
