@@ -1,8 +1,8 @@
 "use client";
-import { useLocale, useTranslations } from "next-intl";
+import { useLocale, useTimeZone, useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useTransition } from "react";
-import { setLocaleAction, setThemeAction } from "@/app/preferences-actions";
+import { setLocaleAction, setThemeAction, setTimeZoneModeAction } from "@/app/preferences-actions";
 import { LOCALES, THEMES, type Theme } from "@/lib/i18n/config";
 
 const LOCALE_NAMES: Record<string, string> = { en: "English", "zh-CN": "简体中文" };
@@ -64,6 +64,35 @@ export function ThemeSwitch({ current }: { current: Theme }) {
             {names[th]}
           </option>
         ))}
+      </select>
+    </label>
+  );
+}
+
+/** Local time (the browser's zone, reported by components/time-zone-sync.tsx) or UTC, for teams across zones. */
+export function TimeZoneSwitch({ mode }: { mode: "auto" | "utc" }) {
+  const t = useTranslations("nav");
+  const zone = useTimeZone();
+  const router = useRouter();
+  const [pending, start] = useTransition();
+  return (
+    <label className="flex items-center gap-2 text-sm">
+      <span className="text-muted-fg">{t("timeZone")}</span>
+      <select
+        className={`${selectClass} min-w-0 max-w-40`}
+        defaultValue={mode}
+        disabled={pending}
+        data-testid="time-zone-switch"
+        onChange={(e) => {
+          const next = e.target.value;
+          start(async () => {
+            await setTimeZoneModeAction(next);
+            router.refresh();
+          });
+        }}
+      >
+        <option value="auto">{mode === "auto" ? t("timeZoneLocalNamed", { zone: zone ?? "UTC" }) : t("timeZoneLocal")}</option>
+        <option value="utc">UTC</option>
       </select>
     </label>
   );
