@@ -76,10 +76,11 @@ export function TimeZoneSwitch({ mode }: { mode: "auto" | "utc" }) {
   const router = useRouter();
   const [pending, start] = useTransition();
   return (
-    <label className="flex items-center gap-2 text-sm">
+    <label className="flex flex-wrap items-center gap-x-2 gap-y-0.5 text-sm">
       <span className="text-muted-fg">{t("timeZone")}</span>
       <select
-        className={`${selectClass} min-w-0 max-w-40`}
+        className={selectClass}
+        title={zone}
         defaultValue={mode}
         disabled={pending}
         data-testid="time-zone-switch"
@@ -91,9 +92,13 @@ export function TimeZoneSwitch({ mode }: { mode: "auto" | "utc" }) {
           });
         }}
       >
-        <option value="auto">{mode === "auto" ? t("timeZoneLocalNamed", { zone: zone ?? "UTC" }) : t("timeZoneLocal")}</option>
+        <option value="auto">{t("timeZoneLocal")}</option>
         <option value="utc">UTC</option>
       </select>
+      {/* Which zone "local" is, so a time on screen can be read without guessing. */}
+      <span className="w-full truncate text-xs text-muted-fg" data-testid="time-zone-name">
+        {zone}
+      </span>
     </label>
   );
 }

@@ -10,7 +10,7 @@ export function useOrgAction() {
   const [pending, start] = useTransition();
   const [error, setError] = useState<ActionError | null>(null);
   // Every form that runs an action moves focus to what changed (components/ui/form.tsx).
-  const focus = useSubmitFocus();
+  const focus = useSubmitFocus(pending);
   const run = <T,>(fn: () => Promise<ActionResult<T>>, onOk?: (data: T) => void) => {
     focus.begin();
     start(async () => {

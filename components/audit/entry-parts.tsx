@@ -1,7 +1,8 @@
 // Pieces of an audit entry as a person reads it: the action in words, the object by name, and the change as a
 // before → after list. Shared by the audit log and the overview's recent activity (server components).
 import Link from "next/link";
-import { useTranslations } from "next-intl";
+import { useFormatter, useLocale, useTranslations } from "next-intl";
+import { formatBytes } from "@/components/mini-programs/format";
 import type { ReactNode } from "react";
 import { changeRows, humanizeCode, type ChangeRow } from "@/lib/audit-catalog";
 import { DateTime } from "@/components/ui/datetime";
@@ -41,12 +42,18 @@ export function ObjectRef({ entry, refInfo, showType = true }: { entry: Entry; r
 
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 
+const isEmpty = (v: unknown) => v === null || v === undefined || v === "" || (Array.isArray(v) && v.length === 0);
+
 function Value({ v, field }: { v: unknown; field: string }): ReactNode {
   const t = useTranslations("audit");
-  if (v === null || v === undefined || v === "") return <span className="text-muted-fg">{t("none")}</span>;
+  const tr = useTranslations("reviews.page.reasonsCatalog");
+  const locale = useLocale();
+  const format = useFormatter();
+  if (isEmpty(v)) return <span className="text-muted-fg">{t("none")}</span>;
   if (typeof v === "boolean") return t(v ? "yes" : "no");
-  if (typeof v === "number") return field === "rolloutPercent" ? `${v}%` : String(v);
+  if (typeof v === "number") return field === "rolloutPercent" ? `${v}%` : field === "size" ? formatBytes(v, locale) : format.number(v);
   if (typeof v === "string") {
+    if (field === "reasons" && tr.has(v)) return tr(v);
     if (ISO_INSTANT.test(v)) return <DateTime value={v} preset="dateTimeZone" />;
     if ((field === "status" || field === "role" || field === "to" || field === "from") && t.has(`values.${v}`)) return t(`values.${v}`);
     return <span className={field === "sha256" || field.endsWith("Id") || field === "sdkKey" ? "break-all font-mono" : "break-words"}>{v}</span>;
@@ -94,9 +101,13 @@ export function ChangeList({ entry, max = 8 }: { entry: Entry; max?: number }) {
           <dd className="min-w-0 break-words">
             {r.kind === "change" ? (
               <>
-                <del className="text-muted-fg decoration-muted-fg/60">
+                {isEmpty(r.before) ? (
                   <Value v={r.before} field={r.field} />
-                </del>
+                ) : (
+                  <del className="text-muted-fg decoration-muted-fg/60">
+                    <Value v={r.before} field={r.field} />
+                  </del>
+                )}
                 <span aria-hidden="true"> → </span>
                 <ins className="no-underline">
                   <Value v={r.after} field={r.field} />

@@ -63,10 +63,11 @@ function focusElement(el: HTMLElement) {
  * was disabled meanwhile (the browser then drops focus to <body>), back to the submitter, or the form. A result
  * panel that mounts with <FocusOnMount> takes focus first, since child effects run before this one.
  */
-export function useSubmitFocus() {
+export function useSubmitFocus(pending: boolean) {
   const origin = useRef<HTMLElement | null>(null);
   const form = useRef<HTMLFormElement | null>(null);
   const [settled, setSettled] = useState<{ n: number; failed: boolean }>({ n: 0, failed: false });
+  const handled = useRef(0);
   const begin = useCallback(() => {
     const active = typeof document === "undefined" ? null : (document.activeElement as HTMLElement | null);
     origin.current = active && active !== document.body ? active : null;
@@ -74,7 +75,9 @@ export function useSubmitFocus() {
   }, []);
   const settle = useCallback((failed: boolean) => setSettled((s) => ({ n: s.n + 1, failed })), []);
   useEffect(() => {
-    if (settled.n === 0) return;
+    // Wait for the transition to end: until then the form's controls may still be disabled, and refuse focus.
+    if (settled.n === handled.current || pending) return;
+    handled.current = settled.n;
     const scope = form.current?.isConnected ? form.current : null;
     if (settled.failed && scope) {
       const target = scope.querySelector<HTMLElement>('[aria-invalid="true"], [role="alert"]');
@@ -84,7 +87,7 @@ export function useSubmitFocus() {
     if (active && active !== document.body) return;
     if (origin.current?.isConnected) origin.current.focus();
     else if (scope) focusElement(scope);
-  }, [settled]);
+  }, [settled, pending]);
   return { begin, settle };
 }
 

@@ -15,7 +15,7 @@ import { ActorName, ObjectRef, useAuditLabels } from "@/components/audit/entry-p
 
 type AuditItem = Awaited<ReturnType<typeof listAudit>>["items"][number];
 import type { Metadata } from "next";
-import { titled } from "@/lib/i18n/metadata";
+import { orgTitle } from "@/lib/i18n/metadata";
 
 const USAGE_DAYS = 7;
 
@@ -135,7 +135,10 @@ export default async function OverviewPage({ params }: { params: Promise<{ org: 
   );
 }
 
-export const generateMetadata = (): Promise<Metadata> => titled("nav", "overview");
+// The organization layout's title template applies to pages below it, not to this one beside it.
+export async function generateMetadata({ params }: { params: Promise<{ org: string }> }): Promise<Metadata> {
+  return orgTitle((await params).org, await getTranslations("nav").then((t) => t("overview")));
+}
 
 /** "owner@demo.test approved a version · Coupons 1.2.0": the action in words, the object by name and link. */
 function RecentActivityLine({ entry, refInfo }: { entry: AuditItem; refInfo: { label: string; href: string | null } | undefined }) {
