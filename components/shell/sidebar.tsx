@@ -61,7 +61,11 @@ export function Sidebar({ items, orgs, current, footer }: { items: Item[]; orgs:
   return (
     <>
       <div className="sticky top-0 z-30 flex items-center justify-between border-b border-border bg-card px-4 py-2 md:hidden">
-        <span className="font-semibold">{tc("appName")}</span>
+        <span className="flex items-center gap-2 font-semibold">
+          {/* eslint-disable-next-line @next/next/no-img-element -- a 24 px SVG from public/ */}
+          <img src="/icon.svg" alt="" width={24} height={24} className="h-6 w-6 rounded" />
+          {tc("appName")}
+        </span>
         <button
           type="button"
           className="rounded-md border border-border px-3 py-1.5 text-sm"

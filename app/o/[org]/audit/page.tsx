@@ -104,11 +104,14 @@ function AuditFilters({ org, filter }: { org: string; filter: { actor?: string; 
   for (const a of AUDIT_ACTIONS) groups.set(a.split(".")[0]!, [...(groups.get(a.split(".")[0]!) ?? []), a]);
   const known = (AUDIT_ACTIONS as readonly string[]).includes(filter.action ?? "");
   return (
-    <form className="mb-4 grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-[1fr_1fr_1fr_10rem_10rem_auto] lg:items-end" role="search" aria-label={t("filters")}>
-      <Field id="audit-actor" label={t("actor")}>
+    <form className="mb-4 grid grid-cols-2 gap-3 lg:grid-cols-[1fr_1fr_1fr_10rem_10rem_auto] lg:items-end" role="search" aria-label={t("filters")}>
+      <div className="col-span-2 lg:col-span-1">
+        <Field id="audit-actor" label={t("actor")}>
         <Input id="audit-actor" name="actor" type="search" placeholder={t("anyone")} defaultValue={filter.actor} />
       </Field>
-      <Field id="audit-action" label={t("action")}>
+      </div>
+      <div className="col-span-2 lg:col-span-1">
+        <Field id="audit-action" label={t("action")}>
         <Select id="audit-action" name="action" defaultValue={filter.action ?? ""}>
           <option value="">{t("allActions")}</option>
           {!known && filter.action && <option value={filter.action}>{filter.action}</option>}
@@ -123,7 +126,9 @@ function AuditFilters({ org, filter }: { org: string; filter: { actor?: string; 
           ))}
         </Select>
       </Field>
-      <Field id="audit-object" label={t("objectType")}>
+      </div>
+      <div className="col-span-2 lg:col-span-1">
+        <Field id="audit-object" label={t("objectType")}>
         <Select id="audit-object" name="objectType" defaultValue={filter.objectType ?? ""}>
           <option value="">{t("allObjects")}</option>
           {AUDIT_OBJECT_TYPES.map((o) => (
@@ -133,13 +138,14 @@ function AuditFilters({ org, filter }: { org: string; filter: { actor?: string; 
           ))}
         </Select>
       </Field>
+      </div>
       <Field id="audit-from" label={t("fromUtc")}>
         <Input id="audit-from" name="from" type="date" defaultValue={filter.from} />
       </Field>
       <Field id="audit-to" label={t("toUtc")}>
         <Input id="audit-to" name="to" type="date" defaultValue={filter.to} />
       </Field>
-      <div className="flex gap-2">
+      <div className="col-span-2 flex gap-2 lg:col-span-1">
         <Button type="submit" variant="primary">
           {tc("filter")}
         </Button>
