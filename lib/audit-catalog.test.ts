@@ -18,7 +18,10 @@ function writtenActions(): Set<string> {
       const src = fs.readFileSync(path.join(root, dir, f), "utf8");
       if (!/record(System)?Audit\(|audit\(/.test(src)) continue;
       for (const m of src.matchAll(/action: "([a-z_]+\.[a-z_]+)"/g)) found.add(m[1]!);
-      for (const m of src.matchAll(/(?:action: |audit\()[^,\n]*\? "([a-z_]+\.[a-z_]+)" : "([a-z_]+\.[a-z_]+)"/g)) (found.add(m[1]!), found.add(m[2]!));
+      for (const m of src.matchAll(/(?:action: |audit\()[^,\n]*\? "([a-z_]+\.[a-z_]+)" : "([a-z_]+\.[a-z_]+)"/g)) {
+        found.add(m[1]!);
+        found.add(m[2]!);
+      }
       for (const m of src.matchAll(/audit\("([a-z_]+\.[a-z_]+)"/g)) found.add(m[1]!);
       if (src.includes("`assignment.${")) ASSIGNMENT_ACTIONS.forEach((a) => found.add(`assignment.${a}`));
       if (src.includes("`version.${verb}`")) ["version.approve", "version.reject"].forEach((a) => found.add(a));
