@@ -1,8 +1,8 @@
 "use client";
-import { useLocale, useTranslations } from "next-intl";
+import { useLocale, useTimeZone, useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useTransition } from "react";
-import { setLocaleAction, setThemeAction } from "@/app/preferences-actions";
+import { setLocaleAction, setThemeAction, setTimeZoneModeAction } from "@/app/preferences-actions";
 import { LOCALES, THEMES, type Theme } from "@/lib/i18n/config";
 
 const LOCALE_NAMES: Record<string, string> = { en: "English", "zh-CN": "简体中文" };
@@ -65,6 +65,40 @@ export function ThemeSwitch({ current }: { current: Theme }) {
           </option>
         ))}
       </select>
+    </label>
+  );
+}
+
+/** Local time (the browser's zone, reported by components/time-zone-sync.tsx) or UTC, for teams across zones. */
+export function TimeZoneSwitch({ mode }: { mode: "auto" | "utc" }) {
+  const t = useTranslations("nav");
+  const zone = useTimeZone();
+  const router = useRouter();
+  const [pending, start] = useTransition();
+  return (
+    <label className="flex flex-wrap items-center gap-x-2 gap-y-0.5 text-sm">
+      <span className="text-muted-fg">{t("timeZone")}</span>
+      <select
+        className={selectClass}
+        title={zone}
+        defaultValue={mode}
+        disabled={pending}
+        data-testid="time-zone-switch"
+        onChange={(e) => {
+          const next = e.target.value;
+          start(async () => {
+            await setTimeZoneModeAction(next);
+            router.refresh();
+          });
+        }}
+      >
+        <option value="auto">{t("timeZoneLocal")}</option>
+        <option value="utc">UTC</option>
+      </select>
+      {/* Which zone "local" is, so a time on screen can be read without guessing. */}
+      <span className="w-full truncate text-xs text-muted-fg" data-testid="time-zone-name">
+        {zone}
+      </span>
     </label>
   );
 }

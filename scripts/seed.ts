@@ -1,6 +1,7 @@
 // npm run db:seed: the demo of CONTRACT §2 on the configured database.
 import { openDatabase } from "@/db";
 import { seedDemo } from "@/db/seed";
+import { consoleUrl } from "@/lib/console-url";
 
 const handle = await openDatabase();
 try {
@@ -11,7 +12,7 @@ try {
     sdkSecret: process.env.SEED_SDK_SECRET || undefined,
     log: (l) => console.log(l),
   });
-  if (res.seeded) console.log("Sign in at http://localhost:3000/sign-in as owner@demo.test (or admin@, reviewer@, developer@, analyst@demo.test).");
+  if (res.seeded) console.log(`Sign in at ${consoleUrl(process.env, "/sign-in")} as owner@demo.test (or admin@, reviewer@, developer@, analyst@demo.test).`);
 } finally {
   await handle.close();
 }

@@ -706,6 +706,15 @@ const NON_ORG_ROWS: Record<string, NonOrgRow> = {
     ],
     passed: (o) => o.after.cookies > o.before.cookies,
   },
+  setTimeZoneModeAction: {
+    mayCall: "anyone (a display preference in a cookie; changes no data)",
+    call: (fn) => (fn as unknown as (m: string) => Promise<unknown>)("utc"),
+    probes: [
+      { who: "none", expect: "allowed" },
+      { who: "analyst", expect: "allowed" },
+    ],
+    passed: (o) => o.after.cookies > o.before.cookies,
+  },
   acceptInvitationAction: {
     mayCall: "whoever holds the invitation's token: signed out (a new account), or signed in as the invited email",
     call: (fn) => (fn as unknown as (i: object) => Promise<unknown>)({ token: inviteToken, name: "Invited", password: "a-long-enough-password" }),

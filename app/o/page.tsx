@@ -2,6 +2,8 @@ import { redirect } from "next/navigation";
 import { getTranslations } from "next-intl/server";
 import { listUserOrganizations, requireUser } from "@/lib/auth/session";
 import { SignOutButton } from "@/components/shell/sign-out-button";
+import type { Metadata } from "next";
+import { titled } from "@/lib/i18n/metadata";
 
 export default async function OrgIndex() {
   const user = await requireUser();
@@ -15,3 +17,5 @@ export default async function OrgIndex() {
     </main>
   );
 }
+
+export const generateMetadata = (): Promise<Metadata> => titled("meta", "organizations");

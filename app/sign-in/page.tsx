@@ -6,8 +6,9 @@ import { getSessionUser } from "@/lib/auth/session";
 import { LanguageSwitch } from "@/components/preferences";
 import { originFromHeaders, safeRedirectPath } from "@/lib/auth/redirect";
 import { SignInForm } from "./sign-in-form";
+import { titled } from "@/lib/i18n/metadata";
 
-export const metadata: Metadata = { title: "Sign in" };
+export const generateMetadata = (): Promise<Metadata> => titled("meta", "signIn");
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
   const { next } = await searchParams;
@@ -17,9 +18,8 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
     <main className="flex min-h-screen items-center justify-center p-4">
       <div className="w-full max-w-sm space-y-6">
         <div className="text-center">
-          <div className="mx-auto mb-3 flex h-10 w-10 items-center justify-center rounded-lg bg-primary text-lg font-bold text-primary-fg" aria-hidden>
-            A
-          </div>
+          {/* eslint-disable-next-line @next/next/no-img-element -- a 40 px SVG from public/, nothing to optimise */}
+          <img src="/icon.svg" alt="" width={40} height={40} className="mx-auto mb-3 h-10 w-10 rounded-lg" />
           <h1 className="text-xl font-semibold">{t("signInTitle")}</h1>
           <p className="mt-1 text-sm text-muted-fg">{t("signInSubtitle")}</p>
         </div>

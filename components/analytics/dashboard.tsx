@@ -53,8 +53,8 @@ function useFormats(): Formats {
         const s = Math.round(ms / 1000);
         return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
       },
-      day: (day) => format.dateTime(toDate(day), { month: "short", day: "numeric", timeZone: "UTC" }),
-      dayLong: (day) => format.dateTime(toDate(day), { dateStyle: "medium", timeZone: "UTC" }),
+      day: (day) => format.dateTime(toDate(day), "utcDay"),
+      dayLong: (day) => format.dateTime(toDate(day), "utcDayLong"),
     };
   }, [format, t]);
 }
@@ -107,6 +107,7 @@ export function AnalyticsDashboard({ org, fixed = {}, heading }: AnalyticsDashbo
   // arrive: dimmed and marked busy, never passed off as the answer (issue 13, item 5).
   const replacing = overview.isPlaceholderData;
   const partialDay = data?.days.find((d) => d.partial)?.day;
+  const format = useFormatter();
   const refreshedAt = overview.dataUpdatedAt ? new Date(overview.dataUpdatedAt) : null;
   const fileBase = `analytics-${org}-${state.from}-${state.to}`;
 
@@ -122,7 +123,7 @@ export function AnalyticsDashboard({ org, fixed = {}, heading }: AnalyticsDashbo
 
       <div className="flex flex-wrap items-center gap-x-4 gap-y-2 text-xs text-muted-fg">
         <span aria-live="polite">
-          {replacing ? t("loadingRange") : overview.isFetching ? t("refreshing") : refreshedAt ? t("updatedAt", { time: refreshedAt.toLocaleTimeString() }) : null}
+          {replacing ? t("loadingRange") : overview.isFetching ? t("refreshing") : refreshedAt ? t("updatedAt", { time: format.dateTime(refreshedAt, "time") }) : null}
         </span>
         {partialDay && !replacing && (
           <span className="flex items-center" data-testid="partial-note">

@@ -1,4 +1,5 @@
-import { useFormatter, useTranslations } from "next-intl";
+import { useTranslations } from "next-intl";
+import { DateTime } from "@/components/ui/datetime";
 import type { AssignmentEventJson } from "@/lib/services/assignments";
 
 function versionIn(o: Record<string, unknown> | null, key: string): string {
@@ -13,7 +14,6 @@ function percentIn(o: Record<string, unknown> | null): number {
 /** One line per change, newest first: what, who, when. */
 export function AssignmentTimeline({ events }: { events: AssignmentEventJson[] }) {
   const t = useTranslations("assignments.timeline");
-  const format = useFormatter();
   if (events.length === 0) return <p className="text-sm text-muted-fg">{t("empty")}</p>;
   const what = (e: AssignmentEventJson): string => {
     switch (e.action) {
@@ -50,9 +50,7 @@ export function AssignmentTimeline({ events }: { events: AssignmentEventJson[] }
           <p className="text-sm font-medium">{what(e)}</p>
           <p className="text-xs text-muted-fg">
             {e.actor && <span>{t("by", { actor: e.actor })} · </span>}
-            <time dateTime={e.at} title={format.dateTime(new Date(e.at), { dateStyle: "medium", timeStyle: "short" })}>
-              {format.relativeTime(new Date(e.at))}
-            </time>
+            <DateTime value={e.at} preset="relative" />
           </p>
         </li>
       ))}

@@ -17,7 +17,7 @@ export async function ReviewHistory({ reviews, emptyText }: { reviews: ReviewJso
           <div className="flex flex-wrap items-center justify-between gap-2">
             <VersionStatusBadge status={r.decision} />
             <time className="text-xs text-muted-fg" dateTime={r.at}>
-              {format.dateTime(new Date(r.at), { dateStyle: "medium", timeStyle: "short" })}
+              {format.dateTime(new Date(r.at), "dateTime")}
             </time>
           </div>
           <div className="mt-1 text-xs break-all text-muted-fg">{r.reviewer ?? t("unknownUser")}</div>

@@ -18,7 +18,7 @@ export function Sidebar({ items, orgs, current, footer }: { items: Item[]; orgs:
   const isActive = (href: string) => (href === `/o/${current}` ? pathname === href : pathname === href || pathname.startsWith(`${href}/`));
 
   const nav = (
-    <nav aria-label={t("label")} className="flex h-full flex-col gap-4">
+    <nav aria-label={t("label")} className="flex flex-1 flex-col gap-4">
       <div className="px-1">
         <label htmlFor="org-switch" className="mb-1 block text-xs font-medium text-muted-fg">
           {t("switchOrg")}
@@ -61,7 +61,11 @@ export function Sidebar({ items, orgs, current, footer }: { items: Item[]; orgs:
   return (
     <>
       <div className="sticky top-0 z-30 flex items-center justify-between border-b border-border bg-card px-4 py-2 md:hidden">
-        <span className="font-semibold">{tc("appName")}</span>
+        <span className="flex items-center gap-2 font-semibold">
+          {/* eslint-disable-next-line @next/next/no-img-element -- a 24 px SVG from public/ */}
+          <img src="/icon.svg" alt="" width={24} height={24} className="h-6 w-6 rounded" />
+          {tc("appName")}
+        </span>
         <button
           type="button"
           className="rounded-md border border-border px-3 py-1.5 text-sm"
@@ -77,11 +81,12 @@ export function Sidebar({ items, orgs, current, footer }: { items: Item[]; orgs:
           {nav}
         </div>
       )}
-      <aside className="sticky top-0 hidden h-screen w-60 shrink-0 flex-col border-r border-border bg-card p-4 md:flex">
-        <Link href={`/o/${current}`} className="mb-4 flex items-center gap-2 px-1 font-semibold">
-          <span className="flex h-7 w-7 items-center justify-center rounded-md bg-primary text-sm font-bold text-primary-fg" aria-hidden>
-            A
-          </span>
+      {/* Sticky and exactly one screen tall, scrolling inside itself when its content is taller (a short window):
+          its background then covers the whole left edge on any page length, and the footer stays reachable. */}
+      <aside className="sticky top-0 hidden h-dvh w-60 shrink-0 flex-col overflow-y-auto border-r border-border bg-card p-4 md:flex" data-testid="sidebar">
+        <Link href={`/o/${current}`} className="mb-4 flex shrink-0 items-center gap-2 px-1 font-semibold">
+          {/* eslint-disable-next-line @next/next/no-img-element -- a 28 px SVG from public/, nothing to optimise */}
+          <img src="/icon.svg" alt="" width={28} height={28} className="h-7 w-7 rounded-md" />
           {tc("appName")}
         </Link>
         {nav}

@@ -1,6 +1,7 @@
 "use client";
 import { useState } from "react";
 import { Button } from "./button";
+import { FocusOnMount } from "./form";
 
 export function CopyButton({ value, label, copiedLabel }: { value: string; label: string; copiedLabel: string }) {
   const [copied, setCopied] = useState(false);
@@ -20,8 +21,9 @@ export function CopyButton({ value, label, copiedLabel }: { value: string; label
 
 /** A secret shown once: monospace, selectable, with a copy button and a warning. */
 export function OneTimeSecret({ label, value, warning, copyLabel, copiedLabel }: { label: string; value: string; warning: string; copyLabel: string; copiedLabel: string }) {
+  // It appears after a submit and is the one thing to act on now (copy it before leaving): focus goes there.
   return (
-    <div className="space-y-2 rounded-md border border-warning/50 bg-warning-bg p-3">
+    <FocusOnMount className="space-y-2 rounded-md border border-warning/50 bg-warning-bg p-3" data-testid="one-time-secret-panel" aria-label={label} role="region">
       <div className="text-sm font-medium text-warning">{warning}</div>
       <div className="text-xs font-medium text-muted-fg">{label}</div>
       <div className="flex items-center gap-2">
@@ -30,6 +32,6 @@ export function OneTimeSecret({ label, value, warning, copyLabel, copiedLabel }:
         </code>
         <CopyButton value={value} label={copyLabel} copiedLabel={copiedLabel} />
       </div>
-    </div>
+    </FocusOnMount>
   );
 }

@@ -22,8 +22,23 @@ const credentialsSchema = z.object({
   password: z.string().min(1).max(1024),
 });
 
+/**
+ * Auth.js logs every failed sign-in as an error with its stack. A wrong password or a throttled attempt is an
+ * expected outcome that the sign-in page answers (and the throttle records), not a fault: it stays out of the
+ * server log, so a real error there is not buried. Anything else keeps Auth.js's report.
+ */
+export const authLogger = {
+  error(error: Error) {
+    const type = (error as Error & { type?: string }).type;
+    if (error instanceof CredentialsSignin || type === "CredentialsSignin") return;
+    const cause = (error as Error & { cause?: { err?: unknown } }).cause?.err;
+    console.error(`[auth][error] ${type ?? error.name}: ${error.message}`, cause instanceof Error ? cause : error);
+  },
+};
+
 export const { handlers, auth, signIn, signOut } = NextAuth({
   trustHost: true,
+  logger: authLogger,
   session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_S },
   pages: { signIn: "/sign-in" },
   providers: [

@@ -114,6 +114,36 @@ async function memberSignedIn(role: "admin" | "analyst") {
   return { userId: u!.id, cookie: session };
 }
 
+describe("the server log on expected sign-in outcomes", () => {
+  it("stays quiet for a wrong password and for an unknown email: no error, no stack trace", async () => {
+    const logged: string[] = [];
+    const capture = (...args: unknown[]) => void logged.push(args.map((a) => (a instanceof Error ? `${a.message}\n${a.stack}` : String(a))).join(" "));
+    const spies = [vi.spyOn(console, "error").mockImplementation(capture), vi.spyOn(console, "warn").mockImplementation(capture)];
+    try {
+      const wrong = await signInVia("http://console.test", "admin@demo.test", "not-the-password");
+      expect(wrong.location).toMatch(/error=CredentialsSignin/);
+      await signInVia("http://console.test", "nobody@demo.test", "whatever");
+    } finally {
+      spies.forEach((sp) => sp.mockRestore());
+    }
+    expect(logged).toEqual([]);
+  });
+
+  it("still reports an unexpected failure, with its cause", async () => {
+    const { authLogger } = await import("./index");
+    const spy = vi.spyOn(console, "error").mockImplementation(() => {});
+    try {
+      const err = Object.assign(new Error("Read more at https://errors.authjs.dev#callbackrouteerror"), { type: "CallbackRouteError", cause: { err: new Error("database is down") } });
+      authLogger.error(err);
+      expect(spy).toHaveBeenCalledTimes(1);
+      expect(String(spy.mock.calls[0]![0])).toContain("CallbackRouteError");
+      expect((spy.mock.calls[0]![1] as Error).message).toBe("database is down");
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});
+
 describe("a session cookie from the real sign-in", () => {
   it("signs the user in, and a wrong password or a missing CSRF token signs nobody in", async () => {
     const ok = await signInVia("http://console.test", "admin@demo.test", "demo-password");

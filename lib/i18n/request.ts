@@ -2,12 +2,17 @@
 import { cookies, headers } from "next/headers";
 import { getRequestConfig } from "next-intl/server";
 import { isLocale, LOCALE_COOKIE, negotiateLocale } from "./config";
+import { formats } from "./format";
 import { loadMessages } from "./messages";
+import { resolveTimeZone, TIME_ZONE_COOKIE, TIME_ZONE_MODE_COOKIE } from "./time-zone";
 
 export default getRequestConfig(async () => {
-  const chosen = (await cookies()).get(LOCALE_COOKIE)?.value;
+  const jar = await cookies();
+  const chosen = jar.get(LOCALE_COOKIE)?.value;
   const locale = isLocale(chosen) ? chosen : negotiateLocale((await headers()).get("accept-language"));
   const messages = await loadMessages(locale);
-  // `now` pins relative times ("3 hours ago") to this request, the same on server and client.
-  return { locale, messages, timeZone: "UTC", now: new Date() };
+  const timeZone = resolveTimeZone(jar.get(TIME_ZONE_MODE_COOKIE)?.value, jar.get(TIME_ZONE_COOKIE)?.value);
+  // `now` pins relative times ("3 hours ago") to this request; the client provider inherits it, the zone and
+  // the formats, so server HTML and hydration print the same text.
+  return { locale, messages, timeZone, formats, now: new Date() };
 });

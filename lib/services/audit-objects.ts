@@ -2,11 +2,11 @@
 // instead of a bare id. One query per object type for a whole page of entries, each within the organization;
 // an object that is gone (or never had a page) keeps its id and has no link.
 import { and, eq, inArray } from "drizzle-orm";
-import { apiTokens, assignments, hostApps, memberships, miniPrograms, users, versions, webhookEndpoints } from "@/db/schema";
+import { apiTokens, assignments, hostApps, invitations, memberships, miniPrograms, users, versions, webhookEndpoints } from "@/db/schema";
 import type { OrgContext } from "@/lib/authz/context";
 
 export type AuditObjectRef = { label: string; href: string | null };
-type Entry = { objectType: string; objectId: string | null };
+type Entry = { objectType: string; objectId: string | null; changes?: unknown };
 
 export const auditObjectKey = (objectType: string, objectId: string) => `${objectType}:${objectId}`;
 
@@ -28,6 +28,7 @@ export async function describeAuditObjects(ctx: OrgContext, entries: Entry[]): P
   const memberIds = idsOf(entries, "member");
   const tokenIds = idsOf(entries, "api_token");
   const webhookIds = idsOf(entries, "webhook_endpoint");
+  const invitationIds = idsOf(entries, "invitation");
 
   await Promise.all([
     hostIds.length > 0 &&
@@ -79,6 +80,26 @@ export async function describeAuditObjects(ctx: OrgContext, entries: Entry[]): P
         .from(webhookEndpoints)
         .where(and(eq(webhookEndpoints.orgId, orgId), inArray(webhookEndpoints.id, webhookIds)))
         .then((rows) => rows.forEach((r) => put("webhook_endpoint", r.id, r.url, `${base}/settings/webhooks`))),
+    invitationIds.length > 0 &&
+      db
+        .select({ id: invitations.id, email: invitations.email })
+        .from(invitations)
+        .where(and(eq(invitations.orgId, orgId), inArray(invitations.id, invitationIds)))
+        .then((rows) => rows.forEach((r) => put("invitation", r.id, r.email, `${base}/members`))),
   ]);
+  // An object that is gone (a removed member, a deleted webhook) is still named by what its entry recorded.
+  for (const e of entries) {
+    if (!e.objectId || out.has(auditObjectKey(e.objectType, e.objectId))) continue;
+    const label = labelFromChanges(e.changes);
+    if (label) put(e.objectType, e.objectId, label, null);
+  }
   return out;
+}
+
+function labelFromChanges(changes: unknown): string | null {
+  if (typeof changes !== "object" || changes === null) return null;
+  const c = changes as Record<string, unknown>;
+  const str = (v: unknown) => (typeof v === "string" && v ? v : null);
+  if (str(c.appId) && str(c.version)) return `${c.appId} ${c.version}`;
+  return str(c.email) ?? str(c.name) ?? str(c.url) ?? str(c.appId);
 }

@@ -4,6 +4,8 @@ import { getSessionUser } from "@/lib/auth/session";
 import { findInvitation } from "@/lib/services/members";
 import { ButtonLink } from "@/components/ui/button";
 import { AcceptForm } from "./accept-form";
+import type { Metadata } from "next";
+import { titled } from "@/lib/i18n/metadata";
 
 export default async function InvitePage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
@@ -38,3 +40,5 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
     </main>
   );
 }
+
+export const generateMetadata = (): Promise<Metadata> => titled("meta", "invite");

@@ -6,14 +6,18 @@ import { NAV_ITEMS } from "@/components/shell/nav-items";
 import { Sidebar } from "@/components/shell/sidebar";
 import { SignOutButton } from "@/components/shell/sign-out-button";
 import { THEME_COOKIE, THEMES, type Theme } from "@/lib/i18n/config";
-import { LanguageSwitch, ThemeSwitch } from "@/components/preferences";
+import { LanguageSwitch, ThemeSwitch, TimeZoneSwitch } from "@/components/preferences";
+import { TIME_ZONE_MODE_COOKIE } from "@/lib/i18n/time-zone";
+import type { Metadata } from "next";
 
 export default async function OrgLayout({ children, params }: { children: React.ReactNode; params: Promise<{ org: string }> }) {
   const { org } = await params;
   const ctx = await getPageContext(org);
   const orgs = await listUserOrganizations(ctx.actor.userId);
   const t = await getTranslations();
-  const themeCookie = (await cookies()).get(THEME_COOKIE)?.value;
+  const jar = await cookies();
+  const themeCookie = jar.get(THEME_COOKIE)?.value;
+  const tzMode = jar.get(TIME_ZONE_MODE_COOKIE)?.value === "utc" ? "utc" : "auto";
   const theme: Theme = (THEMES as readonly string[]).includes(themeCookie ?? "") ? (themeCookie as Theme) : "system";
   const items = NAV_ITEMS.filter((i) => can(ctx, i.permission)).map((i) => ({ key: i.key, href: `/o/${org}${i.path}` }));
   return (
@@ -34,6 +38,7 @@ export default async function OrgLayout({ children, params }: { children: React.
             <div className="space-y-2 px-1">
               <LanguageSwitch />
               <ThemeSwitch current={theme} />
+              <TimeZoneSwitch mode={tzMode} />
             </div>
             <SignOutButton />
           </div>
@@ -44,4 +49,15 @@ export default async function OrgLayout({ children, params }: { children: React.
       </main>
     </div>
   );
+}
+
+export async function generateMetadata({ params }: { params: Promise<{ org: string }> }): Promise<Metadata> {
+  const { org } = await params;
+  const app = (await getTranslations("meta"))("appName");
+  try {
+    const { name } = (await getPageContext(org)).org;
+    return { title: { template: `%s · ${name} · ${app}`, default: `${name} · ${app}` } };
+  } catch {
+    return { title: { template: `%s · ${app}`, default: app } };
+  }
 }

@@ -10,6 +10,12 @@ import { addDays, utcDay } from "@/lib/analytics/dates";
 import type { Totals } from "@/lib/analytics/types";
 import { change, deltaTone, previousPeriod } from "@/components/analytics/range";
 import { Card, PageHeader, Stat } from "@/components/ui/layout";
+import { DateTime } from "@/components/ui/datetime";
+import { ActorName, ObjectRef, useAuditLabels } from "@/components/audit/entry-parts";
+
+type AuditItem = Awaited<ReturnType<typeof listAudit>>["items"][number];
+import type { Metadata } from "next";
+import { orgTitle } from "@/lib/i18n/metadata";
 
 const USAGE_DAYS = 7;
 
@@ -113,20 +119,11 @@ export default async function OverviewPage({ params }: { params: Promise<{ org: 
               {activity.map((a) => {
                 const ref = a.objectId ? objects.get(auditObjectKey(a.objectType, a.objectId)) : undefined;
                 return (
-                  <li key={a.id} className="flex flex-wrap items-baseline justify-between gap-2 py-2">
+                  <li key={a.id} className="flex flex-wrap items-baseline justify-between gap-x-3 gap-y-1 py-2">
                     <span className="min-w-0 break-words">
-                      <span className="font-medium">{a.actor.label}</span> <code className="rounded bg-muted px-1 text-xs">{a.action}</code>{" "}
-                      {ref?.href ? (
-                        <Link href={ref.href} className="text-primary hover:underline">
-                          {ref.label}
-                        </Link>
-                      ) : (
-                        <span className="text-muted-fg">{ref?.label ?? a.objectId}</span>
-                      )}
+                      <RecentActivityLine entry={a} refInfo={ref} />
                     </span>
-                    <time className="text-xs text-muted-fg" dateTime={a.at}>
-                      {format.relativeTime(new Date(a.at))}
-                    </time>
+                    <DateTime value={a.at} preset="relative" className="text-xs text-muted-fg" />
                   </li>
                 );
               })}
@@ -134,6 +131,27 @@ export default async function OverviewPage({ params }: { params: Promise<{ org: 
           )}
         </Card>
       )}
+    </>
+  );
+}
+
+// The organization layout's title template applies to pages below it, not to this one beside it.
+export async function generateMetadata({ params }: { params: Promise<{ org: string }> }): Promise<Metadata> {
+  return orgTitle((await params).org, await getTranslations("nav").then((t) => t("overview")));
+}
+
+/** "owner@demo.test approved a version · Coupons 1.2.0": the action in words, the object by name and link. */
+function RecentActivityLine({ entry, refInfo }: { entry: AuditItem; refInfo: { label: string; href: string | null } | undefined }) {
+  const labels = useAuditLabels();
+  return (
+    <>
+      <span className="font-medium">
+        <ActorName actor={entry.actor} />
+      </span>
+      <span className="text-muted-fg"> · </span>
+      <span>{labels.action(entry.action)}</span>
+      <span className="text-muted-fg"> · </span>
+      <ObjectRef entry={entry} refInfo={refInfo} showType={false} />
     </>
   );
 }

@@ -4,6 +4,8 @@ import { getPageContext, requirePagePermission } from "@/lib/auth/session";
 import { isCollaboratorScoped } from "@/lib/authz/context";
 import { PageHeader } from "@/components/ui/layout";
 import { AnalyticsDashboard } from "@/components/analytics/dashboard";
+import type { Metadata } from "next";
+import { titled } from "@/lib/i18n/metadata";
 
 export default async function AnalyticsPage({ params }: { params: Promise<{ org: string }> }) {
   const { org } = await params;
@@ -20,3 +22,5 @@ export default async function AnalyticsPage({ params }: { params: Promise<{ org:
     </>
   );
 }
+
+export const generateMetadata = (): Promise<Metadata> => titled("nav", "analytics");

@@ -1,11 +1,19 @@
-import Link from "next/link";
-import { getFormatter, getTranslations } from "next-intl/server";
+import type { Metadata } from "next";
+import { useTranslations } from "next-intl";
+import { getTranslations } from "next-intl/server";
 import { getPageContext, requirePagePermission } from "@/lib/auth/session";
 import { auditFilterSchema, listAudit } from "@/lib/services/audit";
 import { auditObjectKey, describeAuditObjects } from "@/lib/services/audit-objects";
+import { AUDIT_ACTIONS, AUDIT_OBJECT_TYPES } from "@/lib/audit-catalog";
+import { titled } from "@/lib/i18n/metadata";
+import { ActorName, ChangeList, ObjectRef, useAuditLabels } from "@/components/audit/entry-parts";
 import { Badge, EmptyState, PageHeader, Table } from "@/components/ui/layout";
 import { Button, ButtonLink } from "@/components/ui/button";
-import { Input } from "@/components/ui/form";
+import { DateTime } from "@/components/ui/datetime";
+import { Field, Input, Select } from "@/components/ui/form";
+
+type Item = Awaited<ReturnType<typeof listAudit>>["items"][number];
+type Refs = Awaited<ReturnType<typeof describeAuditObjects>>;
 
 export default async function AuditPage({ params, searchParams }: { params: Promise<{ org: string }>; searchParams: Promise<Record<string, string | undefined>> }) {
   const { org } = await params;
@@ -14,7 +22,6 @@ export default async function AuditPage({ params, searchParams }: { params: Prom
   requirePagePermission(ctx, "audit.view");
   const t = await getTranslations("audit");
   const tc = await getTranslations("common");
-  const format = await getFormatter();
   const parsed = auditFilterSchema.safeParse({
     actor: sp.actor || undefined,
     action: sp.action || undefined,
@@ -38,77 +45,185 @@ export default async function AuditPage({ params, searchParams }: { params: Prom
           </ButtonLink>
         }
       />
-      <form className="mb-4 grid grid-cols-2 gap-2 sm:grid-cols-3 lg:grid-cols-6" role="search">
-        <Input name="actor" placeholder={t("actor")} aria-label={t("actor")} defaultValue={filter.actor} />
-        <Input name="action" placeholder={t("action")} aria-label={t("action")} defaultValue={filter.action} />
-        <Input name="objectType" placeholder={t("objectType")} aria-label={t("objectType")} defaultValue={filter.objectType} />
-        <Input name="from" type="date" aria-label={t("from")} defaultValue={filter.from} />
-        <Input name="to" type="date" aria-label={t("to")} defaultValue={filter.to} />
-        <div className="flex gap-2">
-          <Button type="submit" variant="primary">
-            {tc("filter")}
-          </Button>
-          <ButtonLink href={`/o/${org}/audit`} variant="ghost">
-            {tc("clear")}
-          </ButtonLink>
-        </div>
-      </form>
+      <AuditFilters org={org} filter={filter} />
       {page.items.length === 0 ? (
         <EmptyState title={t("empty")} />
       ) : (
-        <Table caption={t("title")}>
-          <thead>
-            <tr>
-              <th scope="col">{t("at")}</th>
-              <th scope="col">{t("actor")}</th>
-              <th scope="col">{t("action")}</th>
-              <th scope="col">{t("object")}</th>
-              <th scope="col">{t("changes")}</th>
-              <th scope="col">{t("ip")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {page.items.map((e) => {
-              const ref = e.objectId ? objects.get(auditObjectKey(e.objectType, e.objectId)) : undefined;
-              return (
-              <tr key={e.id}>
-                <td className="whitespace-nowrap text-xs">
-                  <time dateTime={e.at}>{format.dateTime(new Date(e.at), { dateStyle: "medium", timeStyle: "medium" })}</time>
-                </td>
-                <td className="max-w-48 truncate">
-                  {e.actor.label} {e.actor.type !== "user" && <Badge>{e.actor.type}</Badge>}
-                </td>
-                <td>
-                  <code className="rounded bg-muted px-1 text-xs">{e.action}</code>
-                </td>
-                <td className="text-xs">
-                  <div>
-                    {ref?.href ? (
-                      <Link href={ref.href} className="text-primary hover:underline">
-                        {ref.label}
-                      </Link>
-                    ) : (
-                      (ref?.label ?? e.objectType)
-                    )}
-                  </div>
-                  <div className="font-mono text-muted-fg" title={e.objectId ?? undefined}>
-                    {ref ? `${e.objectType} · ${e.objectId}` : e.objectId}
-                  </div>
-                </td>
-                <td className="max-w-72 truncate font-mono text-xs text-muted-fg" title={e.changes ? JSON.stringify(e.changes) : ""}>
-                  {e.changes ? JSON.stringify(e.changes) : "—"}
-                </td>
-                <td className="text-xs">{e.ip ?? "—"}</td>
-              </tr>
-              );
-            })}
-          </tbody>
-        </Table>
+        <>
+          {/* Narrow screens: one card per entry, every part visible without sideways scrolling. */}
+          <ol className="space-y-3 lg:hidden" aria-label={t("entries")} data-testid="audit-cards">
+            {page.items.map((e) => (
+              <AuditCard key={e.id} e={e} refs={objects} />
+            ))}
+          </ol>
+          <div className="hidden lg:block" data-testid="audit-table">
+            <Table caption={t("title")}>
+              <colgroup>
+                <col className="w-44" />
+                <col className="w-48" />
+                <col />
+                <col />
+                <col className="w-32" />
+              </colgroup>
+              <thead>
+                <tr>
+                  <th scope="col">{t("at")}</th>
+                  <th scope="col">{t("actor")}</th>
+                  <th scope="col">{t("action")}</th>
+                  <th scope="col">{t("changes")}</th>
+                  <th scope="col">{t("ip")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {page.items.map((e) => (
+                  <AuditRow key={e.id} e={e} refs={objects} />
+                ))}
+              </tbody>
+            </Table>
+          </div>
+        </>
       )}
       <div className="mt-4 flex gap-2">
         {sp.cursor && <ButtonLink href={`?${qs}`}>{tc("first")}</ButtonLink>}
-        {nextHref && <Link className="text-sm text-primary underline" href={nextHref}>{tc("next")}</Link>}
+        {nextHref && (
+          <ButtonLink href={nextHref} variant="ghost">
+            {tc("next")}
+          </ButtonLink>
+        )}
       </div>
     </>
   );
 }
+
+function AuditFilters({ org, filter }: { org: string; filter: { actor?: string; action?: string; objectType?: string; from?: string; to?: string } }) {
+  const labels = useAuditLabels();
+  const t = useTranslations("audit");
+  const tc = useTranslations("common");
+  // Options grouped by what they act on, in the catalog's order; a filter from an old link keeps its value.
+  const groups = new Map<string, string[]>();
+  for (const a of AUDIT_ACTIONS) groups.set(a.split(".")[0]!, [...(groups.get(a.split(".")[0]!) ?? []), a]);
+  const known = (AUDIT_ACTIONS as readonly string[]).includes(filter.action ?? "");
+  return (
+    <form className="mb-4 grid grid-cols-2 gap-3 lg:grid-cols-[1fr_1fr_1fr_10rem_10rem_auto] lg:items-end" role="search" aria-label={t("filters")}>
+      <div className="col-span-2 lg:col-span-1">
+        <Field id="audit-actor" label={t("actor")}>
+        <Input id="audit-actor" name="actor" type="search" placeholder={t("anyone")} defaultValue={filter.actor} />
+      </Field>
+      </div>
+      <div className="col-span-2 lg:col-span-1">
+        <Field id="audit-action" label={t("action")}>
+        <Select id="audit-action" name="action" defaultValue={filter.action ?? ""}>
+          <option value="">{t("allActions")}</option>
+          {!known && filter.action && <option value={filter.action}>{filter.action}</option>}
+          {[...groups].map(([group, actions]) => (
+            <optgroup key={group} label={labels.object(groupObject(group))}>
+              {actions.map((a) => (
+                <option key={a} value={a}>
+                  {labels.action(a)}
+                </option>
+              ))}
+            </optgroup>
+          ))}
+        </Select>
+      </Field>
+      </div>
+      <div className="col-span-2 lg:col-span-1">
+        <Field id="audit-object" label={t("objectType")}>
+        <Select id="audit-object" name="objectType" defaultValue={filter.objectType ?? ""}>
+          <option value="">{t("allObjects")}</option>
+          {AUDIT_OBJECT_TYPES.map((o) => (
+            <option key={o} value={o}>
+              {labels.object(o)}
+            </option>
+          ))}
+        </Select>
+      </Field>
+      </div>
+      <Field id="audit-from" label={t("fromUtc")}>
+        <Input id="audit-from" name="from" type="date" defaultValue={filter.from} />
+      </Field>
+      <Field id="audit-to" label={t("toUtc")}>
+        <Input id="audit-to" name="to" type="date" defaultValue={filter.to} />
+      </Field>
+      <div className="col-span-2 flex gap-2 lg:col-span-1">
+        <Button type="submit" variant="primary">
+          {tc("filter")}
+        </Button>
+        <ButtonLink href={`/o/${org}/audit`} variant="ghost">
+          {tc("clear")}
+        </ButtonLink>
+      </div>
+    </form>
+  );
+}
+
+// The action prefixes that name their object differently.
+const groupObject = (group: string) => ({ host: "host_app", token: "api_token", webhook: "webhook_endpoint", collaborator: "mini_program" })[group] ?? group;
+
+function ActorCell({ e }: { e: Item }) {
+  const t = useTranslations("audit");
+  return (
+    <>
+      <ActorName actor={e.actor} />
+      {e.actor.type === "token" && <Badge>{t("token")}</Badge>}
+      {e.actor.type === "sdk" && <Badge>{t("sdk")}</Badge>}
+    </>
+  );
+}
+
+function AuditRow({ e, refs }: { e: Item; refs: Refs }) {
+  const labels = useAuditLabels();
+  const ref = e.objectId ? refs.get(auditObjectKey(e.objectType, e.objectId)) : undefined;
+  return (
+    <tr className="align-top" data-testid="audit-row">
+      <td className="text-xs">
+        <DateTime value={e.at} preset="dateTimeSecondsZone" />
+      </td>
+      <td className="text-xs">
+        <ActorCell e={e} />
+      </td>
+      <td>
+        <div className="font-medium">{labels.action(e.action)}</div>
+        <div className="text-xs">
+          <ObjectRef entry={e} refInfo={ref} />
+        </div>
+      </td>
+      <td>
+        <ChangeList entry={e} />
+      </td>
+      <td className="break-all font-mono text-xs">{e.ip ?? "—"}</td>
+    </tr>
+  );
+}
+
+function AuditCard({ e, refs }: { e: Item; refs: Refs }) {
+  const labels = useAuditLabels();
+  const t = useTranslations("audit");
+  const ref = e.objectId ? refs.get(auditObjectKey(e.objectType, e.objectId)) : undefined;
+  return (
+    <li className="rounded-lg border border-border bg-card p-3 text-sm" data-testid="audit-card">
+      <div className="flex flex-wrap items-baseline justify-between gap-x-3 gap-y-1">
+        <span className="font-medium">{labels.action(e.action)}</span>
+        <DateTime value={e.at} preset="dateTimeSecondsZone" className="text-xs text-muted-fg" />
+      </div>
+      <div className="mt-1 text-xs">
+        <ObjectRef entry={e} refInfo={ref} />
+      </div>
+      <div className="mt-2">
+        <ChangeList entry={e} />
+      </div>
+      <div className="mt-2 flex flex-wrap gap-x-3 gap-y-1 text-xs text-muted-fg">
+        <span>
+          {t("actor")}: <ActorCell e={e} />
+        </span>
+        {e.ip && (
+          <span className="break-all">
+            {t("ip")}: <span className="font-mono">{e.ip}</span>
+          </span>
+        )}
+      </div>
+    </li>
+  );
+}
+
+export const generateMetadata = (): Promise<Metadata> => titled("nav", "audit");

@@ -1,5 +1,6 @@
 import Link from "next/link";
-import { getFormatter, getTranslations } from "next-intl/server";
+import { getTranslations } from "next-intl/server";
+import { DateTime } from "@/components/ui/datetime";
 import { PLATFORMS } from "@/db/schema";
 import { getPageContext } from "@/lib/auth/session";
 import { can } from "@/lib/authz/context";
@@ -9,6 +10,8 @@ import { Button, ButtonLink } from "@/components/ui/button";
 import { Input, Select } from "@/components/ui/form";
 import { EmptyState, PageHeader, Table } from "@/components/ui/layout";
 import { HostStatusBadge, PlatformBadges } from "@/components/hosts/platform-badges";
+import type { Metadata } from "next";
+import { titled } from "@/lib/i18n/metadata";
 
 type SearchParams = Record<string, string | string[] | undefined>;
 const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) || undefined;
@@ -19,7 +22,6 @@ export default async function HostsPage({ params, searchParams }: { params: Prom
   const ctx = await getPageContext(org);
   const t = await getTranslations("hosts");
   const tc = await getTranslations("common");
-  const format = await getFormatter();
 
   // A hand-edited URL with a bad filter shows everything rather than an error page.
   const parsed = hostListFilterSchema.safeParse({ q: one(sp.q), platform: one(sp.platform), status: one(sp.status) });
@@ -133,7 +135,7 @@ export default async function HostsPage({ params, searchParams }: { params: Prom
                     </td>
                     <td className="font-mono text-xs">{h.sdkKey}</td>
                     <td className="whitespace-nowrap text-xs text-muted-fg">
-                      <time dateTime={h.updatedAt}>{format.dateTime(new Date(h.updatedAt), { dateStyle: "medium" })}</time>
+                      <DateTime value={h.updatedAt} preset="date" />
                     </td>
                   </tr>
                 ))}
@@ -155,3 +157,5 @@ export default async function HostsPage({ params, searchParams }: { params: Prom
     </>
   );
 }
+
+export const generateMetadata = (): Promise<Metadata> => titled("nav", "hosts");

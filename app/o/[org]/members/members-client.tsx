@@ -64,7 +64,7 @@ export function MembersTable({ org, orgName, members, me, myRole, canManage }: {
                     tr(m.role)
                   )}
                 </td>
-                <td className="text-xs text-muted-fg">{format.dateTime(new Date(m.since), { dateStyle: "medium" })}</td>
+                <td className="text-xs text-muted-fg">{format.dateTime(new Date(m.since), "date")}</td>
                 {canManage && (
                   <td className="text-right">
                     {editable && (
@@ -132,7 +132,7 @@ export function InviteForm({ org, myRole }: { org: string; myRole: Role }) {
       {created && (
         <div className="space-y-2">
           <p className="text-sm" role="status">
-            {t("inviteCreated", { email: created.email, date: format.dateTime(new Date(created.expiresAt), { dateStyle: "medium" }) })}
+            {t("inviteCreated", { email: created.email, date: format.dateTime(new Date(created.expiresAt), "date") })}
           </p>
           <OneTimeSecret label={t("inviteLink")} value={created.link} warning={t("inviteWarning", { role: tr(created.role) })} copyLabel={tc("copy")} copiedLabel={tc("copied")} />
         </div>
@@ -153,7 +153,7 @@ export function PendingInvitations({ org, items }: { org: string; items: { id: s
         {items.map((i) => (
           <li key={i.id} className="flex flex-wrap items-center justify-between gap-2 py-2">
             <span>
-              {i.email} · {tr(i.role)} · <span className="text-muted-fg">{t("expires")} {format.dateTime(new Date(i.expiresAt), { dateStyle: "medium" })}</span>
+              {i.email} · {tr(i.role)} · <span className="text-muted-fg">{t("expires")} {format.dateTime(new Date(i.expiresAt), "date")}</span>
             </span>
             <Button size="sm" disabled={pending} onClick={() => run(() => revokeInvitationAction(org, { invitationId: i.id }))}>
               {t("revokeInvite")}

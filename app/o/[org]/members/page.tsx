@@ -4,6 +4,8 @@ import { can } from "@/lib/authz/context";
 import { listInvitations, listMembers } from "@/lib/services/members";
 import { Card, PageHeader } from "@/components/ui/layout";
 import { InviteForm, MembersTable, PendingInvitations } from "./members-client";
+import type { Metadata } from "next";
+import { titled } from "@/lib/i18n/metadata";
 
 export default async function MembersPage({ params }: { params: Promise<{ org: string }> }) {
   const { org } = await params;
@@ -38,3 +40,5 @@ export default async function MembersPage({ params }: { params: Promise<{ org: s
     </>
   );
 }
+
+export const generateMetadata = (): Promise<Metadata> => titled("nav", "members");

@@ -1,5 +1,6 @@
 import Link from "next/link";
-import { getFormatter, getTranslations } from "next-intl/server";
+import { getTranslations } from "next-intl/server";
+import { DateTime } from "@/components/ui/datetime";
 import { getPageContext } from "@/lib/auth/session";
 import { can, isCollaboratorScoped } from "@/lib/authz/context";
 import { listMiniPrograms, listMiniProgramsFilter, MINI_PROGRAM_CATEGORIES } from "@/lib/services/mini-programs";
@@ -8,6 +9,8 @@ import { Input, Select } from "@/components/ui/form";
 import { EmptyState, PageHeader, Table } from "@/components/ui/layout";
 import { VersionStatusBadge } from "@/components/mini-programs/status-badge";
 import { CreateMiniProgram } from "./create-form";
+import type { Metadata } from "next";
+import { titled } from "@/lib/i18n/metadata";
 
 export default async function MiniProgramsPage({ params, searchParams }: { params: Promise<{ org: string }>; searchParams: Promise<Record<string, string | undefined>> }) {
   const { org } = await params;
@@ -15,7 +18,6 @@ export default async function MiniProgramsPage({ params, searchParams }: { param
   const ctx = await getPageContext(org);
   const t = await getTranslations("miniPrograms");
   const tc = await getTranslations("common");
-  const format = await getFormatter();
   const parsed = listMiniProgramsFilter.safeParse({ q: sp.q || undefined, category: sp.category || undefined });
   const filter = parsed.success ? parsed.data : {};
   const filtered = !!(filter.q || filter.category);
@@ -78,7 +80,7 @@ export default async function MiniProgramsPage({ params, searchParams }: { param
                     <>
                       <span className="font-mono">{m.latestVersion.version}</span>
                       <VersionStatusBadge status={m.latestVersion.status} />
-                      <span className="text-muted-fg">· {format.relativeTime(new Date(m.latestVersion.createdAt))}</span>
+                      <span className="text-muted-fg">· <DateTime value={m.latestVersion.createdAt} preset="relative" /></span>
                     </>
                   ) : (
                     <span className="text-muted-fg">{t("noVersions")}</span>
@@ -117,7 +119,7 @@ export default async function MiniProgramsPage({ params, searchParams }: { param
                         <span className="text-xs text-muted-fg">{t("noVersions")}</span>
                       )}
                     </td>
-                    <td className="text-xs text-muted-fg">{format.relativeTime(new Date(m.latestVersion?.createdAt ?? m.updatedAt))}</td>
+                    <td className="text-xs text-muted-fg"><DateTime value={m.latestVersion?.createdAt ?? m.updatedAt} preset="relative" /></td>
                   </tr>
                 ))}
               </tbody>
@@ -128,3 +130,5 @@ export default async function MiniProgramsPage({ params, searchParams }: { param
     </>
   );
 }
+
+export const generateMetadata = (): Promise<Metadata> => titled("nav", "miniPrograms");

@@ -8,6 +8,8 @@ import { buttonClass } from "@/components/ui/button";
 import { Select } from "@/components/ui/form";
 import { EmptyState, PageHeader } from "@/components/ui/layout";
 import { ClaimControl } from "./claim-control";
+import type { Metadata } from "next";
+import { titled } from "@/lib/i18n/metadata";
 
 type Search = Record<string, string | string[] | undefined>;
 const one = (v: string | string[] | undefined) => (typeof v === "string" && v ? v : undefined);
@@ -132,7 +134,7 @@ export default async function ReviewsPage({ params, searchParams }: { params: Pr
                   </div>
                 </div>
                 <div className="flex flex-wrap items-center gap-2 sm:flex-col sm:items-start sm:gap-1">
-                  <span className="text-sm tabular-nums" title={item.submittedAt ? format.dateTime(new Date(item.submittedAt), { dateStyle: "medium", timeStyle: "short" }) : undefined}>
+                  <span className="text-sm tabular-nums" title={item.submittedAt ? format.dateTime(new Date(item.submittedAt), "dateTimeZone") : undefined}>
                     {t("waitingFor", { age: age(item.waitingMs) })}
                   </span>
                   <AgeBadge mark={item.ageMark} />
@@ -155,3 +157,5 @@ export default async function ReviewsPage({ params, searchParams }: { params: Pr
     </>
   );
 }
+
+export const generateMetadata = (): Promise<Metadata> => titled("nav", "reviews");

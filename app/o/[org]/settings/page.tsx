@@ -6,6 +6,8 @@ import { can } from "@/lib/authz/context";
 import { Card, PageHeader } from "@/components/ui/layout";
 import { LanguageSwitch, ThemeSwitch } from "@/components/preferences";
 import { THEME_COOKIE, THEMES, type Theme } from "@/lib/i18n/config";
+import type { Metadata } from "next";
+import { titled } from "@/lib/i18n/metadata";
 
 export default async function SettingsPage({ params }: { params: Promise<{ org: string }> }) {
   const { org } = await params;
@@ -44,3 +46,5 @@ export default async function SettingsPage({ params }: { params: Promise<{ org: 
     </>
   );
 }
+
+export const generateMetadata = (): Promise<Metadata> => titled("nav", "settings");

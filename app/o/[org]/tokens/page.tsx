@@ -4,6 +4,8 @@ import { isCollaboratorScoped } from "@/lib/authz/context";
 import { listTokens } from "@/lib/services/tokens";
 import { Card, PageHeader } from "@/components/ui/layout";
 import { CreateTokenForm, TokensTable } from "./tokens-client";
+import type { Metadata } from "next";
+import { titled } from "@/lib/i18n/metadata";
 
 export default async function TokensPage({ params }: { params: Promise<{ org: string }> }) {
   const { org } = await params;
@@ -35,3 +37,5 @@ export default async function TokensPage({ params }: { params: Promise<{ org: st
     </>
   );
 }
+
+export const generateMetadata = (): Promise<Metadata> => titled("nav", "tokens");

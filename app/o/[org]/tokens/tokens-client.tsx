@@ -1,5 +1,6 @@
 "use client";
-import { useFormatter, useTranslations } from "next-intl";
+import { useNow, useTranslations } from "next-intl";
+import { DateTime } from "@/components/ui/datetime";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { ConfirmButton } from "@/components/ui/confirm-dialog";
@@ -68,10 +69,10 @@ export function CreateTokenForm({ org, developerOnly }: { org: string; developer
 export function TokensTable({ org, tokens }: { org: string; tokens: Token[] }) {
   const t = useTranslations("tokens");
   const tc = useTranslations("common");
-  const format = useFormatter();
+  // The request's "now" (lib/i18n/request.ts), not the browser's clock: server HTML and hydration must agree.
+  const now = useNow();
   const { pending, error, run } = useOrgAction();
   if (tokens.length === 0) return <EmptyState title={t("empty")} />;
-  const now = new Date();
   return (
     <div className="space-y-3">
       <FormError message={error?.message} />
@@ -98,8 +99,8 @@ export function TokensTable({ org, tokens }: { org: string; tokens: Token[] }) {
                 </td>
                 <td className="text-xs">{tok.userEmail}</td>
                 <td>{tok.scope === "developer" ? t("scopeDeveloper") : t("scopeRole")}</td>
-                <td className="text-xs">{tok.lastUsedAt ? format.relativeTime(new Date(tok.lastUsedAt), now) : tc("never")}</td>
-                <td className="text-xs">{tok.expiresAt ? format.dateTime(new Date(tok.expiresAt), { dateStyle: "medium" }) : tc("never")}</td>
+                <td className="text-xs">{tok.lastUsedAt ? <DateTime value={tok.lastUsedAt} preset="relative" /> : tc("never")}</td>
+                <td className="text-xs">{tok.expiresAt ? <DateTime value={tok.expiresAt} preset="dateTimeZone" /> : tc("never")}</td>
                 <td>
                   {tok.revokedAt ? <Badge tone="danger">{t("revoked")}</Badge> : expired ? <Badge tone="warning">{t("expired")}</Badge> : <Badge tone="success">{t("active")}</Badge>}
                 </td>

@@ -4,13 +4,15 @@ import { HostStatusBadge } from "@/components/hosts/platform-badges";
 import { EditHostDetailsForm } from "../host-forms";
 import { loadHostPage } from "./data";
 import { HostStatusControl } from "./status-control";
+import type { Metadata } from "next";
+import { titledObject } from "@/lib/i18n/metadata";
 
 export default async function HostOverviewPage({ params }: { params: Promise<{ org: string; hostId: string }> }) {
   const { org, hostId } = await params;
   const { host, canManage } = await loadHostPage(org, hostId);
   const t = await getTranslations("hosts");
   const format = await getFormatter();
-  const when = (iso: string) => format.dateTime(new Date(iso), { dateStyle: "medium", timeStyle: "short" });
+  const when = (iso: string) => format.dateTime(new Date(iso), "dateTime");
   return (
     <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
       <Card title={canManage ? t("overview.edit") : t("overview.details")}>
@@ -74,4 +76,10 @@ export default async function HostOverviewPage({ params }: { params: Promise<{ o
       </div>
     </div>
   );
+}
+
+type HostParams = { params: Promise<{ org: string; hostId: string }> };
+export async function generateMetadata({ params }: HostParams): Promise<Metadata> {
+  const { org, hostId } = await params;
+  return titledObject(async () => (await loadHostPage(org, hostId)).host.name, { namespace: "nav", key: "hosts" });
 }

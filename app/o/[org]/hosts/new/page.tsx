@@ -3,6 +3,8 @@ import { getTranslations } from "next-intl/server";
 import { getPageContext, requirePagePermission } from "@/lib/auth/session";
 import { PageHeader } from "@/components/ui/layout";
 import { CreateHostForm } from "../host-forms";
+import type { Metadata } from "next";
+import { titled } from "@/lib/i18n/metadata";
 
 export default async function NewHostPage({ params }: { params: Promise<{ org: string }> }) {
   const { org } = await params;
@@ -19,3 +21,5 @@ export default async function NewHostPage({ params }: { params: Promise<{ org: s
     </div>
   );
 }
+
+export const generateMetadata = (): Promise<Metadata> => titled("meta", "newHost");

@@ -174,7 +174,7 @@ export function CollaboratorsPanel({
                 </div>
                 <div className="mt-0.5 flex flex-wrap items-center gap-2 text-xs text-muted-fg">
                   {c.role ? <Badge>{tr(c.role as Role)}</Badge> : <Badge tone="warning">{t("formerMember")}</Badge>}
-                  <span>{t("addedAt", { date: format.dateTime(new Date(c.addedAt), { dateStyle: "medium" }) })}</span>
+                  <span>{t("addedAt", { date: format.dateTime(new Date(c.addedAt), "date") })}</span>
                 </div>
               </div>
               {canManage && (

@@ -1,5 +1,6 @@
 import Link from "next/link";
-import { getFormatter, getTranslations } from "next-intl/server";
+import { getTranslations } from "next-intl/server";
+import { DateTime } from "@/components/ui/datetime";
 import { getPageContext } from "@/lib/auth/session";
 import { can } from "@/lib/authz/context";
 import { getMiniProgram, listCollaboratorCandidates, listCollaborators, MINI_PROGRAM_CATEGORIES } from "@/lib/services/mini-programs";
@@ -11,13 +12,14 @@ import { orNotFound } from "../page-helpers";
 import { CollaboratorsPanel, EditMiniProgram, UploadPanel } from "./detail-client";
 import { WhereItRuns } from "@/components/assignments/where-it-runs";
 import { ScopedAnalytics } from "@/components/analytics/scoped-analytics";
+import type { Metadata } from "next";
+import { titledObject } from "@/lib/i18n/metadata";
 
 export default async function MiniProgramPage({ params, searchParams }: { params: Promise<{ org: string; appId: string }>; searchParams: Promise<Record<string, string | undefined>> }) {
   const { org, appId } = await params;
   const editing = (await searchParams).edit === "1";
   const ctx = await getPageContext(org);
   const t = await getTranslations("miniPrograms");
-  const format = await getFormatter();
   const mp = await orNotFound(getMiniProgram(ctx, appId));
   const canWrite = can(ctx, "miniPrograms.write");
   const canManage = can(ctx, "collaborators.manage");
@@ -92,7 +94,7 @@ export default async function MiniProgramPage({ params, searchParams }: { params
                     </div>
                     <div className="mt-1 flex flex-wrap items-center gap-x-2 gap-y-1 text-xs text-muted-fg">
                       <span>{v.uploadedBy ?? t("detail.unknownUser")}</span>
-                      <span>· {format.relativeTime(new Date(v.createdAt))}</span>
+                      <span>· <DateTime value={v.createdAt} preset="relative" /></span>
                       {v.warningCount > 0 && <Badge tone="warning">{t("warningsCount", { count: v.warningCount })}</Badge>}
                     </div>
                   </li>
@@ -123,11 +125,9 @@ export default async function MiniProgramPage({ params, searchParams }: { params
                         </td>
                         <td className="text-xs">{v.uploadedBy ?? t("detail.unknownUser")}</td>
                         <td className="text-xs text-muted-fg">
-                          <time dateTime={v.createdAt} title={format.dateTime(new Date(v.createdAt), { dateStyle: "medium", timeStyle: "short" })}>
-                            {format.relativeTime(new Date(v.createdAt))}
-                          </time>
+                          <DateTime value={v.createdAt} preset="relative" />
                         </td>
-                        <td className="text-xs text-muted-fg">{v.submittedAt ? format.relativeTime(new Date(v.submittedAt)) : "—"}</td>
+                        <td className="text-xs text-muted-fg">{v.submittedAt ? <DateTime value={v.submittedAt} preset="relative" /> : "—"}</td>
                         <td className="text-xs">{v.warningCount > 0 ? <Badge tone="warning">{t("warningsCount", { count: v.warningCount })}</Badge> : <span className="text-muted-fg">—</span>}</td>
                       </tr>
                     ))}
@@ -154,4 +154,9 @@ export default async function MiniProgramPage({ params, searchParams }: { params
       </div>
     </>
   );
+}
+
+export async function generateMetadata({ params }: { params: Promise<{ org: string; appId: string }> }): Promise<Metadata> {
+  const { org, appId } = await params;
+  return titledObject(async () => (await getMiniProgram(await getPageContext(org), appId)).name, { namespace: "nav", key: "miniPrograms" });
 }

@@ -15,6 +15,9 @@ import { orNotFound } from "@/app/o/[org]/mini-programs/page-helpers";
 import { ClaimControl } from "../claim-control";
 import { RevokeControl } from "@/components/versions/revoke-control";
 import { DecisionPanel } from "./decision-panel";
+import type { Metadata } from "next";
+import { titledObject } from "@/lib/i18n/metadata";
+import { getVersion } from "@/lib/services/versions";
 
 export default async function ReviewPage({ params }: { params: Promise<{ org: string; versionId: string }> }) {
   const { org, versionId } = await params;
@@ -27,7 +30,7 @@ export default async function ReviewPage({ params }: { params: Promise<{ org: st
   const locale = await getLocale();
   const d = await orNotFound(getReviewDetail(ctx, versionId));
   const v = d.version;
-  const when = (iso: string | null) => (iso ? format.dateTime(new Date(iso), { dateStyle: "medium", timeStyle: "short" }) : "—");
+  const when = (iso: string | null) => (iso ? format.dateTime(new Date(iso), "dateTime") : "—");
   const age = (ms: number) => {
     const p = durationParts(ms);
     return t(`age.${p.unit}`, { days: p.days, hours: p.hours, minutes: p.minutes });
@@ -172,4 +175,12 @@ export default async function ReviewPage({ params }: { params: Promise<{ org: st
       </div>
     </>
   );
+}
+
+export async function generateMetadata({ params }: { params: Promise<{ org: string; versionId: string }> }): Promise<Metadata> {
+  const { org, versionId } = await params;
+  return titledObject(async () => {
+    const v = await getVersion(await getPageContext(org), versionId);
+    return (await getTranslations("meta"))("review", { name: v.appId, version: v.version });
+  }, { namespace: "nav", key: "reviews" });
 }

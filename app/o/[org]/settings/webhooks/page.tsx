@@ -5,6 +5,8 @@ import { listWebhookDeliveries, listWebhookEndpoints, WEBHOOK_EVENTS } from "@/l
 import { Card, PageHeader } from "@/components/ui/layout";
 import { kickWebhookDispatcher } from "@/lib/webhooks/dispatcher";
 import { CreateWebhookForm, DeliveriesTable, EndpointList } from "./webhooks-client";
+import type { Metadata } from "next";
+import { titled } from "@/lib/i18n/metadata";
 
 export default async function WebhooksPage({ params }: { params: Promise<{ org: string }> }) {
   const { org } = await params;
@@ -42,3 +44,5 @@ export default async function WebhooksPage({ params }: { params: Promise<{ org: 
     </>
   );
 }
+
+export const generateMetadata = (): Promise<Metadata> => titled("meta", "webhooks");

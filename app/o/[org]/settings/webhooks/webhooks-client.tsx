@@ -1,5 +1,6 @@
 "use client";
 import { useFormatter, useTranslations } from "next-intl";
+import { DateTime } from "@/components/ui/datetime";
 import { useState } from "react";
 import type { WebhookEvent } from "@/db/schema";
 import type { WebhookDeliveryJson, WebhookEndpointJson } from "@/lib/services/webhooks";
@@ -167,7 +168,7 @@ export function DeliveriesTable({ org, deliveries }: { org: string; deliveries: 
                 )}
               </td>
               <td className="tabular-nums">{d.attempts}</td>
-              <td className="whitespace-nowrap text-xs">{format.relativeTime(new Date(d.createdAt))}</td>
+              <td className="whitespace-nowrap text-xs"><DateTime value={d.createdAt} preset="relative" /></td>
               <td className="max-w-[16rem]">
                 <span className="block truncate font-mono text-xs" title={d.url ?? undefined}>
                   {d.url ?? t("deletedEndpoint")}

@@ -5,6 +5,8 @@ import { Card, EmptyState } from "@/components/ui/layout";
 import { can } from "@/lib/authz/context";
 import { assignableForHost, listHostAssignments } from "@/lib/services/assignments";
 import { loadHostPage } from "../data";
+import type { Metadata } from "next";
+import { titledObject } from "@/lib/i18n/metadata";
 
 export default async function HostAssignmentsPage({ params }: { params: Promise<{ org: string; hostId: string }> }) {
   const { org, hostId } = await params;
@@ -37,4 +39,10 @@ export default async function HostAssignmentsPage({ params }: { params: Promise<
       )}
     </div>
   );
+}
+
+export async function generateMetadata({ params }: { params: Promise<{ org: string; hostId: string }> }): Promise<Metadata> {
+  const { org, hostId } = await params;
+  const section = (await getTranslations("hosts.tabs"))("assignments");
+  return titledObject(async () => (await getTranslations("meta"))("hostSection", { section, host: (await loadHostPage(org, hostId)).host.name }), { namespace: "hosts.tabs", key: "assignments" });
 }

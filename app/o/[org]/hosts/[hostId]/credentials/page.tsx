@@ -3,7 +3,8 @@ import { CopyButton } from "@/components/ui/copy-button";
 import { Card } from "@/components/ui/layout";
 import { loadHostPage } from "../data";
 import { RotateSecret } from "./rotate-secret";
-import { DATE_TIME_WITH_ZONE } from "@/components/hosts/format";
+import type { Metadata } from "next";
+import { titledObject } from "@/lib/i18n/metadata";
 
 export default async function HostCredentialsPage({ params }: { params: Promise<{ org: string; hostId: string }> }) {
   const { org, hostId } = await params;
@@ -11,7 +12,7 @@ export default async function HostCredentialsPage({ params }: { params: Promise<
   const t = await getTranslations("hosts");
   const tc = await getTranslations("common");
   const format = await getFormatter();
-  const when = (iso: string) => format.dateTime(new Date(iso), DATE_TIME_WITH_ZONE);
+  const when = (iso: string) => format.dateTime(new Date(iso), "dateTimeZone");
   return (
     <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
       <Card title={t("credentials.title")}>
@@ -60,4 +61,10 @@ export default async function HostCredentialsPage({ params }: { params: Promise<
       </Card>
     </div>
   );
+}
+
+export async function generateMetadata({ params }: { params: Promise<{ org: string; hostId: string }> }): Promise<Metadata> {
+  const { org, hostId } = await params;
+  const section = (await getTranslations("hosts.tabs"))("credentials");
+  return titledObject(async () => (await getTranslations("meta"))("hostSection", { section, host: (await loadHostPage(org, hostId)).host.name }), { namespace: "hosts.tabs", key: "credentials" });
 }

@@ -6,7 +6,6 @@ import { OneTimeSecret } from "@/components/ui/copy-button";
 import { FormError } from "@/components/ui/form";
 import { useOrgAction } from "@/components/use-org-action";
 import { rotateSecretAction } from "../../actions";
-import { DATE_TIME_WITH_ZONE } from "@/components/hosts/format";
 
 export function RotateSecret({ org, host }: { org: string; host: { id: string; name: string; previousSecretExpiresAt: string | null } }) {
   const t = useTranslations("hosts.credentials");
@@ -14,7 +13,7 @@ export function RotateSecret({ org, host }: { org: string; host: { id: string; n
   const format = useFormatter();
   const { pending, error, run } = useOrgAction();
   const [rotated, setRotated] = useState<{ sdkSecret: string; previousSecretExpiresAt: string | null } | null>(null);
-  const when = (iso: string) => format.dateTime(new Date(iso), DATE_TIME_WITH_ZONE);
+  const when = (iso: string) => format.dateTime(new Date(iso), "dateTimeZone");
   return (
     <div className="space-y-3">
       <FormError message={error?.message} />

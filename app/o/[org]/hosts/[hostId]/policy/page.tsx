@@ -2,6 +2,8 @@ import { getTranslations } from "next-intl/server";
 import { Badge, Card } from "@/components/ui/layout";
 import { loadHostPage } from "../data";
 import { PolicyForm } from "./policy-form";
+import type { Metadata } from "next";
+import { titledObject } from "@/lib/i18n/metadata";
 
 export default async function HostPolicyPage({ params }: { params: Promise<{ org: string; hostId: string }> }) {
   const { org, hostId } = await params;
@@ -54,4 +56,10 @@ export default async function HostPolicyPage({ params }: { params: Promise<{ org
       )}
     </Card>
   );
+}
+
+export async function generateMetadata({ params }: { params: Promise<{ org: string; hostId: string }> }): Promise<Metadata> {
+  const { org, hostId } = await params;
+  const section = (await getTranslations("hosts.tabs"))("policy");
+  return titledObject(async () => (await getTranslations("meta"))("hostSection", { section, host: (await loadHostPage(org, hostId)).host.name }), { namespace: "hosts.tabs", key: "policy" });
 }

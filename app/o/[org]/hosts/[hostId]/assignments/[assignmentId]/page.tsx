@@ -14,6 +14,8 @@ import { can } from "@/lib/authz/context";
 import { AppError } from "@/lib/errors";
 import { assignableForHost, getAssignment, listAssignmentEvents, type AssignedVersionJson, type AssignmentJson } from "@/lib/services/assignments";
 import { loadHostPage } from "../../data";
+import type { Metadata } from "next";
+import { titledObject } from "@/lib/i18n/metadata";
 
 async function load(ctx: Parameters<typeof getAssignment>[0], id: string, hostId: string): Promise<AssignmentJson> {
   try {
@@ -166,4 +168,13 @@ export default async function AssignmentPage({ params }: { params: Promise<{ org
       </div>
     </div>
   );
+}
+
+export async function generateMetadata({ params }: { params: Promise<{ org: string; hostId: string; assignmentId: string }> }): Promise<Metadata> {
+  const { org, hostId, assignmentId } = await params;
+  return titledObject(async () => {
+    const { ctx } = await loadHostPage(org, hostId);
+    const a = await getAssignment(ctx, assignmentId);
+    return (await getTranslations("meta"))("assignment", { app: a.miniProgramName, host: a.hostName });
+  }, { namespace: "hosts.tabs", key: "assignments" });
 }

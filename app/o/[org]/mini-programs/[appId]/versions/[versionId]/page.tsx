@@ -13,6 +13,8 @@ import { orNotFound } from "../../../page-helpers";
 import { VersionActions } from "./version-actions";
 import { ScopedAnalytics } from "@/components/analytics/scoped-analytics";
 import { RevokeControl } from "@/components/versions/revoke-control";
+import type { Metadata } from "next";
+import { titledObject } from "@/lib/i18n/metadata";
 
 export default async function VersionPage({ params }: { params: Promise<{ org: string; appId: string; versionId: string }> }) {
   const { org, appId, versionId } = await params;
@@ -26,7 +28,7 @@ export default async function VersionPage({ params }: { params: Promise<{ org: s
   const canWrite = can(ctx, "miniPrograms.write");
   const canRevoke = can(ctx, "versions.revoke") && v.status === "approved";
   const tr = await getTranslations("reviews.page");
-  const when = (iso: string | null) => (iso ? format.dateTime(new Date(iso), { dateStyle: "medium", timeStyle: "short" }) : "—");
+  const when = (iso: string | null) => (iso ? format.dateTime(new Date(iso), "dateTime") : "—");
   const list = (items: string[], empty: string) =>
     items.length === 0 ? (
       <span className="text-muted-fg">{empty}</span>
@@ -132,4 +134,12 @@ export default async function VersionPage({ params }: { params: Promise<{ org: s
       </div>
     </>
   );
+}
+
+export async function generateMetadata({ params }: { params: Promise<{ org: string; versionId: string }> }): Promise<Metadata> {
+  const { org, versionId } = await params;
+  return titledObject(async () => {
+    const v = await getVersion(await getPageContext(org), versionId);
+    return (await getTranslations("meta"))("version", { name: v.appId, version: v.version });
+  }, { namespace: "nav", key: "miniPrograms" });
 }
