@@ -7,6 +7,8 @@ import { inspectPackage, openPackageReader, readPackageFile, type Inspection } f
 import { buildMiniProgramPackage, buildZip, miniProgramEntries, type ZipEntryInput } from "./testing/zip-writer";
 
 const FIXTURES = path.resolve(import.meta.dirname, "../../test/fixtures/packages");
+/** Zips made by real tools; test/fixtures/real-world/README.md says how. */
+const REAL_WORLD = path.resolve(import.meta.dirname, "../../test/fixtures/real-world");
 const APP_ID = "com.example.fixture";
 const MiB = 1024 * 1024;
 
@@ -163,7 +165,11 @@ describe("hostile archives", () => {
     ["NUL byte", Buffer.from("pages/evil.js\0.png", "latin1")],
     ["control character", "pages/evil\n.js"],
     ["empty segment", "pages//evil.js"],
-    ["dot segment", "./pages/evil.js"],
+    ["dot segment", "pages/./evil.js"],
+    ["./ then a parent segment", "./../evil.js"],
+    ["./ then an absolute path", ".//etc/passwd"],
+    ["./ then a drive letter", "./C:/Windows/evil.js"],
+    ["a dot-dot prefix", "../evil.js"],
   ])("rejects an unsafe path: %s", async (_, name) => {
     const inspection = await inspectPackage(buildZip([...miniProgramEntries(validPackage), { name, data: "evil()" }]));
     expect(errorCodes(inspection)).toEqual(["unsafe_path"]);
@@ -491,5 +497,77 @@ describe("readPackageFile", () => {
     expect((await reader?.read("assets/big.txt", 5000))?.length).toBe(5000);
     expect((await reader?.read("pages/index/index.css", 5000))?.toString()).toContain(".page");
     reader?.close();
+  });
+});
+
+describe("archives made by real tools (test/fixtures/real-world)", () => {
+  const realWorld = (name: string) => readFileSync(path.join(REAL_WORLD, name));
+  const chinesePage = ["app.json", "pages/首页/首页.html", "pages/首页/首页.js"];
+
+  it("reads Info-ZIP's unflagged UTF-8 names as UTF-8 (zip -r on Linux)", async () => {
+    const inspection = await inspectPackage(realWorld("info-zip-utf8-names.zip"), { expectedAppId: APP_ID });
+    expect({ errors: inspection.errors, warnings: inspection.warnings }).toEqual({ errors: [], warnings: [] });
+    expect(inspection.files.map((f) => f.path)).toEqual(chinesePage);
+  });
+
+  it("reads GBK names written without the UTF-8 flag as GB18030", async () => {
+    const inspection = await inspectPackage(realWorld("info-zip-gbk-names.zip"), { expectedAppId: APP_ID });
+    expect(inspection.errors).toEqual([]);
+    expect(inspection.files.map((f) => f.path)).toEqual(chinesePage.slice(0, 2));
+  });
+
+  it("accepts bsdtar's ./-prefixed names as the same files, with no unsafe_path and no folder hint", async () => {
+    const inspection = await inspectPackage(realWorld("bsdtar-dot-prefix.zip"), { expectedAppId: APP_ID });
+    expect({ errors: inspection.errors, warnings: inspection.warnings }).toEqual({ errors: [], warnings: [] });
+    expect(inspection.files.map((f) => f.path)).toEqual(chinesePage);
+    expect(inspection.fileCount).toBe(3);
+  });
+
+  it("serves a ./-prefixed file under its normalised name", async () => {
+    const appJson = await readPackageFile(realWorld("bsdtar-dot-prefix.zip"), "app.json", MiB);
+    expect(JSON.parse(appJson?.toString("utf8") ?? "null")).toMatchObject({ appId: APP_ID });
+  });
+});
+
+describe("entry names", () => {
+  const gbk = (text: string) => Buffer.from(new Uint8Array([...text].flatMap((c) => (c === "首" ? [0xca, 0xd7] : c === "页" ? [0xd2, 0xb3] : [c.charCodeAt(0)]))));
+  const pkg = { ...validPackage, pages: ["pages/首页/首页"] };
+  const withPageNamed = (name: Buffer | string) =>
+    buildZip([...miniProgramEntries(pkg).filter((e) => !String(e.name).startsWith("pages/")), { name, data: "<view/>" }]);
+
+  it.each<[string, Buffer | string]>([
+    ["flagged UTF-8", "pages/首页/首页.html"],
+    ["unflagged UTF-8", Buffer.from("pages/首页/首页.html", "utf8")],
+    ["unflagged GBK", gbk("pages/首页/首页.html")],
+  ])("finds a page whose name is %s", async (_, name) => {
+    const inspection = await inspectPackage(withPageNamed(name));
+    expect(inspection.errors).toEqual([]);
+    expect(inspection.files.map((f) => f.path)).toContain("pages/首页/首页.html");
+  });
+
+  it("says when a page is missing from a zip whose names are in a legacy encoding, with the bytes", async () => {
+    // 0xff is neither UTF-8 nor GB18030: the name can only be read as the zip default, CP437.
+    const inspection = await inspectPackage(withPageNamed(Buffer.from([...Buffer.from("pages/"), 0xff, ...Buffer.from(".html")])));
+    expect(errorCodes(inspection)).toEqual(["page_missing"]);
+    expect(inspection.errors[0]?.message).toContain("CP437");
+    expect(inspection.errors[0]?.message).toContain("70 61 67 65 73 2f ff 2e 68 74 6d 6c");
+    expect(inspection.errors[0]?.params).toMatchObject({ encoding: "CP437", bytes: "70 61 67 65 73 2f ff 2e 68 74 6d 6c" });
+  });
+
+  it("keeps control characters of an unflagged ASCII name visible and unsafe", async () => {
+    const inspection = await inspectPackage(buildZip([...miniProgramEntries(validPackage), { name: Buffer.from("pages/a\u0007.js"), data: "x" }]));
+    expect(errorCodes(inspection)).toEqual(["unsafe_path"]);
+  });
+
+  it("treats ./app.json beside app.json as a duplicate", async () => {
+    const inspection = await inspectPackage(buildZip([...miniProgramEntries(validPackage), { name: "./app.json", data: "{}" }]));
+    expect(errorCodes(inspection)).toEqual(["duplicate_entry"]);
+  });
+
+  it("still points at a nested app.json written with ./", async () => {
+    const entries = miniProgramEntries(validPackage).map((e) => ({ ...e, name: `./dist/${String(e.name)}` }));
+    const inspection = await inspectPackage(buildZip([{ name: "./", data: "" }, ...entries]));
+    expect(errorCodes(inspection)).toEqual(["manifest_missing"]);
+    expect(inspection.errors[0]?.message).toContain('found "dist/app.json"');
   });
 });
