@@ -99,6 +99,16 @@ describe("fixture packages (../shared/fixtures/packages, EXPECTED.md)", () => {
     expect(inspection.errors.find((e) => e.code === "compression_ratio")?.path).toBe("assets/zeros.bin");
     expect(inspection.uncompressedSize).toBeLessThan(8 * MiB);
   });
+
+  // Issue 13 item 13: the report said "Unpacked size 5.9 MiB" beside a tree claiming 60 MiB.
+  it("says the unpacked size of a stopped read is a lower bound, beside what the headers claim", async () => {
+    const inspection = await inspectPackage(fixture("bad-zip-bomb.zip"));
+    expect(inspection.uncompressedSizeComplete).toBe(false);
+    expect(inspection.declaredUncompressedSize).toBeGreaterThanOrEqual(60 * MiB);
+    const bomb = inspection.errors.find((e) => e.code === "compression_ratio");
+    expect(bomb?.message).toMatch(/reading stopped at [\d.]+ MiB; its header claims 60 MiB/);
+    expect((await inspectPackage(fixture("ok-1.0.0.zip"))).uncompressedSizeComplete).toBe(true);
+  });
 });
 
 describe("packages built by the zip writer", () => {
@@ -440,6 +450,18 @@ describe("code warnings", () => {
     ["a regex with a quote", "const re = /'/g; wx.login()", [`platform_specific_api ${index}`]],
     ["a division after a call", "const x = a(1) / b(2); const u = 'https://evil.example.org'", [`undeclared_domain ${index}`]],
     ["a URL host with no manifest domain", "fetch('http://10.0.0.1/x')", [`undeclared_domain ${index}`]],
+    // Issue 12 item 15: a regular expression right after `)` used to swallow the rest of the line.
+    ["a regex after a closing parenthesis", "if(a)/'/.test(b);mp.scanCode();", [`undeclared_permission ${index}`]],
+    ["a regex with a slash in a class after )", "if(a)/[/']/.test(b);wx.login()", [`platform_specific_api ${index}`]],
+    ["a local wx in one function only", "function f(){ var wx = 1; return wx.x } wx.login()", [`platform_specific_api ${index}`]],
+    ["a parameter named mp", "function f(mp){ mp.scanCode() }", []],
+    ["an arrow parameter named wx", "const g = (wx) => wx.login()", []],
+    ["a catch binding named tt", "try { x() } catch (tt) { tt.login() }", []],
+    ["a block-scoped my, used outside its block", "{ let my = {}; my.x() } my.alert()", [`platform_specific_api ${index}`]],
+    ["a use before a hoisted var", "function f(){ wx.login(); var wx = {} }", []],
+    ["destructuring the global", "const { scanCode } = mp; scanCode()", [`undeclared_permission ${index}`]],
+    ["an ES module", "import x from './x'; export const y = () => mp.scanCode()", [`undeclared_permission ${index}`]],
+    ["code that does not parse", "mp.scanCode(); function (", [`undeclared_permission ${index}`]],
   ])("%s", async (_, code, expectedWarnings) => {
     expect((await warningsFor(withCode(code))).sort()).toEqual(expectedWarnings.sort());
   });
@@ -457,6 +479,32 @@ describe("code warnings", () => {
     expect((await warningsFor(pkg)).sort()).toEqual(
       ["undeclared_domain pages/index/extra.html", "undeclared_permission pages/index/extra.html"].sort(),
     );
+  });
+
+  it("tells a parameter named mp from the global in the same file", async () => {
+    const inspection = await inspectPackage(withCode("function f(mp){ mp.scanCode() } mp.chooseImage()"));
+    expect(inspection.warnings.map((w) => w.params?.api)).toEqual(["chooseImage"]);
+  });
+
+  it.each([
+    ["an image src", '<image src="https://img.evil.example.org/a.png"/>'],
+    ["a link href", '<a href="https://www.evil.example.org/page">x</a>'],
+    ["a form action with an encoded colon", '<form action="https&#58;//post.evil.example.org/f"></form>'],
+    ["a protocol-relative src", '<img src="//cdn.evil.example.org/x.png">'],
+    ["a srcset", '<img srcset="a.png 1x, https://img.evil.example.org/b.png 2x">'],
+    ["a style block", "<style>.a { background: url(https://css.evil.example.org/a.png) }</style>"],
+    ["an inline script", "<script>fetch('https://api.evil.example.org/x')</script>"],
+  ])("finds an undeclared domain in .html: %s", async (_, html) => {
+    const pkg = buildMiniProgramPackage({ ...validPackage, extraFiles: { "pages/index/extra.html": html } });
+    const inspection = await inspectPackage(pkg);
+    expect(inspection.warnings).toEqual([expect.objectContaining({ code: "undeclared_domain", path: "pages/index/extra.html" })]);
+    expect(inspection.warnings[0]?.params?.host).toMatch(/\.evil\.example\.org$/);
+  });
+
+  it("scans inline event handlers and leaves declared hosts and text alone in .html", async () => {
+    const html = '<button onclick="mp.scanCode()">x</button><image src="https://api.example.com/a.png"/><text>see https://docs.example.net</text>';
+    const pkg = buildMiniProgramPackage({ ...validPackage, extraFiles: { "pages/index/extra.html": html } });
+    expect(await warningsFor(pkg)).toEqual(["undeclared_permission pages/index/extra.html"]);
   });
 
   it("scans every .js file, not only pages", async () => {
@@ -569,5 +617,61 @@ describe("entry names", () => {
     const inspection = await inspectPackage(buildZip([{ name: "./", data: "" }, ...entries]));
     expect(errorCodes(inspection)).toEqual(["manifest_missing"]);
     expect(inspection.errors[0]?.message).toContain('found "dist/app.json"');
+  });
+});
+
+describe("findings as people read them (issue 13 items 1 and 13)", () => {
+  const en = JSON.parse(readFileSync(path.resolve(import.meta.dirname, "../i18n/messages/en/findings.json"), "utf8"));
+  const zh = JSON.parse(readFileSync(path.resolve(import.meta.dirname, "../i18n/messages/zh-CN/findings.json"), "utf8"));
+  const lookup = (catalog: unknown, key: string) => key.split(".").reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], catalog);
+
+  it("gives every finding of every fixture a catalog key in both languages, and params", async () => {
+    const files = Object.keys(expected);
+    for (const file of files) {
+      const inspection = await inspectPackage(fixture(file), { expectedAppId: APP_ID });
+      for (const f of [...inspection.errors, ...inspection.warnings]) {
+        expect(f.key, `${file}: ${f.code}`).toMatch(new RegExp(`^${f.code}\\.`));
+        expect(typeof lookup(en, f.key!), f.key).toBe("string");
+        expect(typeof lookup(zh, f.key!), f.key).toBe("string");
+        expect(f.params).toBeTypeOf("object");
+      }
+    }
+  });
+
+  it.each<[string, Buffer]>([
+    ["text", Buffer.from("hello, this is not a zip")],
+    ["a zip cut in half", buildMiniProgramPackage(validPackage).subarray(0, 300)],
+  ])("says plainly why %s is not a zip, without the zip library's wording", async (_, bytes) => {
+    const [error] = (await inspectPackage(bytes)).errors;
+    expect(error?.code).toBe("not_zip");
+    expect(error?.message).not.toMatch(/signature|central directory|yauzl|EOCDR|invalid comment length/i);
+    expect(error?.key).toMatch(/^not_zip\.(noDirectory|damagedDirectory)$/);
+  });
+
+  it("names the damaged file when an entry's checksum does not match", async () => {
+    const zip = buildZip([...miniProgramEntries(validPackage), { name: "assets/data.txt", data: "0123456789", method: "store" }]);
+    zip[zip.indexOf("0123456789")] = "X".charCodeAt(0);
+    const [error] = (await inspectPackage(zip)).errors;
+    expect(error).toMatchObject({ code: "not_zip", key: "not_zip.checksum", path: "assets/data.txt" });
+    expect(error?.message).toBe('"assets/data.txt" is damaged: its CRC-32 checksum does not match its contents.');
+  });
+
+  it.each([
+    ['{\n  "appId": "x",\n  name: "y"\n}', "notJson", 3, 3, '"n"'],
+    ['{\n  "appId": "x",\n', "notJsonEnd", 3, 1, undefined],
+    ['{"appId": "首页" x}', "notJson", 1, 16, '"x"'],
+  ])("gives the line and column of invalid JSON: %j", async (text, key, line, column, found) => {
+    const [error] = (await inspectPackage(buildZip(withManifest(text)))).errors;
+    expect(error).toMatchObject({ code: "manifest_invalid", key: `manifest_invalid.${key}`, params: { line, column } });
+    if (found) expect(error?.params?.found).toBe(found);
+    expect(error?.message).toContain(`line ${line}, column ${column}`);
+  });
+
+  it("gives the line and column of the first byte that is not UTF-8", async () => {
+    const entries = miniProgramEntries(validPackage).map((e) =>
+      e.name === "app.json" ? { name: "app.json", data: Buffer.concat([Buffer.from('{\n  "name": "'), Buffer.from([0xff]), Buffer.from('"}')]) } : e,
+    );
+    const [error] = (await inspectPackage(buildZip(entries))).errors;
+    expect(error).toMatchObject({ key: "manifest_invalid.notUtf8", params: { line: 2, column: 12 } });
   });
 });

@@ -83,6 +83,8 @@ type Run = {
   uncompressedSize: number;
   manifest: PackageManifest | null;
   facts: Map<string, CodeFacts>;
+  /** Script characters parsed so far, against limits.maxParsedScriptBytes. */
+  parsedChars: number;
   /** Set once a limit or corruption makes reading further pointless. */
   stopped: boolean;
 };
@@ -111,6 +113,7 @@ export async function inspectPackage(bytes: Buffer, opts: InspectOptions = {}): 
     uncompressedSize: 0,
     manifest: null,
     facts: new Map(),
+    parsedChars: 0,
     stopped: false,
   };
   try {
@@ -337,7 +340,10 @@ function applyContent(run: Run, entry: ZipEntry, purpose: Purpose, kept: Bounded
   if (purpose === "count") return;
   // Past the per-file cap only the beginning is scanned: a hostile file gets no unbounded buffer.
   const text = kept.toBuffer().toString("utf8");
-  const facts = purpose === "script" ? scanScript(text, emptyFacts()) : scanHtml(text, emptyFacts());
+  const mode = run.parsedChars + text.length <= run.limits.maxParsedScriptBytes ? "parse" : "tokens";
+  if (mode === "parse") run.parsedChars += text.length;
+  const opts = { mode, complete: !kept.truncated } as const;
+  const facts = purpose === "script" ? scanScript(text, emptyFacts(), opts) : scanHtml(text, emptyFacts(), opts);
   run.facts.set(displayPath(entry.name), facts);
 }
 
