@@ -22,12 +22,19 @@ export function formatBytes(n: number, locale = "en"): string {
 
 /**
  * The parameters as the catalog's messages take them in `locale`: sizes formatted, lists joined the way the
- * language joins them. Counts stay numbers, so the messages' plural and number rules apply.
+ * language joins them, a permission by its name in that language (when `permissionLabel` knows it). Counts
+ * stay numbers, so the messages' plural and number rules apply.
  */
-export function localizeFindingParams(params: FindingParams, locale: string): Record<string, string | number> {
+export function localizeFindingParams(
+  params: FindingParams,
+  locale: string,
+  permissionLabel?: (permission: string) => string | null,
+): Record<string, string | number> {
   const out: Record<string, string | number> = {};
   for (const [name, value] of Object.entries(params)) {
-    if (Array.isArray(value)) out[name] = new Intl.ListFormat(locale, { style: "short", type: "conjunction" }).format(value);
+    const label = name === "permission" && typeof value === "string" ? permissionLabel?.(value) : null;
+    if (label) out[name] = label;
+    else if (Array.isArray(value)) out[name] = new Intl.ListFormat(locale, { style: "short", type: "conjunction" }).format(value);
     else if (typeof value === "number" && name.endsWith("Bytes")) out[name] = formatBytes(value, locale);
     else out[name] = value;
   }
@@ -48,7 +55,8 @@ export function findingText(
   t: FindingTranslator,
   locale: string,
   finding: { message: string; key?: string; params?: FindingParams },
+  permissionLabel?: (permission: string) => string | null,
 ): string {
   if (!finding.key || !t.has(finding.key)) return finding.message;
-  return t(finding.key, localizeFindingParams(finding.params ?? {}, locale));
+  return t(finding.key, localizeFindingParams(finding.params ?? {}, locale, permissionLabel));
 }

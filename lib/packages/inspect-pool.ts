@@ -50,7 +50,8 @@ function startWorker(heapMb: number): Worker {
   if (import.meta.url.endsWith(".ts")) {
     // From source (vitest, tsx scripts): Node 20 does not apply `--import tsx` to a worker's entry module,
     // so a small bootstrap registers tsx's loader inside the worker first.
-    const source = new URL("./inspect-worker.ts", import.meta.url).href;
+    // Spelled without `new URL("./…", import.meta.url)`, which Turbopack would copy into the build as an asset.
+    const source = import.meta.url.replace(/inspect-pool\.ts$/, "inspect-worker.ts");
     const bootstrap = `import("tsx/esm/api").then((tsx) => { tsx.register(); return import(${JSON.stringify(source)}); });`;
     return new Worker(bootstrap, { eval: true, resourceLimits });
   }
