@@ -9,12 +9,13 @@ const BAR = { low: "bg-success", medium: "bg-warning", high: "bg-danger" } as co
 export function RiskPanel({ risk }: { risk: Risk }) {
   const t = useTranslations("reviews.page");
   const tr = useTranslations("miniPrograms.report");
+  const tf = useTranslations("findings");
   const text = useFindingText();
   // A warning's line is its title and its own text; other lines come from the catalog (findings.risk.*).
   const line = (item: Risk["items"][number]) => {
     if (item.finding) {
       const code = item.finding.code;
-      return `${tr.has(`codes.${code}`) ? tr(`codes.${code}`) : code}: ${text(item.finding)}`;
+      return tf("risk.warning", { title: tr.has(`codes.${code}`) ? tr(`codes.${code}`) : code, text: text(item.finding) });
     }
     return text({ message: item.reason, key: item.key, params: item.params });
   };
