@@ -1,14 +1,23 @@
 // The inspection report of CONTRACT §4 as people read it: verdict, errors, warnings, manifest, files, digest.
-import { useTranslations } from "next-intl";
+import { useLocale, useTranslations } from "next-intl";
 import type { Inspection, Finding } from "@/lib/packages/inspect";
 import { CopyButton } from "@/components/ui/copy-button";
 import { Badge } from "@/components/ui/layout";
 import { FileTree } from "./file-tree";
 import { formatBytes } from "./format";
+import { useFindingText } from "./use-finding-text";
+
+const STOPPING_CODES = new Set(["not_zip", "too_large", "too_many_files", "compression_ratio"]);
+
+/** Whether every byte was read. Reports saved before the field existed are judged by their errors. */
+function readInFull(inspection: Inspection): boolean {
+  return inspection.uncompressedSizeComplete ?? !inspection.errors.some((e) => STOPPING_CODES.has(e.code));
+}
 
 /** One finding per row: its readable title, code, message and file. Also used by the review page. */
 export function FindingList({ items, tone }: { items: Finding[]; tone: "danger" | "warning" }) {
   const t = useTranslations("miniPrograms.report");
+  const text = useFindingText();
   const title = (code: string) => (t.has(`codes.${code}`) ? t(`codes.${code}`) : code);
   const box = tone === "danger" ? "border-danger/40 bg-danger-bg" : "border-warning/40 bg-warning-bg";
   return (
@@ -19,7 +28,7 @@ export function FindingList({ items, tone }: { items: Finding[]; tone: "danger" 
             <span className={`text-sm font-medium ${tone === "danger" ? "text-danger" : "text-warning"}`}>{title(f.code)}</span>
             <code className="rounded bg-card px-1.5 py-0.5 font-mono text-xs">{f.code}</code>
           </div>
-          <p className="mt-1 text-sm break-words">{f.message}</p>
+          <p className="mt-1 text-sm break-words">{text(f)}</p>
           {f.path && <p className="mt-1 font-mono text-xs break-all text-muted-fg">{f.path}</p>}
         </li>
       ))}
@@ -39,6 +48,10 @@ function Fact({ label, children, className = "" }: { label: string; children: Re
 
 export function InspectionReport({ inspection, copyLabel, copiedLabel }: { inspection: Inspection; copyLabel: string; copiedLabel: string }) {
   const t = useTranslations("miniPrograms.report");
+  const locale = useLocale();
+  const bytes = (n: number) => formatBytes(n, locale);
+  const complete = readInFull(inspection);
+  const claimed = inspection.declaredUncompressedSize ?? inspection.files.reduce((sum, f) => sum + f.size, 0);
   const m = inspection.manifest;
   const list = (items: string[]) =>
     items.length === 0 ? (
@@ -60,9 +73,16 @@ export function InspectionReport({ inspection, copyLabel, copiedLabel }: { inspe
       </div>
 
       <dl className="grid grid-cols-2 gap-3 sm:grid-cols-3">
-        <Fact label={t("size")}>{formatBytes(inspection.size)}</Fact>
-        <Fact label={t("uncompressed")}>{formatBytes(inspection.uncompressedSize)}</Fact>
+        <Fact label={t("size")}>{bytes(inspection.size)}</Fact>
+        <Fact label={t("uncompressed")}>
+          <span data-testid="unpacked-size">{complete ? bytes(inspection.uncompressedSize) : t("uncompressedAtLeast", { size: bytes(inspection.uncompressedSize) })}</span>
+        </Fact>
         <Fact label={t("fileCount")}>{inspection.fileCount}</Fact>
+        {!complete && (
+          <p className="col-span-2 text-xs text-warning sm:col-span-3" data-testid="read-stopped">
+            {t("readStopped", { read: bytes(inspection.uncompressedSize), claimed: bytes(claimed) })}
+          </p>
+        )}
         <div className="col-span-2 min-w-0 sm:col-span-3">
           <dt className="text-xs font-medium text-muted-fg">{t("sha256")}</dt>
           <dd className="mt-0.5 flex items-center gap-2">
@@ -124,10 +144,19 @@ export function InspectionReport({ inspection, copyLabel, copiedLabel }: { inspe
         </div>
         <div className="min-w-0 space-y-2">
           <h4 className="text-sm font-medium">{t("files")}</h4>
-          <p className="text-xs text-muted-fg">{t("filesSummary", { count: inspection.fileCount, size: formatBytes(inspection.uncompressedSize) })}</p>
+          <p className="text-xs text-muted-fg">
+            {complete
+              ? t("filesSummary", { count: inspection.fileCount, size: bytes(inspection.uncompressedSize) })
+              : t("filesSummaryClaimed", { count: inspection.fileCount, size: bytes(claimed) })}
+          </p>
           {inspection.files.length > 0 && (
             <div className="rounded-md border border-border p-2">
-              <FileTree files={inspection.files} label={t("files")} />
+              <FileTree
+                files={inspection.files.map((f) => ({ path: f.path, size: f.size, claimed: !complete && f.sha256 === undefined }))}
+                label={t("files")}
+                claimedLabel={t("claimedSize")}
+                locale={locale}
+              />
             </div>
           )}
         </div>

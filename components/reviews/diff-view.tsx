@@ -6,18 +6,23 @@ import { formatBytes } from "@/components/mini-programs/format";
 import { Badge, Table } from "@/components/ui/layout";
 import { signedBytes } from "./format";
 
-function Chips({ added, removed, none }: { added: string[]; removed: string[]; none: string }) {
+function Chips({ added, removed, none, label = (x) => x }: { added: string[]; removed: string[]; none: string; label?: (x: string) => string }) {
+  const t = useTranslations("reviews.page");
   if (added.length === 0 && removed.length === 0) return <p className="text-sm text-muted-fg">{none}</p>;
   return (
     <ul className="flex flex-wrap gap-1.5">
       {added.map((x) => (
         <li key={`+${x}`} className="rounded border border-success/40 bg-success-bg px-1.5 py-0.5 font-mono text-xs break-all text-success" data-change="added">
-          + {x}
+          <span aria-hidden="true">+ </span>
+          <span className="sr-only">{t("added")}: </span>
+          {label(x)}
         </li>
       ))}
       {removed.map((x) => (
         <li key={`-${x}`} className="rounded border border-danger/40 bg-danger-bg px-1.5 py-0.5 font-mono text-xs break-all text-danger" data-change="removed">
-          − {x}
+          <span aria-hidden="true">− </span>
+          <span className="sr-only">{t("removed")}: </span>
+          {label(x)}
         </li>
       ))}
     </ul>
@@ -46,12 +51,15 @@ function SizeLine({ label, before, after, delta, locale }: { label: string; befo
 
 export function ManifestDiff({ diff, locale }: { diff: PackageDiff; locale: string }) {
   const t = useTranslations("reviews.page");
+  const th = useTranslations("hosts");
+  // A permission by its name in the reader's language, with the identifier app.json uses.
+  const permission = (p: string) => (th.has(`permission.${p}`) ? `${th(`permission.${p}`)} (${p})` : p);
   return (
     <dl className="grid gap-4 sm:grid-cols-2">
       <div className="min-w-0" data-testid="diff-permissions">
         <dt className="mb-1 text-xs font-medium text-muted-fg">{t("permissions")}</dt>
         <dd>
-          <Chips added={diff.permissions.added} removed={diff.permissions.removed} none={t("noChange")} />
+          <Chips added={diff.permissions.added} removed={diff.permissions.removed} none={t("noChange")} label={permission} />
         </dd>
       </div>
       <div className="min-w-0" data-testid="diff-domains">

@@ -194,6 +194,8 @@ describe("riskScore", () => {
     sha256: "0".repeat(64),
     size: 1000,
     uncompressedSize: 2000,
+    uncompressedSizeComplete: true,
+    declaredUncompressedSize: 2000,
     fileCount: 1,
     manifest: null,
     errors: [],

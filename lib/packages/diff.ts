@@ -1,6 +1,7 @@
 // What changed between two versions of a mini-program, and how much review attention the change deserves.
 
 import type { InspectionWarningCode } from "./catalog";
+import { englishText, type Finding, type FindingParams } from "./findings";
 import { openPackageReader, type InspectedFile, type Inspection, type PackageReader } from "./inspect";
 import { unifiedDiff } from "./text-diff";
 
@@ -154,7 +155,15 @@ function looksBinary(bytes: Buffer): boolean {
 
 // ---- risk ----
 
-export type RiskItem = { reason: string; points: number };
+/**
+ * One reason for the score. `reason` is English (API clients, logs); the console writes the line from the
+ * catalog: a warning's own text when `finding` is set, else `key` (findings.json) with `params`.
+ */
+export type RiskItem = { reason: string; points: number; key?: string; params?: FindingParams; finding?: Finding };
+
+function riskItem(key: string, params: FindingParams, points: number): RiskItem {
+  return { reason: englishText(key, params), points, key, params };
+}
 export type Risk = { score: number; level: "low" | "medium" | "high"; items: RiskItem[] };
 
 /** Points per finding or change. The score is their sum, capped at 100. */
@@ -178,9 +187,10 @@ export function riskScore(inspection: Inspection, diff: PackageDiff): Risk {
     ...inspection.warnings.map((w) => ({
       reason: `${w.code}: ${w.message}`,
       points: warningPoints(w.code),
+      finding: w,
     })),
-    ...diff.permissions.added.map((p) => ({ reason: `asks for a new permission: ${p}`, points: RISK_POINTS.newPermission })),
-    ...diff.domains.added.map((d) => ({ reason: `talks to a new domain: ${d}`, points: RISK_POINTS.newDomain })),
+    ...diff.permissions.added.map((permission) => riskItem("risk.newPermission", { permission }, RISK_POINTS.newPermission)),
+    ...diff.domains.added.map((domain) => riskItem("risk.newDomain", { domain }, RISK_POINTS.newDomain)),
     ...sizeJumpItems(diff),
     ...platformItems(inspection, diff),
   ];
@@ -198,11 +208,11 @@ function sizeJumpItems(diff: PackageDiff): RiskItem[] {
   const { packedBefore, packedAfter } = diff.size;
   if (!packedBefore || packedAfter <= packedBefore * SIZE_JUMP_RATIO) return [];
   const percent = Math.round((packedAfter / packedBefore - 1) * 100);
-  return [{ reason: `package grew by ${percent}% (from ${packedBefore} to ${packedAfter} bytes)`, points: RISK_POINTS.sizeJump }];
+  return [riskItem("risk.sizeJump", { percent, beforeBytes: packedBefore, afterBytes: packedAfter }, RISK_POINTS.sizeJump)];
 }
 
 function platformItems(inspection: Inspection, diff: PackageDiff): RiskItem[] {
   // A first version has nothing to compare with: its platform warnings already count.
   if (!usesPlatformApi(inspection) || diff.platformApi.before !== false) return [];
-  return [{ reason: "starts using another vendor's API", points: RISK_POINTS.firstPlatformApi }];
+  return [riskItem("risk.firstPlatformApi", {}, RISK_POINTS.firstPlatformApi)];
 }

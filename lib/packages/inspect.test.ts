@@ -7,6 +7,8 @@ import { inspectPackage, openPackageReader, readPackageFile, type Inspection } f
 import { buildMiniProgramPackage, buildZip, miniProgramEntries, type ZipEntryInput } from "./testing/zip-writer";
 
 const FIXTURES = path.resolve(import.meta.dirname, "../../test/fixtures/packages");
+/** Zips made by real tools; test/fixtures/real-world/README.md says how. */
+const REAL_WORLD = path.resolve(import.meta.dirname, "../../test/fixtures/real-world");
 const APP_ID = "com.example.fixture";
 const MiB = 1024 * 1024;
 
@@ -97,6 +99,16 @@ describe("fixture packages (../shared/fixtures/packages, EXPECTED.md)", () => {
     expect(inspection.errors.find((e) => e.code === "compression_ratio")?.path).toBe("assets/zeros.bin");
     expect(inspection.uncompressedSize).toBeLessThan(8 * MiB);
   });
+
+  // Issue 13 item 13: the report said "Unpacked size 5.9 MiB" beside a tree claiming 60 MiB.
+  it("says the unpacked size of a stopped read is a lower bound, beside what the headers claim", async () => {
+    const inspection = await inspectPackage(fixture("bad-zip-bomb.zip"));
+    expect(inspection.uncompressedSizeComplete).toBe(false);
+    expect(inspection.declaredUncompressedSize).toBeGreaterThanOrEqual(60 * MiB);
+    const bomb = inspection.errors.find((e) => e.code === "compression_ratio");
+    expect(bomb?.message).toMatch(/reading stopped at [\d.]+ MiB; its header claims 60 MiB/);
+    expect((await inspectPackage(fixture("ok-1.0.0.zip"))).uncompressedSizeComplete).toBe(true);
+  });
 });
 
 describe("packages built by the zip writer", () => {
@@ -163,7 +175,11 @@ describe("hostile archives", () => {
     ["NUL byte", Buffer.from("pages/evil.js\0.png", "latin1")],
     ["control character", "pages/evil\n.js"],
     ["empty segment", "pages//evil.js"],
-    ["dot segment", "./pages/evil.js"],
+    ["dot segment", "pages/./evil.js"],
+    ["./ then a parent segment", "./../evil.js"],
+    ["./ then an absolute path", ".//etc/passwd"],
+    ["./ then a drive letter", "./C:/Windows/evil.js"],
+    ["a dot-dot prefix", "../evil.js"],
   ])("rejects an unsafe path: %s", async (_, name) => {
     const inspection = await inspectPackage(buildZip([...miniProgramEntries(validPackage), { name, data: "evil()" }]));
     expect(errorCodes(inspection)).toEqual(["unsafe_path"]);
@@ -434,6 +450,18 @@ describe("code warnings", () => {
     ["a regex with a quote", "const re = /'/g; wx.login()", [`platform_specific_api ${index}`]],
     ["a division after a call", "const x = a(1) / b(2); const u = 'https://evil.example.org'", [`undeclared_domain ${index}`]],
     ["a URL host with no manifest domain", "fetch('http://10.0.0.1/x')", [`undeclared_domain ${index}`]],
+    // Issue 12 item 15: a regular expression right after `)` used to swallow the rest of the line.
+    ["a regex after a closing parenthesis", "if(a)/'/.test(b);mp.scanCode();", [`undeclared_permission ${index}`]],
+    ["a regex with a slash in a class after )", "if(a)/[/']/.test(b);wx.login()", [`platform_specific_api ${index}`]],
+    ["a local wx in one function only", "function f(){ var wx = 1; return wx.x } wx.login()", [`platform_specific_api ${index}`]],
+    ["a parameter named mp", "function f(mp){ mp.scanCode() }", []],
+    ["an arrow parameter named wx", "const g = (wx) => wx.login()", []],
+    ["a catch binding named tt", "try { x() } catch (tt) { tt.login() }", []],
+    ["a block-scoped my, used outside its block", "{ let my = {}; my.x() } my.alert()", [`platform_specific_api ${index}`]],
+    ["a use before a hoisted var", "function f(){ wx.login(); var wx = {} }", []],
+    ["destructuring the global", "const { scanCode } = mp; scanCode()", [`undeclared_permission ${index}`]],
+    ["an ES module", "import x from './x'; export const y = () => mp.scanCode()", [`undeclared_permission ${index}`]],
+    ["code that does not parse", "mp.scanCode(); function (", [`undeclared_permission ${index}`]],
   ])("%s", async (_, code, expectedWarnings) => {
     expect((await warningsFor(withCode(code))).sort()).toEqual(expectedWarnings.sort());
   });
@@ -451,6 +479,32 @@ describe("code warnings", () => {
     expect((await warningsFor(pkg)).sort()).toEqual(
       ["undeclared_domain pages/index/extra.html", "undeclared_permission pages/index/extra.html"].sort(),
     );
+  });
+
+  it("tells a parameter named mp from the global in the same file", async () => {
+    const inspection = await inspectPackage(withCode("function f(mp){ mp.scanCode() } mp.chooseImage()"));
+    expect(inspection.warnings.map((w) => w.params?.api)).toEqual(["chooseImage"]);
+  });
+
+  it.each([
+    ["an image src", '<image src="https://img.evil.example.org/a.png"/>'],
+    ["a link href", '<a href="https://www.evil.example.org/page">x</a>'],
+    ["a form action with an encoded colon", '<form action="https&#58;//post.evil.example.org/f"></form>'],
+    ["a protocol-relative src", '<img src="//cdn.evil.example.org/x.png">'],
+    ["a srcset", '<img srcset="a.png 1x, https://img.evil.example.org/b.png 2x">'],
+    ["a style block", "<style>.a { background: url(https://css.evil.example.org/a.png) }</style>"],
+    ["an inline script", "<script>fetch('https://api.evil.example.org/x')</script>"],
+  ])("finds an undeclared domain in .html: %s", async (_, html) => {
+    const pkg = buildMiniProgramPackage({ ...validPackage, extraFiles: { "pages/index/extra.html": html } });
+    const inspection = await inspectPackage(pkg);
+    expect(inspection.warnings).toEqual([expect.objectContaining({ code: "undeclared_domain", path: "pages/index/extra.html" })]);
+    expect(inspection.warnings[0]?.params?.host).toMatch(/\.evil\.example\.org$/);
+  });
+
+  it("scans inline event handlers and leaves declared hosts and text alone in .html", async () => {
+    const html = '<button onclick="mp.scanCode()">x</button><image src="https://api.example.com/a.png"/><text>see https://docs.example.net</text>';
+    const pkg = buildMiniProgramPackage({ ...validPackage, extraFiles: { "pages/index/extra.html": html } });
+    expect(await warningsFor(pkg)).toEqual(["undeclared_permission pages/index/extra.html"]);
   });
 
   it("scans every .js file, not only pages", async () => {
@@ -491,5 +545,133 @@ describe("readPackageFile", () => {
     expect((await reader?.read("assets/big.txt", 5000))?.length).toBe(5000);
     expect((await reader?.read("pages/index/index.css", 5000))?.toString()).toContain(".page");
     reader?.close();
+  });
+});
+
+describe("archives made by real tools (test/fixtures/real-world)", () => {
+  const realWorld = (name: string) => readFileSync(path.join(REAL_WORLD, name));
+  const chinesePage = ["app.json", "pages/首页/首页.html", "pages/首页/首页.js"];
+
+  it("reads Info-ZIP's unflagged UTF-8 names as UTF-8 (zip -r on Linux)", async () => {
+    const inspection = await inspectPackage(realWorld("info-zip-utf8-names.zip"), { expectedAppId: APP_ID });
+    expect({ errors: inspection.errors, warnings: inspection.warnings }).toEqual({ errors: [], warnings: [] });
+    expect(inspection.files.map((f) => f.path)).toEqual(chinesePage);
+  });
+
+  it("reads GBK names written without the UTF-8 flag as GB18030", async () => {
+    const inspection = await inspectPackage(realWorld("info-zip-gbk-names.zip"), { expectedAppId: APP_ID });
+    expect(inspection.errors).toEqual([]);
+    expect(inspection.files.map((f) => f.path)).toEqual(chinesePage.slice(0, 2));
+  });
+
+  it("accepts bsdtar's ./-prefixed names as the same files, with no unsafe_path and no folder hint", async () => {
+    const inspection = await inspectPackage(realWorld("bsdtar-dot-prefix.zip"), { expectedAppId: APP_ID });
+    expect({ errors: inspection.errors, warnings: inspection.warnings }).toEqual({ errors: [], warnings: [] });
+    expect(inspection.files.map((f) => f.path)).toEqual(chinesePage);
+    expect(inspection.fileCount).toBe(3);
+  });
+
+  it("serves a ./-prefixed file under its normalised name", async () => {
+    const appJson = await readPackageFile(realWorld("bsdtar-dot-prefix.zip"), "app.json", MiB);
+    expect(JSON.parse(appJson?.toString("utf8") ?? "null")).toMatchObject({ appId: APP_ID });
+  });
+});
+
+describe("entry names", () => {
+  const gbk = (text: string) => Buffer.from(new Uint8Array([...text].flatMap((c) => (c === "首" ? [0xca, 0xd7] : c === "页" ? [0xd2, 0xb3] : [c.charCodeAt(0)]))));
+  const pkg = { ...validPackage, pages: ["pages/首页/首页"] };
+  const withPageNamed = (name: Buffer | string) =>
+    buildZip([...miniProgramEntries(pkg).filter((e) => !String(e.name).startsWith("pages/")), { name, data: "<view/>" }]);
+
+  it.each<[string, Buffer | string]>([
+    ["flagged UTF-8", "pages/首页/首页.html"],
+    ["unflagged UTF-8", Buffer.from("pages/首页/首页.html", "utf8")],
+    ["unflagged GBK", gbk("pages/首页/首页.html")],
+  ])("finds a page whose name is %s", async (_, name) => {
+    const inspection = await inspectPackage(withPageNamed(name));
+    expect(inspection.errors).toEqual([]);
+    expect(inspection.files.map((f) => f.path)).toContain("pages/首页/首页.html");
+  });
+
+  it("says when a page is missing from a zip whose names are in a legacy encoding, with the bytes", async () => {
+    // 0xff is neither UTF-8 nor GB18030: the name can only be read as the zip default, CP437.
+    const inspection = await inspectPackage(withPageNamed(Buffer.from([...Buffer.from("pages/"), 0xff, ...Buffer.from(".html")])));
+    expect(errorCodes(inspection)).toEqual(["page_missing"]);
+    expect(inspection.errors[0]?.message).toContain("CP437");
+    expect(inspection.errors[0]?.message).toContain("70 61 67 65 73 2f ff 2e 68 74 6d 6c");
+    expect(inspection.errors[0]?.params).toMatchObject({ encoding: "CP437", bytes: "70 61 67 65 73 2f ff 2e 68 74 6d 6c" });
+  });
+
+  it("keeps control characters of an unflagged ASCII name visible and unsafe", async () => {
+    const inspection = await inspectPackage(buildZip([...miniProgramEntries(validPackage), { name: Buffer.from("pages/a\u0007.js"), data: "x" }]));
+    expect(errorCodes(inspection)).toEqual(["unsafe_path"]);
+  });
+
+  it("treats ./app.json beside app.json as a duplicate", async () => {
+    const inspection = await inspectPackage(buildZip([...miniProgramEntries(validPackage), { name: "./app.json", data: "{}" }]));
+    expect(errorCodes(inspection)).toEqual(["duplicate_entry"]);
+  });
+
+  it("still points at a nested app.json written with ./", async () => {
+    const entries = miniProgramEntries(validPackage).map((e) => ({ ...e, name: `./dist/${String(e.name)}` }));
+    const inspection = await inspectPackage(buildZip([{ name: "./", data: "" }, ...entries]));
+    expect(errorCodes(inspection)).toEqual(["manifest_missing"]);
+    expect(inspection.errors[0]?.message).toContain('found "dist/app.json"');
+  });
+});
+
+describe("findings as people read them (issue 13 items 1 and 13)", () => {
+  const en = JSON.parse(readFileSync(path.resolve(import.meta.dirname, "../i18n/messages/en/findings.json"), "utf8"));
+  const zh = JSON.parse(readFileSync(path.resolve(import.meta.dirname, "../i18n/messages/zh-CN/findings.json"), "utf8"));
+  const lookup = (catalog: unknown, key: string) => key.split(".").reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], catalog);
+
+  it("gives every finding of every fixture a catalog key in both languages, and params", async () => {
+    const files = Object.keys(expected);
+    for (const file of files) {
+      const inspection = await inspectPackage(fixture(file), { expectedAppId: APP_ID });
+      for (const f of [...inspection.errors, ...inspection.warnings]) {
+        expect(f.key, `${file}: ${f.code}`).toMatch(new RegExp(`^${f.code}\\.`));
+        expect(typeof lookup(en, f.key!), f.key).toBe("string");
+        expect(typeof lookup(zh, f.key!), f.key).toBe("string");
+        expect(f.params).toBeTypeOf("object");
+      }
+    }
+  });
+
+  it.each<[string, Buffer]>([
+    ["text", Buffer.from("hello, this is not a zip")],
+    ["a zip cut in half", buildMiniProgramPackage(validPackage).subarray(0, 300)],
+  ])("says plainly why %s is not a zip, without the zip library's wording", async (_, bytes) => {
+    const [error] = (await inspectPackage(bytes)).errors;
+    expect(error?.code).toBe("not_zip");
+    expect(error?.message).not.toMatch(/signature|central directory|yauzl|EOCDR|invalid comment length/i);
+    expect(error?.key).toMatch(/^not_zip\.(noDirectory|damagedDirectory)$/);
+  });
+
+  it("names the damaged file when an entry's checksum does not match", async () => {
+    const zip = buildZip([...miniProgramEntries(validPackage), { name: "assets/data.txt", data: "0123456789", method: "store" }]);
+    zip[zip.indexOf("0123456789")] = "X".charCodeAt(0);
+    const [error] = (await inspectPackage(zip)).errors;
+    expect(error).toMatchObject({ code: "not_zip", key: "not_zip.checksum", path: "assets/data.txt" });
+    expect(error?.message).toBe('"assets/data.txt" is damaged: its CRC-32 checksum does not match its contents.');
+  });
+
+  it.each([
+    ['{\n  "appId": "x",\n  name: "y"\n}', "notJson", 3, 3, '"n"'],
+    ['{\n  "appId": "x",\n', "notJsonEnd", 3, 1, undefined],
+    ['{"appId": "首页" x}', "notJson", 1, 16, '"x"'],
+  ])("gives the line and column of invalid JSON: %j", async (text, key, line, column, found) => {
+    const [error] = (await inspectPackage(buildZip(withManifest(text)))).errors;
+    expect(error).toMatchObject({ code: "manifest_invalid", key: `manifest_invalid.${key}`, params: { line, column } });
+    if (found) expect(error?.params?.found).toBe(found);
+    expect(error?.message).toContain(`line ${line}, column ${column}`);
+  });
+
+  it("gives the line and column of the first byte that is not UTF-8", async () => {
+    const entries = miniProgramEntries(validPackage).map((e) =>
+      e.name === "app.json" ? { name: "app.json", data: Buffer.concat([Buffer.from('{\n  "name": "'), Buffer.from([0xff]), Buffer.from('"}')]) } : e,
+    );
+    const [error] = (await inspectPackage(buildZip(entries))).errors;
+    expect(error).toMatchObject({ key: "manifest_invalid.notUtf8", params: { line: 2, column: 12 } });
   });
 });

@@ -47,6 +47,10 @@ export type Inspection = {
   size: number;
   /** Real decompressed bytes counted; when a limit stopped the read, the count at that moment. */
   uncompressedSize: number;
+  /** False when a limit or damage stopped reading: `uncompressedSize` is then a lower bound, not the size. */
+  uncompressedSizeComplete: boolean;
+  /** What the entries' headers claim in total: the uploader's word, never used for limits. */
+  declaredUncompressedSize: number;
   fileCount: number;
   manifest: PackageManifest | null;
   errors: Finding[];
@@ -79,9 +83,22 @@ type Run = {
   uncompressedSize: number;
   manifest: PackageManifest | null;
   facts: Map<string, CodeFacts>;
+  /** Script characters parsed so far, against limits.maxParsedScriptBytes. */
+  parsedChars: number;
   /** Set once a limit or corruption makes reading further pointless. */
   stopped: boolean;
 };
+
+function notZip(run: Run, err: unknown, fallbackPath?: string): void {
+  if (err instanceof ZipFormatError) {
+    const path = typeof err.params.path === "string" ? displayPath(err.params.path) : fallbackPath;
+    const params = path === undefined ? err.params : { ...err.params, path };
+    run.errors.add("not_zip", err.problem, params, path);
+  } else {
+    // Anything else is ours, not the upload's: it stays out of the report (and goes to the log).
+    run.errors.add("not_zip", "unreadable", {}, fallbackPath);
+  }
+}
 
 export async function inspectPackage(bytes: Buffer, opts: InspectOptions = {}): Promise<Inspection> {
   const run: Run = {
@@ -96,6 +113,7 @@ export async function inspectPackage(bytes: Buffer, opts: InspectOptions = {}): 
     uncompressedSize: 0,
     manifest: null,
     facts: new Map(),
+    parsedChars: 0,
     stopped: false,
   };
   try {
@@ -103,7 +121,8 @@ export async function inspectPackage(bytes: Buffer, opts: InspectOptions = {}): 
   } catch (err) {
     // Anything unexpected still yields an inspection: the upload is rejected, never the request crashed.
     if (!(err instanceof ZipFormatError)) console.error("package inspection failed unexpectedly", err);
-    run.errors.add("not_zip", corruptMessage(err));
+    run.stopped = true;
+    notZip(run, err);
   } finally {
     if (run.archive) closeZip(run.archive);
   }
@@ -112,13 +131,15 @@ export async function inspectPackage(bytes: Buffer, opts: InspectOptions = {}): 
 
 async function inspectArchive(run: Run): Promise<void> {
   if (run.bytes.length > run.limits.maxPackedBytes) {
-    run.errors.add("too_large", `The package is ${formatBytes(run.bytes.length)}; the limit is ${formatBytes(run.limits.maxPackedBytes)}.`);
+    run.errors.add("too_large", "packed", { sizeBytes: run.bytes.length, limitBytes: run.limits.maxPackedBytes });
+    run.stopped = true;
     return;
   }
   try {
     run.archive = await openZip(run.bytes);
   } catch (err) {
-    run.errors.add("not_zip", `This file is not a zip archive (${reason(err)}).`);
+    notZip(run, err);
+    run.stopped = true;
     return;
   }
   await listEntries(run, run.archive);
@@ -143,20 +164,19 @@ async function listEntries(run: Run, archive: ZipArchive): Promise<void> {
     try {
       entry = await nextEntry(archive);
     } catch (err) {
-      run.errors.add("not_zip", corruptMessage(err));
+      notZip(run, err);
       run.stopped = true;
       return;
     }
     if (!entry) return;
+    // "./" itself (bsdtar writes it first) is the package's root, not an entry of it.
+    if (entry.isDirectory && entry.name === "") continue;
     if (entry.isDirectory) directories += 1;
     else run.entries.push(entry);
     // Directories are not files, but they are capped too: otherwise their number would be unbounded work.
     if (run.entries.length > maxFiles || directories > maxFiles) {
       const what = directories > maxFiles ? "directories" : "files";
-      run.errors.add(
-        "too_many_files",
-        `The package has more than ${maxFiles.toLocaleString("en")} ${what} (its zip directory lists ${archive.entryCount.toLocaleString("en")} entries).`,
-      );
+      run.errors.add("too_many_files", "files", { limit: maxFiles, what, entries: archive.entryCount });
       run.stopped = true;
       return;
     }
@@ -167,16 +187,16 @@ async function listEntries(run: Run, archive: ZipArchive): Promise<void> {
 function checkEntry(run: Run, entry: ZipEntry, seen: Map<string, string>): void {
   const path = displayPath(entry.name);
   const unsafe = unsafePathReason(entry.name, entry.nameRaw);
-  if (unsafe) run.errors.add("unsafe_path", `"${path}" is not a safe path: ${unsafe}.`, path);
-  if (entry.isSymlink) run.errors.add("symlink", `"${path}" is a symbolic link; packages may hold only files and directories.`, path);
-  if (entry.unreadableReason) run.errors.add("not_zip", `"${path}" cannot be read: ${entry.unreadableReason}.`, path);
+  if (unsafe) run.errors.add("unsafe_path", "path", { path, reason: unsafe }, path);
+  if (entry.isSymlink) run.errors.add("symlink", "path", { path }, path);
+  if (entry.unreadable) run.errors.add("not_zip", entry.unreadable.problem, { path, ...entry.unreadable.params }, path);
   // Host runtimes may unpack to case-insensitive file systems, where these names are one file.
   const key = entry.name.toLowerCase();
   const earlier = seen.get(key);
   if (earlier === entry.name) {
-    run.errors.add("duplicate_entry", `"${path}" appears more than once in the archive.`, path);
+    run.errors.add("duplicate_entry", "same", { path }, path);
   } else if (earlier !== undefined) {
-    run.errors.add("duplicate_entry", `"${path}" and "${displayPath(earlier)}" differ only in letter case.`, path);
+    run.errors.add("duplicate_entry", "case", { path, other: displayPath(earlier) }, path);
   } else {
     seen.set(key, entry.name);
   }
@@ -186,7 +206,9 @@ function findManifest(run: Run): ZipEntry | null {
   const candidates = run.entries.filter((e) => e.name === MANIFEST_PATH);
   const [manifest] = candidates;
   if (!manifest) {
-    run.errors.add("manifest_missing", manifestMissingMessage(run.entries));
+    const nested = nestedManifest(run.entries);
+    if (nested) run.errors.add("manifest_missing", "nested", { path: displayPath(nested) });
+    else run.errors.add("manifest_missing", "absent");
     return null;
   }
   // Duplicates and symlinks were reported in pass 1; reading either would mean picking one at random.
@@ -194,24 +216,44 @@ function findManifest(run: Run): ZipEntry | null {
   return manifest;
 }
 
-function manifestMissingMessage(entries: ZipEntry[]): string {
-  const nested = entries
+/** The shallowest app.json below the root, when the folder rather than its contents was zipped. */
+function nestedManifest(entries: ZipEntry[]): string | undefined {
+  return entries
     .map((e) => e.name)
-    .filter((name) => name.endsWith(`/${MANIFEST_PATH}`))
+    .filter((name) => name.endsWith(`/${MANIFEST_PATH}`) && unsafePathReason(name) === null)
     .sort((a, b) => a.length - b.length)[0];
-  return nested
-    ? `app.json must be at the root of the zip; found "${displayPath(nested)}". Zip the folder's contents, not the folder.`
-    : "The package has no app.json at its root.";
 }
 
 function checkPages(run: Run, manifest: PackageManifest): void {
   const names = new Set(run.entries.filter((e) => !e.isSymlink).map((e) => e.name));
+  // A page missing from a zip whose names had to be guessed is most likely that guess gone wrong: say so.
+  const guessed = run.entries.find((e) => e.nameEncoding === "gb18030" || e.nameEncoding === "cp437");
   for (const page of manifest.pages) {
-    if (!names.has(`${page}.html`)) {
-      const path = displayPath(`${page}.html`);
-      run.errors.add("page_missing", `Page "${displayPath(page)}" is listed in app.json but "${path}" is not in the package.`, path);
+    if (names.has(`${page}.html`)) continue;
+    const path = displayPath(`${page}.html`);
+    if (guessed) {
+      run.errors.add(
+        "page_missing",
+        "legacyNames",
+        {
+          page: displayPath(page),
+          path,
+          encoding: guessed.nameEncoding === "gb18030" ? "GB18030" : "CP437",
+          name: displayPath(guessed.name),
+          bytes: hexBytes(guessed.nameRaw),
+        },
+        path,
+      );
+    } else {
+      run.errors.add("page_missing", "page", { page: displayPath(page), path }, path);
     }
   }
+}
+
+/** "70 61 67 65 73 2f ca d7 …": the name's bytes as written, so the uploader can see what their tool did. */
+function hexBytes(bytes: Buffer, max = 48): string {
+  const shown = [...bytes.subarray(0, max)].map((b) => b.toString(16).padStart(2, "0")).join(" ");
+  return bytes.length > max ? `${shown} …` : shown;
 }
 
 // ---- pass 2: file data ----
@@ -237,7 +279,7 @@ async function readFiles(run: Run, archive: ZipArchive, manifestEntry: ZipEntry 
   // app.json first: every later check needs it, and a limit crossed later must not hide it.
   const ordered = manifestEntry ? [manifestEntry, ...run.entries.filter((e) => e !== manifestEntry)] : run.entries;
   for (const entry of ordered) {
-    if (entry.isSymlink || entry.unreadableReason) continue;
+    if (entry.isSymlink || entry.unreadable) continue;
     await readOneFile(run, archive, entry, purposeOf(entry, manifestEntry), budget);
     if (run.stopped) return;
   }
@@ -255,7 +297,7 @@ async function readOneFile(run: Run, archive: ZipArchive, entry: ZipEntry, purpo
       kept.push(chunk);
     });
   } catch (err) {
-    run.errors.add("not_zip", `The archive is corrupt: ${reason(err)}.`, path);
+    notZip(run, err, path);
     run.stopped = true;
     return;
   } finally {
@@ -264,14 +306,21 @@ async function readOneFile(run: Run, archive: ZipArchive, entry: ZipEntry, purpo
   if (result.status === "compression_ratio") {
     run.errors.add(
       "compression_ratio",
-      `"${path}" unpacks to more than ${run.limits.maxRatio} times its packed size of ${formatBytes(entry.compressedSize)} (reading stopped at ${formatBytes(result.bytes)}).`,
+      "entry",
+      {
+        path,
+        ratio: run.limits.maxRatio,
+        packedBytes: entry.compressedSize,
+        stoppedBytes: result.bytes,
+        declaredBytes: entry.declaredSize,
+      },
       path,
     );
     run.stopped = true;
     return;
   }
   if (result.status === "too_large") {
-    run.errors.add("too_large", `The package unpacks to more than ${formatBytes(run.limits.maxUnpackedBytes)} (reading stopped in "${path}").`, path);
+    run.errors.add("too_large", "unpacked", { limitBytes: run.limits.maxUnpackedBytes, path }, path);
     run.stopped = true;
     return;
   }
@@ -282,7 +331,7 @@ async function readOneFile(run: Run, archive: ZipArchive, entry: ZipEntry, purpo
 function applyContent(run: Run, entry: ZipEntry, purpose: Purpose, kept: BoundedBuffer): void {
   if (purpose === "manifest") {
     if (kept.truncated) {
-      run.errors.add("manifest_invalid", `app.json is larger than ${formatBytes(run.limits.maxManifestBytes)}.`, MANIFEST_PATH);
+      run.errors.add("manifest_invalid", "tooLarge", { limitBytes: run.limits.maxManifestBytes }, MANIFEST_PATH);
     } else {
       run.manifest = parseManifest(kept.toBuffer(), run.errors);
     }
@@ -291,7 +340,10 @@ function applyContent(run: Run, entry: ZipEntry, purpose: Purpose, kept: Bounded
   if (purpose === "count") return;
   // Past the per-file cap only the beginning is scanned: a hostile file gets no unbounded buffer.
   const text = kept.toBuffer().toString("utf8");
-  const facts = purpose === "script" ? scanScript(text, emptyFacts()) : scanHtml(text, emptyFacts());
+  const mode = run.parsedChars + text.length <= run.limits.maxParsedScriptBytes ? "parse" : "tokens";
+  if (mode === "parse") run.parsedChars += text.length;
+  const opts = { mode, complete: !kept.truncated } as const;
+  const facts = purpose === "script" ? scanScript(text, emptyFacts(), opts) : scanHtml(text, emptyFacts(), opts);
   run.facts.set(displayPath(entry.name), facts);
 }
 
@@ -302,28 +354,20 @@ function addCodeWarnings(run: Run): void {
   const declaredHosts = new Set(run.manifest?.domains.map(declaredHost).filter((h): h is string => h !== null) ?? []);
   for (const [path, facts] of run.facts) {
     for (const [global, apis] of facts.platformApis) {
-      const listed = [...apis].slice(0, 5).map((api) => `${global}.${api}`).join(", ");
-      run.warnings.add(
-        "platform_specific_api",
-        `${path} uses ${listed}${apis.size > 5 ? ", …" : ""}: another vendor's API that will not run in other hosts.`,
-        path,
-      );
+      const listed = [...apis].slice(0, 5).map((api) => `${global}.${api}`);
+      run.warnings.add("platform_specific_api", "apis", { path, apis: listed, more: Math.max(0, apis.size - 5) }, path);
     }
     // Without a usable manifest there is nothing to compare against; its errors already reject the package.
     if (!run.manifest) continue;
     for (const api of facts.mpApis) {
       const permission = permissionForApi(api);
       if (permission && !declaredPermissions.has(permission)) {
-        run.warnings.add(
-          "undeclared_permission",
-          `${path} calls mp.${api}, which needs the "${permission}" permission; app.json does not declare it.`,
-          path,
-        );
+        run.warnings.add("undeclared_permission", "api", { path, api, permission }, path);
       }
     }
     for (const host of facts.urlHosts) {
       if (!declaredHosts.has(host)) {
-        run.warnings.add("undeclared_domain", `${path} has a URL on ${host}, which is not among app.json's domains.`, path);
+        run.warnings.add("undeclared_domain", "host", { path, host }, path);
       }
     }
   }
@@ -349,6 +393,8 @@ function toInspection(run: Run): Inspection {
     sha256: createHash("sha256").update(run.bytes).digest("hex"),
     size: run.bytes.length,
     uncompressedSize: run.uncompressedSize,
+    uncompressedSizeComplete: !run.stopped,
+    declaredUncompressedSize: run.entries.reduce((sum, e) => sum + e.declaredSize, 0),
     fileCount: run.entries.length,
     manifest: run.manifest,
     errors,
@@ -364,20 +410,6 @@ function toInspection(run: Run): Inspection {
   };
 }
 
-function reason(err: unknown): string {
-  // Only the zip layer's messages describe the upload; anything else is ours and stays out of the report.
-  return err instanceof ZipFormatError ? err.message : "unreadable data";
-}
-
-function corruptMessage(err: unknown): string {
-  return `The archive is corrupt or truncated (${reason(err)}).`;
-}
-
-function formatBytes(n: number): string {
-  if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(1).replace(/\.0$/, "")} MiB`;
-  if (n >= 1024) return `${(n / 1024).toFixed(1).replace(/\.0$/, "")} KiB`;
-  return `${n} bytes`;
-}
 
 // ---- reading one file back (serving, diffing) ----
 
@@ -419,7 +451,7 @@ async function indexEntries(archive: ZipArchive, limits: Limits): Promise<Map<st
       if (seen > limits.maxFiles * 2) return null;
       const entry = await nextEntry(archive);
       if (!entry) return byName;
-      const servable = !entry.isDirectory && !entry.isSymlink && !entry.unreadableReason && !unsafePathReason(entry.name, entry.nameRaw);
+      const servable = !entry.isDirectory && !entry.isSymlink && !entry.unreadable && !unsafePathReason(entry.name, entry.nameRaw);
       if (servable) byName.set(entry.name, byName.has(entry.name) ? null : entry);
     }
   } catch {

@@ -29,22 +29,67 @@ export function parseManifest(content: Buffer, errors: Errors): PackageManifest 
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(content);
   } catch {
-    errors.add("manifest_invalid", "app.json is not valid UTF-8 text.", MANIFEST_PATH);
+    const valid = content.subarray(0, firstInvalidUtf8(content)).toString("utf8");
+    const at = lineAndColumn(valid, valid.length);
+    errors.add("manifest_invalid", "notUtf8", at, MANIFEST_PATH);
     return null;
   }
   let json: unknown;
   try {
     // TextDecoder drops a leading byte-order mark, which some Windows editors write.
     json = JSON.parse(text);
-  } catch {
-    errors.add("manifest_invalid", "app.json is not valid JSON.", MANIFEST_PATH);
+  } catch (err) {
+    const offset = jsonErrorOffset(text, err);
+    const at = lineAndColumn(text, offset);
+    if (offset >= text.length) errors.add("manifest_invalid", "notJsonEnd", at, MANIFEST_PATH);
+    else errors.add("manifest_invalid", "notJson", { ...at, found: describeChar(text, offset) }, MANIFEST_PATH);
     return null;
   }
   if (typeof json !== "object" || json === null || Array.isArray(json)) {
-    errors.add("manifest_invalid", "app.json must be a JSON object.", MANIFEST_PATH);
+    errors.add("manifest_invalid", "notObject", {}, MANIFEST_PATH);
     return null;
   }
   return readFields(json as Record<string, unknown>, errors);
+}
+
+/**
+ * Where JSON.parse gave up. V8 says "at position N" for everything but an early end of input; its wording is
+ * not ours to show, but the position is exact.
+ */
+function jsonErrorOffset(text: string, err: unknown): number {
+  const match = err instanceof Error ? /at position (\d+)/.exec(err.message) : null;
+  return match ? Math.min(Number(match[1]), text.length) : text.length;
+}
+
+/** 1-based line and column (in characters) of `offset`, the way editors count them. */
+function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset);
+  const lineStart = before.lastIndexOf("\n") + 1;
+  return { line: before.split("\n").length, column: [...before.slice(lineStart)].length + 1 };
+}
+
+function describeChar(text: string, offset: number): string {
+  const c = String.fromCodePoint(text.codePointAt(offset) ?? 0);
+  if (/\s/.test(c)) return `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
+  return JSON.stringify(c);
+}
+
+/** Offset of the first byte that breaks UTF-8 (the caller already knows there is one). */
+function firstInvalidUtf8(bytes: Buffer): number {
+  let lo = 0;
+  let hi = bytes.length;
+  // The longest prefix without a bad byte, by bisection: streaming mode forgives only a character cut at the
+  // end of the prefix, so "this prefix is clean" holds for every shorter prefix too.
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    try {
+      new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(0, mid), { stream: true });
+      lo = mid;
+    } catch {
+      hi = mid - 1;
+    }
+  }
+  return lo;
 }
 
 function readFields(raw: Record<string, unknown>, errors: Errors): PackageManifest | null {
@@ -76,15 +121,15 @@ function requiredText(raw: Record<string, unknown>, field: string, errors: Error
   const value = raw[field];
   // A blank required field is as missing as an absent one.
   if (isAbsent(value) || value === "") {
-    errors.add("field_missing", `app.json has no "${field}".`, MANIFEST_PATH);
+    errors.add("field_missing", "field", { field }, MANIFEST_PATH);
     return null;
   }
   if (typeof value !== "string") {
-    errors.add("manifest_invalid", `"${field}" in app.json must be a string.`, MANIFEST_PATH);
+    errors.add("manifest_invalid", "notString", { field }, MANIFEST_PATH);
     return null;
   }
   if (value.length > MAX_TEXT_FIELD) {
-    errors.add("manifest_invalid", `"${field}" in app.json is longer than ${MAX_TEXT_FIELD} characters.`, MANIFEST_PATH);
+    errors.add("manifest_invalid", "tooLong", { field, max: MAX_TEXT_FIELD }, MANIFEST_PATH);
     return null;
   }
   return value;
@@ -93,15 +138,15 @@ function requiredText(raw: Record<string, unknown>, field: string, errors: Error
 function readPages(raw: Record<string, unknown>, errors: Errors): string[] | null {
   const value = raw.pages;
   if (isAbsent(value)) {
-    errors.add("field_missing", 'app.json has no "pages".', MANIFEST_PATH);
+    errors.add("field_missing", "field", { field: "pages" }, MANIFEST_PATH);
     return null;
   }
   if (!Array.isArray(value) || value.length === 0) {
-    errors.add("manifest_invalid", '"pages" in app.json must be a non-empty list of page paths.', MANIFEST_PATH);
+    errors.add("manifest_invalid", "pagesNotList", {}, MANIFEST_PATH);
     return null;
   }
   if (!value.every((page) => typeof page === "string" && page !== "")) {
-    errors.add("manifest_invalid", 'Every entry of "pages" in app.json must be a non-empty string.', MANIFEST_PATH);
+    errors.add("manifest_invalid", "pageNotString", {}, MANIFEST_PATH);
     return null;
   }
   return value as string[];
@@ -111,7 +156,7 @@ function optionalTextList(raw: Record<string, unknown>, field: string, errors: E
   const value = raw[field];
   if (isAbsent(value)) return [];
   if (!Array.isArray(value) || !value.every((item) => typeof item === "string")) {
-    errors.add("manifest_invalid", `"${field}" in app.json must be a list of strings.`, MANIFEST_PATH);
+    errors.add("manifest_invalid", "notStringList", { field }, MANIFEST_PATH);
     return null;
   }
   return [...new Set(value as string[])];
@@ -121,7 +166,7 @@ function readMinSdkVersion(raw: Record<string, unknown>, errors: Errors): string
   const value = raw.minSdkVersion;
   if (isAbsent(value)) return null;
   if (typeof value !== "string" || !isStrictSemver(value)) {
-    errors.add("manifest_invalid", '"minSdkVersion" in app.json must be a semantic version such as "2.0.0".', MANIFEST_PATH);
+    errors.add("manifest_invalid", "minSdkVersion", {}, MANIFEST_PATH);
     return null;
   }
   return value;
@@ -138,40 +183,28 @@ export type ManifestRuleOptions = { expectedAppId?: string; existingVersions?: s
 export function checkManifestRules(manifest: PackageManifest, opts: ManifestRuleOptions, errors: Errors): void {
   checkVersion(manifest.version, opts.existingVersions ?? [], errors);
   if (opts.expectedAppId !== undefined && manifest.appId !== opts.expectedAppId) {
-    errors.add(
-      "app_id_mismatch",
-      `app.json says appId "${manifest.appId}", but this is mini-program "${opts.expectedAppId}".`,
-      MANIFEST_PATH,
-    );
+    errors.add("app_id_mismatch", "appId", { appId: manifest.appId, expected: opts.expectedAppId }, MANIFEST_PATH);
   }
   for (const permission of manifest.permissions) {
     if (!isPermission(permission)) {
-      errors.add("unknown_permission", `"${permission}" is not a known permission.`, MANIFEST_PATH);
+      errors.add("unknown_permission", "permission", { permission }, MANIFEST_PATH);
     }
   }
   for (const domain of manifest.domains) {
     if (domainHost(domain) === null) {
-      errors.add(
-        "invalid_domain",
-        `"${domain}" is not a domain: write https:// and a host name only (no path, port, query, user or trailing slash; no IP address).`,
-        MANIFEST_PATH,
-      );
+      errors.add("invalid_domain", "domain", { domain }, MANIFEST_PATH);
     }
   }
 }
 
 function checkVersion(version: string, existingVersions: string[], errors: Errors): void {
   if (!isStrictSemver(version)) {
-    errors.add("version_invalid", `"${version}" is not a semantic version such as "1.2.0".`, MANIFEST_PATH);
+    errors.add("version_invalid", "version", { version }, MANIFEST_PATH);
     return;
   }
   const highest = existingVersions.filter((v) => semver.valid(v) !== null).sort(semver.rcompare)[0];
   if (highest !== undefined && !semver.gt(version, highest)) {
-    errors.add(
-      "version_not_increasing",
-      `Version ${version} must be above every existing version of this mini-program (the highest is ${highest}).`,
-      MANIFEST_PATH,
-    );
+    errors.add("version_not_increasing", "version", { version, highest }, MANIFEST_PATH);
   }
 }
 

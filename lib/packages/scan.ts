@@ -1,130 +1,302 @@
-// Static scan of a package's scripts for the reviewer's warnings: `mp` APIs used, other vendors' globals,
-// URL literals. It is a heuristic for review, not a sandbox: code that hides a call (computed names,
-// aliasing `mp`) is not found here, and the runtime's permission checks still apply.
+// Static scan of a package's code for the reviewer's warnings: `mp` APIs used, other vendors' globals, URL
+// literals. It is a heuristic for review, not a sandbox: code that hides a call (computed names, aliasing `mp`
+// through a variable) is not found here, and the runtime's permission checks still apply.
 //
-// A small JavaScript lexer keeps comments out and tells strings from code; every construct it may
-// misread (regex vs division, unterminated literals) ends at the line's end, so a misreading stays local.
+// Scripts are parsed by acorn, so regular expressions, templates and comments are read as JavaScript reads
+// them, and `mp`/`wx` count only where they are the global: a parameter or local of that name hides the
+// global inside its own scope and nowhere else. Code that does not parse (a truncated or
+// broken file) is read by acorn's error-tolerant parser, and code that defeats even that (nesting deeper than
+// the stack) by acorn's tokenizer alone. HTML is tokenized by htmlparser2.
 
+import * as acorn from "acorn";
+import { parse as parseLoose } from "acorn-loose";
+import * as walk from "acorn-walk";
+import { Parser as HtmlParser } from "htmlparser2";
 import { PLATFORM_GLOBALS } from "./catalog";
 
 export type CodeFacts = {
-  /** API names used as `mp.<api>` or `mp["<api>"]`. */
+  /** API names used as `mp.<api>` or `mp["<api>"]`, or destructured from the global `mp`. */
   mpApis: Set<string>;
   /** Vendor global (wx, my, swan, tt) → API names used on it. */
   platformApis: Map<string, Set<string>>;
-  /** Lower-cased hosts of URL literals (http, https, ws, wss) in strings. */
+  /** Lower-cased hosts of URL literals (http, https, ws, wss; protocol-relative in HTML URL attributes). */
   urlHosts: Set<string>;
+  /** How the scripts were read: "parsed", "loose" (after a syntax error), "tokens" (neither parser managed). */
+  reading: Set<"parsed" | "loose" | "tokens">;
 };
 
 /** Hostile files could name thousands of distinct hosts or APIs; past this the reviewer has seen enough. */
 const MAX_FACTS_PER_KIND = 100;
 
-type TokenKind = "ident" | "punct" | "string" | "number" | "regex";
-type Token = { kind: TokenKind; value: string };
-
 const WATCHED_GLOBALS = new Set<string>(["mp", ...PLATFORM_GLOBALS]);
-const DECLARATION_KEYWORDS = new Set(["var", "let", "const", "function", "class", "import"]);
-const KEYWORDS_BEFORE_EXPRESSION = new Set([
-  "return", "typeof", "instanceof", "in", "of", "new", "delete", "void", "throw", "case", "do", "else", "yield", "await",
-]);
 
 export function emptyFacts(): CodeFacts {
-  return { mpApis: new Set(), platformApis: new Map(), urlHosts: new Set() };
+  return { mpApis: new Set(), platformApis: new Map(), urlHosts: new Set(), reading: new Set() };
 }
 
-export function scanScript(source: string, facts: CodeFacts = emptyFacts()): CodeFacts {
-  const analyzer = new Analyzer(facts);
-  lex(source, (token) => analyzer.push(token));
-  analyzer.finish();
+const PARSE_OPTIONS: acorn.Options = {
+  ecmaVersion: "latest",
+  allowHashBang: true,
+  allowReturnOutsideFunction: true,
+  allowAwaitOutsideFunction: true,
+  allowReserved: true,
+};
+
+export type ScanOptions = {
+  /** False when the source is only the beginning of a file (the per-file scan cap cut it): parse it loosely. */
+  complete?: boolean;
+  /** "tokens" skips parsing (the package's parse budget is spent): strings and `mp.x` runs, without scope. */
+  mode?: "parse" | "tokens";
+};
+
+export function scanScript(source: string, facts: CodeFacts = emptyFacts(), opts: ScanOptions = {}): CodeFacts {
+  const parsed = opts.mode === "tokens" ? null : parseProgram(source, opts.complete ?? true);
+  if (parsed) {
+    try {
+      scanProgram(parsed.program, facts);
+      facts.reading.add(parsed.loose ? "loose" : "parsed");
+      return facts;
+    } catch {
+      // A tree too deep for the walker's recursion, or one the loose parser shaped oddly: the tokens still
+      // tell most of the story.
+    }
+  }
+  scanTokens(source, facts);
+  facts.reading.add("tokens");
   return facts;
 }
 
-/** Inline `<script>` bodies are scanned as scripts; a `<script src>` URL counts as a URL literal. */
-export function scanHtml(source: string, facts: CodeFacts = emptyFacts()): CodeFacts {
-  const lower = source.toLowerCase();
-  let from = 0;
-  // indexOf rather than one regex: a lazy `<script>[\s\S]*?</script>` is quadratic on unclosed tags.
-  for (;;) {
-    const open = lower.indexOf("<script", from);
-    if (open < 0) break;
-    const openEnd = lower.indexOf(">", open);
-    if (openEnd < 0) break;
-    const close = lower.indexOf("</script", openEnd);
-    const bodyEnd = close < 0 ? source.length : close;
-    const src = /\bsrc\s*=\s*["']?([^"'\s>]+)/i.exec(source.slice(open, openEnd));
-    if (src?.[1]) addUrlHosts(src[1], facts);
-    else scanScript(source.slice(openEnd + 1, bodyEnd), facts);
-    if (close < 0) break;
-    from = close + 8;
+type Parsed = { program: acorn.Program; loose: boolean };
+
+function parseProgram(source: string, complete: boolean): Parsed | null {
+  // A cut-off file cannot parse; the strict attempts would only double the work.
+  if (complete) {
+    const strict = parseStrict(source);
+    if (strict !== "failed") return strict;
   }
-  return facts;
+  try {
+    return { program: parseLoose(source, { ...PARSE_OPTIONS, sourceType: "module" }), loose: true };
+  } catch {
+    return null;
+  }
 }
 
-/** Finds member uses of watched globals over a sliding window of the last few tokens. */
-class Analyzer {
-  private readonly window: Token[] = [];
-  private readonly uses: { global: string; api: string }[] = [];
-  private readonly shadowed = new Set<string>();
-
-  constructor(private readonly facts: CodeFacts) {}
-
-  push(token: Token): void {
-    this.window.push(token);
-    if (this.window.length > 5) this.window.shift();
-    if (token.kind === "string") addUrlHosts(token.value, this.facts);
-    this.matchDeclaration();
-    this.matchMemberUse();
+/** A script, else (only when it has import or export) a module; null when too deep for the parser's stack. */
+function parseStrict(source: string): Parsed | null | "failed" {
+  try {
+    return { program: acorn.parse(source, { ...PARSE_OPTIONS, sourceType: "script" }), loose: false };
+  } catch (err) {
+    if (err instanceof RangeError) return null;
+    // Any other error would recur as a module, so only this one is worth a second strict attempt.
+    if (!(err instanceof SyntaxError && /sourceType: module/.test(err.message))) return "failed";
   }
-
-  /** `var wx = …`, `function my() {}`: a local of that name is not the vendor global. */
-  private matchDeclaration(): void {
-    const [keyword, name] = this.window.slice(-2);
-    if (keyword?.kind === "ident" && DECLARATION_KEYWORDS.has(keyword.value) && name?.kind === "ident") {
-      if (WATCHED_GLOBALS.has(name.value)) this.shadowed.add(name.value);
-    }
+  try {
+    return { program: acorn.parse(source, { ...PARSE_OPTIONS, sourceType: "module" }), loose: false };
+  } catch (err) {
+    return err instanceof RangeError ? null : "failed";
   }
+}
 
-  private matchMemberUse(): void {
-    const w = this.window;
-    const n = w.length;
-    // g.api / g?.api
-    const dotted = [w[n - 4], w[n - 3], w[n - 2], w[n - 1]] as const;
-    if (isPunct(dotted[2], ".", "?.") && dotted[3]?.kind === "ident") this.record(dotted[0], dotted[1], dotted[3].value);
-    // g["api"]
-    const bracketed = [w[n - 5], w[n - 4], w[n - 3], w[n - 2], w[n - 1]] as const;
-    if (isPunct(bracketed[2], "[") && bracketed[3]?.kind === "string" && isPunct(bracketed[4], "]")) {
-      this.record(bracketed[0], bracketed[1], bracketed[3].value);
-    }
+type AnyNode = acorn.AnyNode;
+type Use = { name: string; api: string; scopes: AnyNode[] };
+
+/** Nodes that open a scope: functions and the program (var), blocks and loops (let, const, class), catch. */
+function opensScope(node: AnyNode): boolean {
+  switch (node.type) {
+    case "Program":
+    case "FunctionDeclaration":
+    case "FunctionExpression":
+    case "ArrowFunctionExpression":
+    case "BlockStatement":
+    case "StaticBlock":
+    case "ForStatement":
+    case "ForInStatement":
+    case "ForOfStatement":
+    case "SwitchStatement":
+    case "CatchClause":
+    case "ClassDeclaration":
+    case "ClassExpression":
+      return true;
+    default:
+      return false;
   }
+}
 
-  private record(before: Token | undefined, global: Token | undefined, api: string): void {
-    if (global?.kind !== "ident" || !WATCHED_GLOBALS.has(global.value)) return;
-    // `obj.wx.login` is a property of obj, not the global.
-    if (isPunct(before, ".", "?.")) return;
-    if (this.uses.length < MAX_FACTS_PER_KIND * 4) this.uses.push({ global: global.value, api });
-  }
+function isFunctionScope(node: AnyNode): boolean {
+  return node.type === "Program" || node.type === "FunctionDeclaration" || node.type === "FunctionExpression" || node.type === "ArrowFunctionExpression";
+}
 
-  finish(): void {
-    for (const { global, api } of this.uses) {
-      if (this.shadowed.has(global)) continue;
-      if (global === "mp") {
-        addCapped(this.facts.mpApis, api);
-        continue;
+/**
+ * One walk collects (a) every use of a watched name as an object (`mp.x`, `mp["x"]`, `const {x} = mp`) with
+ * the scopes around it, and (b) every declaration of a watched name with the scope it binds in. A use is of
+ * the global when no scope around it declares that name, wherever in the scope the declaration stands
+ * (hoisting). Only the five watched names are tracked, so this costs a fraction of the parse.
+ */
+function scanProgram(program: acorn.Program, facts: CodeFacts): void {
+  const uses: Use[] = [];
+  const bindings = new Map<AnyNode, Set<string>>();
+  const bind = (scope: AnyNode | undefined, name: string) => {
+    if (!scope) return;
+    const names = bindings.get(scope) ?? new Set<string>();
+    names.add(name);
+    bindings.set(scope, names);
+  };
+  const use = (name: string, api: string | null, ancestors: AnyNode[]) => {
+    if (api !== null && uses.length < MAX_FACTS_PER_KIND * 20) uses.push({ name, api, scopes: ancestors.filter(opensScope) });
+  };
+  walk.ancestor(program, {
+    Identifier(node, _state, ancestors) {
+      if (!WATCHED_GLOBALS.has(node.name)) return;
+      const parent = ancestors[ancestors.length - 2];
+      if (parent?.type === "MemberExpression" && parent.object === node) {
+        use(node.name, propertyName(parent.property, parent.computed), ancestors);
+      } else if (parent?.type === "VariableDeclarator" && parent.init === node && parent.id.type === "ObjectPattern") {
+        // `const { getLocation } = mp` is a use of mp.getLocation as plainly as a call is.
+        for (const api of patternKeys(parent.id)) use(node.name, api, ancestors);
+      } else if (parent?.type === "AssignmentExpression" && parent.right === node && parent.left.type === "ObjectPattern") {
+        for (const api of patternKeys(parent.left)) use(node.name, api, ancestors);
       }
-      const apis = this.facts.platformApis.get(global) ?? new Set<string>();
-      addCapped(apis, api);
-      this.facts.platformApis.set(global, apis);
-    }
+    },
+    // acorn-walk's name for an Identifier in a binding or assignment position; its types leave it out.
+    ...({
+      VariablePattern(node: acorn.Identifier, _state: unknown, ancestors: AnyNode[]) {
+        if (WATCHED_GLOBALS.has(node.name)) bindDeclared(node.name, ancestors, bind);
+      },
+    } as walk.AncestorVisitors<unknown>),
+    ImportDeclaration(node) {
+      for (const spec of node.specifiers) if (WATCHED_GLOBALS.has(spec.local.name)) bind(program, spec.local.name);
+    },
+    Literal(node) {
+      if (typeof node.value === "string") addUrlHosts(node.value, facts);
+    },
+    TemplateElement(node) {
+      addUrlHosts(node.value.cooked ?? node.value.raw, facts);
+    },
+  });
+  for (const u of uses) {
+    if (!u.scopes.some((scope) => bindings.get(scope)?.has(u.name))) record(facts, u.name, u.api);
   }
 }
 
-function isPunct(token: Token | undefined, ...values: string[]): boolean {
-  return token?.kind === "punct" && values.includes(token.value);
+/**
+ * Where a name in a binding position (`ancestors` ends with its Identifier) is declared, if it is: the
+ * innermost scope for let, const, class and catch; the function (or program) for var, parameters and
+ * function declarations. A plain assignment (`wx = …`) declares nothing.
+ */
+function bindDeclared(name: string, ancestors: AnyNode[], bind: (scope: AnyNode | undefined, name: string) => void): void {
+  let i = ancestors.length - 2;
+  // Climb out of destructuring: `const { a: [wx] } = …`.
+  while (i >= 0) {
+    const t = ancestors[i]!.type;
+    if (t === "ObjectPattern" || t === "ArrayPattern" || t === "Property" || t === "RestElement" || t === "AssignmentPattern") i -= 1;
+    else break;
+  }
+  const owner = ancestors[i];
+  if (!owner) return;
+  const above = ancestors.slice(0, i);
+  const innermost = () => [...above].reverse().find(opensScope);
+  const nearestFunction = () => [...above].reverse().find(isFunctionScope);
+  switch (owner.type) {
+    case "VariableDeclarator": {
+      const declaration = ancestors[i - 1];
+      const kind = declaration?.type === "VariableDeclaration" ? declaration.kind : "var";
+      bind(kind === "var" ? nearestFunction() : innermost(), name);
+      return;
+    }
+    case "FunctionDeclaration":
+      // Its own name belongs to the scope around it; a parameter to the function itself.
+      bind((owner.id as unknown) === ancestors[i + 1] ? nearestFunction() : owner, name);
+      return;
+    case "FunctionExpression":
+    case "ArrowFunctionExpression":
+    case "CatchClause":
+    case "ClassExpression":
+      bind(owner, name);
+      return;
+    case "ClassDeclaration":
+      bind(innermost(), name);
+      return;
+    default:
+      return;
+  }
+}
+
+function patternKeys(pattern: acorn.ObjectPattern): string[] {
+  const keys: string[] = [];
+  for (const prop of pattern.properties) {
+    if (prop.type !== "Property") continue;
+    const key = propertyName(prop.key, prop.computed);
+    if (key !== null) keys.push(key);
+  }
+  return keys;
+}
+
+function propertyName(property: AnyNode, computed: boolean): string | null {
+  if (!computed && property.type === "Identifier") return property.name;
+  if (computed && property.type === "Literal" && typeof property.value === "string") return property.value;
+  if (computed && property.type === "TemplateLiteral" && property.expressions.length === 0) {
+    return property.quasis[0]?.value.cooked ?? null;
+  }
+  return null;
+}
+
+function record(facts: CodeFacts, global: string, api: string): void {
+  if (global === "mp") {
+    addCapped(facts.mpApis, api);
+    return;
+  }
+  const apis = facts.platformApis.get(global) ?? new Set<string>();
+  addCapped(apis, api);
+  facts.platformApis.set(global, apis);
 }
 
 function addCapped(set: Set<string>, value: string): void {
   if (set.size < MAX_FACTS_PER_KIND) set.add(value);
 }
+
+// ---- last resort: tokens ----
+
+/**
+ * For code neither parser can hold. acorn's tokenizer still tells regular expressions from division and
+ * strings from code; without a tree there is no scope, so a local named `mp` is taken for the global here.
+ * A token it cannot read ends the attempt at that line; reading resumes on the next one.
+ */
+/** acorn's Token carries its value at run time; its type declaration leaves it out. */
+type Token = acorn.Token & { value?: unknown };
+
+function scanTokens(source: string, facts: CodeFacts): void {
+  let rest = source;
+  // Each restart moves past at least one line, so the work stays linear in lines read, bounded by the cap.
+  for (let restarts = 0; rest.length > 0 && restarts < 1000; restarts += 1) {
+    const window: Token[] = [];
+    try {
+      for (const token of acorn.tokenizer(rest, { ...PARSE_OPTIONS, sourceType: "module" }) as Iterable<Token>) {
+        window.push(token);
+        if (window.length > 4) window.shift();
+        if (token.type === acorn.tokTypes.string || token.type === acorn.tokTypes.template) addUrlHosts(String(token.value ?? ""), facts);
+        tokenMemberUse(window, facts);
+      }
+      return;
+    } catch (err) {
+      const at = err instanceof SyntaxError && "pos" in err && typeof err.pos === "number" ? err.pos : 0;
+      const nl = rest.indexOf("\n", at);
+      if (nl < 0) return;
+      rest = rest.slice(nl + 1);
+    }
+  }
+}
+
+function tokenMemberUse(w: Token[], facts: CodeFacts): void {
+  const n = w.length;
+  const [before, global, dot, api] = [w[n - 4], w[n - 3], w[n - 2], w[n - 1]];
+  if (global?.type !== acorn.tokTypes.name || !WATCHED_GLOBALS.has(String(global.value))) return;
+  if (before && (before.type === acorn.tokTypes.dot || before.type === acorn.tokTypes.questionDot)) return;
+  if (dot && (dot.type === acorn.tokTypes.dot || dot.type === acorn.tokTypes.questionDot) && api?.type === acorn.tokTypes.name) {
+    record(facts, String(global.value), String(api.value));
+  }
+}
+
+// ---- URLs ----
 
 const URL_AUTHORITY = /\b(?:https?|wss?):\/\/([^\s/?#'"`\\<>]+)/gi;
 
@@ -144,147 +316,48 @@ function hostOfAuthority(authority: string): string | null {
   return /^(?:[a-z0-9-]+(?:\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])$/.test(lower) ? lower : null;
 }
 
-// ---- lexer ----
+// ---- HTML ----
 
-function isIdentStart(c: string): boolean {
-  const code = c.charCodeAt(0);
-  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || c === "_" || c === "$" || code > 0x7f;
-}
+/** Attributes whose value is a URL (or, for srcset, URLs) that the page loads or sends to. */
+const URL_ATTRIBUTES = new Set(["src", "href", "action", "formaction", "poster", "data", "background", "cite", "srcset", "manifest", "xlink:href", "ping"]);
+const JS_TYPES = /^(?:|text\/javascript|application\/javascript|module|text\/ecmascript|application\/ecmascript)$/i;
 
-function isIdentPart(c: string): boolean {
-  const code = c.charCodeAt(0);
-  return isIdentStart(c) || (code >= 48 && code <= 57);
-}
-
-function regexAllowedAfter(prev: Token | undefined): boolean {
-  if (!prev) return true;
-  if (prev.kind === "ident") return KEYWORDS_BEFORE_EXPRESSION.has(prev.value);
-  if (prev.kind === "punct") return prev.value !== ")" && prev.value !== "]";
-  return false;
-}
-
-/** Emits the significant tokens of `src`: comments and whitespace are skipped. */
-function lex(src: string, emit: (token: Token) => void): void {
-  let i = 0;
-  let prev: Token | undefined;
-  let braceDepth = 0;
-  // Brace depth at which each open template's `${` began: its matching `}` resumes the template.
-  const templates: number[] = [];
-  const push = (token: Token) => {
-    prev = token;
-    emit(token);
-  };
-  const lineEnd = (from: number) => {
-    const nl = src.indexOf("\n", from);
-    return nl < 0 ? src.length : nl;
-  };
-  /** Reads template text from i (just past ` or }) to the next ` or ${, which it consumes. */
-  const readTemplate = () => {
-    const start = i;
-    let end = src.length;
-    while (i < src.length) {
-      const c = src[i];
-      if (c === "\\") {
-        i += 2;
-      } else if (c === "`") {
-        end = i;
-        i += 1;
-        break;
-      } else if (c === "$" && src[i + 1] === "{") {
-        end = i;
-        i += 2;
-        templates.push(braceDepth);
-        braceDepth += 1;
-        break;
-      } else {
-        i += 1;
-      }
-    }
-    push({ kind: "string", value: src.slice(start, Math.min(end, src.length)) });
-  };
-
-  while (i < src.length) {
-    const c = src[i] as string;
-    const next = src[i + 1];
-    if (c === " " || c === "\t" || c === "\n" || c === "\r") {
-      i += 1;
-    } else if (c === "/" && next === "/") {
-      i = lineEnd(i);
-    } else if (c === "/" && next === "*") {
-      const end = src.indexOf("*/", i + 2);
-      i = end < 0 ? src.length : end + 2;
-    } else if (c === "'" || c === '"') {
-      const literal = readQuoted(src, i, c, lineEnd(i));
-      push({ kind: "string", value: literal.text });
-      i = literal.end;
-    } else if (c === "`") {
-      i += 1;
-      readTemplate();
-    } else if (c === "/" && regexAllowedAfter(prev)) {
-      i = readRegex(src, i, lineEnd(i));
-      push({ kind: "regex", value: "" });
-    } else if (isIdentStart(c)) {
-      const start = i;
-      while (i < src.length && isIdentPart(src[i] as string)) i += 1;
-      push({ kind: "ident", value: src.slice(start, i) });
-    } else if (/\d/.test(c) || (c === "." && next !== undefined && /\d/.test(next))) {
-      const start = i;
-      while (i < src.length && /[\w.]/.test(src[i] as string)) i += 1;
-      push({ kind: "number", value: src.slice(start, i) });
-    } else if (c === "?" && next === "." && !/\d/.test(src[i + 2] ?? "")) {
-      i += 2;
-      push({ kind: "punct", value: "?." });
-    } else if (c === "}" && templates.length > 0 && templates[templates.length - 1] === braceDepth - 1) {
-      templates.pop();
-      braceDepth -= 1;
-      i += 1;
-      readTemplate();
-    } else {
-      if (c === "{") braceDepth += 1;
-      if (c === "}") braceDepth = Math.max(0, braceDepth - 1);
-      i += 1;
-      push({ kind: "punct", value: c });
-    }
-  }
-}
-
-/** A '…' or "…" literal from `start` (its opening quote): its text and the index just past it. */
-function readQuoted(src: string, start: number, quote: string, limit: number): { text: string; end: number } {
-  const parts: string[] = [];
-  let segment = start + 1;
-  let i = start + 1;
-  while (i < limit) {
-    const c = src[i];
-    if (c === "\\") {
-      parts.push(src.slice(segment, i), src[i + 1] ?? "");
-      i += 2;
-      segment = i;
-    } else if (c === quote) {
-      parts.push(src.slice(segment, i));
-      return { text: parts.join(""), end: i + 1 };
-    } else {
-      i += 1;
-    }
-  }
-  // Unterminated: the literal ends with its line, which keeps a misread local.
-  parts.push(src.slice(segment, Math.min(i, limit)));
-  return { text: parts.join(""), end: Math.max(limit, start + 1) };
-}
-
-function readRegex(src: string, start: number, limit: number): number {
-  let i = start + 1;
-  let inClass = false;
-  while (i < limit) {
-    const c = src[i];
-    if (c === "\\") i += 1;
-    else if (c === "[") inClass = true;
-    else if (c === "]") inClass = false;
-    else if (c === "/" && !inClass) {
-      i += 1;
-      while (i < src.length && isIdentPart(src[i] as string)) i += 1;
-      return i;
-    }
-    i += 1;
-  }
-  return limit;
+/**
+ * `.html` pages: every attribute value is searched for absolute URLs (src, href, action, but also a meta
+ * refresh or an inline style), URL attributes also for protocol-relative ones; inline `<script>` blocks and
+ * `on…` handlers are scanned as scripts; `<style>` blocks for URLs. Entities are decoded first, as a browser
+ * would, so `https&#58;//host` is the URL it is.
+ */
+export function scanHtml(source: string, facts: CodeFacts = emptyFacts(), opts: ScanOptions = {}): CodeFacts {
+  const script = { mode: opts.mode };
+  let raw: { tag: "script" | "style"; js: boolean; parts: string[] } | null = null;
+  const parser = new HtmlParser(
+    {
+      onopentag(name, attribs) {
+        if (name === "script") raw = { tag: "script", js: JS_TYPES.test((attribs.type ?? "").trim()), parts: [] };
+        else if (name === "style") raw = { tag: "style", js: false, parts: [] };
+      },
+      onattribute(name, value) {
+        addUrlHosts(value, facts);
+        if (URL_ATTRIBUTES.has(name)) {
+          for (const candidate of value.split(/[\s,]+/)) if (candidate.startsWith("//")) addUrlHosts(`https:${candidate}`, facts);
+        }
+        if (name.startsWith("on") && value.trim() !== "") scanScript(value, facts, script);
+      },
+      ontext(text) {
+        raw?.parts.push(text);
+      },
+      onclosetag(name) {
+        if (!raw || name !== raw.tag) return;
+        const body = raw.parts.join("");
+        if (raw.js) scanScript(body, facts, script);
+        else addUrlHosts(body, facts);
+        raw = null;
+      },
+    },
+    { decodeEntities: true, lowerCaseAttributeNames: true, lowerCaseTags: true },
+  );
+  parser.write(source);
+  parser.end();
+  return facts;
 }

@@ -6,12 +6,41 @@
 import { crc32, createInflateRaw, inflateRawSync } from "node:zlib";
 import yauzl from "yauzl";
 
-/** The archive is not a zip we can read: bad structure, truncated data, unsupported features. */
+/** Why an archive or one of its entries cannot be read, as the report says it (findings.json `not_zip.*`). */
+export type ZipProblem =
+  | "noDirectory"
+  | "damagedDirectory"
+  | "unsupported"
+  | "damagedData"
+  | "checksum"
+  | "sizeMismatch"
+  | "localHeaderName"
+  | "localHeaderDamaged"
+  | "encrypted"
+  | "method";
+
+/**
+ * The archive is not a zip we can read: bad structure, truncated data, unsupported features. `message` is
+ * for logs (it may carry yauzl's wording); `problem` and `params` are what the uploader is told.
+ */
 export class ZipFormatError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly problem: ZipProblem = "damagedDirectory",
+    readonly params: Record<string, string | number> = {},
+  ) {
     super(message);
     this.name = "ZipFormatError";
   }
+}
+
+/** Sorts yauzl's wording of an archive-level failure into what an uploader can act on. */
+function archiveProblem(err: Error): ZipFormatError {
+  const text = err.message;
+  if (/end of central directory record signature not found/i.test(text)) return new ZipFormatError(text, "noDirectory");
+  const unsupported = /(multi-disk|encrypted|strong encryption)/i.exec(text);
+  if (unsupported) return new ZipFormatError(text, "unsupported", { feature: unsupported[1]!.toLowerCase() });
+  return new ZipFormatError(text, "damagedDirectory");
 }
 
 // yauzl 3 API that @types/yauzl (written for 2.x) does not describe.
@@ -33,17 +62,26 @@ type Yauzl3 = typeof yauzl & {
   ): string;
 };
 
+/**
+ * How an entry's name was decoded. `utf8-flag`: the archive says UTF-8 (flag bit 11 or an Info-ZIP Unicode Path
+ * field); `ascii`: no byte above 0x7f; `utf8`: unflagged but valid UTF-8, as Info-ZIP's `zip` writes on Linux
+ * and `unzip` reads; `gb18030`: unflagged, not UTF-8, valid GB18030 (Windows' zip in a Chinese locale writes
+ * GBK); `cp437`: the zip format's default, for anything else.
+ */
+export type NameEncoding = "utf8-flag" | "ascii" | "utf8" | "gb18030" | "cp437";
+
 export type ZipEntry = {
-  /** Decoded as yauzl would (UTF-8 flag, Info-ZIP Unicode Path field, else CP437), backslashes kept. */
+  /** Decoded (see NameEncoding) with a leading "./" removed; backslashes kept. */
   name: string;
   nameRaw: Buffer;
+  nameEncoding: NameEncoding;
   isDirectory: boolean;
   isSymlink: boolean;
   compressedSize: number;
   /** What the header claims. Never trusted for limits; compared with the real count after reading. */
   declaredSize: number;
   /** Why this entry's data cannot be read (encryption, unknown method), or null. */
-  unreadableReason: string | null;
+  unreadable: { problem: "encrypted" | "method"; params: Record<string, number> } | null;
   source: yauzl.Entry;
 };
 
@@ -69,7 +107,7 @@ export async function openZip(bytes: Buffer): Promise<ZipArchive> {
     yauzl.fromBuffer(
       bytes,
       { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: false },
-      (err, zipfile) => (err ? reject(new ZipFormatError(err.message)) : resolve(zipfile)),
+      (err, zipfile) => (err ? reject(archiveProblem(err)) : resolve(zipfile)),
     );
   });
   return { entryCount: zip.entryCount, zip: zip as Yauzl3ZipFile, bytes };
@@ -98,7 +136,7 @@ export function nextEntry(archive: ZipArchive): Promise<ZipEntry | null> {
     };
     const onError = (err: Error) => {
       settle();
-      reject(new ZipFormatError(err.message));
+      reject(archiveProblem(err));
     };
     zip.on("entry", onEntry);
     zip.on("end", onEnd);
@@ -108,29 +146,55 @@ export function nextEntry(archive: ZipArchive): Promise<ZipEntry | null> {
 }
 
 function describeEntry(entry: Yauzl3Entry): ZipEntry {
-  const name = (yauzl as Yauzl3).getFileNameLowLevel(
-    entry.generalPurposeBitFlag,
-    entry.fileNameRaw,
-    entry.extraFields,
-    true,
-  );
+  const { name: decoded, encoding } = decodeName(entry);
+  // bsdtar and Windows' `tar -a -cf x.zip .` write "./app.json": the same file as "app.json". Only the leading
+  // "./" goes; a "." or ".." anywhere else stays and is refused as unsafe.
+  const name = decoded.replace(/^(?:\.\/)+/, "");
   const unixMode = entry.externalFileAttributes >>> 16;
   return {
     name,
     nameRaw: entry.fileNameRaw,
-    isDirectory: name.endsWith("/"),
+    nameEncoding: encoding,
+    isDirectory: decoded.endsWith("/"),
     isSymlink: (unixMode & S_IFMT) === S_IFLNK,
     compressedSize: entry.compressedSize,
     declaredSize: entry.uncompressedSize,
-    unreadableReason: unreadableReason(entry),
+    unreadable: unreadable(entry),
     source: entry,
   };
 }
 
-function unreadableReason(entry: yauzl.Entry): string | null {
-  if (entry.generalPurposeBitFlag & FLAG_ENCRYPTED) return "it is encrypted";
+const FLAG_UTF8 = 0x800;
+const EXTRA_UNICODE_PATH = 0x7075;
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+const strictGb18030 = new TextDecoder("gb18030", { fatal: true });
+
+function decodeName(entry: Yauzl3Entry): { name: string; encoding: NameEncoding } {
+  const raw = entry.fileNameRaw;
+  const yauzlName = () => (yauzl as Yauzl3).getFileNameLowLevel(entry.generalPurposeBitFlag, raw, entry.extraFields, true);
+  if (entry.generalPurposeBitFlag & FLAG_UTF8 || entry.extraFields.some((f) => f.id === EXTRA_UNICODE_PATH)) {
+    return { name: yauzlName(), encoding: "utf8-flag" };
+  }
+  if (!raw.some((b) => b > 0x7f)) return { name: raw.toString("latin1"), encoding: "ascii" };
+  const utf8 = tryDecode(strictUtf8, raw);
+  if (utf8 !== null) return { name: utf8, encoding: "utf8" };
+  const gb = tryDecode(strictGb18030, raw);
+  if (gb !== null) return { name: gb, encoding: "gb18030" };
+  return { name: yauzlName(), encoding: "cp437" };
+}
+
+function tryDecode(decoder: TextDecoder, bytes: Buffer): string | null {
+  try {
+    return decoder.decode(bytes);
+  } catch {
+    return null;
+  }
+}
+
+function unreadable(entry: yauzl.Entry): ZipEntry["unreadable"] {
+  if (entry.generalPurposeBitFlag & FLAG_ENCRYPTED) return { problem: "encrypted", params: {} };
   if (entry.compressionMethod !== METHOD_STORE && entry.compressionMethod !== METHOD_DEFLATE) {
-    return `it uses compression method ${entry.compressionMethod} (only stored and deflated entries are supported)`;
+    return { problem: "method", params: { method: entry.compressionMethod } };
   }
   return null;
 }
@@ -138,7 +202,7 @@ function unreadableReason(entry: yauzl.Entry): string | null {
 function readLocalHeader(archive: ZipArchive, entry: ZipEntry): Promise<LocalFileHeader> {
   return new Promise((resolve, reject) => {
     archive.zip.readLocalFileHeader(entry.source, { minimal: false }, (err, header) =>
-      err ? reject(new ZipFormatError(err.message)) : resolve(header),
+      err ? reject(new ZipFormatError(err.message, "localHeaderDamaged", { path: entry.name })) : resolve(header),
     );
   });
 }
@@ -150,11 +214,11 @@ function readLocalHeader(archive: ZipArchive, entry: ZipEntry): Promise<LocalFil
  * it). Throws ZipFormatError on corrupt or unreadable data.
  */
 export async function* entryChunks(archive: ZipArchive, entry: ZipEntry, maxBytes = Infinity): AsyncGenerator<Buffer> {
-  if (entry.unreadableReason) throw new ZipFormatError(`${entry.name}: ${entry.unreadableReason}`);
+  if (entry.unreadable) throw new ZipFormatError(`${entry.name}: ${entry.unreadable.problem}`, entry.unreadable.problem, { path: entry.name, ...entry.unreadable.params });
   const header = await readLocalHeader(archive, entry);
   // Tools that stream local headers (as a host runtime may) would see this name instead of the central one.
   if (!header.fileName.equals(entry.nameRaw)) {
-    throw new ZipFormatError(`${entry.name}: its local header names a different file`);
+    throw new ZipFormatError(`${entry.name}: its local header names a different file`, "localHeaderName", { path: entry.name });
   }
   // yauzl has checked that this range lies inside the archive.
   const packed = archive.bytes.subarray(header.fileDataStart, header.fileDataStart + entry.compressedSize);
@@ -175,7 +239,7 @@ export async function* entryChunks(archive: ZipArchive, entry: ZipEntry, maxByte
   try {
     for await (const chunk of inflater) yield chunk as Buffer;
   } catch (err) {
-    throw new ZipFormatError(`${entry.name}: ${err instanceof Error ? err.message : "corrupt deflate data"}`);
+    throw damagedData(entry, err);
   } finally {
     inflater.destroy();
   }
@@ -186,8 +250,12 @@ function inflateSmall(entry: ZipEntry, packed: Buffer, maxOutputLength: number):
     return inflateRawSync(packed, { maxOutputLength });
   } catch (err) {
     if (err instanceof RangeError) return null;
-    throw new ZipFormatError(`${entry.name}: ${err instanceof Error ? err.message : "corrupt deflate data"}`);
+    throw damagedData(entry, err);
   }
+}
+
+function damagedData(entry: ZipEntry, err: unknown): ZipFormatError {
+  return new ZipFormatError(`${entry.name}: ${err instanceof Error ? err.message : "corrupt deflate data"}`, "damagedData", { path: entry.name });
 }
 
 export type Budget = {
@@ -224,9 +292,14 @@ export async function readEntry(
     onChunk(chunk);
   }
   if (bytes !== entry.declaredSize) {
-    throw new ZipFormatError(`${entry.name}: unpacks to ${bytes} bytes but its header says ${entry.declaredSize}`);
+    throw new ZipFormatError(`${entry.name}: unpacks to ${bytes} bytes but its header says ${entry.declaredSize}`, "sizeMismatch", {
+      path: entry.name,
+      actualBytes: bytes,
+      actual: bytes,
+      declared: entry.declaredSize,
+    });
   }
-  if (crc !== entry.source.crc32) throw new ZipFormatError(`${entry.name}: CRC-32 mismatch`);
+  if (crc !== entry.source.crc32) throw new ZipFormatError(`${entry.name}: CRC-32 mismatch`, "checksum", { path: entry.name });
   return { status: "complete", bytes };
 }
 

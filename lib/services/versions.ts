@@ -6,12 +6,13 @@ import type { DbOrTx } from "@/db";
 import { miniPrograms, reviews, users, versions, type Version, type VersionStatus } from "@/db/schema";
 import { authorize, type OrgContext } from "@/lib/authz/context";
 import { recordAudit } from "@/lib/audit";
-import { conflict, invalidInput, notFound } from "@/lib/errors";
+import { AppError, conflict, invalidInput, notFound } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { getBlobStore, type BlobStore } from "@/lib/blobs";
 import { deleteBlobIfUnreferenced } from "@/lib/blobs/sweep";
 import { LIMITS } from "@/lib/packages/catalog";
-import { inspectPackage, type Inspection } from "@/lib/packages/inspect";
+import type { Inspection } from "@/lib/packages/inspect";
+import { InspectionBusyError, inspectPackageOffThread } from "@/lib/packages/inspect-pool";
 import { findReachableMiniProgram, isUniqueViolation, miniProgramScope } from "./mini-programs";
 import { decodeCursor, toPage } from "./pagination";
 import { emitVersionEvent } from "./webhooks";
@@ -137,6 +138,18 @@ export async function getVersion(ctx: OrgContext, versionId: string): Promise<Ve
   };
 }
 
+/** Inspection runs on the worker pool, so a large package does not hold up every other request. */
+async function inspectOffThread(bytes: Buffer, opts: { expectedAppId: string; existingVersions: string[] }): Promise<Inspection> {
+  try {
+    return await inspectPackageOffThread(bytes, opts);
+  } catch (err) {
+    if (err instanceof InspectionBusyError) {
+      throw new AppError("unavailable", "Package inspection is busy; retry shortly", undefined, { "Retry-After": "5" });
+    }
+    throw err;
+  }
+}
+
 export type UploadResult = { version: VersionJson; inspection: Inspection };
 
 export type UploadOptions = { blobStore?: BlobStore };
@@ -150,7 +163,7 @@ export async function uploadVersion(ctx: OrgContext, appId: string, bytes: Buffe
   authorize(ctx, "miniPrograms.write");
   const mp = await findReachableMiniProgram(ctx, appId);
   const existing = await existingVersions(ctx.db, ctx.org.id, mp.id);
-  const inspection = await inspectPackage(bytes, { expectedAppId: mp.appId, existingVersions: existing });
+  const inspection = await inspectOffThread(bytes, { expectedAppId: mp.appId, existingVersions: existing });
   if (!inspection.ok || !inspection.manifest) {
     const n = inspection.errors.length;
     throw invalidInput(`The package was rejected: ${n} ${n === 1 ? "error" : "errors"} (${[...new Set(inspection.errors.map((e) => e.code))].join(", ")})`, {
