@@ -16,7 +16,7 @@ beforeAll(() => setWebhookDispatcherAuto(false));
 let n = 0;
 const uniq = () => `${Date.now().toString(36)}${++n}`;
 
-function post(path: string, body: unknown, opts: { key?: string; token?: string; raw?: Uint8Array; type?: string } = {}) {
+function post(path: string, body: unknown, opts: { key?: string; token?: string; raw?: Uint8Array<ArrayBuffer>; type?: string } = {}) {
   const headers: Record<string, string> = { authorization: `Bearer ${opts.token ?? "t_admin_demo"}`, "content-type": opts.type ?? "application/json" };
   if (opts.key !== undefined) headers["idempotency-key"] = opts.key;
   return api(`http://atrium.test${path}`, { method: "POST", headers, body: opts.raw ?? JSON.stringify(body) });
