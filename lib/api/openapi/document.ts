@@ -76,10 +76,6 @@ function toSchema(schema: z.ZodType, io: "input" | "output", defs: Record<string
   return fix(out) as Json;
 }
 
-function schemaRef(name: string): Json {
-  return { $ref: `#/components/schemas/${name}` };
-}
-
 function operationObject(op: ApiOperation, defs: Record<string, Json>): Json {
   const parameters: Json[] = [];
   for (const [name, description] of Object.entries(op.pathParams ?? {})) {
