@@ -1,4 +1,3 @@
-#!/usr/bin/env -S npx tsx
 // atrium: the command line of the automation API, for build pipelines (the way miniprogram-ci is used with
 // WeChat). It speaks to /api/v1 through the typed client generated from the OpenAPI document (lib/api/client),
 // so it cannot drift from the API. Published as a bin compiled to one JavaScript file (scripts/build-cli.mjs,
