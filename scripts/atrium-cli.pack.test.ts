@@ -31,7 +31,7 @@ beforeAll(async () => {
   fs.mkdirSync(path.join(work, "out"));
   fs.mkdirSync(path.join(work, "job"));
   const packed = await run("npm", ["pack", "--pack-destination", path.join(work, "out"), "--json"], { cwd: path.join(ROOT, "packages/cli") });
-  const [{ filename }] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf("["))) as { filename: string }[];
+  const { filename } = (JSON.parse(packed.stdout.slice(packed.stdout.indexOf("["))) as { filename: string }[])[0]!;
   // An empty CI workspace: no lockfile, no node_modules, nothing of this repository.
   fs.writeFileSync(path.join(work, "job/package.json"), JSON.stringify({ name: "ci-job", private: true }));
   await run("npm", ["install", "--offline", "--no-audit", "--no-fund", path.join(work, "out", filename)], { cwd: path.join(work, "job") });
@@ -60,7 +60,7 @@ afterAll(async () => {
 /** Runs the installed bin with a bare environment: only PATH to find node. */
 async function atrium(args: string[], env: Record<string, string> = {}) {
   try {
-    const r = await run(bin, args, { cwd: path.join(work, "job"), env: { PATH: path.dirname(process.execPath) + ":/usr/bin:/bin", ...env } });
+    const r = await run(bin, args, { cwd: path.join(work, "job"), env: { PATH: path.dirname(process.execPath) + ":/usr/bin:/bin", ...env } as unknown as NodeJS.ProcessEnv });
     return { code: 0, out: r.stdout, err: r.stderr };
   } catch (e) {
     const x = e as { code: number; stdout: string; stderr: string };
