@@ -1,12 +1,15 @@
 // Webhooks you can test (issue 16): a test event, redelivery and the delivery log, against a real HTTP receiver
 // on loopback that verifies the signature the way the README tells integrators to.
+import fs from "node:fs";
 import http from "node:http";
+import os from "node:os";
+import path from "node:path";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog } from "@/db/schema";
 import { and, eq } from "drizzle-orm";
 import { setWebhookDispatcherAuto } from "@/lib/webhooks/dispatcher";
-import { verifySignature } from "@/lib/webhooks/signing";
+import { signatureHeader, verifySignature } from "@/lib/webhooks/signing";
 import { inProcessFetch } from "@/test/api-router";
 import { useSeededDb } from "@/test/seeded";
 import { createWebhookEndpoint, createWebhookInput, listEndpointDeliveries, redeliverWebhook, sendTestEvent, setWebhookEndpointActive } from "./webhooks";
@@ -123,5 +126,22 @@ describe("redeliver and the delivery log, over /api/v1", () => {
     expect(body.items.length).toBeGreaterThan(0);
     expect(body.items[0]).not.toHaveProperty("secretEnc");
     expect((await api("http://atrium.test/api/v1/webhooks", { headers: { authorization: "Bearer t_developer_demo" } })).status).toBe(403);
+  });
+});
+
+describe("the README's verification example", () => {
+  it("accepts what the dispatcher signs, and refuses a changed body, another secret or an old timestamp", async () => {
+    const readme = fs.readFileSync(path.resolve(import.meta.dirname, "../../README.md"), "utf8");
+    const code = readme.slice(readme.indexOf("Verifying a delivery")).match(/```js\n([\s\S]*?)```/)![1]!;
+    expect(code.trim().split("\n").length).toBeLessThanOrEqual(10);
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "atrium-readme-")), "verify.mjs");
+    fs.writeFileSync(file, code);
+    const { verifyAtrium } = (await import(/* @vite-ignore */ file)) as { verifyAtrium: (h: string, body: string, secret: string) => boolean };
+    const body = JSON.stringify({ id: "evt_1", type: "webhook.test" });
+    const now = Math.floor(Date.now() / 1000);
+    expect(verifyAtrium(signatureHeader("whsec_a", now, body), body, "whsec_a")).toBe(true);
+    expect(verifyAtrium(signatureHeader("whsec_a", now, body), `${body} `, "whsec_a")).toBe(false);
+    expect(verifyAtrium(signatureHeader("whsec_b", now, body), body, "whsec_a")).toBe(false);
+    expect(verifyAtrium(signatureHeader("whsec_a", now - 600, body), body, "whsec_a")).toBe(false);
   });
 });
