@@ -2,7 +2,7 @@
 // lib/i18n/messages.test.ts checks that every locale has exactly the same keys.
 import type { Locale } from "../config";
 
-const NAMESPACES = ["common", "roles", "nav", "auth", "overview", "members", "tokens", "audit", "hosts", "miniPrograms", "reviews", "analytics", "settings", "invite", "webhooks", "assignments", "release"] as const;
+const NAMESPACES = ["common", "roles", "nav", "auth", "overview", "members", "tokens", "audit", "hosts", "miniPrograms", "reviews", "analytics", "settings", "invite", "webhooks", "assignments", "release", "apiReference"] as const;
 
 export async function loadMessages(locale: Locale): Promise<Record<string, unknown>> {
   const entries = await Promise.all(NAMESPACES.map(async (ns) => [ns, (await import(`./${locale}/${ns}.json`)).default] as const));
