@@ -11,6 +11,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // The suites call the API thousands of times with one seeded token; rate-limit tests set their own limit.
+    env: { API_RATE_LIMIT: "0" },
     // next-auth imports "next/server" without an extension; Vite must resolve it, not Node.
     server: { deps: { inline: ["next-auth", "@auth/core"] } },
   },

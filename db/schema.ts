@@ -399,6 +399,12 @@ export const webhookDeliveries = pgTable(
     lastStatusCode: integer("last_status_code"),
     lastError: text("last_error"),
     lastAttemptAt: ts("last_attempt_at"),
+    /** How long the last attempt took, from connect to the answer's end (or the failure). */
+    lastDurationMs: integer("last_duration_ms"),
+    /** The first bytes of the receiver's last answer, as text, whatever its status: what a person debugs with. */
+    lastResponseSnippet: text("last_response_snippet"),
+    /** The delivery this one sends again (redeliver), or null. */
+    redeliveryOf: text("redelivery_of"),
     createdAt: createdAt(),
     deliveredAt: ts("delivered_at"),
   },
@@ -408,6 +414,31 @@ export const webhookDeliveries = pgTable(
     // The dispatcher looks across organizations for due work.
     index("webhook_deliveries_due_idx").on(t.status, t.nextAttemptAt),
   ],
+);
+
+export const IDEMPOTENCY_STATES = ["pending", "done"] as const;
+
+/**
+ * Idempotency-Key records of /api/v1 POSTs (CONTRACT §10), per API token, kept 24 hours. A row is inserted
+ * `pending` in its own statement before the request runs (the primary key makes a concurrent twin lose), and
+ * holds the first answer once it is `done`.
+ */
+export const idempotencyKeys = pgTable(
+  "idempotency_keys",
+  {
+    orgId: text("org_id").notNull().references(() => organizations.id),
+    tokenId: text("token_id").notNull(),
+    key: text("key").notNull(),
+    /** SHA-256 of method, path with query, and the raw body: the same key with another request is a conflict. */
+    fingerprint: text("fingerprint").notNull(),
+    state: text("state", { enum: IDEMPOTENCY_STATES }).notNull().default("pending"),
+    responseStatus: integer("response_status"),
+    responseContentType: text("response_content_type"),
+    responseBody: text("response_body"),
+    createdAt: createdAt(),
+    expiresAt: ts("expires_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.tokenId, t.key] }), index("idempotency_keys_expiry_idx").on(t.expiresAt)],
 );
 
 export type NewUser = typeof users.$inferInsert;

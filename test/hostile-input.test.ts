@@ -18,6 +18,9 @@ import { createSdkVerifier, setSdkVerifierForTests } from "@/lib/sdk-server/veri
 import { assignVersion, updateAssignment, updateAssignmentInput, type AssignmentJson } from "@/lib/services/assignments";
 import { createHost, createHostInput } from "@/lib/services/hosts";
 import { addCollaborator } from "@/lib/services/mini-programs";
+import { createWebhookEndpoint, createWebhookInput } from "@/lib/services/webhooks";
+import { webhookDeliveries } from "@/db/schema";
+import { newId } from "@/lib/ids";
 import { setWebhookDispatcherAuto } from "@/lib/webhooks/dispatcher";
 // Renamed: a `use…` name makes React's hooks lint rule mistake this vitest helper for a hook.
 import { useTestDb as withTestDb } from "@/test/db";
@@ -140,9 +143,36 @@ beforeAll(async () => {
   const otherAsg = await assignVersion(otherAdmin, otherHost.id, { appId: otherApp.appId, versionId: otherApp.versions["1.0.0"]!.id });
   fx.sdk = { hostId: sdkHost.id, key: sdkHost.sdkKey, secret: sdkHost.sdkSecret, otherKey: otherHost.sdkKey, otherSecret: otherHost.sdkSecret };
   const v = fx.app.versions["1.0.0"]!;
-  fx.own = { hostId: sdkHost.id, appId: fx.app.appId, versionId: v.id, assignmentId: asg.id, userId: f.users.developer, sha256: v.sha256 };
+  // Webhook endpoints on a closed loopback port: a test event or redelivery fails fast, without the network.
+  const endpointOf = async (ctx: OrgContext) => (await createWebhookEndpoint(ctx, createWebhookInput.parse({ url: "http://127.0.0.1:9/hostile", events: ["version.approved"] }))).endpoint.id;
+  const [ownEndpoint, otherEndpoint] = [await endpointOf(admin), await endpointOf(otherAdmin)];
+  // A failed delivery in each organization, to redeliver.
+  const deliveryOf = async (orgId: string, endpointId: string) => {
+    const id = newId("dlv");
+    await db.insert(webhookDeliveries).values({ orgId, id, endpointId, event: "version.approved", payload: { hostile: true }, status: "failed" });
+    return id;
+  };
+  fx.own = {
+    hostId: sdkHost.id,
+    appId: fx.app.appId,
+    versionId: v.id,
+    assignmentId: asg.id,
+    userId: f.users.developer,
+    sha256: v.sha256,
+    endpointId: ownEndpoint,
+    deliveryId: await deliveryOf(f.orgs.demo, ownEndpoint),
+  };
   const ov = otherApp.versions["1.0.0"]!;
-  fx.foreign = { hostId: otherHost.id, appId: otherApp.appId, versionId: ov.id, assignmentId: otherAsg.id, userId: f.users.otherAdmin, sha256: ov.sha256 };
+  fx.foreign = {
+    hostId: otherHost.id,
+    appId: otherApp.appId,
+    versionId: ov.id,
+    assignmentId: otherAsg.id,
+    userId: f.users.otherAdmin,
+    sha256: ov.sha256,
+    endpointId: otherEndpoint,
+    deliveryId: await deliveryOf(f.orgs.other, otherEndpoint),
+  };
   // One launch, so that an analytics filter matching nothing shows as zero against a total that is not.
   const events = "POST /api/sdk/v1/events";
   const ingested = await send(events, SPECS[events]!, { params: {}, body: { events: [validEvent()] }, status: 202 });
@@ -156,7 +186,7 @@ afterAll(() => setSdkVerifierForTests(undefined));
 // The table: what each route takes. A route on disk without a row here fails the sweep.
 // ---------------------------------------------------------------------------------------------------------
 
-type ParamKind = "hostId" | "appId" | "versionId" | "assignmentId" | "userId" | "sha256";
+type ParamKind = "hostId" | "appId" | "versionId" | "assignmentId" | "userId" | "sha256" | "endpointId" | "deliveryId";
 type QueryKind = "search" | "filter" | "ref" | "enum" | "day" | "limit" | "cursor" | "semver";
 type Json = Record<string, unknown>;
 type Base = { params: Record<string, string>; query?: string; body?: unknown; status: number; check?: (json: Json) => void };
@@ -173,7 +203,8 @@ type BodySpec =
   | { kind: "events"; fields: Record<string, FieldKind> };
 
 type Spec = {
-  auth: "bearer" | "sdk";
+  /** `public`: no credentials at all (the API description). */
+  auth: "bearer" | "sdk" | "public";
   params?: Record<string, ParamKind>;
   query?: Record<string, QueryKind>;
   /** Unknown query parameters are refused (422) rather than ignored. */
@@ -426,6 +457,30 @@ const SPECS: Record<string, Spec> = {
     params: { versionId: "versionId" },
     valid: async () => ({ params: { versionId: (await newApp([{ version: "1.0.0", status: "in_review" }])).versions["1.0.0"]!.id }, status: 200 }),
   },
+  "GET /api/v1/openapi.json": {
+    auth: "public",
+    valid: async () => ({ params: {}, status: 200, check: (json) => expect(json.openapi).toBe("3.1.0") }),
+  },
+  "GET /api/v1/webhooks": {
+    auth: "bearer",
+    valid: async () => ({ params: {}, status: 200, check: someItems }),
+  },
+  "GET /api/v1/webhooks/[id]/deliveries": {
+    auth: "bearer",
+    params: { id: "endpointId" },
+    query: LIST,
+    valid: async () => ({ params: { id: fx.own.endpointId }, query: "?limit=5", status: 200, check: someItems }),
+  },
+  "POST /api/v1/webhooks/[id]/test": {
+    auth: "bearer",
+    params: { id: "endpointId" },
+    valid: async () => ({ params: { id: fx.own.endpointId }, status: 201 }),
+  },
+  "POST /api/v1/webhooks/[id]/deliveries/[deliveryId]/redeliver": {
+    auth: "bearer",
+    params: { id: "endpointId", deliveryId: "deliveryId" },
+    valid: async () => ({ params: { id: fx.own.endpointId, deliveryId: fx.own.deliveryId }, status: 201 }),
+  },
   "GET /api/sdk/v1/manifest": {
     auth: "sdk",
     query: { user: "filter", platform: "enum", sdkVersion: "semver" },
@@ -648,7 +703,16 @@ function queryCases(spec: Spec): Case[] {
 
 function pathCases(spec: Spec): Case[] {
   const cases: Case[] = [];
-  const others: Record<ParamKind, ParamKind> = { hostId: "versionId", appId: "hostId", versionId: "assignmentId", assignmentId: "hostId", userId: "hostId", sha256: "versionId" };
+  const others: Record<ParamKind, ParamKind> = {
+    hostId: "versionId",
+    appId: "hostId",
+    versionId: "assignmentId",
+    assignmentId: "hostId",
+    userId: "hostId",
+    sha256: "versionId",
+    endpointId: "hostId",
+    deliveryId: "endpointId",
+  };
   for (const [name, kind] of Object.entries(spec.params ?? {})) {
     const at = (value: (b: Base) => string) => (b: Base) => ({ params: { ...b.params, [name]: value(b) } });
     for (const [label, value] of BAD_PATH_VALUES) cases.push({ family: "path", name: `${name} = ${label}`, parts: at(() => value), expect: NOT_FOUND });
@@ -663,6 +727,7 @@ function pathCases(spec: Spec): Case[] {
 }
 
 function credentialCases(spec: Spec): Case[] {
+  if (spec.auth === "public") return [];
   const unauth = err(401, "unauthenticated");
   if (spec.auth === "bearer") {
     return [
@@ -740,7 +805,7 @@ async function send(key: string, spec: Spec, base: Base, parts: Parts = {}): Pro
   const headers = new Headers();
   if (body !== null) headers.set("content-type", parts.contentType ?? (spec.body?.kind === "zip" ? "application/zip" : "application/json"));
   if (spec.auth === "bearer") headers.set("authorization", `Bearer ${fx.f.tokens.owner}`);
-  else {
+  else if (spec.auth === "sdk") {
     const timestamp = String(Math.floor(Date.now() / 1000));
     const signature = signRequest({
       secret: parts.signWith ?? fx.sdk.secret,

@@ -1,7 +1,7 @@
 // Route-handler helper for /api/v1: bearer token → organization member with role → permission → handler,
 // with every failure in the one error shape of CONTRACT §3.
 import { and, eq, isNull } from "drizzle-orm";
-import { NextResponse, type NextRequest } from "next/server";
+import { NextRequest, NextResponse } from "next/server";
 import { z } from "zod";
 import { getDb, type Db } from "@/db";
 import { apiTokens, credentialIndex, users } from "@/db/schema";
@@ -11,8 +11,19 @@ import { AppError, toErrorBody } from "@/lib/errors";
 import { sha256Hex } from "@/lib/crypto/hash";
 import { clientIpFromHeaders } from "@/lib/request-ip";
 import { assertSafeTarget, findUnsafeJson, zodFieldErrors } from "@/lib/validation";
+import { claimIdempotencyKey, parseIdempotencyKey, requestFingerprint, settleIdempotencyKey, type Scope } from "./idempotency";
+import { consumeRateLimit } from "./rate-limit";
 
-export type RouteMeta = { method: string; path: string; permission: Permission | null };
+export type RouteMeta = {
+  method: string;
+  path: string;
+  permission: Permission | null;
+  /**
+   * The largest body this route takes (default: readJson's limit). A POST with an Idempotency-Key has its body
+   * read up to this by the wrapper, to fingerprint it, before the handler sees it.
+   */
+  maxBodyBytes?: number;
+};
 export const ROUTE_REGISTRY: RouteMeta[] = [];
 
 const API_HEADERS = { "X-Content-Type-Options": "nosniff", "Cache-Control": "no-store" } as const;
@@ -77,20 +88,72 @@ type Handler<P extends Params> = (ctx: OrgContext, req: NextRequest, params: P) 
  */
 export function apiRoute<P extends Params = Params>(meta: RouteMeta, handler: Handler<P>) {
   ROUTE_REGISTRY.push(meta);
+  const toResponse = (result: unknown) => (result instanceof Response ? result : NextResponse.json(result));
   return async (req: NextRequest, segment: { params: Promise<P> }): Promise<Response> => {
+    let limitHeaders: Record<string, string> = {};
     try {
       const db = await getDb();
       const ctx = await authenticateBearer(db, req.headers.get("authorization"), clientIpFromHeaders(req.headers));
+      // Counted before authorization: a token probing what it may not do spends its budget too.
+      if (ctx.actor.type === "token") limitHeaders = await consumeRateLimit(ctx.actor.tokenId);
       if (meta.permission) authorize(ctx, meta.permission);
       // Next hands a route without dynamic segments `undefined` here, not `{}`.
       const params = ((await segment.params) ?? {}) as P;
       assertSafeTarget(req.nextUrl, params);
-      const result = await handler(ctx, req, params);
-      return withApiHeaders(result instanceof Response ? result : NextResponse.json(result));
+      const key = meta.method === "POST" && ctx.actor.type === "token" ? parseIdempotencyKey(req.headers) : null;
+      if (key === null || ctx.actor.type !== "token") {
+        return withLimitHeaders(withApiHeaders(toResponse(await handler(ctx, req, params))), limitHeaders);
+      }
+      return withLimitHeaders(await idempotent(db, req, { orgId: ctx.org.id, tokenId: ctx.actor.tokenId, key }, meta, (r) => handler(ctx, r, params).then(toResponse)), limitHeaders);
     } catch (e) {
-      return errorResponse(e);
+      return withLimitHeaders(errorResponse(e), limitHeaders);
     }
   };
+}
+
+function withLimitHeaders(res: Response, headers: Record<string, string>): Response {
+  for (const [k, v] of Object.entries(headers)) if (!res.headers.has(k)) res.headers.set(k, v);
+  return res;
+}
+
+export const IDEMPOTENT_REPLAY_HEADER = "Idempotent-Replayed";
+
+/**
+ * Runs a POST under its Idempotency-Key: the body is read (within the route's limit) and fingerprinted with
+ * the method and target, the key claimed, and the answer kept; a repeat answers the kept answer.
+ */
+async function idempotent(db: Db, req: NextRequest, scope: Scope, meta: RouteMeta, run: (req: NextRequest) => Promise<Response>): Promise<Response> {
+  const maxBytes = meta.maxBodyBytes ?? MAX_JSON_BYTES;
+  if (Number(req.headers.get("content-length") ?? "0") > maxBytes) throw bodyTooLarge(maxBytes);
+  const body = await readBodyBytes(req, maxBytes).catch((e: unknown) => {
+    throw e instanceof AppError && e.code === "payload_too_large" ? bodyTooLarge(maxBytes) : e;
+  });
+  const claim = await claimIdempotencyKey(db, scope, requestFingerprint(req.method, req.nextUrl.pathname + req.nextUrl.search, body));
+  if (claim.kind === "replay") {
+    const { status, contentType, body: text } = claim.response;
+    return withApiHeaders(new Response(text, { status, headers: { ...(contentType ? { "Content-Type": contentType } : {}), [IDEMPOTENT_REPLAY_HEADER]: "true" } }));
+  }
+  let res: Response;
+  try {
+    const copy = new NextRequest(req.url, { method: req.method, headers: req.headers, body: body.length > 0 ? new Uint8Array(body) : undefined });
+    res = withApiHeaders(await run(copy).catch((e: unknown) => errorResponse(e)));
+  } catch (e) {
+    await settleIdempotencyKey(db, scope, null).catch(() => {});
+    throw e;
+  }
+  try {
+    const text = await res.clone().text();
+    await settleIdempotencyKey(db, scope, { status: res.status, contentType: res.headers.get("content-type"), body: text });
+  } catch (e) {
+    // The change is made; only its record failed. Release the key rather than leave it pending for a day.
+    console.error("[atrium] could not record an idempotent answer", e);
+    await settleIdempotencyKey(db, scope, null).catch(() => {});
+  }
+  return res;
+}
+
+function bodyTooLarge(maxBytes: number): AppError {
+  return new AppError("payload_too_large", `The body is over ${maxBytes} bytes`, { maxBytes });
 }
 
 const MAX_JSON_BYTES = 256 * 1024;

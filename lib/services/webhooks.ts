@@ -12,7 +12,7 @@ import { recordAudit } from "@/lib/audit";
 import { encryptSecret, generateToken } from "@/lib/crypto/secrets";
 import { conflict, invalidInput, notFound } from "@/lib/errors";
 import { newId } from "@/lib/ids";
-import { kickWebhookDispatcher } from "@/lib/webhooks/dispatcher";
+import { attemptDeliveryNow, kickWebhookDispatcher, TEST_EVENT, type DispatchOptions } from "@/lib/webhooks/dispatcher";
 import { checkWebhookUrl, MAX_WEBHOOK_URL_LENGTH } from "@/lib/webhooks/url-policy";
 import type { VersionJson } from "./versions";
 import { decodeCursor, toPage } from "./pagination";
@@ -51,6 +51,12 @@ export type WebhookDeliveryJson = {
   attempts: number;
   lastStatusCode: number | null;
   lastError: string | null;
+  /** How long the last attempt took. */
+  lastDurationMs: number | null;
+  /** The first bytes of the receiver's last answer. */
+  lastResponseSnippet: string | null;
+  /** The delivery this one sends again. */
+  redeliveryOf: string | null;
   nextAttemptAt: string | null;
   lastAttemptAt: string | null;
   createdAt: string;
@@ -163,6 +169,9 @@ function deliveryToJson(d: typeof webhookDeliveries.$inferSelect, url: string | 
     attempts: d.attempts,
     lastStatusCode: d.lastStatusCode,
     lastError: d.lastError,
+    lastDurationMs: d.lastDurationMs,
+    lastResponseSnippet: d.lastResponseSnippet,
+    redeliveryOf: d.redeliveryOf,
     nextAttemptAt: d.status === "pending" ? (d.nextAttemptAt?.toISOString() ?? null) : null,
     lastAttemptAt: d.lastAttemptAt?.toISOString() ?? null,
     createdAt: d.createdAt.toISOString(),
@@ -171,7 +180,7 @@ function deliveryToJson(d: typeof webhookDeliveries.$inferSelect, url: string | 
 }
 
 /** Sends a delivery's event again, as a new delivery with the same payload (and event id), due now. */
-export async function resendWebhookDelivery(ctx: OrgContext, deliveryId: string): Promise<WebhookDeliveryJson> {
+export async function resendWebhookDelivery(ctx: OrgContext, deliveryId: string, opts: { kick?: boolean } = {}): Promise<WebhookDeliveryJson> {
   authorize(ctx, "settings.manage");
   if (!DELIVERY_ID.test(deliveryId)) throw notFound("Webhook delivery");
   const out = await ctx.db.transaction(async (tx) => {
@@ -186,7 +195,16 @@ export async function resendWebhookDelivery(ctx: OrgContext, deliveryId: string)
     const id = newId("dlv");
     const [row] = await tx
       .insert(webhookDeliveries)
-      .values({ orgId: ctx.org.id, id, endpointId: orig.delivery.endpointId, event: orig.delivery.event, payload: orig.delivery.payload, status: "pending", nextAttemptAt: new Date() })
+      .values({
+        orgId: ctx.org.id,
+        id,
+        endpointId: orig.delivery.endpointId,
+        event: orig.delivery.event,
+        payload: orig.delivery.payload,
+        status: "pending",
+        nextAttemptAt: new Date(),
+        redeliveryOf: deliveryId,
+      })
       .returning();
     await recordAudit(tx, ctx, {
       action: "webhook.resend",
@@ -196,7 +214,7 @@ export async function resendWebhookDelivery(ctx: OrgContext, deliveryId: string)
     });
     return deliveryToJson(row!, orig.url);
   });
-  kickWebhookDispatcher();
+  if (opts.kick !== false) kickWebhookDispatcher();
   return out;
 }
 
@@ -232,4 +250,84 @@ export function versionEventPayload(orgId: string, event: VersionEvent, version:
  */
 export function emitVersionEvent(tx: DbOrTx, orgId: string, event: VersionEvent, version: VersionJson, actor?: string | null): Promise<number> {
   return enqueueWebhook(tx, orgId, event, versionEventPayload(orgId, event, version, actor));
+}
+
+// ---- testing an endpoint: a test event, redelivery and the delivery log, for the console and /api/v1 ----
+
+export { TEST_EVENT };
+
+async function findEndpoint(ctx: OrgContext, endpointId: string) {
+  if (!ENDPOINT_ID.test(endpointId)) throw notFound("Webhook endpoint");
+  const [row] = await ctx.db
+    .select()
+    .from(webhookEndpoints)
+    .where(and(eq(webhookEndpoints.orgId, ctx.org.id), eq(webhookEndpoints.id, endpointId)))
+    .limit(1);
+  if (!row) throw notFound("Webhook endpoint");
+  return row;
+}
+
+async function deliveryById(ctx: OrgContext, deliveryId: string): Promise<WebhookDeliveryJson> {
+  const [row] = await ctx.db
+    .select({ delivery: webhookDeliveries, url: webhookEndpoints.url })
+    .from(webhookDeliveries)
+    .leftJoin(webhookEndpoints, and(eq(webhookEndpoints.orgId, webhookDeliveries.orgId), eq(webhookEndpoints.id, webhookDeliveries.endpointId)))
+    .where(and(eq(webhookDeliveries.orgId, ctx.org.id), eq(webhookDeliveries.id, deliveryId)))
+    .limit(1);
+  if (!row) throw notFound("Webhook delivery");
+  return deliveryToJson(row.delivery, row.url);
+}
+
+/** An endpoint's delivery log, newest first; a foreign or unknown endpoint is 404. */
+export async function listEndpointDeliveries(ctx: OrgContext, endpointId: string, page: { limit: number; cursor?: string }) {
+  authorize(ctx, "settings.manage");
+  await findEndpoint(ctx, endpointId);
+  return listWebhookDeliveries(ctx, { ...page, endpointId });
+}
+
+/**
+ * Sends a `webhook.test` event to one endpoint now, signed as every delivery, and answers the delivery with
+ * the attempt's outcome (status code, latency, the answer's first bytes). Failed tests are not retried: a person
+ * is watching and sends another.
+ */
+export async function sendTestEvent(ctx: OrgContext, endpointId: string, opts: DispatchOptions = {}): Promise<WebhookDeliveryJson> {
+  authorize(ctx, "settings.manage");
+  const id = newId("dlv");
+  await ctx.db.transaction(async (tx) => {
+    const [endpoint] = await tx
+      .select({ id: webhookEndpoints.id, active: webhookEndpoints.active, url: webhookEndpoints.url })
+      .from(webhookEndpoints)
+      .where(and(eq(webhookEndpoints.orgId, ctx.org.id), eq(webhookEndpoints.id, ENDPOINT_ID.test(endpointId) ? endpointId : "")))
+      .limit(1);
+    if (!endpoint) throw notFound("Webhook endpoint");
+    if (!endpoint.active) throw conflict("The endpoint is disabled; enable it before sending a test event");
+    const payload = {
+      id: newId("evt"),
+      type: TEST_EVENT,
+      createdAt: new Date().toISOString(),
+      orgId: ctx.org.id,
+      actor: ctx.actor.email,
+      data: { endpointId, message: "A test event from Atrium. Verify its Atrium-Signature and answer 2xx." },
+    };
+    await tx.insert(webhookDeliveries).values({ orgId: ctx.org.id, id, endpointId, event: TEST_EVENT, payload, status: "pending", nextAttemptAt: new Date() });
+    await recordAudit(tx, ctx, { action: "webhook.test", objectType: "webhook_endpoint", objectId: endpointId, changes: { deliveryId: id, url: endpoint.url } });
+  });
+  await attemptDeliveryNow(ctx.db, ctx.org.id, id, opts);
+  return deliveryById(ctx, id);
+}
+
+/** Sends a delivery of this endpoint again (same payload and event id, signed afresh), now, and answers the new one. */
+export async function redeliverWebhook(ctx: OrgContext, endpointId: string, deliveryId: string, opts: DispatchOptions = {}): Promise<WebhookDeliveryJson> {
+  authorize(ctx, "settings.manage");
+  await findEndpoint(ctx, endpointId);
+  if (!DELIVERY_ID.test(deliveryId)) throw notFound("Webhook delivery");
+  const [orig] = await ctx.db
+    .select({ endpointId: webhookDeliveries.endpointId })
+    .from(webhookDeliveries)
+    .where(and(eq(webhookDeliveries.orgId, ctx.org.id), eq(webhookDeliveries.id, deliveryId)))
+    .limit(1);
+  if (!orig || orig.endpointId !== endpointId) throw notFound("Webhook delivery");
+  const fresh = await resendWebhookDelivery(ctx, deliveryId, { kick: false });
+  await attemptDeliveryNow(ctx.db, ctx.org.id, fresh.id, opts);
+  return deliveryById(ctx, fresh.id);
 }

@@ -14,6 +14,11 @@ import { webhookUrlPolicy } from "./url-policy";
 export const RETRY_DELAYS_MS = [10_000, 60_000, 5 * 60_000, 30 * 60_000, 2 * 3_600_000] as const;
 export const MAX_ATTEMPTS = RETRY_DELAYS_MS.length + 1;
 export const DELIVERY_TIMEOUT_MS = 5_000;
+/**
+ * The event "send a test event" delivers, signed and shaped like every other. It is attempted once: a person is
+ * watching the outcome and sends another, so a failed test is not retried for hours.
+ */
+export const TEST_EVENT = "webhook.test";
 /** While an attempt runs, its row is leased this long, so a second dispatcher does not send it too. */
 const LEASE_MS = 60_000;
 const BATCH = 10;
@@ -52,6 +57,24 @@ export async function runDueDeliveries(db: Db, opts: DispatchOptions = {}): Prom
   return report;
 }
 
+/**
+ * Attempts one pending delivery now, whatever its schedule (a test event, a redelivery a person asked for),
+ * and waits for the outcome. Another dispatcher that leased it first wins; then this does nothing.
+ */
+export async function attemptDeliveryNow(db: Db, orgId: string, deliveryId: string, opts: DispatchOptions = {}): Promise<void> {
+  const now = opts.now ?? new Date();
+  const [row] = await db
+    .select({ delivery: webhookDeliveries, url: webhookEndpoints.url, secretEnc: webhookEndpoints.secretEnc, active: webhookEndpoints.active })
+    .from(webhookDeliveries)
+    .leftJoin(webhookEndpoints, and(eq(webhookEndpoints.orgId, webhookDeliveries.orgId), eq(webhookEndpoints.id, webhookDeliveries.endpointId)))
+    .where(and(eq(webhookDeliveries.orgId, orgId), eq(webhookDeliveries.id, deliveryId), eq(webhookDeliveries.status, "pending")))
+    .limit(1);
+  if (!row) return;
+  // Made due at creation, so the lease (which wants a due row) takes it unless a dispatcher already has.
+  if (!(await lease(db, row.delivery, now))) return;
+  await attempt(db, row.delivery, { url: row.url, secretEnc: row.secretEnc, active: row.active }, now, opts.send ?? sendWebhookRequest);
+}
+
 async function lease(db: Db, d: WebhookDelivery, now: Date): Promise<boolean> {
   const rows = await db
     .update(webhookDeliveries)
@@ -84,7 +107,8 @@ async function attempt(db: Db, d: WebhookDelivery, target: Target, now: Date, se
   }
   const body = JSON.stringify(d.payload);
   const timestamp = Math.floor(now.getTime() / 1000);
-  let result: { statusCode: number | null; error: string | null };
+  let result: { statusCode: number | null; error: string | null; responseSnippet?: string | null };
+  const started = performance.now();
   try {
     const secret = decryptSecret(target.secretEnc);
     result = await send({
@@ -104,9 +128,10 @@ async function attempt(db: Db, d: WebhookDelivery, target: Target, now: Date, se
     console.error("[atrium] webhook delivery failed unexpectedly", d.id, e);
     result = { statusCode: null, error: "Internal error while sending" };
   }
+  const durationMs = Math.max(0, Math.round(performance.now() - started));
   const attempts = d.attempts + 1;
   const ok = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
-  const delay = ok ? null : retryDelayMs(attempts);
+  const delay = ok || d.event === TEST_EVENT ? null : retryDelayMs(attempts);
   const status = ok ? "succeeded" : delay === null ? "failed" : "pending";
   await db
     .update(webhookDeliveries)
@@ -116,6 +141,8 @@ async function attempt(db: Db, d: WebhookDelivery, target: Target, now: Date, se
       lastStatusCode: result.statusCode,
       lastError: result.error,
       lastAttemptAt: now,
+      lastDurationMs: durationMs,
+      lastResponseSnippet: result.responseSnippet ?? null,
       deliveredAt: ok ? now : null,
       nextAttemptAt: delay === null ? null : new Date(now.getTime() + delay),
     })

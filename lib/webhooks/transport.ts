@@ -18,11 +18,16 @@ export type SendRequest = {
   blockPrivate: boolean;
   resolver?: Resolver;
 };
-/** `statusCode` is null when no HTTP answer came (refused, timed out, blocked). */
-export type SendResult = { statusCode: number | null; error: string | null };
+/**
+ * `statusCode` is null when no HTTP answer came (refused, timed out, blocked); `responseSnippet` holds the first
+ * bytes of the answer's body as text, whatever its status.
+ */
+export type SendResult = { statusCode: number | null; error: string | null; responseSnippet?: string | null };
 export type Sender = (req: SendRequest) => Promise<SendResult>;
 
 const MAX_ERROR_SNIPPET = 300;
+/** What the delivery log keeps of an answer's body. */
+export const MAX_RESPONSE_SNIPPET = 1024;
 
 class BlockedAddressError extends Error {
   constructor() {
@@ -91,15 +96,18 @@ export const sendWebhookRequest: Sender = ({ url, body, headers, timeoutMs, bloc
       const chunks: Buffer[] = [];
       let kept = 0;
       res.on("data", (chunk: Buffer) => {
-        if (kept < MAX_ERROR_SNIPPET) {
+        if (kept < MAX_RESPONSE_SNIPPET) {
           chunks.push(chunk);
           kept += chunk.length;
         }
       });
       const done = () => {
         const ok = status >= 200 && status < 300;
-        const snippet = Buffer.concat(chunks).toString("utf8").slice(0, MAX_ERROR_SNIPPET).replace(/\s+/g, " ").trim();
-        finish({ statusCode: status, error: ok ? null : `HTTP ${status}${snippet ? `: ${snippet}` : ""}` });
+        const raw = Buffer.concat(chunks).subarray(0, MAX_RESPONSE_SNIPPET).toString("utf8");
+        // A cut multi-byte character at the end decodes as U+FFFD: dropped, and NUL is not storable text.
+        const responseSnippet = raw.replace(/\uFFFD$/, "").replace(/\u0000/g, "");
+        const snippet = responseSnippet.slice(0, MAX_ERROR_SNIPPET).replace(/\s+/g, " ").trim();
+        finish({ statusCode: status, error: ok ? null : `HTTP ${status}${snippet ? `: ${snippet}` : ""}`, responseSnippet });
       };
       res.on("end", done);
       res.on("error", done);

@@ -23,6 +23,7 @@ const NAMESPACES = [
   "release",
   "meta",
   "findings",
+  "apiReference",
 ] as const;
 
 export async function loadMessages(locale: Locale): Promise<Record<string, unknown>> {

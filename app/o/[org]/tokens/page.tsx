@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { getTranslations } from "next-intl/server";
 import { getPageContext, requirePagePermission } from "@/lib/auth/session";
 import { isCollaboratorScoped } from "@/lib/authz/context";
@@ -12,10 +13,23 @@ export default async function TokensPage({ params }: { params: Promise<{ org: st
   const ctx = await getPageContext(org);
   requirePagePermission(ctx, "tokens.manage");
   const t = await getTranslations("tokens");
+  const tr = await getTranslations("apiReference");
   const tokens = await listTokens(ctx);
   return (
     <>
-      <PageHeader title={t("title")} description={t("description")} />
+      <PageHeader
+        title={t("title")}
+        description={t("description")}
+        actions={
+          <Link
+            href={`/o/${org}/api-reference`}
+            title={tr("linkHint")}
+            className="inline-flex h-9 items-center rounded-md border border-border px-3 text-sm hover:bg-muted focus-visible:outline-2 focus-visible:outline-offset-2"
+          >
+            {tr("link")}
+          </Link>
+        }
+      />
       <div className="space-y-6">
         <Card title={t("create")}>
           <CreateTokenForm org={org} developerOnly={isCollaboratorScoped(ctx)} />

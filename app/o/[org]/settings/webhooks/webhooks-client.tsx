@@ -10,7 +10,8 @@ import { OneTimeSecret } from "@/components/ui/copy-button";
 import { Field, FormError, Input } from "@/components/ui/form";
 import { Badge, EmptyState, Table } from "@/components/ui/layout";
 import { useOrgAction } from "@/components/use-org-action";
-import { createWebhookAction, deleteWebhookAction, resendDeliveryAction, setWebhookActiveAction } from "./actions";
+import Link from "next/link";
+import { createWebhookAction, deleteWebhookAction, resendDeliveryAction, sendTestEventAction, setWebhookActiveAction } from "./actions";
 
 const eventKey = (e: string) => `eventNames.${e.replace(".", "_")}`;
 
@@ -82,10 +83,16 @@ export function EndpointList({ org, endpoints }: { org: string; endpoints: Webho
   const tc = useTranslations("common");
   const format = useFormatter();
   const { pending, error, run } = useOrgAction();
+  const [tested, setTested] = useState<{ endpointId: string; ok: boolean; text: string } | null>(null);
   if (endpoints.length === 0) return <EmptyState title={t("noEndpoints")} />;
   return (
     <div className="space-y-3">
       <FormError message={error?.message} />
+      {tested && (
+        <p role="status" data-testid="webhook-test-result" className={`rounded-md border px-3 py-2 text-sm ${tested.ok ? "border-success/40 text-success" : "border-danger/40 text-danger"}`}>
+          {tested.text}
+        </p>
+      )}
       <ul className="divide-y divide-border rounded-lg border border-border" data-testid="webhook-endpoints">
         {endpoints.map((e) => (
           <li key={e.id} className="flex flex-col gap-3 p-4 sm:flex-row sm:items-start sm:justify-between">
@@ -104,7 +111,33 @@ export function EndpointList({ org, endpoints }: { org: string; endpoints: Webho
               </div>
               <p className="text-xs text-muted-fg">{t("createdBy", { email: e.createdBy ?? "—", when: format.relativeTime(new Date(e.createdAt)) })}</p>
             </div>
-            <div className="flex shrink-0 gap-2">
+            <div className="flex shrink-0 flex-wrap gap-2">
+              <Button
+                size="sm"
+                disabled={pending || !e.active}
+                onClick={() =>
+                  run(
+                    () => sendTestEventAction(org, { endpointId: e.id }),
+                    (d) =>
+                      setTested({
+                        endpointId: e.id,
+                        ok: d.status === "succeeded",
+                        text:
+                          d.status === "succeeded"
+                            ? t("testOk", { code: d.lastStatusCode ?? 0, ms: d.lastDurationMs ?? 0 })
+                            : t("testFailed", { reason: d.lastError ?? String(d.lastStatusCode ?? "—"), ms: d.lastDurationMs ?? 0 }),
+                      }),
+                  )
+                }
+              >
+                {t("sendTest")}
+              </Button>
+              <Link
+                href={`/o/${org}/settings/webhooks?endpoint=${encodeURIComponent(e.id)}#deliveries`}
+                className="inline-flex h-8 items-center rounded-md border border-border px-3 text-sm hover:bg-muted focus-visible:outline-2 focus-visible:outline-offset-2"
+              >
+                {t("deliveryLog")}
+              </Link>
               <Button size="sm" disabled={pending} onClick={() => run(() => setWebhookActiveAction(org, { endpointId: e.id, active: !e.active }))}>
                 {e.active ? t("disable") : t("enable")}
               </Button>
@@ -141,6 +174,7 @@ export function DeliveriesTable({ org, deliveries }: { org: string; deliveries: 
             <th scope="col">{t("event")}</th>
             <th scope="col">{t("status")}</th>
             <th scope="col">{t("code")}</th>
+            <th scope="col">{t("latency")}</th>
             <th scope="col">{t("attempts")}</th>
             <th scope="col">{t("created")}</th>
             <th scope="col">{t("endpoint")}</th>
@@ -161,12 +195,21 @@ export function DeliveriesTable({ org, deliveries }: { org: string; deliveries: 
               </td>
               <td className="tabular-nums">
                 {d.lastStatusCode ?? "—"}
-                {d.lastError && d.status !== "succeeded" && (
+                {d.lastError && d.status !== "succeeded" && !d.lastResponseSnippet && (
                   <div className="max-w-[14rem] truncate text-xs text-muted-fg" title={d.lastError}>
                     {d.lastError}
                   </div>
                 )}
+                {d.lastResponseSnippet && (
+                  <details className="mt-0.5 max-w-[16rem] text-xs">
+                    <summary className="cursor-pointer text-muted-fg">{t("responseBody")}</summary>
+                    <pre className="mt-1 max-h-40 overflow-auto whitespace-pre-wrap break-all rounded bg-muted p-2 font-mono" data-testid="webhook-response-snippet">
+                      {d.lastResponseSnippet}
+                    </pre>
+                  </details>
+                )}
               </td>
+              <td className="tabular-nums whitespace-nowrap">{d.lastDurationMs === null ? "—" : t("ms", { ms: d.lastDurationMs })}</td>
               <td className="tabular-nums">{d.attempts}</td>
               <td className="whitespace-nowrap text-xs"><DateTime value={d.createdAt} preset="relative" /></td>
               <td className="max-w-[16rem]">

@@ -11,7 +11,7 @@ export const GET = apiRoute<P>({ method: "GET", path: "/api/v1/mini-programs/{ap
 );
 
 /** The body is the package itself (`application/zip`): 201 with the version and its report, or 422 with the report. */
-export const POST = apiRoute<P>({ method: "POST", path: "/api/v1/mini-programs/{appId}/versions", permission: "miniPrograms.write" }, async (ctx, req, p) => {
+export const POST = apiRoute<P>({ method: "POST", path: "/api/v1/mini-programs/{appId}/versions", permission: "miniPrograms.write", maxBodyBytes: MAX_PACKAGE_BYTES }, async (ctx, req, p) => {
   // Refused before reading when the client says it is too big; otherwise counted while reading.
   if (Number(req.headers.get("content-length") ?? "0") > MAX_PACKAGE_BYTES) throw tooLarge();
   const bytes = await readBodyBytes(req, MAX_PACKAGE_BYTES).catch((e: unknown) => {

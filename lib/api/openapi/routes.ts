@@ -1,0 +1,258 @@
+// Every operation of /api/v1 and /api/sdk/v1, described with the zod schemas that validate its request (the
+// same objects the route handlers parse with) and shape its answer (./schemas.ts). To document a new route,
+// add an entry to API_OPERATIONS (or a list of your own spread into it): openapi.test.ts fails while a
+// route.ts under app/api has a method that no entry describes.
+import { z } from "zod";
+import { overviewQuerySchema } from "@/lib/analytics/params";
+import { listParamsSchema } from "@/lib/api/handler";
+import type { Permission } from "@/lib/authz/permissions";
+import { manifestQuerySchema } from "@/lib/sdk-server/manifest";
+import { assignInput, revisionInput, updateAssignmentInput } from "@/lib/services/assignments";
+import { auditFilterSchema } from "@/lib/services/audit";
+import { createHostInput, hostListFilterSchema, updateHostInput } from "@/lib/services/hosts";
+import { collaboratorInput, createMiniProgramInput, listMiniProgramsFilter, updateMiniProgramInput } from "@/lib/services/mini-programs";
+import { approveInput, rejectInput, revokeInput } from "@/lib/services/reviews";
+import * as S from "./schemas";
+
+export type Method = "get" | "post" | "put" | "patch" | "delete";
+
+export type ApiResponse = {
+  description: string;
+  schema?: z.ZodType;
+  /** Default application/json. */
+  contentType?: string;
+  /** Response headers by name: see RESPONSE_HEADERS in ./document.ts. */
+  headers?: string[];
+};
+
+export type ApiOperation = {
+  method: Method;
+  /** OpenAPI path template: `/api/v1/hosts/{hostId}`. */
+  path: string;
+  operationId: string;
+  summary: string;
+  description?: string;
+  tag: string;
+  /** `token`: Authorization: Bearer; `sdk`: the SDK's signature headers (CONTRACT §6); `public`: none. */
+  security: "token" | "sdk" | "public";
+  /** What the caller's role needs (CONTRACT §1); null: any member. Token routes only. */
+  permission?: Permission | null;
+  pathParams?: Record<string, string>;
+  query?: z.ZodObject;
+  body?: { schema: z.ZodType; required?: boolean; description?: string } | { contentType: string; description: string; maxBytes?: number };
+  responses: Record<number, ApiResponse>;
+  /** Error statuses beyond the ones every operation of its kind can answer (see ./document.ts). */
+  errors?: number[];
+};
+
+const listQuery = listParamsSchema;
+const withList = <T extends z.ZodObject>(filter: T) => filter.extend(listParamsSchema.shape);
+
+const ok = (schema: z.ZodType, description = "OK"): Record<number, ApiResponse> => ({ 200: { description, schema } });
+const created = (schema: z.ZodType, description = "Created"): Record<number, ApiResponse> => ({ 201: { description, schema } });
+
+const hostId = { hostId: "The host app's id" };
+const appId = { appId: "The mini-program's appId, e.g. com.demo.coupons" };
+const versionId = { versionId: "The version's id" };
+const assignmentId = { id: "The assignment's id" };
+const webhookId = { id: "The webhook endpoint's id" };
+
+const json = <T extends z.ZodType>(schema: T, required = true) => ({ schema, required });
+
+const hostOps: ApiOperation[] = [
+  {
+    method: "get", path: "/api/v1/hosts", operationId: "listHosts", tag: "Host apps", security: "token", permission: "catalog.read",
+    summary: "List host apps", query: withList(hostListFilterSchema), responses: ok(S.page(S.Host)),
+  },
+  {
+    method: "post", path: "/api/v1/hosts", operationId: "createHost", tag: "Host apps", security: "token", permission: "hosts.manage",
+    summary: "Register a host app", description: "Answers the SDK key and secret; the secret is shown this once.",
+    body: json(createHostInput), responses: created(S.HostWithSecret),
+  },
+  {
+    method: "get", path: "/api/v1/hosts/{hostId}", operationId: "getHost", tag: "Host apps", security: "token", permission: "catalog.read",
+    summary: "Read a host app", pathParams: hostId, responses: ok(S.Host),
+  },
+  {
+    method: "patch", path: "/api/v1/hosts/{hostId}", operationId: "updateHost", tag: "Host apps", security: "token", permission: "hosts.manage",
+    summary: "Edit a host app (name, platforms, status, capability policy)", pathParams: hostId, body: json(updateHostInput), responses: ok(S.Host),
+  },
+  {
+    method: "post", path: "/api/v1/hosts/{hostId}/rotate-secret", operationId: "rotateHostSecret", tag: "Host apps", security: "token", permission: "hosts.manage",
+    summary: "Rotate the SDK secret", description: "The new secret is shown once; the old one keeps working for 24 hours.",
+    pathParams: hostId, responses: ok(S.HostWithSecret),
+  },
+  {
+    method: "get", path: "/api/v1/hosts/{hostId}/assignments", operationId: "listHostAssignments", tag: "Assignments", security: "token", permission: "catalog.read",
+    summary: "List a host app's assignments", pathParams: hostId, query: listQuery, responses: ok(S.page(S.Assignment)),
+  },
+  {
+    method: "post", path: "/api/v1/hosts/{hostId}/assignments", operationId: "assignVersion", tag: "Assignments", security: "token", permission: "assignments.manage",
+    summary: "Assign a mini-program version to a host app",
+    description: "A version that does not fit the host's policy answers 422 with each reason.",
+    pathParams: hostId, body: json(assignInput), responses: created(S.Assignment),
+  },
+];
+
+const miniProgramOps: ApiOperation[] = [
+  {
+    method: "get", path: "/api/v1/mini-programs", operationId: "listMiniPrograms", tag: "Mini-programs", security: "token", permission: "catalog.read",
+    summary: "List mini-programs", description: "Developers see the mini-programs they collaborate on.",
+    query: withList(listMiniProgramsFilter), responses: ok(S.page(S.MiniProgram)),
+  },
+  {
+    method: "post", path: "/api/v1/mini-programs", operationId: "createMiniProgram", tag: "Mini-programs", security: "token", permission: "miniPrograms.write",
+    summary: "Create a mini-program", body: json(createMiniProgramInput), responses: created(S.MiniProgram),
+  },
+  {
+    method: "get", path: "/api/v1/mini-programs/{appId}", operationId: "getMiniProgram", tag: "Mini-programs", security: "token", permission: "catalog.read",
+    summary: "Read a mini-program", pathParams: appId, responses: ok(S.MiniProgram),
+  },
+  {
+    method: "patch", path: "/api/v1/mini-programs/{appId}", operationId: "updateMiniProgram", tag: "Mini-programs", security: "token", permission: "miniPrograms.write",
+    summary: "Edit a mini-program", pathParams: appId, body: json(updateMiniProgramInput), responses: ok(S.MiniProgram),
+  },
+  {
+    method: "get", path: "/api/v1/mini-programs/{appId}/collaborators", operationId: "listCollaborators", tag: "Mini-programs", security: "token", permission: "catalog.read",
+    summary: "List a mini-program's collaborators", pathParams: appId, responses: ok(S.page(S.Collaborator)),
+  },
+  {
+    method: "post", path: "/api/v1/mini-programs/{appId}/collaborators", operationId: "addCollaborator", tag: "Mini-programs", security: "token", permission: "collaborators.manage",
+    summary: "Add a collaborator", pathParams: appId, body: json(collaboratorInput), responses: created(S.Collaborator),
+  },
+  {
+    method: "delete", path: "/api/v1/mini-programs/{appId}/collaborators/{userId}", operationId: "removeCollaborator", tag: "Mini-programs", security: "token",
+    permission: "collaborators.manage", summary: "Remove a collaborator", pathParams: { ...appId, userId: "The collaborator's user id" },
+    responses: ok(z.looseObject({ userId: z.string() })),
+  },
+  {
+    method: "get", path: "/api/v1/mini-programs/{appId}/versions", operationId: "listVersions", tag: "Versions", security: "token", permission: "catalog.read",
+    summary: "List a mini-program's versions", pathParams: appId, query: listQuery, responses: ok(S.page(S.Version)),
+  },
+  {
+    method: "post", path: "/api/v1/mini-programs/{appId}/versions", operationId: "uploadVersion", tag: "Versions", security: "token", permission: "miniPrograms.write",
+    summary: "Upload a package as a new draft version",
+    description: "The body is the package itself. 201 with the version and its inspection report, or 422 with the report (nothing is stored).",
+    pathParams: appId,
+    body: { contentType: "application/zip", description: "The mini-program package (CONTRACT §4), at most 10 MiB", maxBytes: 10 * 1024 * 1024 },
+    responses: { ...created(S.UploadResult), 422: { description: "Inspection rejected the package, or the request is invalid", schema: z.union([S.InspectionRejected, S.ErrorBody]) } },
+  },
+];
+
+const transition = (name: "submit" | "withdraw" | "approve" | "reject" | "revoke", summary: string, permission: Permission, body?: z.ZodType): ApiOperation => ({
+  method: "post",
+  path: `/api/v1/versions/{versionId}/${name}`,
+  operationId: `${name}Version`,
+  tag: "Versions",
+  security: "token",
+  permission,
+  summary,
+  description: "A transition not allowed from the version's current state answers 409 and changes nothing.",
+  pathParams: versionId,
+  ...(body ? { body: json(body, name !== "approve") } : {}),
+  responses: ok(S.Version),
+});
+
+const versionOps: ApiOperation[] = [
+  {
+    method: "get", path: "/api/v1/versions/{versionId}", operationId: "getVersion", tag: "Versions", security: "token", permission: "catalog.read",
+    summary: "Read a version, with its inspection report and review history", pathParams: versionId, responses: ok(S.VersionDetail),
+  },
+  transition("submit", "Submit a draft for review", "miniPrograms.write"),
+  transition("withdraw", "Withdraw a version from review", "miniPrograms.write"),
+  transition("approve", "Approve a version in review (never one's own upload)", "review.decide", approveInput),
+  transition("reject", "Reject a version in review, with reasons from the catalog", "review.decide", rejectInput),
+  transition("revoke", "Revoke an approved version (kill switch)", "versions.revoke", revokeInput),
+];
+
+const assignmentOps: ApiOperation[] = [
+  {
+    method: "get", path: "/api/v1/assignments/{id}", operationId: "getAssignment", tag: "Assignments", security: "token", permission: "catalog.read",
+    summary: "Read an assignment", pathParams: assignmentId, responses: ok(S.Assignment),
+  },
+  {
+    method: "patch", path: "/api/v1/assignments/{id}", operationId: "updateAssignment", tag: "Assignments", security: "token", permission: "assignments.manage",
+    summary: "Set the candidate, rollout percent or pause", description: "`revision` guards against a concurrent change (409 when stale).",
+    pathParams: assignmentId, body: json(updateAssignmentInput), responses: ok(S.Assignment),
+  },
+  {
+    method: "delete", path: "/api/v1/assignments/{id}", operationId: "unassign", tag: "Assignments", security: "token", permission: "assignments.manage",
+    summary: "Unassign", description: "Answers the assignment as it was, marked `deleted`.", pathParams: assignmentId,
+    body: json(revisionInput, false), responses: ok(S.DeletedAssignment),
+  },
+  {
+    method: "post", path: "/api/v1/assignments/{id}/promote", operationId: "promoteAssignment", tag: "Assignments", security: "token", permission: "assignments.manage",
+    summary: "Make the candidate stable", pathParams: assignmentId, body: json(revisionInput, false), responses: ok(S.Assignment),
+  },
+  {
+    method: "post", path: "/api/v1/assignments/{id}/rollback", operationId: "rollbackAssignment", tag: "Assignments", security: "token", permission: "assignments.manage",
+    summary: "Drop the candidate, or go back to the previous stable version", pathParams: assignmentId, body: json(revisionInput, false), responses: ok(S.Assignment),
+  },
+  {
+    method: "get", path: "/api/v1/assignments/{id}/events", operationId: "listAssignmentEvents", tag: "Assignments", security: "token", permission: "catalog.read",
+    summary: "An assignment's timeline, newest first", pathParams: assignmentId, query: listQuery, responses: ok(S.page(S.AssignmentEvent)),
+  },
+];
+
+const metaOps: ApiOperation[] = [
+  {
+    method: "get", path: "/api/v1/openapi.json", operationId: "getOpenApiDocument", tag: "API description", security: "public",
+    summary: "This document", description: "OpenAPI 3.1, generated from the schemas that validate requests and shape answers.",
+    responses: { 200: { description: "The OpenAPI document", schema: z.looseObject({ openapi: z.string(), info: z.looseObject({}), paths: z.record(z.string(), z.unknown()) }) } },
+  },
+];
+
+const insightOps: ApiOperation[] = [
+  {
+    method: "get", path: "/api/v1/analytics/overview", operationId: "getAnalyticsOverview", tag: "Analytics", security: "token", permission: "analytics.view",
+    summary: "Usage figures for a range of UTC days", query: overviewQuerySchema, responses: ok(S.Overview),
+  },
+  {
+    method: "get", path: "/api/v1/audit", operationId: "listAudit", tag: "Audit log", security: "token", permission: "audit.view",
+    summary: "The audit log, newest first", query: withList(auditFilterSchema), responses: ok(S.page(S.AuditEntry)),
+  },
+];
+
+const webhookOps: ApiOperation[] = [
+  {
+    method: "get", path: "/api/v1/webhooks", operationId: "listWebhooks", tag: "Webhooks", security: "token", permission: "settings.manage",
+    summary: "List webhook endpoints", responses: ok(S.page(S.WebhookEndpoint)),
+  },
+  {
+    method: "get", path: "/api/v1/webhooks/{id}/deliveries", operationId: "listWebhookDeliveries", tag: "Webhooks", security: "token", permission: "settings.manage",
+    summary: "An endpoint's delivery log, newest first", description: "Each delivery with its status, attempts, latency and the first bytes of the answer.",
+    pathParams: webhookId, query: listQuery, responses: ok(S.page(S.WebhookDelivery)),
+  },
+  {
+    method: "post", path: "/api/v1/webhooks/{id}/test", operationId: "sendWebhookTestEvent", tag: "Webhooks", security: "token", permission: "settings.manage",
+    summary: "Send a test event", description: "Sends a signed `webhook.test` event to the endpoint now and answers the delivery with the attempt's outcome.",
+    pathParams: webhookId, responses: created(S.WebhookDelivery),
+  },
+  {
+    method: "post", path: "/api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver", operationId: "redeliverWebhook", tag: "Webhooks", security: "token",
+    permission: "settings.manage", summary: "Send a delivery's event again",
+    description: "A new delivery with the same payload and event id, signed afresh and attempted now; answers it with the attempt's outcome.",
+    pathParams: { ...webhookId, deliveryId: "The delivery to send again" }, responses: created(S.WebhookDelivery),
+  },
+];
+
+const sdkOps: ApiOperation[] = [
+  {
+    method: "get", path: "/api/sdk/v1/manifest", operationId: "getManifest", tag: "SDK", security: "sdk",
+    summary: "What this host app should run now", description: "With an ETag; `If-None-Match` with that tag answers 304.",
+    query: manifestQuerySchema,
+    responses: { 200: { description: "The manifest", schema: S.Manifest, headers: ["ETag"] }, 304: { description: "Not modified" } },
+  },
+  {
+    method: "get", path: "/api/sdk/v1/packages/{sha256}", operationId: "getPackage", tag: "SDK", security: "sdk",
+    summary: "A package's bytes, when it is deliverable to this host now", pathParams: { sha256: "The package's SHA-256 (hex)" },
+    responses: { 200: { description: "The package", contentType: "application/zip" } }, errors: [404],
+  },
+  {
+    method: "post", path: "/api/sdk/v1/events", operationId: "sendEvents", tag: "SDK", security: "sdk",
+    summary: "Send usage events", description: "At most 500 events and 1 MiB. Idempotent by (host, event id).",
+    body: json(S.EventBatch), responses: { 202: { description: "Accepted", schema: S.EventsResult } }, errors: [413, 503],
+  },
+];
+
+export const API_OPERATIONS: ApiOperation[] = [...hostOps, ...miniProgramOps, ...versionOps, ...assignmentOps, ...insightOps, ...webhookOps, ...sdkOps, ...metaOps];

@@ -1,0 +1,349 @@
+// The wire shapes of /api/v1 and /api/sdk/v1 answers as zod schemas, for the OpenAPI document. Objects are
+// loose: CONTRACT §3 welcomes more fields, so a field added to an answer never breaks a client, while every
+// field listed here is checked against real answers (lib/api/openapi/openapi.test.ts).
+import { z } from "zod";
+import { ASSIGNMENT_ACTIONS, PLATFORMS, REJECTION_REASONS, VERSION_STATUSES, WEBHOOK_EVENTS } from "@/db/schema";
+import { ERROR_STATUS } from "@/lib/errors";
+
+/** Named schemas become `#/components/schemas/<name>`. */
+export const components = z.registry<{ id: string; description?: string }>();
+
+function named<T extends z.ZodType>(id: string, schema: T, description?: string): T {
+  components.add(schema, { id, ...(description ? { description } : {}) });
+  return schema;
+}
+
+const iso = z.iso.datetime({ offset: true });
+const nullableIso = iso.nullable();
+
+export const ErrorBody = named(
+  "Error",
+  z.object({
+    error: z.looseObject({
+      code: z.enum(Object.keys(ERROR_STATUS) as [keyof typeof ERROR_STATUS, ...(keyof typeof ERROR_STATUS)[]]),
+      message: z.string(),
+      details: z.unknown().optional(),
+    }),
+  }),
+  "The one error shape of every answer that is not a success (CONTRACT §3).",
+);
+
+export const page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+
+export const Platform = named("Platform", z.enum(PLATFORMS));
+export const HostPolicy = named(
+  "HostPolicy",
+  z.looseObject({
+    allowedPermissions: z.array(z.string()),
+    allowedDomains: z.array(z.string()).nullable(),
+    minSdkVersion: z.string().nullable(),
+  }),
+);
+
+export const Host = named(
+  "Host",
+  z.looseObject({
+    id: z.string(),
+    name: z.string(),
+    description: z.string(),
+    status: z.enum(["active", "disabled"]),
+    sdkKey: z.string(),
+    platforms: z.array(z.object({ platform: Platform, identifier: z.string() })),
+    policy: HostPolicy,
+    secretRotatedAt: nullableIso,
+    previousSecretExpiresAt: nullableIso,
+    createdAt: iso,
+    updatedAt: iso,
+  }),
+);
+
+export const HostWithSecret = named(
+  "HostWithSecret",
+  Host.extend({ sdkSecret: z.string().describe("Shown once: store it now.") }),
+);
+
+export const VersionStatus = named("VersionStatus", z.enum(VERSION_STATUSES));
+
+export const LatestVersion = z.looseObject({ id: z.string(), version: z.string(), status: VersionStatus, createdAt: iso });
+
+export const MiniProgram = named(
+  "MiniProgram",
+  z.looseObject({
+    id: z.string(),
+    appId: z.string(),
+    name: z.string(),
+    category: z.string(),
+    description: z.string(),
+    icon: z.string().nullable(),
+    createdAt: iso,
+    updatedAt: iso,
+    latestVersion: LatestVersion.nullable().optional(),
+  }),
+);
+
+export const Review = named(
+  "Review",
+  z.looseObject({
+    decision: z.enum(["approved", "rejected"]),
+    reasons: z.array(z.string()),
+    comment: z.string(),
+    reviewer: z.string().nullable(),
+    at: iso,
+  }),
+);
+
+export const Version = named(
+  "Version",
+  z.looseObject({
+    id: z.string(),
+    appId: z.string(),
+    version: z.string(),
+    status: VersionStatus,
+    sha256: z.string().regex(/^[0-9a-f]{64}$/),
+    size: z.int().min(0),
+    uploadedBy: z.string().nullable(),
+    createdAt: iso,
+    submittedAt: nullableIso,
+    decidedAt: nullableIso,
+    revokedAt: nullableIso,
+    revokeReason: z.string().nullable(),
+    permissions: z.array(z.string()),
+    domains: z.array(z.string()),
+    minSdkVersion: z.string().nullable(),
+    warningCount: z.int().min(0),
+    reviews: z.array(Review),
+  }),
+);
+
+export const Finding = named("Finding", z.looseObject({ code: z.string(), message: z.string(), path: z.string().optional() }));
+
+export const Inspection = named(
+  "Inspection",
+  z.looseObject({
+    ok: z.boolean(),
+    sha256: z.string(),
+    size: z.int().min(0),
+    uncompressedSize: z.int().min(0),
+    fileCount: z.int().min(0),
+    manifest: z
+      .looseObject({
+        appId: z.string(),
+        name: z.string(),
+        version: z.string(),
+        pages: z.array(z.string()),
+        permissions: z.array(z.string()),
+        domains: z.array(z.string()),
+        minSdkVersion: z.string().nullable(),
+      })
+      .nullable(),
+    errors: z.array(Finding),
+    warnings: z.array(Finding),
+  }),
+  "The inspection report of a package (CONTRACT §4).",
+);
+
+export const VersionDetail = named(
+  "VersionDetail",
+  Version.extend({ manifest: z.record(z.string(), z.unknown()), inspection: Inspection, miniProgramName: z.string() }),
+);
+
+export const UploadResult = named("UploadResult", z.object({ version: Version, inspection: Inspection }));
+
+export const InspectionRejected = named(
+  "InspectionRejected",
+  z.object({
+    error: z.looseObject({ code: z.literal("invalid_input"), message: z.string(), details: z.looseObject({ inspection: Inspection }) }),
+  }),
+  "422 for a package that inspection rejects: the report lists every error.",
+);
+
+const AssignedVersion = z.looseObject({
+  id: z.string(),
+  version: z.string(),
+  status: VersionStatus,
+  delivery: z.enum(["delivered", "revoked", "outside_policy"]),
+  reasons: z.array(z.unknown()),
+});
+
+export const Assignment = named(
+  "Assignment",
+  z.looseObject({
+    id: z.string(),
+    hostId: z.string(),
+    hostName: z.string(),
+    appId: z.string(),
+    miniProgramName: z.string(),
+    stableVersionId: z.string(),
+    candidateVersionId: z.string().nullable(),
+    previousStableVersionId: z.string().nullable(),
+    rolloutPercent: z.int().min(0).max(100),
+    paused: z.boolean(),
+    revision: z.int(),
+    stable: AssignedVersion.nullable(),
+    candidate: AssignedVersion.nullable(),
+    previousStable: AssignedVersion.nullable(),
+    createdAt: iso,
+    updatedAt: iso,
+  }),
+);
+
+export const DeletedAssignment = named("DeletedAssignment", Assignment.extend({ deleted: z.literal(true) }));
+
+export const AssignmentEvent = named(
+  "AssignmentEvent",
+  z.looseObject({
+    id: z.string(),
+    assignmentId: z.string(),
+    hostId: z.string(),
+    appId: z.string(),
+    action: z.enum(ASSIGNMENT_ACTIONS),
+    from: z.record(z.string(), z.unknown()).nullable(),
+    to: z.record(z.string(), z.unknown()).nullable(),
+    actor: z.string().nullable(),
+    at: iso,
+  }),
+);
+
+export const Collaborator = named(
+  "Collaborator",
+  z.looseObject({ userId: z.string(), email: z.string(), name: z.string(), role: z.string().nullable(), addedAt: iso.optional() }),
+);
+
+export const AuditEntry = named(
+  "AuditEntry",
+  z.looseObject({
+    id: z.string(),
+    at: iso,
+    actor: z.looseObject({ type: z.string(), id: z.string().nullable(), label: z.string().nullable() }),
+    action: z.string(),
+    objectType: z.string(),
+    objectId: z.string().nullable(),
+    ip: z.string().nullable(),
+    changes: z.unknown(),
+  }),
+);
+
+const ratio = z.number().nullable();
+const totalsShape = {
+  launches: z.int().min(0),
+  activeUsers: z.int().min(0),
+  sessions: z.int().min(0),
+  avgSessionMs: z.number().nullable(),
+  errors: z.int().min(0),
+  errorRate: ratio,
+};
+export const Totals = named("AnalyticsTotals", z.looseObject(totalsShape));
+
+export const Overview = named(
+  "AnalyticsOverview",
+  z.looseObject({
+    from: z.iso.date(),
+    to: z.iso.date(),
+    totals: Totals,
+    days: z.array(
+      z.looseObject({
+        day: z.iso.date(),
+        ...totalsShape,
+        mau: z.int().min(0),
+        retentionD1: ratio,
+        retentionD7: ratio,
+        partial: z.boolean().optional(),
+      }),
+    ),
+    breakdown: z.looseObject({
+      host: z.array(z.looseObject({ key: z.string(), hostId: z.string(), name: z.string(), ...totalsShape })),
+      miniProgram: z.array(z.looseObject({ key: z.string(), appId: z.string(), name: z.string(), ...totalsShape })),
+      version: z.array(z.looseObject({ key: z.string(), appId: z.string(), version: z.string(), ...totalsShape })),
+      platform: z.array(z.looseObject({ key: z.string(), platform: Platform, ...totalsShape })),
+    }),
+  }),
+  "The figures of CONTRACT §7 for a range, per day and in total, broken down by host, mini-program, version and platform.",
+);
+
+export const RejectionReason = named("RejectionReason", z.enum(REJECTION_REASONS));
+
+// ---- webhooks ----
+
+export const WebhookEvent = named("WebhookEvent", z.enum([...WEBHOOK_EVENTS, "webhook.test"]));
+
+export const WebhookEndpoint = named(
+  "WebhookEndpoint",
+  z.looseObject({
+    id: z.string(),
+    url: z.string(),
+    description: z.string(),
+    events: z.array(z.string()),
+    active: z.boolean(),
+    createdBy: z.string().nullable(),
+    createdAt: iso,
+  }),
+);
+
+export const WebhookDelivery = named(
+  "WebhookDelivery",
+  z.looseObject({
+    id: z.string(),
+    endpointId: z.string(),
+    url: z.string().nullable(),
+    event: z.string(),
+    status: z.enum(["pending", "succeeded", "failed"]),
+    attempts: z.int().min(0),
+    lastStatusCode: z.int().nullable(),
+    lastError: z.string().nullable(),
+    lastDurationMs: z.int().min(0).nullable().describe("How long the last attempt took, in milliseconds"),
+    lastResponseSnippet: z.string().nullable().describe("The first bytes of the receiver's last answer, as text"),
+    redeliveryOf: z.string().nullable().describe("The delivery this one sends again, if it is a redelivery"),
+    nextAttemptAt: nullableIso,
+    lastAttemptAt: nullableIso,
+    createdAt: iso,
+    deliveredAt: nullableIso,
+  }),
+  "One attempt series of one event to one endpoint, signed with the endpoint's secret (Atrium-Signature).",
+);
+
+// ---- SDK API ----
+
+export const ManifestEntry = named(
+  "ManifestEntry",
+  z.looseObject({
+    appId: z.string(),
+    name: z.string(),
+    version: z.string(),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/),
+    size: z.int().min(0),
+    packageUrl: z.string(),
+    permissions: z.array(z.string()),
+    domains: z.array(z.string()),
+  }),
+);
+
+export const Manifest = named("Manifest", z.looseObject({ hostId: z.string(), generatedAt: iso, miniPrograms: z.array(ManifestEntry) }));
+
+export const SdkEvent = named(
+  "SdkEvent",
+  z.looseObject({
+    id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+    type: z.enum(["launch", "page_view", "session_end", "error", "custom"]),
+    appId: z.string(),
+    version: z.string(),
+    userId: z.string().min(1).max(128),
+    ts: z.union([z.string(), z.int()]).describe("ISO 8601 or epoch milliseconds; at most 7 days old and 5 minutes ahead"),
+    platform: Platform,
+    durationMs: z.int().min(0).max(86_400_000).optional(),
+    page: z.string().optional(),
+    name: z.string().optional(),
+    message: z.string().optional(),
+  }),
+  "A usage event (CONTRACT §6). Each event is checked on its own: a bad one is listed in `rejected`, the rest are kept.",
+);
+
+export const EventBatch = named("EventBatch", z.object({ events: z.array(SdkEvent).max(500) }));
+
+export const EventsResult = named(
+  "EventsResult",
+  z.looseObject({
+    accepted: z.int().min(0),
+    duplicates: z.int().min(0),
+    rejected: z.array(z.looseObject({ index: z.int().min(0), code: z.string(), message: z.string() })),
+  }),
+);
