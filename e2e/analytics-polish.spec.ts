@@ -47,13 +47,13 @@ test("a custom range starts from the range shown and is validated with a message
   await page.goto("/o/demo/analytics?range=7");
   await expect(page.getByTestId("analytics-headlines")).toBeVisible({ timeout: 30_000 });
   await page.getByRole("button", { name: "Custom" }).click();
-  await expect(page.getByLabel("From")).toHaveValue(utcDay(Date.now() - 6 * 86_400_000));
-  await expect(page.getByLabel("To")).toHaveValue(TODAY);
+  await expect(page.getByLabel("From", { exact: true })).toHaveValue(utcDay(Date.now() - 6 * 86_400_000));
+  await expect(page.getByLabel("To", { exact: true })).toHaveValue(TODAY);
 
-  await page.getByLabel("From").fill("2020-01-01");
+  await page.getByLabel("From", { exact: true }).fill("2020-01-01");
   await page.getByRole("button", { name: "Apply" }).click();
   await expect(page.getByTestId("custom-range-error")).toContainText("at most 366 days");
-  await expect(page.getByLabel("From")).toHaveAttribute("aria-invalid", "true");
+  await expect(page.getByLabel("From", { exact: true })).toHaveAttribute("aria-invalid", "true");
   // Nothing applied: the URL still holds the range shown.
   expect(new URL(page.url()).searchParams.get("from")).not.toBe("2020-01-01");
 
@@ -88,7 +88,7 @@ test("a new host app is in the filters, and its empty state leads to its SDK cre
 
   await page.goto("/o/demo/analytics");
   await expect(page.getByTestId("analytics-headlines")).toBeVisible({ timeout: 30_000 });
-  await page.getByLabel("Host app").selectOption(hostId);
+  await page.getByLabel("Host app", { exact: true }).selectOption(hostId);
   const next = page.getByTestId("empty-next-step");
   await expect(page.getByText(`Fresh host ${stamp} has sent no events yet`)).toBeVisible();
   await expect(next).toHaveAttribute("data-kind", "host");

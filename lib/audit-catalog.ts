@@ -38,6 +38,7 @@ export const AUDIT_ACTIONS = [
   "webhook.disable",
   "webhook.delete",
   "webhook.resend",
+  "webhook.test",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -7,7 +7,7 @@ type Size = "sm" | "md";
 const VARIANTS: Record<Variant, string> = {
   primary: "bg-primary text-primary-fg hover:opacity-90 border-transparent",
   secondary: "bg-card text-fg border-border hover:bg-muted",
-  danger: "bg-danger text-white border-transparent hover:opacity-90",
+  danger: "bg-danger text-danger-fg border-transparent hover:opacity-90",
   ghost: "bg-transparent text-fg border-transparent hover:bg-muted",
 };
 const SIZES: Record<Size, string> = { sm: "h-8 px-2.5 text-sm", md: "h-9 px-3.5 text-sm" };

@@ -411,8 +411,8 @@ describe("the review page: diff and risk against the latest approved version", (
     expect(text.diff).toContain("+    mp.scanCode({});");
     expect(d.risk.items).toEqual(
       expect.arrayContaining([
-        { reason: "asks for a new permission: camera", points: 10 },
-        { reason: "talks to a new domain: https://cdn.example.com", points: 8 },
+        { key: "risk.newPermission", params: { permission: "camera" }, reason: "asks for a new permission: camera", points: 10 },
+        { key: "risk.newDomain", params: { domain: "https://cdn.example.com" }, reason: "talks to a new domain: https://cdn.example.com", points: 8 },
       ]),
     );
     expect(d.risk.score).toBe(Math.min(100, d.risk.items.reduce((n, i) => n + i.points, 0)));

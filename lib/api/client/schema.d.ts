@@ -960,7 +960,7 @@ export type components = {
             hostId: string;
             appId: string;
             /** @enum {string} */
-            action: "assign" | "candidate" | "rollout" | "pause" | "resume" | "promote" | "rollback" | "unassign";
+            action: "assign" | "candidate" | "rollout" | "pause" | "resume" | "promote" | "rollback" | "unassign" | "revoke" | "replace_stable";
             from: {
                 [key: string]: unknown;
             } | null;
@@ -2326,6 +2326,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    stableVersionId?: string;
                     candidateVersionId?: string | null;
                     rolloutPercent?: number;
                     paused?: boolean;
