@@ -16,6 +16,21 @@ import {
   timestamp,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
+import {
+  ROLES,
+  PLATFORMS,
+  VERSION_STATUSES,
+  ASSIGNMENT_ACTIONS,
+  WEBHOOK_DELIVERY_STATUSES,
+  IDEMPOTENCY_STATES,
+  EVENT_TYPES,
+  type HostPlatform,
+  type HostPolicy,
+} from "./enums";
+
+// The value lists live in db/enums.ts, which imports nothing: client components take them from there, so drizzle
+// never reaches the browser. They are re-exported here for the server code that reads both.
+export * from "./enums";
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 const createdAt = () => ts("created_at").notNull().defaultNow();
@@ -78,9 +93,6 @@ export const credentialIndex = pgTable("credential_index", {
 // ---------------------------------------------------------------------------------------------------------
 // Tenant tables: organization first in every key
 // ---------------------------------------------------------------------------------------------------------
-
-export const ROLES = ["owner", "admin", "reviewer", "developer", "analyst"] as const;
-export type Role = (typeof ROLES)[number];
 
 export const memberships = pgTable(
   "memberships",
@@ -155,15 +167,6 @@ export const auditLog = pgTable(
   ],
 );
 
-export const PLATFORMS = ["ios", "android", "harmony", "windows", "macos", "linux", "web"] as const;
-export type Platform = (typeof PLATFORMS)[number];
-export type HostPlatform = { platform: Platform; identifier: string };
-export type HostPolicy = {
-  allowedPermissions: string[];
-  allowedDomains: string[] | null;
-  minSdkVersion: string | null;
-};
-
 export const hostApps = pgTable(
   "host_apps",
   {
@@ -219,9 +222,6 @@ export const collaborators = pgTable(
   ],
 );
 
-export const VERSION_STATUSES = ["draft", "in_review", "approved", "rejected", "revoked"] as const;
-export type VersionStatus = (typeof VERSION_STATUSES)[number];
-
 export const versions = pgTable(
   "versions",
   {
@@ -250,15 +250,6 @@ export const versions = pgTable(
     index("versions_status_idx").on(t.orgId, t.status, t.submittedAt),
   ],
 );
-
-export const REJECTION_REASONS = [
-  "broken_functionality",
-  "undeclared_data_collection",
-  "security_risk",
-  "misleading_content",
-  "policy_violation",
-  "other",
-] as const;
 
 export const reviews = pgTable(
   "reviews",
@@ -298,10 +289,6 @@ export const assignments = pgTable(
     uniqueIndex("assignments_host_app_uq").on(t.orgId, t.hostId, t.miniProgramId),
   ],
 );
-
-// "revoke": a version the assignment holds was revoked (kill switch); "replace_stable": stable swapped directly.
-export const ASSIGNMENT_ACTIONS = ["assign", "candidate", "rollout", "pause", "resume", "promote", "rollback", "unassign", "revoke", "replace_stable"] as const;
-export type AssignmentAction = (typeof ASSIGNMENT_ACTIONS)[number];
 
 /**
  * The timeline of an assignment: one row per change, written in the change's transaction. Rows outlive an
@@ -360,9 +347,6 @@ export const sdkSeenSignatures = pgTable(
   (t) => [primaryKey({ columns: [t.orgId, t.hostId, t.signature] })],
 );
 
-export const WEBHOOK_EVENTS = ["version.submitted", "version.approved", "version.rejected", "version.revoked", "assignment.changed"] as const;
-export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
-
 export const webhookEndpoints = pgTable(
   "webhook_endpoints",
   {
@@ -380,9 +364,6 @@ export const webhookEndpoints = pgTable(
   },
   (t) => [primaryKey({ columns: [t.orgId, t.id] })],
 );
-
-export const WEBHOOK_DELIVERY_STATUSES = ["pending", "succeeded", "failed"] as const;
-export type WebhookDeliveryStatus = (typeof WEBHOOK_DELIVERY_STATUSES)[number];
 
 export const webhookDeliveries = pgTable(
   "webhook_deliveries",
@@ -415,8 +396,6 @@ export const webhookDeliveries = pgTable(
     index("webhook_deliveries_due_idx").on(t.status, t.nextAttemptAt),
   ],
 );
-
-export const IDEMPOTENCY_STATES = ["pending", "done"] as const;
 
 /**
  * Idempotency-Key records of /api/v1 POSTs (CONTRACT §10), per API token, kept 24 hours. A row is inserted
@@ -466,9 +445,6 @@ export const GLOBAL_TABLES = ["users", "organizations", "sessions", "login_throt
 // is not stored, nor misses one that is. No foreign keys: every ingested batch would pay for their checks,
 // and the ingestion path already knows the host (verified) and the mini-program (assigned).
 // ---------------------------------------------------------------------------------------------------------
-
-export const EVENT_TYPES = ["launch", "page_view", "session_end", "error", "custom"] as const;
-export type EventType = (typeof EVENT_TYPES)[number];
 
 /** Every accepted event, once: the (org, host, id) key is what makes a resent batch count as duplicates. */
 export const events = pgTable(

@@ -3,7 +3,7 @@
 // figures being replaced are dimmed; every host is in the filters and a new host's empty state says what to do.
 import fs from "node:fs";
 import { expect, test } from "@playwright/test";
-import { authFile } from "./helpers";
+import { authFile, presentationOnly } from "./helpers";
 
 test.use({ storageState: authFile("admin") });
 // Each test builds its own data through the API and waits for client-side figures: slow on a shared machine.
@@ -44,6 +44,7 @@ test("today is marked as so far, and yesterday's retention reads not yet, never 
 });
 
 test("a custom range starts from the range shown and is validated with a message", async ({ page }) => {
+  presentationOnly();
   await page.goto("/o/demo/analytics?range=7");
   await expect(page.getByTestId("analytics-headlines")).toBeVisible({ timeout: 30_000 });
   await page.getByRole("button", { name: "Custom" }).click();
@@ -63,6 +64,7 @@ test("a custom range starts from the range shown and is validated with a message
 });
 
 test("figures being replaced are dimmed and marked busy until the new range arrives", async ({ page }) => {
+  presentationOnly();
   await page.goto("/o/demo/analytics?range=7");
   await expect(page.getByTestId("analytics-headlines")).toBeVisible({ timeout: 30_000 });
   let release!: () => void;
@@ -88,7 +90,7 @@ test("a new host app is in the filters, and its empty state leads to its SDK cre
 
   await page.goto("/o/demo/analytics");
   await expect(page.getByTestId("analytics-headlines")).toBeVisible({ timeout: 30_000 });
-  await page.getByLabel("Host app", { exact: true }).selectOption(hostId);
+  await page.getByRole("combobox", { name: "Host app", exact: true }).selectOption(hostId);
   const next = page.getByTestId("empty-next-step");
   await expect(page.getByText(`Fresh host ${stamp} has sent no events yet`)).toBeVisible();
   await expect(next).toHaveAttribute("data-kind", "host");

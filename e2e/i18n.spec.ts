@@ -1,7 +1,8 @@
 import { expect, test } from "@playwright/test";
-import { authFile } from "./helpers";
+import { authFile, presentationOnly } from "./helpers";
 
 test.use({ storageState: authFile("admin") });
+presentationOnly();
 
 test("switching to Simplified Chinese translates the console and persists", async ({ page }) => {
   await page.goto("/o/demo");

@@ -4,9 +4,10 @@
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import { buildMiniProgramPackage } from "../lib/packages/testing/zip-writer";
-import { authFile } from "./helpers";
+import { authFile, presentationOnly } from "./helpers";
 
 test.use({ storageState: authFile("developer") });
+presentationOnly();
 
 const FIXTURES = path.join(import.meta.dirname, "..", "test", "fixtures", "packages");
 const auth = { authorization: "Bearer t_developer_demo" };

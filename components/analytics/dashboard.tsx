@@ -9,7 +9,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { Button } from "@/components/ui/button";
 import { Input, Select } from "@/components/ui/form";
 import { EmptyState } from "@/components/ui/layout";
-import { PLATFORMS } from "@/db/schema";
+import { PLATFORMS } from "@/db/enums";
 import { breakdownCsv, daysCsv } from "@/lib/analytics/csv";
 import { utcDay } from "@/lib/analytics/dates";
 import type { AnalyticsFilters, FilterOptions, Overview, Totals, VersionAdoption } from "@/lib/analytics/types";

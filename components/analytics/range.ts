@@ -1,6 +1,6 @@
 // The dashboard's state as it lives in the URL (range and filters), so a view can be bookmarked and shared.
 // Pure functions: the component reads and writes the URL through them.
-import { PLATFORMS, type Platform } from "@/db/schema";
+import { PLATFORMS, type Platform } from "@/db/enums";
 import { addDays, daysBetween, isDay } from "@/lib/analytics/dates";
 import type { AnalyticsFilters } from "@/lib/analytics/types";
 

@@ -1,5 +1,5 @@
 import { useTranslations } from "next-intl";
-import type { HostPlatform } from "@/db/schema";
+import type { HostPlatform } from "@/db/enums";
 import { Badge } from "@/components/ui/layout";
 
 export function PlatformBadges({ platforms }: { platforms: HostPlatform[] }) {

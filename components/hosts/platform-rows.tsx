@@ -2,7 +2,7 @@
 // One row per platform the app ships on: the platform, and the app's identifier there. A platform can be
 // chosen once, so each row's list offers only the platforms no other row has taken.
 import { useTranslations } from "next-intl";
-import { PLATFORMS, type Platform } from "@/db/schema";
+import { PLATFORMS, type Platform } from "@/db/enums";
 import { Button } from "@/components/ui/button";
 import { Input, Select } from "@/components/ui/form";
 

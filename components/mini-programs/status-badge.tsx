@@ -1,5 +1,5 @@
 import { useTranslations } from "next-intl";
-import type { VersionStatus } from "@/db/schema";
+import type { VersionStatus } from "@/db/enums";
 import { Badge } from "@/components/ui/layout";
 
 const TONE = { draft: "neutral", in_review: "info", approved: "success", rejected: "danger", revoked: "warning" } as const;

@@ -1,7 +1,7 @@
 "use client";
 import { useTranslations } from "next-intl";
 import { useState } from "react";
-import type { HostPlatform } from "@/db/schema";
+import type { HostPlatform } from "@/db/enums";
 import { Button, ButtonLink } from "@/components/ui/button";
 import { CopyButton, OneTimeSecret } from "@/components/ui/copy-button";
 import { FormError } from "@/components/ui/form";

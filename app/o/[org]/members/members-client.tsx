@@ -1,7 +1,7 @@
 "use client";
 import { useFormatter, useTranslations } from "next-intl";
 import { useState } from "react";
-import { ROLES, type Role } from "@/db/schema";
+import { ROLES, type Role } from "@/db/enums";
 import { Button } from "@/components/ui/button";
 import { ConfirmButton } from "@/components/ui/confirm-dialog";
 import { Field, FormError, Input, Select } from "@/components/ui/form";

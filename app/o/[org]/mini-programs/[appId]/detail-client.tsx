@@ -3,7 +3,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useFormatter, useTranslations } from "next-intl";
 import { useEffect, useRef, useState } from "react";
-import type { Role, VersionStatus } from "@/db/schema";
+import type { Role, VersionStatus } from "@/db/enums";
 import type { CollaboratorJson, MiniProgramCategory } from "@/lib/services/mini-programs";
 import { Button, ButtonLink } from "@/components/ui/button";
 import { ConfirmButton } from "@/components/ui/confirm-dialog";

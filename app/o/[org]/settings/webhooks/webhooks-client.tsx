@@ -2,7 +2,7 @@
 import { useFormatter, useTranslations } from "next-intl";
 import { DateTime } from "@/components/ui/datetime";
 import { useState } from "react";
-import type { WebhookEvent } from "@/db/schema";
+import type { WebhookEvent } from "@/db/enums";
 import type { WebhookDeliveryJson, WebhookEndpointJson } from "@/lib/services/webhooks";
 import { Button } from "@/components/ui/button";
 import { ConfirmButton } from "@/components/ui/confirm-dialog";

@@ -1,7 +1,7 @@
 "use client";
 import { useTranslations } from "next-intl";
 import { useState } from "react";
-import type { HostPolicy } from "@/db/schema";
+import type { HostPolicy } from "@/db/enums";
 import { PERMISSION_APIS, PERMISSIONS } from "@/lib/packages/catalog";
 import { Button } from "@/components/ui/button";
 import { Field, FormError, Input, Textarea } from "@/components/ui/form";

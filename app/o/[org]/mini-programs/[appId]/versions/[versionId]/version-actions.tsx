@@ -1,6 +1,6 @@
 "use client";
 import { useTranslations } from "next-intl";
-import type { VersionStatus } from "@/db/schema";
+import type { VersionStatus } from "@/db/enums";
 import { ConfirmButton } from "@/components/ui/confirm-dialog";
 import { FormError } from "@/components/ui/form";
 import { useOrgAction } from "@/components/use-org-action";

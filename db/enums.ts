@@ -1,0 +1,42 @@
+// The value lists of the schema (roles, platforms, version states, events…) and the plain types of its JSON columns.
+// This module imports nothing, so client components can use it without pulling drizzle into the browser bundle
+// (db/schema.ts re-exports all of it for server code). A test in db/enums.test.ts keeps it that way.
+
+export const ROLES = ["owner", "admin", "reviewer", "developer", "analyst"] as const;
+export type Role = (typeof ROLES)[number];
+
+export const PLATFORMS = ["ios", "android", "harmony", "windows", "macos", "linux", "web"] as const;
+export type Platform = (typeof PLATFORMS)[number];
+export type HostPlatform = { platform: Platform; identifier: string };
+export type HostPolicy = {
+  allowedPermissions: string[];
+  allowedDomains: string[] | null;
+  minSdkVersion: string | null;
+};
+
+export const VERSION_STATUSES = ["draft", "in_review", "approved", "rejected", "revoked"] as const;
+export type VersionStatus = (typeof VERSION_STATUSES)[number];
+
+export const REJECTION_REASONS = [
+  "broken_functionality",
+  "undeclared_data_collection",
+  "security_risk",
+  "misleading_content",
+  "policy_violation",
+  "other",
+] as const;
+
+// "revoke": a version the assignment holds was revoked (kill switch); "replace_stable": stable swapped directly.
+export const ASSIGNMENT_ACTIONS = ["assign", "candidate", "rollout", "pause", "resume", "promote", "rollback", "unassign", "revoke", "replace_stable"] as const;
+export type AssignmentAction = (typeof ASSIGNMENT_ACTIONS)[number];
+
+export const WEBHOOK_EVENTS = ["version.submitted", "version.approved", "version.rejected", "version.revoked", "assignment.changed"] as const;
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+
+export const WEBHOOK_DELIVERY_STATUSES = ["pending", "succeeded", "failed"] as const;
+export type WebhookDeliveryStatus = (typeof WEBHOOK_DELIVERY_STATUSES)[number];
+
+export const IDEMPOTENCY_STATES = ["pending", "done"] as const;
+
+export const EVENT_TYPES = ["launch", "page_view", "session_end", "error", "custom"] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
