@@ -12,8 +12,8 @@ const SERVER_ONLY = [/^drizzle-orm(\/|$)/, /^postgres$/, /^@electric-sql\/pglite
 function valueImports(source: string): string[] {
   const out: string[] = [];
   const re = /^\s*(?:import|export)\s+(?!type\s)(?:[^'";]*?\sfrom\s+)?["']([^"']+)["']/gm;
-  for (const m of source.matchAll(re)) out.push(m[1]);
-  for (const m of source.matchAll(/\bimport\(\s*["']([^"']+)["']\s*\)/g)) out.push(m[1]);
+  for (const [, spec] of source.matchAll(re)) if (spec) out.push(spec);
+  for (const [, spec] of source.matchAll(/\bimport\(\s*["']([^"']+)["']\s*\)/g)) if (spec) out.push(spec);
   return out;
 }
 
