@@ -1,10 +1,11 @@
 // Review as a specification: who may decide, separation of duties, every transition from every state,
 // racing decisions, tenancy, claims, and the diff and risk against the latest approved version.
-import { and, eq } from "drizzle-orm";
-import { beforeAll, describe, expect, it } from "vitest";
+import { and, eq, inArray } from "drizzle-orm";
+import { beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { auditLog, reviews, versions, type Role, type VersionStatus } from "@/db/schema";
 import { withTempBlobStore } from "@/lib/blobs/testing";
 import { AppError } from "@/lib/errors";
+import { newId } from "@/lib/ids";
 import { buildMiniProgramPackage, type MiniProgramPackageOptions } from "@/lib/packages/testing/zip-writer";
 import { setWebhookDispatcherAuto } from "@/lib/webhooks/dispatcher";
 import { useSeededDb } from "@/test/seeded";
@@ -299,6 +300,48 @@ describe("the queue", () => {
     expect((await listReviewQueue(reviewer, { claimedBy: "unclaimed" })).items.map((i) => i.id)).not.toContain(risky.id);
     expect((await listReviewQueue(await s.as("admin"), { claimedBy: reviewer.actor.userId })).items.map((i) => i.id)).toEqual([risky.id]);
     await releaseReview(reviewer, risky.id);
+  });
+});
+
+describe("a long queue", () => {
+  it("is paged: every page is its share of one order, and the counts cover the whole queue, not a capped read", async () => {
+    const template = (await s.db.select().from(versions).where(eq(versions.id, (await labVersion()).id)))[0]!;
+    const base = Date.now() - 3_600_000;
+    const copies = Array.from({ length: 70 }, (_, i) => ({ ...template, id: newId("ver", base + i), version: `0.40.${i}`, submittedAt: new Date(base + i * 1000), claimedBy: null, claimedAt: null }));
+    await s.db.insert(versions).values(copies);
+    // The copies leave with this test: the tests after it read the first page of a short queue.
+    onTestFinished(() => s.db.delete(versions).where(inArray(versions.id, copies.map((c) => c.id))).then(() => undefined));
+    const reviewer = await s.as("reviewer");
+    const whole = await listReviewQueue(reviewer, {}, new Date(), { pageSize: 500 });
+    expect(whole.items.length).toBe(whole.total);
+    expect(whole.total).toBeGreaterThanOrEqual(71);
+
+    const pages = [];
+    for (let page = 1; page <= Math.ceil(whole.total / 25) + 1; page++) pages.push(await listReviewQueue(reviewer, {}, new Date(), { page, pageSize: 25 }));
+    expect(pages[0]!.items).toHaveLength(25);
+    expect(pages[0]!.pages).toBe(Math.ceil(whole.total / 25));
+    expect(pages.every((p) => p.total === whole.total && p.matched === whole.total)).toBe(true);
+    expect(pages.flatMap((p) => p.items.map((i) => i.id))).toEqual(whole.items.map((i) => i.id));
+    expect(pages.at(-1)!.items).toEqual([]);
+
+    // The risk filter pages and counts over the whole queue too (the copies share the template's level).
+    const risk = whole.items.find((i) => i.id === template.id)!.risk.level;
+    const low = await listReviewQueue(reviewer, { risk }, new Date(), { pageSize: 500 });
+    const lowPaged = [1, 2, 3, 4].map((page) => listReviewQueue(reviewer, { risk }, new Date(), { page, pageSize: 30 }));
+    const lows = await Promise.all(lowPaged);
+    expect(lows.every((p) => p.matched === low.items.length)).toBe(true);
+    expect(lows.flatMap((p) => p.items.map((i) => i.id))).toEqual(low.items.map((i) => i.id).slice(0, 120));
+    expect(low.items.length).toBeGreaterThanOrEqual(70);
+  });
+
+  it("scores each version against the latest approved version uploaded before it, not the mini-program's latest", async () => {
+    const first = await labVersion("approved");
+    const queuedEarly = await labVersion();
+    const second = await labVersion("approved");
+    const queuedLate = await labVersion();
+    const q = await listReviewQueue(await s.as("reviewer"), { appId: LAB }, new Date(), { pageSize: 500 });
+    const baselineOf = (id: string) => q.items.find((i) => i.id === id)!.baselineVersion;
+    expect([baselineOf(queuedEarly.id), baselineOf(queuedLate.id)]).toEqual([first.version, second.version]);
   });
 });
 

@@ -2,7 +2,8 @@
 // the decisions (approve, reject) and kill switch (revoke). Every state change is one conditional UPDATE
 // whose row count decides between success and 409, with its audit entry, review row and webhook deliveries
 // in the same transaction. Separation of duties: nobody approves or rejects a version they uploaded.
-import { and, asc, desc, eq, inArray, isNull, lt, min, or } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, isNull, lt, min, or } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
 import { z } from "zod";
 import type { DbOrTx } from "@/db";
 import { memberships, miniPrograms, REJECTION_REASONS, reviews, users, versions, type Version, type VersionStatus } from "@/db/schema";
@@ -30,8 +31,6 @@ export type RiskLevel = (typeof RISK_LEVELS)[number];
 const HOUR_MS = 3_600_000;
 /** Waiting longer than these is marked in the queue. */
 export const QUEUE_AGE_MARKS = { warn: 24 * HOUR_MS, overdue: 72 * HOUR_MS } as const;
-/** The queue is read whole (risk is computed per item); beyond this many, the oldest are shown. */
-const QUEUE_CAP = 500;
 const COMMENT_MAX = 4000;
 
 export const OWN_UPLOAD_MESSAGE = "You uploaded this version, so someone else must approve or reject it (separation of duties)";
@@ -128,46 +127,124 @@ export type ReviewQueue = {
   items: QueueItem[];
   /** In review before filters. */
   total: number;
+  /** In review and left by the filters, over all pages. */
+  matched: number;
+  page: number;
+  pageSize: number;
+  pages: number;
   oldest: { id: string; appId: string; version: string; submittedAt: string | null; ageMark: AgeMark } | null;
   facets: { miniPrograms: { appId: string; name: string }[]; reviewers: { userId: string; email: string; name: string }[] };
 };
 
 const inspectionOf = (v: { inspection: Record<string, unknown> }) => v.inspection as unknown as Inspection;
 
+/** One page of the queue; the page asks for `?page=`. */
+export const QUEUE_PAGE_SIZE = 50;
+/** With a risk filter the queue is scored in batches of this many, so memory stays bounded whatever its length. */
+const RISK_BATCH = 200;
+
+export type QueuePage = { page?: number; pageSize?: number };
+
 /**
- * Versions in review, oldest submission first, each with its time in queue and a risk level. The queue's
- * risk needs only what the stored inspections hold (permissions, domains, sizes, findings), so no package
- * is read here; the review page computes the full diff with file contents.
+ * Versions in review, oldest submission first, each with its time in queue and a risk level, one page at a time.
+ * The mini-program and claim filters are SQL; risk is computed from the stored inspections (permissions, domains,
+ * sizes, findings: no package is read) against each version's baseline, the latest approved version of its
+ * mini-program uploaded before it, fetched for the versions scored and nothing else. `total` counts the whole queue,
+ * `matched` what the filters leave; the review page computes the full diff with file contents.
  */
-export async function listReviewQueue(ctx: OrgContext, filter: QueueFilter = {}, now: Date = new Date()): Promise<ReviewQueue> {
+export async function listReviewQueue(ctx: OrgContext, filter: QueueFilter = {}, now: Date = new Date(), paging: QueuePage = {}): Promise<ReviewQueue> {
   authorize(ctx, "review.decide");
-  const rows = await ctx.db
-    .select({ version: versions, miniProgramName: miniPrograms.name, uploaderEmail: users.email })
-    .from(versions)
-    .innerJoin(miniPrograms, and(eq(miniPrograms.orgId, versions.orgId), eq(miniPrograms.id, versions.miniProgramId)))
-    .leftJoin(users, eq(users.id, versions.uploadedBy))
-    .where(and(eq(versions.orgId, ctx.org.id), eq(versions.status, "in_review")))
-    .orderBy(asc(versions.submittedAt), asc(versions.id))
-    .limit(QUEUE_CAP);
+  const pageSize = Math.min(Math.max(1, Math.floor(paging.pageSize ?? QUEUE_PAGE_SIZE)), 500);
+  const page = Math.max(1, Math.floor(paging.page ?? 1));
+  const offset = (page - 1) * pageSize;
+  const inReview = and(eq(versions.orgId, ctx.org.id), eq(versions.status, "in_review"));
+  const claimed =
+    filter.claimedBy === "unclaimed"
+      ? isNull(versions.claimedBy)
+      : filter.claimedBy === "me"
+        ? eq(versions.claimedBy, ctx.actor.userId)
+        : filter.claimedBy
+          ? eq(versions.claimedBy, filter.claimedBy)
+          : undefined;
+  const where = and(inReview, filter.appId ? eq(versions.appId, filter.appId) : undefined, claimed);
+  const queueRows = (limit: number, from: number) =>
+    ctx.db
+      .select({ version: versions, miniProgramName: miniPrograms.name, uploaderEmail: users.email })
+      .from(versions)
+      .innerJoin(miniPrograms, and(eq(miniPrograms.orgId, versions.orgId), eq(miniPrograms.id, versions.miniProgramId)))
+      .leftJoin(users, eq(users.id, versions.uploadedBy))
+      .where(where)
+      .orderBy(asc(versions.submittedAt), asc(versions.id))
+      .limit(limit)
+      .offset(from);
+  type Row = Awaited<ReturnType<typeof queueRows>>[number];
+  const score = async (rows: Row[]) => {
+    const ids = rows.map((r) => r.version.id);
+    const miniProgramIds = [...new Set(rows.map((r) => r.version.miniProgramId))];
+    const [baselines, firstUploads] = await Promise.all([baselinesOf(ctx, ids), firstUploadTimes(ctx, miniProgramIds)]);
+    return Promise.all(
+      rows.map(async (row) => {
+        const baseline = baselines.get(row.version.id) ?? null;
+        const inspection = inspectionOf(row.version);
+        // Empty bytes: only the inspection-level parts of the diff feed the risk score.
+        const diff = await diffPackages(baseline ? { inspection: inspectionOf(baseline), bytes: Buffer.alloc(0) } : null, { inspection, bytes: Buffer.alloc(0) });
+        const risk = riskScore(inspection, diff);
+        return { row, baseline, firstUpload: firstUploads.get(row.version.miniProgramId), risk: { score: risk.score, level: risk.level } };
+      }),
+    );
+  };
 
-  const claimerIds = [...new Set(rows.map((r) => r.version.claimedBy).filter((x): x is string => !!x))];
-  const claimers = claimerIds.length
-    ? await ctx.db.select({ id: users.id, email: users.email, name: users.name }).from(users).where(inArray(users.id, claimerIds))
-    : [];
+  let scored: Awaited<ReturnType<typeof score>>;
+  let matched: number;
+  if (!filter.risk) {
+    const [[counted], rows] = await Promise.all([ctx.db.select({ n: count() }).from(versions).where(where), queueRows(pageSize, offset)]);
+    matched = counted?.n ?? 0;
+    scored = await score(rows);
+  } else {
+    // Risk is not a column: score the filtered queue batch by batch, keeping only this page's items.
+    scored = [];
+    matched = 0;
+    for (let from = 0; ; from += RISK_BATCH) {
+      const rows = await queueRows(RISK_BATCH, from);
+      for (const item of await score(rows)) {
+        if (item.risk.level !== filter.risk) continue;
+        if (matched >= offset && scored.length < pageSize) scored.push(item);
+        matched++;
+      }
+      if (rows.length < RISK_BATCH) break;
+    }
+  }
+
+  const claimerIds = [...new Set(scored.map((i) => i.row.version.claimedBy).filter((x): x is string => !!x))];
+  const [claimers, [totalRow], [oldestRow], facetRows, reviewers] = await Promise.all([
+    claimerIds.length ? ctx.db.select({ id: users.id, email: users.email, name: users.name }).from(users).where(inArray(users.id, claimerIds)) : [],
+    ctx.db.select({ n: count() }).from(versions).where(inReview),
+    ctx.db
+      .select({ id: versions.id, appId: versions.appId, version: versions.version, submittedAt: versions.submittedAt })
+      .from(versions)
+      .where(inReview)
+      .orderBy(asc(versions.submittedAt), asc(versions.id))
+      .limit(1),
+    ctx.db
+      .selectDistinct({ appId: miniPrograms.appId, name: miniPrograms.name })
+      .from(versions)
+      .innerJoin(miniPrograms, and(eq(miniPrograms.orgId, versions.orgId), eq(miniPrograms.id, versions.miniProgramId)))
+      .where(inReview),
+    ctx.db
+      .select({ userId: users.id, email: users.email, name: users.name })
+      .from(memberships)
+      .innerJoin(users, eq(users.id, memberships.userId))
+      .where(and(eq(memberships.orgId, ctx.org.id), inArray(memberships.role, [...PERMISSIONS["review.decide"]])))
+      .orderBy(asc(users.email)),
+  ]);
   const claimerById = new Map(claimers.map((c) => [c.id, c]));
+  const waited = (at: Date | null) => (at ? Math.max(0, now.getTime() - at.getTime()) : 0);
 
-  const miniProgramIds = [...new Set(rows.map((r) => r.version.miniProgramId))];
-  const [baselines, firstUploads] = await Promise.all([approvedInspections(ctx, miniProgramIds), firstUploadTimes(ctx, miniProgramIds)]);
-  const items: QueueItem[] = [];
-  for (const { version: v, miniProgramName, uploaderEmail } of rows) {
-    const baseline = latestBefore(baselines.get(v.miniProgramId) ?? [], v.createdAt);
+  const items: QueueItem[] = scored.map(({ row: { version: v, miniProgramName, uploaderEmail }, baseline, firstUpload, risk }) => {
     const inspection = inspectionOf(v);
-    // Empty bytes: only the inspection-level parts of the diff feed the risk score.
-    const diff = await diffPackages(baseline ? { inspection: inspectionOf(baseline), bytes: Buffer.alloc(0) } : null, { inspection, bytes: Buffer.alloc(0) });
-    const risk = riskScore(inspection, diff);
-    const waitingMs = v.submittedAt ? Math.max(0, now.getTime() - v.submittedAt.getTime()) : 0;
+    const waitingMs = waited(v.submittedAt);
     const c = v.claimedBy ? claimerById.get(v.claimedBy) : undefined;
-    items.push({
+    return {
       id: v.id,
       appId: v.appId,
       miniProgramName,
@@ -180,56 +257,44 @@ export async function listReviewQueue(ctx: OrgContext, filter: QueueFilter = {},
       claim: v.claimedBy ? { userId: v.claimedBy, email: c?.email ?? null, name: c?.name ?? null, at: v.claimedAt?.toISOString() ?? null } : null,
       warningCount: Array.isArray(inspection.warnings) ? inspection.warnings.length : 0,
       baselineVersion: baseline?.version ?? null,
-      hasEarlierVersion: (firstUploads.get(v.miniProgramId) ?? v.createdAt) < v.createdAt,
-      risk: { score: risk.score, level: risk.level },
-    });
-  }
-
-  const reviewerRoles = PERMISSIONS["review.decide"];
-  const reviewers = await ctx.db
-    .select({ userId: users.id, email: users.email, name: users.name })
-    .from(memberships)
-    .innerJoin(users, eq(users.id, memberships.userId))
-    .where(and(eq(memberships.orgId, ctx.org.id), inArray(memberships.role, [...reviewerRoles])))
-    .orderBy(asc(users.email));
-
-  const mpFacet = new Map<string, string>();
-  for (const i of items) mpFacet.set(i.appId, i.miniProgramName);
-  const first = items[0];
-  const filtered = items.filter((i) => {
-    if (filter.appId && i.appId !== filter.appId) return false;
-    if (filter.risk && i.risk.level !== filter.risk) return false;
-    if (filter.claimedBy === "unclaimed") return i.claim === null;
-    if (filter.claimedBy === "me") return i.claim?.userId === ctx.actor.userId;
-    if (filter.claimedBy) return i.claim?.userId === filter.claimedBy;
-    return true;
+      hasEarlierVersion: (firstUpload ?? v.createdAt) < v.createdAt,
+      risk,
+    };
   });
+
   return {
-    items: filtered,
-    total: items.length,
-    oldest: first ? { id: first.id, appId: first.appId, version: first.version, submittedAt: first.submittedAt, ageMark: first.ageMark } : null,
+    items,
+    total: totalRow?.n ?? 0,
+    matched,
+    page,
+    pageSize,
+    pages: Math.max(1, Math.ceil(matched / pageSize)),
+    oldest: oldestRow
+      ? { id: oldestRow.id, appId: oldestRow.appId, version: oldestRow.version, submittedAt: oldestRow.submittedAt?.toISOString() ?? null, ageMark: ageMark(waited(oldestRow.submittedAt)) }
+      : null,
     facets: {
-      miniPrograms: [...mpFacet].map(([appId, name]) => ({ appId, name })).sort((a, b) => a.name.localeCompare(b.name)),
+      miniPrograms: facetRows.sort((a, b) => a.name.localeCompare(b.name) || a.appId.localeCompare(b.appId)),
       reviewers,
     },
   };
 }
 
-type ApprovedRow = { id: string; version: string; createdAt: Date; inspection: Record<string, unknown> };
+type BaselineRow = { id: string; version: string; inspection: Record<string, unknown> };
 
-async function approvedInspections(ctx: OrgContext, miniProgramIds: string[]): Promise<Map<string, ApprovedRow[]>> {
-  const out = new Map<string, ApprovedRow[]>();
-  if (miniProgramIds.length === 0) return out;
+/** For each given version, the latest approved version of its mini-program uploaded before it (one row each). */
+async function baselinesOf(ctx: OrgContext, versionIds: string[]): Promise<Map<string, BaselineRow>> {
+  if (versionIds.length === 0) return new Map();
+  const approved = alias(versions, "approved");
   const rows = await ctx.db
-    .select({ id: versions.id, miniProgramId: versions.miniProgramId, version: versions.version, createdAt: versions.createdAt, inspection: versions.inspection })
+    .selectDistinctOn([versions.id], { of: versions.id, id: approved.id, version: approved.version, inspection: approved.inspection })
     .from(versions)
-    .where(and(eq(versions.orgId, ctx.org.id), eq(versions.status, "approved"), inArray(versions.miniProgramId, miniProgramIds)));
-  for (const r of rows) {
-    const list = out.get(r.miniProgramId) ?? [];
-    list.push(r);
-    out.set(r.miniProgramId, list);
-  }
-  return out;
+    .innerJoin(
+      approved,
+      and(eq(approved.orgId, versions.orgId), eq(approved.miniProgramId, versions.miniProgramId), eq(approved.status, "approved"), lt(approved.createdAt, versions.createdAt)),
+    )
+    .where(and(eq(versions.orgId, ctx.org.id), inArray(versions.id, versionIds)))
+    .orderBy(versions.id, desc(approved.createdAt), desc(approved.id));
+  return new Map(rows.map(({ of, ...row }) => [of, row]));
 }
 
 /** When each mini-program's first version was uploaded, whatever became of it. */
@@ -241,12 +306,6 @@ async function firstUploadTimes(ctx: OrgContext, miniProgramIds: string[]): Prom
     .where(and(eq(versions.orgId, ctx.org.id), inArray(versions.miniProgramId, miniProgramIds)))
     .groupBy(versions.miniProgramId);
   return new Map(rows.flatMap((r) => (r.first ? [[r.miniProgramId, r.first] as const] : [])));
-}
-
-function latestBefore<T extends { createdAt: Date }>(rows: T[], before: Date): T | null {
-  let best: T | null = null;
-  for (const r of rows) if (r.createdAt < before && (!best || r.createdAt > best.createdAt)) best = r;
-  return best;
 }
 
 export type ReviewDetail = {

@@ -4,7 +4,7 @@ import { getPageContext, requirePagePermission } from "@/lib/auth/session";
 import { listReviewQueue, queueFilterInput, RISK_LEVELS, type QueueFilter } from "@/lib/services/reviews";
 import { AgeBadge, RiskBadge } from "@/components/reviews/badges";
 import { durationParts } from "@/components/reviews/format";
-import { buttonClass } from "@/components/ui/button";
+import { ButtonLink, buttonClass } from "@/components/ui/button";
 import { Select } from "@/components/ui/form";
 import { EmptyState, PageHeader } from "@/components/ui/layout";
 import { ClaimControl } from "./claim-control";
@@ -23,7 +23,18 @@ export default async function ReviewsPage({ params, searchParams }: { params: Pr
   const format = await getFormatter();
   const parsed = queueFilterInput.safeParse({ appId: one(sp.app), risk: one(sp.risk), claimedBy: one(sp.claimed) });
   const filter: QueueFilter = parsed.success ? parsed.data : {};
-  const q = await listReviewQueue(ctx, filter);
+  const requested = Number(one(sp.page) ?? "1");
+  const q = await listReviewQueue(ctx, filter, new Date(), { page: Number.isSafeInteger(requested) && requested > 0 ? requested : 1 });
+  const pageHref = (page: number) => {
+    const qs = new URLSearchParams();
+    if (filter.appId) qs.set("app", filter.appId);
+    if (filter.risk) qs.set("risk", filter.risk);
+    if (filter.claimedBy) qs.set("claimed", filter.claimedBy);
+    if (page > 1) qs.set("page", String(page));
+    const query = qs.toString();
+    return query ? `?${query}` : `/o/${org}/reviews`;
+  };
+  const firstShown = (q.page - 1) * q.pageSize + 1;
   const filtered = Boolean(filter.appId || filter.risk || filter.claimedBy);
   const age = (ms: number) => {
     const p = durationParts(ms);
@@ -41,7 +52,7 @@ export default async function ReviewsPage({ params, searchParams }: { params: Pr
               <span data-testid="queue-summary">
                 {" · "}
                 {t("summary", { total: q.total })}
-                {filtered && ` · ${t("showing", { shown: q.items.length })}`}
+                {(filtered || q.pages > 1) && ` · ${q.pages > 1 ? t("showingRange", { from: firstShown, to: firstShown + q.items.length - 1, matched: q.matched }) : t("showing", { shown: q.matched })}`}
               </span>
             )}
           </>
@@ -153,6 +164,23 @@ export default async function ReviewsPage({ params, searchParams }: { params: Pr
             );
           })}
         </ol>
+      )}
+      {q.pages > 1 && (
+        <nav className="mt-4 flex flex-wrap items-center gap-2" aria-label={t("pages.label")} data-testid="queue-pages">
+          {q.page > 1 && (
+            <ButtonLink href={pageHref(q.page - 1)} variant="ghost" rel="prev">
+              {t("pages.previous")}
+            </ButtonLink>
+          )}
+          <span className="text-sm text-muted-fg tabular-nums" aria-current="page">
+            {t("pages.position", { page: Math.min(q.page, q.pages), pages: q.pages })}
+          </span>
+          {q.page < q.pages && (
+            <ButtonLink href={pageHref(q.page + 1)} variant="ghost" rel="next">
+              {t("pages.next")}
+            </ButtonLink>
+          )}
+        </nav>
       )}
     </>
   );
