@@ -7,7 +7,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { inspectPackage } from "@/lib/packages/inspect";
 import { inspectPackageOffThread } from "@/lib/packages/inspect-pool";
-import { buildMiniProgramPackage } from "@/lib/packages/testing/zip-writer";
+import { buildMiniProgramPackage } from "@/lib/packages/zip-writer";
 
 const MiB = 1024 * 1024;
 const nextDir = path.dirname(createRequire(import.meta.url).resolve("next/package.json"));

@@ -2,7 +2,7 @@
 import { useLocale, useTimeZone, useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useTransition } from "react";
-import { setLocaleAction, setThemeAction, setTimeZoneModeAction } from "@/app/preferences-actions";
+import { setLocaleAction, setThemeAction, setTimeZoneModeAction } from "@/lib/actions/preferences";
 import { LOCALES, THEMES, type Theme } from "@/lib/i18n/config";
 
 const LOCALE_NAMES: Record<string, string> = { en: "English", "zh-CN": "简体中文" };

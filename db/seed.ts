@@ -25,7 +25,7 @@ import { newId } from "@/lib/ids";
 import { recordSystemAudit } from "@/lib/audit";
 import { PERMISSIONS as PACKAGE_PERMISSIONS } from "@/lib/packages/catalog";
 import { inspectPackage, type Inspection } from "@/lib/packages/inspect";
-import { buildMiniProgramPackage, type MiniProgramPackageOptions } from "@/lib/packages/testing/zip-writer";
+import { buildMiniProgramPackage, type MiniProgramPackageOptions } from "@/lib/packages/zip-writer";
 import { getBlobStore, type BlobStore } from "@/lib/blobs";
 import { seedAssignments } from "./seed-assignments";
 

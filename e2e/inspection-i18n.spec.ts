@@ -3,7 +3,7 @@
 // truthfully.
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
-import { buildMiniProgramPackage } from "../lib/packages/testing/zip-writer";
+import { buildMiniProgramPackage } from "../lib/packages/zip-writer";
 import { authFile, presentationOnly } from "./helpers";
 
 test.use({ storageState: authFile("developer") });

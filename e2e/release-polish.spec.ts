@@ -2,7 +2,7 @@
 // the assignment and version pages (the same confirmation and reason), the revocation on the timeline, replacing
 // the stable version, reject confirmed like approve, and the review queue's baseline wording.
 import { expect, test, type APIRequestContext } from "@playwright/test";
-import { buildMiniProgramPackage } from "../lib/packages/testing/zip-writer";
+import { buildMiniProgramPackage } from "../lib/packages/zip-writer";
 import { authFile } from "./helpers";
 
 test.use({ storageState: authFile("admin") });

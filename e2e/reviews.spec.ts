@@ -1,7 +1,7 @@
 // Issue 5's path: a reviewer works the queue, rejects with reasons the developer then reads; the uploader
 // cannot decide on their own upload.
 import { expect, test } from "@playwright/test";
-import { buildMiniProgramPackage } from "../lib/packages/testing/zip-writer";
+import { buildMiniProgramPackage } from "../lib/packages/zip-writer";
 import { authFile } from "./helpers";
 
 test.describe("as a reviewer", () => {

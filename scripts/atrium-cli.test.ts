@@ -7,7 +7,7 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { versions } from "@/db/schema";
 import { withTempBlobStore } from "@/lib/blobs/testing";
-import { miniProgramEntries } from "@/lib/packages/testing/zip-writer";
+import { miniProgramEntries } from "@/lib/packages/zip-writer";
 import { useSeededDb } from "@/test/seeded";
 import { inProcessFetch } from "@/test/api-router";
 import { EXIT, main, progressBar, type CliIO } from "./atrium-cli";

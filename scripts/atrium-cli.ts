@@ -13,7 +13,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { createAtriumClient, type AtriumClient, type AtriumSchemas } from "../lib/api/client";
-import { buildZip, type ZipEntryInput } from "../lib/packages/testing/zip-writer";
+import { buildZip, type ZipEntryInput } from "../lib/packages/zip-writer";
 
 export const EXIT = { ok: 0, rejected: 1, usage: 2, failed: 3 } as const;
 

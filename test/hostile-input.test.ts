@@ -10,7 +10,7 @@ import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { OrgContext } from "@/lib/authz/context";
 import { withTempBlobStore } from "@/lib/blobs/testing";
-import { buildMiniProgramPackage } from "@/lib/packages/testing/zip-writer";
+import { buildMiniProgramPackage } from "@/lib/packages/zip-writer";
 import { signRequest } from "@/lib/sdk/signing";
 import { labMiniProgram, type LabVersionSpec } from "@/lib/sdk-server/delivery-testing";
 import { seedHostFixture, type HostFixture } from "@/lib/sdk-server/testing";

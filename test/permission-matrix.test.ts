@@ -35,7 +35,7 @@ import { encryptSecret } from "@/lib/crypto/secrets";
 import { sha256Hex } from "@/lib/crypto/hash";
 import { newId } from "@/lib/ids";
 import { withTempBlobStore } from "@/lib/blobs/testing";
-import { buildMiniProgramPackage } from "@/lib/packages/testing/zip-writer";
+import { buildMiniProgramPackage } from "@/lib/packages/zip-writer";
 import { assignVersion } from "@/lib/services/assignments";
 import { inviteMember } from "@/lib/services/members";
 import { createMiniProgram, createMiniProgramInput } from "@/lib/services/mini-programs";

@@ -7,7 +7,7 @@ import { useId, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Field, FormError, Select } from "@/components/ui/form";
 import { useOrgAction } from "@/components/use-org-action";
-import { assignAction } from "@/app/o/[org]/hosts/[hostId]/assignments/actions";
+import { assignAction } from "@/lib/actions/assignments";
 import { ReasonList, reasonsOf, type ReasonLike } from "./reasons";
 
 export type AssignTarget = {

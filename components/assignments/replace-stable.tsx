@@ -7,7 +7,7 @@ import semver from "semver";
 import { ConfirmButton } from "@/components/ui/confirm-dialog";
 import { Field, FormError, Select } from "@/components/ui/form";
 import { useOrgAction } from "@/components/use-org-action";
-import { updateAssignmentAction } from "@/app/o/[org]/hosts/[hostId]/assignments/actions";
+import { updateAssignmentAction } from "@/lib/actions/assignments";
 import { ReasonList, reasonsOf, type ReasonLike } from "./reasons";
 
 export function ReplaceStable({

@@ -8,7 +8,7 @@ import { Button } from "@/components/ui/button";
 import { ConfirmButton } from "@/components/ui/confirm-dialog";
 import { Field, FormError, Input, Select } from "@/components/ui/form";
 import { useOrgAction } from "@/components/use-org-action";
-import { promoteAction, rollbackAction, unassignAction, updateAssignmentAction } from "@/app/o/[org]/hosts/[hostId]/assignments/actions";
+import { promoteAction, rollbackAction, unassignAction, updateAssignmentAction } from "@/lib/actions/assignments";
 import type { ActionError } from "@/lib/actions/safe-action";
 import { ReasonList, reasonsOf, type ReasonLike } from "./reasons";
 

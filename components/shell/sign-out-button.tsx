@@ -1,5 +1,5 @@
 import { getTranslations } from "next-intl/server";
-import { signOutAction } from "@/app/o/actions";
+import { signOutAction } from "@/lib/actions/session";
 import { Button } from "@/components/ui/button";
 
 export async function SignOutButton() {

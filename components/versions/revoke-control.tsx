@@ -8,7 +8,7 @@ import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Field, FormError, Textarea } from "@/components/ui/form";
 import { useOrgAction } from "@/components/use-org-action";
-import { revokeVersionAction } from "@/app/o/[org]/reviews/actions";
+import { revokeVersionAction } from "@/lib/actions/reviews";
 
 export function RevokeControl({
   org,

@@ -3,7 +3,7 @@ import { and, count, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { auditLog, idempotencyKeys, miniPrograms, versions } from "@/db/schema";
 import { withTempBlobStore } from "@/lib/blobs/testing";
-import { buildMiniProgramPackage } from "@/lib/packages/testing/zip-writer";
+import { buildMiniProgramPackage } from "@/lib/packages/zip-writer";
 import { setWebhookDispatcherAuto } from "@/lib/webhooks/dispatcher";
 import { inProcessFetch } from "@/test/api-router";
 import { useSeededDb } from "@/test/seeded";

@@ -32,7 +32,7 @@ vi.mock("next/headers", () => ({
 
 const { handlers } = await import("./index");
 const { getActionContext } = await import("./session");
-const { signOutAction } = await import("@/app/o/actions");
+const { signOutAction } = await import("@/lib/actions/session");
 const { createWebhookAction } = await import("@/app/o/[org]/settings/webhooks/actions");
 
 const s = useSeededDb();

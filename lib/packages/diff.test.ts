@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { RISK_POINTS, diffPackages, riskScore, type PackageDiff, type PackageSide } from "./diff";
 import { inspectPackage, type Inspection } from "./inspect";
-import { buildMiniProgramPackage, type MiniProgramPackageOptions } from "./testing/zip-writer";
+import { buildMiniProgramPackage, type MiniProgramPackageOptions } from "./zip-writer";
 import { unifiedDiff } from "./text-diff";
 
 const base: MiniProgramPackageOptions = {

@@ -6,7 +6,7 @@ import { performance } from "node:perf_hooks";
 import { afterAll, describe, expect, it } from "vitest";
 import { inspectPackage } from "./inspect";
 import { InspectionPool, inspectPackageOffThread, poolSize } from "./inspect-pool";
-import { buildMiniProgramPackage } from "./testing/zip-writer";
+import { buildMiniProgramPackage } from "./zip-writer";
 
 const FIXTURES = path.resolve(import.meta.dirname, "../../test/fixtures/packages");
 /** Enough for a worker to start and inspect a small package, not to parse heavyPackage's script. */

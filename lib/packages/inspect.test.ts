@@ -4,7 +4,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { LIMITS } from "./catalog";
 import { inspectPackage, openPackageReader, readPackageFile, type Inspection } from "./inspect";
-import { buildMiniProgramPackage, buildZip, miniProgramEntries, type ZipEntryInput } from "./testing/zip-writer";
+import { buildMiniProgramPackage, buildZip, miniProgramEntries, type ZipEntryInput } from "./zip-writer";
 
 const FIXTURES = path.resolve(import.meta.dirname, "../../test/fixtures/packages");
 /** Zips made by real tools; test/fixtures/real-world/README.md says how. */

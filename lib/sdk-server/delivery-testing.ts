@@ -3,7 +3,7 @@
 import { and, eq } from "drizzle-orm";
 import { versions, type HostPolicy, type VersionStatus } from "@/db/schema";
 import type { OrgContext } from "@/lib/authz/context";
-import { buildMiniProgramPackage } from "@/lib/packages/testing/zip-writer";
+import { buildMiniProgramPackage } from "@/lib/packages/zip-writer";
 import { createHost, createHostInput } from "@/lib/services/hosts";
 import { createMiniProgram, createMiniProgramInput } from "@/lib/services/mini-programs";
 import { uploadVersion, type VersionJson } from "@/lib/services/versions";

@@ -6,7 +6,7 @@ import { auditLog, reviews, versions, type Role, type VersionStatus } from "@/db
 import { withTempBlobStore } from "@/lib/blobs/testing";
 import { AppError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
-import { buildMiniProgramPackage, type MiniProgramPackageOptions } from "@/lib/packages/testing/zip-writer";
+import { buildMiniProgramPackage, type MiniProgramPackageOptions } from "@/lib/packages/zip-writer";
 import { setWebhookDispatcherAuto } from "@/lib/webhooks/dispatcher";
 import { useSeededDb } from "@/test/seeded";
 import { createMiniProgram, createMiniProgramInput } from "./mini-programs";

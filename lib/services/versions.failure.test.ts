@@ -4,7 +4,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { versions } from "@/db/schema";
 import type { BlobStore } from "@/lib/blobs";
 import { withTempBlobStore } from "@/lib/blobs/testing";
-import { buildMiniProgramPackage } from "@/lib/packages/testing/zip-writer";
+import { buildMiniProgramPackage } from "@/lib/packages/zip-writer";
 import { useSeededDb } from "@/test/seeded";
 import { createMiniProgram, createMiniProgramInput } from "./mini-programs";
 import { uploadVersion } from "./versions";

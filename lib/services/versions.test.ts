@@ -7,7 +7,7 @@ import type { Role } from "@/db/schema";
 import { withTempBlobStore } from "@/lib/blobs/testing";
 import { AppError } from "@/lib/errors";
 import type { Inspection } from "@/lib/packages/inspect";
-import { buildMiniProgramPackage } from "@/lib/packages/testing/zip-writer";
+import { buildMiniProgramPackage } from "@/lib/packages/zip-writer";
 import { useSeededDb } from "@/test/seeded";
 import { createMiniProgram, createMiniProgramInput } from "./mini-programs";
 import { getVersion, listVersions, submitVersion, uploadVersion, withdrawVersion } from "./versions";

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { auditLog, webhookDeliveries, webhookEndpoints, type Role } from "@/db/schema";
 import { withTempBlobStore } from "@/lib/blobs/testing";
 import { AppError } from "@/lib/errors";
-import { buildMiniProgramPackage } from "@/lib/packages/testing/zip-writer";
+import { buildMiniProgramPackage } from "@/lib/packages/zip-writer";
 import { MAX_ATTEMPTS, RETRY_DELAYS_MS, runDueDeliveries, setWebhookDispatcherAuto } from "@/lib/webhooks/dispatcher";
 import { parseSignatureHeader, signatureHeader, verifySignature } from "@/lib/webhooks/signing";
 import { sendWebhookRequest } from "@/lib/webhooks/transport";

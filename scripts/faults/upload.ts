@@ -9,7 +9,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { sql } from "drizzle-orm";
 import type { DbHandle } from "@/db";
-import { buildMiniProgramPackage } from "@/lib/packages/testing/zip-writer";
+import { buildMiniProgramPackage } from "@/lib/packages/zip-writer";
 import { api, SEED, type ConsoleUnderTest } from "./console";
 import { rows } from "./ingest";
 import { sleep } from "./server";

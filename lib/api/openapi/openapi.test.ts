@@ -8,7 +8,7 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withTempBlobStore } from "@/lib/blobs/testing";
-import { buildMiniProgramPackage } from "@/lib/packages/testing/zip-writer";
+import { buildMiniProgramPackage } from "@/lib/packages/zip-writer";
 import { signRequest } from "@/lib/sdk/signing";
 import { createSdkVerifier, setSdkVerifierForTests } from "@/lib/sdk-server/verify";
 import { createWebhookEndpoint, createWebhookInput } from "@/lib/services/webhooks";

@@ -4,7 +4,7 @@ import path from "node:path";
 import { NextRequest } from "next/server";
 import { describe, expect, it } from "vitest";
 import { withTempBlobStore } from "@/lib/blobs/testing";
-import { buildMiniProgramPackage } from "@/lib/packages/testing/zip-writer";
+import { buildMiniProgramPackage } from "@/lib/packages/zip-writer";
 import { useSeededDb } from "@/test/seeded";
 import * as list from "./route";
 import * as one from "./[appId]/route";

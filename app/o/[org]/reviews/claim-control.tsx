@@ -3,7 +3,7 @@
 import { useTranslations } from "next-intl";
 import { Button } from "@/components/ui/button";
 import { useOrgAction } from "@/components/use-org-action";
-import { claimReviewAction, releaseReviewAction } from "./actions";
+import { claimReviewAction, releaseReviewAction } from "@/lib/actions/reviews";
 
 export function ClaimControl({
   org,

@@ -9,7 +9,7 @@ import { ConfirmButton, ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Field, FormError, Textarea } from "@/components/ui/form";
 import { useOrgAction } from "@/components/use-org-action";
 import type { RejectionReason } from "@/lib/services/reviews";
-import { approveVersionAction, rejectVersionAction } from "../actions";
+import { approveVersionAction, rejectVersionAction } from "@/lib/actions/reviews";
 
 type Names = { app: string; version: string };
 

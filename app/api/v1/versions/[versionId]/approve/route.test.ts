@@ -3,7 +3,7 @@ import { NextRequest } from "next/server";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Role } from "@/db/schema";
 import { withTempBlobStore } from "@/lib/blobs/testing";
-import { buildMiniProgramPackage } from "@/lib/packages/testing/zip-writer";
+import { buildMiniProgramPackage } from "@/lib/packages/zip-writer";
 import { setWebhookDispatcherAuto } from "@/lib/webhooks/dispatcher";
 import { createMiniProgram, createMiniProgramInput } from "@/lib/services/mini-programs";
 import { submitVersion, uploadVersion } from "@/lib/services/versions";

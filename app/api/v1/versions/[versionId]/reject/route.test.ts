@@ -2,7 +2,7 @@
 import { NextRequest } from "next/server";
 import { beforeAll, describe, expect, it } from "vitest";
 import { withTempBlobStore } from "@/lib/blobs/testing";
-import { buildMiniProgramPackage } from "@/lib/packages/testing/zip-writer";
+import { buildMiniProgramPackage } from "@/lib/packages/zip-writer";
 import { setWebhookDispatcherAuto } from "@/lib/webhooks/dispatcher";
 import { createMiniProgram, createMiniProgramInput } from "@/lib/services/mini-programs";
 import { submitVersion, uploadVersion } from "@/lib/services/versions";

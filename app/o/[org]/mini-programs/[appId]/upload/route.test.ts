@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { Role } from "@/db/schema";
 import { withTempBlobStore } from "@/lib/blobs/testing";
 import { AppError } from "@/lib/errors";
-import { buildMiniProgramPackage } from "@/lib/packages/testing/zip-writer";
+import { buildMiniProgramPackage } from "@/lib/packages/zip-writer";
 import { useSeededDb } from "@/test/seeded";
 import { POST } from "./route";
 

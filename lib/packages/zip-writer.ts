@@ -1,5 +1,5 @@
-// A tiny zip writer for tests and the demo seed: stored or deflated entries, unix modes, and the ability
-// to forge what hostile archives do (lying sizes, raw names, symlinks). Output is deterministic.
+// The zip writer the demo seed builds its packages with, and the tests their hostile ones: stored or deflated
+// entries, unix modes, and what hostile archives forge (lying sizes, raw names, symlinks). Output is deterministic.
 
 import { crc32, deflateRawSync } from "node:zlib";
 

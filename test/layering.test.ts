@@ -1,0 +1,39 @@
+// The arrows point down: pages (app/) use components, lib and db; components use lib and db; lib uses db; nothing
+// the product runs imports a test helper. Server actions that components call live in lib/actions, not beside a page.
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+
+function sources(dir: string): string[] {
+  return (fs.readdirSync(path.join(ROOT, dir), { recursive: true }) as string[])
+    .filter((f) => /\.tsx?$/.test(f) && !/\.test\.tsx?$/.test(f))
+    .map((f) => path.join(dir, f));
+}
+
+/** Where each import of a file points, as a path from the repository root (or the package name). */
+function importTargets(file: string): string[] {
+  const source = fs.readFileSync(path.join(ROOT, file), "utf8");
+  const specs = [...source.matchAll(/^\s*(?:import|export)\b[^'";]*?["']([^"']+)["']/gm), ...source.matchAll(/\bimport\(\s*["']([^"']+)["']\s*\)/g)].flatMap(([, spec]) => (spec ? [spec] : []));
+  return specs.map((spec) => (spec.startsWith("@/") ? spec.slice(2) : spec.startsWith(".") ? path.relative(ROOT, path.resolve(ROOT, path.dirname(file), spec)) : spec));
+}
+
+function offences(dirs: string[], forbidden: RegExp): string[] {
+  return dirs.flatMap((dir) => sources(dir).flatMap((file) => importTargets(file).filter((t) => forbidden.test(t)).map((t) => `${file} → ${t}`)));
+}
+
+describe("layering", () => {
+  it("components, lib and db never import from app/", () => {
+    expect(offences(["components", "lib", "db"], /^app\//)).toEqual([]);
+  });
+
+  it("nothing the product runs imports a test helper", () => {
+    expect(offences(["app", "components", "lib", "db"], /(^|\/)(test|testing)(\/|$)/)).toEqual([]);
+  });
+
+  it("sees the imports it checks (a page's import of a component resolves to components/)", () => {
+    expect(importTargets("app/o/[org]/reviews/page.tsx")).toContain("components/ui/button");
+    expect(importTargets("lib/actions/reviews.ts")).toContain("lib/services/reviews");
+  });
+});
