@@ -23,6 +23,31 @@ function offences(dirs: string[], forbidden: RegExp): string[] {
   return dirs.flatMap((dir) => sources(dir).flatMap((file) => importTargets(file).filter((t) => forbidden.test(t)).map((t) => `${file} → ${t}`)));
 }
 
+/** Paths of the repository named in comments (and in the README), which must exist: a comment that points at a file is a promise. */
+function namedPaths(file: string): string[] {
+  const text = fs.readFileSync(path.join(ROOT, file), "utf8");
+  const prose = file.endsWith(".md")
+    ? text
+    : text
+        .split("\n")
+        .map((line) => line.match(/^\s*(?:\/\*+|\*)\s?(.*)$/)?.[1] ?? line.match(/\/\/(.*)$/)?.[1] ?? "")
+        .join("\n");
+  const re = /(?<![\w./@-])((?:app|lib|components|db|scripts|e2e|test|bench|sdk-client|public|\.ci)\/[\w\-[\]./]*\.(?:ts|tsx|mjs|sh|json|sql|md|css))\b/g;
+  return [...prose.matchAll(re)].flatMap(([, p]) => (p ? [p] : []));
+}
+
+describe("comments", () => {
+  it("every repository file a comment or the README names exists", () => {
+    const files = ["README.md", ...["app", "components", "lib", "db", "scripts", "e2e", "test"].flatMap((dir) => sources(dir))];
+    const missing = files.flatMap((file) => namedPaths(file).filter((p) => !fs.existsSync(path.join(ROOT, p))).map((p) => `${file} names ${p}`));
+    expect(missing).toEqual([]);
+  });
+
+  it("reads paths out of comments", () => {
+    expect(namedPaths("lib/services/hosts.ts")).toContain("components/hosts/error-text.ts");
+  });
+});
+
 describe("layering", () => {
   it("components, lib and db never import from app/", () => {
     expect(offences(["components", "lib", "db"], /^app\//)).toEqual([]);

@@ -580,18 +580,6 @@ function BreakdownTable({ caption, rows, f }: { caption: string; rows: (Totals &
 function RetentionCard({ overview, f }: { overview: Overview; f: Formats }) {
   const t = useTranslations("analytics");
   const cohorts = overview.days.filter((d) => d.newUsers > 0).reverse();
-  const mean = (key: "retentionD1" | "retentionD7") => {
-    // Weighted by cohort size: the share of all new users who came back, not an average of daily shares.
-    let n = 0;
-    let kept = 0;
-    for (const d of overview.days) {
-      const r = d[key];
-      if (r === null) continue;
-      n += d.newUsers;
-      kept += r * d.newUsers;
-    }
-    return n > 0 ? kept / n : null;
-  };
   // A cohort row has new users, so a null share means its day d+1 (d+7) has not ended: "not yet", never 0%.
   const cell = (r: number | null) => (
     <td
@@ -603,7 +591,7 @@ function RetentionCard({ overview, f }: { overview: Overview; f: Formats }) {
     </td>
   );
   return (
-    <ChartCard testId="chart-retention" title={t("charts.retention")} summary={t("charts.retentionSummary", { d1: f.percent(mean("retentionD1")), d7: f.percent(mean("retentionD7")) })}>
+    <ChartCard testId="chart-retention" title={t("charts.retention")} summary={t("charts.retentionSummary", { d1: f.percent(overview.retention.d1), d7: f.percent(overview.retention.d7) })}>
       {cohorts.length === 0 ? (
         <p className="text-sm text-muted-fg">{t("charts.noCohorts")}</p>
       ) : (

@@ -16,7 +16,6 @@ export type ActionError = { code: ErrorCode; message: string; fieldErrors?: Reco
 export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: ActionError };
 
 export type ActionMeta = { name: string; permission: Permission };
-export const ACTION_REGISTRY = new Map<string, ActionMeta>();
 
 /** Refuses a cross-site or Origin-less mutation, whatever Next's own check does. */
 export async function assertSameOrigin(): Promise<void> {
@@ -38,7 +37,6 @@ export function orgAction<S extends z.ZodType, T>(
   meta: ActionMeta & { input: S },
   handler: (ctx: OrgContext, input: z.output<S>) => Promise<T>,
 ): (orgSlug: string, input: z.input<S>) => Promise<ActionResult<T>> {
-  ACTION_REGISTRY.set(meta.name, { name: meta.name, permission: meta.permission });
   return async (orgSlug, rawInput) => {
     try {
       await assertSameOrigin();

@@ -27,6 +27,7 @@ const overview: Overview = {
     { day: "2030-01-01", launches: 3, activeUsers: 2, mau: 2, sessions: 1, avgSessionMs: 1500, errors: 1, errorRate: 1 / 3, newUsers: 2, retentionD1: 0.5, retentionD7: null, partial: false },
     { day: "2030-01-02", launches: 0, activeUsers: 1, mau: 2, sessions: 0, avgSessionMs: null, errors: 0, errorRate: null, newUsers: 0, retentionD1: null, retentionD7: null, partial: true },
   ],
+  retention: { d1: 0.5, d7: null },
   breakdown: {
     host: [{ key: "hst_1", hostId: "hst_1", name: "Super, App", launches: 3, activeUsers: 2, sessions: 1, avgSessionMs: 1500, errors: 1, errorRate: 1 / 3 }],
     miniProgram: [],

@@ -7,7 +7,7 @@ import { sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/db";
 import type { Platform } from "@/db/schema";
 import { daysBetween } from "./dates";
-import { byLaunchesThenKey, versionKey } from "./rows";
+import { byLaunchesThenKey, rangeRetention, versionKey } from "./rows";
 import { list, selectRows, type Scope } from "./sql";
 import type { AnalyticsFilters, DayFigures, Overview, OverviewQuery, Totals } from "./types";
 
@@ -111,28 +111,31 @@ export async function computeOverviewFromRaw(db: DbOrTx, scope: Scope, q: Overvi
   const cohortByDay = new Map(cohorts.map((c) => [c.day, c]));
   const hostName = new Map(hostNames.map((h) => [h.id, h.name]));
   const appName = new Map(appNames.map((a) => [a.appId, a.name]));
+  const dayFigures: DayFigures[] = perDay.map((d) => {
+    const c = cohortByDay.get(d.day);
+    return {
+      day: d.day,
+      launches: d.launches,
+      activeUsers: d.activeUsers,
+      mau: mauByDay.get(d.day) ?? 0,
+      sessions: d.sessions,
+      avgSessionMs: d.avgSessionMs,
+      errors: d.errors,
+      errorRate: d.errorRate,
+      newUsers: c?.newUsers ?? 0,
+      retentionD1: c?.retentionD1 ?? null,
+      retentionD7: c?.retentionD7 ?? null,
+      partial: d.day >= today,
+    };
+  });
+
   return {
     from: q.from,
     to: q.to,
     filters: f,
     totals: totals[0]!,
-    days: perDay.map((d) => {
-      const c = cohortByDay.get(d.day);
-      return {
-        day: d.day,
-        launches: d.launches,
-        activeUsers: d.activeUsers,
-        mau: mauByDay.get(d.day) ?? 0,
-        sessions: d.sessions,
-        avgSessionMs: d.avgSessionMs,
-        errors: d.errors,
-        errorRate: d.errorRate,
-        newUsers: c?.newUsers ?? 0,
-        retentionD1: c?.retentionD1 ?? null,
-        retentionD7: c?.retentionD7 ?? null,
-        partial: d.day >= today,
-      };
-    }),
+    days: dayFigures,
+    retention: rangeRetention(dayFigures),
     breakdown: {
       host: hosts.map((r) => ({ key: r.hostId, hostId: r.hostId, name: hostName.get(r.hostId) ?? r.hostId, ...totalsPart(r) })).sort(byLaunchesThenKey),
       miniProgram: apps.map((r) => ({ key: r.appId, appId: r.appId, name: appName.get(r.appId) ?? r.appId, ...totalsPart(r) })).sort(byLaunchesThenKey),

@@ -16,7 +16,7 @@ import { getRangeUsers } from "./queries/range-users";
 import { getRetention } from "./queries/retention";
 import { getScopedAppIds } from "./queries/scoped-apps";
 import { getVersionUsers } from "./queries/version-adoption";
-import { byLaunchesThenKey, ratio, versionKey } from "./rows";
+import { byLaunchesThenKey, rangeRetention, ratio, versionKey } from "./rows";
 import type { Scope } from "./sql";
 import type { AnalyticsFilters, DayFigures, FilterOptions, Overview, OverviewQuery, Totals, TotalsOnly, VersionAdoption } from "./types";
 
@@ -120,6 +120,7 @@ export async function getOverview(ctx: OrgContext, q: OverviewQuery, opts: Overv
     filters: f,
     totals: totalsOf(sum(stats), rangeUsers),
     days,
+    retention: rangeRetention(days),
     breakdown: {
       host: of("host")
         .map((r) => ({ key: r.hostId!, hostId: r.hostId!, name: names.hosts.get(r.hostId!) ?? r.hostId!, ...rowTotals(r) }))

@@ -55,6 +55,8 @@ export type Overview = {
   filters: AnalyticsFilters;
   totals: Totals;
   days: DayFigures[];
+  /** Retention over the range, weighted by cohort size, over the cohorts whose day 1 (day 7) has ended. */
+  retention: { d1: number | null; d7: number | null };
   breakdown: {
     host: HostRow[];
     miniProgram: MiniProgramRow[];

@@ -24,7 +24,6 @@ export type RouteMeta = {
    */
   maxBodyBytes?: number;
 };
-export const ROUTE_REGISTRY: RouteMeta[] = [];
 
 const API_HEADERS = { "X-Content-Type-Options": "nosniff", "Cache-Control": "no-store" } as const;
 
@@ -87,7 +86,6 @@ type Handler<P extends Params> = (ctx: OrgContext, req: NextRequest, params: P) 
  * Returning a plain value answers 200 JSON; return a Response for anything else.
  */
 export function apiRoute<P extends Params = Params>(meta: RouteMeta, handler: Handler<P>) {
-  ROUTE_REGISTRY.push(meta);
   const toResponse = (result: unknown) => (result instanceof Response ? result : NextResponse.json(result));
   return async (req: NextRequest, segment: { params: Promise<P> }): Promise<Response> => {
     let limitHeaders: Record<string, string> = {};

@@ -1,5 +1,5 @@
 // The one permission table: CONTRACT §1, row for row. Every server action and route handler checks it
-// through `authorize` (lib/authz/authorize.ts); the UI only uses it to hide what a role cannot do.
+// through `authorize` (lib/authz/context.ts); the UI only uses it to hide what a role cannot do.
 import type { Role } from "@/db/schema";
 
 export const PERMISSIONS = {
@@ -33,11 +33,6 @@ export type Permission = keyof typeof PERMISSIONS;
 
 export function roleCan(role: Role, permission: Permission): boolean {
   return (PERMISSIONS[permission] as readonly Role[]).includes(role);
-}
-
-/** Roles whose reach over mini-programs is limited to the ones they collaborate on. */
-export function isCollaboratorScoped(role: Role): boolean {
-  return role === "developer";
 }
 
 export const ROLE_RANK: Record<Role, number> = { owner: 5, admin: 4, reviewer: 3, developer: 2, analyst: 1 };

@@ -15,7 +15,7 @@ import hostsEn from "@/lib/i18n/messages/en/hosts.json";
 import { decodeCursor, toPage } from "./pagination";
 
 // The English catalog is the one source of these texts: the API answers them, and the console maps them
-// back to their key to show them in the reader's language (components/hosts/field-errors.ts).
+// back to their key to show them in the reader's language (components/hosts/error-text.ts).
 const M = hostsEn.errors;
 
 /** How long a rotated-out secret keeps verifying (CONTRACT §3). */

@@ -996,6 +996,12 @@ export type components = {
             } & {
                 [key: string]: unknown;
             })[];
+            retention: {
+                d1: number | null;
+                d7: number | null;
+            } & {
+                [key: string]: unknown;
+            };
             breakdown: {
                 host: ({
                     key: string;

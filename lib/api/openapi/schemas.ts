@@ -250,6 +250,9 @@ export const Overview = named(
         partial: z.boolean().optional(),
       }),
     ),
+    retention: z
+      .looseObject({ d1: ratio, d7: ratio })
+      .describe("Retention over the range: the share of the new users of every cohort whose day 1 (day 7) has ended who came back, weighted by cohort size; null with no such cohort."),
     breakdown: z.looseObject({
       host: z.array(z.looseObject({ key: z.string(), hostId: z.string(), name: z.string(), ...totalsShape })),
       miniProgram: z.array(z.looseObject({ key: z.string(), appId: z.string(), name: z.string(), ...totalsShape })),

@@ -55,6 +55,26 @@ describe("the overview", () => {
     expect(at(-8).retentionD7).not.toBeNull();
   });
 
+  it("gives the range's retention, weighted by cohort size over the cohorts whose window has ended, as the dashboard shows it", async () => {
+    const { body } = await call("t_analyst_demo", range);
+    const days = body.days as { newUsers: number; retentionD1: number | null; retentionD7: number | null }[];
+    const expected = (key: "retentionD1" | "retentionD7") => {
+      const closed = days.filter((d) => d[key] !== null);
+      const users = closed.reduce((n, d) => n + d.newUsers, 0);
+      return users > 0 ? closed.reduce((n, d) => n + d[key]! * d.newUsers, 0) / users : null;
+    };
+    const retention = body.retention as { d1: number | null; d7: number | null };
+    expect(retention.d1).not.toBeNull();
+    expect(retention.d1).toBeCloseTo(expected("retentionD1")!, 12);
+    expect(retention.d7).toBeCloseTo(expected("retentionD7")!, 12);
+    // A cohort-size weighting, not a mean of daily shares (the seeded cohorts differ in size).
+    const shares = days.flatMap((d) => (d.retentionD1 === null ? [] : [d.retentionD1]));
+    expect(retention.d1).not.toBeCloseTo(shares.reduce((a, b) => a + b, 0) / shares.length, 6);
+    // A range with no closed cohort has none.
+    const today = await call("t_analyst_demo", `from=${TODAY}&to=${TODAY}`);
+    expect(today.body.retention).toEqual({ d1: null, d7: null });
+  });
+
   it("defaults to the last 30 days", async () => {
     const { body } = await call("t_admin_demo", "");
     expect(body).toMatchObject({ from: addDays(TODAY, -29), to: TODAY });
