@@ -48,6 +48,13 @@ describe("comments", () => {
   });
 });
 
+describe("one of each", () => {
+  it("one module guards CSV against formula injection (lib/csv.ts), and every export goes through it", () => {
+    const guards = ["app", "components", "lib", "db"].flatMap((dir) => sources(dir)).filter((f) => fs.readFileSync(path.join(ROOT, f), "utf8").includes("/^[=+\\-@"));
+    expect(guards).toEqual(["lib/csv.ts"]);
+  });
+});
+
 describe("layering", () => {
   it("components, lib and db never import from app/", () => {
     expect(offences(["components", "lib", "db"], /^app\//)).toEqual([]);

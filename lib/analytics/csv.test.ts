@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { breakdownCsv, csvCell, daysCsv } from "./csv";
+import { csvCell } from "@/lib/csv";
+import { breakdownCsv, daysCsv } from "./csv";
 import type { Overview } from "./types";
 
 describe("CSV cells", () => {

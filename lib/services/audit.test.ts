@@ -1,7 +1,8 @@
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { useSeededDb } from "@/test/seeded";
-import { auditCsv, listAudit, toCsv } from "./audit";
+import { toCsv } from "@/lib/csv";
+import { auditCsv, listAudit } from "./audit";
 import { createToken } from "./tokens";
 
 const s = useSeededDb();

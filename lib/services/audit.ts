@@ -4,6 +4,7 @@ import { z } from "zod";
 import { auditLog } from "@/db/schema";
 import { isDay } from "@/lib/analytics/dates";
 import { authorize, type OrgContext } from "@/lib/authz/context";
+import { toCsv } from "@/lib/csv";
 import { decodeCursor, toPage } from "./pagination";
 
 export const auditFilterSchema = z.object({
@@ -60,17 +61,6 @@ export function toAuditJson(r: typeof auditLog.$inferSelect) {
   };
 }
 
-function csvCell(v: unknown): string {
-  let s = v === null || v === undefined ? "" : typeof v === "string" ? v : JSON.stringify(v);
-  // Neutralise spreadsheet formulas (CSV injection).
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-export function toCsv(header: string[], rows: unknown[][]): string {
-  return [header, ...rows].map((r) => r.map(csvCell).join(",")).join("\r\n") + "\r\n";
-}
-
 /** Streams the filtered log as CSV pages of 1,000, so an export never holds the whole log in memory. */
 export async function* auditCsv(ctx: OrgContext, filter: AuditFilter): AsyncGenerator<string> {
   authorize(ctx, "audit.view");
@@ -81,7 +71,7 @@ export async function* auditCsv(ctx: OrgContext, filter: AuditFilter): AsyncGene
     if (cursor) c.push(lt(auditLog.id, cursor));
     const rows = await ctx.db.select().from(auditLog).where(and(...c)).orderBy(desc(auditLog.id)).limit(1000);
     if (rows.length === 0) return;
-    yield toCsv([], rows.map((r) => [r.at.toISOString(), r.actorType, r.actorLabel, r.action, r.objectType, r.objectId, r.ip, r.changes])).replace(/^\r\n/, "");
+    yield toCsv([], rows.map((r) => [r.at.toISOString(), r.actorType, r.actorLabel, r.action, r.objectType, r.objectId, r.ip, r.changes]));
     cursor = rows[rows.length - 1]!.id;
     if (rows.length < 1000) return;
   }
