@@ -42,17 +42,18 @@ describe("the overview", () => {
   });
 
   it("marks the day not yet ended as partial and answers null for retention whose window is still open (CONTRACT §7)", async () => {
-    const { body } = await call("t_admin_demo", `from=${addDays(TODAY, -9)}&to=${addDays(TODAY, 1)}`);
+    const { body } = await call("t_admin_demo", `from=${addDays(TODAY, -29)}&to=${addDays(TODAY, 1)}`);
     const days = body.days as { day: string; partial: boolean; newUsers: number; retentionD1: number | null; retentionD7: number | null }[];
     const at = (n: number) => days.find((d) => d.day === addDays(TODAY, n))!;
     expect(days.filter((d) => d.partial).map((d) => d.day)).toEqual([TODAY, addDays(TODAY, 1)]);
     // Yesterday's D1 needs today to end; D7 needs d + 7 to end, so the last 7 days have none.
     for (const n of [-1, 0, 1]) expect(at(n).retentionD1, `D1 of day ${n}`).toBeNull();
     for (let n = -7; n <= 1; n++) expect(at(n).retentionD7, `D7 of day ${n}`).toBeNull();
-    // Older cohorts of the seeded history have figures.
-    expect(at(-2).newUsers).toBeGreaterThan(0);
-    expect(at(-2).retentionD1).not.toBeNull();
-    expect(at(-8).retentionD7).not.toBeNull();
+    // Older cohorts of the seeded history have figures. (Which recent day has new users depends on the hour the
+    // seed ran, so take the latest closed cohort rather than a fixed day.)
+    const latestCohort = (upTo: number) => days.filter((d) => d.day <= addDays(TODAY, upTo) && d.newUsers > 0).at(-1);
+    expect(latestCohort(-2)?.retentionD1).toEqual(expect.any(Number));
+    expect(latestCohort(-8)?.retentionD7).toEqual(expect.any(Number));
   });
 
   it("gives the range's retention, weighted by cohort size over the cohorts whose window has ended, as the dashboard shows it", async () => {
