@@ -27,10 +27,41 @@ export const REJECTION_REASONS = [
 ] as const;
 
 // "revoke": a version the assignment holds was revoked (kill switch); "replace_stable": stable swapped directly.
-export const ASSIGNMENT_ACTIONS = ["assign", "candidate", "rollout", "pause", "resume", "promote", "rollback", "unassign", "revoke", "replace_stable"] as const;
+export const ASSIGNMENT_ACTIONS = [
+  "assign",
+  "candidate",
+  "rollout",
+  "pause",
+  "resume",
+  "promote",
+  "rollback",
+  "unassign",
+  "revoke",
+  "replace_stable",
+  // Release control (CONTRACT §8)
+  "rules",
+  "trial",
+  "testers",
+  "schedule",
+  "guardrail",
+  "step",
+  "halt",
+] as const;
 export type AssignmentAction = (typeof ASSIGNMENT_ACTIONS)[number];
 
-export const WEBHOOK_EVENTS = ["version.submitted", "version.approved", "version.rejected", "version.revoked", "assignment.changed"] as const;
+export const WEBHOOK_EVENTS = [
+  "version.submitted",
+  "version.approved",
+  "version.rejected",
+  "version.revoked",
+  "assignment.changed",
+  "rollout.halted",
+  "release.started",
+  "release.ring_started",
+  "release.completed",
+  "release.halted",
+  "release.cancelled",
+] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 export const WEBHOOK_DELIVERY_STATUSES = ["pending", "succeeded", "failed"] as const;
@@ -40,3 +71,36 @@ export const IDEMPOTENCY_STATES = ["pending", "done"] as const;
 
 export const EVENT_TYPES = ["launch", "page_view", "session_end", "error", "custom"] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
+
+// ---------------------------------------------------------------------------------------------------------
+// Release control (CONTRACT §8): the shapes stored on an assignment and a release.
+// ---------------------------------------------------------------------------------------------------------
+
+/** Who may get a candidate: eligible requests (platform, SDK version), then listed users or the bucket rule. */
+export type AssignmentRules = { platforms?: Platform[]; sdkVersion?: string; users?: string[] };
+
+/** The rollout percentage moves to the next step every `everyMinutes` while not paused. */
+export type RolloutSchedule = { steps: number[]; everyMinutes: number; promoteAtEnd: boolean };
+
+/** Halts (pauses) the candidate when its error rate over the window exceeds the ceiling on enough launches. */
+export type Guardrail = { maxErrorRate: number; minLaunches: number; windowMinutes: number };
+
+export const HALTED_BY = ["guardrail", "release"] as const;
+export type HaltedBy = (typeof HALTED_BY)[number];
+
+export const RELEASE_STATUSES = ["running", "completed", "halted", "cancelled"] as const;
+export type ReleaseStatus = (typeof RELEASE_STATUSES)[number];
+
+export const RING_STATES = ["pending", "rolling", "completed", "halted", "cancelled"] as const;
+export type RingState = (typeof RING_STATES)[number];
+
+/** One ring of a release: its hosts, their rollout, and where it stands. */
+export type ReleaseRing = {
+  name: string;
+  hostIds: string[];
+  schedule: RolloutSchedule | null;
+  guardrail: Guardrail | null;
+  state: RingState;
+  startedAt: string | null;
+  finishedAt: string | null;
+};

@@ -24,8 +24,14 @@ import {
   WEBHOOK_DELIVERY_STATUSES,
   IDEMPOTENCY_STATES,
   EVENT_TYPES,
+  HALTED_BY,
+  RELEASE_STATUSES,
+  type AssignmentRules,
+  type Guardrail,
   type HostPlatform,
   type HostPolicy,
+  type ReleaseRing,
+  type RolloutSchedule,
 } from "./enums";
 
 // The value lists live in db/enums.ts, which imports nothing: client components take them from there, so drizzle
@@ -178,6 +184,8 @@ export const hostApps = pgTable(
     status: text("status", { enum: ["active", "disabled"] }).notNull().default("active"),
     platforms: jsonb("platforms").$type<HostPlatform[]>().notNull(),
     policy: jsonb("policy").$type<HostPolicy>().notNull(),
+    /** The host app's URL scheme for deep links (`<scheme>://mini-program/<appId>?trial=<versionId>`); null: none. */
+    urlScheme: text("url_scheme"),
     sdkKey: text("sdk_key").notNull(),
     /** AES-256-GCM ciphertext of the SDK secret (lib/crypto/secrets.ts). */
     secretEnc: text("secret_enc").notNull(),
@@ -279,6 +287,22 @@ export const assignments = pgTable(
     candidateVersionId: text("candidate_version_id"),
     rolloutPercent: integer("rollout_percent").notNull().default(0),
     paused: boolean("paused").notNull().default(false),
+    // Release control (CONTRACT §8).
+    /** Who is eligible for the candidate; null: everyone, by bucket. */
+    rules: jsonb("rules").$type<AssignmentRules>(),
+    /** A version only `testers` get (draft, in review or approved); dropped when rejected or revoked. */
+    trialVersionId: text("trial_version_id"),
+    testers: jsonb("testers").$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+    schedule: jsonb("schedule").$type<RolloutSchedule>(),
+    /** When the schedule's next step is due; null when there is no schedule or it has finished. */
+    nextStepAt: ts("next_step_at"),
+    guardrail: jsonb("guardrail").$type<Guardrail>(),
+    /** Set when the system paused the rollout (a guardrail); cleared when a person resumes it. */
+    haltedBy: text("halted_by", { enum: HALTED_BY }),
+    haltReason: text("halt_reason"),
+    haltedAt: ts("halted_at"),
+    /** The release this assignment's candidate is part of, if any. */
+    releaseId: text("release_id"),
     /** Bumped by every change; optimistic concurrency for racing edits. */
     revision: bigint("revision", { mode: "number" }).notNull().default(1),
     createdAt: createdAt(),
@@ -287,6 +311,41 @@ export const assignments = pgTable(
   (t) => [
     primaryKey({ columns: [t.orgId, t.id] }),
     uniqueIndex("assignments_host_app_uq").on(t.orgId, t.hostId, t.miniProgramId),
+    // The job runner's two scans (lib/release/runner.ts): due schedule steps, and watched candidates.
+    index("assignments_next_step_idx").on(t.nextStepAt).where(sql`${t.nextStepAt} IS NOT NULL`),
+    index("assignments_guardrail_idx").on(t.orgId).where(sql`${t.guardrail} IS NOT NULL AND ${t.candidateVersionId} IS NOT NULL`),
+  ],
+);
+
+/**
+ * A release (CONTRACT §8, issue 14): one version of a mini-program rolled across rings of hosts in order, each
+ * ring with its own schedule and guardrail; the next ring starts only when the previous finished without a halt.
+ */
+export const releases = pgTable(
+  "releases",
+  {
+    orgId: text("org_id").notNull().references(() => organizations.id),
+    id: text("id").notNull(),
+    miniProgramId: text("mini_program_id").notNull(),
+    appId: text("app_id").notNull(),
+    versionId: text("version_id").notNull(),
+    version: text("version").notNull(),
+    status: text("status", { enum: RELEASE_STATUSES }).notNull().default("running"),
+    rings: jsonb("rings").$type<ReleaseRing[]>().notNull(),
+    /** The ring rolling now (or the last one, once finished). */
+    currentRing: integer("current_ring").notNull().default(0),
+    haltReason: text("halt_reason"),
+    createdBy: text("created_by"),
+    createdByLabel: text("created_by_label"),
+    revision: bigint("revision", { mode: "number" }).notNull().default(1),
+    createdAt: createdAt(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+    finishedAt: ts("finished_at"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    index("releases_app_idx").on(t.orgId, t.appId, t.id),
+    index("releases_running_idx").on(t.status).where(sql`${t.status} = 'running'`),
   ],
 );
 
@@ -432,6 +491,7 @@ export type Version = typeof versions.$inferSelect;
 export type Review = typeof reviews.$inferSelect;
 export type Assignment = typeof assignments.$inferSelect;
 export type AssignmentEvent = typeof assignmentEvents.$inferSelect;
+export type Release = typeof releases.$inferSelect;
 export type WebhookEndpoint = typeof webhookEndpoints.$inferSelect;
 export type WebhookDelivery = typeof webhookDeliveries.$inferSelect;
 

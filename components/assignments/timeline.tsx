@@ -35,6 +35,20 @@ export function AssignmentTimeline({ events }: { events: AssignmentEventJson[] }
         return t("unassign");
       case "replace_stable":
         return t("replaceStable", { from: versionIn(e.from, "stable"), to: versionIn(e.to, "stable") });
+      case "rules":
+        return e.to?.rules ? t("rules") : t("rulesCleared");
+      case "trial":
+        return e.to?.trial ? t("trial", { version: versionIn(e.to, "trial") }) : t("trialCleared");
+      case "testers":
+        return t("testers", { count: Array.isArray(e.to?.testers) ? e.to.testers.length : 0 });
+      case "schedule":
+        return e.to?.schedule ? t("schedule") : t("scheduleCleared");
+      case "guardrail":
+        return e.to?.guardrail ? t("guardrail") : t("guardrailCleared");
+      case "step":
+        return t("step", { from: percentIn(e.from), to: percentIn(e.to) });
+      case "halt":
+        return t("halt", { reason: typeof e.to?.haltReason === "string" ? e.to.haltReason : "" });
       case "revoke": {
         const role = e.to && "stable" in e.to ? "Stable" : e.to && "candidate" in e.to ? "Candidate" : "PreviousStable";
         const reason = typeof e.to?.reason === "string" ? e.to.reason : "";
@@ -46,7 +60,7 @@ export function AssignmentTimeline({ events }: { events: AssignmentEventJson[] }
     <ol className="relative space-y-4 border-l border-border pl-4" data-testid="assignment-timeline">
       {events.map((e) => (
         <li key={e.id} className="relative" data-action={e.action}>
-          <span aria-hidden className={`absolute top-1.5 -left-[21px] h-2.5 w-2.5 rounded-full border-2 border-card ${e.action === "revoke" ? "bg-danger" : "bg-primary"}`} />
+          <span aria-hidden className={`absolute top-1.5 -left-[21px] h-2.5 w-2.5 rounded-full border-2 border-card ${e.action === "revoke" || e.action === "halt" ? "bg-danger" : "bg-primary"}`} />
           <p className="text-sm font-medium">{what(e)}</p>
           <p className="text-xs text-muted-fg">
             {e.actor && <span>{t("by", { actor: e.actor })} · </span>}

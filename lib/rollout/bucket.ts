@@ -30,12 +30,17 @@ export interface VersionChoiceInput<V extends { version: string }> {
   candidate?: V | null;
   rolloutPercent: number;
   paused: boolean;
+  /** CONTRACT §8: false when the targeting rules make this request ineligible (platform, SDK version). */
+  eligible?: boolean;
+  /** CONTRACT §8: the user is in the rules' explicit user list, so gets the candidate whatever the bucket. */
+  listed?: boolean;
 }
 
 /** The version this user gets now, or null when the assignment has nothing deliverable for them. */
 export function chooseVersion<V extends { version: string }>(input: VersionChoiceInput<V>): V | null {
   const { candidate, stable } = input;
-  if (input.paused || !candidate) return stable;
+  if (input.paused || !candidate || input.eligible === false) return stable;
+  if (input.listed) return candidate;
   const bucket = rolloutBucket(input.appId, candidate.version, input.userId);
   return getsCandidate(bucket, input.rolloutPercent) ? candidate : stable;
 }

@@ -37,7 +37,7 @@ export function parseManifestQuery(url: URL): ManifestQuery {
 /** What this host runs now for this user, platform and SDK version. */
 export async function manifestEntries(caller: SdkCaller, query: ManifestQuery): Promise<ManifestEntry[]> {
   // Packages carry no platform of their own: a host's assignments are the same on each of its platforms, so
-  // `platform` is validated but does not filter.
+  // `platform` filters nothing by itself; targeting rules (CONTRACT §8) may make a candidate depend on it.
   const snap = await getManifestCache().snapshot(caller.db, caller.host);
   return entriesFor(snap, query);
 }

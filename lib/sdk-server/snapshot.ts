@@ -18,6 +18,7 @@ import semver, { SemVer } from "semver";
 import type { Db, DbOrTx } from "@/db";
 import { assignments, manifestRevisions, versions, type HostPolicy } from "@/db/schema";
 import { chooseVersion } from "@/lib/rollout/bucket";
+import { compileRules, isEligible, type CompiledRules } from "@/lib/rollout/rules";
 import { declarationsOf, policyReasons } from "./policy-fit";
 
 export type ManifestEntry = {
@@ -29,6 +30,8 @@ export type ManifestEntry = {
   packageUrl: string;
   permissions: string[];
   domains: string[];
+  /** CONTRACT §8: present (true) only on a trial version served to one of its testers. */
+  trial?: true;
 };
 
 /** A version as the manifest hands it out, with what the per-request filter needs. */
@@ -49,6 +52,11 @@ export type SnapshotAssignment = {
   candidate: DeliverableVersion | null;
   rolloutPercent: number;
   paused: boolean;
+  /** CONTRACT §8: who is eligible for the candidate; null: everyone. */
+  rules: CompiledRules | null;
+  /** CONTRACT §8: the trial version (its entry marked `trial`), for `testers` only; null when none is deliverable. */
+  trial: DeliverableVersion | null;
+  testers: ReadonlySet<string>;
 };
 
 export type HostSnapshot = {
@@ -105,7 +113,8 @@ function policyKeyOf(policy: HostPolicy): string {
 
 const stableV = alias(versions, "stable_v");
 const candidateV = alias(versions, "candidate_v");
-const versionColumns = <T extends typeof stableV | typeof candidateV>(v: T) => ({ id: v.id, version: v.version, status: v.status, sha256: v.sha256, size: v.size, manifest: v.manifest });
+const trialV = alias(versions, "trial_v");
+const versionColumns = <T extends typeof stableV | typeof candidateV | typeof trialV>(v: T) => ({ id: v.id, version: v.version, status: v.status, sha256: v.sha256, size: v.size, manifest: v.manifest });
 type VersionCols = { id: string; version: string; status: string; sha256: string; size: number; manifest: Record<string, unknown> };
 type MaybeVersionCols = { [K in keyof VersionCols]: VersionCols[K] | null } | null;
 
@@ -116,9 +125,11 @@ function present(v: MaybeVersionCols): VersionCols | null {
 }
 
 /** The version as the manifest serves it, or null when it must not be served to this host. */
-function deliverable(v: VersionCols | null, appId: string, policy: HostPolicy): DeliverableVersion | null {
-  // Only approved: a revoked version (kill switch) is gone from every manifest with the next snapshot.
-  if (!v || v.status !== "approved") return null;
+function deliverable(v: VersionCols | null, appId: string, policy: HostPolicy, as: "release" | "trial" = "release"): DeliverableVersion | null {
+  // Only approved: a revoked version (kill switch) is gone from every manifest with the next snapshot. A trial
+  // version may also be a draft or in review (CONTRACT §8), never rejected or revoked.
+  if (!v) return null;
+  if (as === "release" ? v.status !== "approved" : !TRIAL_STATUSES.has(v.status)) return null;
   const decl = declarationsOf(v.manifest);
   if (policyReasons(policy, decl).length > 0) return null;
   const name = typeof v.manifest.name === "string" && v.manifest.name ? v.manifest.name : appId;
@@ -137,9 +148,13 @@ function deliverable(v: VersionCols | null, appId: string, policy: HostPolicy): 
       packageUrl: packageUrl(v.sha256),
       permissions: decl.permissions,
       domains: decl.domains,
+      ...(as === "trial" ? { trial: true as const } : {}),
     },
   };
 }
+
+/** The statuses a trial version may have (CONTRACT §8). */
+export const TRIAL_STATUSES: ReadonlySet<string> = new Set(["draft", "in_review", "approved"]);
 
 export async function buildHostSnapshot(
   db: Db,
@@ -152,21 +167,36 @@ export async function buildHostSnapshot(
       appId: assignments.appId,
       rolloutPercent: assignments.rolloutPercent,
       paused: assignments.paused,
+      rules: assignments.rules,
+      testers: assignments.testers,
       stable: versionColumns(stableV),
       candidate: versionColumns(candidateV),
+      trial: versionColumns(trialV),
     })
     .from(assignments)
     .leftJoin(stableV, and(eq(stableV.orgId, assignments.orgId), eq(stableV.id, assignments.stableVersionId)))
     .leftJoin(candidateV, and(eq(candidateV.orgId, assignments.orgId), eq(candidateV.id, assignments.candidateVersionId)))
+    .leftJoin(trialV, and(eq(trialV.orgId, assignments.orgId), eq(trialV.id, assignments.trialVersionId)))
     .where(and(eq(assignments.orgId, host.orgId), eq(assignments.hostId, host.id)));
   const out: SnapshotAssignment[] = [];
   const packages = new Map<string, number>();
   for (const r of rows.sort((a, b) => (a.appId < b.appId ? -1 : a.appId > b.appId ? 1 : 0))) {
     const stable = deliverable(present(r.stable), r.appId, host.policy);
     const candidate = deliverable(present(r.candidate), r.appId, host.policy);
-    if (!stable && !candidate) continue;
-    for (const v of [stable, candidate]) if (v) packages.set(v.entry.sha256, v.entry.size);
-    out.push({ assignmentId: r.id, appId: r.appId, stable, candidate, rolloutPercent: r.rolloutPercent, paused: r.paused });
+    const trial = deliverable(present(r.trial), r.appId, host.policy, "trial");
+    if (!stable && !candidate && !trial) continue;
+    for (const v of [stable, candidate, trial]) if (v) packages.set(v.entry.sha256, v.entry.size);
+    out.push({
+      assignmentId: r.id,
+      appId: r.appId,
+      stable,
+      candidate,
+      rolloutPercent: r.rolloutPercent,
+      paused: r.paused,
+      rules: compileRules(r.rules),
+      trial,
+      testers: new Set(r.testers),
+    });
   }
   return {
     orgId: host.orgId,
@@ -291,16 +321,35 @@ export function invalidateManifest(orgId: string, hostId?: string): void {
   getManifestCache().invalidate(orgId, hostId);
 }
 
-/** The entries one end user gets: the rollout rule of CONTRACT §6 per assignment, then the SDK filter. */
-export function entriesFor(snap: HostSnapshot, query: { user?: string; sdkVersion?: string }): ManifestEntry[] {
+/**
+ * The entries one end user gets, per assignment: a tester gets the trial version (CONTRACT §8); otherwise the
+ * targeting rules decide eligibility, and an eligible user gets the candidate when listed or inside the rollout
+ * (CONTRACT §6, §8); then the SDK filter.
+ */
+export function entriesFor(snap: HostSnapshot, query: { user?: string; platform?: string; sdkVersion?: string }): ManifestEntry[] {
   const sdk = query.sdkVersion ? semver.parse(query.sdkVersion) : null;
   const fits = (v: DeliverableVersion | null): v is DeliverableVersion => !!v && (!sdk || !v.minSdk || v.minSdk.compare(sdk) <= 0);
+  const user = query.user;
   const out: ManifestEntry[] = [];
   for (const a of snap.assignments) {
+    // A trial this SDK cannot run falls back to what the tester would get otherwise.
+    if (user !== undefined && a.trial && a.testers.has(user) && fits(a.trial)) {
+      out.push(a.trial.entry);
+      continue;
+    }
     // Without a user there is no bucket: stable. A candidate this SDK cannot run falls back to stable for its
     // rollout users, as a revoked one does, rather than leaving them without the mini-program.
-    const candidate = query.user !== undefined && fits(a.candidate) ? a.candidate : null;
-    const chosen = chooseVersion({ appId: a.appId, userId: query.user ?? "", stable: a.stable, candidate, rolloutPercent: a.rolloutPercent, paused: a.paused });
+    const candidate = user !== undefined && fits(a.candidate) ? a.candidate : null;
+    const chosen = chooseVersion({
+      appId: a.appId,
+      userId: user ?? "",
+      stable: a.stable,
+      candidate,
+      rolloutPercent: a.rolloutPercent,
+      paused: a.paused,
+      eligible: isEligible(a.rules, { platform: query.platform, sdkVersion: sdk }),
+      listed: user !== undefined && (a.rules?.users.has(user) ?? false),
+    });
     if (fits(chosen)) out.push(chosen.entry);
   }
   return out;

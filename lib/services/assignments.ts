@@ -14,19 +14,23 @@ import {
   hostApps,
   miniPrograms,
   versions,
-  WEBHOOK_EVENTS,
-  type Assignment,
+    type Assignment,
   type AssignmentAction,
+  type AssignmentRules,
+  type Guardrail,
+  type HaltedBy,
   type HostPolicy,
+  type RolloutSchedule,
   type VersionStatus,
   type WebhookEvent,
 } from "@/db/schema";
 import { authorize, type OrgContext } from "@/lib/authz/context";
-import { recordAudit } from "@/lib/audit";
+import { recordAudit, recordSystemAudit, type AuditInput } from "@/lib/audit";
+import { guardrailSchema, normaliseRules, rulesSchema, scheduleSchema, testersSchema } from "@/lib/rollout/rules";
 import { AppError, conflict, notFound } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { declarationsOf, policyReasons, type PolicyReason } from "@/lib/sdk-server/policy-fit";
-import { invalidateManifest, touchManifests } from "@/lib/sdk-server/snapshot";
+import { invalidateManifest, touchManifests, TRIAL_STATUSES } from "@/lib/sdk-server/snapshot";
 import { kickWebhookDispatcher } from "@/lib/webhooks/dispatcher";
 import { findReachableMiniProgram, isUniqueViolation, miniProgramScope } from "./mini-programs";
 import { decodeCursor, toPage } from "./pagination";
@@ -39,7 +43,8 @@ export type AssignReason =
   | PolicyReason
   | { code: "version_not_approved"; message: string; status: VersionStatus }
   | { code: "version_not_newer"; message: string; stable: string; candidate: string }
-  | { code: "version_mismatch"; message: string; appId: string };
+  | { code: "version_mismatch"; message: string; appId: string }
+  | { code: "version_not_trialable"; message: string; status: VersionStatus };
 
 const ASSIGNMENT_ID = /^asg_[0-9a-z]{26}$/;
 const VERSION_ID = /^ver_[0-9a-z]{26}$/;
@@ -58,6 +63,18 @@ export const assignInput = z.object({
 });
 export type AssignInput = z.output<typeof assignInput>;
 
+const UPDATE_FIELDS = [
+  "stableVersionId",
+  "candidateVersionId",
+  "rolloutPercent",
+  "paused",
+  "rules",
+  "trialVersionId",
+  "testers",
+  "schedule",
+  "guardrail",
+] as const;
+
 export const updateAssignmentInput = z
   .object({
     /** Replaces the stable version directly (any approved version that fits, older or newer): the way out after a revocation. */
@@ -70,10 +87,16 @@ export const updateAssignmentInput = z
       .max(100, "The rollout percentage is a whole number from 0 to 100")
       .optional(),
     paused: z.boolean().optional(),
+    // Release control (CONTRACT §8)
+    rules: rulesSchema.nullable().optional(),
+    trialVersionId: z.string().trim().min(1).max(64).nullable().optional(),
+    testers: testersSchema.optional(),
+    schedule: scheduleSchema.nullable().optional(),
+    guardrail: guardrailSchema.nullable().optional(),
     revision: revisionSchema,
   })
-  .refine((v) => v.stableVersionId !== undefined || v.candidateVersionId !== undefined || v.rolloutPercent !== undefined || v.paused !== undefined, {
-    message: "Send at least one of stableVersionId, candidateVersionId, rolloutPercent, paused",
+  .refine((v) => UPDATE_FIELDS.some((k) => v[k] !== undefined), {
+    message: "Send at least one of stableVersionId, candidateVersionId, rolloutPercent, paused, rules, trialVersionId, testers, schedule, guardrail",
   });
 export type UpdateAssignmentInput = z.output<typeof updateAssignmentInput>;
 
@@ -104,6 +127,17 @@ export type AssignmentJson = {
   stable: AssignedVersionJson | null;
   candidate: AssignedVersionJson | null;
   previousStable: AssignedVersionJson | null;
+  /** CONTRACT §8 */
+  rules: AssignmentRules | null;
+  trialVersionId: string | null;
+  trial: AssignedVersionJson | null;
+  testers: string[];
+  schedule: (RolloutSchedule & { nextStepAt: string | null }) | null;
+  guardrail: Guardrail | null;
+  haltedBy: HaltedBy | null;
+  haltReason: string | null;
+  haltedAt: string | null;
+  releaseId: string | null;
   createdAt: string;
   updatedAt: string;
 };
@@ -123,7 +157,8 @@ export type AssignmentEventJson = {
 const stableV = alias(versions, "stable_v");
 const candidateV = alias(versions, "candidate_v");
 const previousV = alias(versions, "previous_v");
-const vCols = <T extends typeof stableV | typeof candidateV | typeof previousV>(v: T) => ({ id: v.id, version: v.version, status: v.status, manifest: v.manifest });
+const trialV = alias(versions, "trial_v");
+const vCols = <T extends typeof stableV | typeof candidateV | typeof previousV | typeof trialV>(v: T) => ({ id: v.id, version: v.version, status: v.status, manifest: v.manifest });
 type VersionCols = { id: string; version: string; status: VersionStatus; manifest: Record<string, unknown> };
 type MaybeVersionCols = { [K in keyof VersionCols]: VersionCols[K] | null } | null;
 
@@ -133,10 +168,11 @@ function present(v: MaybeVersionCols): VersionCols | null {
   return { id: v.id, version: v.version, status: v.status, manifest: v.manifest };
 }
 
-function versionJson(v: VersionCols | null, policy: HostPolicy): AssignedVersionJson | null {
+function versionJson(v: VersionCols | null, policy: HostPolicy, as: "release" | "trial" = "release"): AssignedVersionJson | null {
   if (!v) return null;
   const reasons = policyReasons(policy, declarationsOf(v.manifest));
-  const delivery: Delivery = v.status !== "approved" ? "revoked" : reasons.length ? "outside_policy" : "delivered";
+  const servable = as === "release" ? v.status === "approved" : TRIAL_STATUSES.has(v.status);
+  const delivery: Delivery = !servable ? "revoked" : reasons.length ? "outside_policy" : "delivered";
   return { id: v.id, version: v.version, status: v.status, delivery, reasons };
 }
 
@@ -148,6 +184,7 @@ type Row = {
   stable: VersionCols | null;
   candidate: VersionCols | null;
   previous: VersionCols | null;
+  trial: VersionCols | null;
 };
 
 export function assignmentToJson(r: Row): AssignmentJson {
@@ -167,6 +204,16 @@ export function assignmentToJson(r: Row): AssignmentJson {
     stable: versionJson(r.stable, r.policy),
     candidate: versionJson(r.candidate, r.policy),
     previousStable: versionJson(r.previous, r.policy),
+    rules: a.rules ?? null,
+    trialVersionId: a.trialVersionId,
+    trial: versionJson(r.trial, r.policy, "trial"),
+    testers: a.testers,
+    schedule: a.schedule ? { ...a.schedule, nextStepAt: a.nextStepAt?.toISOString() ?? null } : null,
+    guardrail: a.guardrail ?? null,
+    haltedBy: a.haltedBy ?? null,
+    haltReason: a.haltReason,
+    haltedAt: a.haltedAt?.toISOString() ?? null,
+    releaseId: a.releaseId,
     createdAt: a.createdAt.toISOString(),
     updatedAt: a.updatedAt.toISOString(),
   };
@@ -182,6 +229,7 @@ async function selectRows(db: DbOrTx, orgId: string, where: (SQL | undefined)[],
       stable: vCols(stableV),
       candidate: vCols(candidateV),
       previous: vCols(previousV),
+      trial: vCols(trialV),
     })
     .from(assignments)
     .innerJoin(hostApps, and(eq(hostApps.orgId, assignments.orgId), eq(hostApps.id, assignments.hostId)))
@@ -189,10 +237,11 @@ async function selectRows(db: DbOrTx, orgId: string, where: (SQL | undefined)[],
     .leftJoin(stableV, and(eq(stableV.orgId, assignments.orgId), eq(stableV.id, assignments.stableVersionId)))
     .leftJoin(candidateV, and(eq(candidateV.orgId, assignments.orgId), eq(candidateV.id, assignments.candidateVersionId)))
     .leftJoin(previousV, and(eq(previousV.orgId, assignments.orgId), eq(previousV.id, assignments.previousStableVersionId)))
+    .leftJoin(trialV, and(eq(trialV.orgId, assignments.orgId), eq(trialV.id, assignments.trialVersionId)))
     .where(and(eq(assignments.orgId, orgId), ...where))
     .orderBy(order === "asc" ? asc(assignments.id) : desc(assignments.id));
   const rows = await (limit === undefined ? q : q.limit(limit));
-  return rows.map((r) => ({ ...r, stable: present(r.stable), candidate: present(r.candidate), previous: present(r.previous) }));
+  return rows.map((r) => ({ ...r, stable: present(r.stable), candidate: present(r.candidate), previous: present(r.previous), trial: present(r.trial) }));
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -405,6 +454,24 @@ function refusalReasons(v: VersionRow, policy: HostPolicy, opts: { miniProgramId
   return reasons;
 }
 
+/** CONTRACT §8: a trial version is of this mini-program, draft, in review or approved, and fits the host's policy. */
+function trialRefusalReasons(v: VersionRow, policy: HostPolicy, opts: { miniProgramId: string; appId: string }): AssignReason[] {
+  if (v.miniProgramId !== opts.miniProgramId) {
+    return [{ code: "version_mismatch", appId: v.appId, message: `Version ${v.version} belongs to ${v.appId}, not to ${opts.appId}` }];
+  }
+  const reasons: AssignReason[] = [];
+  if (!TRIAL_STATUSES.has(v.status)) {
+    reasons.push({ code: "version_not_trialable", status: v.status, message: `Version ${v.version} is ${v.status}; a trial version is a draft, in review or approved` });
+  }
+  reasons.push(...policyReasons(policy, declarationsOf(v.manifest)));
+  return reasons;
+}
+
+/** Equal as JSON values (key order aside: both sides come from the same schema, so keys are in one order). */
+function sameJson(x: unknown, y: unknown): boolean {
+  return JSON.stringify(x ?? null) === JSON.stringify(y ?? null);
+}
+
 function refuse(what: string, reasons: AssignReason[]): AppError {
   const n = reasons.length;
   return new AppError("invalid_input", `${what}: ${n} ${n === 1 ? "reason" : "reasons"} (${reasons.map((r) => r.code).join(", ")})`, { reasons });
@@ -414,11 +481,35 @@ function actorLabel(ctx: OrgContext): string {
   return ctx.actor.type === "token" ? `${ctx.actor.email} (API token)` : ctx.actor.email;
 }
 
-type TimelineEntry = { action: AssignmentAction; from?: Record<string, unknown> | null; to?: Record<string, unknown> | null };
+/**
+ * Who makes a change, as the timeline, the audit log and webhooks name them: a member or token (through an
+ * OrgContext), or the system (the release job runner: a schedule step, a guardrail halt, a release's ring).
+ */
+export type Changer = {
+  orgId: string;
+  actorId: string | null;
+  label: string;
+  audit(tx: DbOrTx, entry: AuditInput): Promise<void>;
+};
 
-async function recordChange(
+export function changerOf(ctx: OrgContext): Changer {
+  return {
+    orgId: ctx.org.id,
+    actorId: ctx.actor.type === "token" ? ctx.actor.tokenId : ctx.actor.userId,
+    label: actorLabel(ctx),
+    audit: (tx, entry) => recordAudit(tx, ctx, entry),
+  };
+}
+
+export function systemChanger(orgId: string, label = "system"): Changer {
+  return { orgId, actorId: null, label, audit: (tx, entry) => recordSystemAudit(tx, orgId, { ...entry, actorLabel: label }) };
+}
+
+export type TimelineEntry = { action: AssignmentAction; from?: Record<string, unknown> | null; to?: Record<string, unknown> | null };
+
+export async function recordChange(
   tx: DbOrTx,
-  ctx: OrgContext,
+  who: Changer,
   a: { id: string; hostId: string; appId: string },
   entries: TimelineEntry[],
   after: AssignmentJson | null,
@@ -426,7 +517,7 @@ async function recordChange(
   const at = new Date();
   for (const [i, e] of entries.entries()) {
     await tx.insert(assignmentEvents).values({
-      orgId: ctx.org.id,
+      orgId: who.orgId,
       // Ids order the timeline; one change's entries keep their order even within one millisecond.
       id: newId("evt", at.getTime() + i),
       assignmentId: a.id,
@@ -435,40 +526,32 @@ async function recordChange(
       action: e.action,
       from: e.from ?? null,
       to: e.to ?? null,
-      actorId: ctx.actor.type === "token" ? ctx.actor.tokenId : ctx.actor.userId,
-      actorLabel: actorLabel(ctx),
+      actorId: who.actorId,
+      actorLabel: who.label,
       at,
     });
-    await recordAudit(tx, ctx, {
+    await who.audit(tx, {
       action: `assignment.${e.action}`,
       objectType: "assignment",
       objectId: a.id,
       changes: { hostId: a.hostId, appId: a.appId, from: e.from ?? null, to: e.to ?? null },
     });
   }
-  await touchManifests(tx, ctx.org.id);
-  return emitAssignmentChanged(tx, ctx, a, entries.map((e) => e.action), after);
+  await touchManifests(tx, who.orgId);
+  return emitAssignmentEvent(tx, who, ASSIGNMENT_CHANGED, { actions: entries.map((e) => e.action), assignmentId: a.id, hostId: a.hostId, appId: a.appId, assignment: after });
 }
 
 const ASSIGNMENT_CHANGED = "assignment.changed";
 
-function isWebhookEvent(name: string): name is WebhookEvent {
-  return (WEBHOOK_EVENTS as readonly string[]).includes(name);
-}
-
-/**
- * The `assignment.changed` webhook, enqueued in the change's transaction. Endpoints can subscribe once the event
- * is in WEBHOOK_EVENTS (the webhooks feature owns that list and its labels); until then this sends nothing.
- */
-async function emitAssignmentChanged(tx: DbOrTx, ctx: OrgContext, a: { id: string; hostId: string; appId: string }, actions: AssignmentAction[], after: AssignmentJson | null) {
-  if (!isWebhookEvent(ASSIGNMENT_CHANGED)) return 0;
-  return enqueueWebhook(tx, ctx.org.id, ASSIGNMENT_CHANGED, {
+/** A webhook about assignments and releases, enqueued in the change's transaction. */
+export async function emitAssignmentEvent(tx: DbOrTx, who: Changer, type: WebhookEvent, data: Record<string, unknown>): Promise<number> {
+  return enqueueWebhook(tx, who.orgId, type, {
     id: newId("evt"),
-    type: ASSIGNMENT_CHANGED,
+    type,
     createdAt: new Date().toISOString(),
-    orgId: ctx.org.id,
-    actor: actorLabel(ctx),
-    data: { actions, assignmentId: a.id, hostId: a.hostId, appId: a.appId, assignment: after },
+    orgId: who.orgId,
+    actor: who.label,
+    data,
   });
 }
 
@@ -480,7 +563,10 @@ async function change<T>(ctx: OrgContext, hostIdOf: (out: T) => string, fn: (tx:
   return out;
 }
 
-const versionRef = (v: { id: string; version: string } | null) => (v ? { versionId: v.id, version: v.version } : null);
+/** What a promotion or rollback resets: no step is due, no halt stands, no release drives this assignment. */
+export const ROLLOUT_ENDED = { nextStepAt: null, haltedBy: null, haltReason: null, haltedAt: null, releaseId: null } satisfies Partial<Assignment>;
+
+export const versionRef = (v: { id: string; version: string } | null) => (v ? { versionId: v.id, version: v.version } : null);
 
 /** Assigns an approved version that fits the host's policy; one assignment per host and mini-program. */
 export async function assignVersion(ctx: OrgContext, hostId: string, input: AssignInput): Promise<AssignmentJson> {
@@ -506,7 +592,7 @@ export async function assignVersion(ctx: OrgContext, hostId: string, input: Assi
       throw e;
     }
     const json = assignmentToJson(await findRow(tx, ctx, id, false));
-    const queued = await recordChange(tx, ctx, json, [{ action: "assign", to: { stable: versionRef(v) } }], json);
+    const queued = await recordChange(tx, changerOf(ctx), json, [{ action: "assign", to: { stable: versionRef(v) } }], json);
     return { out: json, queued };
   });
 }
@@ -593,14 +679,72 @@ export async function updateAssignment(ctx: OrgContext, id: string, input: Updat
 
     if (input.paused !== undefined && input.paused !== a.paused) {
       set.paused = input.paused;
-      entries.push({ action: input.paused ? "pause" : "resume", from: { paused: a.paused }, to: { paused: input.paused } });
+      entries.push({ action: input.paused ? "pause" : "resume", from: { paused: a.paused, haltedBy: a.haltedBy }, to: { paused: input.paused } });
+      // A person resuming ends a halt; only a person can (CONTRACT §8).
+      if (!input.paused) Object.assign(set, { haltedBy: null, haltReason: null, haltedAt: null });
+    }
+
+    // --- Release control (CONTRACT §8) ---
+    if (input.rules !== undefined) {
+      const rules = normaliseRules(input.rules);
+      if (!sameJson(rules, a.rules)) {
+        set.rules = rules;
+        entries.push({ action: "rules", from: { rules: a.rules }, to: { rules } });
+      }
+    }
+
+    if (input.trialVersionId !== undefined && input.trialVersionId !== a.trialVersionId) {
+      let trial: { id: string; version: string } | null = null;
+      if (input.trialVersionId !== null) {
+        const v = await findVersion(tx, ctx.org.id, input.trialVersionId);
+        const reasons = trialRefusalReasons(v, row.policy, { miniProgramId: a.miniProgramId, appId: a.appId });
+        if (reasons.length) throw refuse(`Version ${v.version} cannot be the trial version on ${row.hostName}`, reasons);
+        trial = v;
+      }
+      set.trialVersionId = trial?.id ?? null;
+      entries.push({ action: "trial", from: { trial: versionRef(row.trial) }, to: { trial: versionRef(trial) } });
+    }
+
+    if (input.testers !== undefined && !sameJson(input.testers, a.testers)) {
+      set.testers = input.testers;
+      entries.push({ action: "testers", from: { testers: a.testers }, to: { testers: input.testers } });
+    }
+
+    const schedule = input.schedule !== undefined ? input.schedule : a.schedule;
+    const scheduleChanged = input.schedule !== undefined && !sameJson(input.schedule, a.schedule);
+    if (scheduleChanged) {
+      set.schedule = input.schedule;
+      entries.push({ action: "schedule", from: { schedule: a.schedule }, to: { schedule: input.schedule } });
+    }
+    if (schedule && scheduleChanged && !candidate) throw conflict("There is no candidate version to ramp up; set a candidate first");
+    // The schedule (re)starts when it is set or its candidate changes: at its first step unless a percentage came
+    // with the request, next step one interval later. Resuming restarts the interval, so a long pause does not
+    // jump a step the moment it ends.
+    const resumed = set.paused === false;
+    if (schedule && candidate && (scheduleChanged || candidateChanged || resumed)) {
+      if (input.rolloutPercent === undefined && (set.rolloutPercent ?? a.rolloutPercent) < schedule.steps[0]! && (scheduleChanged || candidateChanged)) {
+        const from = set.rolloutPercent ?? a.rolloutPercent;
+        set.rolloutPercent = schedule.steps[0]!;
+        const i = entries.findIndex((e) => e.action === "rollout");
+        const entry: TimelineEntry = { action: "rollout", from: { rolloutPercent: a.rolloutPercent }, to: { rolloutPercent: set.rolloutPercent, candidate: versionRef(candidate) } };
+        if (i >= 0) entries[i] = entry;
+        else if (from !== set.rolloutPercent) entries.push(entry);
+      }
+      set.nextStepAt = new Date(Date.now() + schedule.everyMinutes * 60_000);
+    } else if (!schedule && a.nextStepAt) {
+      set.nextStepAt = null;
+    }
+
+    if (input.guardrail !== undefined && !sameJson(input.guardrail, a.guardrail)) {
+      set.guardrail = input.guardrail;
+      entries.push({ action: "guardrail", from: { guardrail: a.guardrail }, to: { guardrail: input.guardrail } });
     }
 
     // Sending the values it already has changes nothing and logs nothing, as a PATCH should.
     if (entries.length === 0) return { out: assignmentToJson(row), queued: 0 };
     await writeIfUnchanged(tx, ctx, row, set);
     const json = assignmentToJson(await findRow(tx, ctx, id, false));
-    return { out: json, queued: await recordChange(tx, ctx, json, entries, json) };
+    return { out: json, queued: await recordChange(tx, changerOf(ctx), json, entries, json) };
   });
 }
 
@@ -621,6 +765,7 @@ export async function promoteAssignment(ctx: OrgContext, id: string, input: Revi
       candidateVersionId: null,
       rolloutPercent: 0,
       paused: false,
+      ...ROLLOUT_ENDED,
     });
     const json = assignmentToJson(await findRow(tx, ctx, id, false));
     const entry: TimelineEntry = {
@@ -628,7 +773,7 @@ export async function promoteAssignment(ctx: OrgContext, id: string, input: Revi
       from: { stable: versionRef(row.stable), candidate: versionRef(row.candidate), rolloutPercent: row.a.rolloutPercent },
       to: { stable: versionRef(row.candidate) },
     };
-    return { out: json, queued: await recordChange(tx, ctx, json, [entry], json) };
+    return { out: json, queued: await recordChange(tx, changerOf(ctx), json, [entry], json) };
   });
 }
 
@@ -643,7 +788,7 @@ export async function rollbackAssignment(ctx: OrgContext, id: string, input: Rev
     const row = await current(tx, ctx, id, input.revision);
     let entry: TimelineEntry;
     if (row.candidate) {
-      await writeIfUnchanged(tx, ctx, row, { candidateVersionId: null, rolloutPercent: 0, paused: false });
+      await writeIfUnchanged(tx, ctx, row, { candidateVersionId: null, rolloutPercent: 0, paused: false, ...ROLLOUT_ENDED });
       entry = { action: "rollback", from: { candidate: versionRef(row.candidate), rolloutPercent: row.a.rolloutPercent }, to: { candidate: null, stable: versionRef(row.stable) } };
     } else if (row.previous) {
       const status = await lockedStatus(tx, ctx.org.id, row.previous.id);
@@ -656,7 +801,7 @@ export async function rollbackAssignment(ctx: OrgContext, id: string, input: Rev
       throw conflict("There is nothing to roll back to: no candidate and no previous stable version");
     }
     const json = assignmentToJson(await findRow(tx, ctx, id, false));
-    return { out: json, queued: await recordChange(tx, ctx, json, [entry], json) };
+    return { out: json, queued: await recordChange(tx, changerOf(ctx), json, [entry], json) };
   });
 }
 
@@ -675,7 +820,7 @@ export async function unassign(ctx: OrgContext, id: string, input: RevisionInput
       action: "unassign",
       from: { stable: versionRef(row.stable), candidate: versionRef(row.candidate), rolloutPercent: row.a.rolloutPercent },
     };
-    return { out: { ...json, deleted: true as const }, queued: await recordChange(tx, ctx, json, [entry], null) };
+    return { out: { ...json, deleted: true as const }, queued: await recordChange(tx, changerOf(ctx), json, [entry], null) };
   });
 }
 
@@ -712,4 +857,23 @@ export async function recordRevocationOnTimelines(tx: DbOrTx, ctx: OrgContext, v
     });
   }
   return held.length;
+}
+
+/**
+ * CONTRACT §8: a trial version is dropped when it is rejected or revoked. Every assignment holding it as its trial
+ * loses it in the decision's own transaction, with a timeline row, an audit entry and `assignment.changed`.
+ * Answers how many assignments changed, so the caller drops its manifest snapshots after commit.
+ */
+export async function dropTrialVersion(tx: DbOrTx, ctx: OrgContext, v: { id: string; version: string }, why: "rejected" | "revoked"): Promise<number> {
+  const dropped = await tx
+    .update(assignments)
+    .set({ trialVersionId: null, revision: sql`${assignments.revision} + 1`, updatedAt: new Date() })
+    .where(and(eq(assignments.orgId, ctx.org.id), eq(assignments.trialVersionId, v.id)))
+    .returning({ id: assignments.id, hostId: assignments.hostId, appId: assignments.appId });
+  const who = changerOf(ctx);
+  let queued = 0;
+  for (const a of dropped) {
+    queued += await recordChange(tx, who, a, [{ action: "trial", from: { trial: versionRef(v) }, to: { trial: null, reason: why } }], null);
+  }
+  return queued;
 }

@@ -1,0 +1,78 @@
+// A rollout's live figures (CONTRACT §8): launches, users, errors, error rate and average session per version of
+// one mini-program on one host over a recent window, counted from the raw events (exact, as CONTRACT §7 wants).
+// The guardrail decides on them and the assignment page compares the candidate with the stable version on them.
+// The window is minutes to a day, so the scan is the organization's recent slice of `events_ts_idx`.
+import { sql } from "drizzle-orm";
+import type { DbOrTx } from "@/db";
+import { list, selectRows } from "@/lib/analytics/sql";
+
+export type VersionFigures = {
+  version: string;
+  launches: number;
+  users: number;
+  errors: number;
+  /** errors ÷ launches; null with no launches. */
+  errorRate: number | null;
+  sessions: number;
+  /** Mean `durationMs` of `session_end` events; null with none. */
+  avgSessionMs: number | null;
+};
+
+type Row = { version: string; launches: number; users: number; errors: number; sessions: number; session_ms: number };
+
+export function emptyFigures(version: string): VersionFigures {
+  return { version, launches: 0, users: 0, errors: 0, errorRate: null, sessions: 0, avgSessionMs: null };
+}
+
+/** Figures for each of `versions` (in that order) over [since, until). */
+export async function versionFigures(
+  db: DbOrTx,
+  where: { orgId: string; hostId: string; appId: string },
+  versions: string[],
+  since: Date,
+  until: Date,
+): Promise<VersionFigures[]> {
+  if (versions.length === 0) return [];
+  const rows = await selectRows<Row>(
+    db,
+    sql`SELECT version,
+          count(*) FILTER (WHERE type = 'launch')::int AS launches,
+          count(DISTINCT user_id)::int AS users,
+          count(*) FILTER (WHERE type = 'error')::int AS errors,
+          count(*) FILTER (WHERE type = 'session_end')::int AS sessions,
+          coalesce(sum(duration_ms) FILTER (WHERE type = 'session_end'), 0)::float8 AS session_ms
+        FROM events
+        WHERE org_id = ${where.orgId} AND ts >= ${since.toISOString()}::timestamptz AND ts < ${until.toISOString()}::timestamptz
+          AND host_id = ${where.hostId} AND app_id = ${where.appId} AND version IN (${list(versions)})
+        GROUP BY version`,
+  );
+  const byVersion = new Map(rows.map((r) => [r.version, r]));
+  return versions.map((version) => {
+    const r = byVersion.get(version);
+    if (!r) return emptyFigures(version);
+    return {
+      version,
+      launches: r.launches,
+      users: r.users,
+      errors: r.errors,
+      errorRate: r.launches > 0 ? r.errors / r.launches : null,
+      sessions: r.sessions,
+      avgSessionMs: r.sessions > 0 ? Math.round(r.session_ms / r.sessions) : null,
+    };
+  });
+}
+
+/** CONTRACT §8: crossed when launches reach `minLaunches` and errors ÷ launches exceeds `maxErrorRate`. */
+export function guardrailCrossed(g: { maxErrorRate: number; minLaunches: number }, f: { launches: number; errors: number }): boolean {
+  return f.launches >= g.minLaunches && f.launches > 0 && f.errors / f.launches > g.maxErrorRate;
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(2).replace(/\.?0+$/, "")}%`;
+
+/** The halt's reason, with both figures: what was seen, and the ceiling it crossed. */
+export function haltReasonOf(g: { maxErrorRate: number; minLaunches: number; windowMinutes: number }, f: { version: string; launches: number; errors: number }): string {
+  return (
+    `Error rate ${pct(f.errors / f.launches)} (${f.errors} errors in ${f.launches} launches of ${f.version} over the last ${g.windowMinutes} min) ` +
+    `exceeded the guardrail's ${pct(g.maxErrorRate)} (minimum ${g.minLaunches} launches)`
+  );
+}
