@@ -6,12 +6,16 @@ export async function register(): Promise<void> {
   // First, before any request is served: the client's address comes from the socket (lib/request-ip.ts).
   const { installClientIpHook } = await import("./lib/request-ip");
   installClientIpHook();
-  const [{ startBlobSweeper }, { kickWebhookDispatcher }, { autoAnalyze }] = await Promise.all([
+  const [{ startBlobSweeper }, { kickWebhookDispatcher }, { autoAnalyze }, { startReleaseRunner }] = await Promise.all([
     import("./lib/blobs/maintenance"),
     import("./lib/webhooks/dispatcher"),
     import("./lib/analytics/auto-analyze"),
+    import("./lib/release/runner"),
   ]);
   startBlobSweeper();
+  // Ramp-up steps, guardrail halts and release rings (CONTRACT §8); steps that fell due while no process ran are
+  // taken on the first tick.
+  startReleaseRunner();
   // Fresh planner statistics for the analytics tables, whatever the last process left (it may have died before
   // its next ANALYZE); the ingest path keeps them fresh from here on.
   setTimeout(() => void autoAnalyze().runNow(), 3_000).unref?.();

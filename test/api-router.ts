@@ -60,3 +60,33 @@ export function inProcessFetch(routes = diskRoutes()) {
     return new Response(JSON.stringify({ error: { code: "not_found", message: "No such route" } }), { status: 404 });
   };
 }
+
+/**
+ * Serves a fetch handler over real HTTP on a loopback port, for tests whose client must go through the network
+ * (signed SDK requests, as a device sends them). Answers the base URL and a function that stops the server.
+ */
+export async function serveOverHttp(handler: (req: Request) => Promise<Response>): Promise<{ url: string; close: () => Promise<void> }> {
+  const http = await import("node:http");
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      void (async () => {
+        try {
+          const body = Buffer.concat(chunks);
+          const headers = new Headers();
+          for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
+          const answer = await handler(new Request(`http://${req.headers.host}${req.url}`, { method: req.method, headers, body: body.length ? body : undefined }));
+          res.writeHead(answer.status, Object.fromEntries(answer.headers));
+          res.end(Buffer.from(await answer.arrayBuffer()));
+        } catch (e) {
+          res.writeHead(500);
+          res.end(String(e));
+        }
+      })();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const { port } = server.address() as import("node:net").AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((r) => server.close(() => r())) };
+}

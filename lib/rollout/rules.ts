@@ -40,7 +40,7 @@ const percentStep = z
   .min(1, "Each step is a whole percentage from 1 to 100")
   .max(100, "Each step is a whole percentage from 1 to 100");
 
-export const scheduleSchema = z
+const scheduleShape = z
   .object({
     steps: z.array(percentStep).min(1, "Give at least one step").max(MAX_SCHEDULE_STEPS, `At most ${MAX_SCHEDULE_STEPS} steps`),
     everyMinutes: z
@@ -50,14 +50,20 @@ export const scheduleSchema = z
       .max(10_080, "everyMinutes is a whole number of minutes from 1 to 10080 (a week)"),
     promoteAtEnd: z.boolean({ error: "promoteAtEnd is true or false" }).default(false),
   })
-  .strict()
-  .superRefine((s, ctx) => {
-    for (let i = 1; i < s.steps.length; i++) {
-      if (s.steps[i]! <= s.steps[i - 1]!) {
-        ctx.addIssue({ code: "custom", path: ["steps", i], message: `Steps must increase: ${s.steps[i]} comes after ${s.steps[i - 1]}` });
-      }
+  .strict();
+
+function increasingSteps(s: { steps: number[] }, ctx: z.RefinementCtx): void {
+  for (let i = 1; i < s.steps.length; i++) {
+    if (s.steps[i]! <= s.steps[i - 1]!) {
+      ctx.addIssue({ code: "custom", path: ["steps", i], message: `Steps must increase: ${s.steps[i]} comes after ${s.steps[i - 1]}` });
     }
-  });
+  }
+}
+
+export const scheduleSchema = scheduleShape.superRefine(increasingSteps);
+
+/** A release ring's schedule promotes at its end unless told otherwise: that is what lets the next ring start by itself. */
+export const ringScheduleSchema = scheduleShape.extend({ promoteAtEnd: z.boolean({ error: "promoteAtEnd is true or false" }).default(true) }).superRefine(increasingSteps);
 
 export const guardrailSchema = z
   .object({

@@ -862,9 +862,10 @@ export async function recordRevocationOnTimelines(tx: DbOrTx, ctx: OrgContext, v
 /**
  * CONTRACT §8: a trial version is dropped when it is rejected or revoked. Every assignment holding it as its trial
  * loses it in the decision's own transaction, with a timeline row, an audit entry and `assignment.changed`.
- * Answers how many assignments changed, so the caller drops its manifest snapshots after commit.
+ * Answers how many assignments changed (so the caller drops its manifest snapshots after commit) and how many
+ * webhook deliveries were queued.
  */
-export async function dropTrialVersion(tx: DbOrTx, ctx: OrgContext, v: { id: string; version: string }, why: "rejected" | "revoked"): Promise<number> {
+export async function dropTrialVersion(tx: DbOrTx, ctx: OrgContext, v: { id: string; version: string }, why: "rejected" | "revoked"): Promise<{ changed: number; queued: number }> {
   const dropped = await tx
     .update(assignments)
     .set({ trialVersionId: null, revision: sql`${assignments.revision} + 1`, updatedAt: new Date() })
@@ -875,5 +876,11 @@ export async function dropTrialVersion(tx: DbOrTx, ctx: OrgContext, v: { id: str
   for (const a of dropped) {
     queued += await recordChange(tx, who, a, [{ action: "trial", from: { trial: versionRef(v) }, to: { trial: null, reason: why } }], null);
   }
-  return queued;
+  return { changed: dropped.length, queued };
+}
+
+/** The assignment as the API answers it, for writers without a member's context (the release job runner). */
+export async function loadAssignmentJson(db: DbOrTx, orgId: string, id: string): Promise<AssignmentJson | null> {
+  const [row] = await selectRows(db, orgId, [eq(assignments.id, id)]);
+  return row ? assignmentToJson(row) : null;
 }

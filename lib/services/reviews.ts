@@ -493,10 +493,10 @@ async function decide(ctx: OrgContext, versionId: string, d: Decision): Promise<
       changes: { appId: v.appId, version: v.version, from: "in_review", to: d.decision, reasons: d.reasons, comment: d.comment },
     });
     // A rejected trial version leaves every tester's manifest at once (CONTRACT §8).
-    const trialsQueued = d.decision === "rejected" ? await dropTrialVersion(tx, ctx, v, "rejected") : 0;
+    const trials = d.decision === "rejected" ? await dropTrialVersion(tx, ctx, v, "rejected") : { changed: 0, queued: 0 };
     const out = versionToJson({ ...row, uploaderEmail: v.uploaderEmail }, await reviewList(tx, ctx.org.id, v.id));
-    const queued = trialsQueued + (await emitVersionEvent(tx, ctx.org.id, d.decision === "approved" ? "version.approved" : "version.rejected", out, ctx.actor.email));
-    return { out, queued, trials: trialsQueued };
+    const queued = trials.queued + (await emitVersionEvent(tx, ctx.org.id, d.decision === "approved" ? "version.approved" : "version.rejected", out, ctx.actor.email));
+    return { out, queued, trials: trials.changed };
   });
   if (json.trials > 0) invalidateManifest(ctx.org.id);
   // Now that the deliveries are committed, any dispatcher can see them.
@@ -534,11 +534,11 @@ export async function revokeVersion(ctx: OrgContext, versionId: string, input: R
       changes: { appId: v.appId, version: v.version, from: "approved", to: "revoked", reason: input.reason },
     });
     await recordRevocationOnTimelines(tx, ctx, v, input.reason);
-    const trialsQueued = await dropTrialVersion(tx, ctx, v, "revoked");
+    const trials = await dropTrialVersion(tx, ctx, v, "revoked");
     // Kill switch: other server instances drop their manifest snapshots within a second (lib/sdk-server/snapshot.ts).
     await touchManifests(tx, ctx.org.id);
     const out = versionToJson({ ...row, uploaderEmail: v.uploaderEmail }, await reviewList(tx, ctx.org.id, v.id));
-    const queued = trialsQueued + (await emitVersionEvent(tx, ctx.org.id, "version.revoked", out, ctx.actor.email));
+    const queued = trials.queued + (await emitVersionEvent(tx, ctx.org.id, "version.revoked", out, ctx.actor.email));
     return { out, queued };
   });
   // After commit, so no snapshot can be rebuilt here from the version as it was.

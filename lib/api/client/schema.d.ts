@@ -372,8 +372,8 @@ export type paths = {
         options?: never;
         head?: never;
         /**
-         * Set the candidate, rollout percent or pause
-         * @description `revision` guards against a concurrent change (409 when stale).
+         * Set the candidate, rollout, pause, targeting rules, trial version and testers, schedule, guardrail
+         * @description CONTRACT §3 and §8. `rules` (platforms, SDK version range, up to 1,000 users) decide who is eligible for the candidate; a trial version (draft, in review or approved) goes to `testers` only (up to 500); `schedule` moves the percentage every `everyMinutes`; `guardrail` halts the rollout when the candidate's error rate over the window exceeds the ceiling on enough launches. Resuming (`paused: false`) ends a halt. `revision` guards against a concurrent change (409 when stale).
          *
          *     Needs the `assignments.manage` permission (CONTRACT §1).
          */
@@ -434,6 +434,74 @@ export type paths = {
         get: operations["listAssignmentEvents"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/releases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Releases, newest first
+         * @description Needs the `catalog.read` permission (CONTRACT §1).
+         */
+        get: operations["listReleases"];
+        put?: never;
+        /**
+         * Release a version across rings of host apps
+         * @description Rings roll in order, each with its own schedule and guardrail; the next starts when every host of the previous runs the version as stable. The first ring starts at once. A halt in any ring halts the release. 422 with every reason a host cannot take the version; 409 while the mini-program has a running release.
+         *
+         *     Needs the `assignments.manage` permission (CONTRACT §1).
+         */
+        post: operations["createRelease"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/releases/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A release: rings, hosts, state, figures
+         * @description Needs the `catalog.read` permission (CONTRACT §1).
+         */
+        get: operations["getRelease"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/releases/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a running release
+         * @description No further ring starts; hosts keep what they run. 409 unless running.
+         *
+         *     Needs the `assignments.manage` permission (CONTRACT §1).
+         */
+        post: operations["cancelRelease"];
         delete?: never;
         options?: never;
         head?: never;
@@ -741,6 +809,44 @@ export type components = {
             } & {
                 [key: string]: unknown;
             }) | null;
+            rules: ({
+                platforms?: ("ios" | "android" | "harmony" | "windows" | "macos" | "linux" | "web")[];
+                sdkVersion?: string;
+                users?: string[];
+            } & {
+                [key: string]: unknown;
+            }) | null;
+            trialVersionId: string | null;
+            trial: ({
+                id: string;
+                version: string;
+                status: components["schemas"]["VersionStatus"];
+                /** @enum {string} */
+                delivery: "delivered" | "revoked" | "outside_policy";
+                reasons: unknown[];
+            } & {
+                [key: string]: unknown;
+            }) | null;
+            testers: string[];
+            schedule: ({
+                steps: number[];
+                everyMinutes: number;
+                promoteAtEnd: boolean;
+                nextStepAt: string | null;
+            } & {
+                [key: string]: unknown;
+            }) | null;
+            guardrail: ({
+                maxErrorRate: number;
+                minLaunches: number;
+                windowMinutes: number;
+            } & {
+                [key: string]: unknown;
+            }) | null;
+            haltedBy: ("guardrail" | "release") | null;
+            haltReason: string | null;
+            haltedAt: string | null;
+            releaseId: string | null;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -945,6 +1051,44 @@ export type components = {
             } & {
                 [key: string]: unknown;
             }) | null;
+            rules: ({
+                platforms?: ("ios" | "android" | "harmony" | "windows" | "macos" | "linux" | "web")[];
+                sdkVersion?: string;
+                users?: string[];
+            } & {
+                [key: string]: unknown;
+            }) | null;
+            trialVersionId: string | null;
+            trial: ({
+                id: string;
+                version: string;
+                status: components["schemas"]["VersionStatus"];
+                /** @enum {string} */
+                delivery: "delivered" | "revoked" | "outside_policy";
+                reasons: unknown[];
+            } & {
+                [key: string]: unknown;
+            }) | null;
+            testers: string[];
+            schedule: ({
+                steps: number[];
+                everyMinutes: number;
+                promoteAtEnd: boolean;
+                nextStepAt: string | null;
+            } & {
+                [key: string]: unknown;
+            }) | null;
+            guardrail: ({
+                maxErrorRate: number;
+                minLaunches: number;
+                windowMinutes: number;
+            } & {
+                [key: string]: unknown;
+            }) | null;
+            haltedBy: ("guardrail" | "release") | null;
+            haltReason: string | null;
+            haltedAt: string | null;
+            releaseId: string | null;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -960,7 +1104,7 @@ export type components = {
             hostId: string;
             appId: string;
             /** @enum {string} */
-            action: "assign" | "candidate" | "rollout" | "pause" | "resume" | "promote" | "rollback" | "unassign" | "revoke" | "replace_stable";
+            action: "assign" | "candidate" | "rollout" | "pause" | "resume" | "promote" | "rollback" | "unassign" | "revoke" | "replace_stable" | "rules" | "trial" | "testers" | "schedule" | "guardrail" | "step" | "halt";
             from: {
                 [key: string]: unknown;
             } | null;
@@ -970,6 +1114,72 @@ export type components = {
             actor: string | null;
             /** Format: date-time */
             at: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description A version rolled across rings of host apps in order (CONTRACT §8); each host's state and figures are read live. */
+        Release: {
+            id: string;
+            appId: string;
+            versionId: string;
+            version: string;
+            /** @enum {string} */
+            status: "running" | "completed" | "halted" | "cancelled";
+            currentRing: number;
+            haltReason: string | null;
+            rings: ({
+                name: string;
+                schedule: ({
+                    steps: number[];
+                    everyMinutes: number;
+                    promoteAtEnd: boolean;
+                } & {
+                    [key: string]: unknown;
+                }) | null;
+                guardrail: ({
+                    maxErrorRate: number;
+                    minLaunches: number;
+                    windowMinutes: number;
+                } & {
+                    [key: string]: unknown;
+                }) | null;
+                /** @enum {string} */
+                state: "pending" | "rolling" | "completed" | "halted" | "cancelled";
+                startedAt: string | null;
+                finishedAt: string | null;
+                hosts: ({
+                    hostId: string;
+                    hostName: string;
+                    assignmentId: string | null;
+                    /** @enum {string} */
+                    state: "waiting" | "rolling" | "paused" | "halted" | "done" | "removed";
+                    rolloutPercent: number;
+                    nextStepAt: string | null;
+                    haltReason: string | null;
+                    figures: {
+                        version: string;
+                        launches: number;
+                        users: number;
+                        errors: number;
+                        errorRate: number | null;
+                        sessions: number;
+                        avgSessionMs: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                } & {
+                    [key: string]: unknown;
+                })[];
+            } & {
+                [key: string]: unknown;
+            })[];
+            createdBy: string | null;
+            revision: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            finishedAt: string | null;
         } & {
             [key: string]: unknown;
         };
@@ -1140,6 +1350,8 @@ export type components = {
             packageUrl: string;
             permissions: string[];
             domains: string[];
+            /** @constant */
+            trial?: true;
         } & {
             [key: string]: unknown;
         };
@@ -2336,6 +2548,24 @@ export interface operations {
                     candidateVersionId?: string | null;
                     rolloutPercent?: number;
                     paused?: boolean;
+                    rules?: {
+                        platforms?: ("ios" | "android" | "harmony" | "windows" | "macos" | "linux" | "web")[];
+                        sdkVersion?: string;
+                        users?: string[];
+                    } | null;
+                    trialVersionId?: string | null;
+                    testers?: string[];
+                    schedule?: {
+                        steps: number[];
+                        everyMinutes: number;
+                        /** @default false */
+                        promoteAtEnd?: boolean;
+                    } | null;
+                    guardrail?: {
+                        maxErrorRate: number;
+                        minLaunches: number;
+                        windowMinutes: number;
+                    } | null;
                     revision?: number;
                 };
             };
@@ -2488,6 +2718,177 @@ export interface operations {
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
             404: components["responses"]["E404"];
+            422: components["responses"]["E422"];
+            429: components["responses"]["E429"];
+            503: components["responses"]["E503"];
+        };
+    };
+    listReleases: {
+        parameters: {
+            query?: {
+                appId?: string;
+                status?: "running" | "completed" | "halted" | "cancelled";
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Release"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            422: components["responses"]["E422"];
+            429: components["responses"]["E429"];
+            503: components["responses"]["E503"];
+        };
+    };
+    createRelease: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same request within 24 hours answers the first answer again and changes nothing more; the same key with another request is 409. Kept per API token. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    appId: string;
+                    versionId: string;
+                    rings: {
+                        name: string;
+                        hostIds: string[];
+                        schedule?: {
+                            steps: number[];
+                            everyMinutes: number;
+                            /** @default true */
+                            promoteAtEnd?: boolean;
+                        } | null;
+                        guardrail?: {
+                            maxErrorRate: number;
+                            minLaunches: number;
+                            windowMinutes: number;
+                        } | null;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Release"];
+                };
+            };
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            409: components["responses"]["E409"];
+            413: components["responses"]["E413"];
+            422: components["responses"]["E422"];
+            429: components["responses"]["E429"];
+            503: components["responses"]["E503"];
+        };
+    };
+    getRelease: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The release's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Release"];
+                };
+            };
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
+            429: components["responses"]["E429"];
+            503: components["responses"]["E503"];
+        };
+    };
+    cancelRelease: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same request within 24 hours answers the first answer again and changes nothing more; the same key with another request is 409. Kept per API token. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The release's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    revision?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Release"];
+                };
+            };
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
+            409: components["responses"]["E409"];
+            413: components["responses"]["E413"];
             422: components["responses"]["E422"];
             429: components["responses"]["E429"];
             503: components["responses"]["E503"];

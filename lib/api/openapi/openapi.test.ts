@@ -200,11 +200,36 @@ describe("real answers of every documented operation", () => {
     await call("GET", "/api/v1/hosts/{hostId}/assignments", { params: { hostId: newHost } });
     await call("GET", "/api/v1/assignments/{id}", { params: { id } });
     await call("PATCH", "/api/v1/assignments/{id}", { params: { id }, body: { candidateVersionId: v3, rolloutPercent: 10 } });
+    await call("PATCH", "/api/v1/assignments/{id}", {
+      params: { id },
+      body: {
+        rules: { platforms: ["ios"], sdkVersion: ">=2.0.0", users: ["u1"] },
+        trialVersionId: v3,
+        testers: ["tester-1"],
+        schedule: { steps: [10, 50, 100], everyMinutes: 60, promoteAtEnd: true },
+        guardrail: { maxErrorRate: 0.05, minLaunches: 100, windowMinutes: 60 },
+      },
+    });
+    await call("PATCH", "/api/v1/assignments/{id}", { params: { id }, body: { rules: { platforms: ["symbian"] } } });
     await call("POST", "/api/v1/assignments/{id}/promote", { params: { id }, body: {} });
     await call("POST", "/api/v1/assignments/{id}/rollback", { params: { id }, body: {} });
     await call("GET", "/api/v1/assignments/{id}/events", { params: { id } });
     await call("DELETE", "/api/v1/assignments/{id}", { params: { id }, body: { revision: 999_999 } });
     await call("DELETE", "/api/v1/assignments/{id}", { params: { id } });
+    // Releases: a second host runs v1; the release of v3 rolls to it in one ring.
+    const relHost = await call("POST", "/api/v1/hosts", { body: { name: "Release ring host", platforms: [{ platform: "android", identifier: "com.openapi.ring" }] } });
+    const ringHost = relHost.data.id as string;
+    await call("POST", "/api/v1/hosts/{hostId}/assignments", { params: { hostId: ringHost }, body: { appId, versionId: v1 } });
+    const release = await call("POST", "/api/v1/releases", {
+      body: { appId, versionId: v3, rings: [{ name: "beta", hostIds: [ringHost], schedule: { steps: [5, 100], everyMinutes: 30 }, guardrail: { maxErrorRate: 0.1, minLaunches: 50, windowMinutes: 30 } }] },
+    });
+    expect(release.status).toBe(201);
+    await call("POST", "/api/v1/releases", { body: { appId, versionId: v2, rings: [{ name: "x", hostIds: [ringHost] }] } });
+    await call("GET", "/api/v1/releases", { query: `appId=${appId}` });
+    await call("GET", "/api/v1/releases/{id}", { params: { id: release.data.id as string } });
+    await call("GET", "/api/v1/releases/{id}", { params: { id: "rel_nope" } });
+    await call("POST", "/api/v1/releases/{id}/cancel", { params: { id: release.data.id as string }, body: {} });
+    await call("POST", "/api/v1/releases/{id}/cancel", { params: { id: release.data.id as string }, body: {} });
     await call("POST", "/api/v1/versions/{versionId}/revoke", { params: { versionId: v1 }, body: { reason: "Checked" } });
 
     // Analytics and audit

@@ -9,6 +9,7 @@ import type { Permission } from "@/lib/authz/permissions";
 import { manifestQuerySchema } from "@/lib/sdk-server/manifest";
 import { assignInput, revisionInput, updateAssignmentInput } from "@/lib/services/assignments";
 import { auditFilterSchema } from "@/lib/services/audit";
+import { cancelReleaseInput, createReleaseInput, releaseListFilter } from "@/lib/services/releases";
 import { createHostInput, hostListFilterSchema, updateHostInput } from "@/lib/services/hosts";
 import { collaboratorInput, createMiniProgramInput, listMiniProgramsFilter, updateMiniProgramInput } from "@/lib/services/mini-programs";
 import { approveInput, rejectInput, revokeInput } from "@/lib/services/reviews";
@@ -172,7 +173,11 @@ const assignmentOps: ApiOperation[] = [
   },
   {
     method: "patch", path: "/api/v1/assignments/{id}", operationId: "updateAssignment", tag: "Assignments", security: "token", permission: "assignments.manage",
-    summary: "Set the candidate, rollout percent or pause", description: "`revision` guards against a concurrent change (409 when stale).",
+    summary: "Set the candidate, rollout, pause, targeting rules, trial version and testers, schedule, guardrail",
+    description:
+      "CONTRACT §3 and §8. `rules` (platforms, SDK version range, up to 1,000 users) decide who is eligible for the candidate; a trial version (draft, in review or approved) goes to `testers` only (up to 500); " +
+      "`schedule` moves the percentage every `everyMinutes`; `guardrail` halts the rollout when the candidate's error rate over the window exceeds the ceiling on enough launches. " +
+      "Resuming (`paused: false`) ends a halt. `revision` guards against a concurrent change (409 when stale).",
     pathParams: assignmentId, body: json(updateAssignmentInput), responses: ok(S.Assignment),
   },
   {
@@ -191,6 +196,32 @@ const assignmentOps: ApiOperation[] = [
   {
     method: "get", path: "/api/v1/assignments/{id}/events", operationId: "listAssignmentEvents", tag: "Assignments", security: "token", permission: "catalog.read",
     summary: "An assignment's timeline, newest first", pathParams: assignmentId, query: listQuery, responses: ok(S.page(S.AssignmentEvent)),
+  },
+];
+
+const releaseId = { id: "The release's id" };
+
+const releaseOps: ApiOperation[] = [
+  {
+    method: "get", path: "/api/v1/releases", operationId: "listReleases", tag: "Releases", security: "token", permission: "catalog.read",
+    summary: "Releases, newest first", query: withList(releaseListFilter), responses: ok(S.page(S.Release)),
+  },
+  {
+    method: "post", path: "/api/v1/releases", operationId: "createRelease", tag: "Releases", security: "token", permission: "assignments.manage",
+    summary: "Release a version across rings of host apps",
+    description:
+      "Rings roll in order, each with its own schedule and guardrail; the next starts when every host of the previous runs the version as stable. " +
+      "The first ring starts at once. A halt in any ring halts the release. 422 with every reason a host cannot take the version; 409 while the mini-program has a running release.",
+    body: json(createReleaseInput), responses: created(S.Release), errors: [409],
+  },
+  {
+    method: "get", path: "/api/v1/releases/{id}", operationId: "getRelease", tag: "Releases", security: "token", permission: "catalog.read",
+    summary: "A release: rings, hosts, state, figures", pathParams: releaseId, responses: ok(S.Release),
+  },
+  {
+    method: "post", path: "/api/v1/releases/{id}/cancel", operationId: "cancelRelease", tag: "Releases", security: "token", permission: "assignments.manage",
+    summary: "Cancel a running release", description: "No further ring starts; hosts keep what they run. 409 unless running.",
+    pathParams: releaseId, body: json(cancelReleaseInput, false), responses: ok(S.Release), errors: [409],
   },
 ];
 
@@ -255,4 +286,4 @@ const sdkOps: ApiOperation[] = [
   },
 ];
 
-export const API_OPERATIONS: ApiOperation[] = [...hostOps, ...miniProgramOps, ...versionOps, ...assignmentOps, ...insightOps, ...webhookOps, ...sdkOps, ...metaOps];
+export const API_OPERATIONS: ApiOperation[] = [...hostOps, ...miniProgramOps, ...versionOps, ...assignmentOps, ...releaseOps, ...insightOps, ...webhookOps, ...sdkOps, ...metaOps];

@@ -2,7 +2,7 @@
 // loose: CONTRACT §3 welcomes more fields, so a field added to an answer never breaks a client, while every
 // field listed here is checked against real answers (lib/api/openapi/openapi.test.ts).
 import { z } from "zod";
-import { ASSIGNMENT_ACTIONS, PLATFORMS, REJECTION_REASONS, VERSION_STATUSES, WEBHOOK_EVENTS } from "@/db/schema";
+import { ASSIGNMENT_ACTIONS, HALTED_BY, PLATFORMS, REJECTION_REASONS, RELEASE_STATUSES, RING_STATES, VERSION_STATUSES, WEBHOOK_EVENTS } from "@/db/schema";
 import { ERROR_STATUS } from "@/lib/errors";
 
 /** Named schemas become `#/components/schemas/<name>`. */
@@ -157,6 +157,10 @@ export const InspectionRejected = named(
   "422 for a package that inspection rejects: the report lists every error.",
 );
 
+const RolloutRules = z.looseObject({ platforms: z.array(z.enum(PLATFORMS)).optional(), sdkVersion: z.string().optional(), users: z.array(z.string()).optional() });
+const RolloutSchedule = z.looseObject({ steps: z.array(z.int().min(1).max(100)), everyMinutes: z.int().min(1), promoteAtEnd: z.boolean() });
+const Guardrail = z.looseObject({ maxErrorRate: z.number().min(0).max(1), minLaunches: z.int().min(1), windowMinutes: z.int().min(1) });
+
 const AssignedVersion = z.looseObject({
   id: z.string(),
   version: z.string(),
@@ -182,9 +186,70 @@ export const Assignment = named(
     stable: AssignedVersion.nullable(),
     candidate: AssignedVersion.nullable(),
     previousStable: AssignedVersion.nullable(),
+    rules: RolloutRules.nullable(),
+    trialVersionId: z.string().nullable(),
+    trial: AssignedVersion.nullable(),
+    testers: z.array(z.string()),
+    schedule: RolloutSchedule.extend({ nextStepAt: nullableIso }).nullable(),
+    guardrail: Guardrail.nullable(),
+    haltedBy: z.enum(HALTED_BY).nullable(),
+    haltReason: z.string().nullable(),
+    haltedAt: nullableIso,
+    releaseId: z.string().nullable(),
     createdAt: iso,
     updatedAt: iso,
   }),
+);
+
+const ReleaseFigures = z.looseObject({
+  version: z.string(),
+  launches: z.int(),
+  users: z.int(),
+  errors: z.int(),
+  errorRate: z.number().nullable(),
+  sessions: z.int(),
+  avgSessionMs: z.number().nullable(),
+});
+
+export const Release = named(
+  "Release",
+  z.looseObject({
+    id: z.string(),
+    appId: z.string(),
+    versionId: z.string(),
+    version: z.string(),
+    status: z.enum(RELEASE_STATUSES),
+    currentRing: z.int().min(0),
+    haltReason: z.string().nullable(),
+    rings: z.array(
+      z.looseObject({
+        name: z.string(),
+        schedule: RolloutSchedule.nullable(),
+        guardrail: Guardrail.nullable(),
+        state: z.enum(RING_STATES),
+        startedAt: nullableIso,
+        finishedAt: nullableIso,
+        hosts: z.array(
+          z.looseObject({
+            hostId: z.string(),
+            hostName: z.string(),
+            assignmentId: z.string().nullable(),
+            state: z.enum(["waiting", "rolling", "paused", "halted", "done", "removed"]),
+            rolloutPercent: z.int().min(0).max(100),
+            nextStepAt: nullableIso,
+            haltReason: z.string().nullable(),
+            figures: ReleaseFigures,
+          }),
+        ),
+      }),
+    ),
+    createdBy: z.string().nullable(),
+    revision: z.int(),
+    createdAt: iso,
+    updatedAt: iso,
+    finishedAt: nullableIso,
+  }),
+  "A version rolled across rings of host apps in order (CONTRACT §8); each host's state and figures are read live.",
 );
 
 export const DeletedAssignment = named("DeletedAssignment", Assignment.extend({ deleted: z.literal(true) }));
@@ -317,6 +382,7 @@ export const ManifestEntry = named(
     packageUrl: z.string(),
     permissions: z.array(z.string()),
     domains: z.array(z.string()),
+    trial: z.literal(true).optional().describe("Present only on a trial version served to one of its testers (CONTRACT §8)."),
   }),
 );
 
