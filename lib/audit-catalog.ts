@@ -39,10 +39,15 @@ export const AUDIT_ACTIONS = [
   "webhook.delete",
   "webhook.resend",
   "webhook.test",
+  "release.create",
+  "release.ring_start",
+  "release.complete",
+  "release.halt",
+  "release.cancel",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-export const AUDIT_OBJECT_TYPES = ["host_app", "mini_program", "version", "assignment", "member", "invitation", "api_token", "webhook_endpoint", "webhook_delivery"] as const;
+export const AUDIT_OBJECT_TYPES = ["host_app", "mini_program", "version", "assignment", "member", "invitation", "api_token", "webhook_endpoint", "webhook_delivery", "release"] as const;
 
 export const isKnownAuditAction = (a: string): a is AuditAction => (AUDIT_ACTIONS as readonly string[]).includes(a);
 

@@ -9,6 +9,8 @@ export SEED_PASSWORD="${SEED_PASSWORD:-demo-password}"
 export SEED_API_TOKEN_PREFIX="${SEED_API_TOKEN_PREFIX:-t_}"
 export SEED_SDK_KEY="${SEED_SDK_KEY:-ak_e2e_demo_key}"
 export SEED_SDK_SECRET="${SEED_SDK_SECRET:-sk_e2e_demo_secret}"
+# The release job runner ticks every second, so a guardrail halt or a ring change shows without waiting 10 s.
+export RELEASE_TICK_MS="${RELEASE_TICK_MS:-1000}"
 export BLOB_DIR="${E2E_BLOB_DIR:-.data/e2e/blobs}"
 rm -rf "$BLOB_DIR"
 if [ -n "${TEST_DATABASE_URL:-}" ]; then

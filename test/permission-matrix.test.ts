@@ -20,6 +20,7 @@ import {
   invitations,
   memberships,
   miniPrograms,
+  releases,
   ROLES,
   sessions,
   users,
@@ -203,6 +204,7 @@ type World = {
     endpointId: string;
     deliveryId: string;
     invitationId: string;
+    releaseId: string;
   };
   other: {
     hostId: string;
@@ -213,6 +215,7 @@ type World = {
     deliveryId: string;
     invitationId: string;
     tokenId: string;
+    releaseId: string;
   };
 };
 const w = {} as World;
@@ -223,6 +226,15 @@ async function insertUser(email: string, orgId: string | null, role: Role): Prom
   const id = newId("usr");
   await s.db.insert(users).values({ id, email, name: email.split("@")[0]!, passwordHash: "unused" });
   if (orgId) await s.db.insert(memberships).values({ orgId, userId: id, role });
+  return id;
+}
+
+/** A finished release of the mini-program: probes that may act on it get 409 (not running), and nothing changes. */
+async function insertRelease(orgId: string, appId: string): Promise<string> {
+  const [mp] = await s.db.select({ id: miniPrograms.id }).from(miniPrograms).where(and(eq(miniPrograms.orgId, orgId), eq(miniPrograms.appId, appId)));
+  const [v] = await s.db.select({ id: versions.id, version: versions.version }).from(versions).where(and(eq(versions.orgId, orgId), eq(versions.miniProgramId, mp!.id))).limit(1);
+  const id = newId("rel");
+  await s.db.insert(releases).values({ orgId, id, miniProgramId: mp!.id, appId, versionId: v!.id, version: v!.version, status: "completed", rings: [], finishedAt: new Date() });
   return id;
 }
 
@@ -307,6 +319,7 @@ beforeAll(async () => {
     endpointId: demoEndpoint,
     deliveryId: await insertDelivery(w.orgs.demo, demoEndpoint),
     invitationId: await invitationIdOf(w.orgs.demo, inviteEmail),
+    releaseId: await insertRelease(w.orgs.demo, "com.demo.parking"),
   };
 
   // Other Corp: a mini-program Demo has no namesake of, an approved version assigned to its host, a webhook
@@ -328,6 +341,7 @@ beforeAll(async () => {
     deliveryId: await insertDelivery(w.orgs.other, endpoint.id),
     invitationId: await invitationIdOf(w.orgs.other, "someone@other.test"),
     tokenId: (await insertToken(w.orgs.other, w.users.otherAdmin, "role")).id,
+    releaseId: await insertRelease(w.orgs.other, "com.demo.coupons"),
   };
 });
 
@@ -428,6 +442,19 @@ const ROUTE_ROWS: Record<string, RouteRow> = {
     params: (w) => ({ id: w.demo.assignmentId }),
     foreign: (w) => ({ id: w.other.assignmentId }),
     body: () => STALE,
+  },
+  "GET /api/v1/releases": { permission: "catalog.read" },
+  "POST /api/v1/releases": {
+    permission: "assignments.manage",
+    // No rings: allowed callers (whatever organization) get 422, and nothing is created.
+    body: (w) => ({ appId: w.demo.appId, versionId: w.demo.inReviewVersionId, rings: [] }),
+  },
+  "GET /api/v1/releases/{id}": { permission: "catalog.read", params: (w) => ({ id: w.demo.releaseId }), foreign: (w) => ({ id: w.other.releaseId }) },
+  "POST /api/v1/releases/{id}/cancel": {
+    permission: "assignments.manage",
+    params: (w) => ({ id: w.demo.releaseId }),
+    foreign: (w) => ({ id: w.other.releaseId }),
+    body: () => ({}),
   },
   "GET /api/v1/mini-programs": { permission: "catalog.read" },
   "POST /api/v1/mini-programs": { permission: "miniPrograms.write", body: () => ({ appId: `com.matrix.m${uniq()}`, name: "Matrix" }) },
@@ -591,6 +618,12 @@ const ORG_ACTION_ROWS: Record<string, OrgActionRow> = {
   },
   "assignments.promote": { permission: "assignments.manage", input: (w) => ({ id: w.demo.assignmentId, ...STALE }), foreign: (w) => ({ id: w.other.assignmentId, ...STALE }) },
   "assignments.rollback": { permission: "assignments.manage", input: (w) => ({ id: w.demo.assignmentId, ...STALE }), foreign: (w) => ({ id: w.other.assignmentId, ...STALE }) },
+  "releases.create": {
+    permission: "assignments.manage",
+    input: (w) => ({ appId: w.demo.appId, versionId: w.demo.inReviewVersionId, rings: [{ name: "matrix", hostIds: [w.demo.hostId] }] }),
+  },
+  "releases.cancel": { permission: "assignments.manage", input: (w) => ({ id: w.demo.releaseId, revision: 1 }), foreign: (w) => ({ id: w.other.releaseId, revision: 1 }) },
+  "releases.promote_ring": { permission: "assignments.manage", input: (w) => ({ id: w.demo.releaseId, ring: 0 }), foreign: (w) => ({ id: w.other.releaseId, ring: 0 }) },
   "assignments.unassign": { permission: "assignments.manage", input: (w) => ({ id: w.demo.assignmentId, ...STALE }), foreign: (w) => ({ id: w.other.assignmentId, ...STALE }) },
   "hosts.create": { permission: "hosts.manage", input: () => hostBody() },
   "hosts.update": {

@@ -2,7 +2,7 @@
 // instead of a bare id. One query per object type for a whole page of entries, each within the organization;
 // an object that is gone (or never had a page) keeps its id and has no link.
 import { and, eq, inArray } from "drizzle-orm";
-import { apiTokens, assignments, hostApps, invitations, memberships, miniPrograms, users, versions, webhookEndpoints } from "@/db/schema";
+import { apiTokens, assignments, hostApps, invitations, memberships, miniPrograms, releases, users, versions, webhookEndpoints } from "@/db/schema";
 import type { OrgContext } from "@/lib/authz/context";
 
 export type AuditObjectRef = { label: string; href: string | null };
@@ -29,6 +29,7 @@ export async function describeAuditObjects(ctx: OrgContext, entries: Entry[]): P
   const tokenIds = idsOf(entries, "api_token");
   const webhookIds = idsOf(entries, "webhook_endpoint");
   const invitationIds = idsOf(entries, "invitation");
+  const releaseIds = idsOf(entries, "release");
 
   await Promise.all([
     hostIds.length > 0 &&
@@ -86,6 +87,12 @@ export async function describeAuditObjects(ctx: OrgContext, entries: Entry[]): P
         .from(invitations)
         .where(and(eq(invitations.orgId, orgId), inArray(invitations.id, invitationIds)))
         .then((rows) => rows.forEach((r) => put("invitation", r.id, r.email, `${base}/members`))),
+    releaseIds.length > 0 &&
+      db
+        .select({ id: releases.id, appId: releases.appId, version: releases.version })
+        .from(releases)
+        .where(and(eq(releases.orgId, orgId), inArray(releases.id, releaseIds)))
+        .then((rows) => rows.forEach((r) => put("release", r.id, `${r.appId} ${r.version}`, `${base}/releases/${r.id}`))),
   ]);
   // An object that is gone (a removed member, a deleted webhook) is still named by what its entry recorded.
   for (const e of entries) {

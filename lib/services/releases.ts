@@ -15,6 +15,7 @@ import type { DbOrTx } from "@/db";
 import {
   assignments,
   hostApps,
+  miniPrograms,
   releases,
   versions,
   RELEASE_STATUSES,
@@ -35,12 +36,13 @@ import {
   changerOf,
   emitAssignmentEvent,
   loadAssignmentJson,
+  promoteAssignment,
   recordChange,
   versionRef,
   type Changer,
   type TimelineEntry,
 } from "./assignments";
-import { findReachableMiniProgram } from "./mini-programs";
+import { findReachableMiniProgram, miniProgramScope } from "./mini-programs";
 import { decodeCursor, toPage } from "./pagination";
 
 const RELEASE_ID = /^rel_[0-9a-z]{26}$/;
@@ -277,7 +279,7 @@ async function reachableAppIds(ctx: OrgContext, appIds: string[]): Promise<Set<s
 // Writing
 // ---------------------------------------------------------------------------------------------------------
 
-type Reason = { code: string; message: string; hostId?: string; ring?: number };
+type Reason = { code: string; message: string; hostId?: string; ring?: number } & Record<string, unknown>;
 
 function refuse(what: string, reasons: Reason[]): AppError {
   return new AppError("invalid_input", `${what}: ${reasons.map((r) => r.message).join("; ")}`, { reasons });
@@ -290,9 +292,9 @@ function hostRefusals(
   current: { stable: string | null } | undefined,
   ring: number,
 ): Reason[] {
-  const out: Reason[] = policyReasons(host.policy, declarationsOf(v.manifest)).map((p) => ({ code: p.code, message: `${host.name}: ${p.message}`, hostId: host.id, ring }));
+  const out: Reason[] = policyReasons(host.policy, declarationsOf(v.manifest)).map((p) => ({ ...p, message: `${host.name}: ${p.message}`, hostId: host.id, ring }));
   if (current?.stable && semver.lt(v.version, current.stable)) {
-    out.push({ code: "version_not_newer", message: `${host.name} runs ${current.stable}, newer than ${v.version}`, hostId: host.id, ring });
+    out.push({ code: "version_not_newer", stable: current.stable, message: `${host.name} runs ${current.stable}, newer than ${v.version}`, hostId: host.id, ring });
   }
   return out;
 }
@@ -621,4 +623,51 @@ async function haltRelease(tx: DbOrTx, who: Changer, r: Release, reason: string,
 /** The running releases of every organization, for the job runner. */
 export async function runningReleaseIds(db: DbOrTx): Promise<{ orgId: string; id: string }[]> {
   return db.select({ orgId: releases.orgId, id: releases.id }).from(releases).where(eq(releases.status, "running"));
+}
+
+/**
+ * A person promotes every host of the rolling ring that still carries the release's candidate (the console's
+ * "Promote this ring"), then the release moves on at once instead of at the runner's next tick. Each promotion is
+ * its own audited change through the assignment service.
+ */
+export async function promoteRing(ctx: OrgContext, id: string, input: { ring: number }): Promise<ReleaseJson> {
+  authorize(ctx, "assignments.manage");
+  const r = await findRelease(ctx.db, ctx.org.id, id);
+  await findReachableMiniProgram(ctx, r.appId).catch(() => {
+    throw notFound("Release");
+  });
+  if (r.status !== "running") throw conflict(`This release is ${r.status}; only a running release's ring can be promoted`, { status: r.status });
+  if (input.ring !== r.currentRing) throw conflict("That ring is not the one rolling now; reload and try again", { currentRing: r.currentRing });
+  const ring = r.rings[r.currentRing]!;
+  const states = await assignmentStates(ctx.db, r);
+  for (const hostId of ring.hostIds) {
+    const a = states.get(hostId);
+    if (a && a.candidateVersionId === r.versionId && !a.haltedBy) await promoteAssignment(ctx, a.id);
+  }
+  await advanceRelease(ctx.db, ctx.org.id, r.id, new Date(), changerOf(ctx));
+  return getRelease(ctx, id);
+}
+
+export type ReleaseFormOptions = {
+  miniPrograms: { appId: string; name: string; versions: { id: string; version: string }[] }[];
+  hosts: { id: string; name: string; status: "active" | "disabled" }[];
+};
+
+/** What the new-release form offers: mini-programs the actor reaches with their approved versions, and the hosts. */
+export async function releaseFormOptions(ctx: OrgContext): Promise<ReleaseFormOptions> {
+  authorize(ctx, "assignments.manage");
+  const rows = await ctx.db
+    .select({ appId: miniPrograms.appId, name: miniPrograms.name, id: versions.id, version: versions.version })
+    .from(versions)
+    .innerJoin(miniPrograms, and(eq(miniPrograms.orgId, versions.orgId), eq(miniPrograms.id, versions.miniProgramId)))
+    .where(and(eq(versions.orgId, ctx.org.id), eq(versions.status, "approved"), miniProgramScope(ctx)));
+  const byApp = new Map<string, ReleaseFormOptions["miniPrograms"][number]>();
+  for (const r of rows) {
+    const mp = byApp.get(r.appId) ?? { appId: r.appId, name: r.name, versions: [] };
+    mp.versions.push({ id: r.id, version: r.version });
+    byApp.set(r.appId, mp);
+  }
+  for (const mp of byApp.values()) mp.versions.sort((a, b) => semver.rcompare(a.version, b.version));
+  const hosts = await ctx.db.select({ id: hostApps.id, name: hostApps.name, status: hostApps.status }).from(hostApps).where(eq(hostApps.orgId, ctx.org.id)).orderBy(hostApps.name);
+  return { miniPrograms: [...byApp.values()].sort((a, b) => a.name.localeCompare(b.name)), hosts };
 }

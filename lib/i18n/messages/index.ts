@@ -24,6 +24,7 @@ const NAMESPACES = [
   "meta",
   "findings",
   "apiReference",
+  "releases",
 ] as const;
 
 export async function loadMessages(locale: Locale): Promise<Record<string, unknown>> {
