@@ -297,6 +297,11 @@ export const assignments = pgTable(
     /** When the schedule's next step is due; null when there is no schedule or it has finished. */
     nextStepAt: ts("next_step_at"),
     guardrail: jsonb("guardrail").$type<Guardrail>(),
+    /**
+     * The guardrail counts events from here at the earliest: set when the guardrail or the candidate is set and when
+     * a person resumes a halt, so a resumed rollout is judged on what happened after the resume.
+     */
+    guardrailSince: ts("guardrail_since"),
     /** Set when the system paused the rollout (a guardrail); cleared when a person resumes it. */
     haltedBy: text("halted_by", { enum: HALTED_BY }),
     haltReason: text("halt_reason"),

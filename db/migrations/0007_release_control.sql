@@ -24,6 +24,7 @@ ALTER TABLE "assignments" ADD COLUMN "testers" jsonb DEFAULT '[]'::jsonb NOT NUL
 ALTER TABLE "assignments" ADD COLUMN "schedule" jsonb;--> statement-breakpoint
 ALTER TABLE "assignments" ADD COLUMN "next_step_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "assignments" ADD COLUMN "guardrail" jsonb;--> statement-breakpoint
+ALTER TABLE "assignments" ADD COLUMN "guardrail_since" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "assignments" ADD COLUMN "halted_by" text;--> statement-breakpoint
 ALTER TABLE "assignments" ADD COLUMN "halt_reason" text;--> statement-breakpoint
 ALTER TABLE "assignments" ADD COLUMN "halted_at" timestamp with time zone;--> statement-breakpoint

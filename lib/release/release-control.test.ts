@@ -373,6 +373,12 @@ describe("guardrail: real signed events over HTTP halt a bad candidate", () => {
     const resumed = await call("PATCH", `/api/v1/assignments/${a.id}`, { paused: false, revision: a.revision });
     expect(resumed.status).toBe(200);
     expect(resumed.data).toMatchObject({ paused: false, haltedBy: null, haltReason: null });
+    // The errors before the resume do not halt it again; new ones over the ceiling do.
+    await runReleaseTick(s.db);
+    expect((await getAssignment(lab.admin, a.id)).paused).toBe(false);
+    await fleet(lab, [{ version: "1.1.0", n: 40, errors: 8 }]);
+    await runReleaseTick(s.db);
+    expect(await getAssignment(lab.admin, a.id)).toMatchObject({ paused: true, haltedBy: "guardrail" });
   });
 });
 

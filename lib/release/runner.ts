@@ -62,7 +62,9 @@ async function runGuardrails(db: Db, now: Date): Promise<number> {
   let halted = 0;
   for (const { a, candidateVersion } of watched) {
     const g = a.guardrail!;
-    const [f] = await versionFigures(db, { orgId: a.orgId, hostId: a.hostId, appId: a.appId }, [candidateVersion], new Date(now.getTime() - g.windowMinutes * 60_000), new Date(now.getTime() + AHEAD_MS));
+    const windowStart = now.getTime() - g.windowMinutes * 60_000;
+    const since = new Date(Math.max(windowStart, a.guardrailSince?.getTime() ?? windowStart));
+    const [f] = await versionFigures(db, { orgId: a.orgId, hostId: a.hostId, appId: a.appId }, [candidateVersion], since, new Date(now.getTime() + AHEAD_MS));
     if (!f || !guardrailCrossed(g, f)) continue;
     if (await haltByGuardrail(db, a, candidateVersion, f, now)) halted++;
   }

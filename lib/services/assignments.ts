@@ -739,6 +739,8 @@ export async function updateAssignment(ctx: OrgContext, id: string, input: Updat
       set.guardrail = input.guardrail;
       entries.push({ action: "guardrail", from: { guardrail: a.guardrail }, to: { guardrail: input.guardrail } });
     }
+    // A new guardrail, a new candidate or a resume starts the guardrail's count afresh.
+    if (set.guardrail !== undefined || candidateChanged || (resumed && a.haltedBy)) set.guardrailSince = new Date();
 
     // Sending the values it already has changes nothing and logs nothing, as a PATCH should.
     if (entries.length === 0) return { out: assignmentToJson(row), queued: 0 };

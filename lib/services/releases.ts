@@ -375,6 +375,7 @@ async function startRing(tx: DbOrTx, who: Changer, r: Release, index: number, no
         schedule: ring.schedule,
         nextStepAt: ring.schedule ? new Date(now.getTime() + ring.schedule.everyMinutes * 60_000) : null,
         guardrail: ring.guardrail,
+        guardrailSince: now,
         haltedBy: null,
         haltReason: null,
         haltedAt: null,
