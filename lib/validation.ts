@@ -71,3 +71,19 @@ export function assertSafeTarget(url: URL, params: Record<string, string | strin
     }
   }
 }
+
+/**
+ * The one query-string parser (issue 12 item 19): the parameters the schema names, an empty value taken as absent,
+ * validated by the schema; a bad one answers `invalid_input` with `details.fields` like every other bad input.
+ * Parameters the schema does not name are ignored, as HTTP clients and proxies add their own.
+ */
+export function parseQuery<S extends z.ZodObject>(params: URLSearchParams, schema: S, what = "Bad query parameters", opts: { emptyIsAbsent?: boolean } = {}): z.output<S> {
+  const raw: Record<string, string> = {};
+  for (const key of Object.keys(schema.shape)) {
+    const v = params.get(key);
+    if (v !== null && (v !== "" || opts.emptyIsAbsent === false)) raw[key] = v;
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw new AppError("invalid_input", what, { fields: zodFieldErrors(parsed.error) });
+  return parsed.data;
+}

@@ -15,6 +15,7 @@ import { signRequest } from "@/lib/sdk/signing";
 import { labMiniProgram, type LabVersionSpec } from "@/lib/sdk-server/delivery-testing";
 import { seedHostFixture, type HostFixture } from "@/lib/sdk-server/testing";
 import { createSdkVerifier, setSdkVerifierForTests } from "@/lib/sdk-server/verify";
+import { createRelease, createReleaseInput } from "@/lib/services/releases";
 import { assignVersion, updateAssignment, updateAssignmentInput, type AssignmentJson } from "@/lib/services/assignments";
 import { createHost, createHostInput } from "@/lib/services/hosts";
 import { addCollaborator } from "@/lib/services/mini-programs";
@@ -121,6 +122,14 @@ async function newAssignment(candidate: boolean, ctx: OrgContext = fx.admin): Pr
   return updateAssignment(ctx, a.id, updateAssignmentInput.parse({ candidateVersionId: app.versions["1.1.0"]!.id, rolloutPercent: 10 }));
 }
 
+/** A host running 1.0.0 of a new mini-program whose 1.1.0 is approved: what a release needs. */
+async function releasable(ctx: OrgContext = fx.admin) {
+  const app = await newApp([{ version: "1.0.0" }, { version: "1.1.0" }], ctx);
+  const host = await newHost(ctx);
+  await assignVersion(ctx, host.id, { appId: app.appId, versionId: app.versions["1.0.0"]!.id });
+  return { appId: app.appId, versionId: app.versions["1.1.0"]!.id, hostId: host.id };
+}
+
 function validEvent(extra: Record<string, unknown> = {}) {
   seq++;
   return { id: `evt-hostile-${seq}-${Date.now()}`, type: "launch", appId: fx.app.appId, version: "1.0.0", userId: `user-${seq}`, ts: Date.now(), platform: "ios", ...extra };
@@ -146,6 +155,10 @@ beforeAll(async () => {
   // Webhook endpoints on a closed loopback port: a test event or redelivery fails fast, without the network.
   const endpointOf = async (ctx: OrgContext) => (await createWebhookEndpoint(ctx, createWebhookInput.parse({ url: "http://127.0.0.1:9/hostile", events: ["version.approved"] }))).endpoint.id;
   const [ownEndpoint, otherEndpoint] = [await endpointOf(admin), await endpointOf(otherAdmin)];
+  const releaseIn = async (ctx: OrgContext) => {
+    const r = await releasable(ctx);
+    return (await createRelease(ctx, createReleaseInput.parse({ appId: r.appId, versionId: r.versionId, rings: [{ name: "first", hostIds: [r.hostId] }] }))).id;
+  };
   // A failed delivery in each organization, to redeliver.
   const deliveryOf = async (orgId: string, endpointId: string) => {
     const id = newId("dlv");
@@ -161,6 +174,7 @@ beforeAll(async () => {
     sha256: v.sha256,
     endpointId: ownEndpoint,
     deliveryId: await deliveryOf(f.orgs.demo, ownEndpoint),
+    releaseId: await releaseIn(admin),
   };
   const ov = otherApp.versions["1.0.0"]!;
   fx.foreign = {
@@ -172,6 +186,7 @@ beforeAll(async () => {
     sha256: ov.sha256,
     endpointId: otherEndpoint,
     deliveryId: await deliveryOf(f.orgs.other, otherEndpoint),
+    releaseId: await releaseIn(otherAdmin),
   };
   // One launch, so that an analytics filter matching nothing shows as zero against a total that is not.
   const events = "POST /api/sdk/v1/events";
@@ -186,7 +201,7 @@ afterAll(() => setSdkVerifierForTests(undefined));
 // The table: what each route takes. A route on disk without a row here fails the sweep.
 // ---------------------------------------------------------------------------------------------------------
 
-type ParamKind = "hostId" | "appId" | "versionId" | "assignmentId" | "userId" | "sha256" | "endpointId" | "deliveryId";
+type ParamKind = "hostId" | "appId" | "versionId" | "assignmentId" | "userId" | "sha256" | "endpointId" | "deliveryId" | "releaseId";
 type QueryKind = "search" | "filter" | "ref" | "enum" | "day" | "limit" | "cursor" | "semver";
 type Json = Record<string, unknown>;
 type Base = { params: Record<string, string>; query?: string; body?: unknown; status: number; check?: (json: Json) => void };
@@ -304,11 +319,47 @@ const SPECS: Record<string, Spec> = {
       kind: "json",
       required: [],
       emptyRefused: true, // at least one of candidateVersionId, rolloutPercent, paused
-      fields: { candidateVersionId: "string?", rolloutPercent: "int", paused: "bool", revision: "int" },
+      fields: {
+        candidateVersionId: "string?",
+        rolloutPercent: "int",
+        paused: "bool",
+        revision: "int",
+        rules: "object?",
+        "rules.platforms": "array",
+        "rules.platforms.0": "string",
+        "rules.sdkVersion": "string",
+        "rules.users": "array",
+        "rules.users.0": "string",
+        trialVersionId: "string?",
+        testers: "array",
+        "testers.0": "string",
+        schedule: "object?",
+        "schedule.steps": "array",
+        "schedule.steps.0": "int",
+        "schedule.everyMinutes": "int",
+        "schedule.promoteAtEnd": "bool",
+        guardrail: "object?",
+        "guardrail.minLaunches": "int",
+        "guardrail.windowMinutes": "int",
+      },
     },
     valid: async () => {
       const a = await newAssignment(true);
-      return { params: { id: a.id }, body: { candidateVersionId: a.candidateVersionId, rolloutPercent: 20, paused: false, revision: a.revision }, status: 200 };
+      return {
+        params: { id: a.id },
+        body: {
+          candidateVersionId: a.candidateVersionId,
+          rolloutPercent: 20,
+          paused: false,
+          revision: a.revision,
+          rules: { platforms: ["ios"], sdkVersion: ">=2.0.0", users: ["u-1"] },
+          trialVersionId: a.candidateVersionId,
+          testers: ["t-1"],
+          schedule: { steps: [20, 100], everyMinutes: 60, promoteAtEnd: false },
+          guardrail: { maxErrorRate: 0.1, minLaunches: 50, windowMinutes: 60 },
+        },
+        status: 200,
+      };
     },
   },
   "DELETE /api/v1/assignments/[id]": {
@@ -456,6 +507,59 @@ const SPECS: Record<string, Spec> = {
     auth: "bearer",
     params: { versionId: "versionId" },
     valid: async () => ({ params: { versionId: (await newApp([{ version: "1.0.0", status: "in_review" }])).versions["1.0.0"]!.id }, status: 200 }),
+  },
+  "GET /api/v1/releases": {
+    auth: "bearer",
+    query: { appId: "ref", status: "enum", ...LIST },
+    valid: async () => ({ params: {}, query: "?limit=5", status: 200, check: someItems }),
+  },
+  "POST /api/v1/releases": {
+    auth: "bearer",
+    body: {
+      kind: "json",
+      required: ["appId", "versionId", "rings"],
+      fields: {
+        appId: "string",
+        versionId: "string",
+        rings: "array",
+        "rings.0": "object",
+        "rings.0.name": "string",
+        "rings.0.hostIds": "array",
+        "rings.0.hostIds.0": "string",
+        "rings.0.schedule": "object?",
+        "rings.0.schedule.steps": "array",
+        "rings.0.schedule.everyMinutes": "int",
+        "rings.0.guardrail": "object?",
+        "rings.0.guardrail.minLaunches": "int",
+      },
+    },
+    valid: async () => {
+      const r = await releasable();
+      return {
+        params: {},
+        body: {
+          appId: r.appId,
+          versionId: r.versionId,
+          rings: [{ name: "first", hostIds: [r.hostId], schedule: { steps: [10, 100], everyMinutes: 60 }, guardrail: { maxErrorRate: 0.1, minLaunches: 50, windowMinutes: 60 } }],
+        },
+        status: 201,
+      };
+    },
+  },
+  "GET /api/v1/releases/[id]": {
+    auth: "bearer",
+    params: { id: "releaseId" },
+    valid: async () => ({ params: { id: fx.own.releaseId }, status: 200 }),
+  },
+  "POST /api/v1/releases/[id]/cancel": {
+    auth: "bearer",
+    params: { id: "releaseId" },
+    body: { kind: "json", required: [], fields: { revision: "int" } },
+    valid: async () => {
+      const r = await releasable();
+      const rel = await createRelease(fx.admin, createReleaseInput.parse({ appId: r.appId, versionId: r.versionId, rings: [{ name: "first", hostIds: [r.hostId] }] }));
+      return { params: { id: rel.id }, body: { revision: rel.revision }, status: 200 };
+    },
   },
   "GET /api/v1/openapi.json": {
     auth: "public",
@@ -712,6 +816,7 @@ function pathCases(spec: Spec): Case[] {
     sha256: "versionId",
     endpointId: "hostId",
     deliveryId: "endpointId",
+    releaseId: "assignmentId",
   };
   for (const [name, kind] of Object.entries(spec.params ?? {})) {
     const at = (value: (b: Base) => string) => (b: Base) => ({ params: { ...b.params, [name]: value(b) } });

@@ -10,7 +10,7 @@ import type { Permission } from "@/lib/authz/permissions";
 import { AppError, toErrorBody } from "@/lib/errors";
 import { sha256Hex } from "@/lib/crypto/hash";
 import { clientIpFromHeaders } from "@/lib/request-ip";
-import { assertSafeTarget, findUnsafeJson, zodFieldErrors } from "@/lib/validation";
+import { assertSafeTarget, findUnsafeJson, parseQuery, zodFieldErrors } from "@/lib/validation";
 import { claimIdempotencyKey, parseIdempotencyKey, requestFingerprint, settleIdempotencyKey, type Scope } from "./idempotency";
 import { consumeRateLimit } from "./rate-limit";
 
@@ -207,10 +207,7 @@ export const listParamsSchema = z.object({
 });
 
 export function parseListParams(req: NextRequest): z.output<typeof listParamsSchema> {
-  const raw = Object.fromEntries(req.nextUrl.searchParams);
-  const parsed = listParamsSchema.safeParse({ limit: raw.limit, cursor: raw.cursor || undefined });
-  if (!parsed.success) throw new AppError("invalid_input", "Bad list parameters", { fields: zodFieldErrors(parsed.error) });
-  return parsed.data;
+  return parseQuery(req.nextUrl.searchParams, listParamsSchema, "Bad list parameters");
 }
 
 export function created(body: unknown): NextResponse {

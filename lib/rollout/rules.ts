@@ -17,7 +17,8 @@ const distinct = <T,>(ids: T[]): T[] => [...new Set(ids)];
 export const rulesSchema = z
   .object({
     platforms: z
-      .array(z.enum(PLATFORMS, { error: (i) => `Unknown platform ${JSON.stringify(i.input)}; use one of ${PLATFORMS.join(", ")}` }))
+      // The message quotes a string input only (cut short): a hostile value may be nested 10,000 deep.
+      .array(z.enum(PLATFORMS, { error: (i) => `Unknown platform ${typeof i.input === "string" ? JSON.stringify(i.input.slice(0, 40)) : "(not a string)"}; use one of ${PLATFORMS.join(", ")}` }))
       .min(1, "List at least one platform, or leave platforms out")
       .transform(distinct)
       .optional(),

@@ -5,8 +5,7 @@ import { createHash } from "node:crypto";
 import { NextResponse } from "next/server";
 import { z } from "zod";
 import { PLATFORMS } from "@/db/schema";
-import { zodFieldErrors } from "@/lib/validation";
-import { AppError } from "@/lib/errors";
+import { parseQuery } from "@/lib/validation";
 import { isStrictSemver } from "@/lib/packages/manifest";
 import { entriesFor, getManifestCache, type ManifestEntry } from "./snapshot";
 import type { SdkCaller } from "./verify";
@@ -24,14 +23,8 @@ export const manifestQuerySchema = z.object({
 export type ManifestQuery = z.output<typeof manifestQuerySchema>;
 
 export function parseManifestQuery(url: URL): ManifestQuery {
-  const sp = url.searchParams;
-  const parsed = manifestQuerySchema.safeParse({
-    user: sp.get("user") ?? undefined,
-    platform: sp.get("platform") ?? undefined,
-    sdkVersion: sp.get("sdkVersion") ?? undefined,
-  });
-  if (!parsed.success) throw new AppError("invalid_input", "Bad manifest parameters", { fields: zodFieldErrors(parsed.error) });
-  return parsed.data;
+  // A device that sends `user=` has a bug to hear about, not a user to be guessed: empty is refused here.
+  return parseQuery(url.searchParams, manifestQuerySchema, "Bad manifest parameters", { emptyIsAbsent: false });
 }
 
 /** What this host runs now for this user, platform and SDK version. */

@@ -53,7 +53,7 @@ export function withoutValueAt(base: unknown, path: string): unknown {
 }
 
 /** What a body field holds, as far as its wrong values go; `?` means null is a valid value. */
-export type FieldKind = "string" | "string?" | "int" | "int?" | "bool" | "array" | "array?" | "object" | "ts";
+export type FieldKind = "string" | "string?" | "int" | "int?" | "bool" | "array" | "array?" | "object" | "object?" | "ts";
 
 const isNullable = (k: FieldKind) => k.endsWith("?");
 

@@ -4,7 +4,7 @@ import { getActionContext } from "@/lib/auth/session";
 import { authorize } from "@/lib/authz/context";
 import { errorResponse } from "@/lib/api/handler";
 import { auditCsv, auditFilterSchema } from "@/lib/services/audit";
-import { AppError } from "@/lib/errors";
+import { parseQuery } from "@/lib/validation";
 
 export const dynamic = "force-dynamic";
 
@@ -13,10 +13,7 @@ export async function GET(req: NextRequest, { params }: { params: Promise<{ org:
     const { org } = await params;
     const ctx = await getActionContext(org);
     authorize(ctx, "audit.view");
-    const q = req.nextUrl.searchParams;
-    const parsed = auditFilterSchema.safeParse(Object.fromEntries([...q.entries()].filter(([, v]) => v)));
-    if (!parsed.success) throw new AppError("invalid_input", "Bad filter");
-    const gen = auditCsv(ctx, parsed.data);
+    const gen = auditCsv(ctx, parseQuery(req.nextUrl.searchParams, auditFilterSchema, "Bad audit filter"));
     const stream = new ReadableStream<Uint8Array>({
       async pull(controller) {
         const { value, done } = await gen.next();
