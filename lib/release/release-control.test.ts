@@ -17,6 +17,7 @@ import { rejectInput, rejectVersion } from "@/lib/services/reviews";
 import { createRelease, createReleaseInput, getRelease } from "@/lib/services/releases";
 import { setWebhookDispatcherAuto } from "@/lib/webhooks/dispatcher";
 import { AtriumSdkClient } from "@/sdk-client";
+import { apiCaller } from "@/test/api";
 import { inProcessFetch, serveOverHttp } from "@/test/api-router";
 import { useSeededDb } from "@/test/seeded";
 import { runReleaseTick } from "./runner";
@@ -50,14 +51,11 @@ function usersFor(appId: string, version: string) {
   return { inside, outside };
 }
 
+const caller = apiCaller("t_admin_demo");
+// `data` is read loosely: these tests walk the answers' documented shapes.
 async function call(method: string, path: string, body?: unknown, token = "t_admin_demo") {
-  const res = await api(`${BASE}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, data: text ? JSON.parse(text) : null };
+  const res = await caller(method, path, { body, token });
+  return { status: res.status, data: res.body as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
 type Lab = Awaited<ReturnType<typeof setup>>;

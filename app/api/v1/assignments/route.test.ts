@@ -1,10 +1,10 @@
 // /api/v1 assignments as an automation script sees them (CONTRACT §3): status codes, shapes, the one error
 // shape with every policy reason, 409 on a state that does not allow the change, roles and tenancy.
-import { NextRequest } from "next/server";
 import { describe, expect, it } from "vitest";
 import { withTempBlobStore } from "@/lib/blobs/testing";
 import { labHost, labMiniProgram } from "@/lib/sdk-server/delivery-testing";
 import { setWebhookDispatcherAuto } from "@/lib/webhooks/dispatcher";
+import { answer, apiRequest, type RequestInit } from "@/test/api";
 import { useSeededDb } from "@/test/seeded";
 import { GET as listForHost, POST as assign } from "../hosts/[hostId]/assignments/route";
 import { GET as events } from "./[id]/events/route";
@@ -16,7 +16,6 @@ withTempBlobStore();
 const s = useSeededDb();
 setWebhookDispatcherAuto(false);
 
-type Json = Record<string, unknown> & { error?: { code: string; message: string; details?: { reasons?: { code: string }[] } & Record<string, unknown> } };
 type Who = "owner" | "admin" | "reviewer" | "developer" | "analyst" | "other";
 const TOKEN: Record<Who, string> = {
   owner: "t_owner_demo",
@@ -27,18 +26,8 @@ const TOKEN: Record<Who, string> = {
   other: "t_admin_other",
 };
 
-function req(who: Who, path: string, init: { method?: string; body?: unknown } = {}) {
-  return new NextRequest(`http://atrium.test${path}`, {
-    method: init.method ?? "GET",
-    headers: { authorization: `Bearer ${TOKEN[who]}`, "content-type": "application/json" },
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-  });
-}
-
-async function send(res: Promise<Response>): Promise<{ status: number; body: Json }> {
-  const r = await res;
-  return { status: r.status, body: (await r.json()) as Json };
-}
+const req = (who: Who, path: string, init: RequestInit = {}) => apiRequest(TOKEN[who], path, init);
+const send = answer;
 
 const onHost = (hostId: string) => ({ params: Promise.resolve({ hostId }) });
 const onId = (id: string) => ({ params: Promise.resolve({ id }) });
@@ -176,7 +165,7 @@ describe("roles and tenancy", () => {
 
   it("answers 401 without a token", async () => {
     const { id } = await assigned();
-    const res = await read(new NextRequest(`http://atrium.test/api/v1/assignments/${id}`), onId(id));
+    const res = await read(apiRequest(null, `/api/v1/assignments/${id}`), onId(id));
     expect(res.status).toBe(401);
   });
 });

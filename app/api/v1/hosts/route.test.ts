@@ -1,8 +1,8 @@
 // /api/v1/hosts as an automation script sees it (CONTRACT §3): status codes, shapes, the one error shape.
-import { NextRequest } from "next/server";
 import { beforeAll, describe, expect, it } from "vitest";
 import { seedHostFixture, type HostFixture } from "@/lib/sdk-server/testing";
 // Renamed: a `use…` name makes React's hooks lint rule mistake this vitest helper for a hook.
+import { answer, apiRequest, type RequestInit } from "@/test/api";
 import { useTestDb as withTestDb } from "@/test/db";
 import { GET as list, POST as create } from "./route";
 import { GET as read, PATCH as patch } from "./[hostId]/route";
@@ -16,23 +16,12 @@ beforeAll(async () => {
 });
 
 type Who = keyof HostFixture["tokens"];
-type Json = Record<string, unknown> & { error?: { code: string; message: string; details?: unknown } };
-
-function req(who: Who, path: string, init: { method?: string; body?: unknown } = {}) {
-  return new NextRequest(`http://atrium.test${path}`, {
-    method: init.method ?? "GET",
-    headers: { authorization: `Bearer ${fx.tokens[who]}`, "content-type": "application/json" },
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-  });
-}
+const req = (who: Who, path: string, init: RequestInit = {}) => apiRequest(fx.tokens[who], path, init);
 
 const none = { params: Promise.resolve({}) };
 const at = (hostId: string) => ({ params: Promise.resolve({ hostId }) });
 
-async function send(res: Promise<Response>): Promise<{ status: number; body: Json }> {
-  const r = await res;
-  return { status: r.status, body: (await r.json()) as Json };
-}
+const send = answer;
 
 let n = 0;
 function newHostBody(extra: Record<string, unknown> = {}) {
@@ -79,7 +68,7 @@ describe("POST /api/v1/hosts", () => {
   });
 
   it("answers 401 without a valid token", async () => {
-    const r = await create(new NextRequest("http://atrium.test/api/v1/hosts", { method: "POST", body: "{}" }), none);
+    const r = await create(apiRequest(null, "/api/v1/hosts", { method: "POST", body: "{}" }), none);
     expect(r.status).toBe(401);
   });
 });
@@ -126,7 +115,7 @@ describe("GET, PATCH /api/v1/hosts/{hostId}", () => {
       const got = await send(read(req(who, `/api/v1/hosts/${hostId}`), at(hostId)));
       const patched = await send(patch(req(who, `/api/v1/hosts/${hostId}`, { method: "PATCH", body: { name: "Mine now" } }), at(hostId)));
       const rotated = await send(rotate(req(who, `/api/v1/hosts/${hostId}/rotate-secret`, { method: "POST" }), at(hostId)));
-      for (const r of [got, patched, rotated]) expect(r).toEqual({ status: 404, body: { error: { code: "not_found", message: "Host app not found" } } });
+      for (const r of [got, patched, rotated]) expect({ status: r.status, body: r.body }).toEqual({ status: 404, body: { error: { code: "not_found", message: "Host app not found" } } });
     }
     expect((await send(read(req("admin", `/api/v1/hosts/${id}`), at(id)))).body).toMatchObject({ name: host.name });
   });

@@ -1,9 +1,9 @@
 // GET /api/v1/analytics/overview as an automation script sees it (CONTRACT §3, §7): the shape, the range
 // rules, roles, developer scoping and tenancy.
-import { NextRequest } from "next/server";
 import { describe, expect, it } from "vitest";
 import { addDays, utcDay } from "@/lib/analytics/dates";
 import { withTempBlobStore } from "@/lib/blobs/testing";
+import { answer, apiRequest } from "@/test/api";
 import { useSeededDb } from "@/test/seeded";
 import { GET } from "./route";
 
@@ -11,12 +11,7 @@ withTempBlobStore();
 useSeededDb();
 const TODAY = utcDay(Date.now());
 
-async function call(token: string, query: string) {
-  const res = await GET(new NextRequest(`http://atrium.test/api/v1/analytics/overview?${query}`, { headers: { authorization: `Bearer ${token}` } }), {
-    params: Promise.resolve({}),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> & { error?: { code: string } } };
-}
+const call = (token: string, query: string) => answer(GET(apiRequest(token, `/api/v1/analytics/overview?${query}`), { params: Promise.resolve({}) }));
 
 const range = `from=${addDays(TODAY, -29)}&to=${TODAY}`;
 const TOTAL_FIELDS = ["launches", "activeUsers", "sessions", "avgSessionMs", "errors", "errorRate"];

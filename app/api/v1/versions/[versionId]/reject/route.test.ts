@@ -1,11 +1,11 @@
 // POST /api/v1/versions/{versionId}/reject through its route handler; the developer then reads the decision.
-import { NextRequest } from "next/server";
 import { beforeAll, describe, expect, it } from "vitest";
 import { withTempBlobStore } from "@/lib/blobs/testing";
 import { buildMiniProgramPackage } from "@/lib/packages/zip-writer";
 import { setWebhookDispatcherAuto } from "@/lib/webhooks/dispatcher";
 import { createMiniProgram, createMiniProgramInput } from "@/lib/services/mini-programs";
 import { submitVersion, uploadVersion } from "@/lib/services/versions";
+import { answer, apiRequest } from "@/test/api";
 import { useSeededDb } from "@/test/seeded";
 import { GET as getVersionRoute } from "../route";
 import { POST } from "./route";
@@ -22,15 +22,8 @@ async function inReview() {
   await submitVersion(dev, version.id);
   return version.id;
 }
-async function reject(versionId: string, token: string, body: string | object) {
-  const req = new NextRequest(`http://localhost/api/v1/versions/${versionId}/reject`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-    body: typeof body === "string" ? body : JSON.stringify(body),
-  });
-  const res = await POST(req, { params: Promise.resolve({ versionId }) });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> & { error?: { code: string; message: string } } };
-}
+const reject = (versionId: string, token: string, body: string | object) =>
+  answer(POST(apiRequest(token, `/api/v1/versions/${versionId}/reject`, { method: "POST", body }), { params: Promise.resolve({ versionId }) }));
 
 beforeAll(async () => {
   await createMiniProgram(await s.as("developer"), createMiniProgramInput.parse({ appId: APP, name: "API reject" }));
@@ -42,11 +35,9 @@ describe("POST /api/v1/versions/{versionId}/reject", () => {
     const body = { reasons: ["undeclared_data_collection", "security_risk"], comment: "Sends the contact list to a third party." };
     const res = await reject(id, "t_reviewer_demo", body);
     expect(res).toMatchObject({ status: 200, body: { id, status: "rejected", reviews: [{ decision: "rejected", ...body, reviewer: "reviewer@demo.test" }] } });
-    const read = await getVersionRoute(new NextRequest(`http://localhost/api/v1/versions/${id}`, { headers: { authorization: "Bearer t_developer_demo" } }), {
-      params: Promise.resolve({ versionId: id }),
-    });
+    const read = await answer(getVersionRoute(apiRequest("t_developer_demo", `/api/v1/versions/${id}`), { params: Promise.resolve({ versionId: id }) }));
     expect(read.status).toBe(200);
-    expect(await read.json()).toMatchObject({ status: "rejected", reviews: [{ decision: "rejected", reasons: body.reasons, comment: body.comment }] });
+    expect(read.body).toMatchObject({ status: "rejected", reviews: [{ decision: "rejected", reasons: body.reasons, comment: body.comment }] });
     // A rejected version stays rejected.
     expect((await reject(id, "t_admin_demo", body)).status).toBe(409);
   });

@@ -1,5 +1,4 @@
 // POST /api/v1/versions/{versionId}/revoke (the kill switch) through its route handler.
-import { NextRequest } from "next/server";
 import { beforeAll, describe, expect, it } from "vitest";
 import { withTempBlobStore } from "@/lib/blobs/testing";
 import { buildMiniProgramPackage } from "@/lib/packages/zip-writer";
@@ -7,6 +6,7 @@ import { setWebhookDispatcherAuto } from "@/lib/webhooks/dispatcher";
 import { createMiniProgram, createMiniProgramInput } from "@/lib/services/mini-programs";
 import { approveVersion } from "@/lib/services/reviews";
 import { submitVersion, uploadVersion } from "@/lib/services/versions";
+import { answer, apiRequest } from "@/test/api";
 import { useSeededDb } from "@/test/seeded";
 import { POST } from "./route";
 
@@ -23,15 +23,8 @@ async function version(approved = true) {
   if (approved) await approveVersion(await s.as("reviewer"), v.id);
   return v.id;
 }
-async function revoke(versionId: string, token: string, body: unknown) {
-  const req = new NextRequest(`http://localhost/api/v1/versions/${versionId}/revoke`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  const res = await POST(req, { params: Promise.resolve({ versionId }) });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> & { error?: { code: string } } };
-}
+const revoke = (versionId: string, token: string, body: unknown) =>
+  answer(POST(apiRequest(token, `/api/v1/versions/${versionId}/revoke`, { method: "POST", body }), { params: Promise.resolve({ versionId }) }));
 
 beforeAll(async () => {
   await createMiniProgram(await s.as("developer"), createMiniProgramInput.parse({ appId: APP, name: "API revoke" }));
