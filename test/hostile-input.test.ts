@@ -625,7 +625,7 @@ const SPECS: Record<string, Spec> = {
 
 type Expect =
   /** `field`: named in details.fields; `detail`: a key details must hold. */
-  | { kind: "error"; status: number; code: string; field?: string; detail?: string }
+  | { kind: "error"; status: number; code: string; field?: string; detail?: string; reason?: string }
   /** CONTRACT §6: a bad event is answered 202 with it in `rejected`, and nothing of it kept. */
   | { kind: "rejected"; code: string }
   /** Not refused, and rightly: literal text that must match nothing (spec.literal), or a parameter that is ignored. */
@@ -845,9 +845,11 @@ function credentialCases(spec: Spec): Case[] {
       ["a token with SQL", "Bearer t_'OR'1'='1"],
     ].map(([name, value]) => ({ family: "credentials", name: name!, parts: () => ({ headers: { authorization: value ?? null } }), expect: unauth }));
   }
-  const unknownKey = err(401, "unknown_key");
-  const stale = err(401, "stale_timestamp");
-  const badSig = err(401, "bad_signature");
+  // A refused SDK credential: `unauthenticated`, the check that failed in details.reason.
+  const sdkAuth = (reason: string): Expect => ({ kind: "error", status: 401, code: "unauthenticated", reason });
+  const unknownKey = sdkAuth("unknown_key");
+  const stale = sdkAuth("stale_timestamp");
+  const badSig = sdkAuth("bad_signature");
   const h = (name: string, headers: Record<string, string | null> | (() => Record<string, string | null>), expect: Expect): Case => ({
     family: "signature",
     name,
@@ -953,6 +955,7 @@ function expectErrorShape(a: Answer, e: Extract<Expect, { kind: "error" }>) {
   // A safe message: no stack, no driver text.
   expect(String(error.message), seen).not.toMatch(/\n\s+at |postgres|pglite|SyntaxError|TypeError|sqlstate/i);
   if (e.detail) expect(Object.keys((error.details as Json | undefined) ?? {}), seen).toContain(e.detail);
+  if (e.reason) expect((error.details as { reason?: string } | undefined)?.reason, seen).toBe(e.reason);
   if (e.field) {
     const fields = Object.keys((error.details as { fields?: Json } | undefined)?.fields ?? {});
     expect(

@@ -42,7 +42,8 @@ async function outcome(p: Promise<unknown>): Promise<string> {
     return "ok";
   } catch (e) {
     const res = sdkErrorResponse(e);
-    return `${res.status} ${((await res.json()) as { error: { code: string } }).error.code}`;
+    const { error } = (await res.json()) as { error: { code: string; details?: { reason?: string } } };
+    return `${res.status} ${error.code === "unauthenticated" ? error.details?.reason : error.code}`;
   }
 }
 

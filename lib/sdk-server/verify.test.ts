@@ -55,8 +55,10 @@ function signedHeaders(key: string, secret: string, path: string, at = clock) {
   return { "x-mp-key": key, "x-mp-timestamp": timestamp, "x-mp-signature": signRequest({ secret, method: "GET", pathWithQuery: path, timestamp }) };
 }
 
+/** The status and the code, or for a refused credential (code `unauthenticated`) the check that failed. */
 async function errorOf(res: Response) {
-  return { status: res.status, code: ((await res.json()) as { error: { code: string } }).error.code };
+  const { error } = (await res.json()) as { error: { code: string; details?: { reason?: string } } };
+  return { status: res.status, code: error.code === "unauthenticated" ? error.details?.reason : error.code };
 }
 
 describe("a request signed by the reference client", () => {
@@ -86,12 +88,12 @@ describe("a request signed by the reference client", () => {
 describe("refusals, each with its code", () => {
   it("wrong secret → 401 bad_signature", async () => {
     const host = await newHost();
-    await expect(client(host.sdkKey, "sk_wrong").getManifest(QUERY)).rejects.toMatchObject({ status: 401, code: "bad_signature" });
+    await expect(client(host.sdkKey, "sk_wrong").getManifest(QUERY)).rejects.toMatchObject({ status: 401, code: "unauthenticated", details: { reason: "bad_signature" } });
   });
 
   it("unknown key → 401 unknown_key", async () => {
     const host = await newHost();
-    await expect(client("ak_nobodyhasthiskey00000000", host.sdkSecret).getManifest(QUERY)).rejects.toMatchObject({ status: 401, code: "unknown_key" });
+    await expect(client("ak_nobodyhasthiskey00000000", host.sdkSecret).getManifest(QUERY)).rejects.toMatchObject({ status: 401, code: "unauthenticated", details: { reason: "unknown_key" } });
   });
 
   it.each([
@@ -103,7 +105,7 @@ describe("refusals, each with its code", () => {
     const code = expected === "accepted" ? null : expected;
     const host = await newHost();
     const call = client(host.sdkKey, host.sdkSecret, { now: () => clock + skew }).getManifest(QUERY);
-    if (code) await expect(call).rejects.toMatchObject({ status: 401, code });
+    if (code) await expect(call).rejects.toMatchObject({ status: 401, code: "unauthenticated", details: { reason: code } });
     else await expect(call).resolves.toMatchObject({ notModified: false });
   });
 
@@ -155,7 +157,7 @@ describe("rotation", () => {
     await expect(oldSdk.getManifest({ ...QUERY, user: "a" })).resolves.toBeTruthy();
 
     clock += 2000;
-    await expect(oldSdk.getManifest({ ...QUERY, user: "b" })).rejects.toMatchObject({ status: 401, code: "bad_signature" });
+    await expect(oldSdk.getManifest({ ...QUERY, user: "b" })).rejects.toMatchObject({ status: 401, code: "unauthenticated", details: { reason: "bad_signature" } });
     await expect(newSdk.getManifest({ ...QUERY, user: "b" })).resolves.toBeTruthy();
   });
 
@@ -166,7 +168,7 @@ describe("rotation", () => {
     const first = await rotateSecret(await fx.ctx("admin"), host.id, new Date(clock));
     await rotateSecret(await fx.ctx("admin"), host.id, new Date(clock));
     // Two rotations: the original secret is out at once, the first rotation's is now the previous one.
-    await expect(sdk.getManifest({ ...QUERY, user: "x" })).rejects.toMatchObject({ code: "bad_signature" });
+    await expect(sdk.getManifest({ ...QUERY, user: "x" })).rejects.toMatchObject({ code: "unauthenticated", details: { reason: "bad_signature" } });
     await expect(client(host.sdkKey, first.sdkSecret).getManifest(QUERY)).resolves.toBeTruthy();
   });
 });
@@ -180,7 +182,7 @@ describe("disabled host", () => {
     await setHostStatus(ctx, host.id, "disabled");
     await expect(sdk.getManifest({ ...QUERY, user: "y" })).rejects.toMatchObject({ status: 403, code: "forbidden" });
     // A bad signature still says so: the host's state is only told to its own signed requests.
-    await expect(client(host.sdkKey, "sk_wrong").getManifest(QUERY)).rejects.toMatchObject({ status: 401, code: "bad_signature" });
+    await expect(client(host.sdkKey, "sk_wrong").getManifest(QUERY)).rejects.toMatchObject({ status: 401, code: "unauthenticated", details: { reason: "bad_signature" } });
     await setHostStatus(ctx, host.id, "active");
     await expect(sdk.getManifest({ ...QUERY, user: "z" })).resolves.toBeTruthy();
   });

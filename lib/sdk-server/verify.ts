@@ -239,8 +239,9 @@ export function setSdkVerifierForTests(verifier: SdkVerifier | undefined): void 
 export function sdkErrorResponse(e: unknown): Response {
   const res =
     e instanceof SdkAuthError
-      ? // `details.reason` repeats the code for clients written against a generic `unauthenticated` + reason shape.
-        NextResponse.json({ error: { code: e.code, message: e.message, details: { reason: e.code } } }, { status: e.status })
+      ? // The one error shape (issue 12 item 19): `unauthenticated`, as every refused credential, with which check
+        // failed in `details.reason` (unknown_key, bad_signature, stale_timestamp, replayed).
+        NextResponse.json({ error: { code: "unauthenticated", message: e.message, details: { reason: e.code } } }, { status: e.status })
       : errorResponse(e);
   res.headers.set("Cache-Control", "no-store");
   return res;
