@@ -49,6 +49,18 @@ export function idBody(ms: number): string {
 
 export type IdKind = "usr" | "org" | "ses" | "inv" | "tok" | "aud" | "hst" | "mp" | "ver" | "rev" | "asg" | "whk" | "dlv" | "evt" | "rel";
 
+const ID_PATTERNS = new Map<IdKind, RegExp>();
+
+/**
+ * Whether `s` is an id of this kind as `newId` makes them: the one check every loader runs before a query, so a
+ * malformed id is a 404 without touching the database.
+ */
+export function isId(kind: IdKind, s: string): boolean {
+  let re = ID_PATTERNS.get(kind);
+  if (!re) ID_PATTERNS.set(kind, (re = new RegExp(`^${kind}_[${ALPHABET}]{26}$`)));
+  return re.test(s);
+}
+
 export function newId(kind: IdKind, now = Date.now()): string {
   return `${kind}_${idBody(now)}`;
 }

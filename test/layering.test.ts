@@ -53,6 +53,20 @@ describe("one of each", () => {
     const guards = ["app", "components", "lib", "db"].flatMap((dir) => sources(dir)).filter((f) => fs.readFileSync(path.join(ROOT, f), "utf8").includes("/^[=+\\-@"));
     expect(guards).toEqual(["lib/csv.ts"]);
   });
+
+  const product = () => ["app", "components", "lib", "db"].flatMap((dir) => sources(dir)).map((f) => [f, fs.readFileSync(path.join(ROOT, f), "utf8")] as const);
+
+  it("one id check (lib/ids.ts isId): no loader spells an id pattern of its own", () => {
+    const own = product().filter(([, text]) => /\^(?:usr|org|ses|inv|tok|aud|hst|mp|ver|rev|asg|whk|dlv|evt|rel)_\[/.test(text)).map(([f]) => f);
+    expect(own).toEqual([]);
+  });
+
+  it("one loader of a version by id (db/queries/versions.ts) and one join of an assignment's versions (db/queries/assignments.ts)", () => {
+    const byId = product().filter(([, text]) => /eq\(versions\.id, versionId\)/.test(text)).map(([f]) => f);
+    expect(byId).toEqual(["db/queries/versions.ts"]);
+    const joins = product().filter(([, text]) => /alias\(versions, "(?:stable|candidate|previous|trial)_v"\)/.test(text)).map(([f]) => f);
+    expect(joins.sort()).toEqual(["db/queries/assignments.ts", "lib/release/runner.ts"]);
+  });
 });
 
 describe("layering", () => {

@@ -12,11 +12,11 @@
 //   snapshot is never labelled newer than what it holds.
 // - The host's policy: the verifier reads the host row on every request, and the snapshot is keyed by the policy
 //   it was built under, so a policy change needs no invalidation at all. A disabled host never gets here (403).
-import { and, eq, sql } from "drizzle-orm";
-import { alias } from "drizzle-orm/pg-core";
+import { eq, sql } from "drizzle-orm";
 import semver, { SemVer } from "semver";
 import type { Db, DbOrTx } from "@/db";
-import { assignments, manifestRevisions, versions, type HostPolicy } from "@/db/schema";
+import { selectAssignmentsWithVersions, type JoinedVersion } from "@/db/queries/assignments";
+import { assignments, manifestRevisions, type HostPolicy } from "@/db/schema";
 import { chooseVersion } from "@/lib/rollout/bucket";
 import { compileRules, isEligible, type CompiledRules } from "@/lib/rollout/rules";
 import { declarationsOf, policyReasons } from "./policy-fit";
@@ -111,21 +111,8 @@ function policyKeyOf(policy: HostPolicy): string {
   return JSON.stringify([policy.allowedPermissions, policy.allowedDomains, policy.minSdkVersion]);
 }
 
-const stableV = alias(versions, "stable_v");
-const candidateV = alias(versions, "candidate_v");
-const trialV = alias(versions, "trial_v");
-const versionColumns = <T extends typeof stableV | typeof candidateV | typeof trialV>(v: T) => ({ id: v.id, version: v.version, status: v.status, sha256: v.sha256, size: v.size, manifest: v.manifest });
-type VersionCols = { id: string; version: string; status: string; sha256: string; size: number; manifest: Record<string, unknown> };
-type MaybeVersionCols = { [K in keyof VersionCols]: VersionCols[K] | null } | null;
-
-/** A left-joined version: null when the join found none. */
-function present(v: MaybeVersionCols): VersionCols | null {
-  if (!v || v.id === null || v.version === null || v.status === null || v.sha256 === null || v.size === null || v.manifest === null) return null;
-  return { id: v.id, version: v.version, status: v.status, sha256: v.sha256, size: v.size, manifest: v.manifest };
-}
-
 /** The version as the manifest serves it, or null when it must not be served to this host. */
-function deliverable(v: VersionCols | null, appId: string, policy: HostPolicy, as: "release" | "trial" = "release"): DeliverableVersion | null {
+function deliverable(v: JoinedVersion | null, appId: string, policy: HostPolicy, as: "release" | "trial" = "release"): DeliverableVersion | null {
   // Only approved: a revoked version (kill switch) is gone from every manifest with the next snapshot. A trial
   // version may also be a draft or in review (CONTRACT §8), never rejected or revoked.
   if (!v) return null;
@@ -161,29 +148,24 @@ export async function buildHostSnapshot(
   host: { orgId: string; id: string; policy: HostPolicy },
   label: { revision: number; epoch: string; now: number },
 ): Promise<HostSnapshot> {
-  const rows = await db
-    .select({
-      id: assignments.id,
-      appId: assignments.appId,
-      rolloutPercent: assignments.rolloutPercent,
-      paused: assignments.paused,
-      rules: assignments.rules,
-      testers: assignments.testers,
-      stable: versionColumns(stableV),
-      candidate: versionColumns(candidateV),
-      trial: versionColumns(trialV),
-    })
-    .from(assignments)
-    .leftJoin(stableV, and(eq(stableV.orgId, assignments.orgId), eq(stableV.id, assignments.stableVersionId)))
-    .leftJoin(candidateV, and(eq(candidateV.orgId, assignments.orgId), eq(candidateV.id, assignments.candidateVersionId)))
-    .leftJoin(trialV, and(eq(trialV.orgId, assignments.orgId), eq(trialV.id, assignments.trialVersionId)))
-    .where(and(eq(assignments.orgId, host.orgId), eq(assignments.hostId, host.id)));
+  // The assignment service's own join (db/queries/assignments.ts); the host's policy is the one the verifier read.
+  const rows = (await selectAssignmentsWithVersions(db, host.orgId, [eq(assignments.hostId, host.id)])).map((r) => ({
+    id: r.a.id,
+    appId: r.a.appId,
+    rolloutPercent: r.a.rolloutPercent,
+    paused: r.a.paused,
+    rules: r.a.rules,
+    testers: r.a.testers,
+    stable: r.stable,
+    candidate: r.candidate,
+    trial: r.trial,
+  }));
   const out: SnapshotAssignment[] = [];
   const packages = new Map<string, number>();
   for (const r of rows.sort((a, b) => (a.appId < b.appId ? -1 : a.appId > b.appId ? 1 : 0))) {
-    const stable = deliverable(present(r.stable), r.appId, host.policy);
-    const candidate = deliverable(present(r.candidate), r.appId, host.policy);
-    const trial = deliverable(present(r.trial), r.appId, host.policy, "trial");
+    const stable = deliverable(r.stable, r.appId, host.policy);
+    const candidate = deliverable(r.candidate, r.appId, host.policy);
+    const trial = deliverable(r.trial, r.appId, host.policy, "trial");
     if (!stable && !candidate && !trial) continue;
     for (const v of [stable, candidate, trial]) if (v) packages.set(v.entry.sha256, v.entry.size);
     out.push({

@@ -4,7 +4,6 @@
 // 409 and changes nothing), the timeline rows, the audit entries, the manifest revision bump and the webhook
 // deliveries. After commit, this process's manifest snapshots of the host are dropped.
 import { and, asc, desc, eq, gt, lt, sql, type SQL } from "drizzle-orm";
-import { alias } from "drizzle-orm/pg-core";
 import semver from "semver";
 import { z } from "zod";
 import type { DbOrTx } from "@/db";
@@ -28,7 +27,9 @@ import { authorize, type OrgContext } from "@/lib/authz/context";
 import { recordAudit, recordSystemAudit, type AuditInput } from "@/lib/audit";
 import { guardrailSchema, normaliseRules, rulesSchema, scheduleSchema, testersSchema } from "@/lib/rollout/rules";
 import { AppError, conflict, notFound } from "@/lib/errors";
-import { newId } from "@/lib/ids";
+import { isId, newId } from "@/lib/ids";
+import { selectAssignmentsWithVersions, type AssignmentWithVersions, type JoinedVersion } from "@/db/queries/assignments";
+import { lockedVersionStatus, selectVersion } from "@/db/queries/versions";
 import { declarationsOf, policyReasons, type PolicyReason } from "@/lib/sdk-server/policy-fit";
 import { invalidateManifest, touchManifests, TRIAL_STATUSES } from "@/lib/sdk-server/snapshot";
 import { kickWebhookDispatcher } from "@/lib/webhooks/dispatcher";
@@ -46,9 +47,6 @@ export type AssignReason =
   | { code: "version_mismatch"; message: string; appId: string }
   | { code: "version_not_trialable"; message: string; status: VersionStatus };
 
-const ASSIGNMENT_ID = /^asg_[0-9a-z]{26}$/;
-const VERSION_ID = /^ver_[0-9a-z]{26}$/;
-const HOST_ID = /^hst_[0-9a-z]{26}$/;
 
 // ---------------------------------------------------------------------------------------------------------
 // Input schemas, shared by /api/v1 and the server actions
@@ -154,19 +152,7 @@ export type AssignmentEventJson = {
   at: string;
 };
 
-const stableV = alias(versions, "stable_v");
-const candidateV = alias(versions, "candidate_v");
-const previousV = alias(versions, "previous_v");
-const trialV = alias(versions, "trial_v");
-const vCols = <T extends typeof stableV | typeof candidateV | typeof previousV | typeof trialV>(v: T) => ({ id: v.id, version: v.version, status: v.status, manifest: v.manifest });
-type VersionCols = { id: string; version: string; status: VersionStatus; manifest: Record<string, unknown> };
-type MaybeVersionCols = { [K in keyof VersionCols]: VersionCols[K] | null } | null;
-
-/** A left-joined version: null when the join found none. */
-function present(v: MaybeVersionCols): VersionCols | null {
-  if (!v || v.id === null || v.version === null || v.status === null || v.manifest === null) return null;
-  return { id: v.id, version: v.version, status: v.status, manifest: v.manifest };
-}
+type VersionCols = JoinedVersion;
 
 function versionJson(v: VersionCols | null, policy: HostPolicy, as: "release" | "trial" = "release"): AssignedVersionJson | null {
   if (!v) return null;
@@ -176,16 +162,7 @@ function versionJson(v: VersionCols | null, policy: HostPolicy, as: "release" | 
   return { id: v.id, version: v.version, status: v.status, delivery, reasons };
 }
 
-type Row = {
-  a: Assignment;
-  hostName: string;
-  policy: HostPolicy;
-  miniProgramName: string;
-  stable: VersionCols | null;
-  candidate: VersionCols | null;
-  previous: VersionCols | null;
-  trial: VersionCols | null;
-};
+type Row = AssignmentWithVersions;
 
 export function assignmentToJson(r: Row): AssignmentJson {
   const a = r.a;
@@ -219,29 +196,8 @@ export function assignmentToJson(r: Row): AssignmentJson {
   };
 }
 
-async function selectRows(db: DbOrTx, orgId: string, where: (SQL | undefined)[], order: "asc" | "desc" = "asc", limit?: number): Promise<Row[]> {
-  const q = db
-    .select({
-      a: assignments,
-      hostName: hostApps.name,
-      policy: hostApps.policy,
-      miniProgramName: miniPrograms.name,
-      stable: vCols(stableV),
-      candidate: vCols(candidateV),
-      previous: vCols(previousV),
-      trial: vCols(trialV),
-    })
-    .from(assignments)
-    .innerJoin(hostApps, and(eq(hostApps.orgId, assignments.orgId), eq(hostApps.id, assignments.hostId)))
-    .innerJoin(miniPrograms, and(eq(miniPrograms.orgId, assignments.orgId), eq(miniPrograms.id, assignments.miniProgramId)))
-    .leftJoin(stableV, and(eq(stableV.orgId, assignments.orgId), eq(stableV.id, assignments.stableVersionId)))
-    .leftJoin(candidateV, and(eq(candidateV.orgId, assignments.orgId), eq(candidateV.id, assignments.candidateVersionId)))
-    .leftJoin(previousV, and(eq(previousV.orgId, assignments.orgId), eq(previousV.id, assignments.previousStableVersionId)))
-    .leftJoin(trialV, and(eq(trialV.orgId, assignments.orgId), eq(trialV.id, assignments.trialVersionId)))
-    .where(and(eq(assignments.orgId, orgId), ...where))
-    .orderBy(order === "asc" ? asc(assignments.id) : desc(assignments.id));
-  const rows = await (limit === undefined ? q : q.limit(limit));
-  return rows.map((r) => ({ ...r, stable: present(r.stable), candidate: present(r.candidate), previous: present(r.previous), trial: present(r.trial) }));
+function selectRows(db: DbOrTx, orgId: string, where: (SQL | undefined)[], order: "asc" | "desc" = "asc", limit?: number): Promise<Row[]> {
+  return selectAssignmentsWithVersions(db, orgId, where, { order, limit });
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -249,7 +205,7 @@ async function selectRows(db: DbOrTx, orgId: string, where: (SQL | undefined)[],
 // ---------------------------------------------------------------------------------------------------------
 
 async function findHostPolicy(db: DbOrTx, ctx: OrgContext, hostId: string): Promise<{ id: string; name: string; policy: HostPolicy }> {
-  if (!HOST_ID.test(hostId)) throw notFound("Host app");
+  if (!isId("hst", hostId)) throw notFound("Host app");
   const [row] = await db
     .select({ id: hostApps.id, name: hostApps.name, policy: hostApps.policy })
     .from(hostApps)
@@ -285,7 +241,7 @@ export async function listMiniProgramAssignments(ctx: OrgContext, appId: string)
 }
 
 async function findRow(db: DbOrTx, ctx: OrgContext, id: string, scoped = true): Promise<Row> {
-  if (!ASSIGNMENT_ID.test(id)) throw notFound("Assignment");
+  if (!isId("asg", id)) throw notFound("Assignment");
   const [row] = await selectRows(db, ctx.org.id, [eq(assignments.id, id), scoped ? miniProgramScope(ctx) : undefined]);
   if (!row) throw notFound("Assignment");
   return row;
@@ -408,7 +364,7 @@ export async function assignableHostsFor(ctx: OrgContext, appId: string): Promis
 // Writing
 // ---------------------------------------------------------------------------------------------------------
 
-type VersionRow = { id: string; miniProgramId: string; appId: string; version: string; status: VersionStatus; manifest: Record<string, unknown> };
+type VersionRow = { id: string; miniProgramId: string; appId: string; version: string; status: VersionStatus; sha256: string; size: number; manifest: Record<string, unknown> };
 
 /**
  * The version a write is about to point an assignment at, read FOR SHARE: a revoke (an UPDATE of this row)
@@ -416,22 +372,13 @@ type VersionRow = { id: string; miniProgramId: string; appId: string; version: s
  * So "approved when checked" still holds when the assignment is written.
  */
 async function findVersion(tx: DbOrTx, orgId: string, versionId: string): Promise<VersionRow> {
-  if (!VERSION_ID.test(versionId)) throw notFound("Version");
-  const [row] = await tx
-    .select({ id: versions.id, miniProgramId: versions.miniProgramId, appId: versions.appId, version: versions.version, status: versions.status, manifest: versions.manifest })
-    .from(versions)
-    .where(and(eq(versions.orgId, orgId), eq(versions.id, versionId)))
-    .for("share")
-    .limit(1);
+  const row = await selectVersion(tx, orgId, versionId, { lock: "share" });
   if (!row) throw notFound("Version");
   return row;
 }
 
 /** The status of a version the assignment already names, locked as findVersion does. */
-async function lockedStatus(tx: DbOrTx, orgId: string, versionId: string): Promise<VersionStatus | null> {
-  const [row] = await tx.select({ status: versions.status }).from(versions).where(and(eq(versions.orgId, orgId), eq(versions.id, versionId))).for("share");
-  return row?.status ?? null;
-}
+const lockedStatus = lockedVersionStatus;
 
 /** Every reason this version cannot be served by this host as `role`; empty when it can. */
 function refusalReasons(v: VersionRow, policy: HostPolicy, opts: { miniProgramId: string; appId: string; newerThan?: string }): AssignReason[] {

@@ -26,7 +26,7 @@ import {
 } from "@/db/schema";
 import { authorize, type OrgContext } from "@/lib/authz/context";
 import { AppError, conflict, notFound } from "@/lib/errors";
-import { newId } from "@/lib/ids";
+import { isId, newId } from "@/lib/ids";
 import { emptyFigures, versionFigures, type VersionFigures } from "@/lib/release/figures";
 import { guardrailSchema, ringScheduleSchema } from "@/lib/rollout/rules";
 import { declarationsOf, policyReasons } from "@/lib/sdk-server/policy-fit";
@@ -45,8 +45,6 @@ import {
 import { findReachableMiniProgram, miniProgramScope } from "./mini-programs";
 import { decodeCursor, toPage } from "./pagination";
 
-const RELEASE_ID = /^rel_[0-9a-z]{26}$/;
-const HOST_ID = /^hst_[0-9a-z]{26}$/;
 export const MAX_RINGS = 10;
 export const MAX_RING_HOSTS = 100;
 
@@ -219,7 +217,7 @@ async function releaseToJson(db: DbOrTx, r: Release, withFigures: boolean, now =
 // ---------------------------------------------------------------------------------------------------------
 
 async function findRelease(db: DbOrTx, orgId: string, id: string, lock = false): Promise<Release> {
-  if (!RELEASE_ID.test(id)) throw notFound("Release");
+  if (!isId("rel", id)) throw notFound("Release");
   const q = db.select().from(releases).where(and(eq(releases.orgId, orgId), eq(releases.id, id))).limit(1);
   const [row] = await (lock ? q.for("update") : q);
   if (!row) throw notFound("Release");
@@ -442,7 +440,7 @@ export async function createRelease(ctx: OrgContext, input: CreateReleaseInput):
         await tx
           .select({ id: hostApps.id, name: hostApps.name, policy: hostApps.policy })
           .from(hostApps)
-          .where(and(eq(hostApps.orgId, ctx.org.id), inArray(hostApps.id, allHosts.filter((h) => HOST_ID.test(h)))))
+          .where(and(eq(hostApps.orgId, ctx.org.id), inArray(hostApps.id, allHosts.filter((h) => isId("hst", h)))))
       ).map((h) => [h.id, h]),
     );
     const current = await tx

@@ -6,7 +6,7 @@ import { and, asc, count, desc, eq, inArray, isNull, lt, min, or } from "drizzle
 import { alias } from "drizzle-orm/pg-core";
 import { z } from "zod";
 import type { DbOrTx } from "@/db";
-import { memberships, miniPrograms, REJECTION_REASONS, reviews, users, versions, type Version, type VersionStatus } from "@/db/schema";
+import { memberships, miniPrograms, REJECTION_REASONS, reviews, users, versions, type VersionStatus } from "@/db/schema";
 import { authorize, can, type OrgContext } from "@/lib/authz/context";
 import { PERMISSIONS } from "@/lib/authz/permissions";
 import { recordAudit } from "@/lib/audit";
@@ -18,6 +18,7 @@ import { diffPackages, riskScore, type PackageDiff, type Risk } from "@/lib/pack
 import type { Inspection } from "@/lib/packages/inspect";
 import { kickWebhookDispatcher } from "@/lib/webhooks/dispatcher";
 import { invalidateManifest, touchManifests } from "@/lib/sdk-server/snapshot";
+import { selectVersion, type VersionWithNames } from "@/db/queries/versions";
 import { dropTrialVersion, recordRevocationOnTimelines } from "./assignments";
 import { versionToJson, type ReviewJson, type VersionDetailJson, type VersionJson } from "./versions";
 import { emitVersionEvent } from "./webhooks";
@@ -69,19 +70,10 @@ export type QueueFilter = z.output<typeof queueFilterInput>;
 // Reading
 // ---------------------------------------------------------------------------------------------------------
 
-type TargetRow = Version & { uploaderEmail: string | null; miniProgramName: string };
-
-async function findVersion(ctx: OrgContext, versionId: string, db: DbOrTx = ctx.db): Promise<TargetRow> {
-  if (!/^ver_[0-9a-z]{26}$/.test(versionId)) throw notFound("Version");
-  const [row] = await db
-    .select({ version: versions, uploaderEmail: users.email, miniProgramName: miniPrograms.name })
-    .from(versions)
-    .innerJoin(miniPrograms, and(eq(miniPrograms.orgId, versions.orgId), eq(miniPrograms.id, versions.miniProgramId)))
-    .leftJoin(users, eq(users.id, versions.uploadedBy))
-    .where(and(eq(versions.orgId, ctx.org.id), eq(versions.id, versionId)))
-    .limit(1);
+async function findVersion(ctx: OrgContext, versionId: string, db: DbOrTx = ctx.db): Promise<VersionWithNames> {
+  const row = await selectVersion(db, ctx.org.id, versionId);
   if (!row) throw notFound("Version");
-  return { ...row.version, uploaderEmail: row.uploaderEmail, miniProgramName: row.miniProgramName };
+  return row;
 }
 
 async function reviewList(db: DbOrTx, orgId: string, versionId: string): Promise<ReviewJson[]> {
@@ -390,13 +382,12 @@ export async function getReviewDetail(ctx: OrgContext, versionId: string, opts: 
 
 const statusWords = (s: VersionStatus) => s.replace("_", " ");
 
+/** The version's status and claim as they are now, read after a conditional update found it changed. */
 async function currentStatus(tx: DbOrTx, orgId: string, versionId: string) {
-  const [cur] = await tx
-    .select({ status: versions.status, claimedBy: versions.claimedBy, claimerEmail: users.email })
-    .from(versions)
-    .leftJoin(users, eq(users.id, versions.claimedBy))
-    .where(and(eq(versions.orgId, orgId), eq(versions.id, versionId)));
-  return cur;
+  const cur = await selectVersion(tx, orgId, versionId);
+  if (!cur) return undefined;
+  const [claimer] = cur.claimedBy ? await tx.select({ email: users.email }).from(users).where(eq(users.id, cur.claimedBy)) : [];
+  return { status: cur.status, claimedBy: cur.claimedBy, claimerEmail: claimer?.email ?? null };
 }
 
 /** Marks the version as being reviewed by the actor, so other reviewers see who has it. */

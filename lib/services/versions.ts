@@ -3,6 +3,7 @@
 import { and, asc, desc, eq, inArray, lt } from "drizzle-orm";
 import semver from "semver";
 import type { DbOrTx } from "@/db";
+import { selectVersion, type VersionWithNames } from "@/db/queries/versions";
 import { miniPrograms, reviews, users, versions, type Version, type VersionStatus } from "@/db/schema";
 import { authorize, type OrgContext } from "@/lib/authz/context";
 import { recordAudit } from "@/lib/audit";
@@ -113,17 +114,10 @@ export async function listVersions(ctx: OrgContext, appId: string, page: { limit
 }
 
 /** The version if the actor may reach its mini-program, else not_found. */
-async function findReachableVersion(ctx: OrgContext, versionId: string, db: DbOrTx = ctx.db): Promise<VersionRow & { miniProgramName: string }> {
-  if (!/^ver_[0-9a-z]{26}$/.test(versionId)) throw notFound("Version");
-  const [row] = await db
-    .select({ ...versionColumns, miniProgramName: miniPrograms.name })
-    .from(versions)
-    .innerJoin(miniPrograms, and(eq(miniPrograms.orgId, versions.orgId), eq(miniPrograms.id, versions.miniProgramId)))
-    .leftJoin(users, eq(users.id, versions.uploadedBy))
-    .where(and(eq(versions.orgId, ctx.org.id), eq(versions.id, versionId), miniProgramScope(ctx)))
-    .limit(1);
+async function findReachableVersion(ctx: OrgContext, versionId: string, db: DbOrTx = ctx.db): Promise<VersionWithNames> {
+  const row = await selectVersion(db, ctx.org.id, versionId, { where: miniProgramScope(ctx) });
   if (!row) throw notFound("Version");
-  return { ...row.version, uploaderEmail: row.uploaderEmail, miniProgramName: row.miniProgramName };
+  return row;
 }
 
 export async function getVersion(ctx: OrgContext, versionId: string): Promise<VersionDetailJson & { miniProgramName: string }> {

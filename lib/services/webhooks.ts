@@ -11,7 +11,7 @@ import { authorize, type OrgContext } from "@/lib/authz/context";
 import { recordAudit } from "@/lib/audit";
 import { encryptSecret, generateToken } from "@/lib/crypto/secrets";
 import { conflict, invalidInput, notFound } from "@/lib/errors";
-import { newId } from "@/lib/ids";
+import { isId, newId } from "@/lib/ids";
 import { attemptDeliveryNow, kickWebhookDispatcher, TEST_EVENT, type DispatchOptions } from "@/lib/webhooks/dispatcher";
 import { checkWebhookUrl, MAX_WEBHOOK_URL_LENGTH } from "@/lib/webhooks/url-policy";
 import type { VersionJson } from "./versions";
@@ -29,8 +29,6 @@ export const createWebhookInput = z.object({
 });
 export type CreateWebhookInput = z.output<typeof createWebhookInput>;
 
-const ENDPOINT_ID = /^whk_[0-9a-z]{26}$/;
-const DELIVERY_ID = /^dlv_[0-9a-z]{26}$/;
 
 export type WebhookEndpointJson = {
   id: string;
@@ -103,7 +101,7 @@ export async function listWebhookEndpoints(ctx: OrgContext): Promise<WebhookEndp
 /** Enables or disables an endpoint; a disabled one receives nothing, and its pending deliveries fail. */
 export async function setWebhookEndpointActive(ctx: OrgContext, endpointId: string, active: boolean): Promise<WebhookEndpointJson> {
   authorize(ctx, "settings.manage");
-  if (!ENDPOINT_ID.test(endpointId)) throw notFound("Webhook endpoint");
+  if (!isId("whk", endpointId)) throw notFound("Webhook endpoint");
   return ctx.db.transaction(async (tx) => {
     const [row] = await tx
       .update(webhookEndpoints)
@@ -126,7 +124,7 @@ export async function setWebhookEndpointActive(ctx: OrgContext, endpointId: stri
 /** Deletes an endpoint and its delivery history. */
 export async function deleteWebhookEndpoint(ctx: OrgContext, endpointId: string): Promise<{ id: string }> {
   authorize(ctx, "settings.manage");
-  if (!ENDPOINT_ID.test(endpointId)) throw notFound("Webhook endpoint");
+  if (!isId("whk", endpointId)) throw notFound("Webhook endpoint");
   return ctx.db.transaction(async (tx) => {
     const [row] = await tx
       .delete(webhookEndpoints)
@@ -182,7 +180,7 @@ function deliveryToJson(d: typeof webhookDeliveries.$inferSelect, url: string | 
 /** Sends a delivery's event again, as a new delivery with the same payload (and event id), due now. */
 export async function resendWebhookDelivery(ctx: OrgContext, deliveryId: string, opts: { kick?: boolean } = {}): Promise<WebhookDeliveryJson> {
   authorize(ctx, "settings.manage");
-  if (!DELIVERY_ID.test(deliveryId)) throw notFound("Webhook delivery");
+  if (!isId("dlv", deliveryId)) throw notFound("Webhook delivery");
   const out = await ctx.db.transaction(async (tx) => {
     const [orig] = await tx
       .select({ delivery: webhookDeliveries, url: webhookEndpoints.url, active: webhookEndpoints.active })
@@ -257,7 +255,7 @@ export function emitVersionEvent(tx: DbOrTx, orgId: string, event: VersionEvent,
 export { TEST_EVENT };
 
 async function findEndpoint(ctx: OrgContext, endpointId: string) {
-  if (!ENDPOINT_ID.test(endpointId)) throw notFound("Webhook endpoint");
+  if (!isId("whk", endpointId)) throw notFound("Webhook endpoint");
   const [row] = await ctx.db
     .select()
     .from(webhookEndpoints)
@@ -297,7 +295,7 @@ export async function sendTestEvent(ctx: OrgContext, endpointId: string, opts: D
     const [endpoint] = await tx
       .select({ id: webhookEndpoints.id, active: webhookEndpoints.active, url: webhookEndpoints.url })
       .from(webhookEndpoints)
-      .where(and(eq(webhookEndpoints.orgId, ctx.org.id), eq(webhookEndpoints.id, ENDPOINT_ID.test(endpointId) ? endpointId : "")))
+      .where(and(eq(webhookEndpoints.orgId, ctx.org.id), eq(webhookEndpoints.id, isId("whk", endpointId) ? endpointId : "")))
       .limit(1);
     if (!endpoint) throw notFound("Webhook endpoint");
     if (!endpoint.active) throw conflict("The endpoint is disabled; enable it before sending a test event");
@@ -320,7 +318,7 @@ export async function sendTestEvent(ctx: OrgContext, endpointId: string, opts: D
 export async function redeliverWebhook(ctx: OrgContext, endpointId: string, deliveryId: string, opts: DispatchOptions = {}): Promise<WebhookDeliveryJson> {
   authorize(ctx, "settings.manage");
   await findEndpoint(ctx, endpointId);
-  if (!DELIVERY_ID.test(deliveryId)) throw notFound("Webhook delivery");
+  if (!isId("dlv", deliveryId)) throw notFound("Webhook delivery");
   const [orig] = await ctx.db
     .select({ endpointId: webhookDeliveries.endpointId })
     .from(webhookDeliveries)
