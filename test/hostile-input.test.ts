@@ -250,6 +250,7 @@ const HOST_FIELDS: Record<string, FieldKind> = {
   "policy.allowedDomains": "array?",
   "policy.allowedDomains.0": "string",
   "policy.minSdkVersion": "string?",
+  urlScheme: "string?",
 };
 
 function hostBody(identifier = `com.hostile.new${++seq}x${Date.now().toString(36)}`) {

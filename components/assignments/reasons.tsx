@@ -22,6 +22,8 @@ export function useReasonText(): (r: ReasonLike) => string {
         return t("version_not_newer", { stable: str("stable") });
       case "version_mismatch":
         return t("version_mismatch");
+      case "version_not_trialable":
+        return t("version_not_trialable");
       default:
         return r.message;
     }

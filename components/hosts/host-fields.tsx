@@ -7,7 +7,7 @@ import { Field, Input, Textarea } from "@/components/ui/form";
 import { useHostErrorText } from "./error-text";
 import { PlatformRows, type PlatformRow } from "./platform-rows";
 
-export type HostFieldValues = { name: string; description: string; rows: PlatformRow[] };
+export type HostFieldValues = { name: string; description: string; rows: PlatformRow[]; urlScheme: string };
 
 type Taken = { reason: "identifier_taken"; platform: string; hostName: string };
 
@@ -80,6 +80,20 @@ export function HostFields({
         errorAt={errorAt}
         listError={text(fe.platforms)}
       />
+      <Field id={`${idPrefix}-url-scheme`} label={t("fieldUrlScheme")} hint={t("fieldUrlSchemeHint")} error={text(fe.urlScheme)}>
+        <Input
+          id={`${idPrefix}-url-scheme`}
+          value={value.urlScheme}
+          maxLength={32}
+          autoCapitalize="none"
+          spellCheck={false}
+          placeholder="superapp"
+          disabled={disabled}
+          aria-invalid={!!fe.urlScheme}
+          aria-describedby={fe.urlScheme ? `${idPrefix}-url-scheme-error` : `${idPrefix}-url-scheme-hint`}
+          onChange={(e) => onChange({ ...value, urlScheme: e.target.value })}
+        />
+      </Field>
     </div>
   );
 }

@@ -833,3 +833,43 @@ export async function loadAssignmentJson(db: DbOrTx, orgId: string, id: string):
   const [row] = await selectRows(db, orgId, [eq(assignments.id, id)]);
   return row ? assignmentToJson(row) : null;
 }
+
+export type TrialOption = { id: string; version: string; status: VersionStatus; reasons: PolicyReason[] };
+
+/**
+ * For the console's trial picker: this mini-program's versions that may be a trial version (draft, in review or
+ * approved), newest first, each with the reasons the host's policy would refuse it.
+ */
+export async function trialOptions(ctx: OrgContext, assignmentId: string): Promise<TrialOption[]> {
+  authorize(ctx, "catalog.read");
+  const row = await findRow(ctx.db, ctx, assignmentId);
+  const rows = await ctx.db
+    .select({ id: versions.id, version: versions.version, status: versions.status, manifest: versions.manifest })
+    .from(versions)
+    .where(and(eq(versions.orgId, ctx.org.id), eq(versions.miniProgramId, row.a.miniProgramId)));
+  return rows
+    .filter((v) => TRIAL_STATUSES.has(v.status))
+    .sort((x, y) => semver.rcompare(x.version, y.version))
+    .map((v) => ({ id: v.id, version: v.version, status: v.status, reasons: policyReasons(row.policy, declarationsOf(v.manifest)) }));
+}
+
+export type HaltedRollout = { assignmentId: string; hostId: string; hostName: string; appId: string; miniProgramName: string; candidate: string | null; haltReason: string | null; haltedAt: string | null };
+
+/** Rollouts the system halted (a guardrail, or a halted release), newest first: for the organization's overview. */
+export async function listHaltedRollouts(ctx: OrgContext, limit = 20): Promise<HaltedRollout[]> {
+  authorize(ctx, "catalog.read");
+  const rows = await selectRows(ctx.db, ctx.org.id, [sql`${assignments.haltedBy} IS NOT NULL`, miniProgramScope(ctx)]);
+  return rows
+    .sort((x, y) => (y.a.haltedAt?.getTime() ?? 0) - (x.a.haltedAt?.getTime() ?? 0))
+    .slice(0, limit)
+    .map((r) => ({
+      assignmentId: r.a.id,
+      hostId: r.a.hostId,
+      hostName: r.hostName,
+      appId: r.a.appId,
+      miniProgramName: r.miniProgramName,
+      candidate: r.candidate?.version ?? null,
+      haltReason: r.a.haltReason,
+      haltedAt: r.a.haltedAt?.toISOString() ?? null,
+    }));
+}

@@ -171,11 +171,24 @@ export const policyPatchSchema = z.object({
 });
 export type PolicyPatch = z.output<typeof policyPatchSchema>;
 
+/**
+ * The host app's URL scheme, for deep links a tester opens on a device (`<scheme>://mini-program/<appId>?trial=…`,
+ * CONTRACT §8): RFC 3986's scheme syntax, lower case, at most 32 characters; null for none.
+ */
+export const urlSchemeSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z][a-z0-9+.-]{0,31}$/, "A URL scheme is a letter followed by up to 31 letters, digits, +, - or . (for example: superapp)")
+  .refine((s) => !["http", "https", "javascript", "data", "file", "vbscript", "blob", "about"].includes(s), "Use the host app's own scheme, not a web or script scheme")
+  .nullable();
+
 export const createHostInput = z.object({
   name: nameSchema,
   description: descriptionSchema.default(""),
   platforms: hostPlatformsSchema,
   policy: policyPatchSchema.optional(),
+  urlScheme: urlSchemeSchema.optional(),
 });
 export type CreateHostInput = z.output<typeof createHostInput>;
 
@@ -189,6 +202,7 @@ export const updateHostInput = z.object({
   platforms: hostPlatformsSchema.optional(),
   status: hostStatusSchema.optional(),
   policy: policyPatchSchema.optional(),
+  urlScheme: urlSchemeSchema.optional(),
 });
 export type UpdateHostInput = z.output<typeof updateHostInput>;
 
@@ -232,6 +246,7 @@ export function hostToJson(h: HostApp, now = Date.now()) {
     platforms: h.platforms.map((p) => ({ platform: p.platform, identifier: p.identifier })),
     // Rebuilt in the contract's order: jsonb stores object keys sorted by length.
     policy: { allowedPermissions: h.policy.allowedPermissions, allowedDomains: h.policy.allowedDomains, minSdkVersion: h.policy.minSdkVersion },
+    urlScheme: h.urlScheme,
     secretRotatedAt: h.secretRotatedAt?.toISOString() ?? null,
     previousSecretExpiresAt: previousSecretValidUntil(h, now)?.toISOString() ?? null,
     createdAt: h.createdAt.toISOString(),
@@ -344,6 +359,7 @@ export async function createHost(ctx: OrgContext, input: CreateHostInput): Promi
         status: "active",
         platforms: input.platforms,
         policy,
+        urlScheme: input.urlScheme ?? null,
         sdkKey,
         secretEnc: encryptSecret(sdkSecret),
       })
@@ -353,7 +369,7 @@ export async function createHost(ctx: OrgContext, input: CreateHostInput): Promi
       action: "host.create",
       objectType: "host_app",
       objectId: id,
-      changes: { name: input.name, description: input.description, platforms: input.platforms, policy, sdkKey },
+      changes: { name: input.name, description: input.description, platforms: input.platforms, policy, urlScheme: input.urlScheme ?? null, sdkKey },
     });
     return inserted!;
   });
@@ -381,8 +397,8 @@ export async function updateHost(ctx: OrgContext, hostId: string, input: UpdateH
   return ctx.db.transaction(async (tx) => {
     const current = await findHost(tx, ctx, hostId, true);
     const details = diff(
-      { name: current.name, description: current.description, platforms: current.platforms },
-      { name: input.name, description: input.description, platforms: input.platforms },
+      { name: current.name, description: current.description, platforms: current.platforms, urlScheme: current.urlScheme },
+      { name: input.name, description: input.description, platforms: input.platforms, urlScheme: input.urlScheme },
     );
     const statusChange = input.status !== undefined && input.status !== current.status ? input.status : undefined;
     const policy = applyPolicyPatch(current.policy, input.policy);
@@ -397,6 +413,7 @@ export async function updateHost(ctx: OrgContext, hostId: string, input: UpdateH
         ...(details.name ? { name: input.name } : {}),
         ...(details.description ? { description: input.description } : {}),
         ...(details.platforms ? { platforms: input.platforms } : {}),
+        ...(details.urlScheme ? { urlScheme: input.urlScheme ?? null } : {}),
         ...(statusChange ? { status: statusChange } : {}),
         ...(Object.keys(policyDiff).length ? { policy } : {}),
         updatedAt: new Date(),

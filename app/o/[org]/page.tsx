@@ -3,6 +3,7 @@ import { getFormatter, getTranslations } from "next-intl/server";
 import { getPageContext } from "@/lib/auth/session";
 import { can, type OrgContext } from "@/lib/authz/context";
 import { overviewNumbers } from "@/lib/services/catalog";
+import { listHaltedRollouts } from "@/lib/services/assignments";
 import { listAudit } from "@/lib/services/audit";
 import { auditObjectKey, describeAuditObjects } from "@/lib/services/audit-objects";
 import { getOverviewTotals } from "@/lib/analytics/service";
@@ -33,10 +34,12 @@ export default async function OverviewPage({ params }: { params: Promise<{ org: 
   const t = await getTranslations("overview");
   const tr = await getTranslations("roles");
   const format = await getFormatter();
-  const [n, activity, usage] = await Promise.all([
+  const tc = await getTranslations("releaseControl");
+  const [n, activity, usage, halted] = await Promise.all([
     overviewNumbers(ctx),
     can(ctx, "audit.view") ? listAudit(ctx, {}, { limit: 8 }).then((p) => p.items) : null,
     can(ctx, "analytics.view") ? recentUsage(ctx, USAGE_DAYS) : null,
+    listHaltedRollouts(ctx),
   ]);
   const objects = activity ? await describeAuditObjects(ctx, activity) : new Map();
   const inReview = n.versionsByStatus.in_review ?? 0;
@@ -57,6 +60,23 @@ export default async function OverviewPage({ params }: { params: Promise<{ org: 
   return (
     <>
       <PageHeader title={t("title")} description={t("description", { org: ctx.org.name })} />
+      {halted.length > 0 && (
+        <section role="alert" aria-labelledby="halted-title" data-testid="halted-rollouts" className="mb-6 rounded-lg border border-danger/40 bg-danger-bg px-4 py-3 text-sm text-danger">
+          <h2 id="halted-title" className="font-semibold">
+            {tc("overview.title", { count: halted.length })}
+          </h2>
+          <ul className="mt-2 space-y-2">
+            {halted.map((h) => (
+              <li key={h.assignmentId}>
+                <Link href={`/o/${org}/hosts/${h.hostId}/assignments/${h.assignmentId}`} className="font-medium underline">
+                  {tc("overview.item", { app: h.miniProgramName, version: h.candidate ?? "—", host: h.hostName })}
+                </Link>
+                {h.haltReason && <p className="text-xs text-fg/80">{h.haltReason}</p>}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       <div className="grid grid-cols-1 gap-4 sm:grid-cols-2 lg:grid-cols-4">
         <Stat label={t("hosts")} value={n.hosts} hint={t("activeHosts", { count: n.activeHosts })} />
         <Stat label={t("miniPrograms")} value={n.miniPrograms} />

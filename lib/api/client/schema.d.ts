@@ -727,6 +727,7 @@ export type components = {
                 identifier: string;
             }[];
             policy: components["schemas"]["HostPolicy"];
+            urlScheme: string | null;
             secretRotatedAt: string | null;
             previousSecretExpiresAt: string | null;
             /** Format: date-time */
@@ -757,6 +758,7 @@ export type components = {
                 identifier: string;
             }[];
             policy: components["schemas"]["HostPolicy"];
+            urlScheme: string | null;
             secretRotatedAt: string | null;
             previousSecretExpiresAt: string | null;
             /** Format: date-time */
@@ -1598,6 +1600,7 @@ export interface operations {
                         allowedDomains?: string[] | null;
                         minSdkVersion?: string | null;
                     };
+                    urlScheme?: string | null;
                 };
             };
         };
@@ -1684,6 +1687,7 @@ export interface operations {
                         allowedDomains?: string[] | null;
                         minSdkVersion?: string | null;
                     };
+                    urlScheme?: string | null;
                 };
             };
         };

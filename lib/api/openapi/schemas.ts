@@ -50,6 +50,7 @@ export const Host = named(
     sdkKey: z.string(),
     platforms: z.array(z.object({ platform: Platform, identifier: z.string() })),
     policy: HostPolicy,
+    urlScheme: z.string().nullable().describe("The host app's URL scheme for deep links to trial versions (CONTRACT §8)"),
     secretRotatedAt: nullableIso,
     previousSecretExpiresAt: nullableIso,
     createdAt: iso,

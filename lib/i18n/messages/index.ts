@@ -25,6 +25,7 @@ const NAMESPACES = [
   "findings",
   "apiReference",
   "releases",
+  "releaseControl",
 ] as const;
 
 export async function loadMessages(locale: Locale): Promise<Record<string, unknown>> {

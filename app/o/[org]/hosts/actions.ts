@@ -10,6 +10,7 @@ import {
   rotateSecret,
   setHostStatus,
   updateHost,
+  urlSchemeSchema,
 } from "@/lib/services/hosts";
 
 const hostId = z.string().min(1).max(64);
@@ -23,11 +24,17 @@ export const updateHostDetailsAction = orgAction(
   {
     name: "hosts.update",
     permission: "hosts.manage",
-    input: z.object({ hostId, name: createHostInput.shape.name, description: createHostInput.shape.description, platforms: hostPlatformsSchema }),
+    input: z.object({
+      hostId,
+      name: createHostInput.shape.name,
+      description: createHostInput.shape.description,
+      platforms: hostPlatformsSchema,
+      urlScheme: urlSchemeSchema.optional(),
+    }),
   },
   async (ctx, { hostId: id, ...details }) => {
     const host = await updateHost(ctx, id, details);
-    return { name: host.name, description: host.description, platforms: host.platforms };
+    return { name: host.name, description: host.description, platforms: host.platforms, urlScheme: host.urlScheme };
   },
 );
 

@@ -12,6 +12,8 @@ import { useOrgAction } from "@/components/use-org-action";
 import { createHostAction, updateHostDetailsAction } from "./actions";
 
 const platformsOf = (v: HostFieldValues): HostPlatform[] => v.rows.map(({ platform, identifier }) => ({ platform, identifier }));
+/** An empty field means no scheme. */
+const schemeOf = (v: HostFieldValues): string | null => v.urlScheme.trim() || null;
 
 type Created = { id: string; name: string; sdkKey: string; sdkSecret: string };
 
@@ -19,7 +21,7 @@ export function CreateHostForm({ org }: { org: string }) {
   const t = useTranslations("hosts");
   const tc = useTranslations("common");
   const { pending, error, run } = useOrgAction();
-  const [value, setValue] = useState<HostFieldValues>({ name: "", description: "", rows: toRows([{ platform: "ios", identifier: "" }]) });
+  const [value, setValue] = useState<HostFieldValues>({ name: "", description: "", rows: toRows([{ platform: "ios", identifier: "" }]), urlScheme: "" });
   const [created, setCreated] = useState<Created | null>(null);
 
   if (created) return <CreatedCredentials org={org} created={created} />;
@@ -30,7 +32,7 @@ export function CreateHostForm({ org }: { org: string }) {
         noValidate
         onSubmit={(e) => {
           e.preventDefault();
-          run(() => createHostAction(org, { name: value.name, description: value.description, platforms: platformsOf(value) }), setCreated);
+          run(() => createHostAction(org, { name: value.name, description: value.description, platforms: platformsOf(value), urlScheme: schemeOf(value) }), setCreated);
         }}
       >
         <FormError message={hostFieldsShowError(error) ? null : error?.message} />
@@ -74,10 +76,10 @@ function CreatedCredentials({ org, created }: { org: string; created: Created })
   );
 }
 
-export function EditHostDetailsForm({ org, host }: { org: string; host: { id: string; name: string; description: string; platforms: HostPlatform[] } }) {
+export function EditHostDetailsForm({ org, host }: { org: string; host: { id: string; name: string; description: string; platforms: HostPlatform[]; urlScheme: string | null } }) {
   const t = useTranslations("hosts");
   const { pending, error, run } = useOrgAction();
-  const [value, setValue] = useState<HostFieldValues>({ name: host.name, description: host.description, rows: toRows(host.platforms) });
+  const [value, setValue] = useState<HostFieldValues>({ name: host.name, description: host.description, rows: toRows(host.platforms), urlScheme: host.urlScheme ?? "" });
   const [saved, setSaved] = useState(false);
   return (
     <form
@@ -87,10 +89,10 @@ export function EditHostDetailsForm({ org, host }: { org: string; host: { id: st
         e.preventDefault();
         setSaved(false);
         run(
-          () => updateHostDetailsAction(org, { hostId: host.id, name: value.name, description: value.description, platforms: platformsOf(value) }),
+          () => updateHostDetailsAction(org, { hostId: host.id, name: value.name, description: value.description, platforms: platformsOf(value), urlScheme: schemeOf(value) }),
           (stored) => {
             // Show what was stored, in its canonical spelling (a web origin lower-cased, say).
-            setValue({ name: stored.name, description: stored.description, rows: toRows(stored.platforms) });
+            setValue({ name: stored.name, description: stored.description, rows: toRows(stored.platforms), urlScheme: stored.urlScheme ?? "" });
             setSaved(true);
           },
         );

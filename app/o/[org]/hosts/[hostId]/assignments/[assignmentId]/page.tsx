@@ -7,12 +7,19 @@ import { ReasonList } from "@/components/assignments/reasons";
 import { ReplaceStable } from "@/components/assignments/replace-stable";
 import { RolloutPanel } from "@/components/assignments/rollout-panel";
 import { ServingSummary } from "@/components/assignments/serving-summary";
+import { ReleaseControl } from "@/components/assignments/release-control";
+import { ResumeHalted } from "@/components/assignments/resume-halted";
 import { AssignmentTimeline } from "@/components/assignments/timeline";
+import { CopyButton } from "@/components/ui/copy-button";
+import { DateTime } from "@/components/ui/datetime";
+import { versionFigures, type VersionFigures } from "@/lib/release/figures";
+import { trialDeepLink } from "@/lib/release/deep-link";
 import { Badge, Card } from "@/components/ui/layout";
 import { RevokeControl } from "@/components/versions/revoke-control";
 import { can } from "@/lib/authz/context";
 import { AppError } from "@/lib/errors";
-import { assignableForHost, getAssignment, listAssignmentEvents, type AssignedVersionJson, type AssignmentJson } from "@/lib/services/assignments";
+import { assignableForHost, getAssignment, listAssignmentEvents, trialOptions, type AssignedVersionJson, type AssignmentJson } from "@/lib/services/assignments";
+import QRCode from "qrcode";
 import { loadHostPage } from "../../data";
 import type { Metadata } from "next";
 import { titledObject } from "@/lib/i18n/metadata";
@@ -29,6 +36,12 @@ async function load(ctx: Parameters<typeof getAssignment>[0], id: string, hostId
   }
 }
 
+/** The last `minutes` up to now, and the 5 minutes ahead an event's timestamp may be (CONTRACT §6). */
+function recentWindow(minutes: number): { since: Date; until: Date } {
+  const now = Date.now();
+  return { since: new Date(now - minutes * 60_000), until: new Date(now + 5 * 60_000) };
+}
+
 export default async function AssignmentPage({ params }: { params: Promise<{ org: string; hostId: string; assignmentId: string }> }) {
   const { org, hostId, assignmentId } = await params;
   const { ctx, host } = await loadHostPage(org, hostId);
@@ -38,7 +51,40 @@ export default async function AssignmentPage({ params }: { params: Promise<{ org
   const a = await load(ctx, assignmentId, host.id);
   const canManage = can(ctx, "assignments.manage");
   const canRevoke = can(ctx, "versions.revoke");
-  const [events, assignable] = await Promise.all([listAssignmentEvents(ctx, a.id, { limit: 200 }), canManage ? assignableForHost(ctx, host.id) : Promise.resolve([])]);
+  const tc = await getTranslations("releaseControl");
+  const tcommon = await getTranslations("common");
+  const windowMinutes = a.guardrail?.windowMinutes ?? 60;
+  const recent = recentWindow(windowMinutes);
+  const [events, assignable, trialChoices, figures] = await Promise.all([
+    listAssignmentEvents(ctx, a.id, { limit: 200 }),
+    canManage ? assignableForHost(ctx, host.id) : Promise.resolve([]),
+    trialOptions(ctx, a.id),
+    a.candidate && a.stable
+      ? versionFigures(ctx.db, { orgId: ctx.org.id, hostId: host.id, appId: a.appId }, [a.stable.version, a.candidate.version], recent.since, recent.until)
+      : Promise.resolve([] as VersionFigures[]),
+  ]);
+  // The tester's deep link and its QR code (CONTRACT §8), drawn here: no script, nothing to load.
+  const link = a.trial && host.urlScheme ? trialDeepLink(host.urlScheme, a.appId, a.trial.id) : null;
+  const qr = link ? await QRCode.toString(link, { type: "svg", margin: 2, errorCorrectionLevel: "M" }) : null;
+  // The reason in the reader's language, from the figures the halt recorded; the stored English text otherwise.
+  const haltEntry = a.haltedBy === "guardrail" ? events.items.find((e) => e.action === "halt") : undefined;
+  const hf = haltEntry?.to?.figures as { launches?: number; errors?: number; errorRate?: number; windowMinutes?: number } | undefined;
+  const hg = haltEntry?.to?.guardrail as { maxErrorRate?: number; minLaunches?: number } | undefined;
+  const hv = (haltEntry?.to?.candidate as { version?: string } | undefined)?.version;
+  const haltText =
+    hf && hg && hv && typeof hf.errorRate === "number" && typeof hg.maxErrorRate === "number"
+      ? tc("halt.reason", {
+          rate: format.number(hf.errorRate, { style: "percent", maximumFractionDigits: 2 }),
+          errors: hf.errors ?? 0,
+          launches: hf.launches ?? 0,
+          version: hv,
+          minutes: hf.windowMinutes ?? 0,
+          max: format.number(hg.maxErrorRate, { style: "percent", maximumFractionDigits: 2 }),
+          min: hg.minLaunches ?? 0,
+        })
+      : null;
+  const pct = (x: number | null) => (x === null ? "—" : format.number(x, { style: "percent", maximumFractionDigits: 2 }));
+  const secs = (ms: number | null) => (ms === null ? "—" : format.number(ms / 1000, { style: "unit", unit: "second", maximumFractionDigits: 0 }));
   const stableVersion = a.stable?.version ?? "0.0.0";
   const approved = assignable.find((m) => m.appId === a.appId)?.versions ?? [];
   const candidates = approved.filter((v) => semver.gt(v.version, stableVersion));
@@ -92,8 +138,24 @@ export default async function AssignmentPage({ params }: { params: Promise<{ org
         <RolloutStateBadge state={rolloutState(a)} />
       </div>
 
-      <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_22rem]">
-        <div className="space-y-6">
+      {a.haltedBy && (
+        <div role="alert" data-testid="halt-banner" className="flex flex-wrap items-start justify-between gap-4 rounded-lg border border-danger/40 bg-danger-bg px-4 py-3 text-sm text-danger">
+          <div className="min-w-0 space-y-1">
+            <p className="font-semibold">{a.haltedBy === "guardrail" ? tc("halt.title") : tc("halt.titleRelease")}</p>
+            {(haltText ?? a.haltReason) && <p className="break-words" data-testid="halt-reason">{haltText ?? a.haltReason}</p>}
+            {a.haltedAt && (
+              <p className="text-xs">
+                {tc("halt.since")} <DateTime value={a.haltedAt} preset="dateTimeZone" />
+              </p>
+            )}
+            <p className="text-fg/80">{tc("halt.body")}</p>
+          </div>
+          {canManage && a.candidate && <ResumeHalted org={org} id={a.id} revision={a.revision} version={a.candidate.version} />}
+        </div>
+      )}
+
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,1fr)_22rem]">
+        <div className="min-w-0 space-y-6">
           <Card title={t("detail.versions")}>
             <ServingSummary assignment={a} />
             <dl className="mt-2 divide-y divide-border">
@@ -114,6 +176,42 @@ export default async function AssignmentPage({ params }: { params: Promise<{ org
               {t("detail.revision", { revision: a.revision })} · {t("detail.updated", { when: format.relativeTime(new Date(a.updatedAt)) })}
             </p>
           </Card>
+          {a.candidate && a.stable && figures.length === 2 && (
+            <Card title={tc("compare.title")}>
+              <div data-testid="rollout-compare">
+                <p className="mb-3 text-xs text-muted-fg">{tc("compare.window", { minutes: windowMinutes })}</p>
+                <div className="overflow-x-auto">
+                  <table className="w-full min-w-[19rem] text-sm [&_td]:py-1.5 [&_th]:py-1.5 [&_th]:text-left [&_th]:text-xs [&_th]:font-medium [&_th]:text-muted-fg">
+                    <thead>
+                      <tr>
+                        <th scope="col">{tc("compare.version")}</th>
+                        <th scope="col" className="!text-right">{tc("compare.launches")}</th>
+                        <th scope="col" className="!text-right">{tc("compare.users")}</th>
+                        <th scope="col" className="!text-right">{tc("compare.errorRate")}</th>
+                        <th scope="col" className="!text-right">{tc("compare.avgSession")}</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {figures.map((f, i) => {
+                        const over = i === 1 && a.guardrail && f.errorRate !== null && f.errorRate > a.guardrail.maxErrorRate;
+                        return (
+                          <tr key={f.version} data-role={i === 0 ? "stable" : "candidate"} className="border-t border-border">
+                            <th scope="row" className="!text-sm !font-normal !text-fg">
+                              {i === 0 ? tc("compare.stable", { version: f.version }) : tc("compare.candidate", { version: f.version })}
+                            </th>
+                            <td className="text-right tabular-nums">{format.number(f.launches)}</td>
+                            <td className="text-right tabular-nums">{format.number(f.users)}</td>
+                            <td className={`text-right tabular-nums ${over ? "font-semibold text-danger" : ""}`}>{pct(f.errorRate)}</td>
+                            <td className="text-right tabular-nums">{secs(f.avgSessionMs)}</td>
+                          </tr>
+                        );
+                      })}
+                    </tbody>
+                  </table>
+                </div>
+              </div>
+            </Card>
+          )}
           {canManage ? (
             <Card title={t("rollout.title")}>
               <RolloutPanel
@@ -137,6 +235,28 @@ export default async function AssignmentPage({ params }: { params: Promise<{ org
           ) : (
             <p className="text-xs text-muted-fg">{t("readOnly")}</p>
           )}
+          <Card title={tc("title")}>
+            <ReleaseControl
+              org={org}
+              canManage={canManage}
+              trialChoices={trialChoices}
+              assignment={{
+                id: a.id,
+                revision: a.revision,
+                hasCandidate: !!a.candidate,
+                rules: a.rules,
+                trialVersionId: a.trialVersionId,
+                testers: a.testers,
+                schedule: a.schedule ? { steps: a.schedule.steps, everyMinutes: a.schedule.everyMinutes, promoteAtEnd: a.schedule.promoteAtEnd } : null,
+                guardrail: a.guardrail,
+              }}
+            />
+            {a.schedule?.nextStepAt && a.candidate && !a.paused && (
+              <p className="mt-3 text-xs text-muted-fg" data-testid="next-step">
+                {tc("schedule.nextStep")} <DateTime value={a.schedule.nextStepAt} preset="dateTimeZone" />
+              </p>
+            )}
+          </Card>
           {canManage && (
             <Card title={tr("replaceStable.title")}>
               <ReplaceStable
@@ -161,6 +281,39 @@ export default async function AssignmentPage({ params }: { params: Promise<{ org
               </div>
             </Card>
           )}
+          <Card title={tc("qr.title")}>
+            <div className="space-y-3" data-testid="trial-qr-card">
+              {!a.trial ? (
+                <p className="text-sm text-muted-fg">{tc("qr.noTrial")}</p>
+              ) : !link || !qr ? (
+                <p className="text-sm text-muted-fg">
+                  {tc("qr.noScheme")}{" "}
+                  <Link href={`/o/${org}/hosts/${host.id}`} className="text-primary hover:underline">
+                    {tc("qr.settings")}
+                  </Link>
+                </p>
+              ) : (
+                <>
+                  <p className="text-xs text-muted-fg">{tc("qr.hint")}</p>
+                  <div
+                    role="img"
+                    aria-label={tc("qr.alt", { link })}
+                    data-testid="trial-qr"
+                    className="mx-auto w-48 rounded-md bg-white p-1 [&_svg]:h-auto [&_svg]:w-full"
+                    // The SVG comes from the qrcode package, from a link whose parts were all validated (scheme,
+                    // appId, version id): no user text reaches it unescaped.
+                    dangerouslySetInnerHTML={{ __html: qr }}
+                  />
+                  <div className="flex items-center gap-2">
+                    <code className="min-w-0 flex-1 break-all rounded bg-muted px-2 py-1 font-mono text-xs" data-testid="trial-link">
+                      {link}
+                    </code>
+                    <CopyButton value={link} label={tcommon("copy")} copiedLabel={tcommon("copied")} />
+                  </div>
+                </>
+              )}
+            </div>
+          </Card>
           <Card title={t("timeline.title")}>
             <AssignmentTimeline events={events.items} />
           </Card>
