@@ -140,6 +140,14 @@ describe("getManifest", () => {
     expect(second.etag).not.toBe(first.etag);
   });
 
+  it("passes a trial version's mark through, and refuses a manifest whose mark is not true (CONTRACT §8)", async () => {
+    server.manifest = { ...manifest, miniPrograms: [{ ...entry, version: "1.3.0-beta.1", trial: true }] };
+    const { manifest: got } = await client().getManifest({ ...query, user: "tester-1" });
+    expect(got.miniPrograms[0]).toMatchObject({ version: "1.3.0-beta.1", trial: true });
+    server.manifest = { ...manifest, miniPrograms: [{ ...entry, trial: "yes" as unknown as true }] };
+    await expect(client().getManifest({ ...query, user: "tester-2" })).rejects.toMatchObject({ code: "invalid_response" });
+  });
+
   it("keeps one ETag per query", async () => {
     const sdk = client();
     await sdk.getManifest(query);

@@ -11,6 +11,11 @@ export interface ManifestEntry {
   packageUrl: string;
   permissions: string[];
   domains: string[];
+  /**
+   * CONTRACT §8: present (and true) only on a trial version served to one of its testers. A host app may show it
+   * as a trial (WeChat's 体验版 banner) and should not cache it as the mini-program's release.
+   */
+  trial?: true;
 }
 
 export interface Manifest {
@@ -96,7 +101,8 @@ function isManifestEntry(value: unknown): value is ManifestEntry {
     typeof value.appId === "string" &&
     typeof value.version === "string" &&
     typeof value.sha256 === "string" &&
-    typeof value.size === "number"
+    typeof value.size === "number" &&
+    (value.trial === undefined || value.trial === true)
   );
 }
 
