@@ -7,6 +7,11 @@
 //
 // Credentials default to SEED_SDK_KEY / SEED_SDK_SECRET. With --token (an API token, e.g. t_admin_demo) it
 // also reads today's figures from /api/v1/analytics/overview before and after, to show they moved.
+//
+// A guardrail halting a bad candidate (CONTRACT §8), live: give an assignment a candidate at, say, 50 % and a
+// guardrail, then run with `--bad com.demo.coupons@1.1.1 --bad-error-rate 0.4`; within a minute of the events
+// the assignment is paused, and its page says why. `--testers qa-ada,qa-lin` makes the first devices those
+// testers, so they get the assignment's trial version (listed "(trial)" in the manifest summary).
 import { parseArgs } from "node:util";
 import { randomBytes } from "node:crypto";
 import { AtriumSdkClient, type EventType, type ManifestEntry, type Platform } from "../sdk-client";
@@ -23,6 +28,11 @@ const HELP = `Usage: npm run simulate -- [options]
   --sdk-version <v>    SDK version the devices report to the manifest (default 3.2.0)
   --apps <list>        appId@version,… to use when a manifest is empty
   --error-rate <p>     chance that a session hits an error (default 0.03)
+  --bad <appId@ver>    make this version error-prone (a bad candidate, for a guardrail to halt); repeatable
+                       as a comma-separated list
+  --bad-error-rate <p> chance that a session of a --bad version hits an error (default 0.5)
+  --testers <list>     comma-separated end-user ids the first devices use (so they get trial versions);
+                       the other devices get generated ids
   --flush <s>          seconds between each device's flushes (default 2)
   --token <token>      API token: print today's overview before and after
   --seed <n>           random seed, for a repeatable run`;
@@ -39,6 +49,9 @@ const { values: args } = parseArgs({
     "sdk-version": { type: "string", default: "3.2.0" },
     apps: { type: "string" },
     "error-rate": { type: "string", default: "0.03" },
+    bad: { type: "string" },
+    "bad-error-rate": { type: "string", default: "0.5" },
+    testers: { type: "string" },
     flush: { type: "string", default: "2" },
     token: { type: "string" },
     seed: { type: "string" },
@@ -71,6 +84,9 @@ const rate = num("rate", args.rate, 0.1);
 const durationS = num("duration", args.duration, 1);
 const errorRate = num("error-rate", args["error-rate"], 0);
 const flushS = num("flush", args.flush, 0.1);
+const badErrorRate = num("bad-error-rate", args["bad-error-rate"], 0);
+const badVersions = new Set((args.bad ?? "").split(",").map((s) => s.trim()).filter(Boolean));
+const testerIds = (args.testers ?? "").split(",").map((s) => s.trim()).filter(Boolean);
 const platforms = (args.platforms ?? "").split(",").map((p) => p.trim()).filter(Boolean) as Platform[];
 const fallbackApps = (args.apps ?? "")
   .split(",")
@@ -85,7 +101,7 @@ const rand = args.seed ? prng(Number(args.seed)) : Math.random;
 const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;
 const runId = randomBytes(3).toString("hex");
 
-type App = Pick<ManifestEntry, "appId" | "version">;
+type App = Pick<ManifestEntry, "appId" | "version" | "trial">;
 type Session = { app: App; startedAt: number; page: number };
 type Device = {
   userId: string;
@@ -133,7 +149,8 @@ function step(d: Device) {
   const s = d.session;
   const r = rand();
   if (r < 0.22 && s.page > 0) {
-    if (rand() < errorRate) track(d, "error", s.app, { message: pick(["TypeError: Cannot read properties of undefined (reading 'id')", "NetworkError: request timed out", "RangeError: invalid date"]) });
+    // A version named with --bad fails often (a bad candidate); the rest at the usual rate.
+    if (rand() < (badVersions.has(`${s.app.appId}@${s.app.version}`) ? badErrorRate : errorRate)) track(d, "error", s.app, { message: pick(["TypeError: Cannot read properties of undefined (reading 'id')", "NetworkError: request timed out", "RangeError: invalid date"]) });
     // Sessions in a short simulation would all be seconds long; add the time a person would have spent.
     track(d, "session_end", s.app, { durationMs: now - s.startedAt + Math.floor(20_000 + rand() * 240_000) });
     d.session = null;
@@ -162,18 +179,21 @@ async function main() {
   const before = await todaysFigures();
   const devices: Device[] = await Promise.all(
     Array.from({ length: devicesN }, async (_, i) => {
-      const userId = `sim-${runId}-${String(i + 1).padStart(4, "0")}`;
+      const userId = testerIds[i] ?? `sim-${runId}-${String(i + 1).padStart(4, "0")}`;
       const platform = pick(platforms.length ? platforms : (["ios", "android"] as Platform[]));
       const client = new AtriumSdkClient({ baseUrl, sdkKey, sdkSecret, batchSize: 200, maxQueueSize: 5000 });
       let apps: App[] = [];
       try {
         const { manifest } = await client.getManifest({ user: userId, platform, sdkVersion: args["sdk-version"] ?? "3.2.0" });
-        apps = manifest.miniPrograms.map((m) => ({ appId: m.appId, version: m.version }));
+        apps = manifest.miniPrograms.map((m) => ({ appId: m.appId, version: m.version, ...(m.trial ? { trial: true as const } : {}) }));
       } catch (e) {
         console.warn(`  manifest for ${userId} failed: ${(e as Error).message}`);
       }
       if (apps.length === 0) apps = fallbackApps;
-      for (const a of apps) manifestSummary.set(`${a.appId}@${a.version}`, (manifestSummary.get(`${a.appId}@${a.version}`) ?? 0) + 1);
+      for (const a of apps) {
+        const key = `${a.appId}@${a.version}${a.trial ? " (trial)" : ""}`;
+        manifestSummary.set(key, (manifestSummary.get(key) ?? 0) + 1);
+      }
       return { userId, platform, client, apps, session: null, lastFlush: Date.now() + rand() * flushS * 1000 - flushS * 1000 };
     }),
   );
