@@ -16,6 +16,8 @@ const PAGES: { path: string; both: boolean }[] = [
   { path: "host:overview", both: false },
   { path: "host:credentials", both: false },
   { path: "/o/demo/mini-programs", both: false },
+  { path: "/o/demo/releases", both: true },
+  { path: "/o/demo/releases/new", both: true },
   { path: "/o/demo/reviews", both: true },
   { path: "/o/demo/analytics", both: true },
   { path: "/o/demo/audit", both: true },
@@ -116,7 +118,7 @@ test.describe("release and analytics pages, every language and theme", () => {
   test.describe.configure({ timeout: 90_000 });
   const auth = { authorization: "Bearer t_owner_demo" };
   // The analytics and review-queue pages are scanned above; these are the others the release polish changed.
-  const PAGES = ["host analytics", "review", "version", "assignment"] as const;
+  const PAGES = ["host analytics", "review", "version", "assignment", "halted assignment"] as const;
 
   async function pathOf(request: import("@playwright/test").APIRequestContext, name: (typeof PAGES)[number]): Promise<string | null> {
     const hosts = (await (await request.get("/api/v1/hosts?limit=200", { headers: auth })).json()).items as { id: string; name: string }[];
@@ -128,6 +130,12 @@ test.describe("release and analytics pages, every language and theme", () => {
       return inReview ? `/o/demo/reviews/${inReview.id}` : null;
     }
     if (name === "version") return `/o/demo/mini-programs/com.demo.parking/versions/${versions.find((v) => v.status === "approved")!.id}`;
+    if (name === "halted assignment") {
+      // The demo's guardrail story (issue 14): the halt banner, the comparison and release control's editors.
+      const wallet = hosts.find((h) => h.name === "Demo Wallet")!;
+      const onWallet = (await (await request.get(`/api/v1/hosts/${wallet.id}/assignments`, { headers: auth })).json()).items as { id: string; appId: string }[];
+      return `/o/demo/hosts/${wallet.id}/assignments/${onWallet.find((a) => a.appId === "com.demo.loyalty")!.id}`;
+    }
     const assignments = (await (await request.get(`/api/v1/hosts/${superApp.id}/assignments`, { headers: auth })).json()).items as { id: string; appId: string }[];
     return `/o/demo/hosts/${superApp.id}/assignments/${assignments.find((a) => a.appId === "com.demo.coupons")!.id}`;
   }

@@ -29,6 +29,7 @@ import { guardrailSchema, normaliseRules, rulesSchema, scheduleSchema, testersSc
 import { AppError, conflict, notFound } from "@/lib/errors";
 import { isId, newId } from "@/lib/ids";
 import { selectAssignmentsWithVersions, type AssignmentWithVersions, type JoinedVersion } from "@/db/queries/assignments";
+import { selectHost } from "@/db/queries/hosts";
 import { lockedVersionStatus, selectVersion } from "@/db/queries/versions";
 import { declarationsOf, policyReasons, type PolicyReason } from "@/lib/sdk-server/policy-fit";
 import { invalidateManifest, touchManifests, TRIAL_STATUSES } from "@/lib/sdk-server/snapshot";
@@ -205,12 +206,7 @@ function selectRows(db: DbOrTx, orgId: string, where: (SQL | undefined)[], order
 // ---------------------------------------------------------------------------------------------------------
 
 async function findHostPolicy(db: DbOrTx, ctx: OrgContext, hostId: string): Promise<{ id: string; name: string; policy: HostPolicy }> {
-  if (!isId("hst", hostId)) throw notFound("Host app");
-  const [row] = await db
-    .select({ id: hostApps.id, name: hostApps.name, policy: hostApps.policy })
-    .from(hostApps)
-    .where(and(eq(hostApps.orgId, ctx.org.id), eq(hostApps.id, hostId)))
-    .limit(1);
+  const row = await selectHost(db, ctx.org.id, hostId);
   // Another organization's host answers exactly like a missing one (CONTRACT §1).
   if (!row) throw notFound("Host app");
   return row;

@@ -3,6 +3,7 @@
 import { and, asc, eq, gt, ilike, ne, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "@/db";
+import { selectHost } from "@/db/queries/hosts";
 import { credentialIndex, hostApps, PLATFORMS, type HostApp, type HostPlatform, type HostPolicy, type Platform } from "@/db/schema";
 import { authorize, type OrgContext } from "@/lib/authz/context";
 import { recordAudit } from "@/lib/audit";
@@ -294,12 +295,7 @@ export async function listHosts(ctx: OrgContext, page: { limit: number; cursor?:
 }
 
 async function findHost(db: DbOrTx, ctx: OrgContext, hostId: string, lock = false): Promise<HostApp> {
-  const q = db
-    .select()
-    .from(hostApps)
-    .where(and(eq(hostApps.orgId, ctx.org.id), eq(hostApps.id, hostId)))
-    .limit(1);
-  const [row] = lock ? await q.for("update") : await q;
+  const row = await selectHost(db, ctx.org.id, hostId, lock ? { lock: "update" } : {});
   // Another organization's host answers exactly like a missing one (CONTRACT §1).
   if (!row) throw notFound("Host app");
   return row;
