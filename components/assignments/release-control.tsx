@@ -89,14 +89,20 @@ function Part({ title, hint, children, testId }: { title: string; hint: ReactNod
 }
 
 /** Runs one part's PATCH and reads its outcome: field errors by path, a stale page, or a general message. */
-function usePart(org: string, a: ReleaseControlAssignment) {
+function usePart(org: string, a: PartAssignment) {
   const t = useTranslations("releaseControl");
   const router = useRouter();
   const { pending, error, fieldErrors, run } = useOrgAction();
   const [saved, setSaved] = useState(false);
   const save = (patch: Record<string, unknown>) => {
     setSaved(false);
-    run(() => updateAssignmentAction(org, { id: a.id, revision: a.revision, ...patch }), () => setSaved(true));
+    run(
+      () => updateAssignmentAction(org, { id: a.id, revision: a.revision, ...patch }),
+      (data) => {
+        a.onSaved(data.revision);
+        setSaved(true);
+      },
+    );
   };
   /** The localized errors of the fields under `prefix`. */
   const at = (prefix: string): string[] => {
@@ -171,9 +177,16 @@ function Counter({ id, count, max }: { id: string; count: number; max: number })
   );
 }
 
-export function ReleaseControl({ org, assignment: a, trialChoices, canManage }: { org: string; assignment: ReleaseControlAssignment; trialChoices: TrialChoice[]; canManage: boolean }) {
+/** What a part saves with: the newest revision this page knows, and how to tell the others of a newer one. */
+type PartAssignment = ReleaseControlAssignment & { onSaved: (revision: number) => void };
+
+export function ReleaseControl({ org, assignment, trialChoices, canManage }: { org: string; assignment: ReleaseControlAssignment; trialChoices: TrialChoice[]; canManage: boolean }) {
   const t = useTranslations("releaseControl");
-  if (!canManage) return <ReleaseControlSummary assignment={a} trialChoices={trialChoices} />;
+  // A part's save answers the revision it made. The next part saved sends that one even before the page's refresh
+  // brings it: our own change is no reason for a 409 (a change by someone else still is, as its revision is newer).
+  const [saved, setSaved] = useState(assignment.revision);
+  if (!canManage) return <ReleaseControlSummary assignment={assignment} trialChoices={trialChoices} />;
+  const a: PartAssignment = { ...assignment, revision: Math.max(saved, assignment.revision), onSaved: (r) => setSaved((x) => Math.max(x, r)) };
   return (
     <div className="space-y-5">
       <RulesPart org={org} a={a} />
@@ -185,7 +198,7 @@ export function ReleaseControl({ org, assignment: a, trialChoices, canManage }: 
   );
 }
 
-function RulesPart({ org, a }: { org: string; a: ReleaseControlAssignment }) {
+function RulesPart({ org, a }: { org: string; a: PartAssignment }) {
   const t = useTranslations("releaseControl");
   const uid = useId();
   const part = usePart(org, a);
@@ -282,7 +295,7 @@ function RulesPart({ org, a }: { org: string; a: ReleaseControlAssignment }) {
   );
 }
 
-function TrialPart({ org, a, choices }: { org: string; a: ReleaseControlAssignment; choices: TrialChoice[] }) {
+function TrialPart({ org, a, choices }: { org: string; a: PartAssignment; choices: TrialChoice[] }) {
   const t = useTranslations("releaseControl");
   const uid = useId();
   const part = usePart(org, a);
@@ -370,7 +383,7 @@ function scheduleState(s: RolloutSchedule, percent: number): { at: number; next:
   return { at, next: s.steps.find((p) => p > percent) ?? null };
 }
 
-function SchedulePart({ org, a }: { org: string; a: ReleaseControlAssignment }) {
+function SchedulePart({ org, a }: { org: string; a: PartAssignment }) {
   const t = useTranslations("releaseControl");
   const uid = useId();
   const part = usePart(org, a);
@@ -450,7 +463,7 @@ function SchedulePart({ org, a }: { org: string; a: ReleaseControlAssignment }) 
   );
 }
 
-function GuardrailPart({ org, a }: { org: string; a: ReleaseControlAssignment }) {
+function GuardrailPart({ org, a }: { org: string; a: PartAssignment }) {
   const t = useTranslations("releaseControl");
   const uid = useId();
   const part = usePart(org, a);
