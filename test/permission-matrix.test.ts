@@ -1177,7 +1177,7 @@ describe("organization server actions", () => {
       }
     }
     expect(failures).toEqual([]);
-  });
+  }, 120_000);
 });
 
 describe("server actions outside an organization", () => {
@@ -1225,5 +1225,5 @@ describe("server actions outside an organization", () => {
       }
     }
     expect(failures).toEqual([]);
-  });
+  }, 120_000);
 });
