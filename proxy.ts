@@ -71,6 +71,8 @@ export function proxy(request: NextRequest) {
 
 export const config = {
   // The APIs are excluded: they answer JSON only, set their own headers (lib/api/handler.ts), and the SDK
-  // API is the hottest path. Page-level route handlers (CSV export, browser upload) still pass through.
-  matcher: [{ source: "/((?!_next/static|_next/image|favicon.ico|api/).*)" }],
+  // API is the hottest path. Page-level route handlers (CSV export, browser upload) still pass through. The
+  // package preview sets its own, stricter headers (a sandbox CSP that the console's frame-ancestors 'none' and
+  // X-Frame-Options DENY would contradict): lib/services/preview.ts.
+  matcher: [{ source: "/((?!_next/static|_next/image|favicon.ico|api/|preview/).*)" }],
 };

@@ -585,6 +585,11 @@ const EXCLUDED_ROUTES: Record<string, string> = {
   "/api/auth/{...nextauth}":
     "Auth.js's own endpoints (providers, CSRF token, session, credentials callback): public by design, guarded by " +
     "Auth.js's CSRF token; the credentials check is throttled in lib/auth (lib/auth/throttle), and touches no tenant data",
+  "/preview/*":
+    "the sandboxed package preview's frame (issue 17): its opaque origin sends no cookie, so no session or role reaches " +
+    "it; the capability is the sealed, expiring token in its path, minted by the versions.preview action (in this " +
+    "matrix) and re-checked against the live session, membership and version on every request: " +
+    "lib/services/preview.test.ts covers a forged, expired, foreign, signed-out and removed-member token",
   "/api/health": "liveness: public constant JSON that reads and writes nothing",
   "/api/v1/openapi.json":
     "the API description (CONTRACT §10): public by design, like any API reference; a constant document built from " +
@@ -666,6 +671,7 @@ const ORG_ACTION_ROWS: Record<string, OrgActionRow> = {
     foreign: (w) => ({ appId: w.other.appId, userId: w.users.otherAdmin }),
   },
   "versions.submit": { permission: "miniPrograms.write", input: (w) => ({ versionId: w.demo.ownVersionId }), foreign: (w) => ({ versionId: w.other.versionId }) },
+  "versions.preview": { permission: "catalog.read", input: (w) => ({ versionId: w.demo.ownVersionId }), foreign: (w) => ({ versionId: w.other.versionId }) },
   "versions.withdraw": { permission: "miniPrograms.write", input: (w) => ({ versionId: w.demo.ownVersionId }), foreign: (w) => ({ versionId: w.other.versionId }) },
   "reviews.claim": { permission: "review.decide", input: (w) => ({ versionId: w.demo.inReviewVersionId }), foreign: (w) => ({ versionId: w.other.versionId }) },
   "reviews.release": { permission: "review.decide", input: (w) => ({ versionId: w.demo.inReviewVersionId }), foreign: (w) => ({ versionId: w.other.versionId }) },

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { PackagePreview } from "@/components/preview/package-preview";
 import { getFormatter, getLocale, getTranslations } from "next-intl/server";
 import { getPageContext, requirePagePermission } from "@/lib/auth/session";
 import { getReviewDetail, REJECTION_REASONS } from "@/lib/services/reviews";
@@ -121,6 +122,8 @@ export default async function ReviewPage({ params }: { params: Promise<{ org: st
               )}
             </div>
           </Card>
+
+          {v.inspection.ok && <PackagePreview org={org} versionId={v.id} />}
         </div>
 
         {/* On a phone the decision follows the diff, before the long inspection report. */}

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { PackagePreview } from "@/components/preview/package-preview";
 import { notFound } from "next/navigation";
 import { getFormatter, getTranslations } from "next-intl/server";
 import { getPageContext } from "@/lib/auth/session";
@@ -127,6 +128,8 @@ export default async function VersionPage({ params }: { params: Promise<{ org: s
         </div>
 
         {(v.status === "approved" || v.status === "revoked") && <ScopedAnalytics org={org} appId={v.appId} version={v.version} />}
+
+        {v.inspection.ok && <PackagePreview org={org} versionId={v.id} />}
 
         <Card>
           <InspectionReport inspection={v.inspection} copyLabel={tc("copy")} copiedLabel={tc("copied")} />
