@@ -21,4 +21,6 @@ export async function register(): Promise<void> {
   setTimeout(() => void autoAnalyze().runNow(), 3_000).unref?.();
   // Deliveries that were due or retrying when the previous process stopped go out without waiting for a new event.
   kickWebhookDispatcher(2_000);
+  // Notification emails, when SMTP_URL is set: what was left pending goes out, then every 15 s.
+  (await import("./lib/notifications/mailer")).startMailer();
 }

@@ -461,6 +461,43 @@ export const webhookDeliveries = pgTable(
   ],
 );
 
+export const NOTIFICATION_EMAIL_STATES = ["none", "pending", "sent", "failed"] as const;
+
+/**
+ * A person's inbox in one organization (issue 17 item 5): one row per recipient of an event that concerns them,
+ * written in the event's own transaction (lib/services/notifications.ts). `params` holds what the text needs, `href`
+ * the console path under /o/<org>/ it links to. With SMTP configured, `email_state` is `pending` until the mailer
+ * has sent it.
+ */
+export const notifications = pgTable(
+  "notifications",
+  {
+    orgId: text("org_id").notNull().references(() => organizations.id),
+    id: text("id").notNull(),
+    userId: text("user_id").notNull().references(() => users.id),
+    event: text("event").notNull(),
+    params: jsonb("params").$type<Record<string, string | number | null>>().notNull(),
+    href: text("href").notNull(),
+    createdAt: createdAt(),
+    readAt: ts("read_at"),
+    emailState: text("email_state", { enum: NOTIFICATION_EMAIL_STATES }).notNull().default("none"),
+    emailAttempts: integer("email_attempts").notNull().default(0),
+    /** While pending: not before this time (a retry's wait, or another mailer's lease). */
+    emailNextAt: ts("email_next_at"),
+    emailedAt: ts("emailed_at"),
+    emailError: text("email_error"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    index("notifications_inbox_idx").on(t.orgId, t.userId, t.id),
+    index("notifications_unread_idx").on(t.orgId, t.userId).where(sql`read_at is null`),
+    // The mailer looks across organizations for what is still to send.
+    index("notifications_email_idx").on(t.emailNextAt).where(sql`email_state = 'pending'`),
+  ],
+);
+
+export type Notification = typeof notifications.$inferSelect;
+
 /**
  * Idempotency-Key records of /api/v1 POSTs (CONTRACT §10), per API token, kept 24 hours. A row is inserted
  * `pending` in its own statement before the request runs (the primary key makes a concurrent twin lose), and

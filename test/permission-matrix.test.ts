@@ -671,6 +671,7 @@ const ORG_ACTION_ROWS: Record<string, OrgActionRow> = {
     foreign: (w) => ({ appId: w.other.appId, userId: w.users.otherAdmin }),
   },
   "versions.submit": { permission: "miniPrograms.write", input: (w) => ({ versionId: w.demo.ownVersionId }), foreign: (w) => ({ versionId: w.other.versionId }) },
+  "notifications.markRead": { permission: "account.manage", input: () => ({ all: true }) },
   "versions.preview": { permission: "catalog.read", input: (w) => ({ versionId: w.demo.ownVersionId }), foreign: (w) => ({ versionId: w.other.versionId }) },
   "versions.withdraw": { permission: "miniPrograms.write", input: (w) => ({ versionId: w.demo.ownVersionId }), foreign: (w) => ({ versionId: w.other.versionId }) },
   "reviews.claim": { permission: "review.decide", input: (w) => ({ versionId: w.demo.inReviewVersionId }), foreign: (w) => ({ versionId: w.other.versionId }) },

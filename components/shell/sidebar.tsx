@@ -8,7 +8,7 @@ import type { NavKey } from "./nav-items";
 type Item = { key: NavKey; href: string };
 type Org = { slug: string; name: string; role: string };
 
-export function Sidebar({ items, orgs, current, footer }: { items: Item[]; orgs: Org[]; current: string; footer: ReactNode }) {
+export function Sidebar({ items, orgs, current, footer, bell }: { items: Item[]; orgs: Org[]; current: string; footer: ReactNode; bell?: ReactNode }) {
   const t = useTranslations("nav");
   const tc = useTranslations("common");
   const pathname = usePathname();
@@ -66,6 +66,8 @@ export function Sidebar({ items, orgs, current, footer }: { items: Item[]; orgs:
           <img src="/icon.svg" alt="" width={24} height={24} className="h-6 w-6 rounded" />
           {tc("appName")}
         </span>
+        <span className="flex items-center gap-2">
+          {bell}
         <button
           type="button"
           className="rounded-md border border-border px-3 py-1.5 text-sm"
@@ -75,6 +77,7 @@ export function Sidebar({ items, orgs, current, footer }: { items: Item[]; orgs:
         >
           {open ? tc("closeMenu") : tc("openMenu")}
         </button>
+        </span>
       </div>
       {open && (
         <div id="mobile-nav" className="border-b border-border bg-card p-4 md:hidden">
@@ -84,11 +87,14 @@ export function Sidebar({ items, orgs, current, footer }: { items: Item[]; orgs:
       {/* Sticky and exactly one screen tall, scrolling inside itself when its content is taller (a short window):
           its background then covers the whole left edge on any page length, and the footer stays reachable. */}
       <aside className="sticky top-0 hidden h-dvh w-60 shrink-0 flex-col overflow-y-auto border-r border-border bg-card p-4 md:flex" data-testid="sidebar">
-        <Link href={`/o/${current}`} className="mb-4 flex shrink-0 items-center gap-2 px-1 font-semibold">
-          {/* eslint-disable-next-line @next/next/no-img-element -- a 28 px SVG from public/, nothing to optimise */}
-          <img src="/icon.svg" alt="" width={28} height={28} className="h-7 w-7 rounded-md" />
-          {tc("appName")}
-        </Link>
+        <div className="mb-4 flex shrink-0 items-center justify-between gap-2">
+          <Link href={`/o/${current}`} className="flex items-center gap-2 px-1 font-semibold">
+            {/* eslint-disable-next-line @next/next/no-img-element -- a 28 px SVG from public/, nothing to optimise */}
+            <img src="/icon.svg" alt="" width={28} height={28} className="h-7 w-7 rounded-md" />
+            {tc("appName")}
+          </Link>
+          {bell}
+        </div>
         {nav}
       </aside>
     </>

@@ -14,6 +14,7 @@ import { conflict, invalidInput, notFound } from "@/lib/errors";
 import { isId, newId } from "@/lib/ids";
 import { attemptDeliveryNow, kickWebhookDispatcher, TEST_EVENT, type DispatchOptions } from "@/lib/webhooks/dispatcher";
 import { checkWebhookUrl, MAX_WEBHOOK_URL_LENGTH } from "@/lib/webhooks/url-policy";
+import { notifyForEvent } from "./notifications";
 import type { VersionJson } from "./versions";
 import { decodeCursor, toPage } from "./pagination";
 
@@ -221,6 +222,8 @@ export async function resendWebhookDelivery(ctx: OrgContext, deliveryId: string,
  * many; the dispatcher is nudged, and also finds them on its periodic pass if the nudge comes before commit.
  */
 export async function enqueueWebhook(tx: DbOrTx, orgId: string, event: WebhookEvent, payload: Record<string, unknown>): Promise<number> {
+  // The people the event concerns hear of it too, in the same transaction (lib/services/notifications.ts).
+  await notifyForEvent(tx, orgId, event, payload);
   const endpoints = await tx
     .select({ id: webhookEndpoints.id, events: webhookEndpoints.events })
     .from(webhookEndpoints)

@@ -9,6 +9,8 @@ import { THEME_COOKIE, THEMES, type Theme } from "@/lib/i18n/config";
 import { LanguageSwitch, ThemeSwitch, TimeZoneSwitch } from "@/components/preferences";
 import { TIME_ZONE_MODE_COOKIE } from "@/lib/i18n/time-zone";
 import type { Metadata } from "next";
+import { NotificationBell } from "@/components/notifications/bell";
+import { unreadNotificationCount } from "@/lib/services/notifications";
 
 export default async function OrgLayout({ children, params }: { children: React.ReactNode; params: Promise<{ org: string }> }) {
   const { org } = await params;
@@ -19,6 +21,7 @@ export default async function OrgLayout({ children, params }: { children: React.
   const themeCookie = jar.get(THEME_COOKIE)?.value;
   const tzMode = jar.get(TIME_ZONE_MODE_COOKIE)?.value === "utc" ? "utc" : "auto";
   const theme: Theme = (THEMES as readonly string[]).includes(themeCookie ?? "") ? (themeCookie as Theme) : "system";
+  const unread = await unreadNotificationCount(ctx);
   const items = NAV_ITEMS.filter((i) => can(ctx, i.permission)).map((i) => ({ key: i.key, href: `/o/${org}${i.path}` }));
   return (
     <div className="md:flex">
@@ -29,6 +32,7 @@ export default async function OrgLayout({ children, params }: { children: React.
         items={items}
         orgs={orgs.map((o) => ({ slug: o.slug, name: o.name, role: o.role }))}
         current={org}
+        bell={<NotificationBell org={org} unread={unread} />}
         footer={
           <div className="space-y-2">
             <div className="px-1 text-xs text-muted-fg" data-testid="whoami">

@@ -27,6 +27,7 @@ const NAMESPACES = [
   "releases",
   "releaseControl",
   "preview",
+  "notifications",
 ] as const;
 
 export async function loadMessages(locale: Locale): Promise<Record<string, unknown>> {
