@@ -399,6 +399,7 @@ const ensureCollaborator = async () => {
 
 const ROUTE_ROWS: Record<string, RouteRow> = {
   "GET /api/v1/analytics/overview": { permission: "analytics.view", query: `from=${day(-7)}&to=${day(0)}` },
+  "GET /api/v1/analytics/anomalies": { permission: "analytics.view", query: `from=${day(-7)}&to=${day(0)}` },
   "GET /api/v1/audit": { permission: "audit.view" },
   "GET /api/v1/hosts": { permission: "catalog.read" },
   "POST /api/v1/hosts": { permission: "hosts.manage", body: hostBody },
@@ -410,6 +411,7 @@ const ROUTE_ROWS: Record<string, RouteRow> = {
     body: () => ({ name: "Demo SuperApp" }),
   },
   "POST /api/v1/hosts/{hostId}/rotate-secret": { permission: "hosts.manage", params: (w) => ({ hostId: w.demo.hostId }), foreign: (w) => ({ hostId: w.other.hostId }) },
+  "GET /api/v1/hosts/{hostId}/recommendations": { permission: "analytics.view", params: (w) => ({ hostId: w.demo.hostId }), foreign: (w) => ({ hostId: w.other.hostId }) },
   "GET /api/v1/hosts/{hostId}/assignments": { permission: "catalog.read", params: (w) => ({ hostId: w.demo.hostId }), foreign: (w) => ({ hostId: w.other.hostId }) },
   "POST /api/v1/hosts/{hostId}/assignments": {
     permission: "assignments.manage",
