@@ -149,9 +149,10 @@ const round = (x: number, digits: number) => Number(x.toFixed(digits));
 /**
  * The anomalies of one series on the days from `from` to `to`. `series`: the series' days in any order; a day
  * missing between its first day and `to` counts as zero (nothing happened), days before its first day are not
- * history (the mini-program was not there yet). Answers strongest first.
+ * history (the mini-program was not there yet). Answers strongest first. `stats.judged` counts the (day, metric)
+ * pairs that had the traffic and history to be judged: the denominator of a false-alarm rate.
  */
-export function detectAnomalies(series: SeriesDay[], from: string, to: string, settings: Partial<AnomalySettings> = {}): Detection[] {
+export function detectAnomalies(series: SeriesDay[], from: string, to: string, settings: Partial<AnomalySettings> = {}, stats?: { judged: number }): Detection[] {
   const cfg = { ...DEFAULT_ANOMALY_SETTINGS, ...settings };
   const withData = series.filter((d) => d.launches > 0 || d.activeUsers > 0 || d.errors > 0);
   if (withData.length === 0) return [];
@@ -173,6 +174,7 @@ export function detectAnomalies(series: SeriesDay[], from: string, to: string, s
         t,
       );
       if (p.expected < cfg.minCount) continue;
+      if (stats) stats.judged++;
       const value = today[metric];
       const z = (Math.log1p(value) - p.y) / p.spread;
       if (Math.abs(z) < cfg.threshold || Math.abs(value - p.expected) < cfg.minRelativeChange * p.expected) continue;
@@ -187,6 +189,7 @@ export function detectAnomalies(series: SeriesDay[], from: string, to: string, s
         cfg,
       );
       if (p) {
+        if (stats) stats.judged++;
         const value = today.errors / today.launches;
         const diff = value - p.expected;
         const z = diff / p.spread;
