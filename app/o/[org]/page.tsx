@@ -35,6 +35,12 @@ async function recentUsage(ctx: OrgContext, days: number): Promise<[Totals, Tota
   return [now.totals, before.totals];
 }
 
+/** The anomalies of the last `days` UTC days, strongest first. */
+async function recentAnomalies(ctx: OrgContext, days: number) {
+  const to = utcDay(Date.now());
+  return (await getAnomalies(ctx, { from: addDays(to, -(days - 1)), to })).items;
+}
+
 export default async function OverviewPage({ params }: { params: Promise<{ org: string }> }) {
   const { org } = await params;
   const ctx = await getPageContext(org);
@@ -43,13 +49,12 @@ export default async function OverviewPage({ params }: { params: Promise<{ org: 
   const format = await getFormatter();
   const tc = await getTranslations("releaseControl");
   const ti = await getTranslations("insights.anomalies");
-  const today = utcDay(Date.now());
   const [n, activity, usage, halted, anomalies] = await Promise.all([
     overviewNumbers(ctx),
     can(ctx, "audit.view") ? listAudit(ctx, {}, { limit: 8 }).then((p) => p.items) : null,
     can(ctx, "analytics.view") ? recentUsage(ctx, USAGE_DAYS) : null,
     listHaltedRollouts(ctx),
-    can(ctx, "analytics.view") ? getAnomalies(ctx, { from: addDays(today, -(ANOMALY_DAYS - 1)), to: today }).then((r) => r.items) : null,
+    can(ctx, "analytics.view") ? recentAnomalies(ctx, ANOMALY_DAYS) : null,
   ]);
   const objects = activity ? await describeAuditObjects(ctx, activity) : new Map();
   const inReview = n.versionsByStatus.in_review ?? 0;
