@@ -63,7 +63,7 @@ const APP_PROFILES: Record<string, AppProfile> = {
 const BAD_VERSION_ERROR_RATE = 0.2;
 const BAD_VERSION_SPIKE_DAYS = 5;
 /** One bad day for one mini-program on one host: extra errors per session that day (the insights' demo anomaly). */
-export const ANOMALY_STORY = { host: "Demo SuperApp", appId: "com.demo.expenses", daysAgo: 3, extraErrorRate: 0.14 } as const;
+export const ANOMALY_STORY = { host: "Demo SuperApp", appId: "com.demo.expenses", daysAgo: 3, extraErrorRate: 0.3 } as const;
 /** Candidates that fail from the start, per session: what a guardrail is for. */
 const BAD_CANDIDATES: Record<string, number> = { "com.demo.loyalty@1.1.0": 0.18 };
 

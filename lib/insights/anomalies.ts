@@ -5,7 +5,7 @@
 // 1. weekday pattern: for each weekday, the median of (y − the centred 7-day median of y) over the history;
 // 2. trend: the Theil–Sen slope (median of pairwise slopes) of the deseasonalised history;
 // 3. level: the median of the last two weeks' deseasonalised values, carried to the day by the slope;
-// 4. spread: 1.4826 × the MAD of the history's residuals, never below the Poisson noise of the prediction.
+// 4. spread: 1.4826 × the MAD of the history's residuals, never below the (over-dispersed) Poisson noise of the prediction.
 // The error rate is the median of the history's weekly pooled rates (errors ÷ launches per 7 days), with the
 // binomial noise of the day's launches plus the week-to-week spread of those rates. Medians and MADs make one
 // bad day (or week) in the history move the prediction very little, so a spike does not hide the next one.
@@ -59,6 +59,8 @@ export const DEFAULT_ANOMALY_SETTINGS: AnomalySettings = {
 };
 
 const MAD_SCALE = 1.4826;
+/** Variance of a daily count relative to a Poisson count's: end users' activity is correlated (weekends, campaigns). */
+const OVERDISPERSION = 1.5;
 const DAY_MS = 86_400_000;
 
 function dayIndex(day: string): number {
@@ -118,8 +120,9 @@ function predictCount(hist: { i: number; x: number }[], t: number): CountPredict
   const y = level + s(t);
   const residuals = hist.map((h, k) => ys[k]! - (level - slope * (t - h.i) + s(h.i)));
   const expected = Math.max(0, Math.expm1(y));
-  // A count's own noise is about 1/√λ in log space: a history too regular to show it must not make every wiggle an anomaly.
-  const spread = Math.max(MAD_SCALE * mad(residuals), 1 / Math.sqrt(Math.max(expected, 1)), 0.05);
+  // A count's own noise is about 1/√λ in log space (Poisson), and people's visits come in clumps, so half as much
+  // again in variance: a history too regular to show that noise must not make every wiggle an anomaly.
+  const spread = Math.max(MAD_SCALE * mad(residuals), Math.sqrt(OVERDISPERSION / Math.max(expected, 1)), 0.05);
   return { expected, y, spread };
 }
 

@@ -21,7 +21,7 @@ export default async function HostOverviewPage({ params }: { params: Promise<{ o
   const when = (iso: string) => format.dateTime(new Date(iso), "dateTime");
   return (
     <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
-      <Card title={canManage ? t("overview.edit") : t("overview.details")}>
+      <Card title={canManage ? t("overview.edit") : t("overview.details")} className="lg:col-start-1 lg:row-start-1">
         {canManage ? (
           <EditHostDetailsForm org={org} host={host} />
         ) : (
@@ -58,7 +58,7 @@ export default async function HostOverviewPage({ params }: { params: Promise<{ o
         {!canManage && <p className="mt-4 text-xs text-muted-fg">{t("readOnly")}</p>}
       </Card>
       {recommendations && (
-        <div className="lg:col-span-2 lg:row-start-2" data-testid="host-recommendations">
+        <div className="lg:col-span-2 lg:col-start-1 lg:row-start-2" data-testid="host-recommendations">
           <Card title={tr("title")}>
             <p className="mb-3 text-xs text-muted-fg">{tr("description")}</p>
             <RecommendationList
@@ -68,7 +68,7 @@ export default async function HostOverviewPage({ params }: { params: Promise<{ o
           </Card>
         </div>
       )}
-      <div className="space-y-6 lg:row-start-1">
+      <div className="space-y-6 lg:col-start-2 lg:row-start-1">
         <Card title={t("overview.statusTitle")}>
           <div className="space-y-3 text-sm">
             <HostStatusBadge status={host.status} />
