@@ -76,6 +76,9 @@ export function weekdayOf(day: string): number {
   return new Date(`${day}T00:00:00Z`).getUTCDay();
 }
 
+/** The weekday of a day index (days since 1970-01-01, a Thursday), without building dates in the inner loops. */
+const weekdayAt = (i: number) => (((i + 4) % 7) + 7) % 7;
+
 export function median(values: number[]): number {
   if (values.length === 0) return Number.NaN;
   // A typed array sorts numerically, and several times faster than Array#sort with a comparator.
@@ -106,10 +109,10 @@ function predictCount(hist: { i: number; x: number }[], t: number): CountPredict
   const byWeekday: number[][] = Array.from({ length: 7 }, () => []);
   for (let k = 3; k < n - 3; k++) {
     const level = median(ys.slice(k - 3, k + 4));
-    byWeekday[weekdayOf(dayOf(hist[k]!.i))]!.push(ys[k]! - level);
+    byWeekday[weekdayAt(hist[k]!.i)]!.push(ys[k]! - level);
   }
   const seasonal = byWeekday.map((r) => (r.length ? median(r) : 0));
-  const s = (i: number) => seasonal[weekdayOf(dayOf(i))]!;
+  const s = (i: number) => seasonal[weekdayAt(i)]!;
   const z = hist.map((h, k) => ys[k]! - s(h.i));
   const slope = theilSen(
     hist.map((h) => h.i),
