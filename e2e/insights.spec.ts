@@ -5,6 +5,8 @@ import { expect, test, type Page } from "@playwright/test";
 import { authFile } from "./helpers";
 
 test.use({ storageState: authFile("admin") });
+// Each test reads several pages of 90 days of seeded usage on a shared machine.
+test.describe.configure({ timeout: 90_000 });
 
 const storyDay = () => new Date(Date.now() - 3 * 86_400_000);
 const weekday = (locale: string) => new Intl.DateTimeFormat(locale, { weekday: "long", timeZone: "UTC" }).format(storyDay());
@@ -38,11 +40,17 @@ test("the overview lists the seeded anomaly in words, in both languages", async 
 
 test("the dashboard marks the anomaly on the errors chart and explains it", async ({ page }) => {
   await page.goto("/o/demo/analytics");
-  const chart = page.getByTestId("chart-errors");
-  await expect(chart.locator(".recharts-reference-dot").first()).toBeVisible();
+  // The list and the markers come with the anomalies' own request, after the figures.
   const listed = page.getByTestId("dashboard-anomalies").getByTestId("anomaly").filter({ hasText: "Expenses on Demo SuperApp" });
-  await expect(listed.first()).toContainText(`expected for a ${weekday("en")}`);
-  await chart.locator(".recharts-reference-dot").last().hover();
+  await expect(listed.first()).toContainText(`expected for a ${weekday("en")}`, { timeout: 30_000 });
+  const chart = page.getByTestId("chart-errors");
+  const dots = chart.locator(".recharts-reference-dot");
+  await expect(dots).not.toHaveCount(0);
+  await dots.first().scrollIntoViewIfNeeded();
+  // Recharts shows its tooltip for the day under the pointer: move onto the dot's day from inside the plot.
+  const box = (await dots.first().boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2 - 12, box.y + box.height / 2);
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 4 });
   await expect(page.getByTestId("chart-marker-tooltip").first()).toBeVisible();
   await page.screenshot({ path: "test-results/insights-dashboard-en.png", fullPage: true });
 });
