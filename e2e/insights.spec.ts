@@ -67,7 +67,15 @@ test("a host's page recommends mini-programs with reasons, and Assign opens the 
   const loyalty = items.filter({ hasText: "Loyalty" });
   await expect(loyalty.getByTestId("recommendation-reasons")).toContainText("Same category (Shopping) as Coupons, which this host app runs");
   await expect(loyalty.getByTestId("recommendation-reasons")).toContainText(/Used by [\d,]+ people on Demo Wallet in the last 30 days/);
+  // The version offered is the one Demo Wallet runs as stable, not its halted candidate 1.1.0.
+  await expect(loyalty.getByTestId("recommendation-reasons")).toContainText("Version 1.0.0 fits this host app's policy");
   await page.screenshot({ path: "test-results/insights-host-en.png", fullPage: true });
+  // On a phone the list stays inside the screen.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expect(page.getByTestId("recommendation-assign").first()).toBeVisible();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+  await page.screenshot({ path: "test-results/insights-host-narrow.png", fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 720 });
 
   await setLanguage(page, "zh-CN");
   try {

@@ -149,7 +149,7 @@ describe("GET /api/v1/analytics/anomalies", () => {
 });
 
 describe("GET /api/v1/hosts/{hostId}/recommendations", () => {
-  type Item = { appId: string; name: string; score: number; reasons: string[]; versionId: string; signals: { kind: string; anchorAppId?: string; users?: number }[] };
+  type Item = { appId: string; name: string; score: number; reasons: string[]; versionId: string; version: string; signals: { kind: string; anchorAppId?: string; users?: number }[] };
 
   it("lists approved mini-programs the host does not run, never one its policy refuses, best first, each with reasons", async () => {
     const hosts = await s.db.select().from(hostApps).where(eq(hostApps.orgId, orgId));
@@ -167,6 +167,8 @@ describe("GET /api/v1/hosts/{hostId}/recommendations", () => {
       }
       for (let i = 1; i < items.length; i++) expect(items[i - 1]!.score).toBeGreaterThanOrEqual(items[i]!.score);
       if (host.name === "Demo Wallet") expect(items, "the wallet's strict policy refuses every other demo mini-program").toEqual([]);
+      // Offered: the version Demo Wallet runs as stable, not the newer candidate its guardrail halted.
+      if (host.name === "Demo SuperApp") expect(items.find((i) => i.appId === "com.demo.loyalty")).toMatchObject({ version: "1.0.0" });
     }
   });
 

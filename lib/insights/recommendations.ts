@@ -31,7 +31,7 @@ export type Recommendation = {
   score: number;
   reasons: string[];
   signals: RecommendationSignal[];
-  /** The newest approved version this host's policy accepts: what "Assign" offers. */
+  /** What "Assign" offers: the newest fitting version that runs as stable elsewhere, else the newest that fits. */
   versionId: string;
   version: string;
 };
@@ -55,19 +55,23 @@ export async function getRecommendations(ctx: OrgContext, hostId: string, opts: 
   authorize(ctx, "analytics.view");
   // 404 for an unknown or foreign host; every approved version with the reasons this host's policy refuses it.
   const assignable = await assignableForHost(ctx, hostId);
-  const [runs, catalog, names, appIds] = await Promise.all([
+  const [runs, stables, catalog, names, appIds] = await Promise.all([
     ctx.db.select({ appId: assignments.appId }).from(assignments).where(and(eq(assignments.orgId, ctx.org.id), eq(assignments.hostId, hostId))),
+    ctx.db.select({ versionId: assignments.stableVersionId }).from(assignments).where(eq(assignments.orgId, ctx.org.id)),
     ctx.db.select({ appId: miniPrograms.appId, name: miniPrograms.name, category: miniPrograms.category }).from(miniPrograms).where(eq(miniPrograms.orgId, ctx.org.id)),
     getNames(ctx.db, ctx.org.id),
     getScopedAppIds(ctx),
   ]);
   const running = new Set(runs.map((r) => r.appId));
+  const stableIds = new Set(stables.map((r) => r.versionId));
   const info = new Map(catalog.map((m) => [m.appId, m]));
   const candidates = assignable
     .filter((mp) => !running.has(mp.appId) && mp.assignmentId === null)
     .flatMap((mp) => {
-      // Newest first (assignableForHost sorts them): the newest approved version that fits.
-      const fit = mp.versions.find((v) => v.reasons.length === 0);
+      // Newest first (assignableForHost sorts them): the newest fitting version another host runs as stable (proven
+      // in service, where a newer one may be a candidate still rolling out, or halted), else the newest that fits.
+      const fits = mp.versions.filter((v) => v.reasons.length === 0);
+      const fit = fits.find((v) => stableIds.has(v.id)) ?? fits[0];
       return fit ? [{ appId: mp.appId, name: mp.name, versionId: fit.id, version: fit.version }] : [];
     });
   if (candidates.length === 0) return { hostId, items: [] };
