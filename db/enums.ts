@@ -61,6 +61,8 @@ export const WEBHOOK_EVENTS = [
   "release.completed",
   "release.halted",
   "release.cancelled",
+  // Insights (CONTRACT §11): once per anomaly (lib/insights/notify.ts).
+  "anomaly.detected",
 ] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 

@@ -7,6 +7,7 @@ import {
   bigint,
   boolean,
   date,
+  doublePrecision,
   index,
   integer,
   jsonb,
@@ -635,3 +636,28 @@ export const firstLaunches = pgTable(
 
 export type AnalyticsEvent = typeof events.$inferSelect;
 export type DailyStatsRow = typeof dailyStats.$inferSelect;
+
+// ---------------------------------------------------------------------------------------------------------
+// Insights (CONTRACT §11)
+// ---------------------------------------------------------------------------------------------------------
+
+/**
+ * Anomalies already announced to webhooks (`anomaly.detected`): one row per organization, host, mini-program,
+ * metric and day, inserted in the transaction that queues the deliveries, so each anomaly is sent at most once
+ * whichever server process finds it first.
+ */
+export const anomalyNotifications = pgTable(
+  "anomaly_notifications",
+  {
+    orgId: text("org_id").notNull(),
+    hostId: text("host_id").notNull(),
+    appId: text("app_id").notNull(),
+    metric: text("metric").notNull(),
+    day: date("day", { mode: "string" }).notNull(),
+    value: doublePrecision("value").notNull(),
+    expected: doublePrecision("expected").notNull(),
+    score: doublePrecision("score").notNull(),
+    sentAt: ts("sent_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.hostId, t.appId, t.metric, t.day] })],
+);

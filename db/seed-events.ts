@@ -9,7 +9,9 @@
 //   last days, until the kill switch and the fixed release take it out of service;
 // - rollouts: version adoption follows each candidate's percentage, then the promotion;
 // - the bad candidate: Loyalty 1.1.0 fails often from its first day on Demo Wallet, until its guardrail halts
-//   it (db/seed-assignments.ts) and everyone is back on 1.0.0.
+//   it (db/seed-assignments.ts) and everyone is back on 1.0.0;
+// - the anomaly (CONTRACT §11): three days ago, Expenses on Demo SuperApp failed far more often than usual for one
+//   day (a receipt-upload outage), which the insights list on the overview and mark on the charts.
 // Written in bulk (multi-row JSON inserts), then the rollups are built set-based from the raw rows.
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "./index";
@@ -60,6 +62,8 @@ const APP_PROFILES: Record<string, AppProfile> = {
 /** Over its last days before revocation, a revoked release fails this often per session. */
 const BAD_VERSION_ERROR_RATE = 0.2;
 const BAD_VERSION_SPIKE_DAYS = 5;
+/** One bad day for one mini-program on one host: extra errors per session that day (the insights' demo anomaly). */
+export const ANOMALY_STORY = { host: "Demo SuperApp", appId: "com.demo.expenses", daysAgo: 3, extraErrorRate: 0.3 } as const;
 /** Candidates that fail from the start, per session: what a guardrail is for. */
 const BAD_CANDIDATES: Record<string, number> = { "com.demo.loyalty@1.1.0": 0.18 };
 
@@ -254,8 +258,13 @@ export async function seedEvents(db: Db, opts: SeedEventsOptions): Promise<SeedE
               if (!version) continue;
               const spiking = version.revokedAt !== null && at > version.revokedAt - BAD_VERSION_SPIKE_DAYS * DAY_MS;
               const badCandidate = BAD_CANDIDATES[`${line.appId}@${version.version}`];
+              // Raising the rate adds no draw from `rand`, so the other stories' figures stay as they were.
+              const outage = host.name === ANOMALY_STORY.host && line.appId === ANOMALY_STORY.appId && day === today - ANOMALY_STORY.daysAgo * DAY_MS;
               const errorRate =
-                (spiking ? BAD_VERSION_ERROR_RATE * Math.min(1, (at - (version.revokedAt! - BAD_VERSION_SPIKE_DAYS * DAY_MS)) / (1.5 * DAY_MS)) : 0) + (badCandidate ?? 0) + app.baseErrorRate;
+                (spiking ? BAD_VERSION_ERROR_RATE * Math.min(1, (at - (version.revokedAt! - BAD_VERSION_SPIKE_DAYS * DAY_MS)) / (1.5 * DAY_MS)) : 0) +
+                (badCandidate ?? 0) +
+                (outage ? ANOMALY_STORY.extraErrorRate : 0) +
+                app.baseErrorRate;
               const base = { hostId: host.id, appId: line.appId, version: version.version, userId: u.id, platform: u.platform };
               const event = (type: EventType, t: number, extra: Partial<BulkEvent> = {}) =>
                 buffer.push({ ...base, ...extra, id: `seed-${(++seq).toString(36)}`, type, ts: new Date(Math.min(t, now)).toISOString() });
@@ -268,7 +277,13 @@ export async function seedEvents(db: Db, opts: SeedEventsOptions): Promise<SeedE
               }
               if (rand() < errorRate) {
                 event("error", t, {
-                  message: spiking ? "PaymentError: callback signature rejected by provider" : badCandidate ? "TypeError: Cannot read properties of null (reading 'balance')" : "TypeError: Cannot read properties of undefined",
+                  message: spiking
+                    ? "PaymentError: callback signature rejected by provider"
+                    : badCandidate
+                      ? "TypeError: Cannot read properties of null (reading 'balance')"
+                      : outage
+                        ? "NetworkError: receipt upload timed out"
+                        : "TypeError: Cannot read properties of undefined",
                 });
                 if (spiking && rand() < 0.3) event("error", t + 2_000, { message: "PaymentError: retry failed" });
               }

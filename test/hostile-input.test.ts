@@ -409,6 +409,19 @@ const SPECS: Record<string, Spec> = {
       check: (json) => expect((json.totals as { launches: number }).launches).toBeGreaterThan(0),
     }),
   },
+  "GET /api/v1/analytics/anomalies": {
+    auth: "bearer",
+    // hostId and appId name objects: one that is not there (or is another organization's) answers 404.
+    query: { from: "day", to: "day", hostId: "ref", appId: "ref" },
+    strictQuery: true,
+    literal: noItems,
+    valid: async () => ({ params: {}, query: `?from=${today()}&to=${today()}`, status: 200, check: (json) => expect(Array.isArray(json.items)).toBe(true) }),
+  },
+  "GET /api/v1/hosts/[hostId]/recommendations": {
+    auth: "bearer",
+    params: { hostId: "hostId" },
+    valid: async () => ({ params: { hostId: fx.own.hostId }, status: 200, check: (json) => expect(Array.isArray(json.items)).toBe(true) }),
+  },
   "GET /api/v1/audit": {
     auth: "bearer",
     query: { actor: "search", action: "filter", objectType: "filter", objectId: "filter", from: "day", to: "day", ...LIST },

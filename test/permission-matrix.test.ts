@@ -145,6 +145,11 @@ vi.mock("@/lib/analytics/service", async (importOriginal) => {
   };
 });
 
+vi.mock("@/lib/insights/anomaly-service", async (importOriginal) => {
+  const real = await importOriginal<typeof import("@/lib/insights/anomaly-service")>();
+  return { ...real, getAnomalies: ((...a) => (probe.served++, real.getAnomalies(...a))) as typeof real.getAnomalies };
+});
+
 withTempBlobStore();
 const s = useSeededDb();
 
@@ -399,6 +404,7 @@ const ensureCollaborator = async () => {
 
 const ROUTE_ROWS: Record<string, RouteRow> = {
   "GET /api/v1/analytics/overview": { permission: "analytics.view", query: `from=${day(-7)}&to=${day(0)}` },
+  "GET /api/v1/analytics/anomalies": { permission: "analytics.view", query: `from=${day(-7)}&to=${day(0)}` },
   "GET /api/v1/audit": { permission: "audit.view" },
   "GET /api/v1/hosts": { permission: "catalog.read" },
   "POST /api/v1/hosts": { permission: "hosts.manage", body: hostBody },
@@ -410,6 +416,7 @@ const ROUTE_ROWS: Record<string, RouteRow> = {
     body: () => ({ name: "Demo SuperApp" }),
   },
   "POST /api/v1/hosts/{hostId}/rotate-secret": { permission: "hosts.manage", params: (w) => ({ hostId: w.demo.hostId }), foreign: (w) => ({ hostId: w.other.hostId }) },
+  "GET /api/v1/hosts/{hostId}/recommendations": { permission: "analytics.view", params: (w) => ({ hostId: w.demo.hostId }), foreign: (w) => ({ hostId: w.other.hostId }) },
   "GET /api/v1/hosts/{hostId}/assignments": { permission: "catalog.read", params: (w) => ({ hostId: w.demo.hostId }), foreign: (w) => ({ hostId: w.other.hostId }) },
   "POST /api/v1/hosts/{hostId}/assignments": {
     permission: "assignments.manage",
@@ -552,6 +559,7 @@ const CONSOLE_ROWS: Record<string, ConsoleRow> = {
       { name: "view=totals", params: demoOrg, query: (w) => `view=totals&${range()}&hostId=${w.demo.hostId}&appId=${w.demo.appId}` },
       { name: "view=adoption", params: demoOrg, query: (w) => `view=adoption&${range()}&appId=${w.demo.appId}` },
       { name: "view=options", params: demoOrg, query: () => "view=options" },
+      { name: "view=anomalies", params: demoOrg, query: (w) => `view=anomalies&${range()}&hostId=${w.demo.hostId}&appId=${w.demo.appId}` },
     ],
     foreign: [
       { name: "view=overview, Other Corp's hostId", params: demoOrg, query: (w) => `view=overview&${range()}&hostId=${w.other.hostId}` },
@@ -560,6 +568,8 @@ const CONSOLE_ROWS: Record<string, ConsoleRow> = {
       { name: "view=totals, Other Corp's appId", params: demoOrg, query: (w) => `view=totals&${range()}&appId=${w.other.appId}` },
       { name: "view=adoption, Other Corp's appId", params: demoOrg, query: (w) => `view=adoption&${range()}&appId=${w.other.appId}` },
       { name: "view=options, Other Corp's organization", params: () => ({ org: "other" }), query: () => "view=options" },
+      { name: "view=anomalies, Other Corp's hostId", params: demoOrg, query: (w) => `view=anomalies&${range()}&hostId=${w.other.hostId}` },
+      { name: "view=anomalies, Other Corp's appId", params: demoOrg, query: (w) => `view=anomalies&${range()}&appId=${w.other.appId}` },
     ],
   },
   "POST /o/{org}/mini-programs/{appId}/upload": {

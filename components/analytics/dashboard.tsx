@@ -16,7 +16,9 @@ import type { AnalyticsFilters, FilterOptions, Overview, Totals, VersionAdoption
 import Link from "next/link";
 import { BarList, ChartCard, chartColor, DataTable, Donut, SeriesTable, SoFar, TimeChart, type Point, type Series } from "./charts";
 import { change, deltaTone, MAX_DAYS, previousPeriod, rangeProblem, RANGES, readState, spanDays, writeState, type DashboardState, type RangeKey } from "./range";
-import { AnalyticsRequestError, useAnalyticsFilterOptions, useAnalyticsOverview, useAnalyticsTotals, useVersionAdoption } from "./use-analytics";
+import { AnalyticsRequestError, useAnalyticsAnomalies, useAnalyticsFilterOptions, useAnalyticsOverview, useAnalyticsTotals, useVersionAdoption } from "./use-analytics";
+import { AnomalyList, useAnomalyLabel, type AnomalyLike } from "@/components/insights/anomalies";
+import type { ChartMarker } from "./plots";
 
 export type AnalyticsDashboardProps = {
   org: string;
@@ -89,6 +91,7 @@ export function AnalyticsDashboard({ org, fixed = {}, heading }: AnalyticsDashbo
   const overview = useAnalyticsOverview(params, { autoRefresh });
   const previous = useAnalyticsTotals({ ...params, ...prev }, { autoRefresh });
   const adoption = useVersionAdoption(params, { autoRefresh });
+  const anomalies = useAnalyticsAnomalies(params, { autoRefresh });
   const options = useAnalyticsFilterOptions(org);
 
   const update = (patch: Partial<DashboardState>) => {
@@ -168,7 +171,7 @@ export function AnalyticsDashboard({ org, fixed = {}, heading }: AnalyticsDashbo
           ) : (
             <>
               <Headlines overview={data} previous={previous.data?.totals ?? null} rangeDays={rangeDays} f={f} />
-              <Charts overview={data} f={f} state={state} fixed={fixed} adoption={adoption.data ?? null} />
+              <Charts overview={data} f={f} state={state} fixed={fixed} adoption={adoption.data ?? null} anomalies={state.platform || state.version ? [] : (anomalies.data?.items ?? [])} org={org} />
             </>
           )}
         </div>
@@ -418,8 +421,29 @@ function Headlines({ overview, previous, rangeDays, f }: { overview: Overview; p
   );
 }
 
-function Charts({ overview, f, state, fixed, adoption }: { overview: Overview; f: Formats; state: DashboardState; fixed: AnalyticsFilters; adoption: VersionAdoption | null }) {
+function Charts({
+  overview,
+  f,
+  state,
+  fixed,
+  adoption,
+  anomalies,
+  org,
+}: {
+  overview: Overview;
+  f: Formats;
+  state: DashboardState;
+  fixed: AnalyticsFilters;
+  adoption: VersionAdoption | null;
+  anomalies: AnomalyLike[];
+  org: string;
+}) {
   const t = useTranslations("analytics");
+  const ti = useTranslations("insights.anomalies");
+  const anomalyLabel = useAnomalyLabel();
+  // Each anomaly marks its day on the chart of its metric: launches and users on the usage chart, error rate on the errors chart.
+  const markersFor = (metrics: AnomalyLike["metric"][]): ChartMarker[] =>
+    anomalies.filter((a) => metrics.includes(a.metric)).map((a) => ({ day: a.day, key: a.metric, label: anomalyLabel(a) }));
   const days = overview.days;
   // `partial` is a mark, not a series: the charts and tables take the first unfinished day instead.
   const points: Point[] = days.map(({ partial: _partial, ...d }) => ({ ...d }));
@@ -450,7 +474,7 @@ function Charts({ overview, f, state, fixed, adoption }: { overview: Overview; f
           summary={t("charts.usageSummary", { ...range, launches: f.count(overview.totals.launches), users: f.count(overview.totals.activeUsers), peakDay: f.dayLong(peak("activeUsers").day), peak: f.count(peak("activeUsers").activeUsers) })}
           table={<SeriesTable partialFrom={partialFrom} caption={t("charts.usage")} data={points} series={usageSeries} dayLabel={f.dayLong} format={f.count} />}
         >
-          <TimeChart partialFrom={partialFrom} soFarLabel={soFar} data={points} series={usageSeries} kind="area" format={(n) => f.count(n)} dayLabel={f.day} />
+          <TimeChart partialFrom={partialFrom} soFarLabel={soFar} data={points} series={usageSeries} kind="area" format={(n) => f.count(n)} dayLabel={f.day} markers={markersFor(["launches", "activeUsers"])} />
         </ChartCard>
         <ChartCard
           testId="chart-mau"
@@ -487,9 +511,19 @@ function Charts({ overview, f, state, fixed, adoption }: { overview: Overview; f
             />
           }
         >
-          <TimeChart partialFrom={partialFrom} soFarLabel={soFar} data={points} series={errorSeries} format={(n) => f.percent(n)} dayLabel={f.day} />
+          <TimeChart partialFrom={partialFrom} soFarLabel={soFar} data={points} series={errorSeries} format={(n) => f.percent(n)} dayLabel={f.day} markers={markersFor(["errorRate"])} />
         </ChartCard>
       </div>
+
+      {anomalies.length > 0 && (
+        <section className="rounded-lg border border-border bg-card p-4" aria-labelledby="range-anomalies-title" data-testid="range-anomalies">
+          <h2 id="range-anomalies-title" className="text-sm font-semibold">
+            {ti("inRange")}
+          </h2>
+          <p className="mb-3 text-xs text-muted-fg">{ti("inRangeHint")}</p>
+          <AnomalyList items={anomalies} org={org} testId="dashboard-anomalies" />
+        </section>
+      )}
 
       {/* Within one version, adoption and the version list would each show a single line. */}
       {scopedToApp && !state.version && adoption && adoption.versions.length > 0 && <AdoptionCard adoption={adoption} f={f} partialFrom={partialFrom} />}

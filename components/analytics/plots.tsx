@@ -14,6 +14,7 @@ import {
   Pie,
   PieChart,
   ReferenceArea,
+  ReferenceDot,
   ResponsiveContainer,
   Tooltip,
   XAxis,
@@ -53,6 +54,8 @@ export function splitPartial(data: Point[], series: Series[], partialFrom: strin
   };
 }
 
+export type ChartMarker = { day: string; key: string; label: string };
+
 export function TimeChart({
   data: rawData,
   series,
@@ -63,6 +66,7 @@ export function TimeChart({
   height = 220,
   partialFrom,
   soFarLabel,
+  markers = [],
 }: {
   data: Point[];
   series: Series[];
@@ -77,6 +81,8 @@ export function TimeChart({
   partialFrom?: string;
   /** "so far", for the tooltip and the shaded days. */
   soFarLabel?: string;
+  /** Days to mark with a dot on one series' line (anomalies), each with the words the tooltip adds for that day. */
+  markers?: ChartMarker[];
 }) {
   // A stacked share chart cannot be split per series; it shades the days that have not ended instead.
   const split = kind !== "share";
@@ -124,10 +130,28 @@ export function TimeChart({
                   </li>
                 ))}
               </ul>
+              {markers.some((m) => m.day === String(label)) && (
+                <ul className="mt-1 max-w-72 border-t border-border pt-1" data-testid="chart-marker-tooltip">
+                  {markers
+                    .filter((m) => m.day === String(label))
+                    .map((m) => (
+                      <li key={m.label} className="flex items-start gap-1.5 text-danger">
+                        <span aria-hidden className="mt-1 size-2 shrink-0 rounded-full bg-danger" />
+                        <span className="whitespace-normal">{m.label}</span>
+                      </li>
+                    ))}
+                </ul>
+              )}
             </div>
           );
         }}
       />
+      {markers.map((m) => {
+        const y = rawData.find((p) => String(p.day) === m.day)?.[m.key];
+        return typeof y === "number" ? (
+          <ReferenceDot key={`${m.day}|${m.key}|${m.label}`} x={m.day} y={y} r={5} fill="var(--danger)" stroke="var(--card)" strokeWidth={2} ifOverflow="extendDomain" className="anomaly-marker" />
+        ) : null;
+      })}
       {partialDays.length > 0 && (
         <ReferenceArea
           x1={rawData[Math.max(lastComplete, 0)]?.day ?? partialDays[0]}

@@ -3,6 +3,7 @@
 // inputs of its request, so React Query refetches when a filter changes and shares identical requests.
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import type { AnalyticsFilters, FilterOptions, Overview, TotalsOnly, VersionAdoption } from "@/lib/analytics/types";
+import type { AnomalyLike as AnomalyItem } from "@/components/insights/anomalies";
 
 /** How often the dashboards refetch while the tab is visible. */
 export const REFRESH_MS = 30_000;
@@ -64,6 +65,16 @@ export function useVersionAdoption(params: AnalyticsParams, opts: { autoRefresh?
     queryKey: ["analytics:adoption", params],
     queryFn: () => fetchView<VersionAdoption>(params.org, "adoption", filterParams(params)),
     enabled: Boolean(params.appId) && !params.version,
+    ...common(opts.autoRefresh ?? true),
+  });
+}
+
+/** Anomalies of the range (CONTRACT §11): judged per mini-program × host, so not under a platform or version filter. */
+export function useAnalyticsAnomalies(params: AnalyticsParams, opts: { autoRefresh?: boolean } = {}) {
+  return useQuery({
+    queryKey: ["analytics:anomalies", params],
+    queryFn: () => fetchView<{ items: AnomalyItem[] }>(params.org, "anomalies", { from: params.from, to: params.to, hostId: params.hostId, appId: params.appId }),
+    enabled: !params.platform && !params.version,
     ...common(opts.autoRefresh ?? true),
   });
 }

@@ -19,12 +19,28 @@ export type AssignTarget = {
   versions: { id: string; version: string; reasons: ReasonLike[] }[];
 };
 
-export function AssignForm({ org, mode, targets }: { org: string; mode: "host" | "miniProgram"; targets: AssignTarget[] }) {
+export function AssignForm({
+  org,
+  mode,
+  targets,
+  initial,
+}: {
+  org: string;
+  mode: "host" | "miniProgram";
+  targets: AssignTarget[];
+  /** Chosen when the form opens (a recommendation's "Assign"), when that target can be chosen. */
+  initial?: { appId?: string; hostId?: string; versionId?: string };
+}) {
   const t = useTranslations("assignments.assign");
   const uid = useId();
   const { pending, error, fieldErrors, run } = useOrgAction();
-  const [targetKey, setTargetKey] = useState("");
-  const [versionId, setVersionId] = useState("");
+  const start = initial
+    ? targets.find((x) => (initial.appId === undefined || x.appId === initial.appId) && (initial.hostId === undefined || x.hostId === initial.hostId) && x.note !== "alreadyAssigned" && x.versions.length > 0)
+    : undefined;
+  const [targetKey, setTargetKey] = useState(start ? `${start.hostId}|${start.appId}` : "");
+  const [versionId, setVersionId] = useState(
+    start ? (start.versions.find((v) => v.id === initial?.versionId)?.id ?? start.versions.find((v) => v.reasons.length === 0)?.id ?? start.versions[0]?.id ?? "") : "",
+  );
   const [done, setDone] = useState(false);
   const keyOf = (x: AssignTarget) => `${x.hostId}|${x.appId}`;
   const target = targets.find((x) => keyOf(x) === targetKey) ?? null;

@@ -24,13 +24,25 @@ export const overviewQuerySchema = z
   })
   .strict();
 
+/** The insights' query (CONTRACT §11): a range and optionally one host and one mini-program. */
+export const anomalyQuerySchema = overviewQuerySchema.pick({ from: true, to: true, hostId: true, appId: true }).strict();
+
 /** Parses `?from&to&hostId&appId&platform&version`; empty values count as absent. */
 export function parseOverviewQuery(params: URLSearchParams, now = Date.now()): OverviewQuery {
+  return parseAnalyticsQuery(overviewQuerySchema, params, now);
+}
+
+/** Parses `?from&to&hostId&appId` for the anomalies; the same range rules as every analytics view. */
+export function parseAnomalyQuery(params: URLSearchParams, now = Date.now()): OverviewQuery {
+  return parseAnalyticsQuery(anomalyQuerySchema, params, now);
+}
+
+function parseAnalyticsQuery(schema: typeof overviewQuerySchema | typeof anomalyQuerySchema, params: URLSearchParams, now: number): OverviewQuery {
   const raw: Record<string, string> = {};
   for (const [k, v] of params) if (v !== "" && k !== "view") raw[k] = v;
-  const parsed = overviewQuerySchema.safeParse(raw);
+  const parsed = schema.safeParse(raw);
   if (!parsed.success) throw new AppError("invalid_input", "Bad analytics parameters", { fields: zodFieldErrors(parsed.error) });
-  const q = parsed.data;
+  const q: z.output<typeof overviewQuerySchema> = parsed.data;
   const to = q.to ?? (q.from ? addDays(q.from, DEFAULT_RANGE_DAYS - 1) : utcDay(now));
   const from = q.from ?? addDays(to, -(DEFAULT_RANGE_DAYS - 1));
   const span = daysBetween(from, to) + 1;

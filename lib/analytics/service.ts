@@ -26,7 +26,7 @@ export type OverviewOptions = {
 };
 
 /** Checks the permission and every filter: a mini-program or host the actor cannot reach is a 404. */
-async function scopeFor(ctx: OrgContext, f: AnalyticsFilters): Promise<Scope> {
+export async function scopeFor(ctx: OrgContext, f: AnalyticsFilters): Promise<Scope> {
   authorize(ctx, "analytics.view");
   if (f.appId !== undefined) await findReachableMiniProgram(ctx, f.appId);
   if (f.hostId !== undefined && !(await hostExists(ctx.db, ctx.org.id, f.hostId))) throw notFound("Host app");

@@ -22,6 +22,7 @@ import {
   versionRef,
   type TimelineEntry,
 } from "@/lib/services/assignments";
+import { runAnomalyNotificationsIfDue } from "@/lib/insights/notify";
 import { advanceRelease, afterReleaseCommit, runningReleaseIds } from "@/lib/services/releases";
 import { guardrailCrossed, haltReasonOf, versionFigures } from "./figures";
 
@@ -216,7 +217,10 @@ export function startReleaseRunner(periodMs = RELEASE_TICK_MS): void {
     if (state.running) return;
     state.running = true;
     try {
-      await runReleaseTick(await getDb());
+      const db = await getDb();
+      await runReleaseTick(db);
+      // Insights: `anomaly.detected` once per anomaly (lib/insights/notify.ts), every ANOMALY_CHECK_MS.
+      await runAnomalyNotificationsIfDue(db).catch((e: unknown) => console.error("[atrium] anomaly notifications", e));
     } catch (e) {
       console.error("[atrium] release runner", e);
     } finally {

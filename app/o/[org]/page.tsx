@@ -15,12 +15,17 @@ import { DateTime } from "@/components/ui/datetime";
 import { ActorName, ObjectRef, useAuditLabels } from "@/components/audit/entry-parts";
 import { HaltIcon } from "@/components/assignments/halt-icon";
 import { HaltReason } from "@/components/assignments/halt-reason";
+import { AnomalyList } from "@/components/insights/anomalies";
+import { getAnomalies } from "@/lib/insights/anomaly-service";
 
 type AuditItem = Awaited<ReturnType<typeof listAudit>>["items"][number];
 import type { Metadata } from "next";
 import { orgTitle } from "@/lib/i18n/metadata";
 
 const USAGE_DAYS = 7;
+/** The overview lists the strongest anomalies of the last two weeks. */
+const ANOMALY_DAYS = 14;
+const ANOMALY_TOP = 5;
 
 /** The last `days` UTC days up to today, and the same number of days before them. */
 async function recentUsage(ctx: OrgContext, days: number): Promise<[Totals, Totals]> {
@@ -30,6 +35,12 @@ async function recentUsage(ctx: OrgContext, days: number): Promise<[Totals, Tota
   return [now.totals, before.totals];
 }
 
+/** The anomalies of the last `days` UTC days, strongest first. */
+async function recentAnomalies(ctx: OrgContext, days: number) {
+  const to = utcDay(Date.now());
+  return (await getAnomalies(ctx, { from: addDays(to, -(days - 1)), to })).items;
+}
+
 export default async function OverviewPage({ params }: { params: Promise<{ org: string }> }) {
   const { org } = await params;
   const ctx = await getPageContext(org);
@@ -37,11 +48,13 @@ export default async function OverviewPage({ params }: { params: Promise<{ org: 
   const tr = await getTranslations("roles");
   const format = await getFormatter();
   const tc = await getTranslations("releaseControl");
-  const [n, activity, usage, halted] = await Promise.all([
+  const ti = await getTranslations("insights.anomalies");
+  const [n, activity, usage, halted, anomalies] = await Promise.all([
     overviewNumbers(ctx),
     can(ctx, "audit.view") ? listAudit(ctx, {}, { limit: 8 }).then((p) => p.items) : null,
     can(ctx, "analytics.view") ? recentUsage(ctx, USAGE_DAYS) : null,
     listHaltedRollouts(ctx),
+    can(ctx, "analytics.view") ? recentAnomalies(ctx, ANOMALY_DAYS) : null,
   ]);
   const objects = activity ? await describeAuditObjects(ctx, activity) : new Map();
   const inReview = n.versionsByStatus.in_review ?? 0;
@@ -132,6 +145,26 @@ export default async function OverviewPage({ params }: { params: Promise<{ org: 
               );
             })}
           </dl>
+        </Card>
+      )}
+      {anomalies && (
+        <Card
+          title={ti("title")}
+          className="mt-6"
+          actions={
+            <Link href={`/o/${org}/analytics`} className="text-sm font-medium text-primary hover:underline">
+              {anomalies.length > ANOMALY_TOP ? ti("more", { count: anomalies.length - ANOMALY_TOP }) : ti("open")}
+            </Link>
+          }
+        >
+          <p className="-mt-1 mb-3 text-xs text-muted-fg">{ti("description")}</p>
+          {anomalies.length === 0 ? (
+            <p className="text-sm text-muted-fg" data-testid="anomalies-none">
+              {ti("none", { days: ANOMALY_DAYS })}
+            </p>
+          ) : (
+            <AnomalyList items={anomalies.slice(0, ANOMALY_TOP)} org={org} testId="overview-anomalies" />
+          )}
         </Card>
       )}
       {activity && (

@@ -72,6 +72,28 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/hosts/{hostId}/recommendations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Mini-programs this host app could run next, ranked, with reasons
+         * @description The organization's approved mini-programs the host does not run yet and whose newest fitting version its policy accepts, ranked by co-usage (people on other host apps who use what this host runs and also use it), reach over the last 30 days, and category fit.
+         *
+         *     Needs the `analytics.view` permission (CONTRACT §1).
+         */
+        get: operations["listHostRecommendations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/hosts/{hostId}/assignments": {
         parameters: {
             query?: never;
@@ -528,6 +550,28 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/analytics/anomalies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Days where a mini-program's usage on a host app departs from its own history
+         * @description For every mini-program × host app series, each ended UTC day of the range is predicted from the 8 weeks before it (weekday pattern, trend) for launches, active users and error rate; departures of at least 4 robust standard deviations are listed, strongest first. A day with too little traffic to judge (under 3 weeks of history, under 20 expected launches or users, under 50 launches for the error rate) is never listed. Read from the daily rollups: exact, never sampled. The same range limits as the overview.
+         *
+         *     Needs the `analytics.view` permission (CONTRACT §1).
+         */
+        get: operations["listAnomalies"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit": {
         parameters: {
             query?: never;
@@ -766,6 +810,21 @@ export type components = {
             /** Format: date-time */
             updatedAt: string;
             sdkSecret: string;
+        } & {
+            [key: string]: unknown;
+        };
+        Recommendations: {
+            items: components["schemas"]["Recommendation"][];
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description An approved mini-program the host app does not run yet and whose policy it fits, with why (CONTRACT §11). */
+        Recommendation: {
+            appId: string;
+            name: string;
+            score: number;
+            reasons: string[];
+            versionId?: string;
         } & {
             [key: string]: unknown;
         };
@@ -1282,6 +1341,27 @@ export type components = {
         } & {
             [key: string]: unknown;
         };
+        Anomalies: {
+            items: components["schemas"]["Anomaly"][];
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description A day where a mini-program's figure on a host app departs from what its own history predicts (CONTRACT §11). */
+        Anomaly: {
+            /** Format: date */
+            day: string;
+            hostId: string;
+            appId: string;
+            /** @enum {string} */
+            metric: "launches" | "activeUsers" | "errorRate";
+            value: number;
+            expected: number;
+            /** @enum {string} */
+            direction: "up" | "down";
+            score: number;
+        } & {
+            [key: string]: unknown;
+        };
         AuditEntry: {
             id: string;
             /** Format: date-time */
@@ -1749,6 +1829,38 @@ export interface operations {
             404: components["responses"]["E404"];
             409: components["responses"]["E409"];
             422: components["responses"]["E422"];
+            429: components["responses"]["E429"];
+            503: components["responses"]["E503"];
+        };
+    };
+    listHostRecommendations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The host app's id */
+                hostId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Recommendations"];
+                };
+            };
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
             429: components["responses"]["E429"];
             503: components["responses"]["E503"];
         };
@@ -2929,6 +3041,41 @@ export interface operations {
             };
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
+            422: components["responses"]["E422"];
+            429: components["responses"]["E429"];
+            503: components["responses"]["E503"];
+        };
+    };
+    listAnomalies: {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+                hostId?: string;
+                appId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Anomalies"];
+                };
+            };
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
             422: components["responses"]["E422"];
             429: components["responses"]["E429"];
             503: components["responses"]["E503"];

@@ -237,6 +237,10 @@ describe("real answers of every documented operation", () => {
     const weekAgo = new Date(Date.now() - 7 * 86400_000).toISOString().slice(0, 10);
     await call("GET", "/api/v1/analytics/overview", { query: `from=${weekAgo}&to=${today}` });
     await call("GET", "/api/v1/analytics/overview", { query: "from=yesterday" });
+    await call("GET", "/api/v1/analytics/anomalies", { query: `from=${weekAgo}&to=${today}` });
+    await call("GET", "/api/v1/analytics/anomalies", { query: "from=2020-01-01&to=2026-01-01" });
+    await call("GET", "/api/v1/hosts/{hostId}/recommendations", { params: { hostId } });
+    await call("GET", "/api/v1/hosts/{hostId}/recommendations", { params: { hostId: "hst_nope" } });
     await call("GET", "/api/v1/audit", { query: "limit=20" });
     await call("GET", "/api/v1/audit", { token: "t_developer_demo" });
 

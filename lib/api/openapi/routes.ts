@@ -3,7 +3,7 @@
 // add an entry to API_OPERATIONS (or a list of your own spread into it): openapi.test.ts fails while a
 // route.ts under app/api has a method that no entry describes.
 import { z } from "zod";
-import { overviewQuerySchema } from "@/lib/analytics/params";
+import { anomalyQuerySchema, overviewQuerySchema } from "@/lib/analytics/params";
 import { listParamsSchema } from "@/lib/api/handler";
 import type { Permission } from "@/lib/authz/permissions";
 import { manifestQuerySchema } from "@/lib/sdk-server/manifest";
@@ -82,6 +82,14 @@ const hostOps: ApiOperation[] = [
     method: "post", path: "/api/v1/hosts/{hostId}/rotate-secret", operationId: "rotateHostSecret", tag: "Host apps", security: "token", permission: "hosts.manage",
     summary: "Rotate the SDK secret", description: "The new secret is shown once; the old one keeps working for 24 hours.",
     pathParams: hostId, responses: ok(S.HostWithSecret),
+  },
+  {
+    method: "get", path: "/api/v1/hosts/{hostId}/recommendations", operationId: "listHostRecommendations", tag: "Host apps", security: "token", permission: "analytics.view",
+    summary: "Mini-programs this host app could run next, ranked, with reasons",
+    description:
+      "The organization's approved mini-programs the host does not run yet and whose newest fitting version its policy accepts, ranked by co-usage " +
+      "(people on other host apps who use what this host runs and also use it), reach over the last 30 days, and category fit.",
+    pathParams: hostId, responses: ok(S.Recommendations),
   },
   {
     method: "get", path: "/api/v1/hosts/{hostId}/assignments", operationId: "listHostAssignments", tag: "Assignments", security: "token", permission: "catalog.read",
@@ -237,6 +245,16 @@ const insightOps: ApiOperation[] = [
   {
     method: "get", path: "/api/v1/analytics/overview", operationId: "getAnalyticsOverview", tag: "Analytics", security: "token", permission: "analytics.view",
     summary: "Usage figures for a range of UTC days", query: overviewQuerySchema, responses: ok(S.Overview),
+  },
+  {
+    method: "get", path: "/api/v1/analytics/anomalies", operationId: "listAnomalies", tag: "Analytics", security: "token", permission: "analytics.view",
+    summary: "Days where a mini-program's usage on a host app departs from its own history",
+    description:
+      "For every mini-program × host app series, each ended UTC day of the range is predicted from the 8 weeks before it (weekday pattern, trend) " +
+      "for launches, active users and error rate; departures of at least 4 robust standard deviations are listed, strongest first. " +
+      "A day with too little traffic to judge (under 3 weeks of history, under 20 expected launches or users, under 50 launches for the error rate) is never listed. " +
+      "Read from the daily rollups: exact, never sampled. The same range limits as the overview.",
+    query: anomalyQuerySchema, responses: ok(S.Anomalies), errors: [404],
   },
   {
     method: "get", path: "/api/v1/audit", operationId: "listAudit", tag: "Audit log", security: "token", permission: "audit.view",

@@ -329,6 +329,37 @@ export const Overview = named(
   "The figures of CONTRACT §7 for a range, per day and in total, broken down by host, mini-program, version and platform.",
 );
 
+export const Anomaly = named(
+  "Anomaly",
+  z.looseObject({
+    day: z.iso.date(),
+    hostId: z.string(),
+    appId: z.string(),
+    metric: z.enum(["launches", "activeUsers", "errorRate"]),
+    value: z.number().min(0).describe("The day's exact figure (a count, or errors ÷ launches)"),
+    expected: z.number().min(0).describe("What the series' own history (weekday pattern and trend) predicted for the day"),
+    direction: z.enum(["up", "down"]),
+    score: z.number().min(0).describe("How far the day departs from the prediction, in robust standard deviations (MAD); the larger, the stronger"),
+  }),
+  "A day where a mini-program's figure on a host app departs from what its own history predicts (CONTRACT §11).",
+);
+
+export const Anomalies = named("Anomalies", z.looseObject({ items: z.array(Anomaly) }));
+
+export const Recommendation = named(
+  "Recommendation",
+  z.looseObject({
+    appId: z.string(),
+    name: z.string(),
+    score: z.number().min(0).max(1),
+    reasons: z.array(z.string()).min(1),
+    versionId: z.string().optional().describe("The newest approved version the host's policy accepts"),
+  }),
+  "An approved mini-program the host app does not run yet and whose policy it fits, with why (CONTRACT §11).",
+);
+
+export const Recommendations = named("Recommendations", z.looseObject({ items: z.array(Recommendation) }));
+
 export const RejectionReason = named("RejectionReason", z.enum(REJECTION_REASONS));
 
 // ---- webhooks ----

@@ -4,9 +4,10 @@ import { NextResponse, type NextRequest } from "next/server";
 import { errorResponse } from "@/lib/api/handler";
 import { getActionContext } from "@/lib/auth/session";
 import { authorize } from "@/lib/authz/context";
-import { parseOverviewQuery } from "@/lib/analytics/params";
+import { parseAnomalyQuery, parseOverviewQuery } from "@/lib/analytics/params";
 import { getFilterOptions, getOverview, getOverviewTotals, getVersionAdoption } from "@/lib/analytics/service";
 import { AppError } from "@/lib/errors";
+import { getAnomalies } from "@/lib/insights/anomaly-service";
 
 export const dynamic = "force-dynamic";
 
@@ -20,6 +21,9 @@ export async function GET(req: NextRequest, { params }: { params: Promise<{ org:
     let body: unknown;
     if (view === "options") {
       body = await getFilterOptions(ctx);
+    } else if (view === "anomalies") {
+      // The markers on the charts (CONTRACT §11): per mini-program × host, so no platform or version filter.
+      body = await getAnomalies(ctx, parseAnomalyQuery(sp));
     } else {
       const q = parseOverviewQuery(sp);
       if (view === "overview") body = await getOverview(ctx, q);

@@ -4,18 +4,24 @@ import { HostStatusBadge } from "@/components/hosts/platform-badges";
 import { EditHostDetailsForm } from "../host-forms";
 import { loadHostPage } from "./data";
 import { HostStatusControl } from "./status-control";
+import { RecommendationList } from "@/components/insights/recommendations";
+import { can } from "@/lib/authz/context";
+import { getRecommendations } from "@/lib/insights/recommendations";
 import type { Metadata } from "next";
 import { titledObject } from "@/lib/i18n/metadata";
 
 export default async function HostOverviewPage({ params }: { params: Promise<{ org: string; hostId: string }> }) {
   const { org, hostId } = await params;
-  const { host, canManage } = await loadHostPage(org, hostId);
+  const { ctx, host, canManage } = await loadHostPage(org, hostId);
   const t = await getTranslations("hosts");
+  const tr = await getTranslations("insights.recommendations");
+  const recommendations = can(ctx, "analytics.view") ? (await getRecommendations(ctx, host.id)).items : null;
+  const canAssign = can(ctx, "assignments.manage");
   const format = await getFormatter();
   const when = (iso: string) => format.dateTime(new Date(iso), "dateTime");
   return (
     <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
-      <Card title={canManage ? t("overview.edit") : t("overview.details")}>
+      <Card title={canManage ? t("overview.edit") : t("overview.details")} className="lg:col-start-1 lg:row-start-1">
         {canManage ? (
           <EditHostDetailsForm org={org} host={host} />
         ) : (
@@ -51,7 +57,18 @@ export default async function HostOverviewPage({ params }: { params: Promise<{ o
         )}
         {!canManage && <p className="mt-4 text-xs text-muted-fg">{t("readOnly")}</p>}
       </Card>
-      <div className="space-y-6">
+      {recommendations && (
+        <div className="lg:col-span-2 lg:col-start-1 lg:row-start-2" data-testid="host-recommendations">
+          <Card title={tr("title")}>
+            <p className="mb-3 text-xs text-muted-fg">{tr("description")}</p>
+            <RecommendationList
+              items={recommendations}
+              assignHref={canAssign ? (r) => `/o/${org}/hosts/${host.id}/assignments?appId=${encodeURIComponent(r.appId)}&versionId=${encodeURIComponent(r.versionId)}#assign` : null}
+            />
+          </Card>
+        </div>
+      )}
+      <div className="space-y-6 lg:col-start-2 lg:row-start-1">
         <Card title={t("overview.statusTitle")}>
           <div className="space-y-3 text-sm">
             <HostStatusBadge status={host.status} />

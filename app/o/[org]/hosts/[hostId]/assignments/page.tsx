@@ -8,8 +8,19 @@ import { loadHostPage } from "../data";
 import type { Metadata } from "next";
 import { titledObject } from "@/lib/i18n/metadata";
 
-export default async function HostAssignmentsPage({ params }: { params: Promise<{ org: string; hostId: string }> }) {
+export default async function HostAssignmentsPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ org: string; hostId: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { org, hostId } = await params;
+  // `?appId&versionId`: the assign form opens with them chosen (a recommendation's "Assign" on the host page).
+  const sp = await searchParams;
+  const one = (v: string | string[] | undefined) => (typeof v === "string" ? v : undefined);
+  const appIdParam = one(sp.appId);
+  const initial = appIdParam ? { appId: appIdParam, versionId: one(sp.versionId) } : undefined;
   const { ctx, host } = await loadHostPage(org, hostId);
   const t = await getTranslations("assignments");
   const canManage = can(ctx, "assignments.manage");
@@ -31,9 +42,11 @@ export default async function HostAssignmentsPage({ params }: { params: Promise<
         <AssignmentsTable items={items} subject="miniProgram" hrefOf={(a) => `${base}/${a.id}`} linkLabel={canManage ? t("manage") : t("details")} caption={t("listCaption")} />
       )}
       {canManage ? (
-        <Card title={t("assign.title")}>
-          <AssignForm org={org} mode="host" targets={targets} />
-        </Card>
+        <div id="assign" className="scroll-mt-4">
+          <Card title={t("assign.title")}>
+            <AssignForm org={org} mode="host" targets={targets} initial={initial} />
+          </Card>
+        </div>
       ) : (
         <p className="text-xs text-muted-fg">{t("readOnly")}</p>
       )}

@@ -1,0 +1,96 @@
+// Insights in the console (issue 18 items 1 and 2): the seeded outage (Expenses on Demo SuperApp, three days ago)
+// listed on the overview in words and marked on the dashboard's errors chart; recommendations on a host's page with
+// their reasons and "Assign" one click away; in English and in Simplified Chinese.
+import { expect, test, type Page } from "@playwright/test";
+import { authFile } from "./helpers";
+
+test.use({ storageState: authFile("admin") });
+// Each test reads several pages of 90 days of seeded usage on a shared machine.
+test.describe.configure({ timeout: 90_000 });
+
+const storyDay = () => new Date(Date.now() - 3 * 86_400_000);
+const weekday = (locale: string) => new Intl.DateTimeFormat(locale, { weekday: "long", timeZone: "UTC" }).format(storyDay());
+
+async function setLanguage(page: Page, locale: "en" | "zh-CN") {
+  await page.getByTestId("language-switch").last().selectOption(locale);
+  await expect(page.locator("html")).toHaveAttribute("lang", locale);
+}
+
+test("the overview lists the seeded anomaly in words, in both languages", async ({ page }) => {
+  await page.goto("/o/demo");
+  const list = page.getByTestId("overview-anomalies");
+  const story = list.getByTestId("anomaly").filter({ hasText: "Expenses on Demo SuperApp" }).first();
+  await expect(story).toBeVisible();
+  await expect(story.getByTestId("anomaly-explanation")).toHaveText(new RegExp(`^errors \\d+(\\.\\d)?% vs \\d+(\\.\\d)?% expected for a ${weekday("en")}$`));
+  await page.screenshot({ path: "test-results/insights-overview-en.png", fullPage: true });
+  await story.getByRole("link").click();
+  await expect(page).toHaveURL(/\/o\/demo\/analytics\?hostId=hst_[0-9a-z]+&appId=com\.demo\.expenses/);
+
+  await page.goto("/o/demo");
+  await setLanguage(page, "zh-CN");
+  try {
+    const zh = page.getByTestId("overview-anomalies").getByTestId("anomaly").filter({ hasText: "Demo SuperApp 上的 Expenses" }).first();
+    await expect(zh.getByTestId("anomaly-explanation")).toHaveText(new RegExp(`^错误率 \\d+(\\.\\d)?%，${weekday("zh-CN")}的预期为 \\d+(\\.\\d)?%$`));
+    await expect(page.getByRole("heading", { name: "异常", exact: true })).toBeVisible();
+    await page.screenshot({ path: "test-results/insights-overview-zh.png", fullPage: true });
+  } finally {
+    await setLanguage(page, "en");
+  }
+});
+
+test("the dashboard marks the anomaly on the errors chart and explains it", async ({ page }) => {
+  await page.goto("/o/demo/analytics");
+  // The list and the markers come with the anomalies' own request, after the figures.
+  const listed = page.getByTestId("dashboard-anomalies").getByTestId("anomaly").filter({ hasText: "Expenses on Demo SuperApp" });
+  await expect(listed.first()).toContainText(`expected for a ${weekday("en")}`, { timeout: 30_000 });
+  const chart = page.getByTestId("chart-errors");
+  const dots = chart.locator(".recharts-reference-dot");
+  await expect(dots).not.toHaveCount(0);
+  await dots.first().scrollIntoViewIfNeeded();
+  // Recharts shows its tooltip for the day under the pointer: move onto the dot's day from inside the plot.
+  const box = (await dots.first().boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2 - 12, box.y + box.height / 2);
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 4 });
+  await expect(page.getByTestId("chart-marker-tooltip").first()).toBeVisible();
+  await page.screenshot({ path: "test-results/insights-dashboard-en.png", fullPage: true });
+});
+
+test("a host's page recommends mini-programs with reasons, and Assign opens the form with one chosen", async ({ page }) => {
+  await page.goto("/o/demo/hosts");
+  await page.getByRole("link", { name: "Demo SuperApp", exact: true }).first().click();
+  await expect(page.getByRole("heading", { name: "Recommended mini-programs" })).toBeVisible();
+  const items = page.getByTestId("recommendation");
+  await expect(items.first()).toBeVisible();
+  const names = await items.locator("span.font-medium").allTextContents();
+  // Demo SuperApp runs Coupons, Parking and Expenses; Weather and Loyalty fit its open policy.
+  expect(names.sort()).toEqual(["Loyalty", "Weather"]);
+  const loyalty = items.filter({ hasText: "Loyalty" });
+  await expect(loyalty.getByTestId("recommendation-reasons")).toContainText("Same category (Shopping) as Coupons, which this host app runs");
+  await expect(loyalty.getByTestId("recommendation-reasons")).toContainText(/Used by [\d,]+ people on Demo Wallet in the last 30 days/);
+  // The version offered is the one Demo Wallet runs as stable, not its halted candidate 1.1.0.
+  await expect(loyalty.getByTestId("recommendation-reasons")).toContainText("Version 1.0.0 fits this host app's policy");
+  await page.screenshot({ path: "test-results/insights-host-en.png", fullPage: true });
+  // On a phone the list stays inside the screen.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expect(page.getByTestId("recommendation-assign").first()).toBeVisible();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+  await page.screenshot({ path: "test-results/insights-host-narrow.png", fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 720 });
+
+  await setLanguage(page, "zh-CN");
+  try {
+    await expect(page.getByRole("heading", { name: "推荐的小程序" })).toBeVisible();
+    await expect(page.getByTestId("recommendation").filter({ hasText: "Loyalty" }).getByTestId("recommendation-reasons")).toContainText("与此宿主应用运行的 Coupons 同属一个类别（购物）");
+    await expect(page.getByTestId("recommendation-assign").first()).toHaveText("分配");
+    await page.screenshot({ path: "test-results/insights-host-zh.png", fullPage: true });
+  } finally {
+    await setLanguage(page, "en");
+  }
+
+  await page.getByTestId("recommendation").filter({ hasText: "Weather" }).getByTestId("recommendation-assign").click();
+  await expect(page).toHaveURL(/\/assignments\?appId=com\.demo\.weather&versionId=ver_[0-9a-z]+#assign$/);
+  const form = page.locator("#assign");
+  await expect(form.getByRole("combobox").first()).toHaveValue(/\|com\.demo\.weather$/);
+  await expect(form.getByRole("combobox").nth(1)).not.toHaveValue("");
+  await expect(form.getByRole("button", { name: /assign/i })).toBeEnabled();
+});
