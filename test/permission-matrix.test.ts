@@ -20,6 +20,7 @@ import {
   invitations,
   memberships,
   miniPrograms,
+  permissionRequests,
   releases,
   ROLES,
   sessions,
@@ -205,6 +206,7 @@ type World = {
     deliveryId: string;
     invitationId: string;
     releaseId: string;
+    requestId: string;
   };
   other: {
     hostId: string;
@@ -216,6 +218,7 @@ type World = {
     invitationId: string;
     tokenId: string;
     releaseId: string;
+    requestId: string;
   };
 };
 const w = {} as World;
@@ -235,6 +238,14 @@ async function insertRelease(orgId: string, appId: string): Promise<string> {
   const [v] = await s.db.select({ id: versions.id, version: versions.version }).from(versions).where(and(eq(versions.orgId, orgId), eq(versions.miniProgramId, mp!.id))).limit(1);
   const id = newId("rel");
   await s.db.insert(releases).values({ orgId, id, miniProgramId: mp!.id, appId, versionId: v!.id, version: v!.version, status: "completed", rings: [], finishedAt: new Date() });
+  return id;
+}
+
+/** An approved permission request: probes that may decide it get 409 (decided already), and nothing changes. */
+async function insertRequest(orgId: string, hostId: string, appId: string, requestedBy: string): Promise<string> {
+  const [mp] = await s.db.select({ id: miniPrograms.id }).from(miniPrograms).where(and(eq(miniPrograms.orgId, orgId), eq(miniPrograms.appId, appId)));
+  const id = newId("prq");
+  await s.db.insert(permissionRequests).values({ orgId, id, hostId, miniProgramId: mp!.id, appId, permissions: ["nfc"], status: "approved", requestedBy, decidedAt: new Date() });
   return id;
 }
 
@@ -320,6 +331,7 @@ beforeAll(async () => {
     deliveryId: await insertDelivery(w.orgs.demo, demoEndpoint),
     invitationId: await invitationIdOf(w.orgs.demo, inviteEmail),
     releaseId: await insertRelease(w.orgs.demo, "com.demo.parking"),
+    requestId: await insertRequest(w.orgs.demo, demoHost, "com.demo.parking", w.users.developer),
   };
 
   // Other Corp: a mini-program Demo has no namesake of, an approved version assigned to its host, a webhook
@@ -342,6 +354,7 @@ beforeAll(async () => {
     invitationId: await invitationIdOf(w.orgs.other, "someone@other.test"),
     tokenId: (await insertToken(w.orgs.other, w.users.otherAdmin, "role")).id,
     releaseId: await insertRelease(w.orgs.other, "com.demo.coupons"),
+    requestId: await insertRequest(w.orgs.other, otherHost, "com.demo.coupons", w.users.otherAdmin),
   };
 });
 
@@ -456,6 +469,15 @@ const ROUTE_ROWS: Record<string, RouteRow> = {
     foreign: (w) => ({ id: w.other.releaseId }),
     body: () => ({}),
   },
+  "GET /api/v1/hosts/{hostId}/requests": { permission: "catalog.read", params: (w) => ({ hostId: w.demo.hostId }), foreign: (w) => ({ hostId: w.other.hostId }), query: "status=pending" },
+  "POST /api/v1/hosts/{hostId}/requests": {
+    permission: "miniPrograms.write",
+    params: (w) => ({ hostId: w.demo.hostId }),
+    foreign: (w) => ({ hostId: w.other.hostId }),
+    body: (w) => ({ appId: w.demo.appId, permissions: ["nfc"], domains: ["https://matrix.example"], reason: "matrix" }),
+  },
+  "POST /api/v1/requests/{id}/approve": { permission: "hosts.manage", params: (w) => ({ id: w.demo.requestId }), foreign: (w) => ({ id: w.other.requestId }), body: () => ({}) },
+  "POST /api/v1/requests/{id}/reject": { permission: "hosts.manage", params: (w) => ({ id: w.demo.requestId }), foreign: (w) => ({ id: w.other.requestId }), body: () => ({ comment: "matrix" }) },
   "GET /api/v1/mini-programs": { permission: "catalog.read" },
   "POST /api/v1/mini-programs": { permission: "miniPrograms.write", body: () => ({ appId: `com.matrix.m${uniq()}`, name: "Matrix" }) },
   "GET /api/v1/mini-programs/{appId}": { permission: "catalog.read", params: (w) => ({ appId: w.demo.appId }), foreign: (w) => ({ appId: w.other.appId }) },
