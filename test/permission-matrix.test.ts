@@ -659,6 +659,13 @@ const ORG_ACTION_ROWS: Record<string, OrgActionRow> = {
     input: (w) => ({ hostId: w.demo.hostId, policy: { minSdkVersion: null } }),
     foreign: (w) => ({ hostId: w.other.hostId, policy: { minSdkVersion: "9.0.0" } }),
   },
+  "permissionRequests.create": {
+    permission: "miniPrograms.write",
+    input: (w) => ({ hostId: w.demo.hostId, appId: w.demo.appId, permissions: ["nfc"], domains: ["https://matrix.example"], reason: "matrix" }),
+    foreign: (w) => ({ hostId: w.other.hostId, appId: "com.demo.coupons", permissions: ["nfc"] }),
+  },
+  "permissionRequests.approve": { permission: "hosts.manage", input: (w) => ({ id: w.demo.requestId }), foreign: (w) => ({ id: w.other.requestId }) },
+  "permissionRequests.reject": { permission: "hosts.manage", input: (w) => ({ id: w.demo.requestId, comment: "matrix" }), foreign: (w) => ({ id: w.other.requestId, comment: "matrix" }) },
   "hosts.rotateSecret": { permission: "hosts.manage", input: (w) => ({ hostId: w.demo.hostId }), foreign: (w) => ({ hostId: w.other.hostId }) },
   "members.invite": { permission: "members.manage", input: () => ({ email: `new-${uniq()}@demo.test`, role: "analyst" }) },
   "members.revokeInvitation": {

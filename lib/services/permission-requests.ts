@@ -152,14 +152,17 @@ export async function listMiniProgramRequests(ctx: OrgContext, appId: string, li
   return rows.map((x) => permissionRequestToJson(x.r, x.hostName));
 }
 
-/** How many requests wait for a decision in the organization (the overview's count, for those who decide). */
-export async function countPendingRequests(ctx: OrgContext): Promise<number> {
+/** The requests waiting for a decision, per host (the overview's count and links, for those who decide). */
+export async function pendingRequestsByHost(ctx: OrgContext): Promise<{ hostId: string; hostName: string; count: number }[]> {
   authorize(ctx, "hosts.manage");
-  const [row] = await ctx.db
-    .select({ n: sql<number>`count(*)::int` })
+  const rows = await ctx.db
+    .select({ hostId: permissionRequests.hostId, hostName: hostApps.name, count: sql<number>`count(*)::int` })
     .from(permissionRequests)
-    .where(and(eq(permissionRequests.orgId, ctx.org.id), eq(permissionRequests.status, "pending")));
-  return Number(row?.n ?? 0);
+    .innerJoin(hostApps, and(eq(hostApps.orgId, permissionRequests.orgId), eq(hostApps.id, permissionRequests.hostId)))
+    .where(and(eq(permissionRequests.orgId, ctx.org.id), eq(permissionRequests.status, "pending")))
+    .groupBy(permissionRequests.hostId, hostApps.name)
+    .orderBy(hostApps.name);
+  return rows.map((r) => ({ ...r, count: Number(r.count) }));
 }
 
 // ---------------------------------------------------------------------------------------------------------

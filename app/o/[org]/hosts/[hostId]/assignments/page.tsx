@@ -21,6 +21,7 @@ export default async function HostAssignmentsPage({ params }: { params: Promise<
     label: mp.name,
     note: mp.assignmentId ? "alreadyAssigned" : null,
     versions: mp.versions,
+    hostName: host.name,
   }));
   return (
     <div className="space-y-6">
@@ -32,7 +33,7 @@ export default async function HostAssignmentsPage({ params }: { params: Promise<
       )}
       {canManage ? (
         <Card title={t("assign.title")}>
-          <AssignForm org={org} mode="host" targets={targets} />
+          <AssignForm org={org} mode="host" targets={targets} canRequest={can(ctx, "miniPrograms.write")} />
         </Card>
       ) : (
         <p className="text-xs text-muted-fg">{t("readOnly")}</p>
