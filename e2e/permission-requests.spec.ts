@@ -56,6 +56,7 @@ test("a developer asks in one click, an admin approves on the host page, the ass
   await expect(where.getByTestId("policy-reasons")).toContainText("camera");
   await expect(where.getByRole("button", { name: "Assign", exact: true })).toHaveCount(0);
   await where.getByLabel("Why it needs this (optional)").fill("Scanning receipts needs the camera");
+  await where.screenshot({ path: "test-results/permission-requests-ask.png" });
   await where.getByRole("button", { name: "Ask the host's admins for camera, https://scan.demo.test" }).click();
   await expect(where.getByTestId("permission-request-sent")).toBeVisible();
   await expect(where.getByTestId("permission-requests").getByTestId("request-status")).toHaveAttribute("data-status", "pending");
@@ -71,6 +72,7 @@ test("a developer asks in one click, an admin approves on the host page, the ass
   await expect(pending).toContainText(appId);
   await expect(pending).toContainText("Scanning receipts needs the camera");
   await admin.getByLabel("Comment (optional)").fill("Fine for receipts");
+  await admin.getByTestId("host-requests").screenshot({ path: "test-results/permission-requests-pending.png" });
   await admin.getByRole("button", { name: "Approve and update the policy" }).click();
   await expect(admin.getByText("No requests wait for a decision.")).toBeVisible();
   await expect(admin.getByTestId("host-requests").getByTestId("request-status")).toHaveAttribute("data-status", "approved");
