@@ -63,6 +63,9 @@ export const WEBHOOK_EVENTS = [
   "release.cancelled",
   // Insights (CONTRACT §11): once per anomaly (lib/insights/notify.ts).
   "anomaly.detected",
+  "permission_request.created",
+  "permission_request.approved",
+  "permission_request.rejected",
 ] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
@@ -92,6 +95,10 @@ export type HaltedBy = (typeof HALTED_BY)[number];
 
 export const RELEASE_STATUSES = ["running", "completed", "halted", "cancelled"] as const;
 export type ReleaseStatus = (typeof RELEASE_STATUSES)[number];
+
+/** CONTRACT §12: a developer's request for permissions or domains a host's policy lacks. */
+export const PERMISSION_REQUEST_STATUSES = ["pending", "approved", "rejected"] as const;
+export type PermissionRequestStatus = (typeof PERMISSION_REQUEST_STATUSES)[number];
 
 export const RING_STATES = ["pending", "rolling", "completed", "halted", "cancelled"] as const;
 export type RingState = (typeof RING_STATES)[number];

@@ -27,6 +27,7 @@ import {
   EVENT_TYPES,
   HALTED_BY,
   RELEASE_STATUSES,
+  PERMISSION_REQUEST_STATUSES,
   type AssignmentRules,
   type Guardrail,
   type HostPlatform,
@@ -356,6 +357,39 @@ export const releases = pgTable(
 );
 
 /**
+ * A permission request (CONTRACT §12, issue 17): someone who may upload a mini-program asks a host app for the
+ * permissions and domains its policy lacks. Deciding is a conditional update on `status = 'pending'`; approving
+ * also widens the host's policy in the same transaction.
+ */
+export const permissionRequests = pgTable(
+  "permission_requests",
+  {
+    orgId: text("org_id").notNull().references(() => organizations.id),
+    id: text("id").notNull(),
+    hostId: text("host_id").notNull(),
+    miniProgramId: text("mini_program_id").notNull(),
+    appId: text("app_id").notNull(),
+    permissions: jsonb("permissions").$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+    domains: jsonb("domains").$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+    reason: text("reason").notNull().default(""),
+    status: text("status", { enum: PERMISSION_REQUEST_STATUSES }).notNull().default("pending"),
+    requestedBy: text("requested_by").notNull(),
+    requestedByLabel: text("requested_by_label"),
+    decidedBy: text("decided_by"),
+    decidedByLabel: text("decided_by_label"),
+    decidedAt: ts("decided_at"),
+    comment: text("comment").notNull().default(""),
+    createdAt: createdAt(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    index("permission_requests_host_idx").on(t.orgId, t.hostId, t.id),
+    index("permission_requests_pending_idx").on(t.orgId, t.status).where(sql`${t.status} = 'pending'`),
+  ],
+);
+
+/**
  * The timeline of an assignment: one row per change, written in the change's transaction. Rows outlive an
  * unassign (the assignment row is deleted), so `host_id` and `app_id` are copied here.
  */
@@ -535,6 +569,7 @@ export type Review = typeof reviews.$inferSelect;
 export type Assignment = typeof assignments.$inferSelect;
 export type AssignmentEvent = typeof assignmentEvents.$inferSelect;
 export type Release = typeof releases.$inferSelect;
+export type PermissionRequest = typeof permissionRequests.$inferSelect;
 export type WebhookEndpoint = typeof webhookEndpoints.$inferSelect;
 export type WebhookDelivery = typeof webhookDeliveries.$inferSelect;
 

@@ -44,10 +44,13 @@ export const AUDIT_ACTIONS = [
   "release.complete",
   "release.halt",
   "release.cancel",
+  "permission_request.create",
+  "permission_request.approve",
+  "permission_request.reject",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-export const AUDIT_OBJECT_TYPES = ["host_app", "mini_program", "version", "assignment", "member", "invitation", "api_token", "webhook_endpoint", "webhook_delivery", "release"] as const;
+export const AUDIT_OBJECT_TYPES = ["host_app", "mini_program", "version", "assignment", "member", "invitation", "api_token", "webhook_endpoint", "webhook_delivery", "release", "permission_request"] as const;
 
 export const isKnownAuditAction = (a: string): a is AuditAction => (AUDIT_ACTIONS as readonly string[]).includes(a);
 

@@ -18,6 +18,7 @@ import { createSdkVerifier, setSdkVerifierForTests } from "@/lib/sdk-server/veri
 import { createRelease, createReleaseInput } from "@/lib/services/releases";
 import { assignVersion, updateAssignment, updateAssignmentInput, type AssignmentJson } from "@/lib/services/assignments";
 import { createHost, createHostInput } from "@/lib/services/hosts";
+import { createPermissionRequest, createPermissionRequestInput } from "@/lib/services/permission-requests";
 import { addCollaborator } from "@/lib/services/mini-programs";
 import { createWebhookEndpoint, createWebhookInput } from "@/lib/services/webhooks";
 import { webhookDeliveries } from "@/db/schema";
@@ -130,6 +131,21 @@ async function releasable(ctx: OrgContext = fx.admin) {
   return { appId: app.appId, versionId: app.versions["1.1.0"]!.id, hostId: host.id };
 }
 
+/** A host whose policy allows nothing, so that anything may be asked of it (CONTRACT §12). */
+async function strictHost(ctx: OrgContext = fx.admin) {
+  seq++;
+  return createHost(
+    ctx,
+    createHostInput.parse({ name: `Hostile strict host ${seq}`, platforms: [{ platform: "ios", identifier: `com.hostile.s${seq}x${Date.now().toString(36)}` }], policy: { allowedPermissions: [], allowedDomains: [] } }),
+  );
+}
+
+async function pendingRequest(ctx: OrgContext = fx.admin) {
+  const app = await newApp([{ version: "1.0.0" }], ctx);
+  const host = await strictHost(ctx);
+  return createPermissionRequest(ctx, host.id, createPermissionRequestInput.parse({ appId: app.appId, permissions: ["location"], domains: ["https://api.hostile.test"], reason: "sweep" }));
+}
+
 function validEvent(extra: Record<string, unknown> = {}) {
   seq++;
   return { id: `evt-hostile-${seq}-${Date.now()}`, type: "launch", appId: fx.app.appId, version: "1.0.0", userId: `user-${seq}`, ts: Date.now(), platform: "ios", ...extra };
@@ -175,6 +191,7 @@ beforeAll(async () => {
     endpointId: ownEndpoint,
     deliveryId: await deliveryOf(f.orgs.demo, ownEndpoint),
     releaseId: await releaseIn(admin),
+    requestId: (await pendingRequest(admin)).id,
   };
   const ov = otherApp.versions["1.0.0"]!;
   fx.foreign = {
@@ -187,6 +204,7 @@ beforeAll(async () => {
     endpointId: otherEndpoint,
     deliveryId: await deliveryOf(f.orgs.other, otherEndpoint),
     releaseId: await releaseIn(otherAdmin),
+    requestId: (await pendingRequest(otherAdmin)).id,
   };
   // One launch, so that an analytics filter matching nothing shows as zero against a total that is not.
   const events = "POST /api/sdk/v1/events";
@@ -201,7 +219,7 @@ afterAll(() => setSdkVerifierForTests(undefined));
 // The table: what each route takes. A route on disk without a row here fails the sweep.
 // ---------------------------------------------------------------------------------------------------------
 
-type ParamKind = "hostId" | "appId" | "versionId" | "assignmentId" | "userId" | "sha256" | "endpointId" | "deliveryId" | "releaseId";
+type ParamKind = "hostId" | "appId" | "versionId" | "assignmentId" | "userId" | "sha256" | "endpointId" | "deliveryId" | "releaseId" | "requestId";
 type QueryKind = "search" | "filter" | "ref" | "enum" | "day" | "limit" | "cursor" | "semver";
 type Json = Record<string, unknown>;
 type Base = { params: Record<string, string>; query?: string; body?: unknown; status: number; check?: (json: Json) => void };
@@ -575,6 +593,34 @@ const SPECS: Record<string, Spec> = {
       return { params: { id: rel.id }, body: { revision: rel.revision }, status: 200 };
     },
   },
+  "GET /api/v1/hosts/[hostId]/requests": {
+    auth: "bearer",
+    params: { hostId: "hostId" },
+    query: { ...LIST, status: "enum" },
+    valid: async () => ({ params: { hostId: fx.own.hostId }, query: "?status=pending&limit=5", status: 200 }),
+  },
+  "POST /api/v1/hosts/[hostId]/requests": {
+    auth: "bearer",
+    params: { hostId: "hostId" },
+    body: { kind: "json", required: ["appId"], fields: { appId: "string", permissions: "array", "permissions.0": "string", domains: "array", "domains.0": "string", reason: "string" } },
+    valid: async () => ({
+      params: { hostId: (await strictHost()).id },
+      body: { appId: fx.app.appId, permissions: ["camera"], domains: ["https://api.hostile.test"], reason: "The sweep asks" },
+      status: 201,
+    }),
+  },
+  "POST /api/v1/requests/[id]/approve": {
+    auth: "bearer",
+    params: { id: "requestId" },
+    body: { kind: "json", required: [], fields: { comment: "string" } },
+    valid: async () => ({ params: { id: (await pendingRequest()).id }, body: { comment: "ok" }, status: 200 }),
+  },
+  "POST /api/v1/requests/[id]/reject": {
+    auth: "bearer",
+    params: { id: "requestId" },
+    body: { kind: "json", required: [], fields: { comment: "string" } },
+    valid: async () => ({ params: { id: (await pendingRequest()).id }, body: { comment: "no" }, status: 200 }),
+  },
   "GET /api/v1/openapi.json": {
     auth: "public",
     valid: async () => ({ params: {}, status: 200, check: (json) => expect(json.openapi).toBe("3.1.0") }),
@@ -831,6 +877,7 @@ function pathCases(spec: Spec): Case[] {
     endpointId: "hostId",
     deliveryId: "endpointId",
     releaseId: "assignmentId",
+    requestId: "releaseId",
   };
   for (const [name, kind] of Object.entries(spec.params ?? {})) {
     const at = (value: (b: Base) => string) => (b: Base) => ({ params: { ...b.params, [name]: value(b) } });

@@ -20,6 +20,7 @@ import {
   invitations,
   memberships,
   miniPrograms,
+  permissionRequests,
   releases,
   ROLES,
   sessions,
@@ -210,6 +211,7 @@ type World = {
     deliveryId: string;
     invitationId: string;
     releaseId: string;
+    requestId: string;
   };
   other: {
     hostId: string;
@@ -221,6 +223,7 @@ type World = {
     invitationId: string;
     tokenId: string;
     releaseId: string;
+    requestId: string;
   };
 };
 const w = {} as World;
@@ -240,6 +243,14 @@ async function insertRelease(orgId: string, appId: string): Promise<string> {
   const [v] = await s.db.select({ id: versions.id, version: versions.version }).from(versions).where(and(eq(versions.orgId, orgId), eq(versions.miniProgramId, mp!.id))).limit(1);
   const id = newId("rel");
   await s.db.insert(releases).values({ orgId, id, miniProgramId: mp!.id, appId, versionId: v!.id, version: v!.version, status: "completed", rings: [], finishedAt: new Date() });
+  return id;
+}
+
+/** An approved permission request: probes that may decide it get 409 (decided already), and nothing changes. */
+async function insertRequest(orgId: string, hostId: string, appId: string, requestedBy: string): Promise<string> {
+  const [mp] = await s.db.select({ id: miniPrograms.id }).from(miniPrograms).where(and(eq(miniPrograms.orgId, orgId), eq(miniPrograms.appId, appId)));
+  const id = newId("prq");
+  await s.db.insert(permissionRequests).values({ orgId, id, hostId, miniProgramId: mp!.id, appId, permissions: ["nfc"], status: "approved", requestedBy, decidedAt: new Date() });
   return id;
 }
 
@@ -325,6 +336,7 @@ beforeAll(async () => {
     deliveryId: await insertDelivery(w.orgs.demo, demoEndpoint),
     invitationId: await invitationIdOf(w.orgs.demo, inviteEmail),
     releaseId: await insertRelease(w.orgs.demo, "com.demo.parking"),
+    requestId: await insertRequest(w.orgs.demo, demoHost, "com.demo.parking", w.users.developer),
   };
 
   // Other Corp: a mini-program Demo has no namesake of, an approved version assigned to its host, a webhook
@@ -347,6 +359,7 @@ beforeAll(async () => {
     invitationId: await invitationIdOf(w.orgs.other, "someone@other.test"),
     tokenId: (await insertToken(w.orgs.other, w.users.otherAdmin, "role")).id,
     releaseId: await insertRelease(w.orgs.other, "com.demo.coupons"),
+    requestId: await insertRequest(w.orgs.other, otherHost, "com.demo.coupons", w.users.otherAdmin),
   };
 });
 
@@ -463,6 +476,15 @@ const ROUTE_ROWS: Record<string, RouteRow> = {
     foreign: (w) => ({ id: w.other.releaseId }),
     body: () => ({}),
   },
+  "GET /api/v1/hosts/{hostId}/requests": { permission: "catalog.read", params: (w) => ({ hostId: w.demo.hostId }), foreign: (w) => ({ hostId: w.other.hostId }), query: "status=pending" },
+  "POST /api/v1/hosts/{hostId}/requests": {
+    permission: "miniPrograms.write",
+    params: (w) => ({ hostId: w.demo.hostId }),
+    foreign: (w) => ({ hostId: w.other.hostId }),
+    body: (w) => ({ appId: w.demo.appId, permissions: ["nfc"], domains: ["https://matrix.example"], reason: "matrix" }),
+  },
+  "POST /api/v1/requests/{id}/approve": { permission: "hosts.manage", params: (w) => ({ id: w.demo.requestId }), foreign: (w) => ({ id: w.other.requestId }), body: () => ({}) },
+  "POST /api/v1/requests/{id}/reject": { permission: "hosts.manage", params: (w) => ({ id: w.demo.requestId }), foreign: (w) => ({ id: w.other.requestId }), body: () => ({ comment: "matrix" }) },
   "GET /api/v1/mini-programs": { permission: "catalog.read" },
   "POST /api/v1/mini-programs": { permission: "miniPrograms.write", body: () => ({ appId: `com.matrix.m${uniq()}`, name: "Matrix" }) },
   "GET /api/v1/mini-programs/{appId}": { permission: "catalog.read", params: (w) => ({ appId: w.demo.appId }), foreign: (w) => ({ appId: w.other.appId }) },
@@ -652,6 +674,13 @@ const ORG_ACTION_ROWS: Record<string, OrgActionRow> = {
     input: (w) => ({ hostId: w.demo.hostId, policy: { minSdkVersion: null } }),
     foreign: (w) => ({ hostId: w.other.hostId, policy: { minSdkVersion: "9.0.0" } }),
   },
+  "permissionRequests.create": {
+    permission: "miniPrograms.write",
+    input: (w) => ({ hostId: w.demo.hostId, appId: w.demo.appId, permissions: ["nfc"], domains: ["https://matrix.example"], reason: "matrix" }),
+    foreign: (w) => ({ hostId: w.other.hostId, appId: "com.demo.coupons", permissions: ["nfc"] }),
+  },
+  "permissionRequests.approve": { permission: "hosts.manage", input: (w) => ({ id: w.demo.requestId }), foreign: (w) => ({ id: w.other.requestId }) },
+  "permissionRequests.reject": { permission: "hosts.manage", input: (w) => ({ id: w.demo.requestId, comment: "matrix" }), foreign: (w) => ({ id: w.other.requestId, comment: "matrix" }) },
   "hosts.rotateSecret": { permission: "hosts.manage", input: (w) => ({ hostId: w.demo.hostId }), foreign: (w) => ({ hostId: w.other.hostId }) },
   "members.invite": { permission: "members.manage", input: () => ({ email: `new-${uniq()}@demo.test`, role: "analyst" }) },
   "members.revokeInvitation": {

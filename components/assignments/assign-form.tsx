@@ -8,6 +8,7 @@ import { Button } from "@/components/ui/button";
 import { Field, FormError, Select } from "@/components/ui/form";
 import { useOrgAction } from "@/components/use-org-action";
 import { assignAction } from "@/lib/actions/assignments";
+import { AskForPolicy } from "@/components/permission-requests/ask-button";
 import { ReasonList, reasonsOf, type ReasonLike } from "./reasons";
 
 export type AssignTarget = {
@@ -17,19 +18,29 @@ export type AssignTarget = {
   /** Why it cannot be chosen (already assigned, host disabled is only a note); null when it can. */
   note: "alreadyAssigned" | "disabledHost" | null;
   versions: { id: string; version: string; reasons: ReasonLike[] }[];
+  /** The host's name, when `label` names the mini-program (assigning from a host's page). */
+  hostName?: string;
 };
 
+/**
+ * `canAssign` false: a developer's check of a version against a host's policy, without the assign button.
+ * `canRequest`: where a version does not fit, offer to ask the host's admins for what is missing (CONTRACT §12).
+ */
 export function AssignForm({
   org,
   mode,
   targets,
   initial,
+  canAssign = true,
+  canRequest = false,
 }: {
   org: string;
   mode: "host" | "miniProgram";
   targets: AssignTarget[];
   /** Chosen when the form opens (a recommendation's "Assign"), when that target can be chosen. */
   initial?: { appId?: string; hostId?: string; versionId?: string };
+  canAssign?: boolean;
+  canRequest?: boolean;
 }) {
   const t = useTranslations("assignments.assign");
   const uid = useId();
@@ -46,6 +57,8 @@ export function AssignForm({
   const target = targets.find((x) => keyOf(x) === targetKey) ?? null;
   const version = target?.versions.find((v) => v.id === versionId) ?? null;
   const refused = reasonsOf(error?.details);
+  // On a host's page the target is a mini-program: the host is the page's, named by the caller through `hostName`.
+  const hostLabel = (x: AssignTarget) => x.hostName ?? x.label;
 
   if (targets.every((x) => x.versions.length === 0)) return <p className="text-sm text-muted-fg">{t("noneAvailable")}</p>;
 
@@ -72,6 +85,11 @@ export function AssignForm({
         <div role="alert" className="rounded-md border border-danger/40 bg-danger-bg px-3 py-2 text-sm text-danger">
           <p className="font-medium">{t("refused")}</p>
           <ReasonList reasons={refused} className="mt-1" />
+          {canRequest && target && (
+            <div className="mt-3 text-fg">
+              <AskForPolicy org={org} hostId={target.hostId} hostName={hostLabel(target)} appId={target.appId} reasons={refused} />
+            </div>
+          )}
         </div>
       ) : (
         <FormError message={Object.keys(fieldErrors).length ? Object.values(fieldErrors).flat().join(" ") : error?.message} />
@@ -119,18 +137,25 @@ export function AssignForm({
           <div className="rounded-md border border-warning/50 bg-warning-bg px-3 py-2 text-sm text-warning" data-testid="policy-fit">
             <p className="font-medium">{t("doesNotFit")}</p>
             <ReasonList reasons={version.reasons} className="mt-1" />
+            {canRequest && target && refused.length === 0 && (
+              <div className="mt-3 text-fg">
+                <AskForPolicy org={org} hostId={target.hostId} hostName={hostLabel(target)} appId={target.appId} reasons={version.reasons} />
+              </div>
+            )}
           </div>
         ))}
-      <div className="flex items-center gap-3">
-        <Button type="submit" variant="primary" disabled={pending || !version}>
-          {t("submit")}
-        </Button>
-        {done && (
-          <span role="status" className="text-sm text-success">
-            {t("done")}
-          </span>
-        )}
-      </div>
+      {canAssign && (
+        <div className="flex items-center gap-3">
+          <Button type="submit" variant="primary" disabled={pending || !version}>
+            {t("submit")}
+          </Button>
+          {done && (
+            <span role="status" className="text-sm text-success">
+              {t("done")}
+            </span>
+          )}
+        </div>
+      )}
     </form>
   );
 }

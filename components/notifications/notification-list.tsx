@@ -9,7 +9,7 @@ import type { NotificationJson } from "@/lib/services/notifications";
 import { Button } from "@/components/ui/button";
 import { DateTime } from "@/components/ui/datetime";
 
-const KNOWN = new Set(["version.submitted", "version.approved", "version.rejected", "version.revoked", "rollout.halted", "permission_request.created"]);
+const KNOWN = new Set(["version.submitted", "version.approved", "version.rejected", "version.revoked", "rollout.halted", "permission_request.created", "permission_request.approved", "permission_request.rejected"]);
 
 export function NotificationList({ org, items }: { org: string; items: NotificationJson[] }) {
   const t = useTranslations("notifications");

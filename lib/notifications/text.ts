@@ -1,6 +1,6 @@
 // A notification's words, from its event and params: the inbox renders them in the reader's language through the
 // `notifications` messages; email uses the English ones here (a mailer has no request, hence no locale).
-export const NOTIFICATION_EVENTS = ["version.submitted", "version.approved", "version.rejected", "version.revoked", "rollout.halted", "permission_request.created"] as const;
+export const NOTIFICATION_EVENTS = ["version.submitted", "version.approved", "version.rejected", "version.revoked", "rollout.halted", "permission_request.created", "permission_request.approved", "permission_request.rejected"] as const;
 export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];
 
 export type NotificationParams = Record<string, string | number | null>;
@@ -23,6 +23,10 @@ export function englishSubject(event: string, p: NotificationParams): string {
       return `The rollout of ${what} on ${str(p.hostName)} was halted`;
     case "permission_request.created":
       return `${str(p.name) || str(p.appId)} asks ${str(p.hostName)} for more permissions`;
+    case "permission_request.approved":
+      return `Your request for ${str(p.name) || str(p.appId)} on ${str(p.hostName)} was approved`;
+    case "permission_request.rejected":
+      return `Your request for ${str(p.name) || str(p.appId)} on ${str(p.hostName)} was rejected`;
     default:
       return event;
   }

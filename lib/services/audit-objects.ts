@@ -2,7 +2,7 @@
 // instead of a bare id. One query per object type for a whole page of entries, each within the organization;
 // an object that is gone (or never had a page) keeps its id and has no link.
 import { and, eq, inArray } from "drizzle-orm";
-import { apiTokens, assignments, hostApps, invitations, memberships, miniPrograms, releases, users, versions, webhookEndpoints } from "@/db/schema";
+import { apiTokens, assignments, hostApps, invitations, memberships, miniPrograms, permissionRequests, releases, users, versions, webhookEndpoints } from "@/db/schema";
 import type { OrgContext } from "@/lib/authz/context";
 
 export type AuditObjectRef = { label: string; href: string | null };
@@ -30,6 +30,7 @@ export async function describeAuditObjects(ctx: OrgContext, entries: Entry[]): P
   const webhookIds = idsOf(entries, "webhook_endpoint");
   const invitationIds = idsOf(entries, "invitation");
   const releaseIds = idsOf(entries, "release");
+  const requestIds = idsOf(entries, "permission_request");
 
   await Promise.all([
     hostIds.length > 0 &&
@@ -93,6 +94,15 @@ export async function describeAuditObjects(ctx: OrgContext, entries: Entry[]): P
         .from(releases)
         .where(and(eq(releases.orgId, orgId), inArray(releases.id, releaseIds)))
         .then((rows) => rows.forEach((r) => put("release", r.id, `${r.appId} ${r.version}`, `${base}/releases/${r.id}`))),
+    requestIds.length > 0 &&
+      db
+        .select({ id: permissionRequests.id, appId: permissionRequests.appId, hostId: permissionRequests.hostId, host: hostApps.name })
+        .from(permissionRequests)
+        .leftJoin(hostApps, and(eq(hostApps.orgId, permissionRequests.orgId), eq(hostApps.id, permissionRequests.hostId)))
+        .where(and(eq(permissionRequests.orgId, orgId), inArray(permissionRequests.id, requestIds)))
+        .then((rows) =>
+          rows.forEach((r) => put("permission_request", r.id, `${r.appId} → ${r.host ?? r.hostId}`, `${base}/hosts/${r.hostId}#requests`)),
+        ),
   ]);
   // An object that is gone (a removed member, a deleted webhook) is still named by what its entry recorded.
   for (const e of entries) {

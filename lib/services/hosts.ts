@@ -127,9 +127,9 @@ export const hostPlatformsSchema = z
     });
   });
 
-const permissionSchema = z.enum(PERMISSIONS as readonly [Permission, ...Permission[]], { error: M.permissionUnknown });
+export const permissionSchema = z.enum(PERMISSIONS as readonly [Permission, ...Permission[]], { error: M.permissionUnknown });
 
-const domainSchema = z
+export const domainSchema = z
   .string({ error: M.domainInvalid })
   .max(260, M.domainInvalid)
   .transform((s, ctx) => {
@@ -434,6 +434,28 @@ export async function updateHost(ctx: OrgContext, hostId: string, input: UpdateH
     if (Object.keys(policyDiff).length) await recordAudit(tx, ctx, { ...base, action: "host.policy_update", changes: policyDiff });
     return hostToJson(updated);
   });
+}
+
+/**
+ * Adds permissions and domains to a host's policy inside the caller's transaction (an approved permission request,
+ * CONTRACT §12): the row is locked, the policy widened (an "any domain" policy stays so), `host.policy_update`
+ * audited as an edit would be. Returns the host as it now is. The SDK manifest snapshot is keyed by the policy it was
+ * built under, so the next manifest request sees the change without an invalidation (lib/sdk-server/snapshot.ts).
+ */
+export async function widenHostPolicy(tx: DbOrTx, ctx: OrgContext, hostId: string, add: { permissions: string[]; domains: string[] }, because?: Record<string, unknown>): Promise<HostApp> {
+  const current = await findHost(tx, ctx, hostId, true);
+  const allowedPermissions = PERMISSIONS.filter((p) => current.policy.allowedPermissions.includes(p) || add.permissions.includes(p));
+  const allowedDomains = current.policy.allowedDomains === null ? null : [...new Set([...current.policy.allowedDomains, ...add.domains])];
+  const policy: HostPolicy = { allowedPermissions, allowedDomains, minSdkVersion: current.policy.minSdkVersion };
+  const policyDiff = diff(current.policy, policy);
+  if (Object.keys(policyDiff).length === 0) return current;
+  const [updated] = await tx
+    .update(hostApps)
+    .set({ policy, updatedAt: new Date() })
+    .where(and(eq(hostApps.orgId, ctx.org.id), eq(hostApps.id, hostId)))
+    .returning();
+  await recordAudit(tx, ctx, { action: "host.policy_update", objectType: "host_app", objectId: hostId, changes: { ...policyDiff, ...because } });
+  return updated!;
 }
 
 /**

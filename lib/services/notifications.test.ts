@@ -11,6 +11,7 @@ import { setWebhookDispatcherAuto } from "@/lib/webhooks/dispatcher";
 import { useSeededDb } from "@/test/seeded";
 import { createMiniProgram } from "./mini-programs";
 import { listNotifications, markNotificationsRead, notifyForEvent, unreadNotificationCount } from "./notifications";
+import { createPermissionRequest, rejectPermissionRequest } from "./permission-requests";
 import { approveVersion } from "./reviews";
 import { submitVersion, uploadVersion } from "./versions";
 
@@ -71,6 +72,21 @@ describe("who is told", () => {
     const [row] = await rowsFor("owner", "rollout.halted", `hosts/${host!.id}/assignments/asg_x`);
     expect(row).toMatchObject({ params: { name: "Coupons", version: "9.9.9", hostName: host!.name, detail: "12 errors in 100 launches" } });
     expect(await rowsFor("reviewer", "rollout.halted", `hosts/${host!.id}/assignments/asg_x`)).toHaveLength(0);
+  });
+});
+
+describe("permission requests (CONTRACT §12)", () => {
+  it("a request: the admins and owners; its decision: whoever asked, with the comment", async () => {
+    const { appId } = await submittedByDeveloper();
+    const dev = await s.as("developer");
+    const [host] = await s.db.query.hostApps.findMany({ where: (h, { eq }) => eq(h.orgId, dev.org.id), limit: 1 });
+    const req = await createPermissionRequest(dev, host!.id, { appId, permissions: [], domains: [`https://inbox-${n}.example.com`], reason: "Receipts upload" });
+    const href = `hosts/${host!.id}#requests`;
+    for (const role of ["owner", "admin"] as const) expect(await rowsFor(role, "permission_request.created", href), role).toContainEqual(expect.objectContaining({ params: expect.objectContaining({ appId, detail: "Receipts upload", hostName: host!.name }) }));
+    expect(await rowsFor("reviewer", "permission_request.created", href)).toHaveLength(0);
+    await rejectPermissionRequest(await s.as("admin"), req.id, { comment: "Use the shared upload service." });
+    expect(await rowsFor("developer", "permission_request.rejected", href)).toContainEqual(expect.objectContaining({ params: expect.objectContaining({ appId, detail: "Use the shared upload service.", actor: "admin@demo.test" }) }));
+    expect(await rowsFor("admin", "permission_request.rejected", href)).toHaveLength(0);
   });
 });
 

@@ -2,7 +2,7 @@
 // transaction (lib/services/webhooks.ts enqueueWebhook), which writes one row per person it concerns:
 //   version.submitted → the organization's reviewers, admins and owners, not the uploader;
 //   version.approved, .rejected, .revoked → the uploader;
-//   rollout.halted, permission_request.created → admins and owners.
+//   rollout.halted, permission_request.created → admins and owners; a request's decision → whoever asked.
 // A person reads only their own rows, in the organization they are acting in. With SMTP configured each row is
 // also mailed (lib/notifications/mailer.ts) after the commit.
 import { and, count, desc, eq, inArray, isNull, lt } from "drizzle-orm";
@@ -86,13 +86,18 @@ async function planFor(tx: DbOrTx, orgId: string, event: string, payload: Payloa
     const params = { appId, name: await appName(tx, orgId, appId), version: text(obj(data.candidate).version), hostName: await hostName(tx, orgId, hostId), detail: text(data.haltReason) };
     return { recipients: await membersWithRoles(tx, orgId, ADMINS), params, href: `hosts/${hostId}/assignments/${assignmentId}` };
   }
-  if (event === "permission_request.created") {
+  if (event.startsWith("permission_request.")) {
     const r = obj(data.request ?? data);
     const hostId = text(r.hostId);
     const appId = text(r.appId);
     if (!hostId || !appId) return null;
-    const params = { appId, name: await appName(tx, orgId, appId), hostName: await hostName(tx, orgId, hostId), detail: text(r.reason), actor: text(payload.actor) };
-    return { recipients: await membersWithRoles(tx, orgId, ADMINS), params, href: `hosts/${hostId}` };
+    const base = { appId, name: await appName(tx, orgId, appId), hostName: await hostName(tx, orgId, hostId), actor: text(payload.actor) };
+    if (event === "permission_request.created") {
+      return { recipients: await membersWithRoles(tx, orgId, ADMINS), params: { ...base, detail: text(r.reason) }, href: `hosts/${hostId}#requests` };
+    }
+    // A decision goes to whoever asked (their email, or "<email> (API token)").
+    const asker = await memberByEmail(tx, orgId, text(r.requestedBy)?.replace(/ \(API token\)$/, "") ?? null);
+    return { recipients: asker ? [asker] : [], params: { ...base, detail: text(r.comment) || null }, href: `hosts/${hostId}#requests` };
   }
   return null;
 }

@@ -4,6 +4,7 @@ import { getPageContext } from "@/lib/auth/session";
 import { can, type OrgContext } from "@/lib/authz/context";
 import { overviewNumbers } from "@/lib/services/catalog";
 import { listHaltedRollouts } from "@/lib/services/release-control-reads";
+import { pendingRequestsByHost } from "@/lib/services/permission-requests";
 import { listAudit } from "@/lib/services/audit";
 import { auditObjectKey, describeAuditObjects } from "@/lib/services/audit-objects";
 import { getOverviewTotals } from "@/lib/analytics/service";
@@ -48,14 +49,17 @@ export default async function OverviewPage({ params }: { params: Promise<{ org: 
   const tr = await getTranslations("roles");
   const format = await getFormatter();
   const tc = await getTranslations("releaseControl");
+  const tp = await getTranslations("permissionRequests");
   const ti = await getTranslations("insights.anomalies");
-  const [n, activity, usage, halted, anomalies] = await Promise.all([
+  const [n, activity, usage, halted, anomalies, pendingRequests] = await Promise.all([
     overviewNumbers(ctx),
     can(ctx, "audit.view") ? listAudit(ctx, {}, { limit: 8 }).then((p) => p.items) : null,
     can(ctx, "analytics.view") ? recentUsage(ctx, USAGE_DAYS) : null,
     listHaltedRollouts(ctx),
     can(ctx, "analytics.view") ? recentAnomalies(ctx, ANOMALY_DAYS) : null,
+    can(ctx, "hosts.manage") ? pendingRequestsByHost(ctx) : [],
   ]);
+  const pendingTotal = pendingRequests.reduce((sum, h) => sum + h.count, 0);
   const objects = activity ? await describeAuditObjects(ctx, activity) : new Map();
   const inReview = n.versionsByStatus.in_review ?? 0;
 
@@ -97,6 +101,26 @@ export default async function OverviewPage({ params }: { params: Promise<{ org: 
                   {h.haltedAt && <DateTime value={h.haltedAt} preset="relative" className="text-xs" />}
                 </div>
                 <HaltReason figures={h.figures} reason={h.haltReason} className="break-words text-xs text-fg" />
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      {pendingTotal > 0 && (
+        <section
+          aria-labelledby="pending-requests-title"
+          data-testid="overview-pending-requests"
+          className="mb-6 rounded-lg border border-warning/50 bg-warning-bg px-4 py-3 text-sm"
+        >
+          <h2 id="pending-requests-title" className="font-semibold text-warning">
+            {tp("overview.title", { count: pendingTotal })}
+          </h2>
+          <ul className="mt-2 flex flex-wrap gap-x-4 gap-y-1">
+            {pendingRequests.map((h) => (
+              <li key={h.hostId}>
+                <Link href={`/o/${org}/hosts/${h.hostId}#requests`} className="break-words font-medium underline underline-offset-2">
+                  {tp("overview.item", { host: h.hostName, count: h.count })}
+                </Link>
               </li>
             ))}
           </ul>

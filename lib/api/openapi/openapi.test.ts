@@ -230,6 +230,20 @@ describe("real answers of every documented operation", () => {
     await call("GET", "/api/v1/releases/{id}", { params: { id: "rel_nope" } });
     await call("POST", "/api/v1/releases/{id}/cancel", { params: { id: release.data.id as string }, body: {} });
     await call("POST", "/api/v1/releases/{id}/cancel", { params: { id: release.data.id as string }, body: {} });
+    // CONTRACT §12: a host that allows nothing, a request for what the package needs, approved and rejected.
+    const strict = await call("POST", "/api/v1/hosts", {
+      body: { name: "Strict host", platforms: [{ platform: "ios", identifier: "com.openapi.strict" }], policy: { allowedPermissions: [], allowedDomains: [] } },
+    });
+    const strictHost = strict.data.id as string;
+    const ask = (body: unknown) => call("POST", "/api/v1/hosts/{hostId}/requests", { params: { hostId: strictHost }, body });
+    const asked = await ask({ appId, permissions: ["location"], domains: ["https://api.demo.test"], reason: "The document asks" });
+    expect(asked.status).toBe(201);
+    await ask({ appId, permissions: ["telepathy"] });
+    const second = await ask({ appId, permissions: ["camera"] });
+    await call("GET", "/api/v1/hosts/{hostId}/requests", { params: { hostId: strictHost }, query: "status=pending" });
+    await call("POST", "/api/v1/requests/{id}/approve", { params: { id: asked.data.id as string }, body: { comment: "Fine" } });
+    await call("POST", "/api/v1/requests/{id}/approve", { params: { id: asked.data.id as string }, body: {} });
+    await call("POST", "/api/v1/requests/{id}/reject", { params: { id: second.data.id as string }, body: { comment: "No" } });
     await call("POST", "/api/v1/versions/{versionId}/revoke", { params: { versionId: v1 }, body: { reason: "Checked" } });
 
     // Analytics and audit

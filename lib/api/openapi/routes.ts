@@ -13,6 +13,7 @@ import { cancelReleaseInput, createReleaseInput, releaseListFilter } from "@/lib
 import { createHostInput, hostListFilterSchema, updateHostInput } from "@/lib/services/hosts";
 import { collaboratorInput, createMiniProgramInput, listMiniProgramsFilter, updateMiniProgramInput } from "@/lib/services/mini-programs";
 import { approveInput, rejectInput, revokeInput } from "@/lib/services/reviews";
+import { createPermissionRequestInput, decidePermissionRequestInput, permissionRequestFilter } from "@/lib/services/permission-requests";
 import * as S from "./schemas";
 
 export type Method = "get" | "post" | "put" | "patch" | "delete";
@@ -233,6 +234,35 @@ const releaseOps: ApiOperation[] = [
   },
 ];
 
+const requestId = { id: "The permission request's id" };
+
+const permissionRequestOps: ApiOperation[] = [
+  {
+    method: "get", path: "/api/v1/hosts/{hostId}/requests", operationId: "listPermissionRequests", tag: "Permission requests", security: "token", permission: "catalog.read",
+    summary: "A host app's permission requests, newest first",
+    description: "Developers see only the requests of mini-programs they collaborate on.",
+    pathParams: hostId, query: withList(permissionRequestFilter), responses: ok(S.page(S.PermissionRequest)),
+  },
+  {
+    method: "post", path: "/api/v1/hosts/{hostId}/requests", operationId: "createPermissionRequest", tag: "Permission requests", security: "token", permission: "miniPrograms.write",
+    summary: "Ask a host app for permissions and domains its policy lacks",
+    description:
+      "Developers: on mini-programs they collaborate on (another answers 404). Only what the policy still lacks is recorded; " +
+      "an unknown permission or an invalid domain, or nothing left to ask for, is 422.",
+    pathParams: hostId, body: json(createPermissionRequestInput), responses: created(S.PermissionRequest),
+  },
+  {
+    method: "post", path: "/api/v1/requests/{id}/approve", operationId: "approvePermissionRequest", tag: "Permission requests", security: "token", permission: "hosts.manage",
+    summary: "Approve a pending request", description: "Adds its permissions and domains to the host's policy in the same transaction. Not pending: 409.",
+    pathParams: requestId, body: json(decidePermissionRequestInput, false), responses: ok(S.PermissionRequest), errors: [409],
+  },
+  {
+    method: "post", path: "/api/v1/requests/{id}/reject", operationId: "rejectPermissionRequest", tag: "Permission requests", security: "token", permission: "hosts.manage",
+    summary: "Reject a pending request with a comment", description: "Not pending: 409.",
+    pathParams: requestId, body: json(decidePermissionRequestInput, false), responses: ok(S.PermissionRequest), errors: [409],
+  },
+];
+
 const metaOps: ApiOperation[] = [
   {
     method: "get", path: "/api/v1/openapi.json", operationId: "getOpenApiDocument", tag: "API description", security: "public",
@@ -304,4 +334,4 @@ const sdkOps: ApiOperation[] = [
   },
 ];
 
-export const API_OPERATIONS: ApiOperation[] = [...hostOps, ...miniProgramOps, ...versionOps, ...assignmentOps, ...releaseOps, ...insightOps, ...webhookOps, ...sdkOps, ...metaOps];
+export const API_OPERATIONS: ApiOperation[] = [...hostOps, ...miniProgramOps, ...versionOps, ...assignmentOps, ...releaseOps, ...permissionRequestOps, ...insightOps, ...webhookOps, ...sdkOps, ...metaOps];

@@ -2,7 +2,7 @@
 // loose: CONTRACT §3 welcomes more fields, so a field added to an answer never breaks a client, while every
 // field listed here is checked against real answers (lib/api/openapi/openapi.test.ts).
 import { z } from "zod";
-import { ASSIGNMENT_ACTIONS, HALTED_BY, PLATFORMS, REJECTION_REASONS, RELEASE_STATUSES, RING_STATES, VERSION_STATUSES, WEBHOOK_EVENTS } from "@/db/schema";
+import { ASSIGNMENT_ACTIONS, HALTED_BY, PLATFORMS, REJECTION_REASONS, PERMISSION_REQUEST_STATUSES, RELEASE_STATUSES, RING_STATES, VERSION_STATUSES, WEBHOOK_EVENTS } from "@/db/schema";
 import { ERROR_STATUS } from "@/lib/errors";
 
 /** Named schemas become `#/components/schemas/<name>`. */
@@ -446,5 +446,26 @@ export const EventsResult = named(
     accepted: z.int().min(0),
     duplicates: z.int().min(0),
     rejected: z.array(z.looseObject({ index: z.int().min(0), code: z.string(), message: z.string() })),
+  }),
+);
+
+/** CONTRACT §12 */
+export const PermissionRequest = named(
+  "PermissionRequest",
+  z.looseObject({
+    id: z.string(),
+    hostId: z.string(),
+    hostName: z.string().optional(),
+    appId: z.string(),
+    permissions: z.array(z.string()),
+    domains: z.array(z.string()),
+    reason: z.string(),
+    status: z.enum(PERMISSION_REQUEST_STATUSES),
+    requestedBy: z.string().nullable(),
+    decidedBy: z.string().nullable(),
+    decidedAt: nullableIso,
+    comment: z.string(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
   }),
 );

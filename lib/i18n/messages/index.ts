@@ -29,6 +29,7 @@ const NAMESPACES = [
   "preview",
   "notifications",
   "insights",
+  "permissionRequests",
 ] as const;
 
 export async function loadMessages(locale: Locale): Promise<Record<string, unknown>> {

@@ -9,17 +9,49 @@ import { can } from "@/lib/authz/context";
 import { getRecommendations } from "@/lib/insights/recommendations";
 import type { Metadata } from "next";
 import { titledObject } from "@/lib/i18n/metadata";
+import { listHostRequests } from "@/lib/services/permission-requests";
+import { PendingRequests } from "@/components/permission-requests/pending-requests";
+import { RequestsTable } from "@/components/permission-requests/requests-table";
 
 export default async function HostOverviewPage({ params }: { params: Promise<{ org: string; hostId: string }> }) {
   const { org, hostId } = await params;
   const { ctx, host, canManage } = await loadHostPage(org, hostId);
   const t = await getTranslations("hosts");
-  const tr = await getTranslations("insights.recommendations");
+  const trec = await getTranslations("insights.recommendations");
   const recommendations = can(ctx, "analytics.view") ? (await getRecommendations(ctx, host.id)).items : null;
   const canAssign = can(ctx, "assignments.manage");
   const format = await getFormatter();
   const when = (iso: string) => format.dateTime(new Date(iso), "dateTime");
+  const tr = await getTranslations("permissionRequests");
+  const { items: requests } = await listHostRequests(ctx, host.id, { limit: 30 });
+  const pendingRequests = requests.filter((r) => r.status === "pending");
+  // Owners and admins decide the pending ones here; everyone who reads the host sees where requests stand.
+  const shownRequests = canManage ? requests.filter((r) => r.status !== "pending") : requests;
   return (
+    <div className="space-y-6">
+    {(canManage || requests.length > 0) && (
+      <section id="requests" aria-labelledby="requests-title" className="rounded-lg border border-border bg-card" data-testid="host-requests">
+        <div className="border-b border-border px-4 py-3">
+          <h2 id="requests-title" className="text-sm font-semibold">
+            {tr("title")}
+          </h2>
+        </div>
+        <div className="space-y-4 p-4">
+          {canManage && (
+            <div className="space-y-3">
+              <p className="text-sm text-muted-fg">{tr("pendingIntro")}</p>
+              <PendingRequests org={org} items={pendingRequests} />
+            </div>
+          )}
+          {shownRequests.length > 0 && (
+            <div className="space-y-2">
+              {canManage && <h3 className="text-sm font-semibold">{tr("decided")}</h3>}
+              <RequestsTable items={shownRequests} subject="miniProgram" org={org} />
+            </div>
+          )}
+        </div>
+      </section>
+    )}
     <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
       <Card title={canManage ? t("overview.edit") : t("overview.details")} className="lg:col-start-1 lg:row-start-1">
         {canManage ? (
@@ -59,8 +91,8 @@ export default async function HostOverviewPage({ params }: { params: Promise<{ o
       </Card>
       {recommendations && (
         <div className="lg:col-span-2 lg:col-start-1 lg:row-start-2" data-testid="host-recommendations">
-          <Card title={tr("title")}>
-            <p className="mb-3 text-xs text-muted-fg">{tr("description")}</p>
+          <Card title={trec("title")}>
+            <p className="mb-3 text-xs text-muted-fg">{trec("description")}</p>
             <RecommendationList
               items={recommendations}
               assignHref={canAssign ? (r) => `/o/${org}/hosts/${host.id}/assignments?appId=${encodeURIComponent(r.appId)}&versionId=${encodeURIComponent(r.versionId)}#assign` : null}
@@ -97,6 +129,7 @@ export default async function HostOverviewPage({ params }: { params: Promise<{ o
           </dl>
         </Card>
       </div>
+    </div>
     </div>
   );
 }

@@ -32,6 +32,7 @@ export default async function HostAssignmentsPage({
     label: mp.name,
     note: mp.assignmentId ? "alreadyAssigned" : null,
     versions: mp.versions,
+    hostName: host.name,
   }));
   return (
     <div className="space-y-6">
@@ -44,7 +45,7 @@ export default async function HostAssignmentsPage({
       {canManage ? (
         <div id="assign" className="scroll-mt-4">
           <Card title={t("assign.title")}>
-            <AssignForm org={org} mode="host" targets={targets} initial={initial} />
+            <AssignForm org={org} mode="host" targets={targets} initial={initial} canRequest={can(ctx, "miniPrograms.write")} />
           </Card>
         </div>
       ) : (
