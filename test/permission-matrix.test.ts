@@ -389,6 +389,7 @@ const day = (offset: number) => new Date(Date.now() + offset * 86400_000).toISOS
 let pkgVersion = 100;
 const zip = (appId: string) => new Uint8Array(buildMiniProgramPackage({ appId, version: `${pkgVersion++}.0.0` }));
 const hostBody = () => ({ name: `Matrix host ${uniq()}`, platforms: [{ platform: "ios", identifier: `com.matrix.h${uniq()}` }] });
+const SSO_UNREACHABLE = { issuer: "http://127.0.0.1:9", clientId: "matrix", clientSecret: "matrix", domains: ["matrix-sso.test"], defaultRole: "developer" };
 // A stale revision: allowed callers get 409 conflict, and nothing changes.
 const STALE = { revision: 999_999 };
 
@@ -506,6 +507,10 @@ const ROUTE_ROWS: Record<string, RouteRow> = {
     foreign: (w) => ({ versionId: w.other.versionId }),
     body: () => ({ reason: "matrix" }),
   },
+  "GET /api/v1/sso": { permission: "settings.manage" },
+  // A closed loopback port as the issuer: allowed callers get 422 (unreachable), and nothing is saved.
+  "PUT /api/v1/sso": { permission: "settings.manage", body: () => SSO_UNREACHABLE },
+  "DELETE /api/v1/sso": { permission: "settings.manage" },
   "GET /api/v1/webhooks": { permission: "settings.manage" },
   "GET /api/v1/webhooks/{id}/deliveries": { permission: "settings.manage", params: (w) => ({ id: w.demo.endpointId }), foreign: (w) => ({ id: w.other.endpointId }) },
   "POST /api/v1/webhooks/{id}/test": { permission: "settings.manage", params: (w) => ({ id: w.demo.endpointId }), foreign: (w) => ({ id: w.other.endpointId }) },
@@ -683,6 +688,8 @@ const ORG_ACTION_ROWS: Record<string, OrgActionRow> = {
     input: async (w, who) => ({ tokenId: (await insertToken(w.orgs.demo, userOf(who), "role")).id }),
     foreign: (w) => ({ tokenId: w.other.tokenId }),
   },
+  "sso.save": { permission: "settings.manage", input: () => SSO_UNREACHABLE },
+  "sso.disable": { permission: "settings.manage", input: () => ({}) },
   "webhooks.create": { permission: "settings.manage", input: () => ({ url: `https://hooks.example.com/${uniq()}`, events: ["version.approved"] }) },
   "webhooks.setActive": { permission: "settings.manage", input: (w) => ({ endpointId: w.demo.endpointId, active: true }), foreign: (w) => ({ endpointId: w.other.endpointId, active: false }) },
   "webhooks.delete": {

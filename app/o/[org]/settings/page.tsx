@@ -14,6 +14,7 @@ export default async function SettingsPage({ params }: { params: Promise<{ org: 
   const ctx = await getPageContext(org);
   const t = await getTranslations("settings");
   const tw = await getTranslations("webhooks");
+  const ts = await getTranslations("sso");
   const themeCookie = (await cookies()).get(THEME_COOKIE)?.value ?? "system";
   const theme = ((THEMES as readonly string[]).includes(themeCookie) ? themeCookie : "system") as Theme;
   return (
@@ -40,6 +41,14 @@ export default async function SettingsPage({ params }: { params: Promise<{ org: 
               {tw("settingsLink")} →
             </Link>
             <p className="mt-1 text-sm text-muted-fg">{tw("settingsLinkHint")}</p>
+          </Card>
+        )}
+        {can(ctx, "settings.manage") && (
+          <Card title={ts("title")}>
+            <Link href={`/o/${ctx.org.slug}/settings/sso`} className="font-medium text-primary hover:underline" data-testid="sso-link">
+              {ts("settingsLink")} →
+            </Link>
+            <p className="mt-1 text-sm text-muted-fg">{ts("settingsLinkHint")}</p>
           </Card>
         )}
       </div>
