@@ -18,6 +18,9 @@ export type TestIdp = {
   tamper: Tamper;
   /** Emails with email_verified false, besides those starting with "unverified". */
   unverified: Set<string>;
+  /** While true, the provider does not send the browser back: it keeps the redirect in `held` and shows a page. */
+  hold: boolean;
+  held: URL | null;
   /** Token requests answered so far, by status. */
   tokenAnswers: number[];
   subjectOf(email: string): string;
@@ -53,6 +56,8 @@ export async function startTestIdp(opts: { redirectUris: string[]; clientId?: st
     clientId,
     clientSecret,
     tamper: null,
+    hold: false,
+    held: null,
     unverified: new Set(),
     tokenAnswers: [],
     subjectOf: (email) => `sub-${createHash("sha256").update(email.toLowerCase()).digest("hex").slice(0, 20)}`,
@@ -68,14 +73,20 @@ export async function startTestIdp(opts: { redirectUris: string[]; clientId?: st
         grant_types: ["authorization_code"],
         response_types: ["code"],
         token_endpoint_auth_method: "client_secret_basic",
+        // Subjects that are not the email, as Entra ID's are: the console must audit the provider's subject.
+        subject_type: "pairwise",
       },
     ],
+    subjectTypes: ["public", "pairwise"],
+    pairwiseIdentifier: async (_ctx: unknown, accountId: string) => idp.subjectOf(accountId),
     jwks: { keys: [jwk] },
     cookies: { keys: [randomBytes(16).toString("hex")] },
     claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name"] },
     // Claims in the ID token itself, as Entra ID, Okta, Keycloak and Google put them.
     conformIdTokenClaims: false,
     pkce: { required: () => true },
+    // Set, so the provider does not print a notice for each default; the code lives a minute, as at real providers.
+    ttl: { AuthorizationCode: 60, Grant: 3600, Session: 3600, Interaction: 600, IdToken: 600, AccessToken: 600 },
     features: { devInteractions: { enabled: true } },
     async findAccount(_ctx: unknown, id: string) {
       const email = id.trim().toLowerCase();
@@ -83,7 +94,7 @@ export async function startTestIdp(opts: { redirectUris: string[]; clientId?: st
         accountId: id,
         async claims() {
           return {
-            sub: idp.subjectOf(email),
+            sub: id,
             email,
             email_verified: !(email.startsWith("unverified") || idp.unverified.has(email)),
             name: email.split("@")[0]!.replace(/[._-]+/g, " ").replace(/\b\w/g, (c) => c.toUpperCase()),
@@ -107,6 +118,15 @@ export async function startTestIdp(opts: { redirectUris: string[]; clientId?: st
 
   provider.use(async (ctx, next) => {
     await next();
+    const location = ctx.response.get("location");
+    if (idp.hold && location && opts.redirectUris.some((u) => location.startsWith(`${u}?`))) {
+      idp.held = new URL(location);
+      ctx.status = 200;
+      ctx.response.remove("location");
+      ctx.type = "html";
+      ctx.body = "<p>Held by the test before returning to the console.</p>";
+      return;
+    }
     if (ctx.path !== "/token" || ctx.method !== "POST") return;
     idp.tokenAnswers.push(ctx.status);
     const body = ctx.body as { id_token?: string } | undefined;
@@ -123,3 +143,46 @@ export async function startTestIdp(opts: { redirectUris: string[]; clientId?: st
 
 type GrantInstance = { addOIDCScope(scope: string): void; save(): Promise<string> };
 type GrantClass = { new (init: { clientId: string; accountId: string }): GrantInstance; find(id: string): Promise<GrantInstance | undefined> };
+
+/**
+ * Signs `email` in at the provider without a browser: follows the authorization URL through the development login
+ * form with the provider's own cookies, and answers the redirect back to the console (with `code` and `state`).
+ */
+export async function loginAtIdp(authorizationUrl: string, email: string): Promise<URL> {
+  const jar = new Map<string, string>();
+  const cookieHeader = () => [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
+  const keep = (res: Response) => {
+    for (const line of res.headers.getSetCookie()) {
+      const [pair] = line.split(";");
+      const i = pair!.indexOf("=");
+      const [name, value] = [pair!.slice(0, i).trim(), pair!.slice(i + 1)];
+      if (/expires=Thu, 01 Jan 1970/i.test(line) || value === "") jar.delete(name);
+      else jar.set(name, value);
+    }
+  };
+  let url = new URL(authorizationUrl);
+  let init: RequestInit = { method: "GET" };
+  for (let hop = 0; hop < 12; hop++) {
+    const res = await fetch(url, { ...init, redirect: "manual", headers: { ...(init.headers as Record<string, string> | undefined), cookie: cookieHeader() } });
+    keep(res);
+    const location = res.headers.get("location");
+    if (location) {
+      const next = new URL(location, url);
+      if (next.origin !== new URL(authorizationUrl).origin) return next;
+      url = next;
+      init = { method: "GET" };
+      continue;
+    }
+    const html = await res.text();
+    const action = /<form[^>]*action="([^"]+)"[^>]*method="post"/i.exec(html)?.[1];
+    if (res.status !== 200 || !action) throw new Error(`the provider answered ${res.status}: ${html.slice(0, 300)}`);
+    const prompt = /name="prompt" value="(\w+)"/.exec(html)?.[1] ?? "login";
+    url = new URL(action.replace(/&amp;/g, "&"), url);
+    init = {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams(prompt === "login" ? { prompt, login: email, password: "any" } : { prompt }).toString(),
+    };
+  }
+  throw new Error("the provider never sent the browser back");
+}

@@ -591,6 +591,10 @@ const EXCLUDED_ROUTES: Record<string, string> = {
     "Auth.js's own endpoints (providers, CSRF token, session, credentials callback): public by design, guarded by " +
     "Auth.js's CSRF token; the credentials check is throttled in lib/auth (lib/auth/throttle), and touches no tenant data",
   "/api/health": "liveness: public constant JSON that reads and writes nothing",
+  "/sign-in/sso/callback":
+    "where identity providers send the browser back (CONTRACT §9): public by design, as any OAuth redirect URI; it acts " +
+    "only on the flow this browser started (an encrypted one-time cookie with state, nonce and PKCE verifier) and on an " +
+    "ID token openid-client verified; lib/sso/flow.test.ts and e2e/sso.spec.ts drive it against a real provider",
   "/api/v1/openapi.json":
     "the API description (CONTRACT §10): public by design, like any API reference; a constant document built from " +
     "code that reads and writes nothing and holds no tenant data",
@@ -730,6 +734,19 @@ const NON_ORG_ROWS: Record<string, NonOrgRow> = {
       { who: "analyst", expect: "allowed" },
     ],
     passed: (o) => o.after.signIns === o.before.signIns + 1,
+  },
+  continueSignInAction: {
+    mayCall: "anyone: the email step answers from the email's domain only (a domain with single sign-on goes to its provider)",
+    call: (fn) => {
+      const form = new FormData();
+      form.set("email", "analyst@demo.test");
+      return (fn as unknown as (p: object, f: FormData) => Promise<unknown>)({}, form);
+    },
+    probes: [
+      { who: "none", expect: "allowed" },
+      { who: "analyst", expect: "allowed" },
+    ],
+    passed: (o) => (o.value as { step?: string } | undefined)?.step === "password",
   },
   signOutAction: {
     mayCall: "anyone; it revokes the caller's own session row, if any",

@@ -31,13 +31,16 @@ function domainErrors(fieldErrors: Record<string, string[]>): string[] | undefin
 export function SsoSettingsForm({ org, settings, roles }: { org: string; settings: SsoSettingsJson; roles: readonly Role[] }) {
   const t = useTranslations("sso");
   const tr = useTranslations("roles");
-  const { pending, error, fieldErrors, run } = useOrgAction();
+  const { pending, error, fieldErrors: zodFields, run } = useOrgAction();
   const [saved, setSaved] = useState(0);
-  const [formKey, setFormKey] = useState(0);
+  // The service's own 422s (an unreachable issuer, a claimed domain) name their field in details.fields.
+  const fieldErrors: Record<string, string[]> = Object.keys(zodFields).length ? zodFields : ((error?.details as { fields?: Record<string, string[]> } | undefined)?.fields ?? {});
+  const shownBesideAField = Object.keys(fieldErrors).some((k) => /^(issuer|clientId|clientSecret|defaultRole|domains)(\.|$)/.test(k));
   const secretHint = settings.clientSecretSet ? t("secretKeep") : t("secretHint");
   return (
     <form
-      key={formKey}
+      // The saved values come back from the server with a new updatedAt: a fresh form shows them, secret field empty.
+      key={settings.updatedAt ?? "off"}
       className="space-y-4"
       data-testid="sso-form"
       onSubmit={(e) => {
@@ -55,11 +58,7 @@ export function SsoSettingsForm({ org, settings, roles }: { org: string; setting
               defaultRole: String(fd.get("defaultRole") ?? "developer") as Role,
               enforced: fd.get("enforced") === "on",
             }),
-          () => {
-            setSaved((n) => n + 1);
-            // A fresh form: the secret field empties, and the stored values come back from the server.
-            setFormKey((k) => k + 1);
-          },
+          () => setSaved((n) => n + 1),
         );
       }}
     >
@@ -68,7 +67,7 @@ export function SsoSettingsForm({ org, settings, roles }: { org: string; setting
           {t("saved")}
         </FocusOnMount>
       )}
-      <FormError message={Object.keys(fieldErrors).length ? null : error?.message} />
+      <FormError message={shownBesideAField ? null : error?.message} />
       <Field id="sso-issuer" label={t("issuer")} hint={t("issuerHint")} error={fieldErrors.issuer}>
         <Input id="sso-issuer" name="issuer" type="url" required maxLength={2048} defaultValue={settings.issuer ?? ""} placeholder="https://login.example.com" aria-invalid={!!fieldErrors.issuer} spellCheck={false} />
       </Field>

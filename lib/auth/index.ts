@@ -1,20 +1,28 @@
-// Auth.js v5: email + password. The JWT carries only a session id; the sessions table is the truth, so
-// sign-out, a disabled user or a removed membership act on the very next request.
+// Auth.js v5: email + password, and single sign-on handed over by the OpenID Connect callback (lib/sso/flow.ts)
+// through a one-time ticket (lib/auth/sso-ticket.ts). The JWT carries only a session id; the sessions table is the
+// truth, so sign-out, a disabled user or a removed membership act on the very next request.
 import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { and, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { sessions, users } from "@/db/schema";
-import { newId } from "@/lib/ids";
+import { passwordRefusedBy } from "@/lib/sso/lookup";
+import { openSession, SESSION_MAX_AGE_S } from "./open-session";
 import { burnPasswordCheck, verifyPassword } from "./password";
+import { takeSsoTicket } from "./sso-ticket";
 import { beginAttempt, recordSuccess } from "./throttle";
 import { clientIpFromHeaders } from "@/lib/request-ip";
 
-export const SESSION_MAX_AGE_S = 12 * 60 * 60;
+export { SESSION_MAX_AGE_S };
 
 export class ThrottledSignIn extends CredentialsSignin {
   code = "throttled";
+}
+
+/** The password was right, but an organization of this person's requires its identity provider (CONTRACT §9). */
+export class SsoRequiredSignIn extends CredentialsSignin {
+  code = "sso_required";
 }
 
 const credentialsSchema = z.object({
@@ -61,14 +69,24 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
         const ok = user && !user.disabledAt ? await verifyPassword(user.passwordHash, password) : (await burnPasswordCheck(password), false);
         if (!user || !ok) return null;
         await recordSuccess(db, email, ip);
-        const sid = newId("ses");
-        await db.insert(sessions).values({
-          id: sid,
-          userId: user.id,
-          expiresAt: new Date(Date.now() + SESSION_MAX_AGE_S * 1000),
-          ip,
-          userAgent: request.headers.get("user-agent")?.slice(0, 512) ?? null,
-        });
+        if (await passwordRefusedBy(db, user.id)) throw new SsoRequiredSignIn();
+        const sid = await openSession(db, { userId: user.id, headers: request.headers, method: "password" });
+        return { id: user.id, email: user.email, name: user.name, sid };
+      },
+    }),
+    Credentials({
+      id: "sso",
+      name: "Single sign-on",
+      credentials: { ticket: {} },
+      // Only the callback of lib/sso/flow.ts holds a ticket, after it verified the provider's ID token.
+      async authorize(raw, request) {
+        const ticket = takeSsoTicket((raw as { ticket?: unknown }).ticket);
+        if (!ticket) return null;
+        const db = await getDb();
+        const [user] = await db.select().from(users).where(eq(users.id, ticket.userId)).limit(1);
+        if (!user || user.disabledAt) return null;
+        const sid = await openSession(db, { userId: user.id, headers: request.headers, method: "sso", ssoOrgId: ticket.orgId });
+        ticket.outcome.sid = sid;
         return { id: user.id, email: user.email, name: user.name, sid };
       },
     }),

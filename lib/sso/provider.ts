@@ -64,7 +64,7 @@ export const PROVIDER_FAILURES = [
   "audience",
   "issuer",
   "nonce",
-  "expired",
+  "token_expired",
   "signature",
   "token_invalid",
 ] as const;
@@ -87,7 +87,7 @@ export function classifyProviderError(e: unknown): ProviderError {
       if (claim === "nonce") return new ProviderError("nonce", "The ID token's nonce does not match this sign-in");
       return new ProviderError("token_invalid", `The ID token failed a check (${inner.message ?? "claim"})`);
     case "OAUTH_JWT_TIMESTAMP_CHECK_FAILED":
-      return new ProviderError("expired", `The ID token is expired or not yet valid (${claim ?? "time"})`);
+      return new ProviderError("token_expired", `The ID token is expired or not yet valid (${claim ?? "time"})`);
     case "OAUTH_KEY_SELECTION_FAILED":
       return new ProviderError("signature", "The ID token is signed with a key the provider does not publish");
     case "OAUTH_INVALID_RESPONSE":
