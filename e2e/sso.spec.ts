@@ -185,6 +185,45 @@ test("enforced single sign-on refuses a member's password and keeps the owner's"
   }
 });
 
+test("sessions: a member sees where they are signed in, and signs out everywhere else", async ({ page, browser }) => {
+  const email = `sessions.${Date.now()}@${DOMAIN}`;
+  await throughProvider(page, email);
+  await page.waitForURL(/\/o\/demo$/);
+  const other = await browser.newContext({ storageState: { cookies: [], origins: [] }, baseURL: BASE });
+  const laptop = await other.newPage();
+  await throughProvider(laptop, email);
+  await laptop.waitForURL(/\/o\/demo$/);
+
+  await page.goto("/o/demo/settings/sessions");
+  await expect(page.getByRole("heading", { name: "Your sessions" })).toBeVisible();
+  await expect(page.getByTestId("session-current")).toContainText("This device");
+  await expect(page.getByTestId("session")).toHaveCount(1);
+  await expect(page.getByTestId("session")).toContainText("Signed in through Demo Enterprise's identity provider");
+  await expect(page.getByTestId("session")).toContainText("127.0.0.1");
+  await page.getByRole("button", { name: "Sign out everywhere else" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Sign out everywhere else" }).click();
+  await expect(page.getByText("This is your only session.")).toBeVisible();
+  await laptop.goto("/o/demo/hosts");
+  await expect(laptop).toHaveURL(/\/sign-in/);
+  await page.goto("/o/demo/hosts");
+  await expect(page).toHaveURL(/\/o\/demo\/hosts$/);
+  await other.close();
+});
+
+test("sessions: an owner ends every session of a member from the members page", async ({ page }) => {
+  const email = `ended.${Date.now()}@${DOMAIN}`;
+  await throughProvider(page, email);
+  await page.waitForURL(/\/o\/demo$/);
+  await ownerPage.goto("/o/demo/members");
+  const row = ownerPage.getByTestId(`member-${email}`);
+  await expect(row.getByTestId("member-sessions")).toHaveText("1 session");
+  await row.getByRole("button", { name: "End sessions" }).click();
+  await ownerPage.getByRole("dialog").getByRole("button", { name: "End sessions" }).click();
+  await expect(row.getByTestId("member-sessions")).toHaveText("No sessions");
+  await page.goto("/o/demo/hosts");
+  await expect(page).toHaveURL(/\/sign-in/);
+});
+
 test.describe("the settings page", () => {
   test.use({ storageState: authFile("owner") });
 

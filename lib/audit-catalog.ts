@@ -31,6 +31,7 @@ export const AUDIT_ACTIONS = [
   "member.join",
   "member.role_change",
   "member.remove",
+  "member.sessions_end",
   "token.create",
   "token.revoke",
   "webhook.create",
@@ -48,6 +49,8 @@ export const AUDIT_ACTIONS = [
   "sso.update",
   "sso.disable",
   "sso.sign_in",
+  "session.revoke",
+  "session.revoke_others",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -658,6 +658,14 @@ const ORG_ACTION_ROWS: Record<string, OrgActionRow> = {
     foreign: (w) => ({ invitationId: w.other.invitationId }),
   },
   "members.changeRole": { permission: "members.manage", input: async () => ({ userId: await freshMember(), role: "reviewer" }), foreign: (w) => ({ userId: w.users.otherAdmin, role: "analyst" }) },
+  "members.endSessions": { permission: "members.manage", input: async () => ({ userId: await freshMember() }), foreign: (w) => ({ userId: w.users.otherAdmin }) },
+  // One's own sessions: a fresh one of the caller's to sign out; Other Corp's admin's session answers like a missing one.
+  "sessions.revoke": {
+    permission: "account.manage",
+    input: async (w, who) => ({ sessionId: await insertSession(userOf(who)) }),
+    foreign: (w) => ({ sessionId: w.sessions.otherAdmin }),
+  },
+  "sessions.revokeOthers": { permission: "account.manage", input: () => ({}) },
   "members.remove": { permission: "members.manage", input: async () => ({ userId: await freshMember() }), foreign: (w) => ({ userId: w.users.otherAdmin }) },
   "miniPrograms.create": { permission: "miniPrograms.write", input: () => ({ appId: `com.matrix.a${uniq()}`, name: "Matrix" }) },
   "miniPrograms.update": {

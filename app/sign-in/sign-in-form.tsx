@@ -66,7 +66,7 @@ function Steps({ next, ssoError, passwordFirst, restart }: Props & { restart: ()
       <FormError message={message} />
       <input type="hidden" name="next" value={next ?? ""} />
       <Field id="email" label={t("email")}>
-        <Input id="email" name="email" type="email" autoComplete="username" required defaultValue={email} readOnly={fixedEmail} aria-invalid={!!pw.error} autoFocus={!fixedEmail} />
+        <Input id="email" name="email" type="email" autoComplete="username" required defaultValue={email} readOnly={fixedEmail} aria-invalid={!!pw.error} autoFocus={!fixedEmail} className={fixedEmail ? "bg-muted" : ""} />
       </Field>
       {fixedEmail && (
         <p className="-mt-2 text-right text-xs">

@@ -19,6 +19,8 @@ const CONTRACT: Record<Permission, string> = {
   "audit.view": "owner admin",
   "tokens.manage": "owner admin developer",
   "settings.manage": "owner admin",
+  // Not a row of §1: one's own sessions, which every member manages for themselves (issue 15).
+  "account.manage": "owner admin reviewer developer analyst",
 };
 
 describe("permission table", () => {

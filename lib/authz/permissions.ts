@@ -27,6 +27,8 @@ export const PERMISSIONS = {
   "tokens.manage": ["owner", "admin", "developer"],
   /** Organization settings and webhooks. */
   "settings.manage": ["owner", "admin"],
+  /** One's own sign-in sessions (issue 15): every member, for themselves only. */
+  "account.manage": ["owner", "admin", "reviewer", "developer", "analyst"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

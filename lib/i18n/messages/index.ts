@@ -27,6 +27,7 @@ const NAMESPACES = [
   "releases",
   "releaseControl",
   "sso",
+  "sessions",
 ] as const;
 
 export async function loadMessages(locale: Locale): Promise<Record<string, unknown>> {

@@ -15,6 +15,7 @@ export default async function SettingsPage({ params }: { params: Promise<{ org: 
   const t = await getTranslations("settings");
   const tw = await getTranslations("webhooks");
   const ts = await getTranslations("sso");
+  const tsess = await getTranslations("sessions");
   const themeCookie = (await cookies()).get(THEME_COOKIE)?.value ?? "system";
   const theme = ((THEMES as readonly string[]).includes(themeCookie) ? themeCookie : "system") as Theme;
   return (
@@ -34,6 +35,12 @@ export default async function SettingsPage({ params }: { params: Promise<{ org: 
             <dt className="text-muted-fg">{t("orgSlug")}</dt>
             <dd className="font-mono">{ctx.org.slug}</dd>
           </dl>
+        </Card>
+        <Card title={tsess("title")}>
+          <Link href={`/o/${ctx.org.slug}/settings/sessions`} className="font-medium text-primary hover:underline" data-testid="sessions-link">
+            {tsess("settingsLink")} →
+          </Link>
+          <p className="mt-1 text-sm text-muted-fg">{tsess("settingsLinkHint")}</p>
         </Card>
         {can(ctx, "settings.manage") && (
           <Card title={tw("settingsCard")}>

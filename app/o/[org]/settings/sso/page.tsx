@@ -29,7 +29,7 @@ export default async function SsoSettingsPage({ params }: { params: Promise<{ or
         description={t("description")}
         actions={<Badge tone={settings.enabled ? "success" : "neutral"}>{settings.enabled ? (settings.enforced ? t("statusEnforced") : t("statusOn")) : t("statusOff")}</Badge>}
       />
-      <div className="grid gap-6 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
+      <div className="grid items-start gap-6 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
         <Card title={t("settingsCard")}>
           <SsoSettingsForm org={org} settings={settings} roles={SSO_DEFAULT_ROLES} />
         </Card>
