@@ -7,7 +7,9 @@
 // - rhythm: consumer hosts peak at weekends, the workplace host nearly sleeps through them;
 // - the bad version: the release that was later revoked (Parking 1.0.0 in the demo) spikes in errors over its
 //   last days, until the kill switch and the fixed release take it out of service;
-// - rollouts: version adoption follows each candidate's percentage, then the promotion.
+// - rollouts: version adoption follows each candidate's percentage, then the promotion;
+// - the bad candidate: Loyalty 1.1.0 fails often from its first day on Demo Wallet, until its guardrail halts
+//   it (db/seed-assignments.ts) and everyone is back on 1.0.0.
 // Written in bulk (multi-row JSON inserts), then the rollups are built set-based from the raw rows.
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "./index";
@@ -58,6 +60,8 @@ const APP_PROFILES: Record<string, AppProfile> = {
 /** Over its last days before revocation, a revoked release fails this often per session. */
 const BAD_VERSION_ERROR_RATE = 0.2;
 const BAD_VERSION_SPIKE_DAYS = 5;
+/** Candidates that fail from the start, per session: what a guardrail is for. */
+const BAD_CANDIDATES: Record<string, number> = { "com.demo.loyalty@1.1.0": 0.18 };
 
 /** Hour-of-day weights (UTC): a morning rise, a lunchtime bump and an evening peak. */
 const HOURS = [1, 0.6, 0.4, 0.3, 0.3, 0.5, 1.2, 2.4, 3.2, 3, 2.8, 3.1, 3.6, 3.2, 2.8, 2.7, 2.9, 3.3, 3.9, 4.4, 4.6, 4, 2.8, 1.7];
@@ -93,10 +97,12 @@ function stateAt(t: Timeline, at: number): ServingState {
         s.candidate = versionOf(to.candidate);
         break;
       case "rollout":
+      case "step":
         if (typeof to.rolloutPercent === "number") s.percent = to.rolloutPercent;
         s.candidate = versionOf(to.candidate) ?? s.candidate;
         break;
       case "pause":
+      case "halt":
         s.paused = true;
         break;
       case "resume":
@@ -247,7 +253,9 @@ export async function seedEvents(db: Db, opts: SeedEventsOptions): Promise<SeedE
               });
               if (!version) continue;
               const spiking = version.revokedAt !== null && at > version.revokedAt - BAD_VERSION_SPIKE_DAYS * DAY_MS;
-              const errorRate = spiking ? BAD_VERSION_ERROR_RATE * Math.min(1, (at - (version.revokedAt! - BAD_VERSION_SPIKE_DAYS * DAY_MS)) / (1.5 * DAY_MS)) + app.baseErrorRate : app.baseErrorRate;
+              const badCandidate = BAD_CANDIDATES[`${line.appId}@${version.version}`];
+              const errorRate =
+                (spiking ? BAD_VERSION_ERROR_RATE * Math.min(1, (at - (version.revokedAt! - BAD_VERSION_SPIKE_DAYS * DAY_MS)) / (1.5 * DAY_MS)) : 0) + (badCandidate ?? 0) + app.baseErrorRate;
               const base = { hostId: host.id, appId: line.appId, version: version.version, userId: u.id, platform: u.platform };
               const event = (type: EventType, t: number, extra: Partial<BulkEvent> = {}) =>
                 buffer.push({ ...base, ...extra, id: `seed-${(++seq).toString(36)}`, type, ts: new Date(Math.min(t, now)).toISOString() });
@@ -259,7 +267,9 @@ export async function seedEvents(db: Db, opts: SeedEventsOptions): Promise<SeedE
                 t += 5_000 + Math.floor(rand() * 40_000);
               }
               if (rand() < errorRate) {
-                event("error", t, { message: spiking ? "PaymentError: callback signature rejected by provider" : "TypeError: Cannot read properties of undefined" });
+                event("error", t, {
+                  message: spiking ? "PaymentError: callback signature rejected by provider" : badCandidate ? "TypeError: Cannot read properties of null (reading 'balance')" : "TypeError: Cannot read properties of undefined",
+                });
                 if (spiking && rand() < 0.3) event("error", t + 2_000, { message: "PaymentError: retry failed" });
               }
               if (rand() < 0.05) event("custom", t, { name: "share" });

@@ -209,6 +209,8 @@ export async function seedDemo(db: Db, opts: SeedOptions = {}): Promise<SeedResu
     }
   });
   await (await import("./seed-events")).seedEvents(db, { orgId: result.orgs.demo!, log });
+  // The halt's figures come from the events just written, as the guardrail would have read them.
+  await (await import("./seed-assignments")).finishGuardrailStory(db, { orgId: result.orgs.demo!, log });
   return result;
 }
 
@@ -275,7 +277,8 @@ const DEMO_VERSIONS: SeedVersion[] = [
   { appId: "com.demo.weather", version: "2.1.0", status: "in_review", uploader: "admin", uploadedDaysAgo: 0.2, submittedHoursAgo: 3, pkg: { name: "Weather", pages: ["pages/index/index", "pages/radar/radar"], permissions: ["location"], domains: ["https://api.demo.test", "https://cdn.demo.test"], minSdkVersion: "2.0.0" } },
   // Loyalty: approved for the wallet's strict policy, and a draft.
   { appId: "com.demo.loyalty", version: "1.0.0", status: "approved", uploader: "admin", uploadedDaysAgo: 40, submittedHoursAgo: 39 * 24, review: { reviewer: "reviewer", decision: "approved", hoursAfterSubmit: 10 }, pkg: { name: "Loyalty", permissions: ["payment", "userInfo", "phoneNumber"], domains: ["https://pay.demo.test"], minSdkVersion: "3.0.0", code: { "pages/index/index": page("  onLoad() {\n    mp.getUserProfile({});\n  },") } } },
-  { appId: "com.demo.loyalty", version: "1.1.0", status: "draft", uploader: "admin", uploadedDaysAgo: 2, pkg: { name: "Loyalty", permissions: ["payment", "userInfo", "phoneNumber"], domains: ["https://pay.demo.test"], minSdkVersion: "3.0.0" } },
+  // The guardrail story (db/seed-assignments.ts): approved, rolled out on Demo Wallet, halted by its guardrail.
+  { appId: "com.demo.loyalty", version: "1.1.0", status: "approved", uploader: "admin", uploadedDaysAgo: 2, submittedHoursAgo: 40, review: { reviewer: "reviewer", decision: "approved", hoursAfterSubmit: 10, comment: "New points balance screen." }, pkg: { name: "Loyalty", permissions: ["payment", "userInfo", "phoneNumber"], domains: ["https://pay.demo.test"], minSdkVersion: "3.0.0" } },
   // Other Corp: same appId and version as Demo's first coupons release, in its own review queue.
   { org: "other", appId: "com.demo.coupons", version: "1.0.0", status: "in_review", uploader: "admin", uploadedDaysAgo: 3, submittedHoursAgo: 50, pkg: { name: "Coupons (Other Corp)" } },
 ];

@@ -3,11 +3,11 @@ import { expect, test } from "@playwright/test";
 import { authFile, ROLES, type DemoRole } from "./helpers";
 
 const EXPECTED: Record<DemoRole, string[]> = {
-  owner: ["Overview", "Host apps", "Mini-programs", "Reviews", "Analytics", "Audit log", "Members", "API tokens", "Settings"],
-  admin: ["Overview", "Host apps", "Mini-programs", "Reviews", "Analytics", "Audit log", "Members", "API tokens", "Settings"],
-  reviewer: ["Overview", "Host apps", "Mini-programs", "Reviews", "Analytics", "Members", "Settings"],
-  developer: ["Overview", "Host apps", "Mini-programs", "Analytics", "Members", "API tokens", "Settings"],
-  analyst: ["Overview", "Host apps", "Mini-programs", "Analytics", "Members", "Settings"],
+  owner: ["Overview", "Host apps", "Mini-programs", "Releases", "Reviews", "Analytics", "Audit log", "Members", "API tokens", "Settings"],
+  admin: ["Overview", "Host apps", "Mini-programs", "Releases", "Reviews", "Analytics", "Audit log", "Members", "API tokens", "Settings"],
+  reviewer: ["Overview", "Host apps", "Mini-programs", "Releases", "Reviews", "Analytics", "Members", "Settings"],
+  developer: ["Overview", "Host apps", "Mini-programs", "Releases", "Analytics", "Members", "API tokens", "Settings"],
+  analyst: ["Overview", "Host apps", "Mini-programs", "Releases", "Analytics", "Members", "Settings"],
 };
 
 for (const role of ROLES) {

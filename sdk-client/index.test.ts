@@ -148,6 +148,30 @@ describe("getManifest", () => {
     await expect(client().getManifest({ ...query, user: "tester-2" })).rejects.toMatchObject({ code: "invalid_response" });
   });
 
+  // The mark is present only on a tester's trial entry, and only as true; the rest of the entry is checked as ever.
+  it.each([
+    ["an entry without the mark", { ...entry }, "taken"],
+    ["trial: true", { ...entry, trial: true }, "taken"],
+    ["trial: false", { ...entry, trial: false }, "refused"],
+    ['trial: "true"', { ...entry, trial: "true" }, "refused"],
+    ["trial: 1", { ...entry, trial: 1 }, "refused"],
+    ["trial: null", { ...entry, trial: null }, "refused"],
+    ["a trial entry without its sha256", { ...entry, sha256: undefined, trial: true }, "refused"],
+    ["a trial entry whose size is a string", { ...entry, size: "1024", trial: true }, "refused"],
+  ])("%s is %s", async (_, e, outcome) => {
+    server.manifest = { ...manifest, miniPrograms: [e as unknown as ManifestEntry] };
+    const got = client().getManifest({ ...query, user: "tester-3" });
+    if (outcome === "taken") await expect(got).resolves.toMatchObject({ manifest: { miniPrograms: [e] } });
+    else await expect(got).rejects.toMatchObject({ code: "invalid_response", status: null });
+  });
+
+  it("sends the platform and SDK version with the user on every request, so targeting rules can match (CONTRACT §8)", async () => {
+    await client().getManifest({ user: "u 7", platform: "harmony", sdkVersion: "3.1.0" });
+    const target = new URL(server.requests[0]!.target, "http://x");
+    expect(target.pathname).toBe("/api/sdk/v1/manifest");
+    expect(Object.fromEntries(target.searchParams)).toEqual({ user: "u 7", platform: "harmony", sdkVersion: "3.1.0" });
+  });
+
   it("keeps one ETag per query", async () => {
     const sdk = client();
     await sdk.getManifest(query);

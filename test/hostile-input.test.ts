@@ -142,7 +142,7 @@ beforeAll(async () => {
   const otherAdmin = await f.ctx("otherAdmin");
   setSdkVerifierForTests(createSdkVerifier({ ratePerSecond: 0 }));
   fx = { f, admin } as Fx;
-  fx.developerEmail = `developer-${f.orgs.demo.slice(-6)}@demo.test`;
+  fx.developerEmail = `developer.${f.orgs.demo.slice(-6)}@demo.test`;
 
   const sdkHost = await newHost();
   fx.app = await newApp([{ version: "1.0.0" }]);

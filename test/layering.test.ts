@@ -61,9 +61,12 @@ describe("one of each", () => {
     expect(own).toEqual([]);
   });
 
-  it("one loader of a version by id (db/queries/versions.ts) and one join of an assignment's versions (db/queries/assignments.ts)", () => {
+  it("one loader of a version by id (db/queries/versions.ts), one of a host app (db/queries/hosts.ts), and one join of an assignment's versions (db/queries/assignments.ts)", () => {
     const byId = product().filter(([, text]) => /eq\(versions\.id, versionId\)/.test(text)).map(([f]) => f);
     expect(byId).toEqual(["db/queries/versions.ts"]);
+    // A read of one host by id (a conditional UPDATE names it too, but is a write, not a loader).
+    const hostById = product().filter(([, text]) => /eq\(hostApps\.id, hostId\)\)\)\s*\.limit\(1\)/.test(text)).map(([f]) => f);
+    expect(hostById).toEqual(["db/queries/hosts.ts"]);
     const joins = product().filter(([, text]) => /alias\(versions, "(?:stable|candidate|previous|trial)_v"\)/.test(text)).map(([f]) => f);
     expect(joins.sort()).toEqual(["db/queries/assignments.ts", "lib/release/runner.ts"]);
   });

@@ -1209,7 +1209,7 @@ describe("organization server actions", () => {
       }
     }
     expect(failures).toEqual([]);
-  });
+  }, 120_000);
 });
 
 describe("server actions outside an organization", () => {
@@ -1257,5 +1257,5 @@ describe("server actions outside an organization", () => {
       }
     }
     expect(failures).toEqual([]);
-  });
+  }, 120_000);
 });

@@ -3,7 +3,7 @@
 // refreshed, as an operator would after a bulk import.
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { DbHandle } from "@/db";
 import {
   apiTokens,
@@ -106,6 +106,20 @@ export async function loadEcosystem(handle: DbHandle, ds: Dataset): Promise<Cred
           }),
         ),
       );
+      // Release control at its heaviest (issue 14, "Performance"): on the biggest organization's second host, every
+      // assignment has targeting rules (two platforms, an SDK range, 1,000 listed users) and a trial version for
+      // 500 testers (device-0 … device-499, half of the manifest requests the bench sends).
+      if (org.index === 0) {
+        const h = org.hosts[1]!;
+        await tx
+          .update(assignments)
+          .set({
+            rules: { platforms: ["ios", "android"], sdkVersion: ">=3.0.0 <4", users: Array.from({ length: 1000 }, (_, i) => `vip-${i}`) },
+            testers: Array.from({ length: 500 }, (_, i) => `device-${i}`),
+            trialVersionId: sql`'ver_' || substr(${assignments.miniProgramId}, 4) || '_2'`,
+          })
+          .where(and(eq(assignments.orgId, org.id), eq(assignments.hostId, h.id)));
+      }
       // An audit history, so the audit page has something to page through.
       await tx.insert(auditLog).values(
         Array.from({ length: 300 }, (_, i) => ({

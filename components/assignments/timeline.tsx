@@ -1,6 +1,8 @@
 import { useTranslations } from "next-intl";
 import { DateTime } from "@/components/ui/datetime";
+import { haltFiguresOf } from "@/lib/release/halt-figures";
 import type { AssignmentEventJson } from "@/lib/services/assignments";
+import { useHaltText } from "./halt-reason";
 
 function versionIn(o: Record<string, unknown> | null, key: string): string {
   const ref = o?.[key];
@@ -14,6 +16,7 @@ function percentIn(o: Record<string, unknown> | null): number {
 /** One line per change, newest first: what, who, when. */
 export function AssignmentTimeline({ events }: { events: AssignmentEventJson[] }) {
   const t = useTranslations("assignments.timeline");
+  const haltText = useHaltText();
   if (events.length === 0) return <p className="text-sm text-muted-fg">{t("empty")}</p>;
   const what = (e: AssignmentEventJson): string => {
     switch (e.action) {
@@ -47,8 +50,10 @@ export function AssignmentTimeline({ events }: { events: AssignmentEventJson[] }
         return e.to?.guardrail ? t("guardrail") : t("guardrailCleared");
       case "step":
         return t("step", { from: percentIn(e.from), to: percentIn(e.to) });
-      case "halt":
-        return t("halt", { reason: typeof e.to?.haltReason === "string" ? e.to.haltReason : "" });
+      case "halt": {
+        const reason = haltText(haltFiguresOf(e.to), typeof e.to?.haltReason === "string" ? e.to.haltReason : null) ?? "";
+        return e.to?.haltedBy === "release" ? t("haltRelease", { reason }) : t("halt", { reason });
+      }
       case "revoke": {
         const role = e.to && "stable" in e.to ? "Stable" : e.to && "candidate" in e.to ? "Candidate" : "PreviousStable";
         const reason = typeof e.to?.reason === "string" ? e.to.reason : "";

@@ -3,7 +3,7 @@
 // edits (409), the ramp-up schedule stepped by the job runner, a guardrail halting on real signed events sent
 // over HTTP, and a release moving through two rings.
 import { createHash } from "node:crypto";
-import { and, eq } from "drizzle-orm";
+import { and, eq, isNotNull } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { assignments, auditLog, webhookDeliveries, webhookEndpoints } from "@/db/schema";
 import { withTempBlobStore } from "@/lib/blobs/testing";
@@ -13,6 +13,7 @@ import { labHost, labMiniProgram } from "@/lib/sdk-server/delivery-testing";
 import { setManifestCacheForTests } from "@/lib/sdk-server/snapshot";
 import { createSdkVerifier, setSdkVerifierForTests } from "@/lib/sdk-server/verify";
 import { assignVersion, getAssignment, promoteAssignment, rollbackAssignment, updateAssignment, updateAssignmentInput } from "@/lib/services/assignments";
+import { listHaltedRollouts } from "@/lib/services/release-control-reads";
 import { rejectInput, rejectVersion } from "@/lib/services/reviews";
 import { createRelease, createReleaseInput, getRelease } from "@/lib/services/releases";
 import { setWebhookDispatcherAuto } from "@/lib/webhooks/dispatcher";
@@ -20,6 +21,7 @@ import { AtriumSdkClient } from "@/sdk-client";
 import { apiCaller } from "@/test/api";
 import { inProcessFetch, serveOverHttp } from "@/test/api-router";
 import { useSeededDb } from "@/test/seeded";
+import { versionFigures } from "./figures";
 import { runReleaseTick } from "./runner";
 
 withTempBlobStore();
@@ -467,5 +469,38 @@ describe("a release through two rings", () => {
     expect(await getAssignment(admin, a2.id)).toMatchObject({ paused: true, haltedBy: "release" });
     const [row] = await s.db.select().from(assignments).where(and(eq(assignments.orgId, admin.org.id), eq(assignments.hostId, h3.id)));
     expect(row?.candidateVersionId).toBeNull();
+  });
+});
+
+describe("the demo's release-control stories (CONTRACT §2, issue 14 item 6)", () => {
+  it("a rollout halted by its guardrail, whose reason gives the figures the seeded events show, audited as the system", async () => {
+    const admin = await s.as("admin");
+    const [row] = await s.db
+      .select()
+      .from(assignments)
+      .where(and(eq(assignments.orgId, admin.org.id), eq(assignments.appId, "com.demo.loyalty")));
+    const a = await getAssignment(admin, row!.id);
+    expect(a).toMatchObject({ hostName: "Demo Wallet", paused: true, haltedBy: "guardrail", candidate: { version: "1.1.0" }, rolloutPercent: 25, schedule: { steps: [5, 25, 50, 100] } });
+    const g = a.guardrail!;
+    const until = new Date(a.haltedAt!);
+    const since = new Date(Math.max(until.getTime() - g.windowMinutes * 60_000, row!.guardrailSince!.getTime()));
+    const [f] = await versionFigures(s.db, { orgId: admin.org.id, hostId: a.hostId, appId: a.appId }, ["1.1.0"], since, until);
+    expect(a.haltReason).toContain(`${f!.errors} errors in ${Math.max(f!.launches, 1)} launches of 1.1.0`);
+    const [audit] = await s.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.orgId, admin.org.id), eq(auditLog.objectId, a.id), eq(auditLog.action, "assignment.halt")));
+    expect(audit).toMatchObject({ actorType: "system", actorLabel: "system (guardrail)" });
+    // The halt is on the overview's list.
+    expect((await listHaltedRollouts(admin)).map((h) => h.assignmentId)).toContain(a.id);
+  });
+
+  it("a trial version for two testers on Demo Workplace", async () => {
+    const admin = await s.as("admin");
+    const [row] = await s.db
+      .select()
+      .from(assignments)
+      .where(and(eq(assignments.orgId, admin.org.id), eq(assignments.appId, "com.demo.coupons"), isNotNull(assignments.trialVersionId)));
+    expect(await getAssignment(admin, row!.id)).toMatchObject({ hostName: "Demo Workplace", testers: ["qa-ada", "qa-lin"], trial: { version: "1.2.0", status: "in_review", delivery: "delivered" } });
   });
 });

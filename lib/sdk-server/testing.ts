@@ -24,8 +24,10 @@ export async function seedHostFixture(db: Db): Promise<HostFixture> {
     { id: other, slug: `other-${other.slice(-6)}`, name: "Other Corp" },
   ]);
   const people: { key: Role | "otherAdmin"; orgId: string; role: Role; email: string }[] = [
-    ...ROLES.map((role) => ({ key: role, orgId: demo, role, email: `${role}-${demo.slice(-6)}@demo.test` })),
-    { key: "otherAdmin" as const, orgId: other, role: "admin" as const, email: `admin-${other.slice(-6)}@other.test` },
+    // "role.xxxxxx": a dot, not a hyphen, so no email holds "-1" or "_", which the hostile sweep searches for
+    // literally and must find nowhere (a hyphen then a digit came up once in 32 random ids).
+    ...ROLES.map((role) => ({ key: role, orgId: demo, role, email: `${role}.${demo.slice(-6)}@demo.test` })),
+    { key: "otherAdmin" as const, orgId: other, role: "admin" as const, email: `admin.${other.slice(-6)}@other.test` },
   ];
   const userIds = {} as HostFixture["users"];
   const tokens = {} as HostFixture["tokens"];

@@ -29,6 +29,7 @@ import { guardrailSchema, normaliseRules, rulesSchema, scheduleSchema, testersSc
 import { AppError, conflict, notFound } from "@/lib/errors";
 import { isId, newId } from "@/lib/ids";
 import { selectAssignmentsWithVersions, type AssignmentWithVersions, type JoinedVersion } from "@/db/queries/assignments";
+import { selectHost } from "@/db/queries/hosts";
 import { lockedVersionStatus, selectVersion } from "@/db/queries/versions";
 import { declarationsOf, policyReasons, type PolicyReason } from "@/lib/sdk-server/policy-fit";
 import { invalidateManifest, touchManifests, TRIAL_STATUSES } from "@/lib/sdk-server/snapshot";
@@ -205,12 +206,7 @@ function selectRows(db: DbOrTx, orgId: string, where: (SQL | undefined)[], order
 // ---------------------------------------------------------------------------------------------------------
 
 async function findHostPolicy(db: DbOrTx, ctx: OrgContext, hostId: string): Promise<{ id: string; name: string; policy: HostPolicy }> {
-  if (!isId("hst", hostId)) throw notFound("Host app");
-  const [row] = await db
-    .select({ id: hostApps.id, name: hostApps.name, policy: hostApps.policy })
-    .from(hostApps)
-    .where(and(eq(hostApps.orgId, ctx.org.id), eq(hostApps.id, hostId)))
-    .limit(1);
+  const row = await selectHost(db, ctx.org.id, hostId);
   // Another organization's host answers exactly like a missing one (CONTRACT §1).
   if (!row) throw notFound("Host app");
   return row;
@@ -832,44 +828,4 @@ export async function dropTrialVersion(tx: DbOrTx, ctx: OrgContext, v: { id: str
 export async function loadAssignmentJson(db: DbOrTx, orgId: string, id: string): Promise<AssignmentJson | null> {
   const [row] = await selectRows(db, orgId, [eq(assignments.id, id)]);
   return row ? assignmentToJson(row) : null;
-}
-
-export type TrialOption = { id: string; version: string; status: VersionStatus; reasons: PolicyReason[] };
-
-/**
- * For the console's trial picker: this mini-program's versions that may be a trial version (draft, in review or
- * approved), newest first, each with the reasons the host's policy would refuse it.
- */
-export async function trialOptions(ctx: OrgContext, assignmentId: string): Promise<TrialOption[]> {
-  authorize(ctx, "catalog.read");
-  const row = await findRow(ctx.db, ctx, assignmentId);
-  const rows = await ctx.db
-    .select({ id: versions.id, version: versions.version, status: versions.status, manifest: versions.manifest })
-    .from(versions)
-    .where(and(eq(versions.orgId, ctx.org.id), eq(versions.miniProgramId, row.a.miniProgramId)));
-  return rows
-    .filter((v) => TRIAL_STATUSES.has(v.status))
-    .sort((x, y) => semver.rcompare(x.version, y.version))
-    .map((v) => ({ id: v.id, version: v.version, status: v.status, reasons: policyReasons(row.policy, declarationsOf(v.manifest)) }));
-}
-
-export type HaltedRollout = { assignmentId: string; hostId: string; hostName: string; appId: string; miniProgramName: string; candidate: string | null; haltReason: string | null; haltedAt: string | null };
-
-/** Rollouts the system halted (a guardrail, or a halted release), newest first: for the organization's overview. */
-export async function listHaltedRollouts(ctx: OrgContext, limit = 20): Promise<HaltedRollout[]> {
-  authorize(ctx, "catalog.read");
-  const rows = await selectRows(ctx.db, ctx.org.id, [sql`${assignments.haltedBy} IS NOT NULL`, miniProgramScope(ctx)]);
-  return rows
-    .sort((x, y) => (y.a.haltedAt?.getTime() ?? 0) - (x.a.haltedAt?.getTime() ?? 0))
-    .slice(0, limit)
-    .map((r) => ({
-      assignmentId: r.a.id,
-      hostId: r.a.hostId,
-      hostName: r.hostName,
-      appId: r.a.appId,
-      miniProgramName: r.miniProgramName,
-      candidate: r.candidate?.version ?? null,
-      haltReason: r.a.haltReason,
-      haltedAt: r.a.haltedAt?.toISOString() ?? null,
-    }));
 }

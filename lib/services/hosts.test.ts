@@ -8,6 +8,7 @@ import { PERMISSIONS } from "@/lib/packages/catalog";
 import { seedHostFixture, type HostFixture } from "@/lib/sdk-server/testing";
 // Renamed: a `use…` name makes React's hooks lint rule mistake this vitest helper for a hook.
 import { useTestDb as withTestDb } from "@/test/db";
+import hostsEn from "@/lib/i18n/messages/en/hosts.json";
 import {
   createHost,
   createHostInput,
@@ -252,6 +253,56 @@ describe("update", () => {
     expect(await codeOf(updateHost(ctx, b.id, updateHostInput.parse({ platforms: a.platforms })))).toBe("conflict");
     // Keeping its own identifiers is not a clash.
     expect(await codeOf(updateHost(ctx, b.id, updateHostInput.parse({ platforms: b.platforms.slice(0, 1) })))).toBe("ok");
+  });
+});
+
+describe("URL scheme (deep links to trial versions, CONTRACT §8)", () => {
+  it.each<[string, unknown, string | null | "refused"]>([
+    ["a plain scheme", "superapp", "superapp"],
+    ["digits, plus, dot and hyphen after the first letter", "acme.super-app+2", "acme.super-app+2"],
+    ["upper case, stored lower case", "SuperApp", "superapp"],
+    ["surrounding spaces, trimmed", "  superapp ", "superapp"],
+    ["null: no scheme", null, null],
+    ["32 characters", `a${"b".repeat(31)}`, `a${"b".repeat(31)}`],
+    ["33 characters", `a${"b".repeat(32)}`, "refused"],
+    ["a leading digit", "2app", "refused"],
+    ["a colon and slashes", "superapp://", "refused"],
+    ["an underscore", "super_app", "refused"],
+    ["empty", "", "refused"],
+    ["a web scheme", "https", "refused"],
+    ["a script scheme", "javascript", "refused"],
+    ["a number", 42, "refused"],
+  ])("%s", (_name, urlScheme, want) => {
+    const r = updateHostInput.safeParse({ urlScheme });
+    if (want === "refused") {
+      expect(r.success).toBe(false);
+      // A clear sentence from the hosts catalog (the console shows it in the reader's language).
+      expect(Object.values(hostsEn.errors)).toContain(r.error!.issues[0]!.message);
+      expect(r.error!.issues[0]!.path).toEqual(["urlScheme"]);
+    } else {
+      expect(r.success && r.data.urlScheme).toBe(want);
+    }
+  });
+
+  it("is set on create, changed and cleared on update, each change audited", async () => {
+    const ctx = await fx.ctx("admin");
+    const host = await createHost(ctx, hostInput({ urlScheme: "labapp" }));
+    expect(host.urlScheme).toBe("labapp");
+    expect((await getHost(ctx, host.id)).urlScheme).toBe("labapp");
+    expect((await updateHost(ctx, host.id, updateHostInput.parse({ urlScheme: "LabApp2" }))).urlScheme).toBe("labapp2");
+    expect((await updateHost(ctx, host.id, updateHostInput.parse({ urlScheme: null }))).urlScheme).toBeNull();
+    // Leaving it out keeps it as it is.
+    expect((await updateHost(ctx, host.id, updateHostInput.parse({ name: "Still none" }))).urlScheme).toBeNull();
+    const entries = await auditFor(host.id);
+    expect(entries.map((e) => e.action)).toEqual(["host.create", "host.update", "host.update", "host.update"]);
+    expect(entries[0]!.changes).toMatchObject({ urlScheme: "labapp" });
+    expect(entries[1]!.changes).toEqual({ urlScheme: { from: "labapp", to: "labapp2" } });
+    expect(entries[2]!.changes).toEqual({ urlScheme: { from: "labapp2", to: null } });
+  });
+
+  it("a host without one answers null", async () => {
+    const ctx = await fx.ctx("admin");
+    expect((await createHost(ctx, hostInput())).urlScheme).toBeNull();
   });
 });
 

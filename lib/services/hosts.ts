@@ -3,6 +3,7 @@
 import { and, asc, eq, gt, ilike, ne, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "@/db";
+import { selectHost } from "@/db/queries/hosts";
 import { credentialIndex, hostApps, PLATFORMS, type HostApp, type HostPlatform, type HostPolicy, type Platform } from "@/db/schema";
 import { authorize, type OrgContext } from "@/lib/authz/context";
 import { recordAudit } from "@/lib/audit";
@@ -171,16 +172,20 @@ export const policyPatchSchema = z.object({
 });
 export type PolicyPatch = z.output<typeof policyPatchSchema>;
 
+/** Schemes a deep link to a host app must never use: the web's and the ones that run script. */
+const RESERVED_SCHEMES = new Set(["http", "https", "javascript", "data", "file", "vbscript", "blob", "about"]);
+
 /**
  * The host app's URL scheme, for deep links a tester opens on a device (`<scheme>://mini-program/<appId>?trial=…`,
  * CONTRACT §8): RFC 3986's scheme syntax, lower case, at most 32 characters; null for none.
  */
 export const urlSchemeSchema = z
-  .string()
+  .string({ error: M.urlSchemeInvalid })
   .trim()
+  // Schemes are case-insensitive (RFC 3986 §3.1) and canonically lower case: "SuperApp" is stored as "superapp".
   .toLowerCase()
-  .regex(/^[a-z][a-z0-9+.-]{0,31}$/, "A URL scheme is a letter followed by up to 31 letters, digits, +, - or . (for example: superapp)")
-  .refine((s) => !["http", "https", "javascript", "data", "file", "vbscript", "blob", "about"].includes(s), "Use the host app's own scheme, not a web or script scheme")
+  .regex(/^[a-z][a-z0-9+.-]{0,31}$/, M.urlSchemeInvalid)
+  .refine((s) => !RESERVED_SCHEMES.has(s), M.urlSchemeReserved)
   .nullable();
 
 export const createHostInput = z.object({
@@ -290,12 +295,7 @@ export async function listHosts(ctx: OrgContext, page: { limit: number; cursor?:
 }
 
 async function findHost(db: DbOrTx, ctx: OrgContext, hostId: string, lock = false): Promise<HostApp> {
-  const q = db
-    .select()
-    .from(hostApps)
-    .where(and(eq(hostApps.orgId, ctx.org.id), eq(hostApps.id, hostId)))
-    .limit(1);
-  const [row] = lock ? await q.for("update") : await q;
+  const row = await selectHost(db, ctx.org.id, hostId, lock ? { lock: "update" } : {});
   // Another organization's host answers exactly like a missing one (CONTRACT §1).
   if (!row) throw notFound("Host app");
   return row;

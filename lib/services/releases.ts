@@ -504,7 +504,7 @@ export async function createRelease(ctx: OrgContext, input: CreateReleaseInput):
   });
   afterReleaseCommit(ctx.org.id, fx);
   // The ring may already be finished (hosts newly assigned, or on the version already): advance at once.
-  await advanceRelease(ctx.db, ctx.org.id, out.id, new Date(), who);
+  await advanceRelease(ctx.db, ctx.org.id, out.id, new Date(), who, { wait: true });
   return releaseToJson(ctx.db, await findRelease(ctx.db, ctx.org.id, out.id), true);
 }
 
@@ -541,11 +541,11 @@ export async function cancelRelease(ctx: OrgContext, id: string, input: z.output
  * completes the release. Locks the release row (SKIP LOCKED: another process advancing it now is enough).
  * Answers what happened, for the runner's report.
  */
-export async function advanceRelease(db: DbOrTx, orgId: string, id: string, now: Date, who: Changer): Promise<AdvanceOutcome> {
+export async function advanceRelease(db: DbOrTx, orgId: string, id: string, now: Date, who: Changer, opts: { wait?: boolean } = {}): Promise<AdvanceOutcome> {
   // A ring whose hosts all run the version already is finished the moment it starts: keep going.
   let last: AdvanceOutcome = "idle";
   for (let i = 0; i <= MAX_RINGS; i++) {
-    const o = await advanceOnce(db, orgId, id, now, who);
+    const o = await advanceOnce(db, orgId, id, now, who, opts.wait ?? false);
     if (o === "idle") return last;
     last = o;
     if (o !== "ring_started") return o;
@@ -555,14 +555,15 @@ export async function advanceRelease(db: DbOrTx, orgId: string, id: string, now:
 
 type AdvanceOutcome = "idle" | "ring_started" | "completed" | "halted";
 
-async function advanceOnce(db: DbOrTx, orgId: string, id: string, now: Date, who: Changer): Promise<AdvanceOutcome> {
+/** One move; `wait`: a person's action waits for a runner holding the release, the runner skips it instead. */
+async function advanceOnce(db: DbOrTx, orgId: string, id: string, now: Date, who: Changer, wait: boolean): Promise<AdvanceOutcome> {
   const fx: Effects = { queued: 0, hosts: new Set() };
   const outcome = await db.transaction(async (tx) => {
     const [r] = await tx
       .select()
       .from(releases)
       .where(and(eq(releases.orgId, orgId), eq(releases.id, id), eq(releases.status, "running")))
-      .for("update", { skipLocked: true });
+      .for("update", wait ? {} : { skipLocked: true });
     if (!r) return "idle" as const;
     const ring = r.rings[r.currentRing];
     if (!ring) return "idle" as const;
@@ -643,7 +644,7 @@ export async function promoteRing(ctx: OrgContext, id: string, input: { ring: nu
     const a = states.get(hostId);
     if (a && a.candidateVersionId === r.versionId && !a.haltedBy) await promoteAssignment(ctx, a.id);
   }
-  await advanceRelease(ctx.db, ctx.org.id, r.id, new Date(), changerOf(ctx));
+  await advanceRelease(ctx.db, ctx.org.id, r.id, new Date(), changerOf(ctx), { wait: true });
   return getRelease(ctx, id);
 }
 

@@ -3,7 +3,7 @@ import { getFormatter, getTranslations } from "next-intl/server";
 import { getPageContext } from "@/lib/auth/session";
 import { can, type OrgContext } from "@/lib/authz/context";
 import { overviewNumbers } from "@/lib/services/catalog";
-import { listHaltedRollouts } from "@/lib/services/assignments";
+import { listHaltedRollouts } from "@/lib/services/release-control-reads";
 import { listAudit } from "@/lib/services/audit";
 import { auditObjectKey, describeAuditObjects } from "@/lib/services/audit-objects";
 import { getOverviewTotals } from "@/lib/analytics/service";
@@ -13,6 +13,8 @@ import { change, deltaTone, previousPeriod } from "@/components/analytics/range"
 import { Card, PageHeader, Stat } from "@/components/ui/layout";
 import { DateTime } from "@/components/ui/datetime";
 import { ActorName, ObjectRef, useAuditLabels } from "@/components/audit/entry-parts";
+import { HaltIcon } from "@/components/assignments/halt-icon";
+import { HaltReason } from "@/components/assignments/halt-reason";
 
 type AuditItem = Awaited<ReturnType<typeof listAudit>>["items"][number];
 import type { Metadata } from "next";
@@ -61,17 +63,27 @@ export default async function OverviewPage({ params }: { params: Promise<{ org: 
     <>
       <PageHeader title={t("title")} description={t("description", { org: ctx.org.name })} />
       {halted.length > 0 && (
-        <section role="alert" aria-labelledby="halted-title" data-testid="halted-rollouts" className="mb-6 rounded-lg border border-danger/40 bg-danger-bg px-4 py-3 text-sm text-danger">
-          <h2 id="halted-title" className="font-semibold">
+        <section
+          role="alert"
+          aria-labelledby="halted-title"
+          data-testid="halted-rollouts"
+          className="mb-6 rounded-lg border-2 border-danger/60 bg-danger-bg px-4 py-3 text-sm text-danger"
+        >
+          <h2 id="halted-title" className="flex items-center gap-2 text-base font-semibold">
+            <HaltIcon className="size-5" />
             {tc("overview.title", { count: halted.length })}
           </h2>
-          <ul className="mt-2 space-y-2">
+          <p className="mt-0.5 text-xs text-fg">{tc("overview.body")}</p>
+          <ul className="mt-3 divide-y divide-danger/20">
             {halted.map((h) => (
-              <li key={h.assignmentId}>
-                <Link href={`/o/${org}/hosts/${h.hostId}/assignments/${h.assignmentId}`} className="font-medium underline">
-                  {tc("overview.item", { app: h.miniProgramName, version: h.candidate ?? "—", host: h.hostName })}
-                </Link>
-                {h.haltReason && <p className="text-xs text-fg/80">{h.haltReason}</p>}
+              <li key={h.assignmentId} className="space-y-1 py-2.5 first:pt-0 last:pb-0" data-testid="halted-rollout">
+                <div className="flex flex-wrap items-baseline justify-between gap-x-3 gap-y-1">
+                  <Link href={`/o/${org}/hosts/${h.hostId}/assignments/${h.assignmentId}`} className="min-w-0 break-words font-medium underline underline-offset-2">
+                    {tc("overview.item", { app: h.miniProgramName, version: h.candidate ?? "—", host: h.hostName })}
+                  </Link>
+                  {h.haltedAt && <DateTime value={h.haltedAt} preset="relative" className="text-xs" />}
+                </div>
+                <HaltReason figures={h.figures} reason={h.haltReason} className="break-words text-xs text-fg" />
               </li>
             ))}
           </ul>

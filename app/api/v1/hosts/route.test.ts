@@ -107,6 +107,22 @@ describe("GET, PATCH /api/v1/hosts/{hostId}", () => {
     expect(body).toMatchObject({ id, name: "Renamed", status: "disabled", policy: { allowedPermissions: ["location"], allowedDomains: ["https://api.demo.test"], minSdkVersion: null } });
   });
 
+  it("sets and clears the URL scheme, and refuses a bad one with 422 at the field, changing nothing", async () => {
+    const { body: host } = await send(create(req("admin", "/api/v1/hosts", { method: "POST", body: newHostBody({ urlScheme: "apiapp" }) }), none));
+    const id = String(host.id);
+    expect(host.urlScheme).toBe("apiapp");
+    const bad = await send(patch(req("admin", `/api/v1/hosts/${id}`, { method: "PATCH", body: { urlScheme: "https" } }), at(id)));
+    expect(bad.status).toBe(422);
+    expect(bad.body.error).toMatchObject({ code: "invalid_input", details: { fields: { urlScheme: [expect.stringMatching(/scheme/)] } } });
+    const malformed = await send(patch(req("admin", `/api/v1/hosts/${id}`, { method: "PATCH", body: { urlScheme: "app://x" } }), at(id)));
+    expect(malformed.status).toBe(422);
+    expect((await send(read(req("admin", `/api/v1/hosts/${id}`), at(id)))).body.urlScheme).toBe("apiapp");
+    const changed = await send(patch(req("admin", `/api/v1/hosts/${id}`, { method: "PATCH", body: { urlScheme: "ApiApp2" } }), at(id)));
+    expect(changed).toMatchObject({ status: 200, body: { urlScheme: "apiapp2" } });
+    const cleared = await send(patch(req("admin", `/api/v1/hosts/${id}`, { method: "PATCH", body: { urlScheme: null } }), at(id)));
+    expect(cleared).toMatchObject({ status: 200, body: { urlScheme: null } });
+  });
+
   it("answers a foreign organization's host exactly like a missing one", async () => {
     const { body: host } = await send(create(req("admin", "/api/v1/hosts", { method: "POST", body: newHostBody() }), none));
     const id = String(host.id);

@@ -29,6 +29,12 @@ export default async function HostOverviewPage({ params }: { params: Promise<{ o
               <dd className="mt-0.5 whitespace-pre-line">{host.description || <span className="text-muted-fg">{t("overview.noDescription")}</span>}</dd>
             </div>
             <div>
+              <dt className="text-xs font-medium text-muted-fg">{t("urlScheme")}</dt>
+              <dd className="mt-0.5" data-testid="host-url-scheme">
+                {host.urlScheme ? <code className="font-mono text-xs">{host.urlScheme}</code> : <span className="text-muted-fg">{t("overview.noUrlScheme")}</span>}
+              </dd>
+            </div>
+            <div>
               <dt className="text-xs font-medium text-muted-fg">{t("platforms")}</dt>
               <dd className="mt-1">
                 <ul className="divide-y divide-border rounded-md border border-border">

@@ -8,17 +8,19 @@ import { ReplaceStable } from "@/components/assignments/replace-stable";
 import { RolloutPanel } from "@/components/assignments/rollout-panel";
 import { ServingSummary } from "@/components/assignments/serving-summary";
 import { ReleaseControl } from "@/components/assignments/release-control";
+import { HaltIcon } from "@/components/assignments/halt-icon";
+import { HaltReason } from "@/components/assignments/halt-reason";
 import { ResumeHalted } from "@/components/assignments/resume-halted";
 import { AssignmentTimeline } from "@/components/assignments/timeline";
 import { CopyButton } from "@/components/ui/copy-button";
 import { DateTime } from "@/components/ui/datetime";
-import { versionFigures, type VersionFigures } from "@/lib/release/figures";
 import { trialDeepLink } from "@/lib/release/deep-link";
 import { Badge, Card } from "@/components/ui/layout";
 import { RevokeControl } from "@/components/versions/revoke-control";
 import { can } from "@/lib/authz/context";
 import { AppError } from "@/lib/errors";
-import { assignableForHost, getAssignment, listAssignmentEvents, trialOptions, type AssignedVersionJson, type AssignmentJson } from "@/lib/services/assignments";
+import { assignableForHost, getAssignment, listAssignmentEvents, type AssignedVersionJson, type AssignmentJson } from "@/lib/services/assignments";
+import { haltFiguresOf, rolloutComparison, trialOptions } from "@/lib/services/release-control-reads";
 import QRCode from "qrcode";
 import { loadHostPage } from "../../data";
 import type { Metadata } from "next";
@@ -36,12 +38,6 @@ async function load(ctx: Parameters<typeof getAssignment>[0], id: string, hostId
   }
 }
 
-/** The last `minutes` up to now, and the 5 minutes ahead an event's timestamp may be (CONTRACT §6). */
-function recentWindow(minutes: number): { since: Date; until: Date } {
-  const now = Date.now();
-  return { since: new Date(now - minutes * 60_000), until: new Date(now + 5 * 60_000) };
-}
-
 export default async function AssignmentPage({ params }: { params: Promise<{ org: string; hostId: string; assignmentId: string }> }) {
   const { org, hostId, assignmentId } = await params;
   const { ctx, host } = await loadHostPage(org, hostId);
@@ -53,38 +49,19 @@ export default async function AssignmentPage({ params }: { params: Promise<{ org
   const canRevoke = can(ctx, "versions.revoke");
   const tc = await getTranslations("releaseControl");
   const tcommon = await getTranslations("common");
-  const windowMinutes = a.guardrail?.windowMinutes ?? 60;
-  const recent = recentWindow(windowMinutes);
-  const [events, assignable, trialChoices, figures] = await Promise.all([
+  const [events, assignable, trialChoices, compare] = await Promise.all([
     listAssignmentEvents(ctx, a.id, { limit: 200 }),
     canManage ? assignableForHost(ctx, host.id) : Promise.resolve([]),
     trialOptions(ctx, a.id),
-    a.candidate && a.stable
-      ? versionFigures(ctx.db, { orgId: ctx.org.id, hostId: host.id, appId: a.appId }, [a.stable.version, a.candidate.version], recent.since, recent.until)
-      : Promise.resolve([] as VersionFigures[]),
+    rolloutComparison(ctx, a),
   ]);
   // The tester's deep link and its QR code (CONTRACT §8), drawn here: no script, nothing to load.
   const link = a.trial && host.urlScheme ? trialDeepLink(host.urlScheme, a.appId, a.trial.id) : null;
   const qr = link ? await QRCode.toString(link, { type: "svg", margin: 2, errorCorrectionLevel: "M" }) : null;
   // The reason in the reader's language, from the figures the halt recorded; the stored English text otherwise.
-  const haltEntry = a.haltedBy === "guardrail" ? events.items.find((e) => e.action === "halt") : undefined;
-  const hf = haltEntry?.to?.figures as { launches?: number; errors?: number; errorRate?: number; windowMinutes?: number } | undefined;
-  const hg = haltEntry?.to?.guardrail as { maxErrorRate?: number; minLaunches?: number } | undefined;
-  const hv = (haltEntry?.to?.candidate as { version?: string } | undefined)?.version;
-  const haltText =
-    hf && hg && hv && typeof hf.errorRate === "number" && typeof hg.maxErrorRate === "number"
-      ? tc("halt.reason", {
-          rate: format.number(hf.errorRate, { style: "percent", maximumFractionDigits: 2 }),
-          errors: hf.errors ?? 0,
-          launches: hf.launches ?? 0,
-          version: hv,
-          minutes: hf.windowMinutes ?? 0,
-          max: format.number(hg.maxErrorRate, { style: "percent", maximumFractionDigits: 2 }),
-          min: hg.minLaunches ?? 0,
-        })
-      : null;
+  const haltFigures = a.haltedBy === "guardrail" ? haltFiguresOf(events.items.find((e) => e.action === "halt")?.to) : null;
   const pct = (x: number | null) => (x === null ? "—" : format.number(x, { style: "percent", maximumFractionDigits: 2 }));
-  const secs = (ms: number | null) => (ms === null ? "—" : format.number(ms / 1000, { style: "unit", unit: "second", maximumFractionDigits: 0 }));
+  const secs = (ms: number | null) => (ms === null ? "—" : format.number(ms / 1000, { style: "unit", unit: "second", maximumFractionDigits: 1 }));
   const stableVersion = a.stable?.version ?? "0.0.0";
   const approved = assignable.find((m) => m.appId === a.appId)?.versions ?? [];
   const candidates = approved.filter((v) => semver.gt(v.version, stableVersion));
@@ -139,19 +116,33 @@ export default async function AssignmentPage({ params }: { params: Promise<{ org
       </div>
 
       {a.haltedBy && (
-        <div role="alert" data-testid="halt-banner" className="flex flex-wrap items-start justify-between gap-4 rounded-lg border border-danger/40 bg-danger-bg px-4 py-3 text-sm text-danger">
-          <div className="min-w-0 space-y-1">
-            <p className="font-semibold">{a.haltedBy === "guardrail" ? tc("halt.title") : tc("halt.titleRelease")}</p>
-            {(haltText ?? a.haltReason) && <p className="break-words" data-testid="halt-reason">{haltText ?? a.haltReason}</p>}
+        <section
+          role="alert"
+          aria-labelledby="halt-title"
+          data-testid="halt-banner"
+          data-halted-by={a.haltedBy}
+          className="flex flex-col gap-4 rounded-lg border-2 border-danger/60 bg-danger-bg px-4 py-4 text-sm text-danger sm:flex-row sm:items-start sm:justify-between"
+        >
+          <div className="min-w-0 space-y-1.5">
+            <h3 id="halt-title" className="flex items-center gap-2 text-base font-semibold">
+              <HaltIcon className="size-5" />
+              {a.haltedBy === "guardrail" ? tc("halt.title") : tc("halt.titleRelease")}
+            </h3>
+            <HaltReason figures={haltFigures} reason={a.haltReason} className="break-words font-medium" data-testid="halt-reason" />
             {a.haltedAt && (
-              <p className="text-xs">
-                {tc("halt.since")} <DateTime value={a.haltedAt} preset="dateTimeZone" />
+              <p className="text-xs" data-testid="halted-at">
+                {tc.rich("halt.at", { when: () => <DateTime value={a.haltedAt!} preset="dateTimeZone" /> })}
               </p>
             )}
-            <p className="text-fg/80">{tc("halt.body")}</p>
+            <p className="text-fg">{a.candidate ? tc("halt.body") : tc("halt.bodyNoCandidate")}</p>
+            {a.haltedBy === "release" && a.releaseId && (
+              <Link href={`/o/${org}/releases/${a.releaseId}`} className="inline-block font-medium underline">
+                {tc("halt.openRelease")}
+              </Link>
+            )}
           </div>
           {canManage && a.candidate && <ResumeHalted org={org} id={a.id} revision={a.revision} version={a.candidate.version} />}
-        </div>
+        </section>
       )}
 
       <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,1fr)_22rem]">
@@ -176,32 +167,41 @@ export default async function AssignmentPage({ params }: { params: Promise<{ org
               {t("detail.revision", { revision: a.revision })} · {t("detail.updated", { when: format.relativeTime(new Date(a.updatedAt)) })}
             </p>
           </Card>
-          {a.candidate && a.stable && figures.length === 2 && (
+          {compare && (
             <Card title={tc("compare.title")}>
-              <div data-testid="rollout-compare">
-                <p className="mb-3 text-xs text-muted-fg">{tc("compare.window", { minutes: windowMinutes })}</p>
-                <div className="overflow-x-auto">
-                  <table className="w-full min-w-[19rem] text-sm [&_td]:py-1.5 [&_th]:py-1.5 [&_th]:text-left [&_th]:text-xs [&_th]:font-medium [&_th]:text-muted-fg">
+              <div data-testid="rollout-compare" data-over={compare.over}>
+                <p className="mb-3 text-xs text-muted-fg">
+                  {a.guardrail ? tc("compare.windowGuardrail", { minutes: compare.windowMinutes }) : tc("compare.window", { minutes: compare.windowMinutes })}
+                </p>
+                <div className="overflow-x-auto" tabIndex={0} role="region" aria-label={tc("compare.title")}>
+                  <table className="w-full min-w-[20rem] text-sm [&_td]:py-2 [&_td]:pl-3 [&_th]:py-2 [&_th]:text-left [&_th]:text-xs [&_th]:font-medium [&_th]:text-muted-fg">
+                    <caption className="sr-only">{tc("compare.caption", { minutes: compare.windowMinutes })}</caption>
                     <thead>
                       <tr>
                         <th scope="col">{tc("compare.version")}</th>
-                        <th scope="col" className="!text-right">{tc("compare.launches")}</th>
-                        <th scope="col" className="!text-right">{tc("compare.users")}</th>
-                        <th scope="col" className="!text-right">{tc("compare.errorRate")}</th>
-                        <th scope="col" className="!text-right">{tc("compare.avgSession")}</th>
+                        <th scope="col" className="pl-3 !text-right">{tc("compare.launches")}</th>
+                        <th scope="col" className="pl-3 !text-right">{tc("compare.users")}</th>
+                        <th scope="col" className="pl-3 !text-right">{tc("compare.errorRate")}</th>
+                        <th scope="col" className="pl-3 !text-right">{tc("compare.avgSession")}</th>
                       </tr>
                     </thead>
                     <tbody>
-                      {figures.map((f, i) => {
-                        const over = i === 1 && a.guardrail && f.errorRate !== null && f.errorRate > a.guardrail.maxErrorRate;
+                      {(["stable", "candidate"] as const).map((role) => {
+                        const f = compare[role];
+                        const over = role === "candidate" && compare.over;
                         return (
-                          <tr key={f.version} data-role={i === 0 ? "stable" : "candidate"} className="border-t border-border">
+                          <tr key={role} data-role={role} className="border-t border-border">
                             <th scope="row" className="!text-sm !font-normal !text-fg">
-                              {i === 0 ? tc("compare.stable", { version: f.version }) : tc("compare.candidate", { version: f.version })}
+                              <span className="block text-xs text-muted-fg">{tc(`compare.${role}`)}</span>
+                              <span className="font-mono">{f.version}</span>
                             </th>
                             <td className="text-right tabular-nums">{format.number(f.launches)}</td>
                             <td className="text-right tabular-nums">{format.number(f.users)}</td>
-                            <td className={`text-right tabular-nums ${over ? "font-semibold text-danger" : ""}`}>{pct(f.errorRate)}</td>
+                            <td className={`text-right tabular-nums ${over ? "font-semibold text-danger" : ""}`} data-testid={`${role}-error-rate`} data-over={over || undefined}>
+                              {over && <span aria-hidden="true">▲ </span>}
+                              {pct(f.errorRate)}
+                              {over && <span className="sr-only"> ({tc("compare.overSr")})</span>}
+                            </td>
                             <td className="text-right tabular-nums">{secs(f.avgSessionMs)}</td>
                           </tr>
                         );
@@ -209,6 +209,16 @@ export default async function AssignmentPage({ params }: { params: Promise<{ org
                     </tbody>
                   </table>
                 </div>
+                {compare.maxErrorRate !== null && (
+                  <p className={`mt-3 text-xs ${compare.over ? "font-medium text-danger" : "text-muted-fg"}`} data-testid="compare-ceiling">
+                    {compare.over
+                      ? tc(compare.candidate.launches >= (compare.minLaunches ?? 0) ? "compare.over" : "compare.overFewLaunches", {
+                          max: pct(compare.maxErrorRate),
+                          min: compare.minLaunches ?? 0,
+                        })
+                      : tc("compare.ceiling", { max: pct(compare.maxErrorRate), min: compare.minLaunches ?? 0 })}
+                  </p>
+                )}
               </div>
             </Card>
           )}
@@ -244,18 +254,16 @@ export default async function AssignmentPage({ params }: { params: Promise<{ org
                 id: a.id,
                 revision: a.revision,
                 hasCandidate: !!a.candidate,
+                rolloutPercent: a.rolloutPercent,
+                paused: a.paused,
                 rules: a.rules,
                 trialVersionId: a.trialVersionId,
                 testers: a.testers,
                 schedule: a.schedule ? { steps: a.schedule.steps, everyMinutes: a.schedule.everyMinutes, promoteAtEnd: a.schedule.promoteAtEnd } : null,
+                nextStepAt: a.schedule?.nextStepAt ?? null,
                 guardrail: a.guardrail,
               }}
             />
-            {a.schedule?.nextStepAt && a.candidate && !a.paused && (
-              <p className="mt-3 text-xs text-muted-fg" data-testid="next-step">
-                {tc("schedule.nextStep")} <DateTime value={a.schedule.nextStepAt} preset="dateTimeZone" />
-              </p>
-            )}
           </Card>
           {canManage && (
             <Card title={tr("replaceStable.title")}>
@@ -286,31 +294,38 @@ export default async function AssignmentPage({ params }: { params: Promise<{ org
               {!a.trial ? (
                 <p className="text-sm text-muted-fg">{tc("qr.noTrial")}</p>
               ) : !link || !qr ? (
-                <p className="text-sm text-muted-fg">
+                <p className="text-sm text-muted-fg" data-testid="trial-no-scheme">
                   {tc("qr.noScheme")}{" "}
-                  <Link href={`/o/${org}/hosts/${host.id}`} className="text-primary hover:underline">
+                  <Link href={`/o/${org}/hosts/${host.id}#edit-host-url-scheme`} className="font-medium text-primary hover:underline">
                     {tc("qr.settings")}
                   </Link>
                 </p>
               ) : (
                 <>
-                  <p className="text-xs text-muted-fg">{tc("qr.hint")}</p>
+                  <p className="text-xs text-muted-fg">{tc("qr.hint", { version: a.trial.version })}</p>
                   <div
                     role="img"
                     aria-label={tc("qr.alt", { link })}
                     data-testid="trial-qr"
-                    className="mx-auto w-48 rounded-md bg-white p-1 [&_svg]:h-auto [&_svg]:w-full"
+                    className="mx-auto w-48 rounded-md border border-border bg-white p-1 [&_svg]:h-auto [&_svg]:w-full"
                     // The SVG comes from the qrcode package, from a link whose parts were all validated (scheme,
                     // appId, version id): no user text reaches it unescaped.
                     dangerouslySetInnerHTML={{ __html: qr }}
                   />
-                  <div className="flex items-center gap-2">
-                    <code className="min-w-0 flex-1 break-all rounded bg-muted px-2 py-1 font-mono text-xs" data-testid="trial-link">
+                  <div className="flex items-start gap-2">
+                    <code className="min-w-0 flex-1 break-all rounded bg-muted px-2 py-1.5 font-mono text-xs" data-testid="trial-link">
                       {link}
                     </code>
                     <CopyButton value={link} label={tcommon("copy")} copiedLabel={tcommon("copied")} />
                   </div>
                 </>
+              )}
+              {a.trial && a.testers.length === 0 && <p className="text-xs text-warning">{tc("qr.noTesters")}</p>}
+              {a.trial && a.trial.delivery !== "delivered" && (
+                <div className="rounded-md border border-warning/50 bg-warning-bg px-3 py-2 text-xs text-warning" data-testid="trial-not-delivered">
+                  <p>{tc("qr.notDelivered", { version: a.trial.version })}</p>
+                  <ReasonList reasons={a.trial.reasons} />
+                </div>
               )}
             </div>
           </Card>
