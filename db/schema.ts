@@ -53,6 +53,14 @@ export const users = pgTable("users", {
   passwordHash: text("password_hash").notNull(),
   disabledAt: ts("disabled_at"),
   createdAt: createdAt(),
+  // Two-factor authentication (TOTP, RFC 6238; issue 15 item 4). Secrets are encrypted like SDK secrets.
+  /** The confirmed secret; null: two-factor is off. */
+  totpSecretEnc: text("totp_secret_enc"),
+  /** A secret being enrolled, until the person confirms it with a code. */
+  totpPendingEnc: text("totp_pending_enc"),
+  totpEnabledAt: ts("totp_enabled_at"),
+  /** The last time step a code was accepted for: a code is never accepted twice. */
+  totpLastStep: bigint("totp_last_step", { mode: "number" }),
 });
 
 export const organizations = pgTable("organizations", {
@@ -60,6 +68,8 @@ export const organizations = pgTable("organizations", {
   slug: text("slug").notNull().unique(),
   name: text("name").notNull(),
   createdAt: createdAt(),
+  /** Members who sign in with a password must have two-factor authentication (issue 15 item 4). */
+  requireTwoFactor: boolean("require_two_factor").notNull().default(false),
 });
 
 /** A signed-in browser. The JWT carries only this id; every request checks the row, so sign-out is immediate. */
@@ -80,6 +90,18 @@ export const sessions = pgTable(
     ssoOrgId: text("sso_org_id"),
   },
   (t) => [index("sessions_user_idx").on(t.userId)],
+);
+
+/** Single-use recovery codes for two-factor authentication, stored only as SHA-256 hashes. */
+export const recoveryCodes = pgTable(
+  "recovery_codes",
+  {
+    userId: text("user_id").notNull().references(() => users.id),
+    codeHash: text("code_hash").notNull(),
+    createdAt: createdAt(),
+    usedAt: ts("used_at"),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.codeHash] })],
 );
 
 /** Failed sign-in counters, keyed by account, by client address, and by the pair. */
@@ -546,7 +568,7 @@ export type SsoConnection = typeof ssoConnections.$inferSelect;
 export type Session = typeof sessions.$inferSelect;
 
 /** Tables that are not per organization (see the file's first comment). */
-export const GLOBAL_TABLES = ["users", "organizations", "sessions", "login_throttle", "credential_index", "sso_domains"] as const;
+export const GLOBAL_TABLES = ["users", "organizations", "sessions", "login_throttle", "credential_index", "sso_domains", "recovery_codes"] as const;
 
 // ---------------------------------------------------------------------------------------------------------
 // Analytics (CONTRACT §6, §7): raw events plus rollups that answer every figure exactly for any range and

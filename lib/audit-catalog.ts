@@ -51,10 +51,15 @@ export const AUDIT_ACTIONS = [
   "sso.sign_in",
   "session.revoke",
   "session.revoke_others",
+  "totp.enable",
+  "totp.disable",
+  "totp.recovery_regenerate",
+  "totp.recovery_used",
+  "organization.require_two_factor",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-export const AUDIT_OBJECT_TYPES = ["host_app", "mini_program", "version", "assignment", "member", "invitation", "api_token", "webhook_endpoint", "webhook_delivery", "release", "sso_connection"] as const;
+export const AUDIT_OBJECT_TYPES = ["host_app", "mini_program", "version", "assignment", "member", "invitation", "api_token", "webhook_endpoint", "webhook_delivery", "release", "sso_connection", "organization"] as const;
 
 export const isKnownAuditAction = (a: string): a is AuditAction => (AUDIT_ACTIONS as readonly string[]).includes(a);
 

@@ -10,11 +10,12 @@ import { startSsoSignIn } from "@/lib/sso/flow";
 import { ProviderError } from "@/lib/sso/provider";
 
 export type SignInState = {
-  error?: "invalid" | "throttled" | "forbidden" | "sso_required" | "email" | "sso_unavailable";
+  error?: "invalid" | "throttled" | "forbidden" | "sso_required" | "email" | "sso_unavailable" | "code_invalid";
   seconds?: number;
   email?: string;
-  /** After the email step: no organization signs this email in through a provider, so a password does. */
-  step?: "password";
+  /** After the email step: no organization signs this email in through a provider, so a password does. After the
+   * password: the account has two-factor on, and a code is asked for. */
+  step?: "password" | "code";
   org?: string;
 };
 
@@ -56,7 +57,13 @@ export async function signInAction(_prev: SignInState, form: FormData): Promise<
     return { error: "forbidden", email };
   }
   try {
-    await signIn("credentials", { email, password: String(form.get("password") ?? ""), redirectTo: safeRedirectPath(form.get("next"), originFromHeaders(await headers())) });
+    const code = String(form.get("code") ?? "").trim();
+    await signIn("credentials", {
+      email,
+      password: String(form.get("password") ?? ""),
+      ...(code ? { code } : {}),
+      redirectTo: safeRedirectPath(form.get("next"), originFromHeaders(await headers())),
+    });
     return {};
   } catch (e) {
     // The successful sign-in redirect is thrown: anything but an AuthError must propagate.
@@ -65,6 +72,8 @@ export async function signInAction(_prev: SignInState, form: FormData): Promise<
     const m = code.match(/^throttled:(\d+)$/);
     if (m) return { error: "throttled", seconds: Number(m[1]), email };
     if (code === "sso_required") return { error: "sso_required", email };
+    if (code === "totp_required") return { step: "code", email };
+    if (code === "totp_invalid") return { step: "code", error: "code_invalid", email };
     return { error: "invalid", email };
   }
 }

@@ -23,7 +23,36 @@ function Steps({ next, ssoError, passwordFirst, restart }: Props & { restart: ()
   const tc = useTranslations("common");
   const [cont, continueAction, continuing] = useActionState<SignInState, FormData>(continueSignInAction, {});
   const [pw, passwordAction, signingIn] = useActionState<SignInState, FormData>(signInAction, {});
-  const passwordStep = passwordFirst || cont.step === "password" || !!pw.error;
+  // Kept in the browser between the password and the code: the server never sends a password back.
+  const [password, setPassword] = useState("");
+  const submitPassword = (fd: FormData) => {
+    if (fd.has("password")) setPassword(String(fd.get("password")));
+    passwordAction(fd);
+  };
+  const passwordStep = passwordFirst || cont.step === "password" || !!pw.error || !!pw.step;
+
+  if (pw.step === "code") {
+    return (
+      <form action={submitPassword} className="space-y-4" data-testid="sign-in-code-step">
+        <FormError message={pw.error === "code_invalid" ? t("codeInvalid") : null} />
+        <input type="hidden" name="next" value={next ?? ""} />
+        <input type="hidden" name="email" value={pw.email ?? ""} />
+        <input type="hidden" name="password" value={password} />
+        <p className="text-sm text-muted-fg">{t("codeIntro", { email: pw.email ?? "" })}</p>
+        <Field id="code" label={t("code")} hint={t("codeHint")}>
+          <Input id="code" name="code" required autoComplete="one-time-code" inputMode="text" maxLength={32} autoFocus aria-invalid={pw.error === "code_invalid"} spellCheck={false} />
+        </Field>
+        <Button type="submit" variant="primary" className="w-full" disabled={signingIn}>
+          {signingIn ? t("signingIn") : t("verify")}
+        </Button>
+        <p className="text-center text-xs">
+          <button type="button" onClick={restart} className="text-muted-fg hover:text-fg hover:underline">
+            {t("useAnotherEmail")}
+          </button>
+        </p>
+      </form>
+    );
+  }
 
   if (!passwordStep) {
     const message =
@@ -62,7 +91,7 @@ function Steps({ next, ssoError, passwordFirst, restart }: Props & { restart: ()
   const email = pw.email ?? cont.email;
   const fixedEmail = !passwordFirst && !!email;
   return (
-    <form action={passwordAction} className="space-y-4" data-testid="sign-in-password-step">
+    <form action={submitPassword} className="space-y-4" data-testid="sign-in-password-step">
       <FormError message={message} />
       <input type="hidden" name="next" value={next ?? ""} />
       <Field id="email" label={t("email")}>

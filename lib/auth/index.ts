@@ -7,17 +7,25 @@ import { and, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { sessions, users } from "@/db/schema";
-import { passwordRefusedBy } from "@/lib/sso/lookup";
 import { openSession, SESSION_MAX_AGE_S } from "./open-session";
-import { burnPasswordCheck, verifyPassword } from "./password";
+import { checkPasswordSignIn } from "./password-sign-in";
 import { takeSsoTicket } from "./sso-ticket";
-import { beginAttempt, recordSuccess } from "./throttle";
 import { clientIpFromHeaders } from "@/lib/request-ip";
 
 export { SESSION_MAX_AGE_S };
 
 export class ThrottledSignIn extends CredentialsSignin {
   code = "throttled";
+}
+
+/** The password was right; the account has two-factor on and no code came with it. */
+export class TwoFactorRequired extends CredentialsSignin {
+  code = "totp_required";
+}
+
+/** The password was right; the code was not (or was already used). Counted like a wrong password. */
+export class TwoFactorInvalid extends CredentialsSignin {
+  code = "totp_invalid";
 }
 
 /** The password was right, but an organization of this person's requires its identity provider (CONTRACT §9). */
@@ -28,6 +36,8 @@ export class SsoRequiredSignIn extends CredentialsSignin {
 const credentialsSchema = z.object({
   email: z.string().trim().toLowerCase().email().max(320),
   password: z.string().min(1).max(1024),
+  /** The second factor, for an account with two-factor on: a code from the app, or a recovery code. */
+  code: z.string().trim().max(32).optional(),
 });
 
 /**
@@ -51,25 +61,25 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
   pages: { signIn: "/sign-in" },
   providers: [
     Credentials({
-      credentials: { email: { label: "Email" }, password: { label: "Password", type: "password" } },
+      credentials: { email: { label: "Email" }, password: { label: "Password", type: "password" }, code: { label: "Code" } },
       async authorize(raw, request) {
         const parsed = credentialsSchema.safeParse(raw);
         if (!parsed.success) return null;
-        const { email, password } = parsed.data;
         const db = await getDb();
-        const ip = clientIpFromHeaders(request.headers);
-        // Counted before the password is checked, so parallel guesses cannot all pass a check-then-record gap.
-        const wait = await beginAttempt(db, email, ip);
-        if (wait > 0) {
-          const err = new ThrottledSignIn();
-          err.code = `throttled:${wait}`;
-          throw err;
+        const result = await checkPasswordSignIn(db, parsed.data, clientIpFromHeaders(request.headers));
+        if (!result.ok) {
+          if (result.reason === "throttled") {
+            const err = new ThrottledSignIn();
+            err.code = `throttled:${result.waitSeconds}`;
+            throw err;
+          }
+          if (result.reason === "sso_required") throw new SsoRequiredSignIn();
+          if (result.reason === "totp_required") throw new TwoFactorRequired();
+          if (result.reason === "totp_invalid") throw new TwoFactorInvalid();
+          return null;
         }
-        const [user] = await db.select().from(users).where(eq(users.email, email)).limit(1);
-        const ok = user && !user.disabledAt ? await verifyPassword(user.passwordHash, password) : (await burnPasswordCheck(password), false);
-        if (!user || !ok) return null;
-        await recordSuccess(db, email, ip);
-        if (await passwordRefusedBy(db, user.id)) throw new SsoRequiredSignIn();
+        // Only now, with the password and (when two-factor is on) the code checked, is a session opened.
+        const { user } = result;
         const sid = await openSession(db, { userId: user.id, headers: request.headers, method: "password" });
         return { id: user.id, email: user.email, name: user.name, sid };
       },

@@ -28,6 +28,7 @@ const NAMESPACES = [
   "releaseControl",
   "sso",
   "sessions",
+  "twoFactor",
 ] as const;
 
 export async function loadMessages(locale: Locale): Promise<Record<string, unknown>> {

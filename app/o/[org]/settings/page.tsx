@@ -8,6 +8,8 @@ import { LanguageSwitch, ThemeSwitch } from "@/components/preferences";
 import { THEME_COOKIE, THEMES, type Theme } from "@/lib/i18n/config";
 import type { Metadata } from "next";
 import { titled } from "@/lib/i18n/metadata";
+import { RequireTwoFactorForm } from "@/components/settings/require-two-factor";
+import { twoFactorRequired } from "@/lib/services/two-factor";
 
 export default async function SettingsPage({ params }: { params: Promise<{ org: string }> }) {
   const { org } = await params;
@@ -16,6 +18,7 @@ export default async function SettingsPage({ params }: { params: Promise<{ org: 
   const tw = await getTranslations("webhooks");
   const ts = await getTranslations("sso");
   const tsess = await getTranslations("sessions");
+  const t2 = await getTranslations("twoFactor");
   const themeCookie = (await cookies()).get(THEME_COOKIE)?.value ?? "system";
   const theme = ((THEMES as readonly string[]).includes(themeCookie) ? themeCookie : "system") as Theme;
   return (
@@ -42,6 +45,17 @@ export default async function SettingsPage({ params }: { params: Promise<{ org: 
           </Link>
           <p className="mt-1 text-sm text-muted-fg">{tsess("settingsLinkHint")}</p>
         </Card>
+        <Card title={t2("card")}>
+          <Link href={`/o/${ctx.org.slug}/settings/security`} className="font-medium text-primary hover:underline" data-testid="security-link">
+            {t2("settingsLink")} →
+          </Link>
+          <p className="mt-1 text-sm text-muted-fg">{t2("settingsLinkHint")}</p>
+        </Card>
+        {can(ctx, "settings.manage") && (
+          <Card title={t2("orgCard")}>
+            <RequireTwoFactorForm org={ctx.org.slug} required={await twoFactorRequired(ctx)} />
+          </Card>
+        )}
         {can(ctx, "settings.manage") && (
           <Card title={tw("settingsCard")}>
             <Link href={`/o/${ctx.org.slug}/settings/webhooks`} className="font-medium text-primary hover:underline" data-testid="webhooks-link">
