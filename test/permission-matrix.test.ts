@@ -666,6 +666,13 @@ const ORG_ACTION_ROWS: Record<string, OrgActionRow> = {
     foreign: (w) => ({ sessionId: w.sessions.otherAdmin }),
   },
   "sessions.revokeOthers": { permission: "account.manage", input: () => ({}) },
+  // One's own two-factor: nobody in the matrix has it on, so confirming a wrong code, new recovery codes and turning
+  // it off are each the service's own 422/409, after authorization.
+  "twoFactor.begin": { permission: "account.manage", input: () => ({}) },
+  "twoFactor.confirm": { permission: "account.manage", input: () => ({ code: "000000" }) },
+  "twoFactor.regenerateRecoveryCodes": { permission: "account.manage", input: () => ({ code: "000000" }) },
+  "twoFactor.disable": { permission: "account.manage", input: () => ({ proof: "000000" }) },
+  "organization.requireTwoFactor": { permission: "settings.manage", input: () => ({ required: false }) },
   "members.remove": { permission: "members.manage", input: async () => ({ userId: await freshMember() }), foreign: (w) => ({ userId: w.users.otherAdmin }) },
   "miniPrograms.create": { permission: "miniPrograms.write", input: () => ({ appId: `com.matrix.a${uniq()}`, name: "Matrix" }) },
   "miniPrograms.update": {

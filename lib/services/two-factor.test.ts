@@ -7,7 +7,8 @@ import { auditLog, loginThrottle, organizations, recoveryCodes, sessions, users,
 import { checkPasswordSignIn } from "@/lib/auth/password-sign-in";
 import { hashRecoveryCode, totpCode } from "@/lib/auth/totp";
 import { decryptSecret } from "@/lib/crypto/secrets";
-import { useSeededDb } from "@/test/seeded";
+import { newId } from "@/lib/ids";
+import { contextFor, useSeededDb } from "@/test/seeded";
 import {
   beginTwoFactor,
   confirmTwoFactor,
@@ -224,7 +225,13 @@ describe("the organization's requirement", () => {
   it("is set by owners and admins only, audited once per change", async () => {
     expect(await code(setTwoFactorRequired(await s.as("developer"), true))).toBe("forbidden");
     expect(await code(twoFactorRequired(await s.as("analyst")))).toBe("forbidden");
-    const admin = await s.as("admin");
+    // An admin signed in with a password and without two-factor would hold themselves back: refused, nothing audited.
+    expect(await code(setTwoFactorRequired(await s.as("admin"), true))).toBe("conflict");
+    expect(await audits("organization.require_two_factor", s.seed.orgs.demo)).toHaveLength(0);
+    // Signed in through single sign-on, the requirement does not apply to them.
+    const sid = newId("ses");
+    await s.db.insert(sessions).values({ id: sid, userId: s.seed.users["admin@demo.test"]!, expiresAt: new Date(Date.now() + 3600_000), method: "sso", ssoOrgId: s.seed.orgs.demo });
+    const admin = await contextFor(s.db, s.seed, "admin@demo.test", "demo", sid);
     await setTwoFactorRequired(admin, true);
     await setTwoFactorRequired(admin, true);
     expect(await twoFactorRequired(admin)).toBe(true);
@@ -240,7 +247,9 @@ describe("the organization's requirement", () => {
   });
 
   it("another organization's admin cannot read or set it here", async () => {
-    const other = await s.otherAdmin();
+    const sid = newId("ses");
+    await s.db.insert(sessions).values({ id: sid, userId: s.seed.users["admin@other.test"]!, expiresAt: new Date(Date.now() + 3600_000), method: "sso" });
+    const other = await contextFor(s.db, s.seed, "admin@other.test", "other", sid);
     await setTwoFactorRequired(other, true);
     const [demo] = await s.db.select().from(organizations).where(eq(organizations.id, s.seed.orgs.demo));
     expect(demo!.requireTwoFactor).toBe(false);

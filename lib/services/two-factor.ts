@@ -8,7 +8,7 @@
 import { and, eq, isNull } from "drizzle-orm";
 import QRCode from "qrcode";
 import { z } from "zod";
-import { organizations, recoveryCodes, users, type User } from "@/db/schema";
+import { organizations, recoveryCodes, sessions, users, type User } from "@/db/schema";
 import type { DbOrTx } from "@/db";
 import { recordAudit, recordPersonAudit } from "@/lib/audit";
 import { authorize, requireUserActor, type OrgContext } from "@/lib/authz/context";
@@ -138,6 +138,16 @@ export async function twoFactorRequired(ctx: OrgContext): Promise<boolean> {
 /** Owners and admins: members who sign in with a password must set up two-factor before they use the organization. */
 export async function setTwoFactorRequired(ctx: OrgContext, required: boolean): Promise<{ required: boolean }> {
   authorize(ctx, "settings.manage");
+  if (required && ctx.actor.type === "user") {
+    // The requirement would hold back the very person turning it on (signed in with a password, no second factor),
+    // leaving them unable to undo it: they set up their own first.
+    const [me] = await ctx.db
+      .select({ method: sessions.method, totp: users.totpSecretEnc })
+      .from(users)
+      .leftJoin(sessions, eq(sessions.id, ctx.actor.sessionId))
+      .where(eq(users.id, ctx.actor.userId));
+    if (me && me.method !== "sso" && !me.totp) throw conflict("Set up two-factor authentication for yourself first (Settings → Security): the requirement would hold you back too");
+  }
   await ctx.db.transaction(async (tx) => {
     const [before] = await tx.select({ required: organizations.requireTwoFactor }).from(organizations).where(eq(organizations.id, ctx.org.id)).for("update");
     if (!before || before.required === required) return;
