@@ -94,7 +94,7 @@ describe("enrolment", () => {
     expect(stored.some((r) => codes.some((c) => r.codeHash.includes(c)))).toBe(false);
     expect(await twoFactorStatus(ctx)).toMatchObject({ enabled: true, pending: false, recoveryCodesLeft: 10 });
     const [entry] = await audits("totp.enable", userId);
-    expect(entry).toMatchObject({ orgId: s.seed.orgs.demo, actorId: userId, objectType: "member", changes: { recoveryCodes: 10 } });
+    expect(entry).toMatchObject({ orgId: s.seed.orgs.demo!, actorId: userId, objectType: "member", changes: { recoveryCodes: 10 } });
 
     // Already on: a second setup or confirmation is a conflict.
     expect(await code(beginTwoFactor(ctx))).toBe("conflict");
@@ -146,7 +146,7 @@ describe("password sign-in with two-factor on", () => {
     expect(await checkPasswordSignIn(s.db, { email, password: PASSWORD, code: "abcde-fghjk" }, IP)).toEqual({ ok: false, reason: "totp_invalid" });
     expect((await twoFactorStatus(ctx)).recoveryCodesLeft).toBe(9);
     const used = await audits("totp.recovery_used", userId);
-    expect(used.map((a) => a.orgId)).toEqual([s.seed.orgs.demo]);
+    expect(used.map((a) => a.orgId)).toEqual([s.seed.orgs.demo!]);
     expect(used[0]!.changes).toEqual({ recoveryCodesLeft: 9 });
     await clearThrottle(email);
   });
@@ -227,23 +227,23 @@ describe("the organization's requirement", () => {
     expect(await code(twoFactorRequired(await s.as("analyst")))).toBe("forbidden");
     // An admin signed in with a password and without two-factor would hold themselves back: refused, nothing audited.
     expect(await code(setTwoFactorRequired(await s.as("admin"), true))).toBe("conflict");
-    expect(await audits("organization.require_two_factor", s.seed.orgs.demo)).toHaveLength(0);
+    expect(await audits("organization.require_two_factor", s.seed.orgs.demo!)).toHaveLength(0);
     // Signed in through single sign-on, the requirement does not apply to them.
     const sid = newId("ses");
-    await s.db.insert(sessions).values({ id: sid, userId: s.seed.users["admin@demo.test"]!, expiresAt: new Date(Date.now() + 3600_000), method: "sso", ssoOrgId: s.seed.orgs.demo });
+    await s.db.insert(sessions).values({ id: sid, userId: s.seed.users["admin@demo.test"]!, expiresAt: new Date(Date.now() + 3600_000), method: "sso", ssoOrgId: s.seed.orgs.demo! });
     const admin = await contextFor(s.db, s.seed, "admin@demo.test", "demo", sid);
     await setTwoFactorRequired(admin, true);
     await setTwoFactorRequired(admin, true);
     expect(await twoFactorRequired(admin)).toBe(true);
     expect((await twoFactorStatus(await s.as("analyst"))).orgRequires).toBe(true);
     // Another organization is untouched.
-    const [other] = await s.db.select().from(organizations).where(eq(organizations.id, s.seed.orgs.other));
+    const [other] = await s.db.select().from(organizations).where(eq(organizations.id, s.seed.orgs.other!));
     expect(other!.requireTwoFactor).toBe(false);
-    const entries = await audits("organization.require_two_factor", s.seed.orgs.demo);
+    const entries = await audits("organization.require_two_factor", s.seed.orgs.demo!);
     expect(entries).toHaveLength(1);
     expect(entries[0]!.changes).toEqual({ requireTwoFactor: { from: false, to: true } });
     await setTwoFactorRequired(admin, false);
-    expect(await audits("organization.require_two_factor", s.seed.orgs.demo)).toHaveLength(2);
+    expect(await audits("organization.require_two_factor", s.seed.orgs.demo!)).toHaveLength(2);
   });
 
   it("another organization's admin cannot read or set it here", async () => {
@@ -251,7 +251,7 @@ describe("the organization's requirement", () => {
     await s.db.insert(sessions).values({ id: sid, userId: s.seed.users["admin@other.test"]!, expiresAt: new Date(Date.now() + 3600_000), method: "sso" });
     const other = await contextFor(s.db, s.seed, "admin@other.test", "other", sid);
     await setTwoFactorRequired(other, true);
-    const [demo] = await s.db.select().from(organizations).where(eq(organizations.id, s.seed.orgs.demo));
+    const [demo] = await s.db.select().from(organizations).where(eq(organizations.id, s.seed.orgs.demo!));
     expect(demo!.requireTwoFactor).toBe(false);
     await setTwoFactorRequired(other, false);
   });
