@@ -2,7 +2,6 @@
 // The redirect is never the access check: every page, action and route handler authorizes itself.
 import { NextResponse, type NextRequest } from "next/server";
 import { isSameOrigin } from "@/lib/same-origin";
-import { PATHNAME_HEADER } from "@/lib/pathname-header";
 
 const isProd = process.env.NODE_ENV === "production";
 
@@ -66,7 +65,6 @@ export function proxy(request: NextRequest) {
   const csp = buildCsp(nonce);
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("x-nonce", nonce);
-  requestHeaders.set(PATHNAME_HEADER, pathname);
   requestHeaders.set("Content-Security-Policy", csp);
   return securityHeaders(NextResponse.next({ request: { headers: requestHeaders } }), csp);
 }

@@ -52,10 +52,10 @@ test("an admin joins, then turns on two-factor authentication from Settings → 
 
   // A wrong code first: refused, still off.
   const right = codeAt();
-  await page.getByLabel("Code").fill(right === "000000" ? "111111" : "000000");
+  await page.getByLabel("Code", { exact: true }).fill(right === "000000" ? "111111" : "000000");
   await page.getByRole("button", { name: "Turn on" }).click();
   await expect(page.getByText("That code is not right, or was already used").first()).toBeVisible();
-  await page.getByLabel("Code").fill(codeAt());
+  await page.getByLabel("Code", { exact: true }).fill(codeAt());
   await page.getByRole("button", { name: "Turn on" }).click();
 
   // The ten recovery codes, shown once.
@@ -83,11 +83,11 @@ test("signing in with a password then asks for the code; no code, no session", a
   await expect(probe).toHaveURL(/\/sign-in/);
   await probe.close();
 
-  await page.getByLabel("Code").fill("12345x");
+  await page.getByLabel("Code", { exact: true }).fill("12345x");
   await page.getByRole("button", { name: "Verify" }).click();
   await expect(page.getByText("That code is not right, or was already used.")).toBeVisible();
   // The step after the one enrolment used: an authenticator a little ahead, and never the spent step.
-  await page.getByLabel("Code").fill(codeAt(1));
+  await page.getByLabel("Code", { exact: true }).fill(codeAt(1));
   await page.getByRole("button", { name: "Verify" }).click();
   await expectSignedIn(page, EMAIL);
   await signOut(page);
@@ -96,7 +96,7 @@ test("signing in with a password then asks for the code; no code, no session", a
 test("a recovery code signs in once; the same code again is refused", async ({ page }) => {
   await page.goto("/sign-in");
   await fillPasswordSignIn(page, EMAIL, PASSWORD);
-  await page.getByLabel("Code").fill(recovery[0]!);
+  await page.getByLabel("Code", { exact: true }).fill(recovery[0]!);
   await page.getByRole("button", { name: "Verify" }).click();
   await expectSignedIn(page, EMAIL);
   await page.goto("/o/demo/settings/security");
@@ -104,7 +104,7 @@ test("a recovery code signs in once; the same code again is refused", async ({ p
   await signOut(page);
 
   await fillPasswordSignIn(page, EMAIL, PASSWORD);
-  await page.getByLabel("Code").fill(recovery[0]!);
+  await page.getByLabel("Code", { exact: true }).fill(recovery[0]!);
   await page.getByRole("button", { name: "Verify" }).click();
   await expect(page.getByText("That code is not right, or was already used.")).toBeVisible();
   await expect(page.getByTestId("sign-in-code-step")).toBeVisible();
@@ -114,7 +114,7 @@ test("an organization that requires two-factor sends a member without it to set 
   // The admin with two-factor (a recovery code, as the app's last step is spent) turns the requirement on.
   await page.goto("/sign-in");
   await fillPasswordSignIn(page, EMAIL, PASSWORD);
-  await page.getByLabel("Code").fill(recovery[1]!);
+  await page.getByLabel("Code", { exact: true }).fill(recovery[1]!);
   await page.getByRole("button", { name: "Verify" }).click();
   await expectSignedIn(page, EMAIL);
   await page.goto("/o/demo/settings");

@@ -10,7 +10,6 @@ import { can, loadOrgContext, type OrgContext } from "@/lib/authz/context";
 import type { Permission } from "@/lib/authz/permissions";
 import { AppError } from "@/lib/errors";
 import { clientIpFromHeaders } from "@/lib/request-ip";
-import { PATHNAME_HEADER } from "@/lib/pathname-header";
 
 export type SessionUser = {
   id: string;
@@ -73,22 +72,32 @@ async function heldBackByTwoFactor(ctx: OrgContext, user: SessionUser): Promise<
   return !!org?.required;
 }
 
-/** For pages under /o/[org]: a foreign or missing organization renders the 404 page. */
-export const getPageContext = cache(async (slug: string): Promise<OrgContext> => {
+/**
+ * The organization's context for the console's frame (the layout, page titles): a foreign or missing organization
+ * renders the 404 page. It holds nobody back; every page does (getPageContext).
+ */
+export const getShellContext = cache(async (slug: string): Promise<OrgContext> => {
   const user = await requireUser();
-  let ctx: OrgContext;
   try {
-    ctx = await contextFor(slug, user);
+    return await contextFor(slug, user);
   } catch (e) {
     if (e instanceof AppError && e.code === "not_found") nextNotFound();
     throw e;
   }
-  // The proxy stamps the page's path (proxy.ts), overwriting whatever a client sent.
-  if ((await headers()).get(PATHNAME_HEADER) !== securityPath(ctx.org.slug) && (await heldBackByTwoFactor(ctx, user))) {
-    redirect(`${securityPath(ctx.org.slug)}?required=1`);
-  }
+});
+
+/**
+ * For pages under /o/[org]: a foreign or missing organization renders the 404 page, and a member the organization's
+ * two-factor requirement holds back is sent to set it up (Settings → Security, which reads getTwoFactorSetupPageContext).
+ */
+export const getPageContext = cache(async (slug: string): Promise<OrgContext> => {
+  const ctx = await getShellContext(slug);
+  if (await heldBackByTwoFactor(ctx, await requireUser())) redirect(`${securityPath(ctx.org.slug)}?required=1`);
   return ctx;
 });
+
+/** For the one page where a member held back by the organization's two-factor requirement sets it up. */
+export const getTwoFactorSetupPageContext = getShellContext;
 
 /** For server actions: errors are AppErrors that the action helper turns into results. */
 export async function getActionContext(slug: string, opts: { twoFactorSetup?: boolean } = {}): Promise<OrgContext> {

@@ -1,17 +1,17 @@
 import Link from "next/link";
 import { getTranslations } from "next-intl/server";
 import type { Metadata } from "next";
-import { getPageContext, requirePagePermission } from "@/lib/auth/session";
+import { getTwoFactorSetupPageContext, requirePagePermission } from "@/lib/auth/session";
 import { twoFactorStatus } from "@/lib/services/two-factor";
 import { Card, PageHeader } from "@/components/ui/layout";
 import { TwoFactorPanel } from "@/components/settings/two-factor-panel";
 import { titled } from "@/lib/i18n/metadata";
 
-// The one page an organization's requirement of two-factor never holds back (lib/auth/session.ts): it is where a
-// member sets it up.
+// Settings → Security: the one page an organization's requirement of two-factor never holds back (lib/auth/session.ts),
+// as it is where a member sets it up.
 export default async function SecurityPage({ params, searchParams }: { params: Promise<{ org: string }>; searchParams: Promise<{ required?: string }> }) {
   const { org } = await params;
-  const ctx = await getPageContext(org);
+  const ctx = await getTwoFactorSetupPageContext(org);
   requirePagePermission(ctx, "account.manage");
   const t = await getTranslations("twoFactor");
   const status = await twoFactorStatus(ctx);
