@@ -65,7 +65,7 @@ function Enrol({ org, onCodes }: { org: string; onCodes: (codes: string[]) => vo
           <code className="min-w-0 flex-1 break-all rounded bg-muted px-2 py-1.5 font-mono text-sm" data-testid="totp-secret" aria-label={t("secret")}>
             {enrolment.secret.replace(/(.{4})/g, "$1 ").trim()}
           </code>
-          <CopyButton value={enrolment.secret} label={t("copyAll")} copiedLabel={t("copied")} />
+          <CopyButton value={enrolment.secret} label={t("copy")} copiedLabel={t("copied")} />
         </div>
       </div>
       <form

@@ -45,7 +45,7 @@ export default async function SettingsPage({ params }: { params: Promise<{ org: 
           </Link>
           <p className="mt-1 text-sm text-muted-fg">{tsess("settingsLinkHint")}</p>
         </Card>
-        <Card title={t2("card")}>
+        <Card title={t2("title")}>
           <Link href={`/o/${ctx.org.slug}/settings/security`} className="font-medium text-primary hover:underline" data-testid="security-link">
             {t2("settingsLink")} →
           </Link>
