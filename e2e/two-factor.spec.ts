@@ -6,7 +6,8 @@ import { expect, test, type Page } from "@playwright/test";
 import * as OTPAuth from "otpauth";
 import { authFile, expectSignedIn, fillPasswordSignIn, signIn } from "./helpers";
 
-test.describe.configure({ mode: "serial" });
+// Each test signs in two or three times through argon2id: more than the default 30 s on a busy machine.
+test.describe.configure({ mode: "serial", timeout: 120_000 });
 
 const EMAIL = `two-factor-${Date.now()}@demo.test`;
 const PASSWORD = "a-strong-password-2fa";
@@ -23,7 +24,8 @@ async function signOut(page: Page) {
 }
 
 test("an admin joins, then turns on two-factor authentication from Settings → Security", async ({ browser }) => {
-  const adminCtx = await browser.newContext({ storageState: authFile("admin") });
+  // The owner invites: enforced single sign-on (e2e/sso.spec.ts) may have ended the seeded admin's password session.
+  const adminCtx = await browser.newContext({ storageState: authFile("owner") });
   const admin = await adminCtx.newPage();
   await admin.goto("/o/demo/members");
   await admin.getByLabel("Email").fill(EMAIL);
@@ -135,7 +137,7 @@ test("an organization that requires two-factor sends a member without it to set 
 
     // The audit log shows the change.
     await page.goto("/o/demo/audit");
-    await expect(page.getByText("Changed whether members need two-factor authentication").first()).toBeVisible();
+    await expect(page.getByRole("cell", { name: "Changed whether members need two-factor authentication" }).first()).toBeVisible();
   } finally {
     await page.goto("/o/demo/settings");
     await page.getByLabel("Require two-factor authentication").uncheck();
