@@ -60,23 +60,33 @@ export const hashRecoveryCode = (code: string) => sha256Hex(`atrium-recovery:${n
  * unused recovery code. Each is one conditional UPDATE, so two requests with the same code cannot both pass.
  */
 export async function spendSecondFactor(db: DbOrTx, user: Pick<User, "id" | "totpSecretEnc">, code: string, now = Date.now()): Promise<"totp" | "recovery" | null> {
-  if (!user.totpSecretEnc) return null;
+  if (await spendTotp(db, user, code, now)) return "totp";
+  if (await spendRecoveryCode(db, user, code, now)) return "recovery";
+  return null;
+}
+
+/** A code from the app, for a step later than the last one accepted; the step is recorded in the same UPDATE. */
+export async function spendTotp(db: DbOrTx, user: Pick<User, "id" | "totpSecretEnc">, code: string, now = Date.now()): Promise<boolean> {
+  if (!user.totpSecretEnc) return false;
   const step = totpStep(decryptSecret(user.totpSecretEnc), code, now);
-  if (step !== null) {
-    const [row] = await db
-      .update(users)
-      .set({ totpLastStep: step })
-      .where(and(eq(users.id, user.id), or(isNull(users.totpLastStep), lt(users.totpLastStep, step))))
-      .returning({ id: users.id });
-    return row ? "totp" : null;
-  }
-  if (normalizeRecovery(code).length !== 10) return null;
+  if (step === null) return false;
+  const [row] = await db
+    .update(users)
+    .set({ totpLastStep: step })
+    .where(and(eq(users.id, user.id), or(isNull(users.totpLastStep), lt(users.totpLastStep, step))))
+    .returning({ id: users.id });
+  return !!row;
+}
+
+/** An unused recovery code, marked used in the same UPDATE. */
+async function spendRecoveryCode(db: DbOrTx, user: Pick<User, "id" | "totpSecretEnc">, code: string, now = Date.now()): Promise<boolean> {
+  if (!user.totpSecretEnc || normalizeRecovery(code).length !== 10) return false;
   const [used] = await db
     .update(recoveryCodes)
     .set({ usedAt: new Date(now) })
     .where(and(eq(recoveryCodes.userId, user.id), eq(recoveryCodes.codeHash, hashRecoveryCode(code)), isNull(recoveryCodes.usedAt)))
     .returning({ userId: recoveryCodes.userId });
-  return used ? "recovery" : null;
+  return !!used;
 }
 
 export async function countUnusedRecoveryCodes(db: DbOrTx, userId: string): Promise<number> {

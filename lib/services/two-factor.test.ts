@@ -33,6 +33,7 @@ const PASSWORD = "demo-password";
 const IP = "127.0.0.1";
 /** The admin's recovery codes, from the sign-in test, spent further in the settings test. */
 let adminCodes: string[] = [];
+let ownerCodes: string[] = [];
 
 async function code(p: Promise<unknown>) {
   try {
@@ -152,7 +153,8 @@ describe("password sign-in with two-factor on", () => {
   });
 
   it("counts wrong codes on the password throttle, and refuses even a right code while throttled", async () => {
-    const { secret } = await enrol("owner");
+    const { secret, codes } = await enrol("owner");
+    ownerCodes = codes;
     const email = "owner@demo.test";
     await clearThrottle(email);
     for (let i = 0; i < 3; i++) expect((await checkPasswordSignIn(s.db, { email, password: PASSWORD, code: "abcdefghjk" }, IP)).ok).toBe(false);
@@ -179,6 +181,10 @@ describe("managing two-factor", () => {
     const secret = decryptSecret(row!.totpSecretEnc!);
     const old = await s.db.select().from(recoveryCodes).where(eq(recoveryCodes.userId, userId));
     expect(await code(regenerateRecoveryCodes(ctx, "abcde-fghjk"))).toBe("invalid_input");
+    // A real recovery code is not what this asks for: refused, and not spent either.
+    const unusedBefore = (await twoFactorStatus(ctx)).recoveryCodesLeft;
+    expect(await code(regenerateRecoveryCodes(ctx, ownerCodes[0]!))).toBe("invalid_input");
+    expect((await twoFactorStatus(ctx)).recoveryCodesLeft).toBe(unusedBefore);
     // The step the last sign-in used is spent: only a later one makes new codes.
     const { recoveryCodes: fresh } = await regenerateRecoveryCodes(ctx, at(secret, 1));
     expect(fresh).toHaveLength(10);

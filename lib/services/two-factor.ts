@@ -14,7 +14,7 @@ import { recordAudit, recordPersonAudit } from "@/lib/audit";
 import { authorize, requireUserActor, type OrgContext } from "@/lib/authz/context";
 import { verifyPassword } from "@/lib/auth/password";
 import { beginAttempt, recordSuccess } from "@/lib/auth/throttle";
-import { countUnusedRecoveryCodes, hashRecoveryCode, newRecoveryCodes, newTotpSecret, spendSecondFactor, totpStep, totpUri } from "@/lib/auth/totp";
+import { countUnusedRecoveryCodes, hashRecoveryCode, newRecoveryCodes, newTotpSecret, spendSecondFactor, spendTotp, totpStep, totpUri } from "@/lib/auth/totp";
 import { decryptSecret, encryptSecret } from "@/lib/crypto/secrets";
 import { AppError, conflict, invalidInput } from "@/lib/errors";
 
@@ -106,7 +106,8 @@ export async function regenerateRecoveryCodes(ctx: OrgContext, code: string): Pr
   authorize(ctx, "account.manage");
   const user = await me(ctx);
   if (!user.totpSecretEnc) throw conflict("Two-factor authentication is off");
-  await throttled(ctx, user, "code", async () => ((await spendSecondFactor(ctx.db, user, code)) === "totp" ? true : null));
+  // Only a code from the app: a recovery code typed here is neither accepted nor spent.
+  await throttled(ctx, user, "code", async () => ((await spendTotp(ctx.db, user, code)) ? true : null));
   return ctx.db.transaction(async (tx) => {
     const codes = await storeRecoveryCodes(tx, user.id);
     await recordPersonAudit(tx, person(user), ctx.ip, { action: "totp.recovery_regenerate", objectType: "member", objectId: user.id, changes: { recoveryCodes: codes.length } });
