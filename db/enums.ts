@@ -113,3 +113,7 @@ export type ReleaseRing = {
   startedAt: string | null;
   finishedAt: string | null;
 };
+
+/** How a console session signed in (sessions.method). */
+export const SESSION_METHODS = ["password", "sso"] as const;
+export type SessionMethod = (typeof SESSION_METHODS)[number];

@@ -28,6 +28,7 @@ import {
   HALTED_BY,
   RELEASE_STATUSES,
   PERMISSION_REQUEST_STATUSES,
+  SESSION_METHODS,
   type AssignmentRules,
   type Guardrail,
   type HostPlatform,
@@ -54,6 +55,14 @@ export const users = pgTable("users", {
   passwordHash: text("password_hash").notNull(),
   disabledAt: ts("disabled_at"),
   createdAt: createdAt(),
+  // Two-factor authentication (TOTP, RFC 6238; issue 15 item 4). Secrets are encrypted like SDK secrets.
+  /** The confirmed secret; null: two-factor is off. */
+  totpSecretEnc: text("totp_secret_enc"),
+  /** A secret being enrolled, until the person confirms it with a code. */
+  totpPendingEnc: text("totp_pending_enc"),
+  totpEnabledAt: ts("totp_enabled_at"),
+  /** The last time step a code was accepted for: a code is never accepted twice. */
+  totpLastStep: bigint("totp_last_step", { mode: "number" }),
 });
 
 export const organizations = pgTable("organizations", {
@@ -61,6 +70,8 @@ export const organizations = pgTable("organizations", {
   slug: text("slug").notNull().unique(),
   name: text("name").notNull(),
   createdAt: createdAt(),
+  /** Members who sign in with a password must have two-factor authentication (issue 15 item 4). */
+  requireTwoFactor: boolean("require_two_factor").notNull().default(false),
 });
 
 /** A signed-in browser. The JWT carries only this id; every request checks the row, so sign-out is immediate. */
@@ -75,8 +86,24 @@ export const sessions = pgTable(
     revokedAt: ts("revoked_at"),
     ip: text("ip"),
     userAgent: text("user_agent"),
+    /** How this browser signed in: a password, or an organization's identity provider (CONTRACT §9). */
+    method: text("method", { enum: SESSION_METHODS }).notNull().default("password"),
+    /** For a single sign-on session, the organization whose provider signed it in. */
+    ssoOrgId: text("sso_org_id"),
   },
   (t) => [index("sessions_user_idx").on(t.userId)],
+);
+
+/** Single-use recovery codes for two-factor authentication, stored only as SHA-256 hashes. */
+export const recoveryCodes = pgTable(
+  "recovery_codes",
+  {
+    userId: text("user_id").notNull().references(() => users.id),
+    codeHash: text("code_hash").notNull(),
+    createdAt: createdAt(),
+    usedAt: ts("used_at"),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.codeHash] })],
 );
 
 /** Failed sign-in counters, keyed by account, by client address, and by the pair. */
@@ -97,6 +124,21 @@ export const credentialIndex = pgTable("credential_index", {
   orgId: text("org_id").notNull(),
   refId: text("ref_id").notNull(),
 });
+
+/**
+ * Which organization signs in each email domain through its identity provider (CONTRACT §9). Looked up by domain
+ * before anyone is known, like the credential index; the primary key on the domain is what makes two organizations
+ * unable to claim one, also when two saves race. Written only with the organization's SSO settings.
+ */
+export const ssoDomains = pgTable(
+  "sso_domains",
+  {
+    domain: text("domain").primaryKey(),
+    orgId: text("org_id").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("sso_domains_org_idx").on(t.orgId)],
+);
 
 // ---------------------------------------------------------------------------------------------------------
 // Tenant tables: organization first in every key
@@ -446,6 +488,29 @@ export const sdkSeenSignatures = pgTable(
   (t) => [primaryKey({ columns: [t.orgId, t.hostId, t.signature] })],
 );
 
+/**
+ * An organization's OpenID Connect sign-in (CONTRACT §9, issue 15): one row per organization while it is on.
+ * The client secret is encrypted like SDK secrets (lib/crypto/secrets.ts); the claimed domains live here for
+ * reading and in sso_domains for the lookup, written in one transaction.
+ */
+export const ssoConnections = pgTable(
+  "sso_connections",
+  {
+    orgId: text("org_id").notNull().references(() => organizations.id),
+    issuer: text("issuer").notNull(),
+    clientId: text("client_id").notNull(),
+    clientSecretEnc: text("client_secret_enc").notNull(),
+    domains: jsonb("domains").$type<string[]>().notNull(),
+    defaultRole: text("default_role", { enum: ROLES }).notNull(),
+    /** Members sign in only through the provider; owners keep their password as a way back in. */
+    enforced: boolean("enforced").notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+    updatedBy: text("updated_by"),
+  },
+  (t) => [primaryKey({ columns: [t.orgId] })],
+);
+
 export const webhookEndpoints = pgTable(
   "webhook_endpoints",
   {
@@ -572,9 +637,11 @@ export type Release = typeof releases.$inferSelect;
 export type PermissionRequest = typeof permissionRequests.$inferSelect;
 export type WebhookEndpoint = typeof webhookEndpoints.$inferSelect;
 export type WebhookDelivery = typeof webhookDeliveries.$inferSelect;
+export type SsoConnection = typeof ssoConnections.$inferSelect;
+export type Session = typeof sessions.$inferSelect;
 
 /** Tables that are not per organization (see the file's first comment). */
-export const GLOBAL_TABLES = ["users", "organizations", "sessions", "login_throttle", "credential_index"] as const;
+export const GLOBAL_TABLES = ["users", "organizations", "sessions", "login_throttle", "credential_index", "sso_domains", "recovery_codes"] as const;
 
 // ---------------------------------------------------------------------------------------------------------
 // Analytics (CONTRACT §6, §7): raw events plus rollups that answer every figure exactly for any range and

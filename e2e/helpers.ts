@@ -5,9 +5,16 @@ export type DemoRole = (typeof ROLES)[number];
 export const PASSWORD = process.env.SEED_PASSWORD ?? "demo-password";
 export const authFile = (who: string) => `e2e/.auth/${who}.json`;
 
+/** Email first (a domain with single sign-on would go to its provider here), then the password. */
 export async function signIn(page: Page, email: string, password = PASSWORD) {
   await page.goto("/sign-in");
+  await fillPasswordSignIn(page, email, password);
+}
+
+/** The sign-in form from its email step: Continue, then the password. */
+export async function fillPasswordSignIn(page: Page, email: string, password = PASSWORD) {
   await page.getByLabel("Email").fill(email);
+  await page.getByRole("button", { name: "Continue" }).click();
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
 }

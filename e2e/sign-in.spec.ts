@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { expectSignedIn, signIn } from "./helpers";
+import { expectSignedIn, fillPasswordSignIn, signIn } from "./helpers";
 
 test("a wrong password shows a clear error and signs nobody in", async ({ page }) => {
   await signIn(page, "admin@demo.test", "not-the-password");
@@ -11,9 +11,7 @@ test("a wrong password shows a clear error and signs nobody in", async ({ page }
 test("a signed-out visitor is sent to sign in, and back afterwards", async ({ page }) => {
   await page.goto("/o/demo/members");
   await expect(page).toHaveURL(/\/sign-in\?next=%2Fo%2Fdemo%2Fmembers/);
-  await page.getByLabel("Email").fill("admin@demo.test");
-  await page.getByLabel("Password").fill("demo-password");
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await fillPasswordSignIn(page, "admin@demo.test");
   await expect(page).toHaveURL(/\/o\/demo\/members$/);
   await expect(page.getByRole("heading", { name: "Members" })).toBeVisible();
 });

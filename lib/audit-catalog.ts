@@ -31,6 +31,7 @@ export const AUDIT_ACTIONS = [
   "member.join",
   "member.role_change",
   "member.remove",
+  "member.sessions_end",
   "token.create",
   "token.revoke",
   "webhook.create",
@@ -47,10 +48,21 @@ export const AUDIT_ACTIONS = [
   "permission_request.create",
   "permission_request.approve",
   "permission_request.reject",
+  "sso.enable",
+  "sso.update",
+  "sso.disable",
+  "sso.sign_in",
+  "session.revoke",
+  "session.revoke_others",
+  "totp.enable",
+  "totp.disable",
+  "totp.recovery_regenerate",
+  "totp.recovery_used",
+  "organization.require_two_factor",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-export const AUDIT_OBJECT_TYPES = ["host_app", "mini_program", "version", "assignment", "member", "invitation", "api_token", "webhook_endpoint", "webhook_delivery", "release", "permission_request"] as const;
+export const AUDIT_OBJECT_TYPES = ["host_app", "mini_program", "version", "assignment", "member", "invitation", "api_token", "webhook_endpoint", "webhook_delivery", "release", "permission_request", "sso_connection", "organization"] as const;
 
 export const isKnownAuditAction = (a: string): a is AuditAction => (AUDIT_ACTIONS as readonly string[]).includes(a);
 

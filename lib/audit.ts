@@ -1,6 +1,7 @@
 // The audit log: append-only. Every state change writes one entry in the same transaction as the change.
 import type { DbOrTx } from "@/db";
-import { auditLog } from "@/db/schema";
+import { eq } from "drizzle-orm";
+import { auditLog, memberships, organizations } from "@/db/schema";
 import { newId } from "@/lib/ids";
 import type { OrgContext } from "@/lib/authz/context";
 
@@ -24,6 +25,19 @@ export async function recordAudit(tx: DbOrTx, ctx: Pick<OrgContext, "org" | "act
     ip: ctx.ip,
     changes: entry.changes ?? null,
   });
+}
+
+/**
+ * A change to a person's own account that every organization they belong to should see (two-factor turned on or
+ * off, a recovery code spent): one entry in each, the person as the actor.
+ */
+export async function recordPersonAudit(tx: DbOrTx, person: { userId: string; email: string; name: string }, ip: string | null, entry: AuditInput): Promise<void> {
+  const orgs = await tx
+    .select({ id: organizations.id, slug: organizations.slug, name: organizations.name })
+    .from(memberships)
+    .innerJoin(organizations, eq(organizations.id, memberships.orgId))
+    .where(eq(memberships.userId, person.userId));
+  for (const org of orgs) await recordAudit(tx, { org, actor: { type: "user", ...person, sessionId: "" }, ip }, entry);
 }
 
 /** For actions with no signed-in actor in an organization (the seed, the SDK). */

@@ -11,6 +11,8 @@ export SEED_SDK_KEY="${SEED_SDK_KEY:-ak_e2e_demo_key}"
 export SEED_SDK_SECRET="${SEED_SDK_SECRET:-sk_e2e_demo_secret}"
 # The release job runner ticks every second, so a guardrail halt or a ring change shows without waiting 10 s.
 export RELEASE_TICK_MS="${RELEASE_TICK_MS:-1000}"
+# e2e/sso.spec.ts runs a real OpenID provider on plain http://127.0.0.1 (lib/sso/provider.ts allows loopback only).
+export SSO_ALLOW_HTTP_LOOPBACK="${SSO_ALLOW_HTTP_LOOPBACK:-1}"
 export BLOB_DIR="${E2E_BLOB_DIR:-.data/e2e/blobs}"
 rm -rf "$BLOB_DIR"
 if [ -n "${TEST_DATABASE_URL:-}" ]; then

@@ -26,6 +26,7 @@ import { newId } from "@/lib/ids";
 import { setWebhookDispatcherAuto } from "@/lib/webhooks/dispatcher";
 // Renamed: a `use…` name makes React's hooks lint rule mistake this vitest helper for a hook.
 import { useTestDb as withTestDb } from "@/test/db";
+import { startTestIdp, type TestIdp } from "@/test/oidc-idp";
 import { changedTables, fingerprinter, tableNames, type Fingerprint } from "./hostile/fingerprint";
 import {
   BAD_CURSORS,
@@ -151,7 +152,11 @@ function validEvent(extra: Record<string, unknown> = {}) {
   return { id: `evt-hostile-${seq}-${Date.now()}`, type: "launch", appId: fx.app.appId, version: "1.0.0", userId: `user-${seq}`, ts: Date.now(), platform: "ios", ...extra };
 }
 
+/** A real OpenID provider on loopback, for /api/v1/sso's valid requests (its discovery document is read at save). */
+let idp: TestIdp;
+
 beforeAll(async () => {
+  idp = await startTestIdp({ redirectUris: [`${ORIGIN}/sign-in/sso/callback`] });
   const db = box.handle.db;
   const f = await seedHostFixture(db);
   const admin = await f.ctx("admin");
@@ -213,7 +218,10 @@ beforeAll(async () => {
   fx.fingerprint = fingerprinter(db, await tableNames(db), () => blobs.store.root);
 });
 
-afterAll(() => setSdkVerifierForTests(undefined));
+afterAll(async () => {
+  setSdkVerifierForTests(undefined);
+  await idp?.close();
+});
 
 // ---------------------------------------------------------------------------------------------------------
 // The table: what each route takes. A route on disk without a row here fails the sweep.
@@ -624,6 +632,28 @@ const SPECS: Record<string, Spec> = {
   "GET /api/v1/openapi.json": {
     auth: "public",
     valid: async () => ({ params: {}, status: 200, check: (json) => expect(json.openapi).toBe("3.1.0") }),
+  },
+  "GET /api/v1/sso": {
+    auth: "bearer",
+    valid: async () => ({ params: {}, status: 200 }),
+  },
+  "PUT /api/v1/sso": {
+    auth: "bearer",
+    body: {
+      kind: "json",
+      required: ["issuer", "clientId", "domains"],
+      fields: { issuer: "string", clientId: "string", clientSecret: "string", domains: "array", "domains.0": "string", defaultRole: "string", enforced: "bool" },
+    },
+    valid: async () => ({
+      params: {},
+      body: { issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, domains: [`hostile-${++seq}.test`], defaultRole: "developer", enforced: false },
+      status: 200,
+      check: (json) => expect(json).toMatchObject({ enabled: true, clientSecretSet: true }),
+    }),
+  },
+  "DELETE /api/v1/sso": {
+    auth: "bearer",
+    valid: async () => ({ params: {}, status: 200, check: (json) => expect(json).toMatchObject({ enabled: false }) }),
   },
   "GET /api/v1/webhooks": {
     auth: "bearer",

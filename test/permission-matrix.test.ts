@@ -407,6 +407,7 @@ const day = (offset: number) => new Date(Date.now() + offset * 86400_000).toISOS
 let pkgVersion = 100;
 const zip = (appId: string) => new Uint8Array(buildMiniProgramPackage({ appId, version: `${pkgVersion++}.0.0` }));
 const hostBody = () => ({ name: `Matrix host ${uniq()}`, platforms: [{ platform: "ios", identifier: `com.matrix.h${uniq()}` }] });
+const SSO_UNREACHABLE = { issuer: "http://127.0.0.1:9", clientId: "matrix", clientSecret: "matrix", domains: ["matrix-sso.test"], defaultRole: "developer" };
 // A stale revision: allowed callers get 409 conflict, and nothing changes.
 const STALE = { revision: 999_999 };
 
@@ -535,6 +536,10 @@ const ROUTE_ROWS: Record<string, RouteRow> = {
     foreign: (w) => ({ versionId: w.other.versionId }),
     body: () => ({ reason: "matrix" }),
   },
+  "GET /api/v1/sso": { permission: "settings.manage" },
+  // A closed loopback port as the issuer: allowed callers get 422 (unreachable), and nothing is saved.
+  "PUT /api/v1/sso": { permission: "settings.manage", body: () => SSO_UNREACHABLE },
+  "DELETE /api/v1/sso": { permission: "settings.manage" },
   "GET /api/v1/webhooks": { permission: "settings.manage" },
   "GET /api/v1/webhooks/{id}/deliveries": { permission: "settings.manage", params: (w) => ({ id: w.demo.endpointId }), foreign: (w) => ({ id: w.other.endpointId }) },
   "POST /api/v1/webhooks/{id}/test": { permission: "settings.manage", params: (w) => ({ id: w.demo.endpointId }), foreign: (w) => ({ id: w.other.endpointId }) },
@@ -623,6 +628,10 @@ const EXCLUDED_ROUTES: Record<string, string> = {
     "matrix) and re-checked against the live session, membership and version on every request: " +
     "lib/services/preview.test.ts covers a forged, expired, foreign, signed-out and removed-member token",
   "/api/health": "liveness: public constant JSON that reads and writes nothing",
+  "/sign-in/sso/callback":
+    "where identity providers send the browser back (CONTRACT §9): public by design, as any OAuth redirect URI; it acts " +
+    "only on the flow this browser started (an encrypted one-time cookie with state, nonce and PKCE verifier) and on an " +
+    "ID token openid-client verified; lib/sso/flow.test.ts and e2e/sso.spec.ts drive it against a real provider",
   "/api/v1/openapi.json":
     "the API description (CONTRACT §10): public by design, like any API reference; a constant document built from " +
     "code that reads and writes nothing and holds no tenant data",
@@ -693,6 +702,21 @@ const ORG_ACTION_ROWS: Record<string, OrgActionRow> = {
     foreign: (w) => ({ invitationId: w.other.invitationId }),
   },
   "members.changeRole": { permission: "members.manage", input: async () => ({ userId: await freshMember(), role: "reviewer" }), foreign: (w) => ({ userId: w.users.otherAdmin, role: "analyst" }) },
+  "members.endSessions": { permission: "members.manage", input: async () => ({ userId: await freshMember() }), foreign: (w) => ({ userId: w.users.otherAdmin }) },
+  // One's own sessions: a fresh one of the caller's to sign out; Other Corp's admin's session answers like a missing one.
+  "sessions.revoke": {
+    permission: "account.manage",
+    input: async (w, who) => ({ sessionId: await insertSession(userOf(who)) }),
+    foreign: (w) => ({ sessionId: w.sessions.otherAdmin }),
+  },
+  "sessions.revokeOthers": { permission: "account.manage", input: () => ({}) },
+  // One's own two-factor: nobody in the matrix has it on, so confirming a wrong code, new recovery codes and turning
+  // it off are each the service's own 422/409, after authorization.
+  "twoFactor.begin": { permission: "account.manage", input: () => ({}) },
+  "twoFactor.confirm": { permission: "account.manage", input: () => ({ code: "000000" }) },
+  "twoFactor.regenerateRecoveryCodes": { permission: "account.manage", input: () => ({ code: "000000" }) },
+  "twoFactor.disable": { permission: "account.manage", input: () => ({ proof: "000000" }) },
+  "organization.requireTwoFactor": { permission: "settings.manage", input: () => ({ required: false }) },
   "members.remove": { permission: "members.manage", input: async () => ({ userId: await freshMember() }), foreign: (w) => ({ userId: w.users.otherAdmin }) },
   "miniPrograms.create": { permission: "miniPrograms.write", input: () => ({ appId: `com.matrix.a${uniq()}`, name: "Matrix" }) },
   "miniPrograms.update": {
@@ -729,6 +753,8 @@ const ORG_ACTION_ROWS: Record<string, OrgActionRow> = {
     input: async (w, who) => ({ tokenId: (await insertToken(w.orgs.demo, userOf(who), "role")).id }),
     foreign: (w) => ({ tokenId: w.other.tokenId }),
   },
+  "sso.save": { permission: "settings.manage", input: () => SSO_UNREACHABLE },
+  "sso.disable": { permission: "settings.manage", input: () => ({}) },
   "webhooks.create": { permission: "settings.manage", input: () => ({ url: `https://hooks.example.com/${uniq()}`, events: ["version.approved"] }) },
   "webhooks.setActive": { permission: "settings.manage", input: (w) => ({ endpointId: w.demo.endpointId, active: true }), foreign: (w) => ({ endpointId: w.other.endpointId, active: false }) },
   "webhooks.delete": {
@@ -769,6 +795,19 @@ const NON_ORG_ROWS: Record<string, NonOrgRow> = {
       { who: "analyst", expect: "allowed" },
     ],
     passed: (o) => o.after.signIns === o.before.signIns + 1,
+  },
+  continueSignInAction: {
+    mayCall: "anyone: the email step answers from the email's domain only (a domain with single sign-on goes to its provider)",
+    call: (fn) => {
+      const form = new FormData();
+      form.set("email", "analyst@demo.test");
+      return (fn as unknown as (p: object, f: FormData) => Promise<unknown>)({}, form);
+    },
+    probes: [
+      { who: "none", expect: "allowed" },
+      { who: "analyst", expect: "allowed" },
+    ],
+    passed: (o) => (o.value as { step?: string } | undefined)?.step === "password",
   },
   signOutAction: {
     mayCall: "anyone; it revokes the caller's own session row, if any",

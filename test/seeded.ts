@@ -13,10 +13,10 @@ export type Seeded = {
   otherAdmin(): Promise<OrgContext>;
 };
 
-export async function contextFor(db: Db, seed: SeedResult, email: string, orgSlug: string): Promise<OrgContext> {
+export async function contextFor(db: Db, seed: SeedResult, email: string, orgSlug: string, sessionId = "ses_test"): Promise<OrgContext> {
   const userId = seed.users[email];
   if (!userId) throw new Error(`no seeded user ${email}`);
-  return loadOrgContext(db, { slug: orgSlug }, { type: "user", userId, email, name: email, sessionId: "ses_test" }, "127.0.0.1");
+  return loadOrgContext(db, { slug: orgSlug }, { type: "user", userId, email, name: email, sessionId }, "127.0.0.1");
 }
 
 /** Registers a seeded database for the current test file. */

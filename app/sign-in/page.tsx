@@ -5,15 +5,20 @@ import { getTranslations } from "next-intl/server";
 import { getSessionUser } from "@/lib/auth/session";
 import { LanguageSwitch } from "@/components/preferences";
 import { originFromHeaders, safeRedirectPath } from "@/lib/auth/redirect";
+import { SSO_ERRORS, type SsoErrorCode } from "@/lib/sso/flow";
 import { SignInForm } from "./sign-in-form";
 import { titled } from "@/lib/i18n/metadata";
 
 export const generateMetadata = (): Promise<Metadata> => titled("meta", "signIn");
 
-export default async function SignInPage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
-  const { next } = await searchParams;
+type Search = { next?: string; sso_error?: string; method?: string };
+
+export default async function SignInPage({ searchParams }: { searchParams: Promise<Search> }) {
+  const { next, sso_error, method } = await searchParams;
   if (await getSessionUser()) redirect(safeRedirectPath(next, originFromHeaders(await headers())));
   const t = await getTranslations("auth");
+  // Only a known code is shown, in words from the catalog: never text from the address bar.
+  const ssoError = (SSO_ERRORS as readonly string[]).includes(sso_error ?? "") ? (sso_error as SsoErrorCode) : undefined;
   return (
     <main className="flex min-h-screen items-center justify-center p-4">
       <div className="w-full max-w-sm space-y-6">
@@ -24,7 +29,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
           <p className="mt-1 text-sm text-muted-fg">{t("signInSubtitle")}</p>
         </div>
         <div className="rounded-lg border border-border bg-card p-6 shadow-sm">
-          <SignInForm next={typeof next === "string" ? next : undefined} />
+          <SignInForm next={typeof next === "string" ? next : undefined} ssoError={ssoError} passwordFirst={method === "password"} />
         </div>
         <p className="text-center text-xs text-muted-fg">{t("demoHint")}</p>
         <div className="flex justify-center">

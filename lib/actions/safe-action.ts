@@ -15,7 +15,8 @@ export { zodFieldErrors };
 export type ActionError = { code: ErrorCode; message: string; fieldErrors?: Record<string, string[]>; details?: unknown };
 export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: ActionError };
 
-export type ActionMeta = { name: string; permission: Permission };
+/** `twoFactorSetup`: the action sets up two-factor, so an organization's requirement of it never blocks it. */
+export type ActionMeta = { name: string; permission: Permission; twoFactorSetup?: boolean };
 
 /** Refuses a cross-site or Origin-less mutation, whatever Next's own check does. */
 export async function assertSameOrigin(): Promise<void> {
@@ -40,7 +41,7 @@ export function orgAction<S extends z.ZodType, T>(
   return async (orgSlug, rawInput) => {
     try {
       await assertSameOrigin();
-      const ctx = await getActionContext(String(orgSlug));
+      const ctx = await getActionContext(String(orgSlug), { twoFactorSetup: meta.twoFactorSetup });
       authorize(ctx, meta.permission);
       // The same rule as the API's bodies: NUL, lone surrogates and prototype keys never reach a service.
       const unsafe = findUnsafeJson(rawInput);

@@ -1,25 +1,43 @@
-// Auth.js v5: email + password. The JWT carries only a session id; the sessions table is the truth, so
-// sign-out, a disabled user or a removed membership act on the very next request.
+// Auth.js v5: email + password, and single sign-on handed over by the OpenID Connect callback (lib/sso/flow.ts)
+// through a one-time ticket (lib/auth/sso-ticket.ts). The JWT carries only a session id; the sessions table is the
+// truth, so sign-out, a disabled user or a removed membership act on the very next request.
 import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { and, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { sessions, users } from "@/db/schema";
-import { newId } from "@/lib/ids";
-import { burnPasswordCheck, verifyPassword } from "./password";
-import { beginAttempt, recordSuccess } from "./throttle";
+import { openSession, SESSION_MAX_AGE_S } from "./open-session";
+import { checkPasswordSignIn } from "./password-sign-in";
+import { takeSsoTicket } from "./sso-ticket";
 import { clientIpFromHeaders } from "@/lib/request-ip";
 
-export const SESSION_MAX_AGE_S = 12 * 60 * 60;
+export { SESSION_MAX_AGE_S };
 
 export class ThrottledSignIn extends CredentialsSignin {
   code = "throttled";
 }
 
+/** The password was right; the account has two-factor on and no code came with it. */
+export class TwoFactorRequired extends CredentialsSignin {
+  code = "totp_required";
+}
+
+/** The password was right; the code was not (or was already used). Counted like a wrong password. */
+export class TwoFactorInvalid extends CredentialsSignin {
+  code = "totp_invalid";
+}
+
+/** The password was right, but an organization of this person's requires its identity provider (CONTRACT §9). */
+export class SsoRequiredSignIn extends CredentialsSignin {
+  code = "sso_required";
+}
+
 const credentialsSchema = z.object({
   email: z.string().trim().toLowerCase().email().max(320),
   password: z.string().min(1).max(1024),
+  /** The second factor, for an account with two-factor on: a code from the app, or a recovery code. */
+  code: z.string().trim().max(32).optional(),
 });
 
 /**
@@ -43,32 +61,42 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
   pages: { signIn: "/sign-in" },
   providers: [
     Credentials({
-      credentials: { email: { label: "Email" }, password: { label: "Password", type: "password" } },
+      credentials: { email: { label: "Email" }, password: { label: "Password", type: "password" }, code: { label: "Code" } },
       async authorize(raw, request) {
         const parsed = credentialsSchema.safeParse(raw);
         if (!parsed.success) return null;
-        const { email, password } = parsed.data;
         const db = await getDb();
-        const ip = clientIpFromHeaders(request.headers);
-        // Counted before the password is checked, so parallel guesses cannot all pass a check-then-record gap.
-        const wait = await beginAttempt(db, email, ip);
-        if (wait > 0) {
-          const err = new ThrottledSignIn();
-          err.code = `throttled:${wait}`;
-          throw err;
+        const result = await checkPasswordSignIn(db, parsed.data, clientIpFromHeaders(request.headers));
+        if (!result.ok) {
+          if (result.reason === "throttled") {
+            const err = new ThrottledSignIn();
+            err.code = `throttled:${result.waitSeconds}`;
+            throw err;
+          }
+          if (result.reason === "sso_required") throw new SsoRequiredSignIn();
+          if (result.reason === "totp_required") throw new TwoFactorRequired();
+          if (result.reason === "totp_invalid") throw new TwoFactorInvalid();
+          return null;
         }
-        const [user] = await db.select().from(users).where(eq(users.email, email)).limit(1);
-        const ok = user && !user.disabledAt ? await verifyPassword(user.passwordHash, password) : (await burnPasswordCheck(password), false);
-        if (!user || !ok) return null;
-        await recordSuccess(db, email, ip);
-        const sid = newId("ses");
-        await db.insert(sessions).values({
-          id: sid,
-          userId: user.id,
-          expiresAt: new Date(Date.now() + SESSION_MAX_AGE_S * 1000),
-          ip,
-          userAgent: request.headers.get("user-agent")?.slice(0, 512) ?? null,
-        });
+        // Only now, with the password and (when two-factor is on) the code checked, is a session opened.
+        const { user } = result;
+        const sid = await openSession(db, { userId: user.id, headers: request.headers, method: "password" });
+        return { id: user.id, email: user.email, name: user.name, sid };
+      },
+    }),
+    Credentials({
+      id: "sso",
+      name: "Single sign-on",
+      credentials: { ticket: {} },
+      // Only the callback of lib/sso/flow.ts holds a ticket, after it verified the provider's ID token.
+      async authorize(raw, request) {
+        const ticket = takeSsoTicket((raw as { ticket?: unknown }).ticket);
+        if (!ticket) return null;
+        const db = await getDb();
+        const [user] = await db.select().from(users).where(eq(users.id, ticket.userId)).limit(1);
+        if (!user || user.disabledAt) return null;
+        const sid = await openSession(db, { userId: user.id, headers: request.headers, method: "sso", ssoOrgId: ticket.orgId });
+        ticket.outcome.sid = sid;
         return { id: user.id, email: user.email, name: user.name, sid };
       },
     }),

@@ -5,7 +5,9 @@
 import { eq } from "drizzle-orm";
 import { NextRequest } from "next/server";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { memberships, sessions, users } from "@/db/schema";
+import { memberships, organizations, sessions, users } from "@/db/schema";
+import { encryptSecret } from "@/lib/crypto/secrets";
+import { newTotpSecret, totpCode } from "./totp";
 import { newId } from "@/lib/ids";
 import { useSeededDb } from "@/test/seeded";
 import { stampClientIp } from "@/lib/request-ip";
@@ -68,7 +70,7 @@ function fromAddress(ip: string): Record<string, string> {
   return Object.fromEntries(h);
 }
 
-async function signInVia(origin: string, email: string, password: string, ip = freshIp()) {
+async function signInVia(origin: string, email: string, password: string, ip = freshIp(), extra: Record<string, string> = {}) {
   const csrfRes = await handlers.GET(new NextRequest(`${origin}/api/auth/csrf`, { headers: fromAddress(ip) }));
   const { csrfToken } = (await csrfRes.json()) as { csrfToken: string };
   const csrfCookie = parseSetCookies(csrfRes).find((c) => c.name.endsWith("authjs.csrf-token"))!;
@@ -80,7 +82,7 @@ async function signInVia(origin: string, email: string, password: string, ip = f
         cookie: `${csrfCookie.name}=${csrfCookie.value}`,
         ...fromAddress(ip),
       },
-      body: new URLSearchParams({ csrfToken, email, password, callbackUrl: `${origin}/o` }),
+      body: new URLSearchParams({ csrfToken, email, password, callbackUrl: `${origin}/o`, ...extra }),
     }),
   );
   const session = parseSetCookies(res).find((c) => c.name.endsWith("authjs.session-token") && c.value);
@@ -275,5 +277,50 @@ describe("sign-in throttling through the real sign-in", () => {
     vi.setSystemTime(new Date(Date.now() + (wait + 1) * 1000));
     const later = await signInVia("http://console.test", "owner@demo.test", "demo-password", home);
     expect(later.session).toBeDefined();
+  });
+});
+
+describe("two-factor authentication (issue 15 item 4)", () => {
+  it("a right password alone opens no session when two-factor is on; the password with a current code does", async () => {
+    const { userId } = await memberSignedIn("analyst");
+    const [u] = await s.db.select().from(users).where(eq(users.id, userId));
+    const secret = newTotpSecret();
+    await s.db.update(users).set({ totpSecretEnc: encryptSecret(secret) }).where(eq(users.id, userId));
+    const before = (await s.db.select().from(sessions).where(eq(sessions.userId, userId))).length;
+    const noCode = await signInVia("http://console.test", u!.email, "demo-password");
+    expect(noCode.session).toBeUndefined();
+    expect(noCode.location).toMatch(/code=totp_required/);
+    const wrong = await signInVia("http://console.test", u!.email, "demo-password", freshIp(), { code: "abcde-fghjk" });
+    expect(wrong.session).toBeUndefined();
+    expect(wrong.location).toMatch(/code=totp_invalid/);
+    expect((await s.db.select().from(sessions).where(eq(sessions.userId, userId))).length).toBe(before);
+    const ok = await signInVia("http://console.test", u!.email, "demo-password", freshIp(), { code: totpCode(secret) });
+    expect(ok.session).toBeDefined();
+    browserWith(ok.session);
+    expect((await getActionContext("demo")).role).toBe("analyst");
+  });
+
+  it("an organization's requirement holds back a password session without two-factor, except to set it up; SSO sessions are exempt", async () => {
+    const { userId } = await memberSignedIn("analyst");
+    await s.db.update(organizations).set({ requireTwoFactor: true }).where(eq(organizations.id, s.seed.orgs.demo!));
+    try {
+      await expect(getActionContext("demo")).rejects.toMatchObject({ code: "forbidden", details: { reason: "two_factor_required" } });
+      expect((await getActionContext("demo", { twoFactorSetup: true })).role).toBe("analyst");
+      // Single sign-on: the identity provider asked for its own second factor.
+      const sid = newId("ses");
+      await s.db.insert(sessions).values({ id: sid, userId, expiresAt: new Date(Date.now() + 3600_000), method: "sso", ssoOrgId: s.seed.orgs.demo! });
+      await s.db.update(sessions).set({ revokedAt: new Date() }).where(eq(sessions.userId, userId));
+      await s.db.update(sessions).set({ revokedAt: null }).where(eq(sessions.id, sid));
+      const { encode } = await import("next-auth/jwt");
+      const value = await encode({ token: { sid }, secret: process.env.AUTH_SECRET!, salt: "authjs.session-token" });
+      browserWith({ name: "authjs.session-token", value, attrs: [] });
+      expect((await getActionContext("demo")).role).toBe("analyst");
+      // With two-factor on, a password session passes again.
+      const second = await memberSignedIn("admin");
+      await s.db.update(users).set({ totpSecretEnc: encryptSecret(newTotpSecret()) }).where(eq(users.id, second.userId));
+      expect((await getActionContext("demo")).role).toBe("admin");
+    } finally {
+      await s.db.update(organizations).set({ requireTwoFactor: false }).where(eq(organizations.id, s.seed.orgs.demo!));
+    }
   });
 });

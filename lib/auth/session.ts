@@ -4,14 +4,22 @@ import { headers } from "next/headers";
 import { redirect, notFound as nextNotFound } from "next/navigation";
 import { and, asc, eq, gt, isNull, lt } from "drizzle-orm";
 import { getDb } from "@/db";
-import { memberships, organizations, sessions, users } from "@/db/schema";
+import { memberships, organizations, sessions, users, type SessionMethod } from "@/db/schema";
 import { auth } from "./index";
 import { can, loadOrgContext, type OrgContext } from "@/lib/authz/context";
 import type { Permission } from "@/lib/authz/permissions";
 import { AppError } from "@/lib/errors";
 import { clientIpFromHeaders } from "@/lib/request-ip";
 
-export type SessionUser = { id: string; email: string; name: string; sessionId: string };
+export type SessionUser = {
+  id: string;
+  email: string;
+  name: string;
+  sessionId: string;
+  /** How this session signed in, and whether the person has two-factor on: an organization may require it. */
+  method: SessionMethod;
+  twoFactor: boolean;
+};
 
 export const getSessionUser = cache(async (): Promise<SessionUser | null> => {
   const session = await auth();
@@ -20,7 +28,7 @@ export const getSessionUser = cache(async (): Promise<SessionUser | null> => {
   const db = await getDb();
   const now = new Date();
   const [row] = await db
-    .select({ id: users.id, email: users.email, name: users.name, lastSeenAt: sessions.lastSeenAt })
+    .select({ id: users.id, email: users.email, name: users.name, lastSeenAt: sessions.lastSeenAt, method: sessions.method, totp: users.totpSecretEnc })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(and(eq(sessions.id, sid), isNull(sessions.revokedAt), gt(sessions.expiresAt, now), isNull(users.disabledAt)))
@@ -29,7 +37,7 @@ export const getSessionUser = cache(async (): Promise<SessionUser | null> => {
   if (now.getTime() - row.lastSeenAt.getTime() > 60_000) {
     await db.update(sessions).set({ lastSeenAt: now }).where(and(eq(sessions.id, sid), lt(sessions.lastSeenAt, now)));
   }
-  return { id: row.id, email: row.email, name: row.name, sessionId: sid };
+  return { id: row.id, email: row.email, name: row.name, sessionId: sid, method: row.method, twoFactor: row.totp !== null };
 });
 
 export const getRequestIp = cache(async (): Promise<string | null> => clientIpFromHeaders(await headers()));
@@ -50,8 +58,25 @@ async function contextFor(slug: string, user: SessionUser): Promise<OrgContext> 
   );
 }
 
-/** For pages under /o/[org]: a foreign or missing organization renders the 404 page. */
-export const getPageContext = cache(async (slug: string): Promise<OrgContext> => {
+/** Where a member whose organization requires two-factor sets it up; the one page that requirement never blocks. */
+export const securityPath = (slug: string) => `/o/${slug}/settings/security`;
+export const TWO_FACTOR_REQUIRED_MESSAGE = "This organization requires two-factor authentication: set it up under Settings → Security";
+
+/**
+ * Issue 15 item 4: an organization may require two-factor of the members who sign in with a password (single sign-on
+ * leaves the second factor to the identity provider). Answers whether this session is held back by it.
+ */
+async function heldBackByTwoFactor(ctx: OrgContext, user: SessionUser): Promise<boolean> {
+  if (user.method !== "password" || user.twoFactor) return false;
+  const [org] = await ctx.db.select({ required: organizations.requireTwoFactor }).from(organizations).where(eq(organizations.id, ctx.org.id)).limit(1);
+  return !!org?.required;
+}
+
+/**
+ * The organization's context for the console's frame (the layout, page titles): a foreign or missing organization
+ * renders the 404 page. It holds nobody back; every page does (getPageContext).
+ */
+export const getShellContext = cache(async (slug: string): Promise<OrgContext> => {
   const user = await requireUser();
   try {
     return await contextFor(slug, user);
@@ -61,11 +86,26 @@ export const getPageContext = cache(async (slug: string): Promise<OrgContext> =>
   }
 });
 
+/**
+ * For pages under /o/[org]: a foreign or missing organization renders the 404 page, and a member the organization's
+ * two-factor requirement holds back is sent to set it up (Settings → Security, which reads getTwoFactorSetupPageContext).
+ */
+export const getPageContext = cache(async (slug: string): Promise<OrgContext> => {
+  const ctx = await getShellContext(slug);
+  if (await heldBackByTwoFactor(ctx, await requireUser())) redirect(`${securityPath(ctx.org.slug)}?required=1`);
+  return ctx;
+});
+
+/** For the one page where a member held back by the organization's two-factor requirement sets it up. */
+export const getTwoFactorSetupPageContext = getShellContext;
+
 /** For server actions: errors are AppErrors that the action helper turns into results. */
-export async function getActionContext(slug: string): Promise<OrgContext> {
+export async function getActionContext(slug: string, opts: { twoFactorSetup?: boolean } = {}): Promise<OrgContext> {
   const user = await getSessionUser();
   if (!user) throw new AppError("unauthenticated", "Your session has ended; sign in again");
-  return contextFor(slug, user);
+  const ctx = await contextFor(slug, user);
+  if (!opts.twoFactorSetup && (await heldBackByTwoFactor(ctx, user))) throw new AppError("forbidden", TWO_FACTOR_REQUIRED_MESSAGE, { reason: "two_factor_required" });
+  return ctx;
 }
 
 export async function listUserOrganizations(userId: string) {

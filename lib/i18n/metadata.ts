@@ -20,9 +20,9 @@ export async function titledObject(load: () => Promise<string>, fallback: { name
 /** "<text> · <organization> · Atrium" in full, for a page that sits beside the organization layout. */
 export async function orgTitle(org: string, text: string): Promise<Metadata> {
   const app = (await getTranslations("meta"))("appName");
-  const { getPageContext } = await import("@/lib/auth/session");
+  const { getShellContext } = await import("@/lib/auth/session");
   try {
-    return { title: { absolute: `${text} · ${(await getPageContext(org)).org.name} · ${app}` } };
+    return { title: { absolute: `${text} · ${(await getShellContext(org)).org.name} · ${app}` } };
   } catch {
     return { title: { absolute: `${text} · ${app}` } };
   }

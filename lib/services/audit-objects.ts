@@ -110,6 +110,8 @@ export async function describeAuditObjects(ctx: OrgContext, entries: Entry[]): P
     const label = labelFromChanges(e.changes);
     if (label) put(e.objectType, e.objectId, label, null);
   }
+  // Single sign-on is one per organization: its entries point at the organization's sign-in settings.
+  for (const id of idsOf(entries, "sso_connection")) if (id === orgId) put("sso_connection", id, ctx.org.name, `${base}/settings/sso`);
   return out;
 }
 

@@ -1,6 +1,6 @@
 import { cookies } from "next/headers";
 import { getTranslations } from "next-intl/server";
-import { getPageContext, listUserOrganizations } from "@/lib/auth/session";
+import { getShellContext, listUserOrganizations } from "@/lib/auth/session";
 import { can } from "@/lib/authz/context";
 import { NAV_ITEMS } from "@/components/shell/nav-items";
 import { Sidebar } from "@/components/shell/sidebar";
@@ -14,7 +14,7 @@ import { unreadNotificationCount } from "@/lib/services/notifications";
 
 export default async function OrgLayout({ children, params }: { children: React.ReactNode; params: Promise<{ org: string }> }) {
   const { org } = await params;
-  const ctx = await getPageContext(org);
+  const ctx = await getShellContext(org);
   const orgs = await listUserOrganizations(ctx.actor.userId);
   const t = await getTranslations();
   const jar = await cookies();
@@ -59,7 +59,7 @@ export async function generateMetadata({ params }: { params: Promise<{ org: stri
   const { org } = await params;
   const app = (await getTranslations("meta"))("appName");
   try {
-    const { name } = (await getPageContext(org)).org;
+    const { name } = (await getShellContext(org)).org;
     return { title: { template: `%s · ${name} · ${app}`, default: `${name} · ${app}` } };
   } catch {
     return { title: { template: `%s · ${app}`, default: app } };

@@ -750,6 +750,40 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sso": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The organization's OpenID Connect sign-in
+         * @description With `redirectUri`, the callback URL to register at the identity provider; the client secret is never answered.
+         *
+         *     Needs the `settings.manage` permission (CONTRACT §1).
+         */
+        get: operations["getSso"];
+        /**
+         * Set the organization's OpenID Connect sign-in
+         * @description Reads the issuer's discovery document first: an unreachable or invalid issuer, a domain another organization claims, a client secret over 4 KiB or an unknown default role answers 422 with the reason (`details.fields`, and `details.reason`), and nothing is saved. Turning `enforced` on ends the password sessions of the members it covers (owners keep theirs).
+         *
+         *     Needs the `settings.manage` permission (CONTRACT §1).
+         */
+        put: operations["putSso"];
+        post?: never;
+        /**
+         * Turn single sign-on off
+         * @description The domains are released; people keep their accounts and roles.
+         *
+         *     Needs the `settings.manage` permission (CONTRACT §1).
+         */
+        delete: operations["deleteSso"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/sdk/v1/manifest": {
         parameters: {
             query?: never;
@@ -1503,6 +1537,21 @@ export type components = {
             /** Format: date-time */
             createdAt: string;
             deliveredAt: string | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description An organization's OpenID Connect sign-in (CONTRACT §9). */
+        SsoSettings: {
+            issuer: string | null;
+            clientId: string | null;
+            clientSecretSet: boolean;
+            domains: string[];
+            /** @enum {string} */
+            defaultRole: "admin" | "reviewer" | "developer" | "analyst";
+            enforced: boolean;
+            enabled: boolean;
+            redirectUri: string;
+            updatedAt: string | null;
         } & {
             [key: string]: unknown;
         };
@@ -3539,6 +3588,124 @@ export interface operations {
             404: components["responses"]["E404"];
             409: components["responses"]["E409"];
             422: components["responses"]["E422"];
+            429: components["responses"]["E429"];
+            503: components["responses"]["E503"];
+        };
+    };
+    getSso: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SsoSettings"];
+                };
+            };
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            429: components["responses"]["E429"];
+            503: components["responses"]["E503"];
+        };
+    };
+    putSso: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description The provider's issuer identifier; its `/.well-known/openid-configuration` is read when saved
+                     * @example https://login.example.com
+                     */
+                    issuer: string;
+                    clientId: string;
+                    /** @description Write only, never answered; stored encrypted. Leave it out to keep the stored one. */
+                    clientSecret?: string;
+                    /**
+                     * @description Email domains whose people sign in through this provider
+                     * @example [
+                     *       "example.com"
+                     *     ]
+                     */
+                    domains: string[];
+                    /**
+                     * @default developer
+                     * @enum {string}
+                     */
+                    defaultRole?: "admin" | "reviewer" | "developer" | "analyst";
+                    /**
+                     * @description Members sign in only through the provider; owners keep their password
+                     * @default false
+                     */
+                    enforced?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SsoSettings"];
+                };
+            };
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            409: components["responses"]["E409"];
+            413: components["responses"]["E413"];
+            422: components["responses"]["E422"];
+            429: components["responses"]["E429"];
+            503: components["responses"]["E503"];
+        };
+    };
+    deleteSso: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SsoSettings"];
+                };
+            };
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            409: components["responses"]["E409"];
             429: components["responses"]["E429"];
             503: components["responses"]["E503"];
         };

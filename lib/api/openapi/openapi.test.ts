@@ -14,6 +14,7 @@ import { createSdkVerifier, setSdkVerifierForTests } from "@/lib/sdk-server/veri
 import { createWebhookEndpoint, createWebhookInput } from "@/lib/services/webhooks";
 import { setWebhookDispatcherAuto } from "@/lib/webhooks/dispatcher";
 import { diskRoutes, inProcessFetch } from "@/test/api-router";
+import { startTestIdp, type TestIdp } from "@/test/oidc-idp";
 import { useSeededDb } from "@/test/seeded";
 import { buildOpenApiDocument, type OpenApiDocument } from "./document";
 
@@ -130,7 +131,9 @@ async function call(method: string, template: string, opts: { params?: Record<st
 
 let receiver: http.Server;
 let receiverUrl = "";
+let idp: TestIdp;
 beforeAll(async () => {
+  idp = await startTestIdp({ redirectUris: ["http://atrium.test/sign-in/sso/callback"] });
   setWebhookDispatcherAuto(false);
   setSdkVerifierForTests(createSdkVerifier({ ratePerSecond: 0 }));
   receiver = http.createServer((req, res) => {
@@ -144,6 +147,7 @@ afterAll(async () => {
   setSdkVerifierForTests(undefined);
   setWebhookDispatcherAuto(true);
   await new Promise((r) => receiver.close(r));
+  await idp.close();
 });
 
 describe("real answers of every documented operation", () => {
@@ -267,6 +271,14 @@ describe("real answers of every documented operation", () => {
     await call("GET", "/api/v1/webhooks/{id}/deliveries", { params: { id: endpoint.id } });
     await call("POST", "/api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver", { params: { id: endpoint.id, deliveryId: test.data.id as string } });
     await call("POST", "/api/v1/webhooks/{id}/test", { params: { id: "whk_nope" } });
+
+    // Enterprise sign-in, against a real OpenID provider on loopback
+    await call("GET", "/api/v1/sso");
+    const sso = await call("PUT", "/api/v1/sso", { body: { issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, domains: ["openapi-sso.test"], defaultRole: "developer" } });
+    expect(sso.status).toBe(200);
+    await call("PUT", "/api/v1/sso", { body: { issuer: "http://127.0.0.1:9", clientId: "x", clientSecret: "y", domains: ["openapi-sso.test"] } });
+    await call("GET", "/api/v1/sso", { token: "t_analyst_demo" });
+    await call("DELETE", "/api/v1/sso");
 
     // The SDK API
     const manifest = await call("GET", "/api/sdk/v1/manifest", { query: "user=u1&platform=ios&sdkVersion=3.0.0" });

@@ -14,6 +14,7 @@ import { createHostInput, hostListFilterSchema, updateHostInput } from "@/lib/se
 import { collaboratorInput, createMiniProgramInput, listMiniProgramsFilter, updateMiniProgramInput } from "@/lib/services/mini-programs";
 import { approveInput, rejectInput, revokeInput } from "@/lib/services/reviews";
 import { createPermissionRequestInput, decidePermissionRequestInput, permissionRequestFilter } from "@/lib/services/permission-requests";
+import { ssoSettingsInput } from "@/lib/services/sso";
 import * as S from "./schemas";
 
 export type Method = "get" | "post" | "put" | "patch" | "delete";
@@ -315,6 +316,27 @@ const webhookOps: ApiOperation[] = [
   },
 ];
 
+const ssoOps: ApiOperation[] = [
+  {
+    method: "get", path: "/api/v1/sso", operationId: "getSso", tag: "Enterprise sign-in", security: "token", permission: "settings.manage",
+    summary: "The organization's OpenID Connect sign-in", description: "With `redirectUri`, the callback URL to register at the identity provider; the client secret is never answered.",
+    responses: ok(S.SsoSettings),
+  },
+  {
+    method: "put", path: "/api/v1/sso", operationId: "putSso", tag: "Enterprise sign-in", security: "token", permission: "settings.manage",
+    summary: "Set the organization's OpenID Connect sign-in",
+    description:
+      "Reads the issuer's discovery document first: an unreachable or invalid issuer, a domain another organization claims, a client secret " +
+      "over 4 KiB or an unknown default role answers 422 with the reason (`details.fields`, and `details.reason`), and nothing is saved. " +
+      "Turning `enforced` on ends the password sessions of the members it covers (owners keep theirs).",
+    body: json(ssoSettingsInput), responses: ok(S.SsoSettings),
+  },
+  {
+    method: "delete", path: "/api/v1/sso", operationId: "deleteSso", tag: "Enterprise sign-in", security: "token", permission: "settings.manage",
+    summary: "Turn single sign-on off", description: "The domains are released; people keep their accounts and roles.", responses: ok(S.SsoSettings),
+  },
+];
+
 const sdkOps: ApiOperation[] = [
   {
     method: "get", path: "/api/sdk/v1/manifest", operationId: "getManifest", tag: "SDK", security: "sdk",
@@ -334,4 +356,4 @@ const sdkOps: ApiOperation[] = [
   },
 ];
 
-export const API_OPERATIONS: ApiOperation[] = [...hostOps, ...miniProgramOps, ...versionOps, ...assignmentOps, ...releaseOps, ...permissionRequestOps, ...insightOps, ...webhookOps, ...sdkOps, ...metaOps];
+export const API_OPERATIONS: ApiOperation[] = [...hostOps, ...miniProgramOps, ...versionOps, ...assignmentOps, ...releaseOps, ...permissionRequestOps, ...insightOps, ...webhookOps, ...ssoOps, ...sdkOps, ...metaOps];

@@ -364,6 +364,22 @@ export const RejectionReason = named("RejectionReason", z.enum(REJECTION_REASONS
 
 // ---- webhooks ----
 
+export const SsoSettings = named(
+  "SsoSettings",
+  z.looseObject({
+    issuer: z.string().nullable().describe("The provider's issuer identifier, as its discovery document states it"),
+    clientId: z.string().nullable(),
+    clientSecretSet: z.boolean().describe("Whether a client secret is stored; the secret itself is never answered"),
+    domains: z.array(z.string()),
+    defaultRole: z.enum(["admin", "reviewer", "developer", "analyst"]),
+    enforced: z.boolean(),
+    enabled: z.boolean(),
+    redirectUri: z.string().describe("The console's callback URL, to register at the identity provider"),
+    updatedAt: nullableIso,
+  }),
+  "An organization's OpenID Connect sign-in (CONTRACT §9).",
+);
+
 export const WebhookEvent = named("WebhookEvent", z.enum([...WEBHOOK_EVENTS, "webhook.test"]));
 
 export const WebhookEndpoint = named(

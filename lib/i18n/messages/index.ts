@@ -30,6 +30,9 @@ const NAMESPACES = [
   "notifications",
   "insights",
   "permissionRequests",
+  "sso",
+  "sessions",
+  "twoFactor",
 ] as const;
 
 export async function loadMessages(locale: Locale): Promise<Record<string, unknown>> {

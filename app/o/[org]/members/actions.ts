@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { orgAction } from "@/lib/actions/safe-action";
 import { changeRole, changeRoleInput, inviteInput, inviteMember, removeMember, removeMemberInput, revokeInvitation } from "@/lib/services/members";
+import { endMemberSessions, memberRef } from "@/lib/services/sessions";
 
 export const inviteMemberAction = orgAction({ name: "members.invite", permission: "members.manage", input: inviteInput }, async (ctx, input) => {
   const r = await inviteMember(ctx, input);
@@ -16,3 +17,7 @@ export const revokeInvitationAction = orgAction(
 export const changeRoleAction = orgAction({ name: "members.changeRole", permission: "members.manage", input: changeRoleInput }, changeRole);
 
 export const removeMemberAction = orgAction({ name: "members.remove", permission: "members.manage", input: removeMemberInput }, removeMember);
+
+export const endMemberSessionsAction = orgAction({ name: "members.endSessions", permission: "members.manage", input: memberRef }, (ctx, input) =>
+  endMemberSessions(ctx, input.userId),
+);

@@ -8,9 +8,9 @@ import { Field, FormError, Input, Select } from "@/components/ui/form";
 import { OneTimeSecret } from "@/components/ui/copy-button";
 import { Badge, Table } from "@/components/ui/layout";
 import { useOrgAction } from "@/components/use-org-action";
-import { changeRoleAction, inviteMemberAction, removeMemberAction, revokeInvitationAction } from "./actions";
+import { changeRoleAction, endMemberSessionsAction, inviteMemberAction, removeMemberAction, revokeInvitationAction } from "./actions";
 
-type Member = { userId: string; email: string; name: string; role: Role; since: string };
+type Member = { userId: string; email: string; name: string; role: Role; since: string; sessions: number };
 
 /** Roles the current member may hand out: only owners make owners. */
 function grantable(myRole: Role): readonly Role[] {
@@ -19,6 +19,7 @@ function grantable(myRole: Role): readonly Role[] {
 
 export function MembersTable({ org, orgName, members, me, myRole, canManage }: { org: string; orgName: string; members: Member[]; me: string; myRole: Role; canManage: boolean }) {
   const t = useTranslations("members");
+  const ts = useTranslations("sessions");
   const tr = useTranslations("roles");
   const tc = useTranslations("common");
   const format = useFormatter();
@@ -68,6 +69,21 @@ export function MembersTable({ org, orgName, members, me, myRole, canManage }: {
                 {canManage && (
                   <td className="text-right">
                     {editable && (
+                      <div className="flex items-center justify-end gap-2">
+                        <span className="text-xs text-muted-fg" data-testid="member-sessions">
+                          {ts("memberSessions", { count: m.sessions })}
+                        </span>
+                        {m.sessions > 0 && (
+                          <ConfirmButton
+                            label={ts("endSessions")}
+                            title={ts("endSessionsTitle", { email: m.email })}
+                            body={ts("endSessionsBody")}
+                            confirmLabel={ts("endSessions")}
+                            cancelLabel={tc("cancel")}
+                            disabled={pending}
+                            onConfirm={() => run(() => endMemberSessionsAction(org, { userId: m.userId }))}
+                          />
+                        )}
                       <ConfirmButton
                         label={tc("remove")}
                         title={t("removeTitle", { email: m.email })}
@@ -77,6 +93,7 @@ export function MembersTable({ org, orgName, members, me, myRole, canManage }: {
                         disabled={pending}
                         onConfirm={() => run(() => removeMemberAction(org, { userId: m.userId }))}
                       />
+                      </div>
                     )}
                   </td>
                 )}

@@ -2,6 +2,7 @@ import { getTranslations } from "next-intl/server";
 import { getPageContext } from "@/lib/auth/session";
 import { can } from "@/lib/authz/context";
 import { listInvitations, listMembers } from "@/lib/services/members";
+import { countMemberSessions } from "@/lib/services/sessions";
 import { Card, PageHeader } from "@/components/ui/layout";
 import { InviteForm, MembersTable, PendingInvitations } from "./members-client";
 import type { Metadata } from "next";
@@ -14,6 +15,7 @@ export default async function MembersPage({ params }: { params: Promise<{ org: s
   const canManage = can(ctx, "members.manage");
   const members = await listMembers(ctx);
   const invites = canManage ? await listInvitations(ctx) : [];
+  const sessionCounts = canManage ? await countMemberSessions(ctx) : null;
   return (
     <>
       <PageHeader title={t("title")} description={t("description", { org: ctx.org.name })} />
@@ -29,7 +31,7 @@ export default async function MembersPage({ params }: { params: Promise<{ org: s
           me={ctx.actor.userId}
           myRole={ctx.role}
           canManage={canManage}
-          members={members.map((m) => ({ userId: m.userId, email: m.email, name: m.name, role: m.role, since: m.since.toISOString() }))}
+          members={members.map((m) => ({ userId: m.userId, email: m.email, name: m.name, role: m.role, since: m.since.toISOString(), sessions: sessionCounts?.get(m.userId) ?? 0 }))}
         />
         {canManage && invites.length > 0 && (
           <Card title={t("pending")}>

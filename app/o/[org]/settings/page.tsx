@@ -8,12 +8,17 @@ import { LanguageSwitch, ThemeSwitch } from "@/components/preferences";
 import { THEME_COOKIE, THEMES, type Theme } from "@/lib/i18n/config";
 import type { Metadata } from "next";
 import { titled } from "@/lib/i18n/metadata";
+import { RequireTwoFactorForm } from "@/components/settings/require-two-factor";
+import { twoFactorRequired } from "@/lib/services/two-factor";
 
 export default async function SettingsPage({ params }: { params: Promise<{ org: string }> }) {
   const { org } = await params;
   const ctx = await getPageContext(org);
   const t = await getTranslations("settings");
   const tw = await getTranslations("webhooks");
+  const ts = await getTranslations("sso");
+  const tsess = await getTranslations("sessions");
+  const t2 = await getTranslations("twoFactor");
   const themeCookie = (await cookies()).get(THEME_COOKIE)?.value ?? "system";
   const theme = ((THEMES as readonly string[]).includes(themeCookie) ? themeCookie : "system") as Theme;
   return (
@@ -34,12 +39,37 @@ export default async function SettingsPage({ params }: { params: Promise<{ org: 
             <dd className="font-mono">{ctx.org.slug}</dd>
           </dl>
         </Card>
+        <Card title={tsess("title")}>
+          <Link href={`/o/${ctx.org.slug}/settings/sessions`} className="font-medium text-primary hover:underline" data-testid="sessions-link">
+            {tsess("settingsLink")} →
+          </Link>
+          <p className="mt-1 text-sm text-muted-fg">{tsess("settingsLinkHint")}</p>
+        </Card>
+        <Card title={t2("title")}>
+          <Link href={`/o/${ctx.org.slug}/settings/security`} className="font-medium text-primary hover:underline" data-testid="security-link">
+            {t2("settingsLink")} →
+          </Link>
+          <p className="mt-1 text-sm text-muted-fg">{t2("settingsLinkHint")}</p>
+        </Card>
+        {can(ctx, "settings.manage") && (
+          <Card title={t2("orgCard")}>
+            <RequireTwoFactorForm org={ctx.org.slug} required={await twoFactorRequired(ctx)} />
+          </Card>
+        )}
         {can(ctx, "settings.manage") && (
           <Card title={tw("settingsCard")}>
             <Link href={`/o/${ctx.org.slug}/settings/webhooks`} className="font-medium text-primary hover:underline" data-testid="webhooks-link">
               {tw("settingsLink")} →
             </Link>
             <p className="mt-1 text-sm text-muted-fg">{tw("settingsLinkHint")}</p>
+          </Card>
+        )}
+        {can(ctx, "settings.manage") && (
+          <Card title={ts("title")}>
+            <Link href={`/o/${ctx.org.slug}/settings/sso`} className="font-medium text-primary hover:underline" data-testid="sso-link">
+              {ts("settingsLink")} →
+            </Link>
+            <p className="mt-1 text-sm text-muted-fg">{ts("settingsLinkHint")}</p>
           </Card>
         )}
       </div>
