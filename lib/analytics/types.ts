@@ -68,6 +68,16 @@ export type Overview = {
 export type TotalsOnly = { from: string; to: string; filters: AnalyticsFilters; totals: Totals };
 
 /** Distinct users per version and day, for one mini-program. */
+export type AdoptionQuery = { appId: string; hostId?: string };
+
+/** GET /api/v1/analytics/adoption (CONTRACT §13). */
+export type LatestAdoption = {
+  appId: string;
+  /** The last complete UTC day. */
+  day: string;
+  versions: { version: string; users: number; share: number | null }[];
+};
+
 export type VersionAdoption = {
   from: string;
   to: string;
