@@ -301,9 +301,6 @@ export async function updateVersionNotes(ctx: OrgContext, versionId: string, inp
     if (ctx.role !== "owner" && ctx.role !== "admin" && v.uploadedBy !== ctx.actor.userId) {
       throw new AppError("forbidden", "Only the version's uploader, owners and admins may edit its release notes");
     }
-    if (ctx.actor.type === "token" && ctx.actor.scope === "developer" && v.uploadedBy !== ctx.actor.userId) {
-      throw new AppError("forbidden", "Only the version's uploader, owners and admins may edit its release notes");
-    }
     const updated = await tx
       .update(versions)
       .set({ notes: input.notes })

@@ -26,6 +26,7 @@ const NAMESPACES = [
   "apiReference",
   "releases",
   "releaseControl",
+  "trust",
 ] as const;
 
 export async function loadMessages(locale: Locale): Promise<Record<string, unknown>> {

@@ -8,12 +8,17 @@ import { LanguageSwitch, ThemeSwitch } from "@/components/preferences";
 import { THEME_COOKIE, THEMES, type Theme } from "@/lib/i18n/config";
 import type { Metadata } from "next";
 import { titled } from "@/lib/i18n/metadata";
+import { ManifestKeyList } from "@/components/trust/manifest-keys";
+import { listSigningKeys } from "@/lib/services/manifest-keys";
+import { RotateManifestKey } from "./rotate-manifest-key";
 
 export default async function SettingsPage({ params }: { params: Promise<{ org: string }> }) {
   const { org } = await params;
   const ctx = await getPageContext(org);
   const t = await getTranslations("settings");
   const tw = await getTranslations("webhooks");
+  const tk = await getTranslations("trust.keys");
+  const keys = await listSigningKeys(ctx);
   const themeCookie = (await cookies()).get(THEME_COOKIE)?.value ?? "system";
   const theme = ((THEMES as readonly string[]).includes(themeCookie) ? themeCookie : "system") as Theme;
   return (
@@ -33,6 +38,13 @@ export default async function SettingsPage({ params }: { params: Promise<{ org: 
             <dt className="text-muted-fg">{t("orgSlug")}</dt>
             <dd className="font-mono">{ctx.org.slug}</dd>
           </dl>
+        </Card>
+        <Card title={tk("title")}>
+          <div className="space-y-3" id="manifest-keys">
+            <p className="text-sm text-muted-fg">{tk("description")}</p>
+            <ManifestKeyList keys={keys} />
+            {can(ctx, "settings.manage") ? <RotateManifestKey org={ctx.org.slug} /> : <p className="text-xs text-muted-fg">{tk("managersOnly")}</p>}
+          </div>
         </Card>
         {can(ctx, "settings.manage") && (
           <Card title={tw("settingsCard")}>
