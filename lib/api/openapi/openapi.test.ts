@@ -186,6 +186,8 @@ describe("real answers of every documented operation", () => {
     const v3 = await upload("1.2.0");
     await call("GET", "/api/v1/mini-programs/{appId}/versions", { params: { appId } });
     await call("GET", "/api/v1/versions/{versionId}", { params: { versionId: v1 } });
+    await call("PATCH", "/api/v1/versions/{versionId}", { params: { versionId: v1 }, body: { notes: "Checked against the document" } });
+    await call("PATCH", "/api/v1/versions/{versionId}", { params: { versionId: v1 }, body: { notes: 1 } });
     for (const v of [v1, v2, v3]) await call("POST", "/api/v1/versions/{versionId}/submit", { params: { versionId: v } });
     await call("POST", "/api/v1/versions/{versionId}/submit", { params: { versionId: v1 } });
     await call("POST", "/api/v1/versions/{versionId}/withdraw", { params: { versionId: v1 } });
@@ -237,6 +239,8 @@ describe("real answers of every documented operation", () => {
     const weekAgo = new Date(Date.now() - 7 * 86400_000).toISOString().slice(0, 10);
     await call("GET", "/api/v1/analytics/overview", { query: `from=${weekAgo}&to=${today}` });
     await call("GET", "/api/v1/analytics/overview", { query: "from=yesterday" });
+    await call("GET", "/api/v1/analytics/adoption", { query: "appId=com.demo.coupons" });
+    await call("GET", "/api/v1/analytics/adoption", { query: "" });
     await call("GET", "/api/v1/audit", { query: "limit=20" });
     await call("GET", "/api/v1/audit", { token: "t_developer_demo" });
 
@@ -255,6 +259,7 @@ describe("real answers of every documented operation", () => {
     expect(manifest.status).toBe(200);
     await call("GET", "/api/sdk/v1/manifest", { query: "user=u1&platform=ios&sdkVersion=3.0.0", headers: { "if-none-match": manifest.headers.get("etag")! } });
     await call("GET", "/api/sdk/v1/manifest", { query: "platform=nope" });
+    await call("GET", "/api/sdk/v1/keys");
     const entry = (manifest.data.miniPrograms as { sha256: string; appId: string; version: string }[])[0]!;
     await call("GET", "/api/sdk/v1/packages/{sha256}", { params: { sha256: entry.sha256 } });
     await call("GET", "/api/sdk/v1/packages/{sha256}", { params: { sha256: "0".repeat(64) } });
