@@ -84,6 +84,8 @@ export type VersionAdoption = {
   appId: string;
   versions: string[];
   days: { day: string; activeUsers: number; users: Record<string, number> }[];
+  /** The last complete UTC day, as GET /api/v1/analytics/adoption answers it (the console's data route adds it). */
+  latest?: LatestAdoption;
 };
 
 /** What the dashboards' filters can choose from: what the viewer may see; `hasData` once any event arrived. */
