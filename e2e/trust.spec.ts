@@ -29,10 +29,10 @@ test.describe("release notes", () => {
 test.describe("manifest signing keys", () => {
   test.use({ storageState: authFile("admin") });
 
-  test("show on a host's credentials page; rotating in the settings adds a new active key and keeps the old one retiring", async ({ page }) => {
-    await page.goto("/o/demo/hosts");
-    await page.getByRole("link", { name: "Demo SuperApp" }).first().click();
-    const hostUrl = page.url().replace(/\/$/, "");
+  test("show on a host's credentials page; rotating in the settings adds a new active key and keeps the old one retiring", async ({ page, request }) => {
+    const hosts = await request.get("/api/v1/hosts?limit=200", { headers: { authorization: "Bearer t_admin_demo" } });
+    const host = ((await hosts.json()).items as { id: string; name: string }[]).find((h) => h.name === "Demo SuperApp")!;
+    const hostUrl = `/o/demo/hosts/${host.id}`;
     await page.goto(`${hostUrl}/credentials`);
     const keys = page.getByTestId("manifest-key");
     await expect(keys.first()).toHaveAttribute("data-status", "active");
