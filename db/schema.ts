@@ -295,6 +295,8 @@ export const versions = pgTable(
     claimedAt: ts("claimed_at"),
     revokedAt: ts("revoked_at"),
     revokeReason: text("revoke_reason"),
+    /** Release notes, Markdown, at most 10 KiB (CONTRACT §13); editable while draft or in review. */
+    notes: text("notes").notNull().default(""),
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.id] }),
@@ -509,6 +511,31 @@ export const ssoConnections = pgTable(
     updatedBy: text("updated_by"),
   },
   (t) => [primaryKey({ columns: [t.orgId] })],
+);
+
+/**
+ * Ed25519 keys that sign manifests (CONTRACT §13), one organization's set: one `active` key signs; after a
+ * rotation the previous one is `retiring` until `retiring_until` (still listed, so SDKs holding a manifest it signed
+ * can verify it), then it is dropped from the list. The private key is PKCS#8 DER encrypted like SDK secrets.
+ */
+export const manifestSigningKeys = pgTable(
+  "manifest_signing_keys",
+  {
+    orgId: text("org_id").notNull().references(() => organizations.id),
+    id: text("id").notNull(),
+    status: text("status", { enum: ["active", "retiring"] }).notNull(),
+    /** Raw 32-byte Ed25519 public key, base64url. */
+    publicKey: text("public_key").notNull(),
+    /** AES-256-GCM ciphertext (lib/crypto/secrets.ts) of the base64url PKCS#8 DER private key. */
+    privateKeyEnc: text("private_key_enc").notNull(),
+    createdAt: createdAt(),
+    retiringUntil: ts("retiring_until"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    // One active key per organization, also when two first manifests race to create it.
+    uniqueIndex("manifest_signing_keys_active_uq").on(t.orgId).where(sql`status = 'active'`),
+  ],
 );
 
 export const webhookEndpoints = pgTable(

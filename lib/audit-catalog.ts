@@ -25,6 +25,7 @@ export const AUDIT_ACTIONS = [
   "version.approve",
   "version.reject",
   "version.revoke",
+  "version.notes",
   ...ASSIGNMENT_ACTIONS.map((a) => `assignment.${a}` as const),
   "member.invite",
   "member.invite_revoke",
@@ -59,10 +60,12 @@ export const AUDIT_ACTIONS = [
   "totp.recovery_regenerate",
   "totp.recovery_used",
   "organization.require_two_factor",
+  "manifest_key.create",
+  "manifest_key.rotate",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-export const AUDIT_OBJECT_TYPES = ["host_app", "mini_program", "version", "assignment", "member", "invitation", "api_token", "webhook_endpoint", "webhook_delivery", "release", "permission_request", "sso_connection", "organization"] as const;
+export const AUDIT_OBJECT_TYPES = ["host_app", "mini_program", "version", "assignment", "member", "invitation", "api_token", "webhook_endpoint", "webhook_delivery", "release", "permission_request", "sso_connection", "organization", "manifest_key"] as const;
 
 export const isKnownAuditAction = (a: string): a is AuditAction => (AUDIT_ACTIONS as readonly string[]).includes(a);
 

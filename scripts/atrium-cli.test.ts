@@ -63,6 +63,25 @@ describe("atrium upload", () => {
     expect((row!.inspection as { files: { path: string }[] }).files.map((f) => f.path).sort()).toEqual(["app.json", "pages/index/index.css", "pages/index/index.html", "pages/index/index.js"]);
   });
 
+  it("--notes takes a file's contents or the text itself; long notes follow with PATCH; over 10 KiB is a usage error", async () => {
+    const notesFile = path.join(writeFolder([{ name: "NOTES.md", data: "## 6.0.0\n\n- Receipts by photo\n" }]), "NOTES.md");
+    const upload = async (version: string, notes: string) => {
+      const dir = writeFolder(miniProgramEntries({ appId: "com.demo.expenses", version }));
+      return run(["upload", dir, "--app", "com.demo.expenses", "--notes", notes], { ATRIUM_TOKEN: "t_developer_demo" });
+    };
+    expect((await upload("6.0.0", notesFile)).code).toBe(EXIT.ok);
+    expect((await upload("6.1.0", "Fixes *totals*")).code).toBe(EXIT.ok);
+    const long = "长".repeat(3000); // 9,000 bytes: too long for a URL, so sent with PATCH
+    expect((await upload("6.2.0", long)).code).toBe(EXIT.ok);
+    const notesOf = async (version: string) => (await s.db.select({ notes: versions.notes }).from(versions).where(eq(versions.version, version)))[0]?.notes;
+    expect(await notesOf("6.0.0")).toBe("## 6.0.0\n\n- Receipts by photo\n");
+    expect(await notesOf("6.1.0")).toBe("Fixes *totals*");
+    expect(await notesOf("6.2.0")).toBe(long);
+    const tooLong = await upload("6.3.0", "x".repeat(10 * 1024 + 1));
+    expect(tooLong.code).toBe(EXIT.usage);
+    expect(await notesOf("6.3.0")).toBeUndefined();
+  });
+
   it("exits 1 on a rejected package, with every error listed", async () => {
     const res = await run(["upload", fixture("bad-page-missing.zip"), "--app", "com.demo.expenses", "--token", "t_developer_demo"]);
     expect(res.code).toBe(EXIT.rejected);

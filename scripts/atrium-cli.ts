@@ -52,7 +52,7 @@ const HELP: Record<string, string> = {
 Usage: atrium <command> [options]
 
 Commands:
-  upload <zip|folder> --app <appId>   upload a package as a new draft version (--submit to submit it)
+  upload <zip|folder> --app <appId>   upload a package as a new draft version (--submit to submit it, --notes for release notes)
   submit <versionId>                  submit a draft for review
   withdraw <versionId>                take a version out of review
   versions <appId>                    list a mini-program's versions
@@ -71,6 +71,9 @@ hidden files, node_modules and symbolic links are left out.
 
   --app <appId>    the mini-program to upload to (must match appId in app.json)
   --submit         submit the version for review when inspection accepts it
+  --notes <file or text>
+                   release notes (Markdown, at most 10 KiB): the file's contents when a file of that
+                   name exists, else the text itself
 
 ${COMMON}
 
@@ -246,12 +249,31 @@ function parse<O extends NonNullable<ParseArgsConfig["options"]>>(args: string[]
   }) as unknown as Parsed<O>;
 }
 
+const MAX_NOTES_BYTES = 10 * 1024;
+
+/** `--notes`: a file's contents when that file exists, else the text as given; at most 10 KiB (CONTRACT §13). */
+function readNotes(value: string): string {
+  let text = value;
+  try {
+    if (fs.statSync(value).isFile()) text = fs.readFileSync(value, "utf8");
+  } catch {
+    // Not a file: the text itself.
+  }
+  const bytes = Buffer.byteLength(text, "utf8");
+  if (bytes > MAX_NOTES_BYTES) throw new UsageError(`release notes may be at most 10 KiB; these are ${bytes} bytes`);
+  return text;
+}
+
 async function upload(io: CliIO, args: string[]): Promise<number> {
-  const { values, positionals } = parse(args, { app: { type: "string" }, submit: { type: "boolean" } });
+  const { values, positionals } = parse(args, { app: { type: "string" }, submit: { type: "boolean" }, notes: { type: "string" } });
   const c = paint(io);
   const target = positionals[0];
   if (!target || positionals.length > 1) throw new UsageError("give exactly one zip file or folder to upload");
   if (!values.app) throw new UsageError("say which mini-program with --app <appId>");
+  const notes = values.notes === undefined ? undefined : readNotes(values.notes);
+  // Short notes ride on the upload itself (one request, one audit entry); long ones would overflow a request line,
+  // so they follow with PATCH before any submit.
+  const notesInQuery = notes !== undefined && encodeURIComponent(notes).length <= 6000;
   const conn = connect(values, io);
   let stat: fs.Stats;
   try {
@@ -266,7 +288,7 @@ async function upload(io: CliIO, args: string[]): Promise<number> {
   const res = await call(conn, () =>
     conn.client.POST("/api/v1/mini-programs/{appId}/versions", {
       // A streamed body (for the progress bar) passes through as is; fetch needs duplex "half" to send it.
-      params: { path: { appId: values.app! }, header: { "Idempotency-Key": idempotencyKey } },
+      params: { path: { appId: values.app! }, header: { "Idempotency-Key": idempotencyKey }, query: notesInQuery ? { notes } : {} },
       body: progressStream(bytes, values.json ? undefined : io.progress) as unknown as string,
       bodySerializer: (b) => b,
       headers: { "content-type": "application/zip" },
@@ -275,7 +297,16 @@ async function upload(io: CliIO, args: string[]): Promise<number> {
   );
 
   if (res.response.status === 201 && res.data) {
-    const { version, inspection } = res.data;
+    const { inspection } = res.data;
+    let version = res.data.version;
+    if (notes !== undefined && !notesInQuery) {
+      const patched = await call(conn, () => conn.client.PATCH("/api/v1/versions/{versionId}", { params: { path: { versionId: version.id } }, body: { notes } }));
+      if (!patched.data) {
+        io.err(c.red(`✖ The version ${version.id} was uploaded, but setting its release notes failed: ${describeError(patched.response.status, patched.error)}`));
+        return EXIT.failed;
+      }
+      version = patched.data;
+    }
     let submitted: Version | null = null;
     if (values.submit) {
       const sub = await call(conn, () =>

@@ -34,6 +34,8 @@ function client(options: Partial<AtriumSdkClientOptions> = {}): AtriumSdkClient 
     sdkSecret: SECRET,
     sleep: async (ms) => void sleeps.push(ms),
     random: () => 0.5,
+    // Pinned by default, so these tests see only the requests they make; the signature tests below fetch the list.
+    manifestKeys: server.manifestKeys,
     ...options,
   });
 }
@@ -173,7 +175,7 @@ describe("getManifest", () => {
   });
 
   it("keeps one ETag per query", async () => {
-    const sdk = client();
+    const sdk = client({ manifestKeys: undefined });
     await sdk.getManifest(query);
     await sdk.getManifest({ ...query, user: "u-2" });
     expect(server.requests[1]?.headers["if-none-match"]).toBeUndefined();
@@ -372,5 +374,63 @@ describe("events", () => {
     const id = sdk.track({ ...launch, type: "session_end", durationMs: 1234 });
     await sdk.flush();
     expect(sent[0]?.events).toEqual([{ ...launch, type: "session_end", durationMs: 1234, id, ts: 1_700_000_000_000 }]);
+  });
+});
+
+describe("manifest signatures (CONTRACT §13)", () => {
+  /** A fetch that changes one byte of every manifest body on its way, as a tampering cache or proxy would. */
+  const flipping =
+    (index: number): typeof fetch =>
+    async (input, init) => {
+      const response = await fetch(input, init);
+      if (!String(input).includes("/api/sdk/v1/manifest") || response.status !== 200) return response;
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      bytes[index] = bytes[index]! ^ 0x01;
+      return new Response(bytes, { status: 200, headers: response.headers });
+    };
+
+  it("verifies against the fetched key list, fetching it once", async () => {
+    const sdk = client({ manifestKeys: undefined });
+    await sdk.getManifest(query);
+    await sdk.getManifest({ ...query, user: "u-2" });
+    expect(server.requests.filter((r) => r.target === "/api/sdk/v1/keys")).toHaveLength(1);
+  });
+
+  it.each([0, 10, 40, -2])("refuses a manifest with one byte flipped (at %i) and keeps nothing of it", async (at) => {
+    const length = JSON.stringify(manifest).length;
+    const sdk = client({ manifestKeys: undefined, fetch: flipping(at < 0 ? length + at : at) });
+    await expect(sdk.getManifest(query)).rejects.toMatchObject({ code: "manifest_signature_invalid" });
+    // Nothing was remembered: the next request asks without If-None-Match.
+    await expect(sdk.getManifest(query)).rejects.toMatchObject({ code: "manifest_signature_invalid" });
+    expect(server.requests.filter((r) => r.target.startsWith("/api/sdk/v1/manifest")).every((r) => !r.headers["if-none-match"])).toBe(true);
+  });
+
+  it("refuses a manifest without a signature, or signed by a key it does not trust", async () => {
+    const stripping: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      const headers = new Headers(response.headers);
+      headers.delete("x-mp-manifest-signature");
+      return new Response(await response.arrayBuffer(), { status: response.status, headers });
+    };
+    await expect(client({ manifestKeys: undefined, fetch: stripping }).getManifest(query)).rejects.toMatchObject({ code: "manifest_signature_invalid" });
+    const stranger = { ...server.manifestKeys[0]!, publicKey: Buffer.alloc(32, 7).toString("base64url") };
+    await expect(client({ manifestKeys: [stranger] }).getManifest(query)).rejects.toMatchObject({ code: "manifest_signature_invalid" });
+  });
+
+  it("with pinned keys never fetches the list, and refuses a key outside them even after a rotation", async () => {
+    const pinned = [...server.manifestKeys];
+    const sdk = client({ manifestKeys: pinned });
+    await expect(sdk.getManifest(query)).resolves.toMatchObject({ notModified: false });
+    server.rotateManifestKey();
+    await expect(sdk.getManifest({ ...query, user: "after" })).rejects.toMatchObject({ code: "manifest_signature_invalid" });
+    expect(server.requests.some((r) => r.target === "/api/sdk/v1/keys")).toBe(false);
+  });
+
+  it("after a rotation fetches the list again once and trusts the new key", async () => {
+    const sdk = client({ manifestKeys: undefined });
+    await sdk.getManifest(query);
+    server.rotateManifestKey();
+    await expect(sdk.getManifest({ ...query, user: "after" })).resolves.toMatchObject({ notModified: false });
+    expect(server.requests.filter((r) => r.target === "/api/sdk/v1/keys")).toHaveLength(2);
   });
 });

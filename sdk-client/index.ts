@@ -1,6 +1,7 @@
 // The reference client of the Atrium SDK API (CONTRACT §6): what a host app's runtime does to fetch
 // its manifest, download packages and report usage. Portable: fetch + WebCrypto, no Node-only APIs.
 import { EventQueue } from "./event-queue";
+import { badSignature, isManifestKeyList, ManifestVerifier, parseSignatureHeader, type ManifestKey } from "./manifest-signature";
 import { isRetryableStatus, parseRetryAfter, retryDelayMs, type BackoffPolicy } from "./retry";
 import { bodyBytes, createSigner, sha256Hex, type Body, type Signer } from "./signing";
 import {
@@ -17,10 +18,13 @@ import {
 
 export * from "./types";
 export { canonicalString } from "./signing";
+export type { ManifestKey } from "./manifest-signature";
 
 export const MANIFEST_PATH = "/api/sdk/v1/manifest";
 export const PACKAGES_PATH = "/api/sdk/v1/packages";
 export const EVENTS_PATH = "/api/sdk/v1/events";
+export const KEYS_PATH = "/api/sdk/v1/keys";
+export const MANIFEST_SIGNATURE_HEADER = "x-mp-manifest-signature";
 /** The server's limits on one `POST /events`. */
 export const MAX_EVENTS_PER_BATCH = 500;
 export const MAX_EVENTS_BODY_BYTES = 1024 * 1024;
@@ -45,6 +49,12 @@ export interface AtriumSdkClientOptions {
   baseDelayMs?: number;
   maxDelayMs?: number;
   maxRetryAfterMs?: number;
+  /**
+   * The manifest keys to trust (CONTRACT §13), e.g. shipped inside the app: then only these verify manifests and the
+   * key list is never fetched. Without them the client fetches `/api/sdk/v1/keys` over the signed channel on its
+   * first manifest (and once more when a manifest names a key it does not know, after a rotation).
+   */
+  manifestKeys?: ManifestKey[];
 }
 
 export interface ManifestQuery {
@@ -161,6 +171,9 @@ export class AtriumSdkClient {
   private readonly counters = { accepted: 0, duplicates: 0, rejected: 0, retries: 0 };
   private lastError: AtriumSdkError | null = null;
   private flushing: Promise<FlushResult> | null = null;
+  private readonly pinnedKeys: ManifestKey[] | null;
+  private fetchedKeys: ManifestKey[] | null = null;
+  private readonly verifier = new ManifestVerifier();
 
   constructor(options: AtriumSdkClientOptions) {
     if (!options.sdkKey || !options.sdkSecret) throw new TypeError("sdkKey and sdkSecret are required.");
@@ -180,6 +193,7 @@ export class AtriumSdkClient {
     this.batchSize = Math.min(positiveInteger("batchSize", options.batchSize, MAX_EVENTS_PER_BATCH), MAX_EVENTS_PER_BATCH);
     this.maxAttempts = positiveInteger("maxAttempts", options.maxAttempts, 5);
     this.queue = new EventQueue(positiveInteger("maxQueueSize", options.maxQueueSize, 10_000));
+    this.pinnedKeys = options.manifestKeys ? [...options.manifestKeys] : null;
   }
 
   /**
@@ -249,10 +263,40 @@ export class AtriumSdkClient {
       return { manifest: cached.manifest, etag: cached.etag, notModified: true };
     }
     if (!response.ok) throw await errorFromResponse(response);
-    const manifest = parseManifest(await response.json().catch(() => null));
+    // Verified before it is parsed or remembered: a manifest that fails is never used, not even as a 304's copy.
+    const body = new Uint8Array(await response.arrayBuffer());
+    await this.verifyManifest(body, response.headers.get(MANIFEST_SIGNATURE_HEADER));
+    let parsed: unknown = null;
+    try {
+      parsed = JSON.parse(new TextDecoder().decode(body));
+    } catch {
+      parsed = null;
+    }
+    const manifest = parseManifest(parsed);
     const etag = response.headers.get("etag");
     if (etag !== null) this.remember(path, etag, manifest);
     return { manifest, etag, notModified: false };
+  }
+
+  /** The keys that verify manifests now: the pinned ones, or the server's list (fetched once, again after a rotation). */
+  async manifestKeys(refresh = false): Promise<ManifestKey[]> {
+    if (this.pinnedKeys) return this.pinnedKeys;
+    if (this.fetchedKeys && !refresh) return this.fetchedKeys;
+    const response = await this.signedFetch("GET", KEYS_PATH);
+    if (!response.ok) throw await errorFromResponse(response);
+    const list: unknown = await response.json().catch(() => null);
+    if (!isManifestKeyList(list)) throw new AtriumSdkError({ code: "invalid_response", message: "The server answered an invalid manifest key list." });
+    this.fetchedKeys = list.keys;
+    return list.keys;
+  }
+
+  private async verifyManifest(body: Uint8Array<ArrayBuffer>, header: string | null): Promise<void> {
+    const parsed = parseSignatureHeader(header);
+    if (!parsed) throw badSignature("The manifest carries no valid X-MP-Manifest-Signature.");
+    let key = (await this.manifestKeys()).find((k) => k.keyId === parsed.keyId);
+    if (!key && !this.pinnedKeys) key = (await this.manifestKeys(true)).find((k) => k.keyId === parsed.keyId);
+    if (!key) throw badSignature(`The manifest is signed with key ${parsed.keyId}, which this client does not trust.`);
+    await this.verifier.verify(key, parsed.sig, body);
   }
 
   private remember(path: string, etag: string, manifest: Manifest): void {

@@ -60,7 +60,7 @@ export interface EventsResponse {
 /**
  * Every failure the client reports. `code` and `message` come from the server's
  * `{"error": {"code", "message", "details"}}` when it sent one; client-side failures use their own codes
- * (`network_error`, `invalid_response`, `package_size_mismatch`, `package_hash_mismatch`, `invalid_input`).
+ * (`network_error`, `invalid_response`, `manifest_signature_invalid`, `package_size_mismatch`, `package_hash_mismatch`, `invalid_input`).
  */
 export class AtriumSdkError extends Error {
   readonly code: string;

@@ -8,6 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ensureActiveKey } from "@/lib/sdk-server/manifest-keys";
 import type { OrgContext } from "@/lib/authz/context";
 import { withTempBlobStore } from "@/lib/blobs/testing";
 import { buildMiniProgramPackage } from "@/lib/packages/zip-writer";
@@ -215,6 +216,9 @@ beforeAll(async () => {
   const events = "POST /api/sdk/v1/events";
   const ingested = await send(events, SPECS[events]!, { params: {}, body: { events: [validEvent()] }, status: 202 });
   expect(ingested.json).toMatchObject({ accepted: 1 });
+  // Manifest keys are made on first use; made here, so that no hostile case is the first use.
+  await ensureActiveKey(db, f.orgs.demo);
+  await ensureActiveKey(db, f.orgs.other);
   fx.fingerprint = fingerprinter(db, await tableNames(db), () => blobs.store.root);
 });
 
@@ -448,6 +452,12 @@ const SPECS: Record<string, Spec> = {
     params: { hostId: "hostId" },
     valid: async () => ({ params: { hostId: fx.own.hostId }, status: 200, check: (json) => expect(Array.isArray(json.items)).toBe(true) }),
   },
+  "GET /api/v1/analytics/adoption": {
+    auth: "bearer",
+    query: { appId: "ref", hostId: "ref" },
+    strictQuery: true,
+    valid: async () => ({ params: {}, query: `?appId=${encodeURIComponent(fx.app.appId)}`, status: 200, check: (json) => expect(json.appId).toBe(fx.app.appId) }),
+  },
   "GET /api/v1/audit": {
     auth: "bearer",
     query: { actor: "search", action: "filter", objectType: "filter", objectId: "filter", from: "day", to: "day", ...LIST },
@@ -515,6 +525,12 @@ const SPECS: Record<string, Spec> = {
     auth: "bearer",
     params: { versionId: "versionId" },
     valid: async () => ({ params: { versionId: fx.own.versionId }, status: 200 }),
+  },
+  "PATCH /api/v1/versions/[versionId]": {
+    auth: "bearer",
+    params: { versionId: "versionId" },
+    body: { kind: "json", required: ["notes"], fields: { notes: "string" } },
+    valid: async () => ({ params: { versionId: (await newApp([{ version: "1.0.0", status: "draft" }])).versions["1.0.0"]!.id }, body: { notes: "Notes by the sweep" }, status: 200 }),
   },
   "POST /api/v1/versions/[versionId]/approve": {
     auth: "bearer",
@@ -681,6 +697,10 @@ const SPECS: Record<string, Spec> = {
     // The user picks a rollout bucket, never whether the host's mini-programs are listed.
     literal: (json) => expect((json.miniPrograms as unknown[]).length).toBe(1),
     valid: async () => ({ params: {}, query: "?user=u1&platform=ios&sdkVersion=3.0.0", status: 200, check: (json) => expect(json.miniPrograms).toHaveLength(1) }),
+  },
+  "GET /api/sdk/v1/keys": {
+    auth: "sdk",
+    valid: async () => ({ params: {}, status: 200, check: (json) => expect(json.keys).toHaveLength(1) }),
   },
   "GET /api/sdk/v1/packages/[sha256]": {
     auth: "sdk",

@@ -419,6 +419,16 @@ const ensureCollaborator = async () => {
 const ROUTE_ROWS: Record<string, RouteRow> = {
   "GET /api/v1/analytics/overview": { permission: "analytics.view", query: `from=${day(-7)}&to=${day(0)}` },
   "GET /api/v1/analytics/anomalies": { permission: "analytics.view", query: `from=${day(-7)}&to=${day(0)}` },
+  "GET /api/v1/analytics/adoption": {
+    permission: "analytics.view",
+    // Coupons is in both organizations (an outsider's token reaches its own), and the admin collaborates on it here,
+    // so an admin's developer-scope token reaches it too.
+    query: "appId=com.demo.coupons",
+    before: async () => {
+      const [mp] = await s.db.select({ id: miniPrograms.id }).from(miniPrograms).where(and(eq(miniPrograms.orgId, w.orgs.demo), eq(miniPrograms.appId, "com.demo.coupons")));
+      await s.db.insert(collaborators).values({ orgId: w.orgs.demo, miniProgramId: mp!.id, userId: w.users.admin, addedBy: w.users.admin }).onConflictDoNothing();
+    },
+  },
   "GET /api/v1/audit": { permission: "audit.view" },
   "GET /api/v1/hosts": { permission: "catalog.read" },
   "POST /api/v1/hosts": { permission: "hosts.manage", body: hostBody },
@@ -516,6 +526,12 @@ const ROUTE_ROWS: Record<string, RouteRow> = {
     body: (_w, appId) => zip(appId),
   },
   "GET /api/v1/versions/{versionId}": { permission: "catalog.read", params: (w) => ({ versionId: w.demo.ownVersionId }), foreign: (w) => ({ versionId: w.other.versionId }) },
+  "PATCH /api/v1/versions/{versionId}": {
+    permission: "miniPrograms.write",
+    params: (w) => ({ versionId: w.demo.ownVersionId }),
+    foreign: (w) => ({ versionId: w.other.versionId }),
+    body: () => ({ notes: "Notes by the matrix" }),
+  },
   "POST /api/v1/versions/{versionId}/submit": { permission: "miniPrograms.write", params: (w) => ({ versionId: w.demo.ownVersionId }), foreign: (w) => ({ versionId: w.other.versionId }) },
   "POST /api/v1/versions/{versionId}/withdraw": { permission: "miniPrograms.write", params: (w) => ({ versionId: w.demo.ownVersionId }), foreign: (w) => ({ versionId: w.other.versionId }) },
   "POST /api/v1/versions/{versionId}/approve": {
@@ -755,6 +771,7 @@ const ORG_ACTION_ROWS: Record<string, OrgActionRow> = {
   },
   "sso.save": { permission: "settings.manage", input: () => SSO_UNREACHABLE },
   "sso.disable": { permission: "settings.manage", input: () => ({}) },
+  "settings.rotateManifestKey": { permission: "settings.manage", input: () => ({}) },
   "webhooks.create": { permission: "settings.manage", input: () => ({ url: `https://hooks.example.com/${uniq()}`, events: ["version.approved"] }) },
   "webhooks.setActive": { permission: "settings.manage", input: (w) => ({ endpointId: w.demo.endpointId, active: true }), foreign: (w) => ({ endpointId: w.other.endpointId, active: false }) },
   "webhooks.delete": {

@@ -679,15 +679,19 @@ function AdoptionCard({ adoption, f, partialFrom }: { adoption: VersionAdoption;
     const total = adoption.versions.reduce((a, x) => a + (d.users[x] ?? 0), 0);
     return total > 0 ? (d.users[v] ?? 0) / total : null;
   };
+  // The last complete day from the adoption API's service (CONTRACT §13) when it had users; else the range's last day.
+  const latestLeader = adoption.latest?.versions.reduce<{ version: string; users: number; share: number | null } | null>((a, b) => (!a || b.users > a.users ? b : a), null);
+  const summary =
+    adoption.latest && latestLeader && latestLeader.users > 0
+      ? t("charts.adoptionSummary", { version: latestLeader.version, share: f.percent(latestLeader.share), day: f.dayLong(adoption.latest.day), count: adoption.versions.length })
+      : lastDay && leader
+        ? t("charts.adoptionSummary", { version: leader, share: f.percent(share(lastDay, leader)), day: f.dayLong(lastDay.day), count: adoption.versions.length })
+        : t("charts.noLaunches");
   return (
     <ChartCard
       testId="chart-adoption"
       title={t("charts.adoption")}
-      summary={
-        lastDay && leader
-          ? t("charts.adoptionSummary", { version: leader, share: f.percent(share(lastDay, leader)), day: f.dayLong(lastDay.day), count: adoption.versions.length })
-          : t("charts.noLaunches")
-      }
+      summary={summary}
       table={<SeriesTable partialFrom={partialFrom} caption={t("charts.adoption")} data={points} series={series} dayLabel={f.dayLong} format={f.count} />}
     >
       <TimeChart partialFrom={partialFrom} soFarLabel={t("soFar")} data={points} series={series} kind="share" format={(n) => f.count(n)} dayLabel={f.day} height={240} />

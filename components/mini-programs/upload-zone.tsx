@@ -35,6 +35,9 @@ export function UploadZone({ uploadUrl, maxBytes, onOutcome }: { uploadUrl: stri
   const [phase, setPhase] = useState<Phase>({ kind: "idle" });
   const [dragging, setDragging] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [notes, setNotes] = useState("");
+  const tn = useTranslations("trust.notes");
+  const notesBytes = new TextEncoder().encode(notes).length;
   const busy = phase.kind !== "idle";
 
   const send = (file: File) => {
@@ -43,9 +46,13 @@ export function UploadZone({ uploadUrl, maxBytes, onOutcome }: { uploadUrl: stri
       setError(t("tooLarge", { name: file.name, size: formatBytes(file.size), max: formatBytes(maxBytes) }));
       return;
     }
+    if (notesBytes > 10 * 1024) {
+      setError(tn("tooLong", { bytes: notesBytes }));
+      return;
+    }
     const xhr = new XMLHttpRequest();
     xhrRef.current = xhr;
-    xhr.open("POST", uploadUrl);
+    xhr.open("POST", notes.trim() ? `${uploadUrl}?notes=${encodeURIComponent(notes)}` : uploadUrl);
     xhr.setRequestHeader("content-type", "application/zip");
     xhr.setRequestHeader("accept", "application/json");
     setPhase({ kind: "uploading", name: file.name, sent: 0, total: file.size });
@@ -93,6 +100,25 @@ export function UploadZone({ uploadUrl, maxBytes, onOutcome }: { uploadUrl: stri
 
   return (
     <div className="space-y-3">
+      <div className="space-y-1">
+        <label htmlFor="upload-notes" className="text-sm font-medium">
+          {tn("label")}
+        </label>
+        <textarea
+          id="upload-notes"
+          data-testid="upload-notes"
+          value={notes}
+          onChange={(e) => setNotes(e.target.value)}
+          disabled={busy}
+          rows={4}
+          aria-describedby="upload-notes-hint"
+          aria-invalid={notesBytes > 10 * 1024}
+          className="w-full rounded-md border border-border bg-card px-3 py-2 font-mono text-sm"
+        />
+        <p id="upload-notes-hint" className={`text-xs ${notesBytes > 10 * 1024 ? "text-danger" : "text-muted-fg"}`}>
+          {notesBytes > 10 * 1024 ? tn("tooLong", { bytes: notesBytes }) : tn("hint")}
+        </p>
+      </div>
       <div
         data-testid="upload-dropzone"
         onDragEnter={(e) => {

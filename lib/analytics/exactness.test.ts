@@ -12,7 +12,7 @@ import { ingestEvents } from "./ingest";
 import { rebuildRollups } from "./queries/rebuild-rollups";
 import { getScopedAppIds } from "./queries/scoped-apps";
 import { computeOverviewFromRaw } from "./raw";
-import { getOverview } from "./service";
+import { getLatestAdoption, getOverview } from "./service";
 import { selectRows } from "./sql";
 import { assign, body, hostsOf, prng, randomBatch, type WireEvent } from "./testing";
 import type { OverviewQuery } from "./types";
@@ -167,5 +167,37 @@ describe("rebuilding the rollups from raw events", () => {
     expect(incremental.users.length).toBeGreaterThan(100);
     await rebuildRollups(s.db, orgId);
     expect(await snapshot()).toEqual(incremental);
+  });
+});
+
+describe("adoption (CONTRACT §13) equals the direct count over raw events", () => {
+  it("per version over the last complete UTC day, for each mini-program, with and without a host", async () => {
+    const admin = await s.as("admin");
+    const yesterday = addDays(TODAY, -1);
+    let nonEmpty = 0;
+    for (const appId of APPS) {
+      for (const hostId of [undefined, ...hosts.map((h) => h.id)]) {
+        const got = await getLatestAdoption(admin, hostId ? { appId, hostId } : { appId }, { now: NOW });
+        const raw = await selectRows<{ version: string; users: number }>(
+          s.db,
+          sql`SELECT version, count(DISTINCT user_id)::int AS users FROM events
+              WHERE org_id = ${admin.org.id} AND app_id = ${appId} ${hostId ? sql`AND host_id = ${hostId}` : sql``}
+                AND ts >= ${yesterday}::date AND ts < ${TODAY}::date
+              GROUP BY version`,
+        );
+        const label = `${appId} ${hostId ?? "all hosts"}`;
+        expect(got.day, label).toBe(yesterday);
+        expect(Object.fromEntries(got.versions.filter((v) => v.users > 0).map((v) => [v.version, v.users])), label).toEqual(Object.fromEntries(raw.map((r) => [r.version, r.users])));
+        const total = raw.reduce((a, r) => a + r.users, 0);
+        if (total > 0) {
+          nonEmpty++;
+          expect(got.versions.reduce((a, v) => a + (v.share ?? 0), 0), label).toBeCloseTo(1, 10);
+          for (const v of got.versions) expect(v.share, label).toBeCloseTo(v.users / total, 12);
+        } else {
+          expect(got.versions.every((v) => v.share === null), label).toBe(true);
+        }
+      }
+    }
+    expect(nonEmpty).toBeGreaterThan(8);
   });
 });

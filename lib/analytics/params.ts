@@ -5,7 +5,7 @@ import { PLATFORMS } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { zodFieldErrors } from "@/lib/validation";
 import { addDays, daysBetween, isDay, utcDay } from "./dates";
-import type { OverviewQuery } from "./types";
+import type { AdoptionQuery, OverviewQuery } from "./types";
 
 export const MAX_RANGE_DAYS = 366;
 export const DEFAULT_RANGE_DAYS = 30;
@@ -55,5 +55,18 @@ function parseAnalyticsQuery(schema: typeof overviewQuerySchema | typeof anomaly
   if (q.appId) out.appId = q.appId;
   if (q.platform) out.platform = q.platform;
   if (q.version) out.version = q.version;
+  return out;
+}
+
+export const adoptionQuerySchema = z.object({ appId: id, hostId: id.optional() }).strict();
+
+/** Parses `?appId[&hostId]` of /api/v1/analytics/adoption; appId is required (422 without it). */
+export function parseAdoptionQuery(params: URLSearchParams): AdoptionQuery {
+  const raw: Record<string, string> = {};
+  for (const [k, v] of params) if (v !== "") raw[k] = v;
+  const parsed = adoptionQuerySchema.safeParse(raw);
+  if (!parsed.success) throw new AppError("invalid_input", "Bad adoption parameters", { fields: zodFieldErrors(parsed.error) });
+  const out: AdoptionQuery = { appId: parsed.data.appId };
+  if (parsed.data.hostId) out.hostId = parsed.data.hostId;
   return out;
 }

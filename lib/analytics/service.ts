@@ -15,10 +15,10 @@ import { getNames } from "./queries/names";
 import { getRangeUsers } from "./queries/range-users";
 import { getRetention } from "./queries/retention";
 import { getScopedAppIds } from "./queries/scoped-apps";
-import { getVersionUsers } from "./queries/version-adoption";
+import { getApprovedVersions, getVersionUsers } from "./queries/version-adoption";
 import { byLaunchesThenKey, rangeRetention, ratio, versionKey } from "./rows";
 import type { Scope } from "./sql";
-import type { AnalyticsFilters, DayFigures, FilterOptions, Overview, OverviewQuery, Totals, TotalsOnly, VersionAdoption } from "./types";
+import type { AdoptionQuery, AnalyticsFilters, DayFigures, FilterOptions, LatestAdoption, Overview, OverviewQuery, Totals, TotalsOnly, VersionAdoption } from "./types";
 
 export type OverviewOptions = {
   /** Epoch milliseconds: a day not ended by then is partial, and retention whose d+1 (d+7) has not ended is null. Default: now. */
@@ -160,6 +160,33 @@ export async function getVersionAdoption(ctx: OrgContext, q: OverviewQuery & { a
     appId: q.appId,
     versions,
     days: users.map((u) => ({ day: u.day, activeUsers: u.activeUsers, users: byDay.get(u.day) ?? {} })),
+  };
+}
+
+/**
+ * CONTRACT §13: distinct users of each version of one mini-program over the last complete UTC day (optionally on
+ * one host), from the same per-day distinct-user rollup as the console's adoption card, so both answer the same
+ * figures. Every approved version is listed, with 0 users when nobody ran it; `share` sums to 1, or is null on every
+ * row when nobody ran any. Versions are newest first.
+ */
+export async function getLatestAdoption(ctx: OrgContext, q: AdoptionQuery, opts: OverviewOptions = {}): Promise<LatestAdoption> {
+  const f: AnalyticsFilters = { appId: q.appId };
+  if (q.hostId !== undefined) f.hostId = q.hostId;
+  const scope = await scopeFor(ctx, f);
+  const day = addDays(utcDay(opts.now ?? Date.now()), -1);
+  const [rows, live] = await Promise.all([
+    getVersionUsers(ctx.db, scope, f, day, day),
+    getApprovedVersions(ctx.db, ctx.org.id, q.appId),
+  ]);
+  const users = new Map<string, number>(live.map((v) => [v, 0]));
+  for (const r of rows) users.set(r.version, r.users);
+  const total = [...users.values()].reduce((a, b) => a + b, 0);
+  return {
+    appId: q.appId,
+    day,
+    versions: [...users.keys()]
+      .sort((a, b) => compareVersions(b, a))
+      .map((version) => ({ version, users: users.get(version)!, share: total > 0 ? users.get(version)! / total : null })),
   };
 }
 

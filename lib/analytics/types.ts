@@ -68,12 +68,24 @@ export type Overview = {
 export type TotalsOnly = { from: string; to: string; filters: AnalyticsFilters; totals: Totals };
 
 /** Distinct users per version and day, for one mini-program. */
+export type AdoptionQuery = { appId: string; hostId?: string };
+
+/** GET /api/v1/analytics/adoption (CONTRACT §13). */
+export type LatestAdoption = {
+  appId: string;
+  /** The last complete UTC day. */
+  day: string;
+  versions: { version: string; users: number; share: number | null }[];
+};
+
 export type VersionAdoption = {
   from: string;
   to: string;
   appId: string;
   versions: string[];
   days: { day: string; activeUsers: number; users: Record<string, number> }[];
+  /** The last complete UTC day, as GET /api/v1/analytics/adoption answers it (the console's data route adds it). */
+  latest?: LatestAdoption;
 };
 
 /** What the dashboards' filters can choose from: what the viewer may see; `hasData` once any event arrived. */

@@ -1,12 +1,16 @@
 // Delivery as a host app's SDK sees it, through the real route handlers and the reference client (CONTRACT §6):
 // the rollout rule for thousands of users, raising never removes anyone, pause, ETag/304, the SDK filter,
 // revocation at once, policy tightening, package download with hash verification, and package isolation.
-import { createHash } from "node:crypto";
+import { createHash, createPublicKey, verify } from "node:crypto";
+import { and, eq } from "drizzle-orm";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { GET as keysGET } from "@/app/api/sdk/v1/keys/route";
 import { GET as manifestGET } from "@/app/api/sdk/v1/manifest/route";
 import { GET as packageGET } from "@/app/api/sdk/v1/packages/[sha256]/route";
+import { auditLog, manifestSigningKeys } from "@/db/schema";
 import { withTempBlobStore } from "@/lib/blobs/testing";
+import { rotateSigningKey } from "@/lib/services/manifest-keys";
 import { signRequest } from "@/lib/sdk/signing";
 import { assignVersion, promoteAssignment, rollbackAssignment, unassign, updateAssignment } from "@/lib/services/assignments";
 import { updateHost } from "@/lib/services/hosts";
@@ -16,6 +20,7 @@ import { AtriumSdkClient, type ManifestEntry } from "@/sdk-client";
 import { useSeededDb } from "@/test/seeded";
 import { labHost, labMiniProgram } from "./delivery-testing";
 import { manifestEntries, parseManifestQuery } from "./manifest";
+import { listManifestKeys } from "./manifest-keys";
 import { buildHostSnapshot, createManifestCache, getManifestCache, setManifestCacheForTests } from "./snapshot";
 import { createSdkVerifier, setSdkVerifierForTests, type SdkCaller } from "./verify";
 
@@ -41,6 +46,7 @@ async function callRoute(input: RequestInfo | URL, init?: RequestInit): Promise<
   const req = new NextRequest(input instanceof Request ? input : new Request(input, init));
   const pkg = /^\/api\/sdk\/v1\/packages\/([^/]+)$/.exec(req.nextUrl.pathname);
   if (pkg) return packageGET(req, { params: Promise.resolve({ sha256: pkg[1]! }) });
+  if (req.nextUrl.pathname === "/api/sdk/v1/keys") return keysGET(req, { params: Promise.resolve({}) });
   return manifestGET(req, { params: Promise.resolve({}) });
 }
 
@@ -302,5 +308,81 @@ describe("the snapshot cache", () => {
     // The next request builds afresh, and that one is kept.
     await cache.snapshot(admin.db, dbHost);
     expect(cache.stats()).toMatchObject({ snapshots: 1, builds: 2 });
+  });
+});
+
+describe("signed manifests (CONTRACT §13), through the real routes", () => {
+  const q = { user: "signed", platform: "ios", sdkVersion: "2.0.0" } as const;
+
+  /** The route's answer, signed as the reference client signs, with its exact body bytes. */
+  async function rawManifest(host: { sdkKey: string; sdkSecret: string }) {
+    const path = `/api/sdk/v1/manifest?user=signed&platform=ios&sdkVersion=2.0.0`;
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const signature = signRequest({ secret: host.sdkSecret, method: "GET", pathWithQuery: path, timestamp });
+    const res = await callRoute(`${BASE}${path}`, { headers: { "x-mp-key": host.sdkKey, "x-mp-timestamp": timestamp, "x-mp-signature": signature } });
+    return { res, body: Buffer.from(await res.arrayBuffer()) };
+  }
+
+  it("signs every 200 with the organization's active key, which GET /keys lists", async () => {
+    const { host } = await rollout();
+    const keys = await clientFor(host).manifestKeys();
+    expect(keys).toEqual([{ keyId: expect.stringMatching(/^mk_/), alg: "Ed25519", publicKey: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/), status: "active" }]);
+    const { res, body } = await rawManifest(host);
+    expect(res.status).toBe(200);
+    const [, keyId, sig] = /^keyId=(\S+), sig=([A-Za-z0-9_-]+)$/.exec(res.headers.get("x-mp-manifest-signature") ?? "") ?? [];
+    expect(keyId).toBe(keys[0]!.keyId);
+    const publicKey = createPublicKey({ key: { kty: "OKP", crv: "Ed25519", x: keys[0]!.publicKey }, format: "jwk" });
+    expect(verify(null, body, publicKey, Buffer.from(sig!, "base64url"))).toBe(true);
+  });
+
+  it("the reference client refuses the real manifest with one byte flipped", async () => {
+    const { host } = await rollout();
+    const flipping: typeof fetch = async (input, init) => {
+      const res = await callRoute(input as RequestInfo, init);
+      if (!new URL(String(input instanceof Request ? input.url : input)).pathname.endsWith("/manifest") || res.status !== 200) return res;
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      bytes[bytes.length >> 1] = bytes[bytes.length >> 1]! ^ 0x20;
+      return new Response(bytes, { status: 200, headers: res.headers });
+    };
+    const sdk = new AtriumSdkClient({ baseUrl: BASE, sdkKey: host.sdkKey, sdkSecret: host.sdkSecret, fetch: flipping });
+    await expect(sdk.getManifest(q)).rejects.toMatchObject({ code: "manifest_signature_invalid" });
+    await expect(clientFor(host).getManifest(q)).resolves.toMatchObject({ notModified: false });
+  });
+
+  it("rotates with an overlap: the new key signs, the old one is listed as retiring for 24 h, then dropped", async () => {
+    const { admin, host } = await rollout();
+    const before = await clientFor(host).manifestKeys();
+    const pinnedOld = new AtriumSdkClient({ baseUrl: BASE, sdkKey: host.sdkKey, sdkSecret: host.sdkSecret, fetch: callRoute, manifestKeys: before });
+    await pinnedOld.getManifest(q);
+    const now = new Date();
+    const after = await rotateSigningKey(admin, now);
+    expect(after.map((k) => [k.keyId === before[0]!.keyId, k.status])).toEqual([[false, "active"], [true, "retiring"]]);
+    const { res } = await rawManifest(host);
+    expect(res.headers.get("x-mp-manifest-signature")).toContain(`keyId=${after[0]!.keyId},`);
+    // A client that fetched the list before the rotation fetches it again and trusts the new key.
+    const sdk = clientFor(host);
+    await sdk.manifestKeys();
+    await expect(sdk.getManifest({ ...q, user: "after" })).resolves.toBeTruthy();
+    // One pinned to the old list refuses what the new key signed.
+    await expect(pinnedOld.getManifest({ ...q, user: "after" })).rejects.toMatchObject({ code: "manifest_signature_invalid" });
+    expect((await listManifestKeys(admin.db, admin.org.id, new Date(now.getTime() + 25 * 3600_000))).map((k) => k.status)).toEqual(["active"]);
+    const [entry] = await s.db.select().from(auditLog).where(and(eq(auditLog.orgId, admin.org.id), eq(auditLog.action, "manifest_key.rotate")));
+    expect(entry).toMatchObject({ objectId: after[0]!.keyId, changes: { from: before[0]!.keyId, to: after[0]!.keyId } });
+    // The private key is stored encrypted, never as the PKCS#8 key itself.
+    const rows = await s.db.select().from(manifestSigningKeys).where(eq(manifestSigningKeys.orgId, admin.org.id));
+    expect(rows.every((r) => r.privateKeyEnc.startsWith("v1:") && !r.privateKeyEnc.includes("MC4CAQAwBQYDK2Vw"))).toBe(true);
+  });
+
+  it.each(["reviewer", "developer", "analyst"] as const)("a %s may not rotate the key", async (role) => {
+    await expect(rotateSigningKey(await s.as(role))).rejects.toMatchObject({ code: "forbidden" });
+  });
+
+  it("two racing rotations: one wins, the other is a conflict, and one key is active", async () => {
+    const admin = await s.as("admin");
+    const results = await Promise.allSettled([rotateSigningKey(admin), rotateSigningKey(admin)]);
+    expect(results.filter((r) => r.status === "fulfilled").length).toBeGreaterThanOrEqual(1);
+    for (const r of results) if (r.status === "rejected") expect(r.reason).toMatchObject({ code: "conflict" });
+    const keys = await listManifestKeys(admin.db, admin.org.id);
+    expect(keys.filter((k) => k.status === "active")).toHaveLength(1);
   });
 });

@@ -2,6 +2,7 @@
 // client in sdk-client/: what it signs is accepted; each way of getting it wrong has its own code.
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { GET as keysGET } from "@/app/api/sdk/v1/keys/route";
 import { GET as manifestGET } from "@/app/api/sdk/v1/manifest/route";
 import { AtriumSdkClient, type AtriumSdkClientOptions } from "@/sdk-client";
 import { signRequest } from "@/lib/sdk/signing";
@@ -38,8 +39,10 @@ async function newHost() {
 }
 
 /** Sends a Request straight into the route handler, as Next would. */
-const callRoute = (input: RequestInfo | URL, init?: RequestInit) =>
-  manifestGET(new NextRequest(input instanceof Request ? input : new Request(input, init)), { params: Promise.resolve({}) });
+const callRoute = (input: RequestInfo | URL, init?: RequestInit) => {
+  const req = new NextRequest(input instanceof Request ? input : new Request(input, init));
+  return (req.nextUrl.pathname === "/api/sdk/v1/keys" ? keysGET : manifestGET)(req, { params: Promise.resolve({}) });
+};
 
 function client(sdkKey: string, sdkSecret: string, opts: Partial<AtriumSdkClientOptions> = {}) {
   return new AtriumSdkClient({ baseUrl: BASE, sdkKey, sdkSecret, now: () => clock, fetch: callRoute, ...opts });

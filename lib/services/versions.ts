@@ -2,6 +2,7 @@
 // CONTRACT §5 (submit, withdraw). Approve, reject and revoke belong to the review service.
 import { and, asc, desc, eq, inArray, lt } from "drizzle-orm";
 import semver from "semver";
+import { z } from "zod";
 import type { DbOrTx } from "@/db";
 import { selectVersion, type VersionWithNames } from "@/db/queries/versions";
 import { miniPrograms, reviews, users, versions, type Version, type VersionStatus } from "@/db/schema";
@@ -41,6 +42,8 @@ export type VersionJson = {
   domains: string[];
   minSdkVersion: string | null;
   warningCount: number;
+  /** Release notes, Markdown (CONTRACT §13). */
+  notes: string;
   reviews: ReviewJson[];
 };
 
@@ -71,6 +74,7 @@ export function versionToJson(v: VersionRow, reviewList: ReviewJson[]): VersionJ
     domains: stringList(v.manifest.domains),
     minSdkVersion: typeof v.manifest.minSdkVersion === "string" ? v.manifest.minSdkVersion : null,
     warningCount: Array.isArray(inspection.warnings) ? inspection.warnings.length : 0,
+    notes: v.notes,
     reviews: reviewList,
   };
 }
@@ -146,7 +150,23 @@ async function inspectOffThread(bytes: Buffer, opts: { expectedAppId: string; ex
 
 export type UploadResult = { version: VersionJson; inspection: Inspection };
 
-export type UploadOptions = { blobStore?: BlobStore };
+/** Release notes are Markdown of at most 10 KiB, counted in UTF-8 bytes (CONTRACT §13). */
+export const MAX_NOTES_BYTES = 10 * 1024;
+export const notesSchema = z
+  .string()
+  .refine((s) => Buffer.byteLength(s, "utf8") <= MAX_NOTES_BYTES, `Release notes may be at most ${MAX_NOTES_BYTES} bytes (10 KiB) of UTF-8`);
+export const updateNotesInput = z.object({ notes: notesSchema }).strict();
+export type UpdateNotesInput = z.output<typeof updateNotesInput>;
+
+/** Notes given with an upload (`?notes=` on the API, a field of the console's form), checked before inspection. */
+export function parseUploadNotes(value: string | null | undefined): string {
+  if (value === null || value === undefined) return "";
+  const parsed = notesSchema.safeParse(value);
+  if (!parsed.success) throw invalidInput("The release notes are too long", { fields: { notes: parsed.error.issues.map((i) => i.message) } });
+  return parsed.data;
+}
+
+export type UploadOptions = { blobStore?: BlobStore; notes?: string };
 
 /**
  * Inspects a package and, when it passes, stores it and records a draft version. A rejected package is
@@ -155,6 +175,7 @@ export type UploadOptions = { blobStore?: BlobStore };
  */
 export async function uploadVersion(ctx: OrgContext, appId: string, bytes: Buffer, opts: UploadOptions = {}): Promise<UploadResult> {
   authorize(ctx, "miniPrograms.write");
+  const notes = parseUploadNotes(opts.notes);
   const mp = await findReachableMiniProgram(ctx, appId);
   const existing = await existingVersions(ctx.db, ctx.org.id, mp.id);
   const inspection = await inspectOffThread(bytes, { expectedAppId: mp.appId, existingVersions: existing });
@@ -197,6 +218,7 @@ export async function uploadVersion(ctx: OrgContext, appId: string, bytes: Buffe
           manifest: { ...manifest },
           inspection: { ...inspection },
           uploadedBy: ctx.actor.userId,
+          notes,
         })
         .returning();
       await recordAudit(tx, ctx, {
@@ -264,6 +286,39 @@ async function transition(ctx: OrgContext, versionId: string, t: Transition): Pr
     });
     const rv = await reviewsFor(ctx, [v.id], tx);
     if (t.to === "in_review") await emitVersionEvent(tx, ctx.org.id, "version.submitted", versionToJson({ ...row, uploaderEmail: v.uploaderEmail }, rv.get(v.id) ?? []), ctx.actor.email);
+    return versionToJson({ ...row, uploaderEmail: v.uploaderEmail }, rv.get(v.id) ?? []);
+  });
+}
+
+/**
+ * Sets a version's release notes while it is a draft or in review: its uploader, owners and admins (another
+ * collaborator may read them, not rewrite them); a decided version's notes are what was reviewed, so 409.
+ */
+export async function updateVersionNotes(ctx: OrgContext, versionId: string, input: UpdateNotesInput): Promise<VersionJson> {
+  authorize(ctx, "miniPrograms.write");
+  return ctx.db.transaction(async (tx) => {
+    const v = await findReachableVersion(ctx, versionId, tx);
+    if (ctx.role !== "owner" && ctx.role !== "admin" && v.uploadedBy !== ctx.actor.userId) {
+      throw new AppError("forbidden", "Only the version's uploader, owners and admins may edit its release notes");
+    }
+    const updated = await tx
+      .update(versions)
+      .set({ notes: input.notes })
+      .where(and(eq(versions.orgId, ctx.org.id), eq(versions.id, v.id), inArray(versions.status, ["draft", "in_review"])))
+      .returning();
+    const row = updated[0];
+    if (!row) {
+      const [cur] = await tx.select({ status: versions.status }).from(versions).where(and(eq(versions.orgId, ctx.org.id), eq(versions.id, v.id)));
+      const status = cur?.status ?? v.status;
+      throw conflict(`Version ${v.version} is ${status.replace("_", " ")}; release notes can change only while it is a draft or in review`, { status });
+    }
+    await recordAudit(tx, ctx, {
+      action: "version.notes",
+      objectType: "version",
+      objectId: v.id,
+      changes: { appId: v.appId, version: v.version, notes: { from: v.notes, to: input.notes } },
+    });
+    const rv = await reviewsFor(ctx, [v.id], tx);
     return versionToJson({ ...row, uploaderEmail: v.uploaderEmail }, rv.get(v.id) ?? []);
   });
 }

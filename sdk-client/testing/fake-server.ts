@@ -1,9 +1,10 @@
 // A stand-in for the console's SDK API on 127.0.0.1, for testing clients over real HTTP. It checks
 // signatures with the server's own verifier, so a client that passes here signs as the console expects.
-import { createHash } from "node:crypto";
+import { createHash, generateKeyPairSync, sign, type KeyObject } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { SDK_HEADERS, verifySignature } from "@/lib/sdk/signing";
+import type { ManifestKey } from "../manifest-signature";
 import type { Manifest, SdkEvent } from "../types";
 
 export interface ScriptedFailure {
@@ -31,6 +32,11 @@ export interface FakeAtriumServer {
   /** Ids of each `POST /events` body received, failures included. */
   eventBatches: string[][];
   requests: RecordedRequest[];
+  /** What `GET /keys` answers; the first key signs manifests. */
+  manifestKeys: ManifestKey[];
+  signingKey: { keyId: string; privateKey: KeyObject };
+  /** Replaces the signing key: the old one stays listed as retiring. */
+  rotateManifestKey(): void;
   close(): Promise<void>;
 }
 
@@ -70,7 +76,18 @@ function serveManifest(state: FakeAtriumServer, req: IncomingMessage, res: Serve
   const body = JSON.stringify(state.manifest);
   const etag = `"${createHash("sha256").update(body).digest("hex").slice(0, 32)}"`;
   if (req.headers["if-none-match"] === etag) return res.writeHead(304, { etag }).end();
-  res.writeHead(200, { "content-type": "application/json", etag }).end(body);
+  const sig = sign(null, Buffer.from(body), state.signingKey.privateKey).toString("base64url");
+  res.writeHead(200, { "content-type": "application/json", etag, "x-mp-manifest-signature": `keyId=${state.signingKey.keyId}, sig=${sig}` }).end(body);
+}
+
+let keyCount = 0;
+function newManifestKey(): { key: ManifestKey; signing: { keyId: string; privateKey: KeyObject } } {
+  const pair = generateKeyPairSync("ed25519");
+  const keyId = `mk_fake${++keyCount}`;
+  return {
+    key: { keyId, alg: "Ed25519", publicKey: pair.publicKey.export({ format: "jwk" }).x ?? "", status: "active" },
+    signing: { keyId, privateKey: pair.privateKey },
+  };
 }
 
 function servePackage(state: FakeAtriumServer, hash: string, res: ServerResponse) {
@@ -103,6 +120,7 @@ async function handle(state: FakeAtriumServer, req: IncomingMessage, res: Server
   if (failure) return apiError(res, 401, "unauthenticated", `Request not authenticated: ${failure}.`, { reason: failure });
   const path = new URL(req.url ?? "/", "http://fake").pathname;
   if (req.method === "GET" && path === "/api/sdk/v1/manifest") return serveManifest(state, req, res);
+  if (req.method === "GET" && path === "/api/sdk/v1/keys") return json(res, 200, { keys: state.manifestKeys });
   const packageHash = /^\/api\/sdk\/v1\/packages\/([0-9a-f]{64})$/.exec(path)?.[1];
   if (req.method === "GET" && packageHash) return servePackage(state, packageHash, res);
   if (req.method === "POST" && path === "/api/sdk/v1/events") return receiveEvents(state, body, res);
@@ -110,6 +128,7 @@ async function handle(state: FakeAtriumServer, req: IncomingMessage, res: Server
 }
 
 export async function startFakeAtriumServer(init: { credentials: Record<string, string[]>; manifest: Manifest }): Promise<FakeAtriumServer> {
+  const first = newManifestKey();
   const server = createServer((req, res) => {
     handle(state, req, res).catch(() => apiError(res, 500, "internal", "Fake server failure."));
   });
@@ -122,6 +141,13 @@ export async function startFakeAtriumServer(init: { credentials: Record<string, 
     storedEventIds: [],
     eventBatches: [],
     requests: [],
+    manifestKeys: [first.key],
+    signingKey: first.signing,
+    rotateManifestKey() {
+      const next = newManifestKey();
+      state.manifestKeys = [next.key, ...state.manifestKeys.map((k) => ({ ...k, status: "retiring" as const }))];
+      state.signingKey = next.signing;
+    },
     close: () => new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
   };
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -17,3 +17,12 @@ export async function getVersionUsers(db: DbOrTx, scope: Scope, f: AnalyticsFilt
     ORDER BY day, version`,
   );
 }
+
+/** The approved versions of one mini-program: those a manifest may serve, listed in adoption even with no users. */
+export async function getApprovedVersions(db: DbOrTx, orgId: string, appId: string): Promise<string[]> {
+  const rows = await selectRows<{ version: string }>(
+    db,
+    sql`SELECT version FROM versions WHERE org_id = ${orgId} AND app_id = ${appId} AND status = 'approved'`,
+  );
+  return rows.map((r) => r.version);
+}

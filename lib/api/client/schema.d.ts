@@ -229,7 +229,7 @@ export type paths = {
         put?: never;
         /**
          * Upload a package as a new draft version
-         * @description The body is the package itself. 201 with the version and its inspection report, or 422 with the report (nothing is stored).
+         * @description The body is the package itself. 201 with the version and its inspection report, or 422 with the report (nothing is stored). `?notes=` sets the release notes (Markdown, at most 10 KiB).
          *
          *     Needs the `miniPrograms.write` permission (CONTRACT §1).
          */
@@ -257,7 +257,13 @@ export type paths = {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Set a version's release notes
+         * @description `{"notes"}`: Markdown, at most 10 KiB of UTF-8 (422 over). Only while the version is `draft` or `in_review` (409 otherwise), by its uploader, owners and admins.
+         *
+         *     Needs the `miniPrograms.write` permission (CONTRACT §1).
+         */
+        patch: operations["updateVersionNotes"];
         trace?: never;
     };
     "/api/v1/versions/{versionId}/submit": {
@@ -644,6 +650,28 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/analytics/adoption": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Distinct users per version of a mini-program over the last complete UTC day
+         * @description Every approved version is listed; `share` sums to 1, or is null on every row when there were no users.
+         *
+         *     Needs the `analytics.view` permission (CONTRACT §1).
+         */
+        get: operations["getAdoption"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit": {
         parameters: {
             query?: never;
@@ -796,6 +824,26 @@ export type paths = {
          * @description With an ETag; `If-None-Match` with that tag answers 304.
          */
         get: operations["getManifest"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sdk/v1/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The public keys that verify this organization's manifests
+         * @description The active key signs; a retiring key stays listed for 24 hours after a rotation.
+         */
+        get: operations["getManifestKeys"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1074,6 +1122,7 @@ export type components = {
             domains: string[];
             minSdkVersion: string | null;
             warningCount: number;
+            notes: string;
             reviews: components["schemas"]["Review"][];
         } & {
             [key: string]: unknown;
@@ -1167,6 +1216,7 @@ export type components = {
             domains: string[];
             minSdkVersion: string | null;
             warningCount: number;
+            notes: string;
             reviews: components["schemas"]["Review"][];
             manifest: {
                 [key: string]: unknown;
@@ -1487,6 +1537,19 @@ export type components = {
         } & {
             [key: string]: unknown;
         };
+        Adoption: {
+            appId: string;
+            day: string;
+            versions: ({
+                version: string;
+                users: number;
+                share: number | null;
+            } & {
+                [key: string]: unknown;
+            })[];
+        } & {
+            [key: string]: unknown;
+        };
         AuditEntry: {
             id: string;
             /** Format: date-time */
@@ -1574,6 +1637,20 @@ export type components = {
             domains: string[];
             /** @constant */
             trial?: true;
+        } & {
+            [key: string]: unknown;
+        };
+        ManifestKeys: {
+            keys: ({
+                keyId: string;
+                /** @constant */
+                alg: "Ed25519";
+                publicKey: string;
+                /** @enum {string} */
+                status: "active" | "retiring";
+            } & {
+                [key: string]: unknown;
+            })[];
         } & {
             [key: string]: unknown;
         };
@@ -1751,6 +1828,8 @@ export type components = {
         "Idempotent-Replayed": "true";
         /** @description The manifest's entity tag */
         ETag: string;
+        /** @description `keyId=<id>, sig=<base64url Ed25519 signature over the exact response body bytes>`; verify with the key of that id from GET /api/sdk/v1/keys */
+        "X-MP-Manifest-Signature": string;
     };
     pathItems: never;
 };
@@ -2413,7 +2492,10 @@ export interface operations {
     };
     uploadVersion: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Release notes, Markdown, at most 10 KiB of UTF-8 */
+                notes?: string;
+            };
             header?: {
                 /** @description Makes a retry safe: the same key with the same request within 24 hours answers the first answer again and changes nothing more; the same key with another request is 409. Kept per API token. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -2496,6 +2578,47 @@ export interface operations {
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
             404: components["responses"]["E404"];
+            429: components["responses"]["E429"];
+            503: components["responses"]["E503"];
+        };
+    };
+    updateVersionNotes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The version's id */
+                versionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    notes: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Version"];
+                };
+            };
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
+            409: components["responses"]["E409"];
+            413: components["responses"]["E413"];
+            422: components["responses"]["E422"];
             429: components["responses"]["E429"];
             503: components["responses"]["E503"];
         };
@@ -3403,6 +3526,38 @@ export interface operations {
             503: components["responses"]["E503"];
         };
     };
+    getAdoption: {
+        parameters: {
+            query: {
+                appId: string;
+                hostId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Adoption"];
+                };
+            };
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            422: components["responses"]["E422"];
+            429: components["responses"]["E429"];
+            503: components["responses"]["E503"];
+        };
+    };
     listAudit: {
         parameters: {
             query?: {
@@ -3723,10 +3878,11 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The manifest */
+            /** @description The manifest, signed (CONTRACT §13) */
             200: {
                 headers: {
                     ETag: components["headers"]["ETag"];
+                    "X-MP-Manifest-Signature": components["headers"]["X-MP-Manifest-Signature"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3743,6 +3899,29 @@ export interface operations {
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
             422: components["responses"]["E422"];
+            503: components["responses"]["E503"];
+        };
+    };
+    getManifestKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManifestKeys"];
+                };
+            };
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
             503: components["responses"]["E503"];
         };
     };

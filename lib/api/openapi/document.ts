@@ -30,6 +30,10 @@ const RESPONSE_HEADERS: Record<string, Json> = {
   "Retry-After": { description: "Seconds to wait before retrying", schema: { type: "integer" } },
   "Idempotent-Replayed": { description: "`true` when this is the kept answer of an earlier request with the same Idempotency-Key", schema: { type: "string", enum: ["true"] } },
   ETag: { description: "The manifest's entity tag", schema: { type: "string" } },
+  "X-MP-Manifest-Signature": {
+    description: "`keyId=<id>, sig=<base64url Ed25519 signature over the exact response body bytes>`; verify with the key of that id from GET /api/sdk/v1/keys",
+    schema: { type: "string" },
+  },
 };
 
 /** The errors an operation can answer, from its kind: credentials, role, objects in its path, input, state. */

@@ -190,6 +190,8 @@ describe("real answers of every documented operation", () => {
     const v3 = await upload("1.2.0");
     await call("GET", "/api/v1/mini-programs/{appId}/versions", { params: { appId } });
     await call("GET", "/api/v1/versions/{versionId}", { params: { versionId: v1 } });
+    await call("PATCH", "/api/v1/versions/{versionId}", { params: { versionId: v1 }, body: { notes: "Checked against the document" } });
+    await call("PATCH", "/api/v1/versions/{versionId}", { params: { versionId: v1 }, body: { notes: 1 } });
     for (const v of [v1, v2, v3]) await call("POST", "/api/v1/versions/{versionId}/submit", { params: { versionId: v } });
     await call("POST", "/api/v1/versions/{versionId}/submit", { params: { versionId: v1 } });
     await call("POST", "/api/v1/versions/{versionId}/withdraw", { params: { versionId: v1 } });
@@ -259,6 +261,8 @@ describe("real answers of every documented operation", () => {
     await call("GET", "/api/v1/analytics/anomalies", { query: "from=2020-01-01&to=2026-01-01" });
     await call("GET", "/api/v1/hosts/{hostId}/recommendations", { params: { hostId } });
     await call("GET", "/api/v1/hosts/{hostId}/recommendations", { params: { hostId: "hst_nope" } });
+    await call("GET", "/api/v1/analytics/adoption", { query: "appId=com.demo.coupons" });
+    await call("GET", "/api/v1/analytics/adoption", { query: "" });
     await call("GET", "/api/v1/audit", { query: "limit=20" });
     await call("GET", "/api/v1/audit", { token: "t_developer_demo" });
 
@@ -285,6 +289,7 @@ describe("real answers of every documented operation", () => {
     expect(manifest.status).toBe(200);
     await call("GET", "/api/sdk/v1/manifest", { query: "user=u1&platform=ios&sdkVersion=3.0.0", headers: { "if-none-match": manifest.headers.get("etag")! } });
     await call("GET", "/api/sdk/v1/manifest", { query: "platform=nope" });
+    await call("GET", "/api/sdk/v1/keys");
     const entry = (manifest.data.miniPrograms as { sha256: string; appId: string; version: string }[])[0]!;
     await call("GET", "/api/sdk/v1/packages/{sha256}", { params: { sha256: entry.sha256 } });
     await call("GET", "/api/sdk/v1/packages/{sha256}", { params: { sha256: "0".repeat(64) } });

@@ -3,7 +3,7 @@
 // add an entry to API_OPERATIONS (or a list of your own spread into it): openapi.test.ts fails while a
 // route.ts under app/api has a method that no entry describes.
 import { z } from "zod";
-import { anomalyQuerySchema, overviewQuerySchema } from "@/lib/analytics/params";
+import { adoptionQuerySchema, anomalyQuerySchema, overviewQuerySchema } from "@/lib/analytics/params";
 import { listParamsSchema } from "@/lib/api/handler";
 import type { Permission } from "@/lib/authz/permissions";
 import { manifestQuerySchema } from "@/lib/sdk-server/manifest";
@@ -15,6 +15,7 @@ import { collaboratorInput, createMiniProgramInput, listMiniProgramsFilter, upda
 import { approveInput, rejectInput, revokeInput } from "@/lib/services/reviews";
 import { createPermissionRequestInput, decidePermissionRequestInput, permissionRequestFilter } from "@/lib/services/permission-requests";
 import { ssoSettingsInput } from "@/lib/services/sso";
+import { updateNotesInput } from "@/lib/services/versions";
 import * as S from "./schemas";
 
 export type Method = "get" | "post" | "put" | "patch" | "delete";
@@ -143,7 +144,8 @@ const miniProgramOps: ApiOperation[] = [
   {
     method: "post", path: "/api/v1/mini-programs/{appId}/versions", operationId: "uploadVersion", tag: "Versions", security: "token", permission: "miniPrograms.write",
     summary: "Upload a package as a new draft version",
-    description: "The body is the package itself. 201 with the version and its inspection report, or 422 with the report (nothing is stored).",
+    description: "The body is the package itself. 201 with the version and its inspection report, or 422 with the report (nothing is stored). `?notes=` sets the release notes (Markdown, at most 10 KiB).",
+    query: z.object({ notes: z.string().optional().describe("Release notes, Markdown, at most 10 KiB of UTF-8") }),
     pathParams: appId,
     body: { contentType: "application/zip", description: "The mini-program package (CONTRACT §4), at most 10 MiB", maxBytes: 10 * 1024 * 1024 },
     responses: { ...created(S.UploadResult), 422: { description: "Inspection rejected the package, or the request is invalid", schema: z.union([S.InspectionRejected, S.ErrorBody]) } },
@@ -168,6 +170,12 @@ const versionOps: ApiOperation[] = [
   {
     method: "get", path: "/api/v1/versions/{versionId}", operationId: "getVersion", tag: "Versions", security: "token", permission: "catalog.read",
     summary: "Read a version, with its inspection report and review history", pathParams: versionId, responses: ok(S.VersionDetail),
+  },
+  {
+    method: "patch", path: "/api/v1/versions/{versionId}", operationId: "updateVersionNotes", tag: "Versions", security: "token", permission: "miniPrograms.write",
+    summary: "Set a version's release notes",
+    description: "`{\"notes\"}`: Markdown, at most 10 KiB of UTF-8 (422 over). Only while the version is `draft` or `in_review` (409 otherwise), by its uploader, owners and admins.",
+    pathParams: versionId, body: { schema: updateNotesInput }, responses: ok(S.Version),
   },
   transition("submit", "Submit a draft for review", "miniPrograms.write"),
   transition("withdraw", "Withdraw a version from review", "miniPrograms.write"),
@@ -288,6 +296,12 @@ const insightOps: ApiOperation[] = [
     query: anomalyQuerySchema, responses: ok(S.Anomalies), errors: [404],
   },
   {
+    method: "get", path: "/api/v1/analytics/adoption", operationId: "getAdoption", tag: "Analytics", security: "token", permission: "analytics.view",
+    summary: "Distinct users per version of a mini-program over the last complete UTC day",
+    description: "Every approved version is listed; `share` sums to 1, or is null on every row when there were no users.",
+    query: adoptionQuerySchema, responses: ok(S.Adoption),
+  },
+  {
     method: "get", path: "/api/v1/audit", operationId: "listAudit", tag: "Audit log", security: "token", permission: "audit.view",
     summary: "The audit log, newest first", query: withList(auditFilterSchema), responses: ok(S.page(S.AuditEntry)),
   },
@@ -342,7 +356,13 @@ const sdkOps: ApiOperation[] = [
     method: "get", path: "/api/sdk/v1/manifest", operationId: "getManifest", tag: "SDK", security: "sdk",
     summary: "What this host app should run now", description: "With an ETag; `If-None-Match` with that tag answers 304.",
     query: manifestQuerySchema,
-    responses: { 200: { description: "The manifest", schema: S.Manifest, headers: ["ETag"] }, 304: { description: "Not modified" } },
+    responses: { 200: { description: "The manifest, signed (CONTRACT §13)", schema: S.Manifest, headers: ["ETag", "X-MP-Manifest-Signature"] }, 304: { description: "Not modified" } },
+  },
+  {
+    method: "get", path: "/api/sdk/v1/keys", operationId: "getManifestKeys", tag: "SDK", security: "sdk",
+    summary: "The public keys that verify this organization's manifests",
+    description: "The active key signs; a retiring key stays listed for 24 hours after a rotation.",
+    responses: ok(S.ManifestKeys),
   },
   {
     method: "get", path: "/api/sdk/v1/packages/{sha256}", operationId: "getPackage", tag: "SDK", security: "sdk",

@@ -112,6 +112,7 @@ export const Version = named(
     domains: z.array(z.string()),
     minSdkVersion: z.string().nullable(),
     warningCount: z.int().min(0),
+    notes: z.string().describe("Release notes, Markdown, at most 10 KiB"),
     reviews: z.array(Review),
   }),
 );
@@ -431,6 +432,29 @@ export const ManifestEntry = named(
     permissions: z.array(z.string()),
     domains: z.array(z.string()),
     trial: z.literal(true).optional().describe("Present only on a trial version served to one of its testers (CONTRACT §8)."),
+  }),
+);
+
+export const ManifestKeys = named(
+  "ManifestKeys",
+  z.looseObject({
+    keys: z.array(
+      z.looseObject({
+        keyId: z.string(),
+        alg: z.literal("Ed25519"),
+        publicKey: z.string().describe("The raw 32-byte Ed25519 public key, base64url"),
+        status: z.enum(["active", "retiring"]),
+      }),
+    ),
+  }),
+);
+
+export const Adoption = named(
+  "Adoption",
+  z.looseObject({
+    appId: z.string(),
+    day: z.string().describe("The last complete UTC day, YYYY-MM-DD"),
+    versions: z.array(z.looseObject({ version: z.string(), users: z.int().min(0), share: z.number().min(0).max(1).nullable() })),
   }),
 );
 

@@ -33,6 +33,7 @@ const NAMESPACES = [
   "sso",
   "sessions",
   "twoFactor",
+  "trust",
 ] as const;
 
 export async function loadMessages(locale: Locale): Promise<Record<string, unknown>> {

@@ -10,6 +10,9 @@ import type { Metadata } from "next";
 import { titled } from "@/lib/i18n/metadata";
 import { RequireTwoFactorForm } from "@/components/settings/require-two-factor";
 import { twoFactorRequired } from "@/lib/services/two-factor";
+import { ManifestKeyList } from "@/components/trust/manifest-keys";
+import { listSigningKeys } from "@/lib/services/manifest-keys";
+import { RotateManifestKey } from "./rotate-manifest-key";
 
 export default async function SettingsPage({ params }: { params: Promise<{ org: string }> }) {
   const { org } = await params;
@@ -19,6 +22,8 @@ export default async function SettingsPage({ params }: { params: Promise<{ org: 
   const ts = await getTranslations("sso");
   const tsess = await getTranslations("sessions");
   const t2 = await getTranslations("twoFactor");
+  const tk = await getTranslations("trust.keys");
+  const keys = await listSigningKeys(ctx);
   const themeCookie = (await cookies()).get(THEME_COOKIE)?.value ?? "system";
   const theme = ((THEMES as readonly string[]).includes(themeCookie) ? themeCookie : "system") as Theme;
   return (
@@ -56,6 +61,13 @@ export default async function SettingsPage({ params }: { params: Promise<{ org: 
             <RequireTwoFactorForm org={ctx.org.slug} required={await twoFactorRequired(ctx)} />
           </Card>
         )}
+        <Card title={tk("title")}>
+          <div className="space-y-3" id="manifest-keys">
+            <p className="text-sm text-muted-fg">{tk("description")}</p>
+            <ManifestKeyList keys={keys} />
+            {can(ctx, "settings.manage") ? <RotateManifestKey org={ctx.org.slug} /> : <p className="text-xs text-muted-fg">{tk("managersOnly")}</p>}
+          </div>
+        </Card>
         {can(ctx, "settings.manage") && (
           <Card title={tw("settingsCard")}>
             <Link href={`/o/${ctx.org.slug}/settings/webhooks`} className="font-medium text-primary hover:underline" data-testid="webhooks-link">

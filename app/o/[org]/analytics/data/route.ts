@@ -5,7 +5,7 @@ import { errorResponse } from "@/lib/api/handler";
 import { getActionContext } from "@/lib/auth/session";
 import { authorize } from "@/lib/authz/context";
 import { parseAnomalyQuery, parseOverviewQuery } from "@/lib/analytics/params";
-import { getFilterOptions, getOverview, getOverviewTotals, getVersionAdoption } from "@/lib/analytics/service";
+import { getFilterOptions, getOverview, getOverviewTotals, getLatestAdoption, getVersionAdoption } from "@/lib/analytics/service";
 import { AppError } from "@/lib/errors";
 import { getAnomalies } from "@/lib/insights/anomaly-service";
 
@@ -30,7 +30,13 @@ export async function GET(req: NextRequest, { params }: { params: Promise<{ org:
       else if (view === "totals") body = await getOverviewTotals(ctx, q);
       else if (view === "adoption") {
         if (!q.appId) throw new AppError("invalid_input", "Version adoption needs appId");
-        body = await getVersionAdoption(ctx, { ...q, appId: q.appId });
+        // The series for the chart, and the last complete day's figures from the API's own service (CONTRACT §13) for
+        // the card's summary, so the card and GET /api/v1/analytics/adoption never disagree.
+        const [series, latest] = await Promise.all([
+          getVersionAdoption(ctx, { ...q, appId: q.appId }),
+          getLatestAdoption(ctx, q.hostId ? { appId: q.appId, hostId: q.hostId } : { appId: q.appId }),
+        ]);
+        body = { ...series, latest };
       } else throw new AppError("invalid_input", "Unknown view");
     }
     return NextResponse.json(body, { headers: { "Cache-Control": "no-store" } });

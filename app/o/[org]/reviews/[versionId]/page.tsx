@@ -19,6 +19,7 @@ import { DecisionPanel } from "./decision-panel";
 import type { Metadata } from "next";
 import { titledObject } from "@/lib/i18n/metadata";
 import { getVersion } from "@/lib/services/versions";
+import { ReleaseNotes } from "@/components/trust/release-notes";
 
 export default async function ReviewPage({ params }: { params: Promise<{ org: string; versionId: string }> }) {
   const { org, versionId } = await params;
@@ -26,6 +27,7 @@ export default async function ReviewPage({ params }: { params: Promise<{ org: st
   requirePagePermission(ctx, "review.decide");
   const t = await getTranslations("reviews");
   const tp = await getTranslations("reviews.page");
+  const tn = await getTranslations("trust.notes");
   const ts = await getTranslations("miniPrograms.status");
   const format = await getFormatter();
   const locale = await getLocale();
@@ -100,6 +102,10 @@ export default async function ReviewPage({ params }: { params: Promise<{ org: st
 
       <div className="mt-6 grid items-start gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
         <div className="min-w-0 space-y-6 lg:col-start-1 lg:row-start-1">
+          <Card title={tn("title")}>
+            <ReleaseNotes notes={v.notes} />
+          </Card>
+
           <Card title={tp("riskTitle")}>
             <RiskPanel risk={d.risk} />
           </Card>
@@ -109,6 +115,7 @@ export default async function ReviewPage({ params }: { params: Promise<{ org: st
               <p className="text-xs text-muted-fg" data-testid="diff-baseline">
                 {d.baseline ? tp("diffBaselineNote", { version: d.baseline.version, when: when(d.baseline.decidedAt) }) : d.hasEarlierVersion ? tp("diffNoApprovedNote") : tp("diffFirstNote")}
               </p>
+              {v.notes.trim() && <ReleaseNotes notes={v.notes} compact />}
               <ManifestDiff diff={d.diff} locale={locale} />
               <div className="space-y-2">
                 <h3 className="text-sm font-semibold">{tp("files")}</h3>

@@ -5,6 +5,10 @@ import { loadHostPage } from "../data";
 import { RotateSecret } from "./rotate-secret";
 import type { Metadata } from "next";
 import { titledObject } from "@/lib/i18n/metadata";
+import Link from "next/link";
+import { ManifestKeyList } from "@/components/trust/manifest-keys";
+import { getPageContext } from "@/lib/auth/session";
+import { listSigningKeys } from "@/lib/services/manifest-keys";
 
 export default async function HostCredentialsPage({ params }: { params: Promise<{ org: string; hostId: string }> }) {
   const { org, hostId } = await params;
@@ -12,6 +16,8 @@ export default async function HostCredentialsPage({ params }: { params: Promise<
   const t = await getTranslations("hosts");
   const tc = await getTranslations("common");
   const format = await getFormatter();
+  const tk = await getTranslations("trust.keys");
+  const keys = await listSigningKeys(await getPageContext(org));
   const when = (iso: string) => format.dateTime(new Date(iso), "dateTimeZone");
   return (
     <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
@@ -53,12 +59,25 @@ export default async function HostCredentialsPage({ params }: { params: Promise<
           )}
         </div>
       </Card>
-      <Card title={t("credentials.signingTitle")}>
-        <p className="text-sm text-muted-fg">{t("credentials.signingBody")}</p>
-        <pre className="mt-3 overflow-x-auto rounded bg-muted p-2 font-mono text-xs">
-          {"X-MP-Key: " + host.sdkKey + "\nX-MP-Timestamp: <unix seconds>\nX-MP-Signature: <hex HMAC-SHA256>"}
-        </pre>
-      </Card>
+      <div className="space-y-6">
+        <Card title={t("credentials.signingTitle")}>
+          <p className="text-sm text-muted-fg">{t("credentials.signingBody")}</p>
+          <pre className="mt-3 overflow-x-auto rounded bg-muted p-2 font-mono text-xs">
+            {"X-MP-Key: " + host.sdkKey + "\nX-MP-Timestamp: <unix seconds>\nX-MP-Signature: <hex HMAC-SHA256>"}
+          </pre>
+        </Card>
+        <Card title={tk("title")}>
+          <div className="space-y-3">
+            <p className="text-sm text-muted-fg">{tk("description")}</p>
+            <ManifestKeyList keys={keys} />
+            {canManage && (
+              <Link href={`/o/${org}/settings#manifest-keys`} className="text-sm font-medium text-primary hover:underline">
+                {tk("settingsLink")} →
+              </Link>
+            )}
+          </div>
+        </Card>
+      </div>
     </div>
   );
 }

@@ -6,7 +6,7 @@ import { errorResponse, readBodyBytes } from "@/lib/api/handler";
 import { getActionContext } from "@/lib/auth/session";
 import { authorize } from "@/lib/authz/context";
 import { AppError } from "@/lib/errors";
-import { MAX_PACKAGE_BYTES, uploadVersion } from "@/lib/services/versions";
+import { MAX_PACKAGE_BYTES, parseUploadNotes, uploadVersion } from "@/lib/services/versions";
 
 export const dynamic = "force-dynamic";
 
@@ -16,12 +16,13 @@ export async function POST(req: NextRequest, { params }: { params: Promise<{ org
     const { org, appId } = await params;
     const ctx = await getActionContext(org);
     authorize(ctx, "miniPrograms.write");
+    const notes = parseUploadNotes(req.nextUrl.searchParams.get("notes"));
     const tooLarge = new AppError("payload_too_large", `A package may be at most ${MAX_PACKAGE_BYTES / (1024 * 1024)} MiB`, { maxBytes: MAX_PACKAGE_BYTES });
     if (Number(req.headers.get("content-length") ?? "0") > MAX_PACKAGE_BYTES) throw tooLarge;
     const bytes = await readBodyBytes(req, MAX_PACKAGE_BYTES).catch((e: unknown) => {
       throw e instanceof AppError && e.code === "payload_too_large" ? tooLarge : e;
     });
-    return NextResponse.json(await uploadVersion(ctx, appId, bytes), { status: 201 });
+    return NextResponse.json(await uploadVersion(ctx, appId, bytes, { notes }), { status: 201 });
   } catch (e) {
     return errorResponse(e);
   }

@@ -25,6 +25,8 @@ import QRCode from "qrcode";
 import { loadHostPage } from "../../data";
 import type { Metadata } from "next";
 import { titledObject } from "@/lib/i18n/metadata";
+import { ReleaseNotes } from "@/components/trust/release-notes";
+import { getVersion } from "@/lib/services/versions";
 
 async function load(ctx: Parameters<typeof getAssignment>[0], id: string, hostId: string): Promise<AssignmentJson> {
   try {
@@ -49,6 +51,10 @@ export default async function AssignmentPage({ params }: { params: Promise<{ org
   const canRevoke = can(ctx, "versions.revoke");
   const tc = await getTranslations("releaseControl");
   const tcommon = await getTranslations("common");
+  const tn = await getTranslations("trust.notes");
+  // Release notes of what this assignment serves (CONTRACT §13): the candidate's when there is one, and the stable's.
+  const notesOf = [a.candidate, a.stable].filter((v): v is AssignedVersionJson => v !== null && v !== undefined);
+  const notes = await Promise.all(notesOf.map(async (v) => ({ version: v.version, notes: (await getVersion(ctx, v.id).catch(() => null))?.notes ?? "" })));
   const [events, assignable, trialChoices, compare] = await Promise.all([
     listAssignmentEvents(ctx, a.id, { limit: 200 }),
     canManage ? assignableForHost(ctx, host.id) : Promise.resolve([]),
@@ -167,6 +173,18 @@ export default async function AssignmentPage({ params }: { params: Promise<{ org
               {t("detail.revision", { revision: a.revision })} · {t("detail.updated", { when: format.relativeTime(new Date(a.updatedAt)) })}
             </p>
           </Card>
+          {notes.length > 0 && (
+            <Card title={tn("title")}>
+              <div className="space-y-4" data-testid="assignment-release-notes">
+                {notes.map((n) => (
+                  <div key={n.version} className="space-y-1">
+                    <h3 className="font-mono text-sm font-semibold">{n.version}</h3>
+                    <ReleaseNotes notes={n.notes} />
+                  </div>
+                ))}
+              </div>
+            </Card>
+          )}
           {compare && (
             <Card title={tc("compare.title")}>
               <div data-testid="rollout-compare" data-over={compare.over}>
