@@ -1,4 +1,4 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Browser, type Page } from "@playwright/test";
 
 export const ROLES = ["owner", "admin", "reviewer", "developer", "analyst"] as const;
 export type DemoRole = (typeof ROLES)[number];
@@ -17,6 +17,22 @@ export async function fillPasswordSignIn(page: Page, email: string, password = P
   await page.getByRole("button", { name: "Continue" }).click();
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+/**
+ * Signs the seeded members in again and saves their browser state, as auth.setup.ts did: for a spec that ended their
+ * password sessions (enforcing single sign-on does), so the specs after it still start signed in.
+ */
+export async function refreshSignIns(browser: Browser, baseURL: string, roles: readonly DemoRole[] = ROLES) {
+  for (const role of roles) {
+    const ctx = await browser.newContext({ storageState: { cookies: [], origins: [] }, baseURL });
+    const page = await ctx.newPage();
+    await signIn(page, `${role}@demo.test`);
+    await page.waitForURL(/\/o\/demo$/);
+    await expectSignedIn(page, `${role}@demo.test`);
+    await ctx.storageState({ path: authFile(role) });
+    await ctx.close();
+  }
 }
 
 export async function expectSignedIn(page: Page, email: string) {
