@@ -211,6 +211,8 @@ export async function seedDemo(db: Db, opts: SeedOptions = {}): Promise<SeedResu
   await (await import("./seed-events")).seedEvents(db, { orgId: result.orgs.demo!, log });
   // The halt's figures come from the events just written, as the guardrail would have read them.
   await (await import("./seed-assignments")).finishGuardrailStory(db, { orgId: result.orgs.demo!, log });
+  // Last: the inboxes tell the story above as its people would have heard it.
+  await (await import("./seed-notifications")).seedNotifications(db, { orgId: result.orgs.demo!, log });
   return result;
 }
 

@@ -38,6 +38,19 @@ async function rowsFor(role: "owner" | "admin" | "reviewer" | "developer" | "ana
   return items.filter((i) => i.event === event && i.href === href);
 }
 
+describe("the demo's inboxes (db/seed-notifications.ts)", () => {
+  it("tell the seeded story: the review queue to reviewers (only the last day's unread), the halt to admins", async () => {
+    const reviewer = await listNotifications(await s.as("reviewer"), { limit: 100 });
+    const waiting = reviewer.items.filter((i) => i.event === "version.submitted").map((i) => `${i.params.appId} ${i.params.version} ${i.read ? "read" : "unread"}`);
+    expect(waiting).toEqual(expect.arrayContaining(["com.demo.weather 2.1.0 unread", "com.demo.parking 1.1.0 read", "com.demo.coupons 1.2.0 read"]));
+    const admin = await listNotifications(await s.as("admin"), { limit: 100 });
+    expect(admin.items.find((i) => i.event === "rollout.halted")).toMatchObject({ params: { appId: "com.demo.loyalty", version: "1.1.0", hostName: "Demo Wallet" } });
+    // The uploader of a waiting version is not told of their own submission.
+    const developer = await listNotifications(await s.as("developer"), { limit: 100 });
+    expect(developer.items.filter((i) => i.event === "version.submitted")).toEqual([]);
+  });
+});
+
 describe("who is told", () => {
   it("a submission: the reviewers, admins and owners, never the uploader or an analyst, nobody in another organization", async () => {
     const { appId, versionId } = await submittedByDeveloper();
@@ -79,7 +92,8 @@ describe("permission requests (CONTRACT §12)", () => {
   it("a request: the admins and owners; its decision: whoever asked, with the comment", async () => {
     const { appId } = await submittedByDeveloper();
     const dev = await s.as("developer");
-    const [host] = await s.db.query.hostApps.findMany({ where: (h, { eq }) => eq(h.orgId, dev.org.id), limit: 1 });
+    // A host whose policy lists its domains (null allows any, and leaves nothing to ask for).
+    const host = (await s.db.query.hostApps.findMany({ where: (h, { eq }) => eq(h.orgId, dev.org.id) })).find((h) => h.policy.allowedDomains !== null);
     const req = await createPermissionRequest(dev, host!.id, { appId, permissions: [], domains: [`https://inbox-${n}.example.com`], reason: "Receipts upload" });
     const href = `hosts/${host!.id}#requests`;
     for (const role of ["owner", "admin"] as const) expect(await rowsFor(role, "permission_request.created", href), role).toContainEqual(expect.objectContaining({ params: expect.objectContaining({ appId, detail: "Receipts upload", hostName: host!.name }) }));

@@ -102,20 +102,26 @@ async function planFor(tx: DbOrTx, orgId: string, event: string, payload: Payloa
   return null;
 }
 
-/** Writes the inbox rows an event calls for, in the caller's transaction. Returns how many. */
-export async function notifyForEvent(tx: DbOrTx, orgId: string, event: string, payload: Payload): Promise<number> {
+/**
+ * Writes the inbox rows an event calls for, in the caller's transaction. Returns how many. `at` dates them (the
+ * demo seed tells of events from its past; they are read, and never mailed, when older than a day).
+ */
+export async function notifyForEvent(tx: DbOrTx, orgId: string, event: string, payload: Payload, at?: Date): Promise<number> {
   const plan = await planFor(tx, orgId, event, payload);
   if (!plan || plan.recipients.length === 0) return 0;
-  const mail = mailEnabled();
-  const now = new Date();
+  const now = at ?? new Date();
+  const old = at !== undefined && Date.now() - at.getTime() > 86_400_000;
+  const mail = mailEnabled() && at === undefined;
   await tx.insert(notifications).values(
     [...new Set(plan.recipients)].map((userId) => ({
       orgId,
-      id: newId("ntf"),
+      id: newId("ntf", now.getTime()),
       userId,
       event,
       params: plan.params,
       href: plan.href,
+      createdAt: now,
+      readAt: old ? now : null,
       emailState: mail ? ("pending" as const) : ("none" as const),
       emailNextAt: mail ? now : null,
     })),
