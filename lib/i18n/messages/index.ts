@@ -34,6 +34,7 @@ const NAMESPACES = [
   "sessions",
   "twoFactor",
   "trust",
+  "files",
 ] as const;
 
 export async function loadMessages(locale: Locale): Promise<Record<string, unknown>> {

@@ -118,7 +118,12 @@ export default async function ReviewPage({ params }: { params: Promise<{ org: st
               {v.notes.trim() && <ReleaseNotes notes={v.notes} compact />}
               <ManifestDiff diff={d.diff} locale={locale} />
               <div className="space-y-2">
-                <h3 className="text-sm font-semibold">{tp("files")}</h3>
+                <div className="flex flex-wrap items-baseline justify-between gap-2">
+                  <h3 className="text-sm font-semibold">{tp("files")}</h3>
+                  <Link href={`/o/${org}/mini-programs/${v.appId}/versions/${v.id}/files`} className="text-sm font-medium text-primary hover:underline" data-testid="browse-files">
+                    {(await getTranslations("files"))("browse")} →
+                  </Link>
+                </div>
                 <FileChanges diff={d.diff} locale={locale} />
               </div>
               {d.baseline && (

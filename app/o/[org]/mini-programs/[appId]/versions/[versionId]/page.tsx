@@ -131,6 +131,12 @@ export default async function VersionPage({ params }: { params: Promise<{ org: s
 
         {v.inspection.ok && <PackagePreview org={org} versionId={v.id} />}
 
+        <p className="text-sm">
+          <Link href={`/o/${org}/mini-programs/${v.appId}/versions/${v.id}/files`} className="font-medium text-primary hover:underline" data-testid="browse-files">
+            {(await getTranslations("files"))("browse")} →
+          </Link>
+        </p>
+
         <Card>
           <InspectionReport inspection={v.inspection} copyLabel={tc("copy")} copiedLabel={tc("copied")} />
         </Card>
