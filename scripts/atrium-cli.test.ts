@@ -64,22 +64,23 @@ describe("atrium upload", () => {
   });
 
   it("--notes takes a file's contents or the text itself; long notes follow with PATCH; over 10 KiB is a usage error", async () => {
-    const notesFile = path.join(writeFolder([{ name: "NOTES.md", data: "## 6.0.0\n\n- Receipts by photo\n" }]), "NOTES.md");
+    // Versions between 5.0.0 (uploaded above) and 5.1.0 (uploaded below): each upload must be above every earlier one.
+    const notesFile = path.join(writeFolder([{ name: "NOTES.md", data: "## 5.0.1\n\n- Receipts by photo\n" }]), "NOTES.md");
     const upload = async (version: string, notes: string) => {
       const dir = writeFolder(miniProgramEntries({ appId: "com.demo.expenses", version }));
       return run(["upload", dir, "--app", "com.demo.expenses", "--notes", notes], { ATRIUM_TOKEN: "t_developer_demo" });
     };
-    expect((await upload("6.0.0", notesFile)).code).toBe(EXIT.ok);
-    expect((await upload("6.1.0", "Fixes *totals*")).code).toBe(EXIT.ok);
+    expect((await upload("5.0.1", notesFile)).code).toBe(EXIT.ok);
+    expect((await upload("5.0.2", "Fixes *totals*")).code).toBe(EXIT.ok);
     const long = "长".repeat(3000); // 9,000 bytes: too long for a URL, so sent with PATCH
-    expect((await upload("6.2.0", long)).code).toBe(EXIT.ok);
+    expect((await upload("5.0.3", long)).code).toBe(EXIT.ok);
     const notesOf = async (version: string) => (await s.db.select({ notes: versions.notes }).from(versions).where(eq(versions.version, version)))[0]?.notes;
-    expect(await notesOf("6.0.0")).toBe("## 6.0.0\n\n- Receipts by photo\n");
-    expect(await notesOf("6.1.0")).toBe("Fixes *totals*");
-    expect(await notesOf("6.2.0")).toBe(long);
-    const tooLong = await upload("6.3.0", "x".repeat(10 * 1024 + 1));
+    expect(await notesOf("5.0.1")).toBe("## 5.0.1\n\n- Receipts by photo\n");
+    expect(await notesOf("5.0.2")).toBe("Fixes *totals*");
+    expect(await notesOf("5.0.3")).toBe(long);
+    const tooLong = await upload("5.0.4", "x".repeat(10 * 1024 + 1));
     expect(tooLong.code).toBe(EXIT.usage);
-    expect(await notesOf("6.3.0")).toBeUndefined();
+    expect(await notesOf("5.0.4")).toBeUndefined();
   });
 
   it("exits 1 on a rejected package, with every error listed", async () => {
