@@ -8,6 +8,8 @@ const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 export default defineConfig({
   testDir: "e2e",
+  // Apart per database: CI runs the two suites side by side, and each run empties its output directory first.
+  outputDir: process.env.TEST_DATABASE_URL ? "test-results/postgres" : "test-results/pglite",
   // One server process owns the PGlite directory; tests share its seeded data, so run them in order.
   workers: 1,
   fullyParallel: false,

@@ -3,7 +3,9 @@ import { expect, test, type Browser, type Page } from "@playwright/test";
 export const ROLES = ["owner", "admin", "reviewer", "developer", "analyst"] as const;
 export type DemoRole = (typeof ROLES)[number];
 export const PASSWORD = process.env.SEED_PASSWORD ?? "demo-password";
-export const authFile = (who: string) => `e2e/.auth/${who}.json`;
+// One directory of saved sign-ins per database: CI runs the PGlite and PostgreSQL suites side by side.
+const AUTH_DIR = process.env.TEST_DATABASE_URL ? "e2e/.auth-pg" : "e2e/.auth";
+export const authFile = (who: string) => `${AUTH_DIR}/${who}.json`;
 
 /** Email first (a domain with single sign-on would go to its provider here), then the password. */
 export async function signIn(page: Page, email: string, password = PASSWORD) {

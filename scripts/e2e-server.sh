@@ -13,7 +13,8 @@ export SEED_SDK_SECRET="${SEED_SDK_SECRET:-sk_e2e_demo_secret}"
 export RELEASE_TICK_MS="${RELEASE_TICK_MS:-1000}"
 # e2e/sso.spec.ts runs a real OpenID provider on plain http://127.0.0.1 (lib/sso/provider.ts allows loopback only).
 export SSO_ALLOW_HTTP_LOOPBACK="${SSO_ALLOW_HTTP_LOOPBACK:-1}"
-export BLOB_DIR="${E2E_BLOB_DIR:-.data/e2e/blobs}"
+# One blob directory per database: CI runs the PGlite and PostgreSQL suites side by side, and each start empties its own.
+if [ -n "${TEST_DATABASE_URL:-}" ]; then export BLOB_DIR="${E2E_BLOB_DIR:-.data/e2e/blobs-pg}"; else export BLOB_DIR="${E2E_BLOB_DIR:-.data/e2e/blobs}"; fi
 rm -rf "$BLOB_DIR"
 if [ -n "${TEST_DATABASE_URL:-}" ]; then
   export DATABASE_URL
