@@ -130,7 +130,7 @@ describe("every figure equals the direct count over raw events", () => {
     const quarter = await getOverview(admin, { from: addDays(TODAY, -89), to: TODAY }, { now: NOW });
     expect(quarter.days.some((d) => d.retentionD7 !== null && d.retentionD7 > 0)).toBe(true);
     expect(week.totals.activeUsers).toBeLessThan(week.days.reduce((n, d) => n + d.activeUsers, 0));
-  });
+  }, 120_000); // every range × filter combination: minutes, not seconds, when CI runs both databases side by side
 
   it("for a developer, limited to the mini-programs they collaborate on", async () => {
     const dev = await s.as("developer");
