@@ -14,7 +14,7 @@ import { WhereItRuns } from "@/components/assignments/where-it-runs";
 import { ScopedAnalytics } from "@/components/analytics/scoped-analytics";
 import type { Metadata } from "next";
 import { titledObject } from "@/lib/i18n/metadata";
-import { ListingPanel } from "@/components/mini-programs/listing";
+import { ListingPanel } from "./listing-panel";
 import { getListing, LISTING_LIMITS } from "@/lib/services/listing";
 import { PERMISSIONS } from "@/lib/packages/catalog";
 
