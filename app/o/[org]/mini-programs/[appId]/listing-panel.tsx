@@ -9,7 +9,7 @@ import { Field, FormError, Select, Textarea } from "@/components/ui/form";
 import { useOrgAction } from "@/components/use-org-action";
 import type { PrivacyRow } from "@/db/schema";
 import type { ListingJson, MediaJson } from "@/lib/services/listing";
-import { addListingImageAction, removeListingImageAction, setPrivacyDeclarationAction } from "@/app/o/[org]/mini-programs/actions";
+import { addListingImageAction, removeListingImageAction, setPrivacyDeclarationAction } from "../actions";
 
 async function toBase64(file: File): Promise<string> {
   const bytes = new Uint8Array(await file.arrayBuffer());
