@@ -33,6 +33,10 @@ export function securityHeaders(res: NextResponse, csp?: string): NextResponse {
   return res;
 }
 
+/** A listing image (lib/services/listing.ts): bytes only, so nothing in it may run or load anything. */
+const LISTING_IMAGE = /^\/o\/[^/]+\/mini-programs\/[^/]+\/listing\/[^/]+$/;
+export const LISTING_IMAGE_CSP = "default-src 'none'; sandbox";
+
 const SESSION_COOKIES = ["authjs.session-token", "__Secure-authjs.session-token"];
 
 /**
@@ -62,7 +66,7 @@ export function proxy(request: NextRequest) {
   }
 
   const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
-  const csp = buildCsp(nonce);
+  const csp = LISTING_IMAGE.test(pathname) ? LISTING_IMAGE_CSP : buildCsp(nonce);
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("x-nonce", nonce);
   requestHeaders.set("Content-Security-Policy", csp);

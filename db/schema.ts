@@ -790,3 +790,47 @@ export const anomalyNotifications = pgTable(
   },
   (t) => [primaryKey({ columns: [t.orgId, t.hostId, t.appId, t.metric, t.day] })],
 );
+
+// ---------------------------------------------------------------------------------------------------------
+// Listing and privacy (issue 17 item 4)
+// ---------------------------------------------------------------------------------------------------------
+
+/** A mini-program's icon (at most one) and screenshots (at most five), their bytes in the blob store. */
+export const miniProgramMedia = pgTable(
+  "mini_program_media",
+  {
+    orgId: text("org_id").notNull(),
+    id: text("id").notNull(),
+    miniProgramId: text("mini_program_id").notNull(),
+    kind: text("kind", { enum: ["icon", "screenshot"] }).notNull(),
+    position: integer("position").notNull().default(0),
+    sha256: text("sha256").notNull(),
+    mime: text("mime").notNull(),
+    width: integer("width").notNull(),
+    height: integer("height").notNull(),
+    bytes: integer("bytes").notNull(),
+    createdBy: text("created_by"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    index("mini_program_media_mp_idx").on(t.orgId, t.miniProgramId),
+    index("mini_program_media_sha_idx").on(t.sha256),
+  ],
+);
+export type MiniProgramMedia = typeof miniProgramMedia.$inferSelect;
+
+/** What personal data a mini-program collects under each permission, and why. */
+export type PrivacyRow = { permission: string; data: string; purpose: string };
+
+export const miniProgramPrivacy = pgTable(
+  "mini_program_privacy",
+  {
+    orgId: text("org_id").notNull(),
+    miniProgramId: text("mini_program_id").notNull(),
+    rows: jsonb("rows").$type<PrivacyRow[]>().notNull(),
+    updatedBy: text("updated_by"),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.miniProgramId] })],
+);

@@ -20,6 +20,7 @@ import {
   invitations,
   memberships,
   miniPrograms,
+  miniProgramMedia,
   permissionRequests,
   releases,
   ROLES,
@@ -38,7 +39,9 @@ import { sha256Hex } from "@/lib/crypto/hash";
 import { newId } from "@/lib/ids";
 import { withTempBlobStore } from "@/lib/blobs/testing";
 import { buildMiniProgramPackage } from "@/lib/packages/zip-writer";
+import { solidPng } from "@/lib/listing/testing";
 import { assignVersion } from "@/lib/services/assignments";
+import { addListingImage } from "@/lib/services/listing";
 import { inviteMember } from "@/lib/services/members";
 import { createMiniProgram, createMiniProgramInput } from "@/lib/services/mini-programs";
 import { createWebhookEndpoint, createWebhookInput } from "@/lib/services/webhooks";
@@ -135,6 +138,10 @@ vi.mock("@/lib/services/versions", async (importOriginal) => {
   const real = await importOriginal<typeof import("@/lib/services/versions")>();
   return { ...real, uploadVersion: ((...a) => (probe.served++, real.uploadVersion(...a))) as typeof real.uploadVersion };
 });
+vi.mock("@/lib/services/listing", async (importOriginal) => {
+  const real = await importOriginal<typeof import("@/lib/services/listing")>();
+  return { ...real, readListingImage: ((...a) => (probe.served++, real.readListingImage(...a))) as typeof real.readListingImage };
+});
 vi.mock("@/lib/analytics/service", async (importOriginal) => {
   const real = await importOriginal<typeof import("@/lib/analytics/service")>();
   return {
@@ -212,6 +219,7 @@ type World = {
     invitationId: string;
     releaseId: string;
     requestId: string;
+    mediaId: string;
   };
   other: {
     hostId: string;
@@ -224,6 +232,7 @@ type World = {
     tokenId: string;
     releaseId: string;
     requestId: string;
+    mediaId: string;
   };
 };
 const w = {} as World;
@@ -337,6 +346,7 @@ beforeAll(async () => {
     invitationId: await invitationIdOf(w.orgs.demo, inviteEmail),
     releaseId: await insertRelease(w.orgs.demo, "com.demo.parking"),
     requestId: await insertRequest(w.orgs.demo, demoHost, "com.demo.parking", w.users.developer),
+    mediaId: (await addListingImage(await s.as("owner"), "com.demo.parking", "screenshot", solidPng(90, 160))).id,
   };
 
   // Other Corp: a mini-program Demo has no namesake of, an approved version assigned to its host, a webhook
@@ -360,6 +370,7 @@ beforeAll(async () => {
     tokenId: (await insertToken(w.orgs.other, w.users.otherAdmin, "role")).id,
     releaseId: await insertRelease(w.orgs.other, "com.demo.coupons"),
     requestId: await insertRequest(w.orgs.other, otherHost, "com.demo.coupons", w.users.otherAdmin),
+    mediaId: (await addListingImage(other, "com.other.only", "screenshot", solidPng(90, 160))).id,
   };
 });
 
@@ -586,6 +597,16 @@ const demoOrg = () => ({ org: "demo" });
 const range = () => `from=${day(-7)}&to=${day(0)}`;
 
 const CONSOLE_ROWS: Record<string, ConsoleRow> = {
+  "GET /o/{org}/mini-programs/{appId}/listing/{mediaId}": {
+    permission: "catalog.read",
+    mutating: false,
+    calls: [{ name: "screenshot", params: (w) => ({ org: "demo", appId: w.demo.appId, mediaId: w.demo.mediaId }) }],
+    foreign: [
+      { name: "Other Corp's image under Demo's appId", params: (w) => ({ org: "demo", appId: w.demo.appId, mediaId: w.other.mediaId }) },
+      { name: "Other Corp's appId and image", params: (w) => ({ org: "demo", appId: w.other.appId, mediaId: w.other.mediaId }) },
+      { name: "Other Corp's organization", params: (w) => ({ org: "other", appId: w.other.appId, mediaId: w.other.mediaId }) },
+    ],
+  },
   "GET /o/{org}/audit/export": {
     permission: "audit.view",
     mutating: false,
@@ -664,6 +685,14 @@ type OrgActionRow = {
   foreign?: (w: World) => Input;
 };
 
+/** A copy of a listing image's row (same blob), written directly so the five-screenshot limit does not apply. */
+const copyMedia = async (mediaId: string): Promise<string> => {
+  const [row] = await s.db.select().from(miniProgramMedia).where(eq(miniProgramMedia.id, mediaId));
+  const id = newId("med");
+  await s.db.insert(miniProgramMedia).values({ ...row!, id });
+  return id;
+};
+
 const freshMember = async () => insertUser(`member-${uniq()}@demo.test`, w.orgs.demo, "analyst");
 const userOf = (who: ActionPrincipal): string => (who in w.users ? w.users[who as Role] : w.users.owner);
 
@@ -735,6 +764,22 @@ const ORG_ACTION_ROWS: Record<string, OrgActionRow> = {
   "organization.requireTwoFactor": { permission: "settings.manage", input: () => ({ required: false }) },
   "members.remove": { permission: "members.manage", input: async () => ({ userId: await freshMember() }), foreign: (w) => ({ userId: w.users.otherAdmin }) },
   "miniPrograms.create": { permission: "miniPrograms.write", input: () => ({ appId: `com.matrix.a${uniq()}`, name: "Matrix" }) },
+  "listing.addImage": {
+    permission: "miniPrograms.write",
+    input: (w) => ({ appId: w.demo.appId, kind: "icon", data: solidPng(64, 64).toString("base64") }),
+    foreign: (w) => ({ appId: w.other.appId, kind: "icon", data: solidPng(64, 64).toString("base64") }),
+  },
+  "listing.removeImage": {
+    permission: "miniPrograms.write",
+    // A fresh screenshot per call: the first allowed caller removes it, so each gets its own.
+    input: async (w) => ({ appId: w.demo.appId, mediaId: await copyMedia(w.demo.mediaId) }),
+    foreign: (w) => ({ appId: w.other.appId, mediaId: w.other.mediaId }),
+  },
+  "listing.setPrivacy": {
+    permission: "miniPrograms.write",
+    input: (w) => ({ appId: w.demo.appId, rows: [{ permission: "location", data: "Position", purpose: "Find a parking space" }] }),
+    foreign: (w) => ({ appId: w.other.appId, rows: [] }),
+  },
   "miniPrograms.update": {
     permission: "miniPrograms.write",
     input: (w) => ({ appId: w.demo.appId, patch: { description: "Edited by the matrix" } }),

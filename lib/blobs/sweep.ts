@@ -5,12 +5,17 @@
 // so one organization's upload may reuse a blob another's version refers to. They read only `sha256`.
 import { eq, inArray } from "drizzle-orm";
 import type { DbOrTx } from "@/db";
-import { versions } from "@/db/schema";
+import { miniProgramMedia, versions } from "@/db/schema";
 import { FsBlobStore } from "./fs-store";
 import type { BlobStore } from "./types";
 
 export async function isBlobReferenced(db: DbOrTx, sha256: string): Promise<boolean> {
   const rows = await db.select({ sha256: versions.sha256 }).from(versions).where(eq(versions.sha256, sha256)).limit(1);
+  if (rows.length === 0) {
+    // Listing images (icons, screenshots) share the store.
+    const media = await db.select({ sha256: miniProgramMedia.sha256 }).from(miniProgramMedia).where(eq(miniProgramMedia.sha256, sha256)).limit(1);
+    return media.length > 0;
+  }
   return rows.length > 0;
 }
 
@@ -42,6 +47,7 @@ export async function sweepOrphanBlobs(db: DbOrTx, store: BlobStore, opts: { min
     const used = new Set(
       (await db.select({ sha256: versions.sha256 }).from(versions).where(inArray(versions.sha256, batch))).map((r) => r.sha256),
     );
+    for (const r of await db.select({ sha256: miniProgramMedia.sha256 }).from(miniProgramMedia).where(inArray(miniProgramMedia.sha256, batch))) used.add(r.sha256);
     for (const sha of batch) {
       if (used.has(sha)) continue;
       await store.delete(sha);

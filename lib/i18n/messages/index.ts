@@ -35,6 +35,7 @@ const NAMESPACES = [
   "twoFactor",
   "trust",
   "files",
+  "listing",
 ] as const;
 
 export async function loadMessages(locale: Locale): Promise<Record<string, unknown>> {

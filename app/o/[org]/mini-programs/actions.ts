@@ -12,6 +12,7 @@ import {
   updateMiniProgram,
   updateMiniProgramInput,
 } from "@/lib/services/mini-programs";
+import { LISTING_LIMITS, addListingImage, privacyDeclarationInput, removeListingImage, setPrivacyDeclaration } from "@/lib/services/listing";
 import { submitVersion, withdrawVersion } from "@/lib/services/versions";
 
 const appIdRef = z.object({ appId: appIdSchema });
@@ -49,3 +50,26 @@ export const withdrawVersionAction = orgAction({ name: "versions.withdraw", perm
   const v = await withdrawVersion(ctx, input.versionId);
   return { id: v.id, status: v.status };
 });
+
+// ---- listing and privacy ----
+
+// An image arrives base64-encoded (server actions take JSON-safe input); the service validates its bytes.
+const imageInput = appIdRef.extend({
+  kind: z.enum(["icon", "screenshot"]),
+  data: z.string().max(Math.ceil((LISTING_LIMITS.screenshotMaxBytes + 1024) / 3) * 4, "The image is too large").regex(/^[A-Za-z0-9+/]*={0,2}$/, "Not base64"),
+});
+
+export const addListingImageAction = orgAction(
+  { name: "listing.addImage", permission: "miniPrograms.write", input: imageInput },
+  (ctx, input) => addListingImage(ctx, input.appId, input.kind, Buffer.from(input.data, "base64")),
+);
+
+export const removeListingImageAction = orgAction(
+  { name: "listing.removeImage", permission: "miniPrograms.write", input: appIdRef.extend({ mediaId: z.string().min(1).max(64) }) },
+  (ctx, input) => removeListingImage(ctx, input.appId, input.mediaId),
+);
+
+export const setPrivacyDeclarationAction = orgAction(
+  { name: "listing.setPrivacy", permission: "miniPrograms.write", input: appIdRef.extend(privacyDeclarationInput.shape) },
+  (ctx, input) => setPrivacyDeclaration(ctx, input.appId, { rows: input.rows }),
+);

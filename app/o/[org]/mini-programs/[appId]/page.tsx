@@ -14,6 +14,9 @@ import { WhereItRuns } from "@/components/assignments/where-it-runs";
 import { ScopedAnalytics } from "@/components/analytics/scoped-analytics";
 import type { Metadata } from "next";
 import { titledObject } from "@/lib/i18n/metadata";
+import { ListingPanel } from "./listing-panel";
+import { getListing, LISTING_LIMITS } from "@/lib/services/listing";
+import { PERMISSIONS } from "@/lib/packages/catalog";
 
 export default async function MiniProgramPage({ params, searchParams }: { params: Promise<{ org: string; appId: string }>; searchParams: Promise<Record<string, string | undefined>> }) {
   const { org, appId } = await params;
@@ -23,11 +26,14 @@ export default async function MiniProgramPage({ params, searchParams }: { params
   const mp = await orNotFound(getMiniProgram(ctx, appId));
   const canWrite = can(ctx, "miniPrograms.write");
   const canManage = can(ctx, "collaborators.manage");
-  const [versions, collaborators, candidates] = await Promise.all([
+  const [versions, collaborators, candidates, listing] = await Promise.all([
     listVersions(ctx, mp.appId, { limit: 200 }),
     listCollaborators(ctx, mp.appId),
     canManage ? listCollaboratorCandidates(ctx, mp.appId) : Promise.resolve([]),
+    canWrite ? getListing(ctx, mp.appId) : Promise.resolve(null),
   ]);
+  const tl = await getTranslations("listing");
+  const th = await getTranslations("hosts.permission");
   const base = `/o/${org}/mini-programs/${mp.appId}`;
   const categoryLabel = t.has(`categories.${mp.category}`) ? t(`categories.${mp.category}`) : mp.category;
   return (
@@ -72,6 +78,19 @@ export default async function MiniProgramPage({ params, searchParams }: { params
         {canWrite && (
           <Card title={t("upload.title")}>
             <UploadPanel org={org} appId={mp.appId} maxBytes={MAX_PACKAGE_BYTES} />
+          </Card>
+        )}
+
+        {listing && (
+          <Card title={tl("title")}>
+            <ListingPanel
+              org={org}
+              appId={mp.appId}
+              name={mp.name}
+              listing={listing}
+              permissions={PERMISSIONS.map((p) => ({ value: p, label: th.has(p) ? th(p) : p }))}
+              maxScreenshots={LISTING_LIMITS.maxScreenshots}
+            />
           </Card>
         )}
 

@@ -20,6 +20,9 @@ import type { Metadata } from "next";
 import { titledObject } from "@/lib/i18n/metadata";
 import { getVersion } from "@/lib/services/versions";
 import { ReleaseNotes } from "@/components/trust/release-notes";
+import { ListingReview } from "@/components/mini-programs/listing-review";
+import { getReviewListing } from "@/lib/services/listing";
+import { getMiniProgram } from "@/lib/services/mini-programs";
 
 export default async function ReviewPage({ params }: { params: Promise<{ org: string; versionId: string }> }) {
   const { org, versionId } = await params;
@@ -33,6 +36,10 @@ export default async function ReviewPage({ params }: { params: Promise<{ org: st
   const locale = await getLocale();
   const d = await orNotFound(getReviewDetail(ctx, versionId));
   const v = d.version;
+  const declared = v.inspection.manifest?.permissions ?? [];
+  const mp = await getMiniProgram(ctx, v.appId);
+  const listing = await getReviewListing(ctx, mp.id, declared);
+  const tl = await getTranslations("listing");
   const when = (iso: string | null) => (iso ? format.dateTime(new Date(iso), "dateTime") : "—");
   const age = (ms: number) => {
     const p = durationParts(ms);
@@ -104,6 +111,10 @@ export default async function ReviewPage({ params }: { params: Promise<{ org: st
         <div className="min-w-0 space-y-6 lg:col-start-1 lg:row-start-1">
           <Card title={tn("title")}>
             <ReleaseNotes notes={v.notes} />
+          </Card>
+
+          <Card title={tl("reviewTitle")}>
+            <ListingReview org={org} appId={v.appId} name={v.miniProgramName} listing={listing} declared={declared} />
           </Card>
 
           <Card title={tp("riskTitle")}>
