@@ -50,7 +50,13 @@ export async function getAnomalies(ctx: OrgContext, q: OverviewQuery, opts: Anom
   if (q.appId !== undefined) f.appId = q.appId;
   const scope = await scopeFor(ctx, f);
   const [found, names] = await Promise.all([detectInScope(ctx.db, scope, f, q.from, q.to, opts.now), getNames(ctx.db, ctx.org.id)]);
-  const items = (opts.limit !== undefined ? found.slice(0, opts.limit) : found).map((a) => ({
+  const items = (opts.limit !== undefined ? found.slice(0, opts.limit) : found).map((a) => anomalyItem(a, names));
+  return { from: q.from, to: q.to, items };
+}
+
+/** An anomaly as the API and the `anomaly.detected` webhook give it: its fields and the names of its host and app. */
+export function anomalyItem(a: Anomaly, names: Awaited<ReturnType<typeof getNames>>): AnomalyItem {
+  return {
     day: a.day,
     hostId: a.hostId,
     appId: a.appId,
@@ -61,6 +67,5 @@ export async function getAnomalies(ctx: OrgContext, q: OverviewQuery, opts: Anom
     score: a.score,
     hostName: names.hosts.get(a.hostId) ?? a.hostId,
     appName: names.miniPrograms.get(a.appId) ?? a.appId,
-  }));
-  return { from: q.from, to: q.to, items };
+  };
 }

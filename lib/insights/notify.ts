@@ -11,7 +11,7 @@ import { getNames } from "@/lib/analytics/queries/names";
 import { selectRows } from "@/lib/analytics/sql";
 import { newId } from "@/lib/ids";
 import { enqueueWebhook } from "@/lib/services/webhooks";
-import { detectInScope, type Anomaly } from "./anomaly-service";
+import { anomalyItem, detectInScope, type Anomaly } from "./anomaly-service";
 
 /** Ended days judged on each pass: late events (CONTRACT §6 takes them up to 7 days old) can make an anomaly later. */
 export const ANOMALY_NOTIFY_DAYS = 7;
@@ -49,20 +49,7 @@ async function notifyOnce(db: Db, orgId: string, a: Anomaly, names: Awaited<Retu
       createdAt: new Date().toISOString(),
       orgId,
       actor: null,
-      data: {
-        anomaly: {
-          day: a.day,
-          hostId: a.hostId,
-          appId: a.appId,
-          metric: a.metric,
-          value: a.value,
-          expected: a.expected,
-          direction: a.direction,
-          score: a.score,
-          hostName: names.hosts.get(a.hostId) ?? a.hostId,
-          appName: names.miniPrograms.get(a.appId) ?? a.appId,
-        },
-      },
+      data: { anomaly: anomalyItem(a, names) },
     });
     return true;
   });
