@@ -2,6 +2,7 @@
 // highlight.js (the maintained highlighter; its HTML escapes the source), a small image is shown, anything else is
 // described from its first bytes. Pure: the bytes come from the stored zip, read in memory under inspection's limits.
 import hljs from "highlight.js/lib/core";
+import { escapeHtml } from "@/lib/html";
 import css from "highlight.js/lib/languages/css";
 import javascript from "highlight.js/lib/languages/javascript";
 import json from "highlight.js/lib/languages/json";
@@ -56,8 +57,6 @@ function asText(bytes: Buffer): string | null {
     return null;
   }
 }
-
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
 export function viewFile(path: string, bytes: Buffer, page = 1): FileView {
   const image = IMAGE_TYPES[ext(path)];

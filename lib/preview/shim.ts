@@ -2,6 +2,7 @@
 // bindtap, <navigator url>) and the `mp` global, every call of which is posted to the console and answered from
 // there (lib/preview/decide.ts). Served as a file of the preview (`__atrium/shim.js`), since the frame's CSP takes
 // scripts from the preview's own path only: no inline script anywhere.
+import { escapeHtml } from "@/lib/html";
 
 /** The protocol's message tags: the frame posts `atrium-preview`, the console answers `atrium-preview-result`. */
 export const PREVIEW_MESSAGE = "atrium-preview";
@@ -150,8 +151,6 @@ export const SHIM_JS = `(function () {
 })();
 `;
 
-const escapeAttr = (s: string) => s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
-
 /**
  * The document for one page of the package: the shim first, the page's own stylesheet and template, its script
  * last (so `Page()` finds the template). Paths are relative to the preview's base, which the document sets as
@@ -163,14 +162,14 @@ export function composePage(opts: { base: string; page: string; html: string; ha
     "<!doctype html>",
     '<html lang="en"><head><meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${escapeAttr(opts.title)}</title>`,
-    `<base href="${escapeAttr(base)}">`,
+    `<title>${escapeHtml(opts.title)}</title>`,
+    `<base href="${escapeHtml(base)}">`,
     `<link rel="stylesheet" href="${SHIM_CSS_PATH}">`,
-    `<script src="${SHIM_PATH}" data-page="${escapeAttr(page)}"></script>`,
-    opts.hasCss ? `<link rel="stylesheet" href="${escapeAttr(page)}.css">` : "",
+    `<script src="${SHIM_PATH}" data-page="${escapeHtml(page)}"></script>`,
+    opts.hasCss ? `<link rel="stylesheet" href="${escapeHtml(page)}.css">` : "",
     "</head><body>",
     `<div id="mp-page">${opts.html}</div>`,
-    opts.hasJs ? `<script src="${escapeAttr(page)}.js"></script>` : "",
+    opts.hasJs ? `<script src="${escapeHtml(page)}.js"></script>` : "",
     "</body></html>",
   ].join("\n");
 }
