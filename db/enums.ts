@@ -66,6 +66,25 @@ export const WEBHOOK_EVENTS = [
   "permission_request.created",
   "permission_request.approved",
   "permission_request.rejected",
+  // Issue 20: every state change, so an integrator can mirror the organization (docs/webhooks.md).
+  "version.uploaded",
+  "version.withdrawn",
+  "mini_program.created",
+  "mini_program.updated",
+  "mini_program.archived",
+  "mini_program.restored",
+  "mini_program.deleted",
+  "host.created",
+  "host.updated",
+  "host.disabled",
+  "host.enabled",
+  "host.policy_changed",
+  "host.secret_rotated",
+  "member.added",
+  "member.role_changed",
+  "member.removed",
+  "organization.updated",
+  "organization.ownership_transferred",
 ] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
