@@ -237,11 +237,24 @@ export async function enqueueWebhook(tx: DbOrTx, orgId: string, event: WebhookEv
   return targets.length;
 }
 
+/**
+ * The one envelope every webhook event has: `{id, type, createdAt, orgId, actor, data}` (docs/webhooks.md). `data`
+ * holds the object as the API answers it, under its kind (`{host}`, `{member}`, `{miniProgram}`, `{organization}`…).
+ */
+export function eventEnvelope(orgId: string, type: WebhookEvent, actor: string | null | undefined, data: Record<string, unknown>): Record<string, unknown> {
+  return { id: newId("evt"), type, createdAt: new Date().toISOString(), orgId, actor: actor ?? null, data };
+}
+
+/** Enqueues `type` for the organization's subscribed endpoints, in the caller's transaction, in the one envelope. */
+export function emitEvent(tx: DbOrTx, orgId: string, type: WebhookEvent, actor: string | null | undefined, data: Record<string, unknown>): Promise<number> {
+  return enqueueWebhook(tx, orgId, type, eventEnvelope(orgId, type, actor, data));
+}
+
 export type VersionEvent = Extract<WebhookEvent, `version.${string}`>;
 
 /** The event body receivers get for a version's transition: one event id shared by every endpoint. */
 export function versionEventPayload(orgId: string, event: VersionEvent, version: VersionJson, actor?: string | null): Record<string, unknown> {
-  return { id: newId("evt"), type: event, createdAt: new Date().toISOString(), orgId, actor: actor ?? null, data: { version } };
+  return eventEnvelope(orgId, event, actor, { version });
 }
 
 /**
