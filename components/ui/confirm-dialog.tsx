@@ -1,9 +1,28 @@
 "use client";
 // The console's one confirmation for every irreversible step (approve, reject, revoke, promote, roll back,
-// unassign, rotate, remove…), on the native <dialog>: focus is trapped, Escape cancels, and the trigger regains
-// focus. ConfirmButton is the usual trigger; ConfirmDialog is for a step that checks a form first (reject) or
+// unassign, rotate, remove…), on the native <dialog>: the page behind is inert, Tab wraps inside the dialog (a
+// native modal lets it leave for the browser's own controls), Escape cancels, and the trigger regains focus. ConfirmButton is the usual trigger; ConfirmDialog is for a step that checks a form first (reject) or
 // asks for more inside the dialog (revoke's reason).
-import { useEffect, useRef, useState, type FormEvent, type ReactNode } from "react";
+import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode } from "react";
+
+const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+
+/** Tab from the last control goes to the first, Shift+Tab from the first to the last. */
+function wrapTab(e: KeyboardEvent<HTMLDialogElement>) {
+  if (e.key !== "Tab") return;
+  const items = [...e.currentTarget.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((el) => el.offsetParent !== null);
+  if (items.length === 0) return;
+  const first = items[0]!;
+  const last = items[items.length - 1]!;
+  const active = document.activeElement;
+  if (e.shiftKey && (active === first || !e.currentTarget.contains(active))) {
+    e.preventDefault();
+    last.focus();
+  } else if (!e.shiftKey && (active === last || !e.currentTarget.contains(active))) {
+    e.preventDefault();
+    first.focus();
+  }
+}
 import { Button } from "./button";
 
 export type ConfirmVariant = "danger" | "primary" | "secondary";
@@ -50,6 +69,7 @@ export function ConfirmDialog({
     <dialog
       ref={ref}
       onClose={() => open && onClose()}
+      onKeyDown={wrapTab}
       className="m-auto w-[min(28rem,calc(100vw-2rem))] rounded-lg border border-border bg-card p-0 text-fg backdrop:bg-black/40"
       aria-label={title}
       data-testid={testId}
