@@ -52,8 +52,11 @@ export function UploadZone({ uploadUrl, maxBytes, onOutcome }: { uploadUrl: stri
     }
     const xhr = new XMLHttpRequest();
     xhrRef.current = xhr;
-    xhr.open("POST", notes.trim() ? `${uploadUrl}?notes=${encodeURIComponent(notes)}` : uploadUrl);
-    xhr.setRequestHeader("content-type", "application/zip");
+    // The notes travel in the body with the package, never in the URL (up to 10 KiB of CJK text would not fit).
+    const form = new FormData();
+    form.append("package", file, file.name);
+    if (notes.trim()) form.append("notes", notes);
+    xhr.open("POST", uploadUrl);
     xhr.setRequestHeader("accept", "application/json");
     setPhase({ kind: "uploading", name: file.name, sent: 0, total: file.size });
     xhr.upload.onprogress = (e) => setPhase({ kind: "uploading", name: file.name, sent: e.loaded, total: e.lengthComputable ? e.total : file.size });
@@ -79,7 +82,7 @@ export function UploadZone({ uploadUrl, maxBytes, onOutcome }: { uploadUrl: stri
       if (xhr.status === 401 || !isJson) return finish(t("sessionEnded"));
       finish(err.error?.message ?? t("networkError"));
     };
-    xhr.send(file);
+    xhr.send(form);
   };
 
   const finish = (message: string | null) => {
