@@ -1,7 +1,16 @@
 import fs from "node:fs";
 import { defineConfig, devices } from "@playwright/test";
 
-const PORT = Number(process.env.E2E_PORT ?? 3210);
+// E2E_PART splits the suite in two for CI, to run side by side on two servers: "presentation" (the specs that
+// only read markup, CSS, language and layout: they call presentationOnly(), e2e/helpers.ts) and "functional" (the
+// rest). Unset: the whole suite. Each part has its own port, database, blobs, saved sign-ins and output directory.
+const PART = process.env.E2E_PART ?? "";
+if (!["", "presentation", "functional"].includes(PART)) throw new Error(`E2E_PART must be presentation or functional, not ${PART}`);
+const PRESENTATION_SPECS = fs
+  .readdirSync("e2e")
+  .filter((f) => f.endsWith(".spec.ts") && /^presentationOnly\(\);/m.test(fs.readFileSync(`e2e/${f}`, "utf8")))
+  .map((f) => `**/e2e/${f}`);
+const PORT = Number(process.env.E2E_PORT ?? (PART === "presentation" ? 3212 : 3210));
 const baseURL = `http://127.0.0.1:${PORT}`;
 // Debian's chromium here; elsewhere `npx playwright install chromium` or set CHROMIUM_PATH.
 const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -9,7 +18,7 @@ const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export default defineConfig({
   testDir: "e2e",
   // Apart per database: CI runs the two suites side by side, and each run empties its output directory first.
-  outputDir: process.env.TEST_DATABASE_URL ? "test-results/postgres" : "test-results/pglite",
+  outputDir: `test-results/${process.env.TEST_DATABASE_URL ? "postgres" : "pglite"}${PART && `-${PART}`}`,
   // One server process owns the PGlite directory; tests share its seeded data, so run them in order.
   workers: 1,
   fullyParallel: false,
@@ -30,7 +39,12 @@ export default defineConfig({
   },
   projects: [
     { name: "setup", testMatch: /.*\.setup\.ts/ },
-    { name: "chromium", use: { ...devices["Desktop Chrome"] }, dependencies: ["setup"] },
+    {
+      name: "chromium",
+      use: { ...devices["Desktop Chrome"] },
+      dependencies: ["setup"],
+      ...(PART === "presentation" ? { testMatch: PRESENTATION_SPECS } : PART === "functional" ? { testIgnore: PRESENTATION_SPECS } : {}),
+    },
   ],
   webServer: {
     command: "bash scripts/e2e-server.sh",

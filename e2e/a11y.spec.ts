@@ -13,9 +13,12 @@ const PAGES: { path: string; both: boolean }[] = [
   { path: "/o/demo", both: true },
   { path: "/o/demo/hosts", both: false },
   { path: "/o/demo/hosts/new", both: true },
-  { path: "host:overview", both: false },
-  { path: "host:credentials", both: false },
+  // The detail pages (issue 20 item 7) in both themes: a host app, its credentials (with the signing keys) and a
+  // mini-program; the version, review and assignment pages are scanned below in both.
+  { path: "host:overview", both: true },
+  { path: "host:credentials", both: true },
   { path: "/o/demo/mini-programs", both: false },
+  { path: "/o/demo/mini-programs/com.demo.parking", both: true },
   { path: "/o/demo/releases", both: true },
   { path: "/o/demo/releases/new", both: true },
   { path: "/o/demo/reviews", both: true },

@@ -4,7 +4,8 @@ export const ROLES = ["owner", "admin", "reviewer", "developer", "analyst"] as c
 export type DemoRole = (typeof ROLES)[number];
 export const PASSWORD = process.env.SEED_PASSWORD ?? "demo-password";
 // One directory of saved sign-ins per database: CI runs the PGlite and PostgreSQL suites side by side.
-const AUTH_DIR = process.env.TEST_DATABASE_URL ? "e2e/.auth-pg" : "e2e/.auth";
+// And one per part of the suite (E2E_PART, playwright.config.ts), which CI runs side by side on two servers.
+const AUTH_DIR = `e2e/.auth${process.env.TEST_DATABASE_URL ? "-pg" : ""}${process.env.E2E_PART ? `-${process.env.E2E_PART}` : ""}`;
 export const authFile = (who: string) => `${AUTH_DIR}/${who}.json`;
 
 /** Email first (a domain with single sign-on would go to its provider here), then the password. */

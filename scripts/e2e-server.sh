@@ -14,14 +14,16 @@ export RELEASE_TICK_MS="${RELEASE_TICK_MS:-1000}"
 # e2e/sso.spec.ts runs a real OpenID provider on plain http://127.0.0.1 (lib/sso/provider.ts allows loopback only).
 export SSO_ALLOW_HTTP_LOOPBACK="${SSO_ALLOW_HTTP_LOOPBACK:-1}"
 # One blob directory per database: CI runs the PGlite and PostgreSQL suites side by side, and each start empties its own.
-if [ -n "${TEST_DATABASE_URL:-}" ]; then export BLOB_DIR="${E2E_BLOB_DIR:-.data/e2e/blobs-pg}"; else export BLOB_DIR="${E2E_BLOB_DIR:-.data/e2e/blobs}"; fi
+# And one per part of the suite (E2E_PART, playwright.config.ts), which CI runs side by side on two servers.
+part="${E2E_PART:+-$E2E_PART}"
+if [ -n "${TEST_DATABASE_URL:-}" ]; then export BLOB_DIR="${E2E_BLOB_DIR:-.data/e2e/blobs-pg$part}"; else export BLOB_DIR="${E2E_BLOB_DIR:-.data/e2e/blobs$part}"; fi
 rm -rf "$BLOB_DIR"
 if [ -n "${TEST_DATABASE_URL:-}" ]; then
   export DATABASE_URL
-  DATABASE_URL="$(npx tsx scripts/pg-fresh-db.ts "$TEST_DATABASE_URL" atrium_e2e)"
+  DATABASE_URL="$(npx tsx scripts/pg-fresh-db.ts "$TEST_DATABASE_URL" "atrium_e2e${part//-/_}")"
 else
   unset DATABASE_URL
-  export PGLITE_DIR="${E2E_PGLITE_DIR:-.data/e2e/pglite}"
+  export PGLITE_DIR="${E2E_PGLITE_DIR:-.data/e2e/pglite$part}"
   rm -rf "$PGLITE_DIR"
 fi
 npx tsx scripts/migrate.ts
