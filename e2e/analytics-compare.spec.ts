@@ -45,11 +45,13 @@ for (const locale of ["en", "zh-CN"] as const) {
     await expect(usage.locator(".recharts-surface")).toBeVisible();
     const markers = await usage.locator(".anomaly-marker").count();
     await expect(usage.locator(".previous-period")).toHaveCount(0);
-    await page.getByTestId("compare-toggle").check();
+    // A controlled box: it turns checked once the URL holds the choice.
+    await page.getByTestId("compare-toggle").click();
     await expect(page).toHaveURL(/compare=previous/);
+    await expect(page.getByTestId("compare-toggle")).toBeChecked();
     await expect(usage.locator(".previous-period")).toHaveCount(2);
     await expect(page.getByTestId("chart-mau").locator(".previous-period")).toHaveCount(1);
-    await expect(usage.getByText(text.previousSeries)).toBeVisible();
+    await expect(usage.locator("li").getByText(text.previousSeries)).toBeVisible();
     await expect(usage.locator(".anomaly-marker")).toHaveCount(markers);
     await page.reload();
     await expect(page.getByTestId("compare-toggle")).toBeChecked();
