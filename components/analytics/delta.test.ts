@@ -30,6 +30,11 @@ describe("describeDelta", () => {
     expect(describeDelta(95_000, 80_000, "duration", true, f)).toMatchObject({ absolute: "+15s", relative: "+18.8%", tone: "text-success" });
   });
 
+  it("gives no sign to a change that rounds to nothing", () => {
+    expect(describeDelta(0.0120001, 0.012, "ratio", false, f).absolute).toBe("0 pp");
+    expect(describeDelta(80_200, 80_000, "duration", true, f).absolute).toBe("0s");
+  });
+
   it("keeps no change neutral", () => {
     expect(describeDelta(10, 10, "count", true, f)).toEqual({ absolute: "0", relative: "0%", arrow: "", tone: "text-muted-fg", value: 0 });
   });

@@ -39,7 +39,9 @@ export function describeDelta(value: number | null, base: number | null, kind: D
   // Without a base (0 or unknown) there is no change to speak of, not an infinite one.
   if (rel === null || abs === null) return { absolute: NO_BASE, relative: NO_BASE, arrow: "", tone: "text-muted-fg", value: null };
   const magnitude = Math.abs(abs);
-  const absolute = signed(abs, kind === "count" ? f.count(magnitude) : kind === "duration" ? f.duration(magnitude) : f.points(magnitude * 100));
+  const shown = kind === "count" ? f.count(magnitude) : kind === "duration" ? f.duration(magnitude) : f.points(magnitude * 100);
+  // A change that rounds to nothing ("0 s", "0 pp") carries no sign.
+  const absolute = /[1-9]/.test(shown) ? signed(abs, shown) : shown;
   return {
     absolute,
     relative: signed(rel, f.percent(Math.abs(rel))),
