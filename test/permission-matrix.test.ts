@@ -152,6 +152,14 @@ vi.mock("@/lib/analytics/service", async (importOriginal) => {
     getFilterOptions: ((...a) => (probe.served++, real.getFilterOptions(...a))) as typeof real.getFilterOptions,
   };
 });
+vi.mock("@/lib/analytics/comparison", async (importOriginal) => {
+  const real = await importOriginal<typeof import("@/lib/analytics/comparison")>();
+  return {
+    ...real,
+    getPreviousPeriod: ((...a) => (probe.served++, real.getPreviousPeriod(...a))) as typeof real.getPreviousPeriod,
+    getVersionComparison: ((...a) => (probe.served++, real.getVersionComparison(...a))) as typeof real.getVersionComparison,
+  };
+});
 
 vi.mock("@/lib/insights/anomaly-service", async (importOriginal) => {
   const real = await importOriginal<typeof import("@/lib/insights/anomaly-service")>();
@@ -440,6 +448,15 @@ const ROUTE_ROWS: Record<string, RouteRow> = {
       await s.db.insert(collaborators).values({ orgId: w.orgs.demo, miniProgramId: mp!.id, userId: w.users.admin, addedBy: w.users.admin }).onConflictDoNothing();
     },
   },
+  "GET /api/v1/analytics/versions/compare": {
+    permission: "analytics.view",
+    // As for adoption: Coupons is in both organizations, and the admin collaborates on it for the developer-scope token.
+    query: "appId=com.demo.coupons",
+    before: async () => {
+      const [mp] = await s.db.select({ id: miniPrograms.id }).from(miniPrograms).where(and(eq(miniPrograms.orgId, w.orgs.demo), eq(miniPrograms.appId, "com.demo.coupons")));
+      await s.db.insert(collaborators).values({ orgId: w.orgs.demo, miniProgramId: mp!.id, userId: w.users.admin, addedBy: w.users.admin }).onConflictDoNothing();
+    },
+  },
   "GET /api/v1/audit": { permission: "audit.view" },
   "GET /api/v1/hosts": { permission: "catalog.read" },
   "POST /api/v1/hosts": { permission: "hosts.manage", body: hostBody },
@@ -623,6 +640,8 @@ const CONSOLE_ROWS: Record<string, ConsoleRow> = {
       { name: "view=totals", params: demoOrg, query: (w) => `view=totals&${range()}&hostId=${w.demo.hostId}&appId=${w.demo.appId}` },
       { name: "view=adoption", params: demoOrg, query: (w) => `view=adoption&${range()}&appId=${w.demo.appId}` },
       { name: "view=options", params: demoOrg, query: () => "view=options" },
+      { name: "view=previous", params: demoOrg, query: (w) => `view=previous&${range()}&hostId=${w.demo.hostId}&appId=${w.demo.appId}` },
+      { name: "view=versions", params: demoOrg, query: () => `view=versions&${range()}&appId=com.demo.coupons` },
       { name: "view=anomalies", params: demoOrg, query: (w) => `view=anomalies&${range()}&hostId=${w.demo.hostId}&appId=${w.demo.appId}` },
     ],
     foreign: [
@@ -631,6 +650,8 @@ const CONSOLE_ROWS: Record<string, ConsoleRow> = {
       { name: "view=totals, Other Corp's hostId", params: demoOrg, query: (w) => `view=totals&${range()}&hostId=${w.other.hostId}` },
       { name: "view=totals, Other Corp's appId", params: demoOrg, query: (w) => `view=totals&${range()}&appId=${w.other.appId}` },
       { name: "view=adoption, Other Corp's appId", params: demoOrg, query: (w) => `view=adoption&${range()}&appId=${w.other.appId}` },
+      { name: "view=previous, Other Corp's appId", params: demoOrg, query: (w) => `view=previous&${range()}&appId=${w.other.appId}` },
+      { name: "view=versions, Other Corp's appId", params: demoOrg, query: (w) => `view=versions&${range()}&appId=${w.other.appId}` },
       { name: "view=options, Other Corp's organization", params: () => ({ org: "other" }), query: () => "view=options" },
       { name: "view=anomalies, Other Corp's hostId", params: demoOrg, query: (w) => `view=anomalies&${range()}&hostId=${w.other.hostId}` },
       { name: "view=anomalies, Other Corp's appId", params: demoOrg, query: (w) => `view=anomalies&${range()}&appId=${w.other.appId}` },

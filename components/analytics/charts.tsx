@@ -33,7 +33,11 @@ export function Legend({ series }: { series: Series[] }) {
     <ul className="mt-2 flex flex-wrap gap-x-4 gap-y-1 text-xs">
       {series.map((s) => (
         <li key={s.key} className="flex items-center gap-1.5">
-          <span aria-hidden className="size-3 rounded-sm" style={{ background: s.color }} />
+          {s.dashed ? (
+            <span aria-hidden className="h-0 w-4 border-t-2 border-dashed" style={{ borderColor: s.color }} />
+          ) : (
+            <span aria-hidden className="size-3 rounded-sm" style={{ background: s.color }} />
+          )}
           <span>{s.label}</span>
         </li>
       ))}
@@ -41,7 +45,13 @@ export function Legend({ series }: { series: Series[] }) {
   );
 }
 
-export type Series = { key: string; label: string; color: string };
+export type Series = {
+  key: string;
+  label: string;
+  color: string;
+  /** Drawn dashed and muted: the previous period's overlay. */
+  dashed?: boolean;
+};
 export type Point = Record<string, string | number | null>;
 
 /** A chart in a card: title, the chart (its summary as accessible name), and its data behind a disclosure. */

@@ -15,8 +15,12 @@ import { utcDay } from "@/lib/analytics/dates";
 import type { AnalyticsFilters, FilterOptions, Overview, Totals, VersionAdoption } from "@/lib/analytics/types";
 import Link from "next/link";
 import { BarList, ChartCard, chartColor, DataTable, Donut, SeriesTable, SoFar, TimeChart, type Point, type Series } from "./charts";
-import { change, deltaTone, MAX_DAYS, previousPeriod, rangeProblem, RANGES, readState, spanDays, writeState, type DashboardState, type RangeKey } from "./range";
-import { AnalyticsRequestError, useAnalyticsAnomalies, useAnalyticsFilterOptions, useAnalyticsOverview, useAnalyticsTotals, useVersionAdoption } from "./use-analytics";
+import { MAX_DAYS, rangeProblem, RANGES, readState, spanDays, writeState, type DashboardState, type RangeKey } from "./range";
+import { AnalyticsRequestError, useAnalyticsAnomalies, useAnalyticsFilterOptions, useAnalyticsOverview, useAnalyticsPrevious, useVersionAdoption } from "./use-analytics";
+import { previousDaysCsv, previousTotalsCsv, type PreviousPeriod } from "@/lib/analytics/comparison-shared";
+import { describeDelta, type DeltaFormatters, type DeltaKind } from "./delta";
+import { download } from "./download";
+import { VersionCompareCard } from "./version-compare";
 import { AnomalyList, useAnomalyLabel, type AnomalyLike } from "@/components/insights/anomalies";
 import type { ChartMarker } from "./plots";
 
@@ -28,7 +32,9 @@ export type AnalyticsDashboardProps = {
   heading?: ReactNode;
 };
 
-type Formats = {
+export type Formats = {
+  /** For the deltas of cards and comparisons (./delta.ts). */
+  deltas: DeltaFormatters;
   count: (n: number | null) => string;
   percent: (n: number | null) => string;
   duration: (ms: number | null) => string;
@@ -38,12 +44,22 @@ type Formats = {
   dayLong: (day: string) => string;
 };
 
-function useFormats(): Formats {
+export function useFormats(): Formats {
   const format = useFormatter();
   const t = useTranslations("analytics");
   return useMemo(() => {
     const toDate = (day: string) => new Date(`${day}T00:00:00Z`);
+    const duration = (ms: number) => {
+      const s = Math.round(ms / 1000);
+      return s < 60 ? t("seconds", { s }) : t("minutesSeconds", { m: Math.floor(s / 60), s: s % 60 });
+    };
     return {
+      deltas: {
+        count: (n) => format.number(n, { maximumFractionDigits: n < 10 && !Number.isInteger(n) ? 1 : 0 }),
+        duration,
+        percent: (n) => format.number(n, { style: "percent", maximumFractionDigits: 1 }),
+        points: (n) => t("percentPoints", { n: format.number(n, { maximumFractionDigits: 1 }) }),
+      },
       count: (n) => (n === null ? "—" : format.number(n, { maximumFractionDigits: n < 10 && !Number.isInteger(n) ? 1 : 0 })),
       percent: (n) => (n === null ? "—" : format.number(n, { style: "percent", maximumFractionDigits: 1 })),
       duration: (ms) => {
@@ -61,14 +77,6 @@ function useFormats(): Formats {
   }, [format, t]);
 }
 
-function download(name: string, csv: string) {
-  const url = URL.createObjectURL(new Blob([csv], { type: "text/csv;charset=utf-8" }));
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = name;
-  a.click();
-  URL.revokeObjectURL(url);
-}
 
 export function AnalyticsDashboard({ org, fixed = {}, heading }: AnalyticsDashboardProps) {
   const t = useTranslations("analytics");
@@ -86,10 +94,10 @@ export function AnalyticsDashboard({ org, fixed = {}, heading }: AnalyticsDashbo
   }, []);
   const { rejected, ...state } = readState(new URLSearchParams(search.toString()), today, fixed);
   const params = { org, from: state.from, to: state.to, hostId: state.hostId, appId: state.appId, platform: state.platform, version: state.version };
-  const prev = previousPeriod(state.from, state.to);
 
   const overview = useAnalyticsOverview(params, { autoRefresh });
-  const previous = useAnalyticsTotals({ ...params, ...prev }, { autoRefresh });
+  // The previous period (issue 18): the cards' deltas always, the charts' overlay when asked for.
+  const previous = useAnalyticsPrevious(params, { autoRefresh });
   const adoption = useVersionAdoption(params, { autoRefresh });
   const anomalies = useAnalyticsAnomalies(params, { autoRefresh });
   const options = useAnalyticsFilterOptions(org);
@@ -138,13 +146,26 @@ export function AnalyticsDashboard({ org, fixed = {}, heading }: AnalyticsDashbo
           <input type="checkbox" className="size-4" checked={autoRefresh} onChange={(e) => setAutoRefresh(e.target.checked)} />
           {t("autoRefresh")}
         </label>
+        <label className="flex items-center gap-1.5">
+          <input type="checkbox" className="size-4" checked={Boolean(state.compare)} onChange={(e) => update({ compare: e.target.checked })} data-testid="compare-toggle" />
+          {t("compare.toggle")}
+        </label>
         <Button size="sm" variant="ghost" onClick={() => void queryClient.invalidateQueries({ queryKey: ["analytics:overview"] })}>
           {t("refresh")}
         </Button>
         <span className="flex-1" />
-        <Button size="sm" disabled={!data} onClick={() => data && download(`${fileBase}-days.csv`, daysCsv(data))}>
-          {t("exportDays")}
+        <Button
+          size="sm"
+          disabled={!data || (state.compare && !previous.data)}
+          onClick={() => data && (state.compare && previous.data ? download(`${fileBase}-days-vs-previous.csv`, previousDaysCsv(data, previous.data)) : download(`${fileBase}-days.csv`, daysCsv(data)))}
+        >
+          {state.compare ? t("compare.exportDays") : t("exportDays")}
         </Button>
+        {state.compare && (
+          <Button size="sm" disabled={!data || !previous.data} onClick={() => data && previous.data && download(`${fileBase}-totals-vs-previous.csv`, previousTotalsCsv(data, previous.data))} data-testid="export-comparison">
+            {t("compare.exportTotals")}
+          </Button>
+        )}
         <Button size="sm" disabled={!data} onClick={() => data && download(`${fileBase}-breakdown.csv`, breakdownCsv(data))}>
           {t("exportBreakdown")}
         </Button>
@@ -170,8 +191,8 @@ export function AnalyticsDashboard({ org, fixed = {}, heading }: AnalyticsDashbo
             <Empty org={org} state={state} options={options.data} />
           ) : (
             <>
-              <Headlines overview={data} previous={previous.data?.totals ?? null} rangeDays={rangeDays} f={f} />
-              <Charts overview={data} f={f} state={state} fixed={fixed} adoption={adoption.data ?? null} anomalies={state.platform || state.version ? [] : (anomalies.data?.items ?? [])} org={org} />
+              <Headlines overview={data} previous={previous.data ?? null} rangeDays={rangeDays} f={f} />
+              <Charts previous={state.compare ? (previous.data ?? null) : null} overview={data} f={f} state={state} fixed={fixed} adoption={adoption.data ?? null} anomalies={state.platform || state.version ? [] : (anomalies.data?.items ?? [])} org={org} />
             </>
           )}
         </div>
@@ -390,30 +411,56 @@ function Skeleton() {
   );
 }
 
-function Headlines({ overview, previous, rangeDays, f }: { overview: Overview; previous: Totals | null; rangeDays: number; f: Formats }) {
+function Headlines({ overview, previous, rangeDays, f }: { overview: Overview; previous: PreviousPeriod | null; rangeDays: number; f: Formats }) {
   const t = useTranslations("analytics");
   const last = overview.days.at(-1);
-  const cards: { key: string; label: string; value: string; delta: number | null; goodWhenUp: boolean; hint?: string }[] = [
-    { key: "launches", label: t("metrics.launches"), value: f.count(overview.totals.launches), delta: change(overview.totals.launches, previous?.launches ?? null), goodWhenUp: true },
-    { key: "activeUsers", label: t("metrics.activeUsers"), value: f.count(overview.totals.activeUsers), delta: change(overview.totals.activeUsers, previous?.activeUsers ?? null), goodWhenUp: true },
-    { key: "mau", label: t("metrics.mau"), value: f.count(last?.mau ?? null), delta: null, goodWhenUp: true, hint: last ? t(last.partial ? "onDaySoFar" : "onDay", { day: f.dayLong(last.day) }) : undefined },
-    { key: "avgSession", label: t("metrics.avgSession"), value: f.duration(overview.totals.avgSessionMs), delta: change(overview.totals.avgSessionMs, previous?.avgSessionMs ?? null), goodWhenUp: true },
-    { key: "errorRate", label: t("metrics.errorRate"), value: f.percent(overview.totals.errorRate), delta: change(overview.totals.errorRate, previous?.errorRate ?? null), goodWhenUp: false },
+  const p = previous?.totals ?? null;
+  type Card = { key: string; label: string; value: string; current: number | null; base: number | null; kind: DeltaKind; goodWhenUp: boolean; baseText: string; hint?: string };
+  const cards: Card[] = [
+    { key: "launches", label: t("metrics.launches"), value: f.count(overview.totals.launches), current: overview.totals.launches, base: p?.launches ?? null, kind: "count", goodWhenUp: true, baseText: f.count(p?.launches ?? null) },
+    { key: "activeUsers", label: t("metrics.activeUsers"), value: f.count(overview.totals.activeUsers), current: overview.totals.activeUsers, base: p?.activeUsers ?? null, kind: "count", goodWhenUp: true, baseText: f.count(p?.activeUsers ?? null) },
+    {
+      key: "mau",
+      label: t("metrics.mau"),
+      value: f.count(last?.mau ?? null),
+      // MAU is a figure of one day: the last day of each period.
+      current: last?.mau ?? null,
+      base: previous?.days.at(-1)?.mau ?? null,
+      kind: "count",
+      goodWhenUp: true,
+      baseText: f.count(previous?.days.at(-1)?.mau ?? null),
+      hint: last ? t(last.partial ? "onDaySoFar" : "onDay", { day: f.dayLong(last.day) }) : undefined,
+    },
+    { key: "avgSession", label: t("metrics.avgSession"), value: f.duration(overview.totals.avgSessionMs), current: overview.totals.avgSessionMs, base: p?.avgSessionMs ?? null, kind: "duration", goodWhenUp: true, baseText: f.duration(p?.avgSessionMs ?? null) },
+    { key: "errorRate", label: t("metrics.errorRate"), value: f.percent(overview.totals.errorRate), current: overview.totals.errorRate, base: p?.errorRate ?? null, kind: "ratio", goodWhenUp: false, baseText: f.percent(p?.errorRate ?? null) },
   ];
+  const period = previous ? { from: f.dayLong(previous.from), to: f.dayLong(previous.to) } : null;
   return (
     <div className="grid grid-cols-2 gap-3 lg:grid-cols-5" data-testid="analytics-headlines">
       {cards.map((c) => {
-        const tone = deltaTone(c.delta, c.goodWhenUp);
+        const d = describeDelta(c.current, c.base, c.kind, c.goodWhenUp, f.deltas);
         return (
           <div key={c.key} className="min-w-0 rounded-lg border border-border bg-card p-3 sm:p-4" data-testid={`headline-${c.key}`}>
             <div className="truncate text-xs font-medium uppercase tracking-wide text-muted-fg">{c.label}</div>
             <div className="mt-1 text-xl font-semibold tabular-nums sm:text-2xl">{c.value}</div>
-            <div className={`mt-1 text-xs ${tone}`}>
-              {c.hint ??
-                (c.delta === null
-                  ? t("noComparison")
-                  : t("vsPrevious", { change: `${c.delta > 0 ? "▲" : c.delta < 0 ? "▼" : ""} ${f.percent(Math.abs(c.delta))}`.trim(), days: rangeDays }))}
+            <div
+              className={`mt-1 text-xs ${d.tone}`}
+              data-testid="headline-delta"
+              data-delta={d.value ?? ""}
+              title={period ? t("compare.previousValue", { value: c.baseText, ...period }) : undefined}
+            >
+              {previous === null ? (
+                t("noComparison")
+              ) : d.value === null ? (
+                t("compare.noBase", { days: rangeDays })
+              ) : (
+                <>
+                  <span aria-hidden>{d.arrow} </span>
+                  {t("compare.delta", { absolute: d.absolute, relative: d.relative, days: rangeDays })}
+                </>
+              )}
             </div>
+            {c.hint && <div className="mt-0.5 truncate text-xs text-muted-fg">{c.hint}</div>}
           </div>
         );
       })}
@@ -423,6 +470,7 @@ function Headlines({ overview, previous, rangeDays, f }: { overview: Overview; p
 
 function Charts({
   overview,
+  previous,
   f,
   state,
   fixed,
@@ -431,6 +479,8 @@ function Charts({
   org,
 }: {
   overview: Overview;
+  /** When given, every time chart overlays it, dashed and muted, day by day offset. */
+  previous: PreviousPeriod | null;
   f: Formats;
   state: DashboardState;
   fixed: AnalyticsFilters;
@@ -446,7 +496,18 @@ function Charts({
     anomalies.filter((a) => metrics.includes(a.metric)).map((a) => ({ day: a.day, key: a.metric, label: anomalyLabel(a) }));
   const days = overview.days;
   // `partial` is a mark, not a series: the charts and tables take the first unfinished day instead.
-  const points: Point[] = days.map(({ partial: _partial, ...d }) => ({ ...d }));
+  // The previous period's day at the same offset rides along as `prev:<figure>` (and `prev:day` for the tooltip).
+  const points: Point[] = days.map(({ partial: _partial, ...d }, i) => {
+    const p: Point = { ...d };
+    const q = previous?.days[i];
+    if (q) {
+      p["prev:day"] = q.day;
+      for (const k of ["launches", "activeUsers", "mau", "avgSessionMs", "errors", "errorRate"] as const) p[`prev:${k}`] = q[k];
+    }
+    return p;
+  });
+  const over = (series: Series[]): Series[] =>
+    previous ? series.map((s) => ({ key: `prev:${s.key}`, label: t("compare.previousSeries", { label: s.label }), color: `color-mix(in srgb, ${s.color} 55%, var(--muted-fg))`, dashed: true })) : [];
   const partialFrom = days.find((d) => d.partial)?.day;
   const soFar = t("soFar");
   const peak = (key: "launches" | "activeUsers" | "mau") => days.reduce((best, d) => (d[key] > best[key] ? d : best), days[0]!);
@@ -472,25 +533,25 @@ function Charts({
           testId="chart-usage"
           title={t("charts.usage")}
           summary={t("charts.usageSummary", { ...range, launches: f.count(overview.totals.launches), users: f.count(overview.totals.activeUsers), peakDay: f.dayLong(peak("activeUsers").day), peak: f.count(peak("activeUsers").activeUsers) })}
-          table={<SeriesTable partialFrom={partialFrom} caption={t("charts.usage")} data={points} series={usageSeries} dayLabel={f.dayLong} format={f.count} />}
+          table={<SeriesTable partialFrom={partialFrom} caption={t("charts.usage")} data={points} series={[...usageSeries, ...over(usageSeries)]} dayLabel={f.dayLong} format={f.count} />}
         >
-          <TimeChart partialFrom={partialFrom} soFarLabel={soFar} data={points} series={usageSeries} kind="area" format={(n) => f.count(n)} dayLabel={f.day} markers={markersFor(["launches", "activeUsers"])} />
+          <TimeChart partialFrom={partialFrom} soFarLabel={soFar} data={points} series={usageSeries} overlay={over(usageSeries)} kind="area" format={(n) => f.count(n)} dayLabel={f.day} markers={markersFor(["launches", "activeUsers"])} />
         </ChartCard>
         <ChartCard
           testId="chart-mau"
           title={t("charts.mau")}
           summary={t("charts.mauSummary", { first: f.count(days[0]?.mau ?? 0), last: f.count(days.at(-1)?.mau ?? 0), ...range })}
-          table={<SeriesTable partialFrom={partialFrom} caption={t("charts.mau")} data={points} series={mauSeries} dayLabel={f.dayLong} format={f.count} />}
+          table={<SeriesTable partialFrom={partialFrom} caption={t("charts.mau")} data={points} series={[...mauSeries, ...over(mauSeries)]} dayLabel={f.dayLong} format={f.count} />}
         >
-          <TimeChart partialFrom={partialFrom} soFarLabel={soFar} data={points} series={mauSeries} format={(n) => f.count(n)} dayLabel={f.day} />
+          <TimeChart partialFrom={partialFrom} soFarLabel={soFar} data={points} series={mauSeries} overlay={over(mauSeries)} format={(n) => f.count(n)} dayLabel={f.day} />
         </ChartCard>
         <ChartCard
           testId="chart-session"
           title={t("charts.session")}
           summary={t("charts.sessionSummary", { avg: f.duration(overview.totals.avgSessionMs), sessions: f.count(overview.totals.sessions) })}
-          table={<SeriesTable partialFrom={partialFrom} caption={t("charts.session")} data={points} series={sessionSeries} dayLabel={f.dayLong} format={f.duration} />}
+          table={<SeriesTable partialFrom={partialFrom} caption={t("charts.session")} data={points} series={[...sessionSeries, ...over(sessionSeries)]} dayLabel={f.dayLong} format={f.duration} />}
         >
-          <TimeChart partialFrom={partialFrom} soFarLabel={soFar} data={points} series={sessionSeries} format={(n) => f.duration(n)} axisFormat={f.durationShort} dayLabel={f.day} />
+          <TimeChart partialFrom={partialFrom} soFarLabel={soFar} data={points} series={sessionSeries} overlay={over(sessionSeries)} format={(n) => f.duration(n)} axisFormat={f.durationShort} dayLabel={f.day} />
         </ChartCard>
         <ChartCard
           testId="chart-errors"
@@ -505,13 +566,13 @@ function Charts({
               partialFrom={partialFrom}
               caption={t("charts.errors")}
               data={points}
-              series={[...errorSeries, { key: "errors", label: t("metrics.errors"), color: chartColor(4) }, { key: "launches", label: t("metrics.launches"), color: chartColor(0) }]}
+              series={[...errorSeries, { key: "errors", label: t("metrics.errors"), color: chartColor(4) }, { key: "launches", label: t("metrics.launches"), color: chartColor(0) }, ...over(errorSeries)]}
               dayLabel={f.dayLong}
               format={(n) => (n !== null && n <= 1 && !Number.isInteger(n) ? f.percent(n) : f.count(n))}
             />
           }
         >
-          <TimeChart partialFrom={partialFrom} soFarLabel={soFar} data={points} series={errorSeries} format={(n) => f.percent(n)} dayLabel={f.day} markers={markersFor(["errorRate"])} />
+          <TimeChart partialFrom={partialFrom} soFarLabel={soFar} data={points} series={errorSeries} overlay={over(errorSeries)} format={(n) => f.percent(n)} dayLabel={f.day} markers={markersFor(["errorRate"])} />
         </ChartCard>
       </div>
 
@@ -535,6 +596,10 @@ function Charts({
         >
           <BreakdownTable caption={t("charts.versions")} rows={overview.breakdown.version.map((r) => ({ ...r, label: r.version }))} f={f} />
         </ChartCard>
+      )}
+
+      {scopedToApp && !state.version && overview.breakdown.version.length >= 2 && (
+        <VersionCompareCard org={org} appId={state.appId!} hostId={state.hostId} from={overview.from} to={overview.to} f={f} />
       )}
 
       <div className={`grid gap-4 ${scopedToApp ? "" : "lg:grid-cols-2"}`}>

@@ -67,6 +67,7 @@ export function TimeChart({
   partialFrom,
   soFarLabel,
   markers = [],
+  overlay = [],
 }: {
   data: Point[];
   series: Series[];
@@ -83,6 +84,11 @@ export function TimeChart({
   soFarLabel?: string;
   /** Days to mark with a dot on one series' line (anomalies), each with the words the tooltip adds for that day. */
   markers?: ChartMarker[];
+  /**
+   * Series drawn dashed and muted over the others, aligned by position (the previous period, issue 18): their keys
+   * are in `data`, and each point may carry `prev:day`, the day the overlay's value belongs to.
+   */
+  overlay?: Series[];
 }) {
   // A stacked share chart cannot be split per series; it shades the days that have not ended instead.
   const split = kind !== "share";
@@ -126,7 +132,8 @@ export function TimeChart({
                 {rows.map((p) => (
                   <li key={String(p.dataKey)} className="flex items-center gap-1.5">
                     <span aria-hidden className="size-2 rounded-sm" style={{ background: p.color }} />
-                    {p.name}: {format(Number(p.value))}
+                    {p.name}
+                    {String(p.dataKey).startsWith("prev:") && (p.payload as Point | undefined)?.["prev:day"] ? ` (${dayLabel(String((p.payload as Point)["prev:day"]))})` : ""}: {format(Number(p.value))}
                   </li>
                 ))}
               </ul>
@@ -190,6 +197,9 @@ export function TimeChart({
                     isAnimationActive={false}
                   />
                 ))}
+              {overlay.map((s) => (
+                <Line key={s.key} type="monotone" dataKey={s.key} name={s.label} stroke={s.color} strokeWidth={1.5} strokeDasharray="6 4" strokeOpacity={0.85} dot={false} connectNulls isAnimationActive={false} className="previous-period" />
+              ))}
             </LineChart>
           ) : (
             <AreaChart {...common} stackOffset={kind === "share" ? "expand" : undefined}>
@@ -224,11 +234,14 @@ export function TimeChart({
                     isAnimationActive={false}
                   />
                 ))}
+              {overlay.map((s) => (
+                <Area key={s.key} type="monotone" dataKey={s.key} name={s.label} stroke={s.color} strokeWidth={1.5} strokeDasharray="6 4" strokeOpacity={0.85} fill="none" fillOpacity={0} connectNulls isAnimationActive={false} className="previous-period" />
+              ))}
             </AreaChart>
           )}
         </ResponsiveContainer>
       </div>
-      {series.length > 1 && <Legend series={series} />}
+      {series.length + overlay.length > 1 && <Legend series={[...series, ...overlay]} />}
     </>
   );
 }

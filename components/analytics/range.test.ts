@@ -41,6 +41,13 @@ describe("the dashboard's URL state", () => {
     expect(writeState(new URLSearchParams(), read("")).toString()).toBe("");
     expect(writeState(new URLSearchParams(), read("range=custom&from=2030-01-01&to=2030-01-31")).toString()).toBe("range=custom&from=2030-01-01&to=2030-01-31");
   });
+
+  it("remembers the previous-period overlay in the URL, and only the one value it knows", () => {
+    expect(read("compare=previous").compare).toBe(true);
+    expect(read("compare=yes").compare).toBeUndefined();
+    expect(writeState(new URLSearchParams(), read("range=7&compare=previous")).toString()).toBe("range=7&compare=previous");
+    expect(writeState(new URLSearchParams("compare=previous"), { ...read("compare=previous"), compare: false }).toString()).toBe("");
+  });
 });
 
 describe("a custom range", () => {

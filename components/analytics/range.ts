@@ -2,13 +2,20 @@
 // Pure functions: the component reads and writes the URL through them.
 import { PLATFORMS, type Platform } from "@/db/enums";
 import { addDays, daysBetween, isDay } from "@/lib/analytics/dates";
+import { previousRange } from "@/lib/analytics/comparison-shared";
 import type { AnalyticsFilters } from "@/lib/analytics/types";
 
 export const RANGES = ["7", "30", "90", "custom"] as const;
 export type RangeKey = (typeof RANGES)[number];
 export const MAX_DAYS = 366;
 
-export type DashboardState = AnalyticsFilters & { range: RangeKey; from: string; to: string };
+export type DashboardState = AnalyticsFilters & {
+  range: RangeKey;
+  from: string;
+  to: string;
+  /** The charts overlay the previous period (`?compare=previous`). */
+  compare?: boolean;
+};
 
 /** Why a custom range cannot be used as given. */
 export type RangeProblem = "invalid" | "order" | "tooLong";
@@ -71,13 +78,14 @@ export function readState(
   if (appId) state.appId = appId;
   if (platform) state.platform = platform;
   if (version) state.version = version;
+  if (sp.get("compare") === "previous") state.compare = true;
   return state;
 }
 
 /** The URL for a state, leaving out what is fixed by the page and what is the default. */
 export function writeState(base: URLSearchParams, state: DashboardState, fixed: AnalyticsFilters = {}): URLSearchParams {
   const sp = new URLSearchParams(base);
-  for (const k of ["range", "from", "to", "hostId", "appId", "platform", "version"]) sp.delete(k);
+  for (const k of ["range", "from", "to", "hostId", "appId", "platform", "version", "compare"]) sp.delete(k);
   if (state.range !== "30") sp.set("range", state.range);
   if (state.range === "custom") {
     sp.set("from", state.from);
@@ -87,14 +95,12 @@ export function writeState(base: URLSearchParams, state: DashboardState, fixed: 
     const v = state[k];
     if (v && fixed[k] === undefined) sp.set(k, v);
   }
+  if (state.compare) sp.set("compare", "previous");
   return sp;
 }
 
-/** The period of the same length just before this one: what the headline changes compare against. */
-export function previousPeriod(from: string, to: string): { from: string; to: string } {
-  const days = daysBetween(from, to) + 1;
-  return { from: addDays(from, -days), to: addDays(from, -1) };
-}
+/** The period of the same length just before this one: what the headline changes compare against (the API's own definition). */
+export const previousPeriod = previousRange;
 
 /** Relative change, or null when there is nothing to compare against. */
 export function change(current: number | null, previous: number | null): number | null {

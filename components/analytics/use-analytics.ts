@@ -4,6 +4,7 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import type { AnalyticsFilters, FilterOptions, Overview, TotalsOnly, VersionAdoption } from "@/lib/analytics/types";
 import type { AnomalyLike as AnomalyItem } from "@/components/insights/anomalies";
+import type { PreviousPeriod, VersionComparison } from "@/lib/analytics/comparison-shared";
 
 /** How often the dashboards refetch while the tab is visible. */
 export const REFRESH_MS = 30_000;
@@ -84,5 +85,25 @@ export function useAnalyticsFilterOptions(org: string) {
     queryKey: ["analytics:options", { org }],
     queryFn: () => fetchView<FilterOptions>(org, "options", {}),
     staleTime: 5 * 60_000,
+  });
+}
+
+/** The previous period of the range (issue 18): totals for the cards' deltas, days for the charts' overlay. */
+export function useAnalyticsPrevious(params: AnalyticsParams, opts: { autoRefresh?: boolean } = {}) {
+  return useQuery({
+    queryKey: ["analytics:previous", params],
+    queryFn: () => fetchView<PreviousPeriod>(params.org, "previous", filterParams(params)),
+    ...common(opts.autoRefresh ?? true),
+  });
+}
+
+/** Two versions of one mini-program side by side; without a and b the service picks the newest two with traffic. */
+export function useVersionComparison(params: { org: string; appId?: string; hostId?: string; from: string; to: string; a?: string; b?: string }, opts: { enabled?: boolean } = {}) {
+  return useQuery({
+    queryKey: ["analytics:versions", params],
+    queryFn: () => fetchView<VersionComparison>(params.org, "versions", { appId: params.appId, hostId: params.hostId, from: params.from, to: params.to, a: params.a, b: params.b }),
+    enabled: Boolean(params.appId) && (opts.enabled ?? true),
+    placeholderData: keepPreviousData,
+    retry: common(false).retry,
   });
 }

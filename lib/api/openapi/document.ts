@@ -99,6 +99,7 @@ function operationObject(op: ApiOperation, defs: Record<string, Json>): Json {
   for (const [status, r] of Object.entries(op.responses)) {
     const headers = [...limitHeaders, ...(r.headers ?? []), ...(op.security === "token" && op.method === "post" ? ["Idempotent-Replayed"] : [])];
     const content = r.schema ? { [r.contentType ?? "application/json"]: { schema: toSchema(r.schema, "output", defs) } } : r.contentType ? { [r.contentType]: { schema: { type: "string", contentMediaType: r.contentType } } } : undefined;
+    for (const type of r.alternatives ?? []) if (content) (content as Json)[type] = { schema: { type: "string", contentMediaType: type } };
     responses[status] = {
       description: r.description,
       ...(headers.length ? { headers: Object.fromEntries(headers.map((h) => [h, { $ref: `#/components/headers/${h}` }])) } : {}),

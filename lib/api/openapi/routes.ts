@@ -3,7 +3,8 @@
 // add an entry to API_OPERATIONS (or a list of your own spread into it): openapi.test.ts fails while a
 // route.ts under app/api has a method that no entry describes.
 import { z } from "zod";
-import { adoptionQuerySchema, anomalyQuerySchema, overviewQuerySchema } from "@/lib/analytics/params";
+import { overviewApiQuerySchema, versionCompareQuerySchema } from "@/lib/analytics/comparison";
+import { adoptionQuerySchema, anomalyQuerySchema } from "@/lib/analytics/params";
 import { listParamsSchema } from "@/lib/api/handler";
 import type { Permission } from "@/lib/authz/permissions";
 import { manifestQuerySchema } from "@/lib/sdk-server/manifest";
@@ -27,6 +28,8 @@ export type ApiResponse = {
   contentType?: string;
   /** Response headers by name: see RESPONSE_HEADERS in ./document.ts. */
   headers?: string[];
+  /** Other media types the same answer can take (e.g. text/csv with ?format=csv), listed after the main one. */
+  alternatives?: string[];
 };
 
 export type ApiOperation = {
@@ -283,7 +286,21 @@ const metaOps: ApiOperation[] = [
 const insightOps: ApiOperation[] = [
   {
     method: "get", path: "/api/v1/analytics/overview", operationId: "getAnalyticsOverview", tag: "Analytics", security: "token", permission: "analytics.view",
-    summary: "Usage figures for a range of UTC days", query: overviewQuerySchema, responses: ok(S.Overview),
+    summary: "Usage figures for a range of UTC days",
+    description:
+      "With compare=previous the answer adds `previous`: the same figures for the N days before `from`, under the same filters. " +
+      "With format=csv it answers one table (`table`: days, totals or breakdown) as CSV with the same numbers. Read from the daily rollups: exact, never sampled.",
+    query: overviewApiQuerySchema, responses: { 200: { description: "OK", schema: S.Overview, alternatives: ["text/csv"] } }, errors: [404],
+  },
+  {
+    method: "get", path: "/api/v1/analytics/versions/compare", operationId: "compareVersions", tag: "Analytics", security: "token", permission: "analytics.view",
+    summary: "Two versions of a mini-program side by side over a range",
+    description:
+      "The overview's figures (totals, retention, users by platform) of version `a` and of version `b` over the range, optionally on one host app; " +
+      "without `a` and `b`, the newest two versions with events in the range (b the newest). An unknown mini-program or host app is 404; " +
+      "a version neither uploaded nor ever reported by an event is 404 `not_found`; the same version twice, or fewer than two versions to default to, is 422. " +
+      "The same range limits as the overview. With format=csv: one row per metric, columns a, b, delta (b − a) and change (delta / a).",
+    query: versionCompareQuerySchema, responses: { 200: { description: "OK", schema: S.VersionComparison, alternatives: ["text/csv"] } }, errors: [404],
   },
   {
     method: "get", path: "/api/v1/analytics/anomalies", operationId: "listAnomalies", tag: "Analytics", security: "token", permission: "analytics.view",

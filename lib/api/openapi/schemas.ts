@@ -301,25 +301,33 @@ const totalsShape = {
 };
 export const Totals = named("AnalyticsTotals", z.looseObject(totalsShape));
 
+const AnalyticsDay = z.looseObject({
+  day: z.iso.date(),
+  ...totalsShape,
+  mau: z.int().min(0),
+  retentionD1: ratio,
+  retentionD7: ratio,
+  partial: z.boolean().optional(),
+});
+const RangeRetention = z
+  .looseObject({ d1: ratio, d7: ratio })
+  .describe("Retention over the range: the share of the new users of every cohort whose day 1 (day 7) has ended who came back, weighted by cohort size; null with no such cohort.");
+
+export const PreviousPeriod = named(
+  "AnalyticsPreviousPeriod",
+  z.looseObject({ from: z.iso.date(), to: z.iso.date(), totals: Totals, days: z.array(AnalyticsDay), retention: RangeRetention }),
+  "The same figures, under the same filters, for the N days just before `from` (N = the length of the range); its days align with the range's by position.",
+);
+
 export const Overview = named(
   "AnalyticsOverview",
   z.looseObject({
     from: z.iso.date(),
     to: z.iso.date(),
     totals: Totals,
-    days: z.array(
-      z.looseObject({
-        day: z.iso.date(),
-        ...totalsShape,
-        mau: z.int().min(0),
-        retentionD1: ratio,
-        retentionD7: ratio,
-        partial: z.boolean().optional(),
-      }),
-    ),
-    retention: z
-      .looseObject({ d1: ratio, d7: ratio })
-      .describe("Retention over the range: the share of the new users of every cohort whose day 1 (day 7) has ended who came back, weighted by cohort size; null with no such cohort."),
+    days: z.array(AnalyticsDay),
+    retention: RangeRetention,
+    previous: PreviousPeriod.optional().describe("Only with compare=previous."),
     breakdown: z.looseObject({
       host: z.array(z.looseObject({ key: z.string(), hostId: z.string(), name: z.string(), ...totalsShape })),
       miniProgram: z.array(z.looseObject({ key: z.string(), appId: z.string(), name: z.string(), ...totalsShape })),
@@ -447,6 +455,27 @@ export const ManifestKeys = named(
       }),
     ),
   }),
+);
+
+const VersionFigures = z.looseObject({
+  version: z.string(),
+  totals: Totals,
+  retention: RangeRetention,
+  platforms: z.array(z.looseObject({ key: z.string(), platform: Platform, ...totalsShape })).describe("The version's figures by platform (activeUsers: its users on each)"),
+});
+
+export const VersionComparison = named(
+  "VersionComparison",
+  z.looseObject({
+    appId: z.string(),
+    hostId: z.string().optional(),
+    from: z.iso.date(),
+    to: z.iso.date(),
+    versions: z.array(z.string()).describe("Versions with any event in the range (and on the host), newest first"),
+    a: VersionFigures.describe("The baseline"),
+    b: VersionFigures.describe("Compared with the baseline: a delta is b − a"),
+  }),
+  "Two versions of one mini-program side by side over a range: the overview's figures under a version filter, exact, from the same rollups.",
 );
 
 export const Adoption = named(

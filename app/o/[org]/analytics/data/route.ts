@@ -8,6 +8,7 @@ import { parseAnomalyQuery, parseOverviewQuery } from "@/lib/analytics/params";
 import { getFilterOptions, getOverview, getOverviewTotals, getLatestAdoption, getVersionAdoption } from "@/lib/analytics/service";
 import { AppError } from "@/lib/errors";
 import { getAnomalies } from "@/lib/insights/anomaly-service";
+import { getPreviousPeriod, getVersionComparison, parseVersionCompareQuery } from "@/lib/analytics/comparison";
 
 export const dynamic = "force-dynamic";
 
@@ -24,10 +25,15 @@ export async function GET(req: NextRequest, { params }: { params: Promise<{ org:
     } else if (view === "anomalies") {
       // The markers on the charts (CONTRACT §11): per mini-program × host, so no platform or version filter.
       body = await getAnomalies(ctx, parseAnomalyQuery(sp));
+    } else if (view === "versions") {
+      // Two versions side by side (issue 18): the same service and parameters as /api/v1/analytics/versions/compare.
+      body = await getVersionComparison(ctx, parseVersionCompareQuery(sp).query);
     } else {
       const q = parseOverviewQuery(sp);
       if (view === "overview") body = await getOverview(ctx, q);
       else if (view === "totals") body = await getOverviewTotals(ctx, q);
+      // The previous period's totals and days (the cards' deltas, the charts' overlay), as ?compare=previous answers them.
+      else if (view === "previous") body = await getPreviousPeriod(ctx, q);
       else if (view === "adoption") {
         if (!q.appId) throw new AppError("invalid_input", "Version adoption needs appId");
         // The series for the chart, and the last complete day's figures from the API's own service (CONTRACT §13) for
