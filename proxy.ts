@@ -69,6 +69,9 @@ export function proxy(request: NextRequest) {
   const csp = LISTING_IMAGE.test(pathname) ? LISTING_IMAGE_CSP : buildCsp(nonce);
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("x-nonce", nonce);
+  // The page's own path, for redirecting a former organization slug with the rest of the path (lib/auth/session.ts);
+  // always set here, so a client's header of that name never reaches a page.
+  requestHeaders.set("x-atrium-path", pathname + search);
   requestHeaders.set("Content-Security-Policy", csp);
   return securityHeaders(NextResponse.next({ request: { headers: requestHeaders } }), csp);
 }

@@ -72,7 +72,27 @@ export const organizations = pgTable("organizations", {
   createdAt: createdAt(),
   /** Members who sign in with a password must have two-factor authentication (issue 15 item 4). */
   requireTwoFactor: boolean("require_two_factor").notNull().default(false),
+  /**
+   * Deleted (issue 20 item 1): its data is gone and its slug freed, but the row stays as the audit log's anchor, since
+   * the audit log is append-only (migration 0004) and keeps the record of what happened, deletion included.
+   */
+  deletedAt: ts("deleted_at"),
 });
+
+/**
+ * An organization's former slugs (issue 20 item 1): `/o/<old>/…` redirects a member to `/o/<current>/…`. The primary
+ * key on the slug keeps a former slug from being taken by another organization, so an old link never lands in
+ * someone else's tenant. Looked up by slug before the organization is known, like sso_domains.
+ */
+export const organizationSlugHistory = pgTable(
+  "organization_slug_history",
+  {
+    slug: text("slug").primaryKey(),
+    orgId: text("org_id").notNull().references(() => organizations.id),
+    createdAt: createdAt(),
+  },
+  (t) => [index("organization_slug_history_org_idx").on(t.orgId)],
+);
 
 /** A signed-in browser. The JWT carries only this id; every request checks the row, so sign-out is immediate. */
 export const sessions = pgTable(

@@ -63,6 +63,10 @@ export const AUDIT_ACTIONS = [
   "totp.recovery_regenerate",
   "totp.recovery_used",
   "organization.require_two_factor",
+  "organization.create",
+  "organization.update",
+  "organization.transfer_ownership",
+  "organization.delete",
   "manifest_key.create",
   "manifest_key.rotate",
 ] as const;

@@ -838,6 +838,16 @@ const ORG_ACTION_ROWS: Record<string, OrgActionRow> = {
   "sso.save": { permission: "settings.manage", input: () => SSO_UNREACHABLE },
   "sso.disable": { permission: "settings.manage", input: () => ({}) },
   "settings.rotateManifestKey": { permission: "settings.manage", input: () => ({}) },
+  // The organization itself (issue 20 item 1). Each allowed call is valid yet changes nothing of Demo's: its own name
+  // again, Other Corp's slug (409), a transfer to oneself (422), deleting an organization with host apps (409).
+  "organization.rename": { permission: "organization.rename", input: () => ({ name: "Demo Enterprise" }) },
+  "organization.changeSlug": { permission: "organization.manage", input: () => ({ slug: "other" }) },
+  "organization.transferOwnership": {
+    permission: "organization.manage",
+    input: (w) => ({ userId: w.users.owner, password: "not-the-password" }),
+    foreign: (w) => ({ userId: w.users.otherAdmin, password: "not-the-password" }),
+  },
+  "organization.delete": { permission: "organization.manage", input: () => ({ confirmSlug: "demo" }) },
   "webhooks.create": { permission: "settings.manage", input: () => ({ url: `https://hooks.example.com/${uniq()}`, events: ["version.approved"] }) },
   "webhooks.setActive": { permission: "settings.manage", input: (w) => ({ endpointId: w.demo.endpointId, active: true }), foreign: (w) => ({ endpointId: w.other.endpointId, active: false }) },
   "webhooks.delete": {
@@ -928,6 +938,12 @@ const NON_ORG_ROWS: Record<string, NonOrgRow> = {
       { who: "analyst", expect: "allowed" },
     ],
     passed: (o) => o.after.cookies > o.before.cookies,
+  },
+  createOrganizationAction: {
+    mayCall: "any signed-in person (the creator becomes the owner), unless ALLOW_ORG_CREATION=0",
+    call: (fn) => (fn as unknown as (i: object) => Promise<unknown>)({ name: "Matrix Org", slug: `matrix-${uniq()}` }),
+    probes: [{ who: "analyst", expect: "allowed" }],
+    passed: (o) => (o.value as ActionResult<unknown>)?.ok === true,
   },
   acceptInvitationAction: {
     mayCall: "whoever holds the invitation's token: signed out (a new account), or signed in as the invited email",

@@ -8,7 +8,7 @@ import type { NavKey } from "./nav-items";
 type Item = { key: NavKey; href: string };
 type Org = { slug: string; name: string; role: string };
 
-export function Sidebar({ items, orgs, current, footer, bell }: { items: Item[]; orgs: Org[]; current: string; footer: ReactNode; bell?: ReactNode }) {
+export function Sidebar({ items, orgs, current, footer, bell, canCreateOrg = false }: { items: Item[]; orgs: Org[]; current: string; footer: ReactNode; bell?: ReactNode; canCreateOrg?: boolean }) {
   const t = useTranslations("nav");
   const tc = useTranslations("common");
   const pathname = usePathname();
@@ -39,6 +39,11 @@ export function Sidebar({ items, orgs, current, footer, bell }: { items: Item[];
             </option>
           ))}
         </select>
+        {canCreateOrg && (
+          <Link href="/o/new" onClick={() => setOpen(false)} className="mt-1.5 inline-block rounded px-1 text-xs font-medium text-primary hover:underline" data-testid="new-org-link">
+            + {t("newOrganization")}
+          </Link>
+        )}
       </div>
       <ul className="flex-1 space-y-0.5">
         {items.map((item) => (

@@ -10,6 +10,7 @@ import { can, loadOrgContext, type OrgContext } from "@/lib/authz/context";
 import type { Permission } from "@/lib/authz/permissions";
 import { AppError } from "@/lib/errors";
 import { clientIpFromHeaders } from "@/lib/request-ip";
+import { resolveFormerSlug } from "@/lib/services/organizations";
 
 export type SessionUser = {
   id: string;
@@ -81,10 +82,31 @@ export const getShellContext = cache(async (slug: string): Promise<OrgContext> =
   try {
     return await contextFor(slug, user);
   } catch (e) {
-    if (e instanceof AppError && e.code === "not_found") nextNotFound();
+    if (e instanceof AppError && e.code === "not_found") {
+      await redirectFormerSlug(slug, user);
+      nextNotFound();
+    }
     throw e;
   }
 });
+
+/**
+ * `/o/<former slug>/rest?query` → `/o/<current slug>/rest?query`, for a member of the organization that had the slug
+ * (issue 20 item 1). Anyone else gets the 404 page, as for any organization they do not belong to.
+ */
+async function redirectFormerSlug(slug: string, user: SessionUser): Promise<void> {
+  const moved = await resolveFormerSlug(await getDb(), slug);
+  if (!moved) return;
+  try {
+    await contextFor(moved.slug, user);
+  } catch {
+    return;
+  }
+  const path = (await headers()).get("x-atrium-path") ?? "";
+  const prefix = `/o/${slug}`;
+  const rest = path === prefix || path.startsWith(`${prefix}/`) || path.startsWith(`${prefix}?`) ? path.slice(prefix.length) : "";
+  redirect(`/o/${moved.slug}${rest}`);
+}
 
 /**
  * For pages under /o/[org]: a foreign or missing organization renders the 404 page, and a member the organization's

@@ -1,6 +1,6 @@
 // Who is acting, in which organization, with which role, read fresh from the database on every request:
 // a removed member or a lowered role takes effect on the very next request.
-import { and, eq } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import type { Db } from "@/db";
 import { memberships, organizations, type Role } from "@/db/schema";
 import { AppError, forbidden, notFound } from "@/lib/errors";
@@ -48,7 +48,7 @@ export async function loadOrgContext(
     .select({ id: organizations.id, slug: organizations.slug, name: organizations.name, role: memberships.role })
     .from(organizations)
     .innerJoin(memberships, and(eq(memberships.orgId, organizations.id), eq(memberships.userId, actor.userId)))
-    .where(orgCond)
+    .where(and(orgCond, isNull(organizations.deletedAt)))
     .limit(1);
   const row = rows[0];
   // Not a member answers exactly like a missing organization.

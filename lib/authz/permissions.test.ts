@@ -19,6 +19,9 @@ const CONTRACT: Record<Permission, string> = {
   "audit.view": "owner admin",
   "tokens.manage": "owner admin developer",
   "settings.manage": "owner admin",
+  // Not rows of §1 (issue 20 item 1): admins rename; the slug, a transfer of ownership and deletion are the owner's.
+  "organization.rename": "owner admin",
+  "organization.manage": "owner",
   // Not a row of §1: one's own sessions, which every member manages for themselves (issue 15).
   "account.manage": "owner admin reviewer developer analyst",
 };

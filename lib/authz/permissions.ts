@@ -27,6 +27,10 @@ export const PERMISSIONS = {
   "tokens.manage": ["owner", "admin", "developer"],
   /** Organization settings and webhooks. */
   "settings.manage": ["owner", "admin"],
+  /** Rename the organization (issue 20 item 1). */
+  "organization.rename": ["owner", "admin"],
+  /** Change the organization's slug, transfer its ownership, delete it (an empty one). */
+  "organization.manage": ["owner"],
   /** One's own sign-in sessions (issue 15): every member, for themselves only. */
   "account.manage": ["owner", "admin", "reviewer", "developer", "analyst"],
 } as const satisfies Record<string, readonly Role[]>;

@@ -11,6 +11,7 @@ import { TIME_ZONE_MODE_COOKIE } from "@/lib/i18n/time-zone";
 import type { Metadata } from "next";
 import { NotificationBell } from "@/components/notifications/bell";
 import { unreadNotificationCount } from "@/lib/services/notifications";
+import { orgCreationAllowed } from "@/lib/services/organizations";
 
 export default async function OrgLayout({ children, params }: { children: React.ReactNode; params: Promise<{ org: string }> }) {
   const { org } = await params;
@@ -32,6 +33,7 @@ export default async function OrgLayout({ children, params }: { children: React.
         items={items}
         orgs={orgs.map((o) => ({ slug: o.slug, name: o.name, role: o.role }))}
         current={org}
+        canCreateOrg={orgCreationAllowed()}
         bell={<NotificationBell org={org} unread={unread} />}
         footer={
           <div className="space-y-2">

@@ -13,6 +13,8 @@ import { twoFactorRequired } from "@/lib/services/two-factor";
 import { ManifestKeyList } from "@/components/trust/manifest-keys";
 import { listSigningKeys } from "@/lib/services/manifest-keys";
 import { RotateManifestKey } from "./rotate-manifest-key";
+import { ChangeSlugForm, DeleteOrganizationForm, RenameOrganizationForm, TransferOwnershipForm } from "@/components/organizations/settings";
+import { transferCandidates } from "@/lib/services/organizations";
 
 export default async function SettingsPage({ params }: { params: Promise<{ org: string }> }) {
   const { org } = await params;
@@ -23,6 +25,7 @@ export default async function SettingsPage({ params }: { params: Promise<{ org: 
   const tsess = await getTranslations("sessions");
   const t2 = await getTranslations("twoFactor");
   const tk = await getTranslations("trust.keys");
+  const to = await getTranslations("organizations");
   const keys = await listSigningKeys(ctx);
   const themeCookie = (await cookies()).get(THEME_COOKIE)?.value ?? "system";
   const theme = ((THEMES as readonly string[]).includes(themeCookie) ? themeCookie : "system") as Theme;
@@ -37,12 +40,27 @@ export default async function SettingsPage({ params }: { params: Promise<{ org: 
           </div>
         </Card>
         <Card title={t("organization")}>
-          <dl className="grid grid-cols-[8rem_1fr] gap-y-2 text-sm">
-            <dt className="text-muted-fg">{t("orgName")}</dt>
-            <dd>{ctx.org.name}</dd>
-            <dt className="text-muted-fg">{t("orgSlug")}</dt>
-            <dd className="font-mono">{ctx.org.slug}</dd>
-          </dl>
+          <div className="space-y-4" id="organization">
+            {can(ctx, "organization.rename") ? (
+              <RenameOrganizationForm org={ctx.org.slug} name={ctx.org.name} />
+            ) : (
+              <dl className="grid grid-cols-[8rem_1fr] gap-y-2 text-sm">
+                <dt className="text-muted-fg">{t("orgName")}</dt>
+                <dd data-testid="org-name">{ctx.org.name}</dd>
+              </dl>
+            )}
+            {can(ctx, "organization.manage") ? (
+              <ChangeSlugForm org={ctx.org.slug} />
+            ) : (
+              <>
+                <dl className="grid grid-cols-[8rem_1fr] gap-y-2 text-sm">
+                  <dt className="text-muted-fg">{t("orgSlug")}</dt>
+                  <dd className="font-mono" data-testid="org-slug">{ctx.org.slug}</dd>
+                </dl>
+                <p className="text-xs text-muted-fg">{to("ownerOnly")}</p>
+              </>
+            )}
+          </div>
         </Card>
         <Card title={tsess("title")}>
           <Link href={`/o/${ctx.org.slug}/settings/sessions`} className="font-medium text-primary hover:underline" data-testid="sessions-link">
@@ -82,6 +100,20 @@ export default async function SettingsPage({ params }: { params: Promise<{ org: 
               {ts("settingsLink")} →
             </Link>
             <p className="mt-1 text-sm text-muted-fg">{ts("settingsLinkHint")}</p>
+          </Card>
+        )}
+        {can(ctx, "organization.manage") && (
+          <Card title={to("transferTitle")}>
+            <div id="transfer-ownership">
+              <TransferOwnershipForm org={ctx.org.slug} candidates={await transferCandidates(ctx)} />
+            </div>
+          </Card>
+        )}
+        {can(ctx, "organization.manage") && (
+          <Card title={to("deleteTitle")}>
+            <div id="delete-organization">
+              <DeleteOrganizationForm org={ctx.org.slug} />
+            </div>
           </Card>
         )}
       </div>
