@@ -1,10 +1,12 @@
 // The dashboards' data, for the signed-in browser: the same service as /api/v1/analytics/overview, behind the
 // session instead of a token. Authorizes itself: the page's check is not enough.
 import { NextResponse, type NextRequest } from "next/server";
-import { errorResponse } from "@/lib/api/handler";
+import { errorResponse, readJson } from "@/lib/api/handler";
+import { funnelInputSchema } from "@/lib/analytics/params";
 import { getActionContext } from "@/lib/auth/session";
 import { authorize } from "@/lib/authz/context";
-import { parseAnomalyQuery, parseOverviewQuery } from "@/lib/analytics/params";
+import { getCustomEventStats, getErrorGroups, getFunnel, getPageStats } from "@/lib/analytics/keys-service";
+import { parseAnomalyQuery, parseFunnelInput, parseKeyedQuery, parseOverviewQuery } from "@/lib/analytics/params";
 import { getFilterOptions, getOverview, getOverviewTotals, getLatestAdoption, getVersionAdoption } from "@/lib/analytics/service";
 import { AppError } from "@/lib/errors";
 import { getAnomalies } from "@/lib/insights/anomaly-service";
@@ -24,6 +26,12 @@ export async function GET(req: NextRequest, { params }: { params: Promise<{ org:
     } else if (view === "anomalies") {
       // The markers on the charts (CONTRACT §11): per mini-program × host, so no platform or version filter.
       body = await getAnomalies(ctx, parseAnomalyQuery(sp));
+    } else if (view === "errors") {
+      body = await getErrorGroups(ctx, parseKeyedQuery(sp));
+    } else if (view === "pages") {
+      body = await getPageStats(ctx, parseKeyedQuery(sp));
+    } else if (view === "events") {
+      body = await getCustomEventStats(ctx, parseKeyedQuery(sp));
     } else {
       const q = parseOverviewQuery(sp);
       if (view === "overview") body = await getOverview(ctx, q);
@@ -39,6 +47,20 @@ export async function GET(req: NextRequest, { params }: { params: Promise<{ org:
         body = { ...series, latest };
       } else throw new AppError("invalid_input", "Unknown view");
     }
+    return NextResponse.json(body, { headers: { "Cache-Control": "no-store" } });
+  } catch (e) {
+    return errorResponse(e);
+  }
+}
+
+/** The funnel builder's steps (issue 18): the same service as POST /api/v1/analytics/funnel, behind the session. */
+export async function POST(req: NextRequest, { params }: { params: Promise<{ org: string }> }) {
+  try {
+    const { org } = await params;
+    const ctx = await getActionContext(org);
+    authorize(ctx, "analytics.view");
+    if ((req.nextUrl.searchParams.get("view") ?? "") !== "funnel") throw new AppError("invalid_input", "Unknown view");
+    const body = await getFunnel(ctx, parseFunnelInput(await readJson(req, funnelInputSchema)));
     return NextResponse.json(body, { headers: { "Cache-Control": "no-store" } });
   } catch (e) {
     return errorResponse(e);
