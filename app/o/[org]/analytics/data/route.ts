@@ -1,12 +1,11 @@
 // The dashboards' data, for the signed-in browser: the same service as /api/v1/analytics/overview, behind the
 // session instead of a token. Authorizes itself: the page's check is not enough.
 import { NextResponse, type NextRequest } from "next/server";
-import { errorResponse, readJson } from "@/lib/api/handler";
-import { funnelInputSchema } from "@/lib/analytics/params";
+import { errorResponse } from "@/lib/api/handler";
 import { getActionContext } from "@/lib/auth/session";
 import { authorize } from "@/lib/authz/context";
-import { getCustomEventStats, getErrorGroups, getFunnel, getPageStats } from "@/lib/analytics/keys-service";
-import { parseAnomalyQuery, parseFunnelInput, parseKeyedQuery, parseOverviewQuery } from "@/lib/analytics/params";
+import { getCustomEventStats, getErrorGroups, getPageStats } from "@/lib/analytics/keys-service";
+import { parseAnomalyQuery, parseKeyedQuery, parseOverviewQuery } from "@/lib/analytics/params";
 import { getFilterOptions, getOverview, getOverviewTotals, getLatestAdoption, getVersionAdoption } from "@/lib/analytics/service";
 import { AppError } from "@/lib/errors";
 import { getAnomalies } from "@/lib/insights/anomaly-service";
@@ -47,20 +46,6 @@ export async function GET(req: NextRequest, { params }: { params: Promise<{ org:
         body = { ...series, latest };
       } else throw new AppError("invalid_input", "Unknown view");
     }
-    return NextResponse.json(body, { headers: { "Cache-Control": "no-store" } });
-  } catch (e) {
-    return errorResponse(e);
-  }
-}
-
-/** The funnel builder's steps (issue 18): the same service as POST /api/v1/analytics/funnel, behind the session. */
-export async function POST(req: NextRequest, { params }: { params: Promise<{ org: string }> }) {
-  try {
-    const { org } = await params;
-    const ctx = await getActionContext(org);
-    authorize(ctx, "analytics.view");
-    if ((req.nextUrl.searchParams.get("view") ?? "") !== "funnel") throw new AppError("invalid_input", "Unknown view");
-    const body = await getFunnel(ctx, parseFunnelInput(await readJson(req, funnelInputSchema)));
     return NextResponse.json(body, { headers: { "Cache-Control": "no-store" } });
   } catch (e) {
     return errorResponse(e);
