@@ -69,7 +69,7 @@ test("pages, custom events and a funnel, by keyboard (Chinese)", async ({ page }
   // The builder starts from the two most viewed pages; a third step, the "share" event, chosen by keyboard.
   await page.getByRole("button", { name: "添加步骤" }).focus();
   await page.keyboard.press("Enter");
-  const third = page.getByLabel("第 3 步");
+  const third = page.getByLabel("第 3 步", { exact: true });
   await third.focus();
   await third.selectOption("event:share");
   await page.getByRole("button", { name: "显示漏斗" }).focus();
@@ -77,7 +77,7 @@ test("pages, custom events and a funnel, by keyboard (Chinese)", async ({ page }
   const steps = page.getByTestId("funnel-step");
   await expect(steps).toHaveCount(3, { timeout: 30_000 });
 
-  const chosen = await Promise.all([1, 2].map((n) => page.getByLabel(`第 ${n} 步`).inputValue()));
+  const chosen = await Promise.all([1, 2].map((n) => page.getByLabel(`第 ${n} 步`, { exact: true }).inputValue()));
   const body = {
     from,
     to: TODAY,
