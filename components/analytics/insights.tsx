@@ -330,14 +330,17 @@ export function PagesEventsView({ org }: { org: string }) {
           )}
         </Card>
       </div>
-      <FunnelBuilder
-        // A new mini-program or range starts a new funnel: its pages and events differ.
-        key={`${params.appId}|${params.hostId ?? ""}|${params.from}`}
-        org={org}
-        params={params}
-        pages={pages.data?.items.map((p) => p.page) ?? []}
-        names={events.data?.items.map((e) => e.name) ?? []}
-      />
+      {/* Built once the pages and events are known: its first steps are the two most viewed pages. */}
+      {pages.data && events.data && (
+        <FunnelBuilder
+          // A new mini-program or range starts a new funnel: its pages and events differ.
+          key={`${params.appId}|${params.hostId ?? ""}|${params.from}`}
+          org={org}
+          params={params}
+          pages={pages.data.items.map((p) => p.page)}
+          names={events.data.items.map((e) => e.name)}
+        />
+      )}
     </>
   );
 }
