@@ -19,6 +19,13 @@ export async function register(): Promise<void> {
   // Fresh planner statistics for the analytics tables, whatever the last process left (it may have died before
   // its next ANALYZE); the ingest path keeps them fresh from here on.
   setTimeout(() => void autoAnalyze().runNow(), 3_000).unref?.();
+  // Error events stored before fingerprints existed (migration 0014) get theirs and join the error groups.
+  setTimeout(() => {
+    void (async () => {
+      const [{ getDb }, { backfillFingerprints }] = await Promise.all([import("./db"), import("./lib/analytics/queries/backfill-fingerprints")]);
+      await backfillFingerprints(await getDb());
+    })().catch((e) => console.error("[atrium] error fingerprint backfill failed", e));
+  }, 2_000).unref?.();
   // Deliveries that were due or retrying when the previous process stopped go out without waiting for a new event.
   kickWebhookDispatcher(2_000);
   // Notification emails, when SMTP_URL is set: what was left pending goes out, then every 15 s.

@@ -13,6 +13,7 @@ import { sql } from "drizzle-orm";
 import { migrateDatabase, openDatabase, type DbHandle } from "@/db";
 import { addDays, utcDay } from "@/lib/analytics/dates";
 import { computeOverviewFromRaw } from "@/lib/analytics/raw";
+import { computeErrorGroupsFromRaw, computeEventsFromRaw, computeFunnelFromRaw, computePagesFromRaw } from "@/lib/analytics/raw-keys";
 import { selectRows } from "@/lib/analytics/sql";
 import { buildDataset, generateEvents, HISTORY_DAYS, wireEvent, type Dataset, type GeneratedEvent, type OrgSpec } from "./lib/dataset";
 import { firstLoadJs } from "./lib/first-load-js";
@@ -150,6 +151,28 @@ async function sendBatches(server: Server, wires: Wire[], o: { connections: numb
   return { accepted, failed, seconds: result.duration, result, sent: next };
 }
 
+type InsightView = "errors" | "pages" | "events" | "funnel";
+const FUNNEL_STEPS = [
+  { type: "page" as const, value: "pages/index/index" },
+  { type: "page" as const, value: "pages/p1/index" },
+  { type: "event" as const, value: "share" },
+];
+
+/** Issue 18's endpoints over HTTP, as a script calls them: errors, pages, events (GET) and the funnel (POST). */
+async function insightTimes(server: Server, token: string, view: InsightView, q: { from: string; to: string; appId: string }, runs: number): Promise<number[]> {
+  const auth = { authorization: `Bearer ${token}` };
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const r =
+      view === "funnel"
+        ? await timedPost(`${server.url}/api/v1/analytics/funnel`, JSON.stringify({ ...q, steps: FUNNEL_STEPS }), { ...auth, "content-type": "application/json" })
+        : await timedGet(`${server.url}/api/v1/analytics/${view}?from=${q.from}&to=${q.to}&appId=${encodeURIComponent(q.appId)}`, auth);
+    if (r.status !== 200) throw new Error(`${view} answered ${r.status}: ${r.body.slice(0, 300)}`);
+    times.push(r.totalMs);
+  }
+  return times;
+}
+
 async function overviewTimes(server: Server, token: string, from: string, to: string, runs: number): Promise<number[]> {
   const url = `${server.url}/api/v1/analytics/overview?from=${from}&to=${to}`;
   const times: number[] = [];
@@ -199,6 +222,25 @@ async function prepareDatabase(kind: "pglite" | "postgres", ds: Dataset, target:
   log(`${kind}: raw overview ${rawTimes.map((x) => Math.round(x)).join(", ")} ms`);
   await handle.db.execute(sql.raw("DROP INDEX bench_raw_probe"));
 
+  // Issue 18's views over the same 90 days, for the big organization's busiest mini-program, straight from the raw
+  // events (raw-keys.ts): the baselines of the error groups, pages, events and funnel endpoints measured below.
+  const insightsApp = big.apps[0]!.appId;
+  const rawInsightTimes: Record<InsightView, number[]> = { errors: [], pages: [], events: [], funnel: [] };
+  const rawScope = { orgId: big.id, appIds: null };
+  for (let i = 0; i < cfg.rawRuns; i++) {
+    const q = { from, to, appId: insightsApp };
+    const timed = async (view: InsightView, run: () => Promise<unknown>) => {
+      const t1 = performance.now();
+      await run();
+      rawInsightTimes[view].push(performance.now() - t1);
+    };
+    await timed("errors", () => computeErrorGroupsFromRaw(handle.db, rawScope, q));
+    await timed("pages", () => computePagesFromRaw(handle.db, rawScope, q));
+    await timed("events", () => computeEventsFromRaw(handle.db, rawScope, q));
+    await timed("funnel", () => computeFunnelFromRaw(handle.db, rawScope, { ...q, steps: FUNNEL_STEPS }));
+  }
+  log(`${kind}: raw insights ${JSON.stringify(Object.fromEntries(Object.entries(rawInsightTimes).map(([k, v]) => [k, v.map(Math.round)])))} ms`);
+
   // Ingest baseline: COPY of exactly the rows that will be sent over HTTP, into the same table; then gone again.
   const pool = ingestBatches(ds, cfg.ingestPool[kind], "i", Date.now());
   const poolRows = pool.flatMap((b) => b.rows);
@@ -216,7 +258,7 @@ async function prepareDatabase(kind: "pglite" | "postgres", ds: Dataset, target:
   }
   await handle.close();
   log(`${kind}: prepared in ${((performance.now() - t) / 1000).toFixed(0)} s`);
-  return { creds, rawTimes, pool, copyRate, from, to, pgVersion };
+  return { creds, rawTimes, rawInsightTimes, insightsApp, pool, copyRate, from, to, pgVersion };
 }
 
 async function countRows(handle: DbHandle, orgId: string) {
@@ -226,6 +268,8 @@ async function countRows(handle: DbHandle, orgId: string) {
       (SELECT count(*) FROM daily_users WHERE org_id = ${orgId})::int AS "dailyUsers",
       (SELECT count(*) FROM daily_stats WHERE org_id = ${orgId})::int AS "dailyStats",
       (SELECT count(*) FROM first_launches WHERE org_id = ${orgId})::int AS "firstLaunches",
+      (SELECT count(*) FROM daily_keys WHERE org_id = ${orgId})::int AS "dailyKeys",
+      (SELECT count(*) FROM daily_key_users WHERE org_id = ${orgId})::int AS "dailyKeyUsers",
       (SELECT count(DISTINCT user_id) FROM daily_users WHERE org_id = ${orgId})::int AS users`,
   );
   return rows[0];
@@ -294,6 +338,27 @@ async function runDatabase(kind: "pglite" | "postgres", ds: Dataset, port: numbe
       target: "≤ 100 ms and ≥ 20× faster than raw",
       met: idle.p95 <= 100 && raw / idle.p95 >= 20,
     });
+
+    // ---- error groups, pages, events, funnel (issue 18), each beside the same answer computed from raw events ----
+    for (const view of ["errors", "pages", "events", "funnel"] as const) {
+      const q = { from: prep.from, to: prep.to, appId: prep.insightsApp };
+      await insightTimes(server, big.token, view, q, 2);
+      const got = summarize(await insightTimes(server, big.token, view, q, cfg.dashboardRuns));
+      const rawMs = median(prep.rawInsightTimes[view]);
+      details[`${kind}.${view}`] = { got, rawRuns: prep.rawInsightTimes[view] };
+      // The funnel reads raw events itself (sessions need their order): its baseline is the naive in-process walk.
+      push({
+        figure: "insights",
+        metric: `${view} 90 d, one mini-program, p50`,
+        database: db,
+        value: got.p50,
+        unit: "ms",
+        baseline: rawMs,
+        baselineLabel: view === "funnel" ? "raw events, sessions in TypeScript" : "raw events",
+        target: view === "funnel" ? "faster than raw" : "≥ 5× faster than raw",
+        met: view === "funnel" ? got.p50 < rawMs : rawMs / got.p50 >= 5,
+      });
+    }
 
     // ---- manifest ----
     const host = bigOrg.hosts[0]!;

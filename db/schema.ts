@@ -715,9 +715,17 @@ export const events = pgTable(
     page: text("page"),
     name: text("name"),
     message: text("message"),
+    /** error events: errorFingerprint(message) (lib/analytics/fingerprint.ts), set at ingest; null on other types. */
+    fingerprint: text("fingerprint"),
     receivedAt: ts("received_at").notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.orgId, t.hostId, t.id] }), index("events_ts_idx").on(t.orgId, t.ts)],
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.hostId, t.id] }),
+    index("events_ts_idx").on(t.orgId, t.ts),
+    // Error events stored before fingerprints existed, for the backfill (lib/analytics/queries/backfill-fingerprints.ts):
+    // empty once it has run, so it costs nothing afterwards.
+    index("events_unfingerprinted_idx").on(t.orgId).where(sql`type = 'error' AND fingerprint IS NULL`),
+  ],
 );
 
 /**
@@ -781,6 +789,52 @@ export const firstLaunches = pgTable(
     platform: text("platform", { enum: PLATFORMS }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.orgId, t.appId, t.userId] }), index("first_launches_day_idx").on(t.orgId, t.day)],
+);
+
+/** What a keyed rollup row counts: page views by page, custom events by name, errors by fingerprint. */
+export const EVENT_KEY_KINDS = ["page", "event", "error"] as const;
+export type EventKeyKind = (typeof EVENT_KEY_KINDS)[number];
+
+/**
+ * Additive counters per UTC day, finest dimension combination and key (a page, a custom event's name, an error's
+ * fingerprint): counts, first and last timestamps (min and max merge exactly) and, for errors, a sample message
+ * (the least one, which also merges exactly). The key comes first after the app: every reader asks for one
+ * mini-program's pages, events or errors over a day range.
+ */
+export const dailyKeys = pgTable(
+  "daily_keys",
+  {
+    orgId: text("org_id").notNull(),
+    appId: text("app_id").notNull(),
+    kind: text("kind", { enum: EVENT_KEY_KINDS }).notNull(),
+    day: date("day", { mode: "string" }).notNull(),
+    key: text("key").notNull(),
+    hostId: text("host_id").notNull(),
+    version: text("version").notNull(),
+    platform: text("platform", { enum: PLATFORMS }).notNull(),
+    count: integer("count").notNull().default(0),
+    firstTs: ts("first_ts").notNull(),
+    lastTs: ts("last_ts").notNull(),
+    sample: text("sample"),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.appId, t.kind, t.day, t.key, t.hostId, t.version, t.platform] })],
+);
+
+/** Who hit each key: one row per user, day, dimension combination and key, so "users" stays an exact distinct count. */
+export const dailyKeyUsers = pgTable(
+  "daily_key_users",
+  {
+    orgId: text("org_id").notNull(),
+    appId: text("app_id").notNull(),
+    kind: text("kind", { enum: EVENT_KEY_KINDS }).notNull(),
+    day: date("day", { mode: "string" }).notNull(),
+    key: text("key").notNull(),
+    hostId: text("host_id").notNull(),
+    version: text("version").notNull(),
+    platform: text("platform", { enum: PLATFORMS }).notNull(),
+    userId: text("user_id").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.appId, t.kind, t.day, t.key, t.hostId, t.version, t.platform, t.userId] })],
 );
 
 export type AnalyticsEvent = typeof events.$inferSelect;

@@ -62,6 +62,9 @@ const APP_PROFILES: Record<string, AppProfile> = {
 /** Over its last days before revocation, a revoked release fails this often per session. */
 const BAD_VERSION_ERROR_RATE = 0.2;
 const BAD_VERSION_SPIKE_DAYS = 5;
+/** The demo's custom event names (issue 18's events view and funnels), chosen by the event counter, not `rand`. */
+const CUSTOM_EVENTS = ["share", "favorite", "redeem"];
+
 /** One bad day for one mini-program on one host: extra errors per session that day (the insights' demo anomaly). */
 export const ANOMALY_STORY = { host: "Demo SuperApp", appId: "com.demo.expenses", daysAgo: 3, extraErrorRate: 0.3 } as const;
 /** Candidates that fail from the start, per session: what a guardrail is for. */
@@ -277,17 +280,19 @@ export async function seedEvents(db: Db, opts: SeedEventsOptions): Promise<SeedE
               }
               if (rand() < errorRate) {
                 event("error", t, {
+                  // Ids, numbers and URLs vary from event to event (from the event counter, not `rand`, so every
+                  // other figure stays as it was): the error groups fold each story into one group.
                   message: spiking
-                    ? "PaymentError: callback signature rejected by provider"
+                    ? `PaymentError: callback signature rejected by provider for order ord_${(seq * 7919).toString(16)}`
                     : badCandidate
                       ? "TypeError: Cannot read properties of null (reading 'balance')"
                       : outage
-                        ? "NetworkError: receipt upload timed out"
+                        ? `NetworkError: receipt upload to https://upload.demo.test/receipts/${seq} timed out after ${8000 + (seq % 7) * 1000} ms`
                         : "TypeError: Cannot read properties of undefined",
                 });
                 if (spiking && rand() < 0.3) event("error", t + 2_000, { message: "PaymentError: retry failed" });
               }
-              if (rand() < 0.05) event("custom", t, { name: "share" });
+              if (rand() < 0.05) event("custom", t, { name: CUSTOM_EVENTS[seq % CUSTOM_EVENTS.length]! });
               const duration = Math.min(86_400_000, Math.round(app.medianSessionMs * Math.exp(0.75 * gaussian(rand))));
               event("session_end", Math.max(t, at + duration), { durationMs: duration });
             }

@@ -458,6 +458,30 @@ const SPECS: Record<string, Spec> = {
     strictQuery: true,
     valid: async () => ({ params: {}, query: `?appId=${encodeURIComponent(fx.app.appId)}`, status: 200, check: (json) => expect(json.appId).toBe(fx.app.appId) }),
   },
+  // Issue 18: one mini-program each (appId required: without it, 422).
+  ...Object.fromEntries(
+    (["errors", "pages", "events"] as const).map((view) => [
+      `GET /api/v1/analytics/${view}`,
+      {
+        auth: "bearer",
+        query: { from: "day", to: "day", appId: "ref", hostId: "ref", platform: "enum", version: "filter", format: "enum" },
+        strictQuery: true,
+        literal: noItems,
+        valid: async () => ({ params: {}, query: `?from=${today()}&to=${today()}&appId=${encodeURIComponent(fx.app.appId)}`, status: 200, check: (json: Json) => expect(Array.isArray(json.items)).toBe(true) }),
+      } satisfies Spec,
+    ]),
+  ),
+  "POST /api/v1/analytics/funnel": {
+    auth: "bearer",
+    query: { format: "enum" },
+    body: { kind: "json", required: ["appId", "steps"], fields: { from: "string", to: "string", appId: "string", hostId: "string", steps: "array" } },
+    valid: async () => ({
+      params: {},
+      body: { from: today(), to: today(), appId: fx.app.appId, steps: [{ type: "page", value: "pages/index/index" }] },
+      status: 200,
+      check: (json) => expect((json.steps as unknown[]).length).toBe(1),
+    }),
+  },
   "GET /api/v1/audit": {
     auth: "bearer",
     query: { actor: "search", action: "filter", objectType: "filter", objectId: "filter", from: "day", to: "day", ...LIST },

@@ -161,6 +161,17 @@ vi.mock("@/lib/analytics/comparison", async (importOriginal) => {
   };
 });
 
+vi.mock("@/lib/analytics/keys-service", async (importOriginal) => {
+  const real = await importOriginal<typeof import("@/lib/analytics/keys-service")>();
+  return {
+    ...real,
+    getErrorGroups: ((...a) => (probe.served++, real.getErrorGroups(...a))) as typeof real.getErrorGroups,
+    getPageStats: ((...a) => (probe.served++, real.getPageStats(...a))) as typeof real.getPageStats,
+    getCustomEventStats: ((...a) => (probe.served++, real.getCustomEventStats(...a))) as typeof real.getCustomEventStats,
+    getFunnel: ((...a) => (probe.served++, real.getFunnel(...a))) as typeof real.getFunnel,
+  };
+});
+
 vi.mock("@/lib/insights/anomaly-service", async (importOriginal) => {
   const real = await importOriginal<typeof import("@/lib/insights/anomaly-service")>();
   return { ...real, getAnomalies: ((...a) => (probe.served++, real.getAnomalies(...a))) as typeof real.getAnomalies };
@@ -435,6 +446,11 @@ const ensureCollaborator = async () => {
   await s.db.insert(collaborators).values({ orgId: w.orgs.demo, miniProgramId: mp!.id, userId: w.demo.collaboratorId, addedBy: w.users.admin }).onConflictDoNothing();
 };
 
+const adminOnCoupons = async () => {
+  const [mp] = await s.db.select({ id: miniPrograms.id }).from(miniPrograms).where(and(eq(miniPrograms.orgId, w.orgs.demo), eq(miniPrograms.appId, "com.demo.coupons")));
+  await s.db.insert(collaborators).values({ orgId: w.orgs.demo, miniProgramId: mp!.id, userId: w.users.admin, addedBy: w.users.admin }).onConflictDoNothing();
+};
+
 const ROUTE_ROWS: Record<string, RouteRow> = {
   "GET /api/v1/analytics/overview": { permission: "analytics.view", query: `from=${day(-7)}&to=${day(0)}` },
   "GET /api/v1/analytics/anomalies": { permission: "analytics.view", query: `from=${day(-7)}&to=${day(0)}` },
@@ -456,6 +472,15 @@ const ROUTE_ROWS: Record<string, RouteRow> = {
       const [mp] = await s.db.select({ id: miniPrograms.id }).from(miniPrograms).where(and(eq(miniPrograms.orgId, w.orgs.demo), eq(miniPrograms.appId, "com.demo.coupons")));
       await s.db.insert(collaborators).values({ orgId: w.orgs.demo, miniProgramId: mp!.id, userId: w.users.admin, addedBy: w.users.admin }).onConflictDoNothing();
     },
+  },
+  // Issue 18: one mini-program each; Coupons as for adoption (the admin collaborates on it, see there).
+  "GET /api/v1/analytics/errors": { permission: "analytics.view", query: `from=${day(-7)}&to=${day(0)}&appId=com.demo.coupons`, before: adminOnCoupons },
+  "GET /api/v1/analytics/pages": { permission: "analytics.view", query: `from=${day(-7)}&to=${day(0)}&appId=com.demo.coupons`, before: adminOnCoupons },
+  "GET /api/v1/analytics/events": { permission: "analytics.view", query: `from=${day(-7)}&to=${day(0)}&appId=com.demo.coupons`, before: adminOnCoupons },
+  "POST /api/v1/analytics/funnel": {
+    permission: "analytics.view",
+    body: () => ({ from: day(-7), to: day(0), appId: "com.demo.coupons", steps: [{ type: "page", value: "pages/index/index" }] }),
+    before: adminOnCoupons,
   },
   "GET /api/v1/audit": { permission: "audit.view" },
   "GET /api/v1/hosts": { permission: "catalog.read" },
@@ -611,6 +636,7 @@ type ConsoleRow = {
 };
 
 const demoOrg = () => ({ org: "demo" });
+const funnelBody = (appId: string) => new TextEncoder().encode(JSON.stringify({ from: day(-7), to: day(0), appId, steps: [{ type: "page", value: "pages/index/index" }] }));
 const range = () => `from=${day(-7)}&to=${day(0)}`;
 
 const CONSOLE_ROWS: Record<string, ConsoleRow> = {
@@ -643,6 +669,9 @@ const CONSOLE_ROWS: Record<string, ConsoleRow> = {
       { name: "view=previous", params: demoOrg, query: (w) => `view=previous&${range()}&hostId=${w.demo.hostId}&appId=${w.demo.appId}` },
       { name: "view=versions", params: demoOrg, query: () => `view=versions&${range()}&appId=com.demo.coupons` },
       { name: "view=anomalies", params: demoOrg, query: (w) => `view=anomalies&${range()}&hostId=${w.demo.hostId}&appId=${w.demo.appId}` },
+      { name: "view=errors", params: demoOrg, query: (w) => `view=errors&${range()}&hostId=${w.demo.hostId}&appId=${w.demo.appId}` },
+      { name: "view=pages", params: demoOrg, query: (w) => `view=pages&${range()}&appId=${w.demo.appId}` },
+      { name: "view=events", params: demoOrg, query: (w) => `view=events&${range()}&appId=${w.demo.appId}` },
     ],
     foreign: [
       { name: "view=overview, Other Corp's hostId", params: demoOrg, query: (w) => `view=overview&${range()}&hostId=${w.other.hostId}` },
@@ -655,6 +684,18 @@ const CONSOLE_ROWS: Record<string, ConsoleRow> = {
       { name: "view=options, Other Corp's organization", params: () => ({ org: "other" }), query: () => "view=options" },
       { name: "view=anomalies, Other Corp's hostId", params: demoOrg, query: (w) => `view=anomalies&${range()}&hostId=${w.other.hostId}` },
       { name: "view=anomalies, Other Corp's appId", params: demoOrg, query: (w) => `view=anomalies&${range()}&appId=${w.other.appId}` },
+      { name: "view=errors, Other Corp's appId", params: demoOrg, query: (w) => `view=errors&${range()}&appId=${w.other.appId}` },
+      { name: "view=pages, Other Corp's hostId", params: demoOrg, query: (w) => `view=pages&${range()}&appId=${w.demo.appId}&hostId=${w.other.hostId}` },
+    ],
+  },
+  "POST /o/{org}/analytics/funnel": {
+    permission: "analytics.view",
+    // Changes nothing, but a POST: it checks Origin like every console POST.
+    mutating: true,
+    calls: [{ name: "steps", params: demoOrg, body: (w) => funnelBody(w.demo.appId) }],
+    foreign: [
+      { name: "Other Corp's appId", params: demoOrg, body: (w) => funnelBody(w.other.appId) },
+      { name: "Other Corp's organization", params: () => ({ org: "other" }), body: (w) => funnelBody(w.other.appId) },
     ],
   },
   "POST /o/{org}/mini-programs/{appId}/upload": {

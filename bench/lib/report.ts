@@ -5,7 +5,7 @@ import { round } from "./stats";
 export type Database = "postgres" | "pglite" | "build";
 
 export type ResultRow = {
-  figure: "ingest" | "dashboard" | "manifest" | "pages" | "mixed" | "freshness";
+  figure: "ingest" | "dashboard" | "manifest" | "pages" | "mixed" | "freshness" | "insights";
   /** What exactly the value is, e.g. "p95" or "req/s"; one figure may have several. */
   metric: string;
   database: Database;

@@ -1,7 +1,7 @@
 // CSV of what a dashboard shows: the daily figures, and the breakdown rows, through the console's one encoder
 // (lib/csv.ts: RFC 4180 quoting and the formula-injection guard, since names come from users).
 import { toCsv, type CsvValue } from "@/lib/csv";
-import type { Overview, Totals } from "./types";
+import type { CustomEventStats, ErrorGroups, Funnel, Overview, PageStats, Totals } from "./types";
 
 /** What the `note` column says of a day that has not ended: its figures are so far, not final. */
 export const PARTIAL_NOTE = "so far";
@@ -40,4 +40,24 @@ export function breakdownCsv(o: Overview): string {
       ...o.breakdown.platform.map((r): CsvValue[] => ["platform", r.platform, r.platform, ...totalsCells(r)]),
     ],
   );
+}
+
+// Issue 18's views, as the API's `?format=csv` and the console's download buttons answer them.
+export function errorGroupsCsv(g: ErrorGroups): string {
+  return toCsv(
+    ["fingerprint", "message", "count", "users", "firstSeen", "lastSeen", "versions", "newInVersion"],
+    g.items.map((i) => [i.fingerprint, i.message, i.count, i.users, i.firstSeen, i.lastSeen, i.versions.join(" "), i.newInVersion]),
+  );
+}
+
+export function pagesCsv(p: PageStats): string {
+  return toCsv(["page", "views", "users"], p.items.map((i) => [i.page, i.views, i.users]));
+}
+
+export function customEventsCsv(e: CustomEventStats): string {
+  return toCsv(["name", "count", "users"], e.items.map((i) => [i.name, i.count, i.users]));
+}
+
+export function funnelCsv(f: Funnel): string {
+  return toCsv(["step", "type", "value", "sessions", "users", "conversion"], f.steps.map((s, i) => [i + 1, s.type, s.value, s.sessions, s.users, s.conversion]));
 }

@@ -79,6 +79,14 @@ function brokenEvent(rand: () => number, base: WireEvent, now: number): WireEven
   return pick(rand, variants)();
 }
 
+/** Error messages that group by fingerprint: each template is one group, whatever its numbers, ids and URLs. */
+export const ERROR_MESSAGES: ((n: number) => string)[] = [
+  () => "TypeError: x is undefined",
+  (n) => `NetworkError: GET https://api.example.com/orders/${n}?page=${n % 7} failed after ${1000 + n} ms`,
+  (n) => `PaymentError: order ord_${(n * 7919).toString(16)} rejected (code ${n % 5})`,
+  (n) => `RangeError: index ${n} out of bounds for length ${n % 11}`,
+];
+
 export function randomBatch(o: RandomBatchOptions): WireEvent[] {
   const out: WireEvent[] = [];
   for (let i = 0; i < o.size; i++) {
@@ -101,9 +109,12 @@ export function randomBatch(o: RandomBatchOptions): WireEvent[] {
       platform: pick(o.rand, o.platforms ?? PLATFORMS),
     };
     if (type === "session_end") e.durationMs = Math.floor(o.rand() * 600_000);
-    if (type === "page_view") e.page = pick(o.rand, ["pages/index/index", "pages/detail/detail"]);
-    if (type === "error") e.message = "TypeError: x is undefined";
-    if (type === "custom") e.name = "share";
+    if (type === "page_view") e.page = pick(o.rand, ["pages/index/index", "pages/detail/detail", "pages/cart/cart", "pages/pay/pay"]);
+    // Varied without drawing from `rand`, so every other figure of a seeded feed stays as it was: a few error
+    // groups whose messages differ in numbers, ids and URLs, and a few custom event names.
+    const n = i + o.size;
+    if (type === "error") e.message = ERROR_MESSAGES[n % ERROR_MESSAGES.length]!(n);
+    if (type === "custom") e.name = ["share", "favorite", "checkout"][n % 3]!;
     out.push(o.rand() < (o.invalidShare ?? 0) ? brokenEvent(o.rand, e, o.now) : e);
   }
   return out;

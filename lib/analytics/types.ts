@@ -95,3 +95,40 @@ export type FilterOptions = {
   versions: { appId: string; version: string }[];
   platforms: Platform[];
 };
+
+/** One error group (issue 18): error events whose messages share a fingerprint (lib/analytics/fingerprint.ts). */
+export type ErrorGroup = {
+  fingerprint: string;
+  /** A representative message: the least (in the database's text order) of the group's messages in the range. */
+  message: string | null;
+  count: number;
+  /** Distinct users with at least one of these errors in the range. */
+  users: number;
+  /** ISO 8601 UTC timestamps of the group's first and last event in the range. */
+  firstSeen: string;
+  lastSeen: string;
+  /** The versions it occurred in, in the range, oldest first. */
+  versions: string[];
+  /** Only with a version filter: true when no earlier version of the mini-program ever had it (all stored days, any host). */
+  newInVersion?: boolean;
+  /** Every day of the range, with 0 where there were none: the sparkline. */
+  days: { day: string; count: number }[];
+};
+
+export type ErrorGroups = { from: string; to: string; filters: AnalyticsFilters; items: ErrorGroup[] };
+export type PageRow = { page: string; views: number; users: number };
+export type PageStats = { from: string; to: string; filters: AnalyticsFilters; items: PageRow[] };
+export type CustomEventRow = { name: string; count: number; users: number };
+export type CustomEventStats = { from: string; to: string; filters: AnalyticsFilters; items: CustomEventRow[] };
+
+export type FunnelStepResult = {
+  type: "page" | "event";
+  value: string;
+  /** Sessions whose events hold steps 1…n in this order. */
+  sessions: number;
+  /** Distinct users with such a session. */
+  users: number;
+  /** sessions / the first step's sessions; null when no session reached the first step. */
+  conversion: number | null;
+};
+export type Funnel = { from: string; to: string; appId: string; hostId?: string; steps: FunnelStepResult[] };

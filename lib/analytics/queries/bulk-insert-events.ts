@@ -3,6 +3,7 @@
 import { sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db";
 import type { EventType, Platform } from "@/db/schema";
+import { errorFingerprint } from "../fingerprint";
 import { selectRows } from "../sql";
 
 export type BulkEvent = {
@@ -38,17 +39,18 @@ export async function bulkInsertEvents(db: DbOrTx, orgId: string, chunk: BulkEve
       page: e.page ?? null,
       name: e.name ?? null,
       message: e.message ?? null,
+      fingerprint: e.type === "error" ? errorFingerprint(e.message ?? null) : null,
     })),
   );
   const rows = await selectRows<{ n: number }>(
     db,
     sql`
     WITH ins AS (
-      INSERT INTO events (org_id, host_id, id, type, app_id, version, user_id, platform, ts, duration_ms, page, name, message)
-      SELECT ${orgId}, host_id, id, type, app_id, version, user_id, platform, ts, duration_ms, page, name, message
+      INSERT INTO events (org_id, host_id, id, type, app_id, version, user_id, platform, ts, duration_ms, page, name, message, fingerprint)
+      SELECT ${orgId}, host_id, id, type, app_id, version, user_id, platform, ts, duration_ms, page, name, message, fingerprint
       FROM jsonb_to_recordset(${payload}::jsonb) AS x(
         host_id text, id text, type text, app_id text, version text, user_id text, platform text, ts timestamptz,
-        duration_ms integer, page text, name text, message text)
+        duration_ms integer, page text, name text, message text, fingerprint text)
       ON CONFLICT DO NOTHING
       RETURNING 1
     )

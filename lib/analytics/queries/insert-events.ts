@@ -4,8 +4,9 @@
 // makes a resent batch count nothing twice. One round trip and one multi-row write per table, whatever the
 // batch size; the batch travels as one JSON parameter. The same statement reads which mini-programs the host
 // runs and keeps only their events (the first of each id), so a batch costs one round trip, not two.
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/db";
+import { errorFingerprint } from "../fingerprint";
 import { selectRows } from "../sql";
 import type { ValidEvent } from "../validate";
 
@@ -36,6 +37,7 @@ export async function insertEvents(db: DbOrTx, orgId: string, hostId: string, ba
       page: e.page,
       name: e.name,
       message: e.message,
+      fingerprint: e.type === "error" ? errorFingerprint(e.message) : null,
     })),
   );
   // Every table is written in key order, so concurrent batches (a retry racing its original, two devices
@@ -49,16 +51,16 @@ export async function insertEvents(db: DbOrTx, orgId: string, hostId: string, ba
     input AS (
       SELECT DISTINCT ON (id) * FROM jsonb_to_recordset(${payload}::jsonb) AS x(
         i integer, id text, type text, app_id text, version text, user_id text, platform text, ts timestamptz,
-        duration_ms integer, page text, name text, message text)
+        duration_ms integer, page text, name text, message text, fingerprint text)
       WHERE app_id IN (SELECT app_id FROM assigned)
       ORDER BY id, i
     ),
     ins AS (
-      INSERT INTO events (org_id, host_id, id, type, app_id, version, user_id, platform, ts, duration_ms, page, name, message)
-      SELECT ${orgId}, ${hostId}, id, type, app_id, version, user_id, platform, ts, duration_ms, page, name, message FROM input
+      INSERT INTO events (org_id, host_id, id, type, app_id, version, user_id, platform, ts, duration_ms, page, name, message, fingerprint)
+      SELECT ${orgId}, ${hostId}, id, type, app_id, version, user_id, platform, ts, duration_ms, page, name, message, fingerprint FROM input
       ORDER BY id
       ON CONFLICT DO NOTHING
-      RETURNING id, type, app_id, version, user_id, platform, ts, duration_ms
+      RETURNING id, type, app_id, version, user_id, platform, ts, duration_ms, page, name, message, fingerprint
     ),
     fresh AS (
       SELECT ins.*, (ts AT TIME ZONE 'UTC')::date AS day FROM ins
@@ -99,10 +101,45 @@ export async function insertEvents(db: DbOrTx, orgId: string, hostId: string, ba
         version = excluded.version, platform = excluded.platform
       -- Only an earlier launch (ties broken by host, then event id) replaces the first one.
       WHERE (excluded.ts, excluded.host_id, excluded.event_id) < (f.ts, f.host_id, f.event_id)
-    )
+    ),
+    ${foldKeys(orgId, sql`${hostId}::text`, sql`fresh`)}
     SELECT (SELECT count(*) FROM ins)::int AS inserted,
       (SELECT coalesce(json_agg(app_id), '[]'::json) FROM assigned)::text AS assigned`,
   );
   const row = rows[0];
   return { inserted: row?.inserted ?? 0, assignedAppIds: new Set(row ? (JSON.parse(row.assigned) as string[]) : []) };
+}
+
+/**
+ * The keyed rollups' part of a fold (pages, custom events, error groups), as CTEs over `source`: rows with
+ * app_id, type, day, version, platform, user_id, ts, page, name, message and fingerprint (and host_id when
+ * `hostId` names that column). Shared by ingestion and the fingerprint backfill so both fold alike.
+ */
+export function foldKeys(orgId: string, hostId: SQL, source: SQL): SQL {
+  return sql`
+    keyed AS (
+      SELECT app_id, version, platform, user_id, ts, day, message, ${hostId} AS host_id,
+        CASE type WHEN 'page_view' THEN 'page' WHEN 'custom' THEN 'event' ELSE 'error' END AS kind,
+        CASE type WHEN 'page_view' THEN page WHEN 'custom' THEN name ELSE fingerprint END AS key
+      FROM ${source}
+      WHERE (type = 'page_view' AND page IS NOT NULL) OR (type = 'custom' AND name IS NOT NULL) OR (type = 'error' AND fingerprint IS NOT NULL)
+    ),
+    keys AS (
+      INSERT INTO daily_keys AS k (org_id, app_id, kind, day, key, host_id, version, platform, count, first_ts, last_ts, sample)
+      SELECT ${orgId}, app_id, kind, day, key, host_id, version, platform, count(*), min(ts), max(ts), min(message) FILTER (WHERE kind = 'error')
+      FROM keyed
+      GROUP BY app_id, kind, day, key, host_id, version, platform
+      ORDER BY app_id, kind, day, key, host_id, version, platform
+      ON CONFLICT (org_id, app_id, kind, day, key, host_id, version, platform) DO UPDATE SET
+        count = k.count + excluded.count,
+        first_ts = least(k.first_ts, excluded.first_ts),
+        last_ts = greatest(k.last_ts, excluded.last_ts),
+        sample = least(k.sample, excluded.sample)
+    ),
+    key_users AS (
+      INSERT INTO daily_key_users (org_id, app_id, kind, day, key, host_id, version, platform, user_id)
+      SELECT DISTINCT ${orgId}, app_id, kind, day, key, host_id, version, platform, user_id FROM keyed
+      ORDER BY 2, 3, 4, 5, 6, 7, 8, 9
+      ON CONFLICT DO NOTHING
+    )`;
 }

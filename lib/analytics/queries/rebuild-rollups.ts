@@ -3,8 +3,13 @@
 // folding every event in through ingestion (analytics tests hold it to that).
 import { sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db";
+import { backfillFingerprints } from "./backfill-fingerprints";
 
 export async function rebuildRollups(db: DbOrTx, orgId: string): Promise<void> {
+  // Error events from before fingerprints existed get theirs first: the keyed rollups group errors by it.
+  await backfillFingerprints(db, orgId);
+  await db.execute(sql`DELETE FROM daily_keys WHERE org_id = ${orgId}`);
+  await db.execute(sql`DELETE FROM daily_key_users WHERE org_id = ${orgId}`);
   await db.execute(sql`DELETE FROM daily_stats WHERE org_id = ${orgId}`);
   await db.execute(sql`DELETE FROM daily_users WHERE org_id = ${orgId}`);
   await db.execute(sql`DELETE FROM first_launches WHERE org_id = ${orgId}`);
@@ -28,4 +33,22 @@ export async function rebuildRollups(db: DbOrTx, orgId: string): Promise<void> {
     SELECT DISTINCT ON (app_id, user_id) org_id, app_id, user_id, ts, (ts AT TIME ZONE 'UTC')::date, host_id, id, version, platform
     FROM events WHERE org_id = ${orgId} AND type = 'launch'
     ORDER BY app_id, user_id, ts, host_id, id`);
+  await db.execute(sql`
+    INSERT INTO daily_keys (org_id, app_id, kind, day, key, host_id, version, platform, count, first_ts, last_ts, sample)
+    SELECT org_id, app_id, kind, day, key, host_id, version, platform, count(*), min(ts), max(ts), min(message) FILTER (WHERE kind = 'error')
+    FROM (${keyedEvents(orgId)}) k
+    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`);
+  await db.execute(sql`
+    INSERT INTO daily_key_users (org_id, app_id, kind, day, key, host_id, version, platform, user_id)
+    SELECT DISTINCT org_id, app_id, kind, day, key, host_id, version, platform, user_id
+    FROM (${keyedEvents(orgId)}) k`);
 }
+
+/** Page views by page, custom events by name, errors by fingerprint: the rows the keyed rollups count. */
+const keyedEvents = (orgId: string) => sql`
+  SELECT org_id, app_id, host_id, version, platform, user_id, ts, message, (ts AT TIME ZONE 'UTC')::date AS day,
+    CASE type WHEN 'page_view' THEN 'page' WHEN 'custom' THEN 'event' ELSE 'error' END AS kind,
+    CASE type WHEN 'page_view' THEN page WHEN 'custom' THEN name ELSE fingerprint END AS key
+  FROM events
+  WHERE org_id = ${orgId}
+    AND ((type = 'page_view' AND page IS NOT NULL) OR (type = 'custom' AND name IS NOT NULL) OR (type = 'error' AND fingerprint IS NOT NULL))`;

@@ -272,6 +272,13 @@ describe("real answers of every documented operation", () => {
     await call("GET", "/api/v1/hosts/{hostId}/recommendations", { params: { hostId: "hst_nope" } });
     await call("GET", "/api/v1/analytics/adoption", { query: "appId=com.demo.coupons" });
     await call("GET", "/api/v1/analytics/adoption", { query: "" });
+    await call("GET", "/api/v1/analytics/errors", { query: `from=${weekAgo}&to=${today}&appId=com.demo.parking&version=1.0.0` });
+    await call("GET", "/api/v1/analytics/errors", { query: `from=${weekAgo}&to=${today}` });
+    await call("GET", "/api/v1/analytics/pages", { query: `from=${weekAgo}&to=${today}&appId=com.demo.coupons` });
+    await call("GET", "/api/v1/analytics/pages", { query: `from=${weekAgo}&to=${today}&appId=com.nobody.here` });
+    await call("GET", "/api/v1/analytics/events", { query: `from=${weekAgo}&to=${today}&appId=com.demo.coupons` });
+    await call("POST", "/api/v1/analytics/funnel", { body: { appId: "com.demo.coupons", steps: [{ type: "page", value: "pages/index/index" }, { type: "event", value: "share" }] } });
+    await call("POST", "/api/v1/analytics/funnel", { body: { appId: "com.demo.coupons", steps: [] } });
     await call("GET", "/api/v1/audit", { query: "limit=20" });
     await call("GET", "/api/v1/audit", { token: "t_developer_demo" });
 

@@ -4,7 +4,7 @@
 // route.ts under app/api has a method that no entry describes.
 import { z } from "zod";
 import { overviewApiQuerySchema, versionCompareQuerySchema } from "@/lib/analytics/comparison";
-import { adoptionQuerySchema, anomalyQuerySchema } from "@/lib/analytics/params";
+import { adoptionQuerySchema, anomalyQuerySchema, funnelInputSchema, keyedQuerySchema } from "@/lib/analytics/params";
 import { listParamsSchema } from "@/lib/api/handler";
 import type { Permission } from "@/lib/authz/permissions";
 import { manifestQuerySchema } from "@/lib/sdk-server/manifest";
@@ -57,6 +57,9 @@ const withList = <T extends z.ZodObject>(filter: T) => filter.extend(listParamsS
 
 const ok = (schema: z.ZodType, description = "OK"): Record<number, ApiResponse> => ({ 200: { description, schema } });
 const created = (schema: z.ZodType, description = "Created"): Record<number, ApiResponse> => ({ 201: { description, schema } });
+
+const CSV_NOTE = "With `?format=csv` or `Accept: text/csv` the same rows come as CSV (RFC 4180, a header row, a download).";
+const csvQuery = <T extends z.ZodObject>(q: T) => q.extend({ format: z.enum(["json", "csv"]).optional().describe("json (default) or csv") });
 
 const hostId = { hostId: "The host app's id" };
 const appId = { appId: "The mini-program's appId, e.g. com.demo.coupons" };
@@ -317,6 +320,43 @@ const insightOps: ApiOperation[] = [
     summary: "Distinct users per version of a mini-program over the last complete UTC day",
     description: "Every approved version is listed; `share` sums to 1, or is null on every row when there were no users.",
     query: adoptionQuerySchema, responses: ok(S.Adoption),
+  },
+  {
+    method: "get", path: "/api/v1/analytics/errors", operationId: "listErrorGroups", tag: "Analytics", security: "token", permission: "analytics.view",
+    summary: "Error events of one mini-program grouped by a fingerprint of their message",
+    description:
+      "The fingerprint is 16 hex digits of SHA-256 of the message with its numbers, hex and uuid-like ids, prefixed ids (ord_8f3a2) and URL " +
+      "paths, queries and fragments replaced by placeholders (the URL's scheme and host stay), case and quoted text kept, whitespace collapsed, " +
+      "the first 512 characters. Per group: count, distinct users, first and last event, versions and a count for every day of the range; with " +
+      "`version`, `newInVersion` says no earlier version (numeric-aware order) of the mini-program ever had it, over all stored days and hosts. " +
+      "Most frequent first, at most 100 groups. Read from daily rollups: exact, never sampled. The same range limits as the overview; an unknown " +
+      "or unreachable mini-program or host is 404. " + CSV_NOTE,
+    query: csvQuery(keyedQuerySchema), responses: ok(S.ErrorGroups), errors: [404],
+  },
+  {
+    method: "get", path: "/api/v1/analytics/pages", operationId: "listPageViews", tag: "Analytics", security: "token", permission: "analytics.view",
+    summary: "page_view events of one mini-program by page: views and distinct users",
+    description: "Most viewed first, at most 500 pages; page views without a page are not listed. Read from daily rollups: exact. " + CSV_NOTE,
+    query: csvQuery(keyedQuerySchema), responses: ok(S.PageStats), errors: [404],
+  },
+  {
+    method: "get", path: "/api/v1/analytics/events", operationId: "listCustomEvents", tag: "Analytics", security: "token", permission: "analytics.view",
+    summary: "custom events of one mini-program by name: count and distinct users",
+    description: "Most counted first, at most 500 names. Read from daily rollups: exact. " + CSV_NOTE,
+    query: csvQuery(keyedQuerySchema), responses: ok(S.CustomEventStats), errors: [404],
+  },
+  {
+    method: "post", path: "/api/v1/analytics/funnel", operationId: "getFunnel", tag: "Analytics", security: "token", permission: "analytics.view",
+    summary: "How many sessions reach each of 1–10 ordered steps (pages or custom events)",
+    description:
+      "A session is one user's events in the mini-program on one host app, in (ts, id) order within the range's UTC days: a new session starts " +
+      "after a gap of more than 30 minutes since the user's previous event, or after a session_end event. A session reaches step n when its " +
+      "events hold steps 1…n in that order (not necessarily adjacent; each event counts for one step): a `page` step is a page_view of exactly " +
+      "that page, an `event` step a custom event of exactly that name. `conversion` is sessions / the first step's sessions. Exact: computed " +
+      "from the raw events of the range. Reads nothing else and changes nothing (POST only to carry the steps). 0 or more than 10 steps, or a " +
+      "range over the limit, is 422; an unknown mini-program or host 404. " + CSV_NOTE,
+    query: z.object({ format: z.enum(["json", "csv"]).optional() }),
+    body: json(funnelInputSchema), responses: ok(S.Funnel), errors: [404],
   },
   {
     method: "get", path: "/api/v1/audit", operationId: "listAudit", tag: "Audit log", security: "token", permission: "audit.view",

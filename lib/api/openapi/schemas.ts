@@ -487,6 +487,62 @@ export const Adoption = named(
   }),
 );
 
+const day = z.string().describe("A UTC day, YYYY-MM-DD");
+
+export const ErrorGroups = named(
+  "ErrorGroups",
+  z.looseObject({
+    from: day,
+    to: day,
+    filters: z.looseObject({}),
+    items: z.array(
+      z.looseObject({
+        fingerprint: z.string().describe("16 hex digits of SHA-256 of the normalised message (numbers, ids, hex, uuids and URL paths replaced)"),
+        message: z.string().nullable().describe("A representative message: the least of the group's messages in the range"),
+        count: z.int().min(0),
+        users: z.int().min(0).describe("Distinct users with this error in the range"),
+        firstSeen: iso,
+        lastSeen: iso,
+        versions: z.array(z.string()).describe("Versions it occurred in within the range, oldest first"),
+        newInVersion: z.boolean().optional().describe("With `version` only: no earlier version of the mini-program ever had it"),
+        days: z.array(z.looseObject({ day, count: z.int().min(0) })).describe("Every day of the range, 0 where none"),
+      }),
+    ),
+  }),
+  "Error events grouped by fingerprint, most frequent first (at most 100 groups).",
+);
+
+export const PageStats = named(
+  "PageStats",
+  z.looseObject({ from: day, to: day, filters: z.looseObject({}), items: z.array(z.looseObject({ page: z.string(), views: z.int().min(0), users: z.int().min(0) })) }),
+  "page_view events by page, most viewed first (at most 500).",
+);
+
+export const CustomEventStats = named(
+  "CustomEventStats",
+  z.looseObject({ from: day, to: day, filters: z.looseObject({}), items: z.array(z.looseObject({ name: z.string(), count: z.int().min(0), users: z.int().min(0) })) }),
+  "custom events by name, most counted first (at most 500).",
+);
+
+export const Funnel = named(
+  "Funnel",
+  z.looseObject({
+    from: day,
+    to: day,
+    appId: z.string(),
+    hostId: z.string().optional(),
+    steps: z.array(
+      z.looseObject({
+        type: z.enum(["page", "event"]),
+        value: z.string(),
+        sessions: z.int().min(0).describe("Sessions whose events hold steps 1…n in this order"),
+        users: z.int().min(0).describe("Distinct users with such a session"),
+        conversion: z.number().min(0).max(1).nullable().describe("sessions / the first step's sessions; null when none reached the first step"),
+      }),
+    ),
+  }),
+);
+
 export const Manifest = named("Manifest", z.looseObject({ hostId: z.string(), generatedAt: iso, miniPrograms: z.array(ManifestEntry) }));
 
 export const SdkEvent = named(

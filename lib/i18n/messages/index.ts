@@ -37,6 +37,7 @@ const NAMESPACES = [
   "files",
   "listing",
   "organizations",
+  "analyticsInsights",
 ] as const;
 
 export async function loadMessages(locale: Locale): Promise<Record<string, unknown>> {

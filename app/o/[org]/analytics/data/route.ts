@@ -4,7 +4,8 @@ import { NextResponse, type NextRequest } from "next/server";
 import { errorResponse } from "@/lib/api/handler";
 import { getActionContext } from "@/lib/auth/session";
 import { authorize } from "@/lib/authz/context";
-import { parseAnomalyQuery, parseOverviewQuery } from "@/lib/analytics/params";
+import { getCustomEventStats, getErrorGroups, getPageStats } from "@/lib/analytics/keys-service";
+import { parseAnomalyQuery, parseKeyedQuery, parseOverviewQuery } from "@/lib/analytics/params";
 import { getFilterOptions, getOverview, getOverviewTotals, getLatestAdoption, getVersionAdoption } from "@/lib/analytics/service";
 import { AppError } from "@/lib/errors";
 import { getAnomalies } from "@/lib/insights/anomaly-service";
@@ -28,6 +29,12 @@ export async function GET(req: NextRequest, { params }: { params: Promise<{ org:
     } else if (view === "versions") {
       // Two versions side by side (issue 18): the same service and parameters as /api/v1/analytics/versions/compare.
       body = await getVersionComparison(ctx, parseVersionCompareQuery(sp).query);
+    } else if (view === "errors") {
+      body = await getErrorGroups(ctx, parseKeyedQuery(sp));
+    } else if (view === "pages") {
+      body = await getPageStats(ctx, parseKeyedQuery(sp));
+    } else if (view === "events") {
+      body = await getCustomEventStats(ctx, parseKeyedQuery(sp));
     } else {
       const q = parseOverviewQuery(sp);
       if (view === "overview") body = await getOverview(ctx, q);

@@ -23,6 +23,8 @@ import { ReleaseNotes } from "@/components/trust/release-notes";
 import { ListingReview } from "@/components/mini-programs/listing-review";
 import { getReviewListing } from "@/lib/services/listing";
 import { getMiniProgram } from "@/lib/services/mini-programs";
+import { can } from "@/lib/authz/context";
+import { ErrorGroupsLink } from "@/components/analytics/error-groups-link";
 
 export default async function ReviewPage({ params }: { params: Promise<{ org: string; versionId: string }> }) {
   const { org, versionId } = await params;
@@ -77,9 +79,13 @@ export default async function ReviewPage({ params }: { params: Promise<{ org: st
           </span>
         }
         actions={
-          <Link href={`/o/${org}/mini-programs/${v.appId}/versions/${v.id}`} className="text-sm text-muted-fg hover:text-fg hover:underline">
-            {tp("versionPage")} →
-          </Link>
+          <span className="flex flex-wrap items-center gap-3">
+            <Link href={`/o/${org}/mini-programs/${v.appId}/versions/${v.id}`} className="text-sm text-muted-fg hover:text-fg hover:underline">
+              {tp("versionPage")} →
+            </Link>
+            {/* What went wrong in the version this one would replace (issue 18). */}
+            {d.baseline && can(ctx, "analytics.view") && <ErrorGroupsLink org={org} appId={v.appId} version={d.baseline.version} previous />}
+          </span>
         }
       />
 

@@ -18,6 +18,7 @@ import { trialDeepLink } from "@/lib/release/deep-link";
 import { Badge, Card } from "@/components/ui/layout";
 import { RevokeControl } from "@/components/versions/revoke-control";
 import { can } from "@/lib/authz/context";
+import { ErrorGroupsLink } from "@/components/analytics/error-groups-link";
 import { AppError } from "@/lib/errors";
 import { assignableForHost, getAssignment, listAssignmentEvents, type AssignedVersionJson, type AssignmentJson } from "@/lib/services/assignments";
 import { haltFiguresOf, rolloutComparison, trialOptions } from "@/lib/services/release-control-reads";
@@ -49,6 +50,7 @@ export default async function AssignmentPage({ params }: { params: Promise<{ org
   const a = await load(ctx, assignmentId, host.id);
   const canManage = can(ctx, "assignments.manage");
   const canRevoke = can(ctx, "versions.revoke");
+  const canAnalytics = can(ctx, "analytics.view");
   const tc = await getTranslations("releaseControl");
   const tcommon = await getTranslations("common");
   const tn = await getTranslations("trust.notes");
@@ -90,6 +92,7 @@ export default async function AssignmentPage({ params }: { params: Promise<{ org
             <Link href={versionHref(v)} className="font-mono font-medium text-primary hover:underline" aria-label={t("detail.openVersion", { version: v.version })}>
               {v.version}
             </Link>
+            {canAnalytics && <ErrorGroupsLink org={org} appId={a.appId} version={v.version} hostId={host.id} compact />}
             {/* A paused candidate is deliverable but reaches no one: say so, not "Delivered". */}
             {held ? (
               <span data-testid="delivery" data-delivery="held">

@@ -13,6 +13,7 @@ import { formatBytes } from "@/components/mini-programs/format";
 import { orNotFound } from "../../../page-helpers";
 import { VersionActions } from "./version-actions";
 import { ScopedAnalytics } from "@/components/analytics/scoped-analytics";
+import { ErrorGroupsLink } from "@/components/analytics/error-groups-link";
 import { RevokeControl } from "@/components/versions/revoke-control";
 import type { Metadata } from "next";
 import { titledObject } from "@/lib/i18n/metadata";
@@ -127,6 +128,9 @@ export default async function VersionPage({ params }: { params: Promise<{ org: s
           </Card>
         </div>
 
+        {(v.status === "approved" || v.status === "revoked") && can(ctx, "analytics.view") && (
+          <ErrorGroupsLink org={org} appId={v.appId} version={v.version} />
+        )}
         {(v.status === "approved" || v.status === "revoked") && <ScopedAnalytics org={org} appId={v.appId} version={v.version} />}
 
         {v.inspection.ok && <PackagePreview org={org} versionId={v.id} />}
