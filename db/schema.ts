@@ -687,8 +687,11 @@ export type WebhookDelivery = typeof webhookDeliveries.$inferSelect;
 export type SsoConnection = typeof ssoConnections.$inferSelect;
 export type Session = typeof sessions.$inferSelect;
 
-/** Tables that are not per organization (see the file's first comment). */
-export const GLOBAL_TABLES = ["users", "organizations", "sessions", "login_throttle", "credential_index", "sso_domains", "recovery_codes"] as const;
+/**
+ * Tables that are not per organization (see the file's first comment). organization_slug_history is a directory,
+ * like organizations itself: a URL's old slug is looked up before the organization is known (a Citus reference table).
+ */
+export const GLOBAL_TABLES = ["users", "organizations", "organization_slug_history", "sessions", "login_throttle", "credential_index", "sso_domains", "recovery_codes"] as const;
 
 // ---------------------------------------------------------------------------------------------------------
 // Analytics (CONTRACT §6, §7): raw events plus rollups that answer every figure exactly for any range and
