@@ -63,6 +63,9 @@ export const users = pgTable("users", {
   totpEnabledAt: ts("totp_enabled_at"),
   /** The last time step a code was accepted for: a code is never accepted twice. */
   totpLastStep: bigint("totp_last_step", { mode: "number" }),
+  /** The person's own language and theme (issue 20 item 2), applied at sign-in; null: the browser's cookie decides. */
+  locale: text("locale"),
+  theme: text("theme"),
 });
 
 export const organizations = pgTable("organizations", {
@@ -104,6 +107,27 @@ export const recoveryCodes = pgTable(
     usedAt: ts("used_at"),
   },
   (t) => [primaryKey({ columns: [t.userId, t.codeHash] })],
+);
+
+/**
+ * Password reset tokens (issue 20 item 2): by email ("Forgot password?") or a link an owner or admin issued for a
+ * member. Like invitations: only the SHA-256 of the secret is kept, single use (used_at), 30 minutes. A person's,
+ * not an organization's (a reset works for every organization they belong to); issued_org_id says who issued a link.
+ */
+export const passwordResets = pgTable(
+  "password_resets",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id").notNull().references(() => users.id),
+    tokenHash: text("token_hash").notNull(),
+    kind: text("kind", { enum: ["email", "admin"] }).notNull(),
+    issuedOrgId: text("issued_org_id"),
+    issuedBy: text("issued_by"),
+    createdAt: createdAt(),
+    expiresAt: ts("expires_at").notNull(),
+    usedAt: ts("used_at"),
+  },
+  (t) => [index("password_resets_user_idx").on(t.userId)],
 );
 
 /** Failed sign-in counters, keyed by account, by client address, and by the pair. */
