@@ -36,6 +36,7 @@ const NAMESPACES = [
   "trust",
   "files",
   "listing",
+  "account",
 ] as const;
 
 export async function loadMessages(locale: Locale): Promise<Record<string, unknown>> {
