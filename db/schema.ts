@@ -63,6 +63,9 @@ export const users = pgTable("users", {
   totpEnabledAt: ts("totp_enabled_at"),
   /** The last time step a code was accepted for: a code is never accepted twice. */
   totpLastStep: bigint("totp_last_step", { mode: "number" }),
+  /** The person's own language and theme (issue 20 item 2), applied at sign-in; null: the browser's cookie decides. */
+  locale: text("locale"),
+  theme: text("theme"),
 });
 
 export const organizations = pgTable("organizations", {
@@ -124,6 +127,27 @@ export const recoveryCodes = pgTable(
     usedAt: ts("used_at"),
   },
   (t) => [primaryKey({ columns: [t.userId, t.codeHash] })],
+);
+
+/**
+ * Password reset tokens (issue 20 item 2): by email ("Forgot password?") or a link an owner or admin issued for a
+ * member. Like invitations: only the SHA-256 of the secret is kept, single use (used_at), 30 minutes. A person's,
+ * not an organization's (a reset works for every organization they belong to); issued_org_id says who issued a link.
+ */
+export const passwordResets = pgTable(
+  "password_resets",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id").notNull().references(() => users.id),
+    tokenHash: text("token_hash").notNull(),
+    kind: text("kind", { enum: ["email", "admin"] }).notNull(),
+    issuedOrgId: text("issued_org_id"),
+    issuedBy: text("issued_by"),
+    createdAt: createdAt(),
+    expiresAt: ts("expires_at").notNull(),
+    usedAt: ts("used_at"),
+  },
+  (t) => [index("password_resets_user_idx").on(t.userId)],
 );
 
 /** Failed sign-in counters, keyed by account, by client address, and by the pair. */
@@ -690,8 +714,9 @@ export type Session = typeof sessions.$inferSelect;
 /**
  * Tables that are not per organization (see the file's first comment). organization_slug_history is a directory,
  * like organizations itself: a URL's old slug is looked up before the organization is known (a Citus reference table).
+ * password_resets belongs to a person, like sessions (a link an admin issued records its organization, not its key).
  */
-export const GLOBAL_TABLES = ["users", "organizations", "organization_slug_history", "sessions", "login_throttle", "credential_index", "sso_domains", "recovery_codes"] as const;
+export const GLOBAL_TABLES = ["users", "organizations", "organization_slug_history", "sessions", "password_resets", "login_throttle", "credential_index", "sso_domains", "recovery_codes"] as const;
 
 // ---------------------------------------------------------------------------------------------------------
 // Analytics (CONTRACT §6, §7): raw events plus rollups that answer every figure exactly for any range and

@@ -47,7 +47,7 @@ export function idBody(ms: number): string {
   return encodeTime(ms) + lastDigits.map((d) => ALPHABET[d]).join("");
 }
 
-export type IdKind = "usr" | "org" | "ses" | "inv" | "tok" | "aud" | "hst" | "mp" | "ver" | "rev" | "asg" | "whk" | "dlv" | "evt" | "rel" | "ntf" | "prq" | "mk" | "med";
+export type IdKind = "usr" | "org" | "ses" | "inv" | "tok" | "aud" | "hst" | "mp" | "ver" | "rev" | "asg" | "whk" | "dlv" | "evt" | "rel" | "ntf" | "prq" | "mk" | "med" | "prs";
 
 const ID_PATTERNS = new Map<IdKind, RegExp>();
 

@@ -43,6 +43,7 @@ import { solidPng } from "@/lib/listing/testing";
 import { assignVersion } from "@/lib/services/assignments";
 import { addListingImage } from "@/lib/services/listing";
 import { inviteMember } from "@/lib/services/members";
+import { issueResetLink } from "@/lib/services/accounts";
 import { createMiniProgram, createMiniProgramInput } from "@/lib/services/mini-programs";
 import { createWebhookEndpoint, createWebhookInput } from "@/lib/services/webhooks";
 import { setWebhookDispatcherAuto } from "@/lib/webhooks/dispatcher";
@@ -810,6 +811,11 @@ const ORG_ACTION_ROWS: Record<string, OrgActionRow> = {
   },
   "members.changeRole": { permission: "members.manage", input: async () => ({ userId: await freshMember(), role: "reviewer" }), foreign: (w) => ({ userId: w.users.otherAdmin, role: "analyst" }) },
   "members.endSessions": { permission: "members.manage", input: async () => ({ userId: await freshMember() }), foreign: (w) => ({ userId: w.users.otherAdmin }) },
+  "members.issueResetLink": { permission: "members.manage", input: async () => ({ userId: await freshMember() }), foreign: (w) => ({ userId: w.users.otherAdmin }) },
+  // One's own account: the profile as it was (nothing another probe reads changes); a wrong current password is the
+  // service's own 422, after authorization.
+  "account.updateProfile": { permission: "account.manage", input: () => ({ name: "Matrix Person", locale: "en", theme: "system" }) },
+  "account.changePassword": { permission: "account.manage", input: () => ({ currentPassword: "not-the-password", newPassword: "a-new-long-enough-password" }) },
   // One's own sessions: a fresh one of the caller's to sign out; Other Corp's admin's session answers like a missing one.
   "sessions.revoke": {
     permission: "account.manage",
@@ -915,6 +921,7 @@ type NonOrgRow = {
 type Outcome = { value?: unknown; error?: unknown; before: Snapshot; after: Snapshot };
 
 let inviteToken = "";
+let resetToken = "";
 const NON_ORG_ROWS: Record<string, NonOrgRow> = {
   signInAction: {
     mayCall: "anyone (the credentials are the check, and are throttled)",
@@ -984,6 +991,27 @@ const NON_ORG_ROWS: Record<string, NonOrgRow> = {
     mayCall: "any signed-in person (the creator becomes the owner), unless ALLOW_ORG_CREATION=0",
     call: (fn) => (fn as unknown as (i: object) => Promise<unknown>)({ name: "Matrix Org", slug: `matrix-${uniq()}` }),
     probes: [{ who: "analyst", expect: "allowed" }],
+    passed: (o) => (o.value as ActionResult<unknown>)?.ok === true,
+  },
+  requestPasswordResetAction: {
+    mayCall: "anyone (the same answer for every email; without SMTP_URL the service's own 409 says to ask an administrator)",
+    call: (fn) => (fn as unknown as (i: object) => Promise<unknown>)({ email: "nobody-matrix@demo.test" }),
+    probes: [
+      { who: "none", expect: "allowed" },
+      { who: "analyst", expect: "allowed" },
+    ],
+    passed: (o) => {
+      const v = o.value as ActionResult<unknown> | undefined;
+      return v?.ok === true || (v?.ok === false && v.error.code === "conflict");
+    },
+  },
+  resetPasswordAction: {
+    mayCall: "whoever holds the reset link's token (signed in or not)",
+    call: (fn) => (fn as unknown as (i: object) => Promise<unknown>)({ token: resetToken, password: "a-long-enough-password" }),
+    probes: [
+      { who: "none", expect: "allowed" },
+      { who: "analyst", expect: "allowed" },
+    ],
     passed: (o) => (o.value as ActionResult<unknown>)?.ok === true,
   },
   acceptInvitationAction: {
@@ -1417,6 +1445,7 @@ describe("server actions outside an organization", () => {
         { who: "foreignOrigin", session: "analyst", origin: { origin: "https://evil.example", host: "console.test" }, expect: "forbidden" },
       ];
       for (const c of cases) {
+        if (a.key === "resetPasswordAction") resetToken = (await issueResetLink(await s.as("owner"), await freshMember())).token;
         if (a.key === "acceptInvitationAction") {
           const email = `joiner-${uniq()}@demo.test`;
           inviteToken = (await inviteMember(await s.as("owner"), { email, role: "analyst" })).token;

@@ -1,3 +1,4 @@
+import Link from "next/link";
 import type { Metadata } from "next";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
@@ -17,6 +18,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   const { next, sso_error, method } = await searchParams;
   if (await getSessionUser()) redirect(safeRedirectPath(next, originFromHeaders(await headers())));
   const t = await getTranslations("auth");
+  const ta = await getTranslations("account");
   // Only a known code is shown, in words from the catalog: never text from the address bar.
   const ssoError = (SSO_ERRORS as readonly string[]).includes(sso_error ?? "") ? (sso_error as SsoErrorCode) : undefined;
   return (
@@ -31,6 +33,11 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
         <div className="rounded-lg border border-border bg-card p-6 shadow-sm">
           <SignInForm next={typeof next === "string" ? next : undefined} ssoError={ssoError} passwordFirst={method === "password"} />
         </div>
+        <p className="text-center text-sm">
+          <Link href="/forgot-password" className="text-primary underline-offset-2 hover:underline">
+            {ta("forgotLink")}
+          </Link>
+        </p>
         <p className="text-center text-xs text-muted-fg">{t("demoHint")}</p>
         <div className="flex justify-center">
           <LanguageSwitch />

@@ -42,6 +42,10 @@ export type MailSender = (mail: Mail) => Promise<void>;
 let transport: { url: string; t: Transporter } | undefined;
 
 /** nodemailer over SMTP_URL (smtp:// or smtps://, with credentials in the URL), with short timeouts. */
+export async function sendMail(mail: Mail): Promise<void> {
+  return smtpSend(mail);
+}
+
 async function smtpSend(mail: Mail): Promise<void> {
   const url = process.env.SMTP_URL!.trim();
   if (transport?.url !== url) {

@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { cookies } from "next/headers";
 import { getTranslations } from "next-intl/server";
 import { getShellContext, listUserOrganizations } from "@/lib/auth/session";
@@ -40,6 +41,9 @@ export default async function OrgLayout({ children, params }: { children: React.
             <div className="px-1 text-xs text-muted-fg" data-testid="whoami">
               <div className="truncate">{t("nav.signedInAs", { email: ctx.actor.email })}</div>
               <div data-testid="current-role">{t(`roles.${ctx.role}`)}</div>
+              <Link href={`/o/${org}/account`} className="mt-1 inline-block rounded text-primary underline-offset-2 hover:underline" data-testid="account-link">
+                {t("account.menu")}
+              </Link>
             </div>
             <div className="space-y-2 px-1">
               <LanguageSwitch />

@@ -38,6 +38,7 @@ const NAMESPACES = [
   "listing",
   "organizations",
   "analyticsInsights",
+  "account",
 ] as const;
 
 export async function loadMessages(locale: Locale): Promise<Record<string, unknown>> {

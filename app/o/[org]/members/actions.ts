@@ -3,6 +3,7 @@ import { z } from "zod";
 import { orgAction } from "@/lib/actions/safe-action";
 import { changeRole, changeRoleInput, inviteInput, inviteMember, removeMember, removeMemberInput, revokeInvitation } from "@/lib/services/members";
 import { endMemberSessions, memberRef } from "@/lib/services/sessions";
+import { issueResetLink } from "@/lib/services/accounts";
 
 export const inviteMemberAction = orgAction({ name: "members.invite", permission: "members.manage", input: inviteInput }, async (ctx, input) => {
   const r = await inviteMember(ctx, input);
@@ -20,4 +21,9 @@ export const removeMemberAction = orgAction({ name: "members.remove", permission
 
 export const endMemberSessionsAction = orgAction({ name: "members.endSessions", permission: "members.manage", input: memberRef }, (ctx, input) =>
   endMemberSessions(ctx, input.userId),
+);
+
+/** A one-time password reset link for a member, shown once to copy (issue 20 item 2). */
+export const issueResetLinkAction = orgAction({ name: "members.issueResetLink", permission: "members.manage", input: memberRef }, (ctx, input) =>
+  issueResetLink(ctx, input.userId),
 );

@@ -8,7 +8,7 @@ import { Field, FormError, Input, Select } from "@/components/ui/form";
 import { OneTimeSecret } from "@/components/ui/copy-button";
 import { Badge, Table } from "@/components/ui/layout";
 import { useOrgAction } from "@/components/use-org-action";
-import { changeRoleAction, endMemberSessionsAction, inviteMemberAction, removeMemberAction, revokeInvitationAction } from "./actions";
+import { changeRoleAction, endMemberSessionsAction, inviteMemberAction, issueResetLinkAction, removeMemberAction, revokeInvitationAction } from "./actions";
 
 type Member = { userId: string; email: string; name: string; role: Role; since: string; sessions: number };
 
@@ -24,9 +24,16 @@ export function MembersTable({ org, orgName, members, me, myRole, canManage }: {
   const tc = useTranslations("common");
   const format = useFormatter();
   const { pending, error, run } = useOrgAction();
+  const [resetLink, setResetLink] = useState<{ email: string; link: string; expiresAt: string } | null>(null);
   return (
     <div className="space-y-3">
       <FormError message={error?.message} />
+      {resetLink && (
+        <div className="space-y-2 rounded-md border border-border p-3" data-testid="reset-link-created">
+          <p className="text-sm">{t("resetLinkCreated", { email: resetLink.email, time: format.dateTime(new Date(resetLink.expiresAt), { hour: "numeric", minute: "2-digit" }) })}</p>
+          <OneTimeSecret label={t("resetLink")} value={resetLink.link} warning={t("resetLinkWarning")} copyLabel={tc("copy")} copiedLabel={tc("copied")} />
+        </div>
+      )}
       <Table caption={t("title")}>
         <thead>
           <tr>
@@ -84,6 +91,21 @@ export function MembersTable({ org, orgName, members, me, myRole, canManage }: {
                             onConfirm={() => run(() => endMemberSessionsAction(org, { userId: m.userId }))}
                           />
                         )}
+                      <ConfirmButton
+                        label={t("resetPassword")}
+                        variant="secondary"
+                        title={t("resetPasswordTitle", { email: m.email })}
+                        body={t("resetPasswordBody")}
+                        confirmLabel={t("resetPasswordConfirm")}
+                        cancelLabel={tc("cancel")}
+                        disabled={pending}
+                        onConfirm={() =>
+                          run(
+                            () => issueResetLinkAction(org, { userId: m.userId }),
+                            (data) => setResetLink({ email: m.email, link: `${window.location.origin}${data.path}`, expiresAt: data.expiresAt }),
+                          )
+                        }
+                      />
                       <ConfirmButton
                         label={tc("remove")}
                         title={t("removeTitle", { email: m.email })}
