@@ -299,6 +299,9 @@ export const miniPrograms = pgTable(
     createdBy: text("created_by").notNull(),
     createdAt: createdAt(),
     updatedAt: ts("updated_at").notNull().defaultNow(),
+    /** Issue 20: archived mini-programs are off every manifest, read-only, and can be restored. */
+    archivedAt: ts("archived_at"),
+    archivedBy: text("archived_by"),
   },
   (t) => [primaryKey({ columns: [t.orgId, t.id] }), uniqueIndex("mini_programs_app_id_uq").on(t.orgId, t.appId)],
 );

@@ -451,6 +451,18 @@ const adminOnCoupons = async () => {
   const [mp] = await s.db.select({ id: miniPrograms.id }).from(miniPrograms).where(and(eq(miniPrograms.orgId, w.orgs.demo), eq(miniPrograms.appId, "com.demo.coupons")));
   await s.db.insert(collaborators).values({ orgId: w.orgs.demo, miniProgramId: mp!.id, userId: w.users.admin, addedBy: w.users.admin }).onConflictDoNothing();
 };
+/** Issue 20: a mini-program of its own for the lifecycle probes, put back into the state each probe starts from. */
+const LIFECYCLE_APP = "com.matrix.lifecycle";
+const lifecycleApp = (archived: boolean) => async () => {
+  await s.db
+    .insert(miniPrograms)
+    .values({ orgId: w.orgs.demo, id: newId("mp"), appId: LIFECYCLE_APP, name: "Matrix lifecycle", createdBy: w.users.admin })
+    .onConflictDoNothing();
+  await s.db
+    .update(miniPrograms)
+    .set({ archivedAt: archived ? new Date() : null, archivedBy: archived ? w.users.admin : null })
+    .where(and(eq(miniPrograms.orgId, w.orgs.demo), eq(miniPrograms.appId, LIFECYCLE_APP)));
+};
 
 const ROUTE_ROWS: Record<string, RouteRow> = {
   "GET /api/v1/analytics/overview": { permission: "analytics.view", query: `from=${day(-7)}&to=${day(0)}` },
@@ -558,6 +570,24 @@ const ROUTE_ROWS: Record<string, RouteRow> = {
     params: (w) => ({ appId: w.demo.appId }),
     foreign: (w) => ({ appId: w.other.appId }),
     body: () => ({ description: "Edited by the matrix" }),
+  },
+  "POST /api/v1/mini-programs/{appId}/archive": {
+    permission: "miniPrograms.lifecycle",
+    params: () => ({ appId: LIFECYCLE_APP }),
+    foreign: (w) => ({ appId: w.other.appId }),
+    before: lifecycleApp(false),
+  },
+  "POST /api/v1/mini-programs/{appId}/restore": {
+    permission: "miniPrograms.lifecycle",
+    params: () => ({ appId: LIFECYCLE_APP }),
+    foreign: (w) => ({ appId: w.other.appId }),
+    before: lifecycleApp(true),
+  },
+  "DELETE /api/v1/mini-programs/{appId}": {
+    permission: "miniPrograms.lifecycle",
+    params: () => ({ appId: LIFECYCLE_APP }),
+    foreign: (w) => ({ appId: w.other.appId }),
+    before: lifecycleApp(false),
   },
   "GET /api/v1/mini-programs/{appId}/collaborators": { permission: "catalog.read", params: (w) => ({ appId: w.demo.appId }), foreign: (w) => ({ appId: w.other.appId }) },
   "POST /api/v1/mini-programs/{appId}/collaborators": {
@@ -852,6 +882,21 @@ const ORG_ACTION_ROWS: Record<string, OrgActionRow> = {
     permission: "miniPrograms.write",
     input: (w) => ({ appId: w.demo.appId, patch: { description: "Edited by the matrix" } }),
     foreign: (w) => ({ appId: w.other.appId, patch: { description: "Mine now" } }),
+  },
+  "miniPrograms.archive": {
+    permission: "miniPrograms.lifecycle",
+    input: async () => (await lifecycleApp(false)(), { appId: LIFECYCLE_APP }),
+    foreign: (w) => ({ appId: w.other.appId }),
+  },
+  "miniPrograms.restore": {
+    permission: "miniPrograms.lifecycle",
+    input: async () => (await lifecycleApp(true)(), { appId: LIFECYCLE_APP }),
+    foreign: (w) => ({ appId: w.other.appId }),
+  },
+  "miniPrograms.delete": {
+    permission: "miniPrograms.lifecycle",
+    input: async () => (await lifecycleApp(false)(), { appId: LIFECYCLE_APP }),
+    foreign: (w) => ({ appId: w.other.appId }),
   },
   "collaborators.add": { permission: "collaborators.manage", input: (w) => ({ appId: w.demo.appId, email: w.demo.collaboratorEmail }), foreign: (w) => ({ appId: w.other.appId, email: "admin@other.test" }) },
   "collaborators.remove": {

@@ -11,6 +11,8 @@ const CONTRACT: Record<Permission, string> = {
   "members.read": "owner admin reviewer developer analyst",
   "hosts.manage": "owner admin",
   "miniPrograms.write": "owner admin developer",
+  // Issue 20: archive, restore, delete; not a collaborating developer (it takes the mini-program off every host).
+  "miniPrograms.lifecycle": "owner admin",
   "collaborators.manage": "owner admin",
   "review.decide": "owner admin reviewer",
   "assignments.manage": "owner admin",

@@ -12,6 +12,11 @@ export const PERMISSIONS = {
   "hosts.manage": ["owner", "admin"],
   /** Create mini-programs; upload, submit, withdraw versions (developers: where they collaborate). */
   "miniPrograms.write": ["owner", "admin", "developer"],
+  /**
+   * Archive, restore, delete a mini-program (issue 20). Owners and admins only, not its developers: archiving takes it
+   * off every host at once, an organization-wide decision like revoking, and deleting cannot be undone.
+   */
+  "miniPrograms.lifecycle": ["owner", "admin"],
   /** Add or remove collaborators. */
   "collaborators.manage": ["owner", "admin"],
   /** Approve, reject (never one's own upload). */

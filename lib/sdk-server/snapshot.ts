@@ -12,11 +12,11 @@
 //   snapshot is never labelled newer than what it holds.
 // - The host's policy: the verifier reads the host row on every request, and the snapshot is keyed by the policy
 //   it was built under, so a policy change needs no invalidation at all. A disabled host never gets here (403).
-import { eq, sql } from "drizzle-orm";
+import { eq, isNull, sql } from "drizzle-orm";
 import semver, { SemVer } from "semver";
 import type { Db, DbOrTx } from "@/db";
 import { selectAssignmentsWithVersions, type JoinedVersion } from "@/db/queries/assignments";
-import { assignments, manifestRevisions, type HostPolicy } from "@/db/schema";
+import { assignments, manifestRevisions, miniPrograms, type HostPolicy } from "@/db/schema";
 import { chooseVersion } from "@/lib/rollout/bucket";
 import { compileRules, isEligible, type CompiledRules } from "@/lib/rollout/rules";
 import { declarationsOf, policyReasons } from "./policy-fit";
@@ -149,7 +149,8 @@ export async function buildHostSnapshot(
   label: { revision: number; epoch: string; now: number },
 ): Promise<HostSnapshot> {
   // The assignment service's own join (db/queries/assignments.ts); the host's policy is the one the verifier read.
-  const rows = (await selectAssignmentsWithVersions(db, host.orgId, [eq(assignments.hostId, host.id)])).map((r) => ({
+  // An archived mini-program is on no manifest (issue 20); its assignments stay, inert, until it is restored.
+  const rows = (await selectAssignmentsWithVersions(db, host.orgId, [eq(assignments.hostId, host.id), isNull(miniPrograms.archivedAt)])).map((r) => ({
     id: r.a.id,
     appId: r.a.appId,
     rolloutPercent: r.a.rolloutPercent,

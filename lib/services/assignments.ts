@@ -34,7 +34,7 @@ import { lockedVersionStatus, selectVersion } from "@/db/queries/versions";
 import { declarationsOf, policyReasons, type PolicyReason } from "@/lib/sdk-server/policy-fit";
 import { invalidateManifest, touchManifests, TRIAL_STATUSES } from "@/lib/sdk-server/snapshot";
 import { kickWebhookDispatcher } from "@/lib/webhooks/dispatcher";
-import { findReachableMiniProgram, isUniqueViolation, miniProgramScope } from "./mini-programs";
+import { assertNotArchived, findReachableMiniProgram, isUniqueViolation, miniProgramScope } from "./mini-programs";
 import { decodeCursor, toPage } from "./pagination";
 import { enqueueWebhook } from "./webhooks";
 
@@ -517,6 +517,7 @@ export async function assignVersion(ctx: OrgContext, hostId: string, input: Assi
   return change(ctx, (a) => a.hostId, async (tx) => {
     const host = await findHostPolicy(tx, ctx, hostId);
     const mp = await findReachableMiniProgram(ctx, input.appId, tx);
+    await assertNotArchived(tx, ctx.org.id, mp.id, "assigned");
     const v = await findVersion(tx, ctx.org.id, input.versionId);
     const reasons = refusalReasons(v, host.policy, { miniProgramId: mp.id, appId: mp.appId });
     if (reasons.length) throw refuse(`Version ${v.version} cannot be assigned to ${host.name}`, reasons);

@@ -14,6 +14,7 @@ import { PERMISSIONS, type Permission } from "@/lib/packages/catalog";
 import { domainHost, isStrictSemver, validHostName } from "@/lib/packages/manifest";
 import hostsEn from "@/lib/i18n/messages/en/hosts.json";
 import { decodeCursor, toPage } from "./pagination";
+import { emitEvent } from "./webhooks";
 
 // The English catalog is the one source of these texts: the API answers them, and the console maps them
 // back to their key to show them in the reader's language (components/hosts/error-text.ts).
@@ -371,6 +372,8 @@ export async function createHost(ctx: OrgContext, input: CreateHostInput): Promi
       objectId: id,
       changes: { name: input.name, description: input.description, platforms: input.platforms, policy, urlScheme: input.urlScheme ?? null, sdkKey },
     });
+    // The host as the API answers it: the SDK secret is never in a webhook payload.
+    await emitEvent(tx, ctx.org.id, "host.created", ctx.actor.email, { host: hostToJson(inserted!) });
     return inserted!;
   });
   return { ...hostToJson(row), sdkSecret };
@@ -432,7 +435,12 @@ export async function updateHost(ctx: OrgContext, hostId: string, input: UpdateH
       });
     }
     if (Object.keys(policyDiff).length) await recordAudit(tx, ctx, { ...base, action: "host.policy_update", changes: policyDiff });
-    return hostToJson(updated);
+    // One event per kind of change, as the audit log has one entry per kind, so a subscriber picks what it mirrors.
+    const json = hostToJson(updated);
+    if (Object.keys(details).length) await emitEvent(tx, ctx.org.id, "host.updated", ctx.actor.email, { host: json, changes: Object.keys(details) });
+    if (statusChange) await emitEvent(tx, ctx.org.id, statusChange === "disabled" ? "host.disabled" : "host.enabled", ctx.actor.email, { host: json });
+    if (Object.keys(policyDiff).length) await emitEvent(tx, ctx.org.id, "host.policy_changed", ctx.actor.email, { host: json, changes: Object.keys(policyDiff) });
+    return json;
   });
 }
 
@@ -455,6 +463,7 @@ export async function widenHostPolicy(tx: DbOrTx, ctx: OrgContext, hostId: strin
     .where(and(eq(hostApps.orgId, ctx.org.id), eq(hostApps.id, hostId)))
     .returning();
   await recordAudit(tx, ctx, { action: "host.policy_update", objectType: "host_app", objectId: hostId, changes: { ...policyDiff, ...because } });
+  await emitEvent(tx, ctx.org.id, "host.policy_changed", ctx.actor.email, { host: hostToJson(updated!), changes: Object.keys(policyDiff) });
   return updated!;
 }
 
@@ -481,7 +490,9 @@ export async function setHostStatus(ctx: OrgContext, hostId: string, status: Hos
       objectId: hostId,
       changes: { status: { from, to: status } },
     });
-    return hostToJson(updated);
+    const json = hostToJson(updated);
+    await emitEvent(tx, ctx.org.id, status === "disabled" ? "host.disabled" : "host.enabled", ctx.actor.email, { host: json });
+    return json;
   });
 }
 
@@ -515,6 +526,9 @@ export async function rotateSecret(ctx: OrgContext, hostId: string, now = new Da
       objectId: hostId,
       changes: { previousSecretExpiresAt: previousSecretExpiresAt.toISOString(), droppedEarlierPrevious: droppedPrevious },
     });
-    return { ...hostToJson(updated, now.getTime()), sdkSecret };
+    const json = hostToJson(updated, now.getTime());
+    // The new secret is answered once, to the caller; subscribers hear only that it changed and until when the old one works.
+    await emitEvent(tx, ctx.org.id, "host.secret_rotated", ctx.actor.email, { host: json });
+    return { ...json, sdkSecret };
   });
 }

@@ -14,7 +14,7 @@ import { isId, newId } from "@/lib/ids";
 import { sniffImage } from "@/lib/listing/image";
 import { zodFieldErrors } from "@/lib/validation";
 import { PERMISSIONS, isPermission } from "@/lib/packages/catalog";
-import { findReachableMiniProgram } from "./mini-programs";
+import { assertNotArchived, findReachableMiniProgram } from "./mini-programs";
 
 const KiB = 1024;
 export const LISTING_LIMITS = {
@@ -106,6 +106,7 @@ export async function addListingImage(ctx: OrgContext, appId: string, kind: Medi
   const info = validateListingImage(kind, bytes);
   const sha256 = createHash("sha256").update(bytes).digest("hex");
   return ctx.db.transaction(async (tx) => {
+    await assertNotArchived(tx, ctx.org.id, mp.id, "edited");
     const existing = await tx
       .select()
       .from(miniProgramMedia)
@@ -139,6 +140,7 @@ export async function removeListingImage(ctx: OrgContext, appId: string, mediaId
   if (!isId("med", mediaId)) throw notFound("Image");
   await ctx.db.transaction(async (tx) => {
     const mp = await findReachableMiniProgram(ctx, appId, tx);
+    await assertNotArchived(tx, ctx.org.id, mp.id, "edited");
     const [row] = await tx
       .delete(miniProgramMedia)
       .where(and(eq(miniProgramMedia.orgId, ctx.org.id), eq(miniProgramMedia.miniProgramId, mp.id), eq(miniProgramMedia.id, mediaId)))
@@ -155,6 +157,7 @@ export async function setPrivacyDeclaration(ctx: OrgContext, appId: string, raw:
   const input = parsed.data;
   return ctx.db.transaction(async (tx) => {
     const mp = await findReachableMiniProgram(ctx, appId, tx);
+    await assertNotArchived(tx, ctx.org.id, mp.id, "edited");
     const [before] = await tx
       .select({ rows: miniProgramPrivacy.rows })
       .from(miniProgramPrivacy)

@@ -2,7 +2,7 @@
 import { randomBytes } from "node:crypto";
 import { and, asc, desc, eq, gt, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
-import type { Db } from "@/db";
+import type { Db, DbOrTx } from "@/db";
 import { lockOrganization } from "@/db/queries/locks";
 import { invitations, memberships, organizations, ROLES, users, type Role } from "@/db/schema";
 import { authorize, type OrgContext } from "@/lib/authz/context";
@@ -11,6 +11,7 @@ import { AppError, conflict, forbidden, notFound } from "@/lib/errors";
 import { sha256Hex } from "@/lib/crypto/hash";
 import { newId } from "@/lib/ids";
 import { hashPassword } from "@/lib/auth/password";
+import { emitEvent } from "./webhooks";
 
 const INVITE_TTL_MS = 7 * 86_400_000;
 
@@ -20,6 +21,25 @@ export const inviteInput = z.object({
 });
 export const changeRoleInput = z.object({ userId: z.string().min(1).max(64), role: z.enum(ROLES) });
 export const removeMemberInput = z.object({ userId: z.string().min(1).max(64) });
+
+/** A member as webhooks carry it (issue 20): who, and their role; never a credential. */
+export type MemberJson = { userId: string; email: string; name: string; role: Role };
+
+async function memberJson(tx: DbOrTx, orgId: string, userId: string): Promise<MemberJson | null> {
+  const [row] = await tx
+    .select({ userId: users.id, email: users.email, name: users.name, role: memberships.role })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(and(eq(memberships.orgId, orgId), eq(memberships.userId, userId)))
+    .limit(1);
+  return row ?? null;
+}
+
+/** `member.added`, in the caller's transaction, for whoever joined (an invitation, or SSO just in time). */
+export async function emitMemberAdded(tx: DbOrTx, orgId: string, userId: string, actorEmail: string | null): Promise<void> {
+  const member = await memberJson(tx, orgId, userId);
+  if (member) await emitEvent(tx, orgId, "member.added", actorEmail, { member });
+}
 
 export async function listMembers(ctx: OrgContext) {
   authorize(ctx, "members.read");
@@ -127,6 +147,8 @@ export async function changeRole(ctx: OrgContext, input: z.output<typeof changeR
       .set({ role: input.role })
       .where(and(eq(memberships.orgId, ctx.org.id), eq(memberships.userId, input.userId)));
     await recordAudit(tx, ctx, { action: "member.role_change", objectType: "member", objectId: input.userId, changes: { email: target.email, from: target.role, to: input.role } });
+    const member = await memberJson(tx, ctx.org.id, input.userId);
+    await emitEvent(tx, ctx.org.id, "member.role_changed", ctx.actor.email, { member, previousRole: target.role });
     return { userId: input.userId, role: input.role };
   });
 }
@@ -137,8 +159,10 @@ export async function removeMember(ctx: OrgContext, input: z.output<typeof remov
     await lockOrganization(tx, ctx.org.id);
     const target = await lockTarget(tx, ctx, input.userId);
     if (target.role === "owner") await assertNotLastOwner(tx, ctx);
+    const member = await memberJson(tx, ctx.org.id, input.userId);
     await tx.delete(memberships).where(and(eq(memberships.orgId, ctx.org.id), eq(memberships.userId, input.userId)));
     await recordAudit(tx, ctx, { action: "member.remove", objectType: "member", objectId: input.userId, changes: { email: target.email, role: target.role } });
+    await emitEvent(tx, ctx.org.id, "member.removed", ctx.actor.email, { member });
     return { userId: input.userId };
   });
 }
@@ -200,6 +224,7 @@ export async function acceptInvitation(db: Db, input: z.output<typeof acceptInpu
       userId = newId("usr");
       await tx.insert(users).values({ id: userId, email: view.email, name: input.name!, passwordHash: passwordHash! });
     }
+    const already = signedInUser ? await memberJson(tx, t.orgId, userId) : null;
     await tx
       .insert(memberships)
       .values({ orgId: t.orgId, userId, role: view.role })
@@ -215,6 +240,8 @@ export async function acceptInvitation(db: Db, input: z.output<typeof acceptInpu
       ip,
       changes: { email: view.email, role: view.role, invitation: t.id },
     });
+    // The one who joins is the actor, as in the audit entry.
+    if (!already) await emitMemberAdded(tx, t.orgId, userId, view.email);
     return { orgSlug: view.orgSlug, userId };
   });
 }

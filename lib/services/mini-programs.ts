@@ -1,15 +1,31 @@
 // Mini-programs and their collaborators (CONTRACT §1, §3). Developers reach only the mini-programs they
 // collaborate on; one they cannot reach answers exactly like a missing one.
-import { and, asc, desc, eq, gt, ilike, inArray, notInArray, or, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gt, ilike, inArray, isNotNull, isNull, notInArray, or, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "@/db";
-import { collaborators, memberships, miniPrograms, users, versions, type MiniProgram, type Role, type VersionStatus } from "@/db/schema";
+import {
+  assignments,
+  collaborators,
+  memberships,
+  miniProgramMedia,
+  miniProgramPrivacy,
+  miniPrograms,
+  permissionRequests,
+  reviews,
+  users,
+  versions,
+  type MiniProgram,
+  type Role,
+  type VersionStatus,
+} from "@/db/schema";
 import { authorize, isCollaboratorScoped, type OrgContext } from "@/lib/authz/context";
 import { PERMISSIONS } from "@/lib/authz/permissions";
 import { recordAudit } from "@/lib/audit";
 import { conflict, invalidInput, notFound } from "@/lib/errors";
 import { newId } from "@/lib/ids";
+import { invalidateManifest, touchManifests } from "@/lib/sdk-server/snapshot";
 import { decodeCursor, toPage } from "./pagination";
+import { emitEvent } from "./webhooks";
 
 export const MINI_PROGRAM_CATEGORIES = [
   "business",
@@ -67,6 +83,8 @@ export type UpdateMiniProgramInput = z.output<typeof updateMiniProgramInput>;
 export const listMiniProgramsFilter = z.object({
   q: z.string().trim().max(100).optional(),
   category: z.enum(MINI_PROGRAM_CATEGORIES).optional(),
+  /** Issue 20: "active" (the default: what people work on), "archived", or "all". */
+  status: z.enum(["active", "archived", "all"]).optional(),
 });
 export type ListMiniProgramsFilter = z.output<typeof listMiniProgramsFilter>;
 
@@ -81,6 +99,8 @@ export function miniProgramToJson(m: MiniProgram) {
     category: m.category,
     description: m.description,
     icon: m.icon,
+    status: m.archivedAt ? ("archived" as const) : ("active" as const),
+    archivedAt: m.archivedAt ? m.archivedAt.toISOString() : null,
     createdAt: m.createdAt.toISOString(),
     updatedAt: m.updatedAt.toISOString(),
   };
@@ -124,6 +144,10 @@ export async function listMiniPrograms(ctx: OrgContext, page: { limit: number; c
   const conds: (SQL | undefined)[] = [eq(miniPrograms.orgId, ctx.org.id), miniProgramScope(ctx)];
   if (after) conds.push(gt(miniPrograms.id, after));
   if (filter.category) conds.push(eq(miniPrograms.category, filter.category));
+  // Archived mini-programs leave the default list (as they leave every manifest) but stay one filter away.
+  const status = filter.status ?? "all";
+  if (status === "active") conds.push(isNull(miniPrograms.archivedAt));
+  if (status === "archived") conds.push(isNotNull(miniPrograms.archivedAt));
   if (filter.q) {
     const like = `%${escapeLike(filter.q)}%`;
     conds.push(or(ilike(miniPrograms.name, like), ilike(miniPrograms.appId, like), ilike(miniPrograms.description, like)));
@@ -203,6 +227,7 @@ export async function createMiniProgram(ctx: OrgContext, input: CreateMiniProgra
         objectId: id,
         changes: { appId: input.appId, name: input.name, category: input.category },
       });
+      await emitEvent(tx, ctx.org.id, "mini_program.created", ctx.actor.email, { miniProgram: miniProgramToJson(created!) });
       return created!;
     });
     return miniProgramToJson(row);
@@ -216,6 +241,7 @@ export async function updateMiniProgram(ctx: OrgContext, appId: string, input: U
   authorize(ctx, "miniPrograms.write");
   return ctx.db.transaction(async (tx) => {
     const mp = await findReachableMiniProgram(ctx, appId, tx);
+    await assertNotArchived(tx, ctx.org.id, mp.id, "edited");
     const changes: Record<string, { from: string; to: string }> = {};
     for (const key of ["name", "category", "description"] as const) {
       const next = input[key];
@@ -228,7 +254,9 @@ export async function updateMiniProgram(ctx: OrgContext, appId: string, input: U
       .where(and(eq(miniPrograms.orgId, ctx.org.id), eq(miniPrograms.id, mp.id)))
       .returning();
     await recordAudit(tx, ctx, { action: "mini_program.update", objectType: "mini_program", objectId: mp.id, changes: { appId: mp.appId, ...changes } });
-    return miniProgramToJson(row!);
+    const json = miniProgramToJson(row!);
+    await emitEvent(tx, ctx.org.id, "mini_program.updated", ctx.actor.email, { miniProgram: json, changes: Object.keys(changes) });
+    return json;
   });
 }
 
@@ -336,4 +364,149 @@ export function versionScope(ctx: OrgContext) {
       .from(collaborators)
       .where(and(eq(collaborators.orgId, ctx.org.id), eq(collaborators.userId, ctx.actor.userId))),
   );
+}
+
+// ---- lifecycle (issue 20 item 3): archive, restore, delete ----
+
+/** The mini-program as events and the API answer it after a lifecycle change. */
+function eventJson(m: MiniProgram) {
+  return miniProgramToJson(m);
+}
+
+/**
+ * Refuses a change to an archived mini-program (409), holding a share lock on its row until the caller's
+ * transaction ends: an archive racing with an upload, a submission or an edit waits for it, or it for the archive,
+ * so nothing is written to a mini-program that is archived by the time the change commits.
+ */
+export async function assertNotArchived(tx: DbOrTx, orgId: string, miniProgramId: string, what = "changed"): Promise<void> {
+  const [row] = await tx
+    .select({ appId: miniPrograms.appId, archivedAt: miniPrograms.archivedAt })
+    .from(miniPrograms)
+    .where(and(eq(miniPrograms.orgId, orgId), eq(miniPrograms.id, miniProgramId)))
+    .for("share");
+  if (!row) throw notFound("Mini-program");
+  if (row.archivedAt) throw conflict(`${row.appId} is archived; restore it before it can be ${what}`, { status: "archived" });
+}
+
+/**
+ * Archives a mini-program: off every host's manifest at once (the snapshot join skips archived mini-programs,
+ * and the organization's manifest revision moves, as a revocation does), its packages no longer deliverable, and
+ * read-only. Its assignments stay as they are, inert, so restoring brings them back unchanged.
+ */
+export async function archiveMiniProgram(ctx: OrgContext, appId: string) {
+  authorize(ctx, "miniPrograms.lifecycle");
+  const out = await ctx.db.transaction(async (tx) => {
+    const mp = await findReachableMiniProgram(ctx, appId, tx);
+    const now = new Date();
+    // Conditional on the state: archiving twice, or losing a race to another archive, changes nothing.
+    const [row] = await tx
+      .update(miniPrograms)
+      .set({ archivedAt: now, archivedBy: ctx.actor.userId, updatedAt: now })
+      .where(and(eq(miniPrograms.orgId, ctx.org.id), eq(miniPrograms.id, mp.id), isNull(miniPrograms.archivedAt)))
+      .returning();
+    if (!row) throw conflict(`${mp.appId} is already archived`, { status: "archived" });
+    const inert = await tx
+      .select({ id: assignments.id })
+      .from(assignments)
+      .where(and(eq(assignments.orgId, ctx.org.id), eq(assignments.miniProgramId, mp.id)));
+    await recordAudit(tx, ctx, { action: "mini_program.archive", objectType: "mini_program", objectId: mp.id, changes: { appId: mp.appId, assignments: inert.length } });
+    await touchManifests(tx, ctx.org.id);
+    const json = eventJson(row);
+    await emitEvent(tx, ctx.org.id, "mini_program.archived", ctx.actor.email, { miniProgram: json });
+    return json;
+  });
+  // After commit, so no snapshot can be rebuilt here from the mini-program as it was.
+  invalidateManifest(ctx.org.id);
+  return out;
+}
+
+/** Restores an archived mini-program: its assignments serve again exactly as they were. */
+export async function restoreMiniProgram(ctx: OrgContext, appId: string) {
+  authorize(ctx, "miniPrograms.lifecycle");
+  const out = await ctx.db.transaction(async (tx) => {
+    const mp = await findReachableMiniProgram(ctx, appId, tx);
+    const [row] = await tx
+      .update(miniPrograms)
+      .set({ archivedAt: null, archivedBy: null, updatedAt: new Date() })
+      .where(and(eq(miniPrograms.orgId, ctx.org.id), eq(miniPrograms.id, mp.id), isNotNull(miniPrograms.archivedAt)))
+      .returning();
+    if (!row) throw conflict(`${mp.appId} is not archived`, { status: "active" });
+    await recordAudit(tx, ctx, { action: "mini_program.restore", objectType: "mini_program", objectId: mp.id, changes: { appId: mp.appId } });
+    await touchManifests(tx, ctx.org.id);
+    const json = eventJson(row);
+    await emitEvent(tx, ctx.org.id, "mini_program.restored", ctx.actor.email, { miniProgram: json });
+    return json;
+  });
+  invalidateManifest(ctx.org.id);
+  return out;
+}
+
+/** Statuses that mean a version was approved at some point (a revoked version was approved first). */
+const APPROVED_HISTORY: VersionStatus[] = ["approved", "revoked"];
+
+/**
+ * Deletes a mini-program that never had an approved version, with its versions, reviews, collaborators, permission
+ * requests and listing, in one transaction. One with approved history may have run on devices and has analytics,
+ * releases and audit trails that refer to it: archive it instead (409). Without an approved version no assignment or
+ * release can exist (an assignment's stable version is approved), which the transaction checks rather than assumes.
+ * Raw analytics events are kept: the event ledger is append-only and the rollups are exact over it; a deleted
+ * mini-program's events (there can be none from a real host, as nothing was ever delivered) stay counted under its
+ * appId. Package blobs are content-addressed and swept by the orphan sweep.
+ */
+export async function deleteMiniProgram(ctx: OrgContext, appId: string) {
+  authorize(ctx, "miniPrograms.lifecycle");
+  return ctx.db.transaction(async (tx) => {
+    const mp = await findReachableMiniProgram(ctx, appId, tx);
+    // Holds off uploads, edits and archives of this mini-program until the deletion commits.
+    await tx
+      .select({ id: miniPrograms.id })
+      .from(miniPrograms)
+      .where(and(eq(miniPrograms.orgId, ctx.org.id), eq(miniPrograms.id, mp.id)))
+      .for("update");
+    const vs = await tx
+      .select({ id: versions.id, status: versions.status })
+      .from(versions)
+      .where(and(eq(versions.orgId, ctx.org.id), eq(versions.miniProgramId, mp.id)));
+    const ids = vs.map((v) => v.id);
+    const approvedReview =
+      ids.length === 0
+        ? []
+        : await tx
+            .select({ id: reviews.id })
+            .from(reviews)
+            .where(and(eq(reviews.orgId, ctx.org.id), inArray(reviews.versionId, ids), eq(reviews.decision, "approved")))
+            .limit(1);
+    const refuse = () =>
+      conflict(`${mp.appId} has had an approved version; archive it instead of deleting it`, { reason: "approved_history" });
+    if (vs.some((v) => APPROVED_HISTORY.includes(v.status)) || approvedReview.length > 0) throw refuse();
+    const assigned = await tx
+      .select({ id: assignments.id })
+      .from(assignments)
+      .where(and(eq(assignments.orgId, ctx.org.id), eq(assignments.miniProgramId, mp.id)))
+      .limit(1);
+    if (assigned.length > 0) throw refuse();
+    if (ids.length > 0) {
+      await tx.delete(reviews).where(and(eq(reviews.orgId, ctx.org.id), inArray(reviews.versionId, ids)));
+      // Conditional on the status: a version approved since the read above is not deleted, and the count says so.
+      const gone = await tx
+        .delete(versions)
+        .where(and(eq(versions.orgId, ctx.org.id), eq(versions.miniProgramId, mp.id), notInArray(versions.status, APPROVED_HISTORY)))
+        .returning({ id: versions.id });
+      if (gone.length !== ids.length) throw refuse();
+    }
+    await tx.delete(collaborators).where(and(eq(collaborators.orgId, ctx.org.id), eq(collaborators.miniProgramId, mp.id)));
+    await tx.delete(permissionRequests).where(and(eq(permissionRequests.orgId, ctx.org.id), eq(permissionRequests.miniProgramId, mp.id)));
+    await tx.delete(miniProgramMedia).where(and(eq(miniProgramMedia.orgId, ctx.org.id), eq(miniProgramMedia.miniProgramId, mp.id)));
+    await tx.delete(miniProgramPrivacy).where(and(eq(miniProgramPrivacy.orgId, ctx.org.id), eq(miniProgramPrivacy.miniProgramId, mp.id)));
+    await tx.delete(miniPrograms).where(and(eq(miniPrograms.orgId, ctx.org.id), eq(miniPrograms.id, mp.id)));
+    await recordAudit(tx, ctx, {
+      action: "mini_program.delete",
+      objectType: "mini_program",
+      objectId: mp.id,
+      changes: { appId: mp.appId, name: mp.name, versions: ids.length },
+    });
+    const json = eventJson(mp);
+    await emitEvent(tx, ctx.org.id, "mini_program.deleted", ctx.actor.email, { miniProgram: json });
+    return { ...json, deleted: true as const };
+  });
 }

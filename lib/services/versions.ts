@@ -15,7 +15,7 @@ import { deleteBlobIfUnreferenced } from "@/lib/blobs/sweep";
 import { LIMITS } from "@/lib/packages/catalog";
 import type { Inspection } from "@/lib/packages/inspect";
 import { InspectionBusyError, inspectPackageOffThread } from "@/lib/packages/inspect-pool";
-import { findReachableMiniProgram, isUniqueViolation, miniProgramScope } from "./mini-programs";
+import { assertNotArchived, findReachableMiniProgram, isUniqueViolation, miniProgramScope } from "./mini-programs";
 import { decodeCursor, toPage } from "./pagination";
 import { emitVersionEvent } from "./webhooks";
 
@@ -198,6 +198,7 @@ export async function uploadVersion(ctx: OrgContext, appId: string, bytes: Buffe
         .from(miniPrograms)
         .where(and(eq(miniPrograms.orgId, ctx.org.id), eq(miniPrograms.id, mp.id)))
         .for("update");
+      await assertNotArchived(tx, ctx.org.id, mp.id, "uploaded to");
       const now = await existingVersions(tx, ctx.org.id, mp.id);
       if (now.includes(manifest.version)) throw conflict(`Version ${manifest.version} of ${mp.appId} already exists`, { version: manifest.version });
       const highest = now.filter((v) => semver.valid(v)).sort(semver.rcompare)[0];
@@ -227,6 +228,7 @@ export async function uploadVersion(ctx: OrgContext, appId: string, bytes: Buffe
         objectId: id,
         changes: { appId: mp.appId, version: manifest.version, sha256: inspection.sha256, size: inspection.size, warnings: inspection.warnings.length },
       });
+      await emitVersionEvent(tx, ctx.org.id, "version.uploaded", versionToJson({ ...inserted!, uploaderEmail: ctx.actor.email }, []), ctx.actor.email);
       return inserted!;
     });
   } catch (e) {
@@ -264,6 +266,7 @@ async function transition(ctx: OrgContext, versionId: string, t: Transition): Pr
   authorize(ctx, "miniPrograms.write");
   return ctx.db.transaction(async (tx) => {
     const v = await findReachableVersion(ctx, versionId, tx);
+    await assertNotArchived(tx, ctx.org.id, v.miniProgramId, t.to === "in_review" ? "submitted to review" : "changed");
     const updated = await tx
       .update(versions)
       .set({ ...t.set, status: t.to })
@@ -285,7 +288,7 @@ async function transition(ctx: OrgContext, versionId: string, t: Transition): Pr
       changes: { appId: v.appId, version: v.version, from: t.from, to: t.to },
     });
     const rv = await reviewsFor(ctx, [v.id], tx);
-    if (t.to === "in_review") await emitVersionEvent(tx, ctx.org.id, "version.submitted", versionToJson({ ...row, uploaderEmail: v.uploaderEmail }, rv.get(v.id) ?? []), ctx.actor.email);
+    await emitVersionEvent(tx, ctx.org.id, t.to === "in_review" ? "version.submitted" : "version.withdrawn", versionToJson({ ...row, uploaderEmail: v.uploaderEmail }, rv.get(v.id) ?? []), ctx.actor.email);
     return versionToJson({ ...row, uploaderEmail: v.uploaderEmail }, rv.get(v.id) ?? []);
   });
 }
@@ -301,6 +304,7 @@ export async function updateVersionNotes(ctx: OrgContext, versionId: string, inp
     if (ctx.role !== "owner" && ctx.role !== "admin" && v.uploadedBy !== ctx.actor.userId) {
       throw new AppError("forbidden", "Only the version's uploader, owners and admins may edit its release notes");
     }
+    await assertNotArchived(tx, ctx.org.id, v.miniProgramId, "edited");
     const updated = await tx
       .update(versions)
       .set({ notes: input.notes })

@@ -9,6 +9,7 @@ import { memberships, users, type Role } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import { hashPassword } from "@/lib/auth/password";
 import { newId } from "@/lib/ids";
+import { emitMemberAdded } from "@/lib/services/members";
 import type { SsoTarget } from "./lookup";
 
 export type VerifiedIdentity = { issuer: string; subject: string; email: string; name: string | null };
@@ -52,6 +53,8 @@ export async function provisionSsoUser(db: Db, target: SsoTarget, who: VerifiedI
         changes: { issuer: who.issuer, subject: who.subject, email: user.email, created, joined: joined?.role ?? null, role: membership?.role ?? null },
       },
     );
+    // Joining just in time is a member added, like accepting an invitation (issue 20).
+    if (joined) await emitMemberAdded(tx, target.org.id, user.id, user.email);
     return { userId: user.id, email: user.email, created, joined: joined?.role ?? null };
   });
 }

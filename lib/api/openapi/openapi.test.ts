@@ -179,6 +179,15 @@ describe("real answers of every documented operation", () => {
     const collab = await call("POST", "/api/v1/mini-programs/{appId}/collaborators", { params: { appId }, body: { email: "developer@demo.test" } });
     await call("GET", "/api/v1/mini-programs/{appId}/collaborators", { params: { appId } });
     await call("DELETE", "/api/v1/mini-programs/{appId}/collaborators/{userId}", { params: { appId, userId: collab.data.userId as string } });
+    // Lifecycle (issue 20): a throwaway mini-program archived, restored (and the 409s), then deleted.
+    const spare = "com.openapi.lifecycle";
+    expect((await call("POST", "/api/v1/mini-programs", { body: { appId: spare, name: "OpenAPI lifecycle" } })).status).toBe(201);
+    expect((await call("POST", "/api/v1/mini-programs/{appId}/archive", { params: { appId: spare } })).status).toBe(200);
+    expect((await call("POST", "/api/v1/mini-programs/{appId}/archive", { params: { appId: spare } })).status).toBe(409);
+    expect((await call("POST", "/api/v1/mini-programs/{appId}/restore", { params: { appId: spare } })).status).toBe(200);
+    expect((await call("POST", "/api/v1/mini-programs/{appId}/restore", { params: { appId: spare } })).status).toBe(409);
+    expect((await call("DELETE", "/api/v1/mini-programs/{appId}", { params: { appId: spare } })).status).toBe(200);
+    expect((await call("DELETE", "/api/v1/mini-programs/{appId}", { params: { appId: spare } })).status).toBe(404);
 
     // Versions through every transition
     const upload = async (version: string) => {

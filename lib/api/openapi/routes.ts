@@ -115,7 +115,7 @@ const hostOps: ApiOperation[] = [
 const miniProgramOps: ApiOperation[] = [
   {
     method: "get", path: "/api/v1/mini-programs", operationId: "listMiniPrograms", tag: "Mini-programs", security: "token", permission: "catalog.read",
-    summary: "List mini-programs", description: "Developers see the mini-programs they collaborate on.",
+    summary: "List mini-programs", description: "Developers see the mini-programs they collaborate on. `status` filters on archiving: `active`, `archived`, or `all` (the default).",
     query: withList(listMiniProgramsFilter), responses: ok(S.page(S.MiniProgram)),
   },
   {
@@ -129,6 +129,27 @@ const miniProgramOps: ApiOperation[] = [
   {
     method: "patch", path: "/api/v1/mini-programs/{appId}", operationId: "updateMiniProgram", tag: "Mini-programs", security: "token", permission: "miniPrograms.write",
     summary: "Edit a mini-program", pathParams: appId, body: json(updateMiniProgramInput), responses: ok(S.MiniProgram),
+  },
+  {
+    method: "delete", path: "/api/v1/mini-programs/{appId}", operationId: "deleteMiniProgram", tag: "Mini-programs", security: "token", permission: "miniPrograms.lifecycle",
+    summary: "Delete a mini-program that never had an approved version",
+    description:
+      "Removes it with its versions, reviews, collaborators, permission requests and listing, in one transaction; answers it as it was, marked `deleted`. " +
+      "One that ever had an approved version (approved or revoked) answers 409: archive it instead. Its raw analytics events are kept.",
+    pathParams: appId, responses: ok(S.DeletedMiniProgram),
+  },
+  {
+    method: "post", path: "/api/v1/mini-programs/{appId}/archive", operationId: "archiveMiniProgram", tag: "Mini-programs", security: "token", permission: "miniPrograms.lifecycle",
+    summary: "Archive a mini-program",
+    description:
+      "Takes it off every host's manifest at once (its packages are no longer delivered) and makes it read-only: uploads, submissions, edits and new assignments answer 409. " +
+      "Its assignments are kept, inert; restoring brings them back as they were. Archiving an archived mini-program answers 409 and changes nothing.",
+    pathParams: appId, responses: ok(S.MiniProgram),
+  },
+  {
+    method: "post", path: "/api/v1/mini-programs/{appId}/restore", operationId: "restoreMiniProgram", tag: "Mini-programs", security: "token", permission: "miniPrograms.lifecycle",
+    summary: "Restore an archived mini-program", description: "Its assignments serve again as they were. Restoring one that is not archived answers 409.",
+    pathParams: appId, responses: ok(S.MiniProgram),
   },
   {
     method: "get", path: "/api/v1/mini-programs/{appId}/collaborators", operationId: "listCollaborators", tag: "Mini-programs", security: "token", permission: "catalog.read",

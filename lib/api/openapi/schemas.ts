@@ -76,11 +76,15 @@ export const MiniProgram = named(
     category: z.string(),
     description: z.string(),
     icon: z.string().nullable(),
+    status: z.enum(["active", "archived"]),
+    archivedAt: iso.nullable(),
     createdAt: iso,
     updatedAt: iso,
     latestVersion: LatestVersion.nullable().optional(),
   }),
 );
+
+export const DeletedMiniProgram = named("DeletedMiniProgram", MiniProgram.extend({ deleted: z.literal(true) }));
 
 export const Review = named(
   "Review",

@@ -4,11 +4,14 @@ import { orgAction } from "@/lib/actions/safe-action";
 import {
   addCollaborator,
   appIdSchema,
+  archiveMiniProgram,
   collaboratorInput,
   createMiniProgram,
   createMiniProgramInput,
+  deleteMiniProgram,
   removeCollaborator,
   removeCollaboratorInput,
+  restoreMiniProgram,
   updateMiniProgram,
   updateMiniProgramInput,
 } from "@/lib/services/mini-programs";
@@ -73,3 +76,20 @@ export const setPrivacyDeclarationAction = orgAction(
   { name: "listing.setPrivacy", permission: "miniPrograms.write", input: appIdRef.extend(privacyDeclarationInput.shape) },
   (ctx, input) => setPrivacyDeclaration(ctx, input.appId, { rows: input.rows }),
 );
+
+// ---- lifecycle (issue 20): owners and admins ----
+
+export const archiveMiniProgramAction = orgAction({ name: "miniPrograms.archive", permission: "miniPrograms.lifecycle", input: appIdRef }, async (ctx, input) => {
+  const mp = await archiveMiniProgram(ctx, input.appId);
+  return { appId: mp.appId, status: mp.status };
+});
+
+export const restoreMiniProgramAction = orgAction({ name: "miniPrograms.restore", permission: "miniPrograms.lifecycle", input: appIdRef }, async (ctx, input) => {
+  const mp = await restoreMiniProgram(ctx, input.appId);
+  return { appId: mp.appId, status: mp.status };
+});
+
+export const deleteMiniProgramAction = orgAction({ name: "miniPrograms.delete", permission: "miniPrograms.lifecycle", input: appIdRef }, async (ctx, input) => {
+  const mp = await deleteMiniProgram(ctx, input.appId);
+  return { appId: mp.appId, deleted: true };
+});

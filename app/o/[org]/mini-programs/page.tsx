@@ -6,7 +6,7 @@ import { can, isCollaboratorScoped } from "@/lib/authz/context";
 import { listMiniPrograms, listMiniProgramsFilter, MINI_PROGRAM_CATEGORIES } from "@/lib/services/mini-programs";
 import { Button, ButtonLink } from "@/components/ui/button";
 import { Input, Select } from "@/components/ui/form";
-import { EmptyState, PageHeader, Table } from "@/components/ui/layout";
+import { Badge, EmptyState, PageHeader, Table } from "@/components/ui/layout";
 import { VersionStatusBadge } from "@/components/mini-programs/status-badge";
 import { CreateMiniProgram } from "./create-form";
 import type { Metadata } from "next";
@@ -18,9 +18,11 @@ export default async function MiniProgramsPage({ params, searchParams }: { param
   const ctx = await getPageContext(org);
   const t = await getTranslations("miniPrograms");
   const tc = await getTranslations("common");
-  const parsed = listMiniProgramsFilter.safeParse({ q: sp.q || undefined, category: sp.category || undefined });
-  const filter = parsed.success ? parsed.data : {};
-  const filtered = !!(filter.q || filter.category);
+  const parsed = listMiniProgramsFilter.safeParse({ q: sp.q || undefined, category: sp.category || undefined, status: sp.status || undefined });
+  // The console lists what people work on; archived ones (issue 20) are one filter away.
+  const filter = { ...(parsed.success ? parsed.data : {}) };
+  filter.status ??= "active";
+  const filtered = !!(filter.q || filter.category || filter.status !== "active");
   const { items } = await listMiniPrograms(ctx, { limit: 200 }, filter);
   items.sort((a, b) => a.name.localeCompare(b.name));
   const canCreate = can(ctx, "miniPrograms.write");
@@ -40,7 +42,7 @@ export default async function MiniProgramsPage({ params, searchParams }: { param
         }
       />
       {canCreate && creating && <CreateMiniProgram org={org} categories={categories} />}
-      <form className="mb-4 grid grid-cols-1 gap-2 sm:grid-cols-[1fr_12rem_auto]" role="search" aria-label={t("search")}>
+      <form className="mb-4 grid grid-cols-1 gap-2 sm:grid-cols-[1fr_12rem_10rem_auto]" role="search" aria-label={t("search")}>
         <Input name="q" type="search" placeholder={t("searchPlaceholder")} aria-label={t("search")} defaultValue={filter.q} maxLength={100} />
         <Select name="category" aria-label={t("category")} defaultValue={filter.category ?? ""}>
           <option value="">{t("allCategories")}</option>
@@ -49,6 +51,11 @@ export default async function MiniProgramsPage({ params, searchParams }: { param
               {c.label}
             </option>
           ))}
+        </Select>
+        <Select name="status" aria-label={t("lifecycle.filter")} defaultValue={filter.status === "active" ? "" : filter.status} data-testid="status-filter">
+          <option value="">{t("lifecycle.filterActive")}</option>
+          <option value="archived">{t("lifecycle.filterArchived")}</option>
+          <option value="all">{t("lifecycle.filterAll")}</option>
         </Select>
         <div className="flex gap-2">
           <Button type="submit">{tc("filter")}</Button>
@@ -72,6 +79,7 @@ export default async function MiniProgramsPage({ params, searchParams }: { param
                       {m.name}
                     </Link>
                     <div className="truncate font-mono text-xs text-muted-fg">{m.appId}</div>
+                    {m.status === "archived" && <Badge tone="warning">{t("lifecycle.archived")}</Badge>}
                   </div>
                   <span className="shrink-0 text-xs text-muted-fg">{t.has(`categories.${m.category}`) ? t(`categories.${m.category}`) : m.category}</span>
                 </div>
@@ -107,6 +115,7 @@ export default async function MiniProgramsPage({ params, searchParams }: { param
                         {m.name}
                       </Link>
                       <div className="font-mono text-xs text-muted-fg">{m.appId}</div>
+                      {m.status === "archived" && <Badge tone="warning">{t("lifecycle.archived")}</Badge>}
                     </td>
                     <td>{t.has(`categories.${m.category}`) ? t(`categories.${m.category}`) : m.category}</td>
                     <td>

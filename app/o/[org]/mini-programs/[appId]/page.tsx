@@ -15,6 +15,8 @@ import { ScopedAnalytics } from "@/components/analytics/scoped-analytics";
 import type { Metadata } from "next";
 import { titledObject } from "@/lib/i18n/metadata";
 import { ListingPanel } from "./listing-panel";
+import { LifecycleActions } from "./lifecycle-actions";
+import { Button } from "@/components/ui/button";
 import { getListing, LISTING_LIMITS } from "@/lib/services/listing";
 import { PERMISSIONS } from "@/lib/packages/catalog";
 
@@ -26,6 +28,9 @@ export default async function MiniProgramPage({ params, searchParams }: { params
   const mp = await orNotFound(getMiniProgram(ctx, appId));
   const canWrite = can(ctx, "miniPrograms.write");
   const canManage = can(ctx, "collaborators.manage");
+  const canLifecycle = can(ctx, "miniPrograms.lifecycle");
+  // Archived (issue 20): read-only until restored; the services refuse changes too (409), this only says so first.
+  const archived = mp.status === "archived";
   const [versions, collaborators, candidates, listing] = await Promise.all([
     listVersions(ctx, mp.appId, { limit: 200 }),
     listCollaborators(ctx, mp.appId),
@@ -36,6 +41,8 @@ export default async function MiniProgramPage({ params, searchParams }: { params
   const th = await getTranslations("hosts.permission");
   const base = `/o/${org}/mini-programs/${mp.appId}`;
   const categoryLabel = t.has(`categories.${mp.category}`) ? t(`categories.${mp.category}`) : mp.category;
+  // Only a mini-program that never had an approved version can be deleted (the service checks it again).
+  const deletable = !versions.items.some((v) => v.status === "approved" || v.status === "revoked");
   return (
     <>
       <nav className="mb-2 text-sm">
@@ -48,6 +55,11 @@ export default async function MiniProgramPage({ params, searchParams }: { params
           <span className="flex flex-wrap items-center gap-2">
             {mp.name}
             <Badge>{categoryLabel}</Badge>
+            {archived && (
+              <span data-testid="archived-badge">
+                <Badge tone="warning">{t("lifecycle.archived")}</Badge>
+              </span>
+            )}
           </span>
         }
         description={
@@ -59,15 +71,25 @@ export default async function MiniProgramPage({ params, searchParams }: { params
           </>
         }
         actions={
-          canWrite && !editing ? (
-            <ButtonLink href={`${base}?edit=1`} scroll={false}>
-              {t("edit")}
-            </ButtonLink>
+          (canWrite && !editing && !archived) || canLifecycle ? (
+            <div className="flex flex-wrap items-start justify-end gap-2">
+              {canWrite && !editing && !archived && (
+                <ButtonLink href={`${base}?edit=1`} scroll={false}>
+                  {t("edit")}
+                </ButtonLink>
+              )}
+              {canLifecycle && <LifecycleActions org={org} appId={mp.appId} name={mp.name} archived={archived} deletable={deletable} />}
+            </div>
           ) : undefined
         }
       />
       <div className="space-y-6">
-        {canWrite && editing && (
+        {archived && (
+          <div role="status" className="rounded-md border border-warning/40 bg-warning-bg px-3 py-2 text-sm text-warning" data-testid="archived-notice">
+            {t("lifecycle.archivedNotice")} {mp.archivedAt && <DateTime value={mp.archivedAt} preset="relative" />}
+          </div>
+        )}
+        {canWrite && editing && !archived && (
           <EditMiniProgram
             org={org}
             appId={mp.appId}
@@ -77,11 +99,22 @@ export default async function MiniProgramPage({ params, searchParams }: { params
         )}
         {canWrite && (
           <Card title={t("upload.title")}>
-            <UploadPanel org={org} appId={mp.appId} maxBytes={MAX_PACKAGE_BYTES} />
+            {archived ? (
+              <div className="flex flex-col gap-2 sm:flex-row sm:items-center">
+                <Button disabled aria-describedby="upload-closed" data-testid="upload-disabled">
+                  {t("upload.choose")}
+                </Button>
+                <p id="upload-closed" className="text-sm text-muted-fg">
+                  {t("lifecycle.uploadClosed")}
+                </p>
+              </div>
+            ) : (
+              <UploadPanel org={org} appId={mp.appId} maxBytes={MAX_PACKAGE_BYTES} />
+            )}
           </Card>
         )}
 
-        {listing && (
+        {listing && !archived && (
           <Card title={tl("title")}>
             <ListingPanel
               org={org}

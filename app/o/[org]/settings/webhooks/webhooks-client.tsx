@@ -1,7 +1,7 @@
 "use client";
 import { useFormatter, useTranslations } from "next-intl";
 import { DateTime } from "@/components/ui/datetime";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import type { WebhookEvent } from "@/db/enums";
 import type { WebhookDeliveryJson, WebhookEndpointJson } from "@/lib/services/webhooks";
 import { Button } from "@/components/ui/button";
@@ -11,9 +11,85 @@ import { Field, FormError, Input } from "@/components/ui/form";
 import { Badge, EmptyState, Table } from "@/components/ui/layout";
 import { useOrgAction } from "@/components/use-org-action";
 import Link from "next/link";
+import { WEBHOOK_EVENT_GROUPS } from "@/lib/webhooks/event-groups";
 import { createWebhookAction, deleteWebhookAction, resendDeliveryAction, sendTestEventAction, setWebhookActiveAction } from "./actions";
 
 const eventKey = (e: string) => `eventNames.${e.replace(".", "_")}`;
+
+/** A group's own checkbox: checked when all of its events are, mixed when some are; toggling sets them all. */
+function GroupCheckbox({ checked, mixed, onChange, label }: { checked: boolean; mixed: boolean; onChange: (on: boolean) => void; label: string }) {
+  const ref = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (ref.current) ref.current.indeterminate = mixed;
+  }, [mixed]);
+  return <input ref={ref} type="checkbox" checked={checked} aria-checked={mixed ? "mixed" : checked} onChange={(e) => onChange(e.target.checked)} aria-label={label} className="size-4" />;
+}
+
+/**
+ * The events in their groups (lib/webhooks/event-groups.ts), each group a fieldset whose legend holds a checkbox that
+ * selects or clears the whole group. Plain checkboxes throughout, so Tab and Space are all a keyboard needs.
+ */
+function EventPicker({ events, error }: { events: readonly WebhookEvent[]; error: boolean }) {
+  const t = useTranslations("webhooks");
+  const [selected, setSelected] = useState<ReadonlySet<string>>(() => new Set(events));
+  const set = (evs: readonly string[], on: boolean) =>
+    setSelected((cur) => {
+      const next = new Set(cur);
+      for (const e of evs) if (on) next.add(e);
+      else next.delete(e);
+      return next;
+    });
+  const known = new Set<string>(events);
+  return (
+    <fieldset className="space-y-3" data-testid="webhook-events">
+      <legend className="mb-1 flex w-full flex-wrap items-center gap-x-3 gap-y-1 text-sm font-medium">
+        <span>{t("events")}</span>
+        <span className="text-xs font-normal text-muted-fg" aria-live="polite">
+          {t("selectedCount", { selected: selected.size, total: events.length })}
+        </span>
+        <span className="flex gap-2 text-xs font-normal">
+          <Button size="sm" variant="ghost" onClick={() => set(events, true)}>
+            {t("selectEverything")}
+          </Button>
+          <Button size="sm" variant="ghost" onClick={() => set(events, false)}>
+            {t("selectNothing")}
+          </Button>
+        </span>
+      </legend>
+      <div className="grid gap-3 lg:grid-cols-2">
+        {WEBHOOK_EVENT_GROUPS.map((g) => {
+          const evs = g.events.filter((e) => known.has(e));
+          const n = evs.filter((e) => selected.has(e)).length;
+          const name = t(`groups.${g.id}`);
+          return (
+            <fieldset key={g.id} className="rounded-md border border-border p-3" data-testid={`event-group-${g.id}`}>
+              <legend className="px-1 text-sm font-medium">
+                <label className="flex items-center gap-2">
+                  <GroupCheckbox checked={n === evs.length} mixed={n > 0 && n < evs.length} onChange={(on) => set(evs, on)} label={t("selectGroup", { group: name })} />
+                  <span>{name}</span>
+                  <span className="text-xs font-normal text-muted-fg">{t("selectedCount", { selected: n, total: evs.length })}</span>
+                </label>
+              </legend>
+              <div className="mt-1 space-y-1.5 pl-6">
+                {evs.map((ev) => (
+                  <label key={ev} className="flex items-start gap-2 text-sm">
+                    <input type="checkbox" name="events" value={ev} checked={selected.has(ev)} onChange={(e) => set([ev], e.target.checked)} className="mt-0.5 size-4" />
+                    <span>
+                      {t(eventKey(ev))} <code className="font-mono text-xs text-muted-fg">{ev}</code>
+                    </span>
+                  </label>
+                ))}
+              </div>
+            </fieldset>
+          );
+        })}
+      </div>
+      <p className={`text-xs ${error ? "text-danger" : "text-muted-fg"}`} role={error ? "alert" : undefined}>
+        {t("eventsHint")}
+      </p>
+    </fieldset>
+  );
+}
 
 export function CreateWebhookForm({ org, events }: { org: string; events: readonly WebhookEvent[] }) {
   const t = useTranslations("webhooks");
@@ -53,22 +129,7 @@ export function CreateWebhookForm({ org, events }: { org: string; events: readon
             <Input id="webhook-description" name="description" maxLength={200} />
           </Field>
         </div>
-        <fieldset className="space-y-1.5">
-          <legend className="mb-1 text-sm font-medium">{t("events")}</legend>
-          <div className="grid gap-1.5 sm:grid-cols-2">
-            {events.map((ev) => (
-              <label key={ev} className="flex items-start gap-2 text-sm">
-                <input type="checkbox" name="events" value={ev} defaultChecked className="mt-0.5 size-4" />
-                <span>
-                  {t(eventKey(ev))} <code className="font-mono text-xs text-muted-fg">{ev}</code>
-                </span>
-              </label>
-            ))}
-          </div>
-          <p className={`text-xs ${fieldErrors.events ? "text-danger" : "text-muted-fg"}`} role={fieldErrors.events ? "alert" : undefined}>
-            {t("eventsHint")}
-          </p>
-        </fieldset>
+        <EventPicker events={events} error={!!fieldErrors.events} />
         <Button type="submit" variant="primary" disabled={pending}>
           {t("create")}
         </Button>
