@@ -3,7 +3,7 @@
 // and the console's Download buttons all use these, so a CSV downloaded in the browser and one fetched with
 // `?format=csv` carry the same numbers as the JSON.
 import { toCsv, type CsvValue } from "@/lib/csv";
-import { PARTIAL_NOTE } from "./csv";
+import { DAY_COLUMNS, dayCells } from "./csv";
 import { addDays, daysBetween } from "./dates";
 import type { DayFigures, Overview, PlatformRow, Totals } from "./types";
 
@@ -59,22 +59,6 @@ export function relativeChange(current: number | null, previous: number | null):
   if (current === null || previous === null || previous === 0) return null;
   return (current - previous) / previous;
 }
-
-const DAY_COLUMNS = ["day", "launches", "activeUsers", "mau", "sessions", "avgSessionMs", "errors", "errorRate", "newUsers", "retentionD1", "retentionD7", "note"];
-const dayCells = (d: DayFigures): CsvValue[] => [
-  d.day,
-  d.launches,
-  d.activeUsers,
-  d.mau,
-  d.sessions,
-  d.avgSessionMs,
-  d.errors,
-  d.errorRate,
-  d.newUsers,
-  d.retentionD1,
-  d.retentionD7,
-  d.partial ? PARTIAL_NOTE : "",
-];
 
 /**
  * The daily figures of the range and of its previous period, one row per day, `period` saying which and `offset`

@@ -1,30 +1,33 @@
 // CSV of what a dashboard shows: the daily figures, and the breakdown rows, through the console's one encoder
 // (lib/csv.ts: RFC 4180 quoting and the formula-injection guard, since names come from users).
 import { toCsv, type CsvValue } from "@/lib/csv";
-import type { CustomEventStats, ErrorGroups, Funnel, Overview, PageStats, Totals } from "./types";
+import type { CustomEventStats, DayFigures, ErrorGroups, Funnel, Overview, PageStats, Totals } from "./types";
 
 /** What the `note` column says of a day that has not ended: its figures are so far, not final. */
 export const PARTIAL_NOTE = "so far";
 
+/**
+ * The columns of one day's figures, and a day's cells in that order: the daily CSV, and the comparison's. A retention
+ * figure whose window is still open is null, so its cell stays empty rather than reading 0.
+ */
+export const DAY_COLUMNS = ["day", "launches", "activeUsers", "mau", "sessions", "avgSessionMs", "errors", "errorRate", "newUsers", "retentionD1", "retentionD7", "note"];
+export const dayCells = (d: DayFigures): CsvValue[] => [
+  d.day,
+  d.launches,
+  d.activeUsers,
+  d.mau,
+  d.sessions,
+  d.avgSessionMs,
+  d.errors,
+  d.errorRate,
+  d.newUsers,
+  d.retentionD1,
+  d.retentionD7,
+  d.partial ? PARTIAL_NOTE : "",
+];
+
 export function daysCsv(o: Overview): string {
-  // A retention figure whose window is still open is null, so its cell stays empty rather than reading 0.
-  return toCsv(
-    ["day", "launches", "activeUsers", "mau", "sessions", "avgSessionMs", "errors", "errorRate", "newUsers", "retentionD1", "retentionD7", "note"],
-    o.days.map((d) => [
-      d.day,
-      d.launches,
-      d.activeUsers,
-      d.mau,
-      d.sessions,
-      d.avgSessionMs,
-      d.errors,
-      d.errorRate,
-      d.newUsers,
-      d.retentionD1,
-      d.retentionD7,
-      d.partial ? PARTIAL_NOTE : "",
-    ]),
-  );
+  return toCsv(DAY_COLUMNS, o.days.map(dayCells));
 }
 
 const totalsCells = (t: Totals): CsvValue[] => [t.launches, t.activeUsers, t.sessions, t.avgSessionMs, t.errors, t.errorRate];
