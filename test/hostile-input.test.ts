@@ -20,7 +20,7 @@ import { createRelease, createReleaseInput } from "@/lib/services/releases";
 import { assignVersion, updateAssignment, updateAssignmentInput, type AssignmentJson } from "@/lib/services/assignments";
 import { createHost, createHostInput } from "@/lib/services/hosts";
 import { createPermissionRequest, createPermissionRequestInput } from "@/lib/services/permission-requests";
-import { addCollaborator } from "@/lib/services/mini-programs";
+import { addCollaborator, archiveMiniProgram } from "@/lib/services/mini-programs";
 import { createWebhookEndpoint, createWebhookInput } from "@/lib/services/webhooks";
 import { webhookDeliveries } from "@/db/schema";
 import { newId } from "@/lib/ids";
@@ -471,6 +471,16 @@ const SPECS: Record<string, Spec> = {
       } satisfies Spec,
     ]),
   ),
+  // Issue 18 item 5: two versions of one mini-program side by side.
+  "GET /api/v1/analytics/versions/compare": {
+    auth: "bearer",
+    query: { appId: "ref", a: "ref", b: "ref", from: "day", to: "day", hostId: "ref", format: "enum" },
+    strictQuery: true,
+    valid: async () => {
+      const app = await newApp([{ version: "1.0.0" }, { version: "1.1.0" }]);
+      return { params: {}, query: `?from=${today()}&to=${today()}&appId=${encodeURIComponent(app.appId)}&a=1.0.0&b=1.1.0`, status: 200, check: (json: Json) => expect(json.appId).toBe(app.appId) };
+    },
+  },
   "POST /api/v1/analytics/funnel": {
     auth: "bearer",
     query: { format: "enum" },
@@ -503,6 +513,26 @@ const SPECS: Record<string, Spec> = {
     auth: "bearer",
     params: { appId: "appId" },
     valid: async () => ({ params: { appId: fx.app.appId }, status: 200 }),
+  },
+  // Issue 20 item 3: the lifecycle of a mini-program of its own (archive, restore; delete one never approved).
+  "POST /api/v1/mini-programs/[appId]/archive": {
+    auth: "bearer",
+    params: { appId: "appId" },
+    valid: async () => ({ params: { appId: (await newApp()).appId }, status: 200, check: (json: Json) => expect(json.status).toBe("archived") }),
+  },
+  "POST /api/v1/mini-programs/[appId]/restore": {
+    auth: "bearer",
+    params: { appId: "appId" },
+    valid: async () => {
+      const app = await newApp();
+      await archiveMiniProgram(fx.admin, app.appId);
+      return { params: { appId: app.appId }, status: 200, check: (json: Json) => expect(json.status).toBe("active") };
+    },
+  },
+  "DELETE /api/v1/mini-programs/[appId]": {
+    auth: "bearer",
+    params: { appId: "appId" },
+    valid: async () => ({ params: { appId: (await newApp([{ version: "1.0.0", status: "draft" }])).appId }, status: 200 }),
   },
   "PATCH /api/v1/mini-programs/[appId]": {
     auth: "bearer",

@@ -129,7 +129,7 @@ export type paths = {
         };
         /**
          * List mini-programs
-         * @description Developers see the mini-programs they collaborate on.
+         * @description Developers see the mini-programs they collaborate on. `status` filters on archiving: `active`, `archived`, or `all` (the default).
          *
          *     Needs the `catalog.read` permission (CONTRACT §1).
          */
@@ -160,7 +160,13 @@ export type paths = {
         get: operations["getMiniProgram"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Delete a mini-program that never had an approved version
+         * @description Removes it with its versions, reviews, collaborators, permission requests and listing, in one transaction; answers it as it was, marked `deleted`. One that ever had an approved version (approved or revoked) answers 409: archive it instead. Its raw analytics events are kept.
+         *
+         *     Needs the `miniPrograms.lifecycle` permission (CONTRACT §1).
+         */
+        delete: operations["deleteMiniProgram"];
         options?: never;
         head?: never;
         /**
@@ -168,6 +174,50 @@ export type paths = {
          * @description Needs the `miniPrograms.write` permission (CONTRACT §1).
          */
         patch: operations["updateMiniProgram"];
+        trace?: never;
+    };
+    "/api/v1/mini-programs/{appId}/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Archive a mini-program
+         * @description Takes it off every host's manifest at once (its packages are no longer delivered) and makes it read-only: uploads, submissions, edits and new assignments answer 409. Its assignments are kept, inert; restoring brings them back as they were. Archiving an archived mini-program answers 409 and changes nothing.
+         *
+         *     Needs the `miniPrograms.lifecycle` permission (CONTRACT §1).
+         */
+        post: operations["archiveMiniProgram"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mini-programs/{appId}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Restore an archived mini-program
+         * @description Its assignments serve again as they were. Restoring one that is not archived answers 409.
+         *
+         *     Needs the `miniPrograms.lifecycle` permission (CONTRACT §1).
+         */
+        post: operations["restoreMiniProgram"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/mini-programs/{appId}/collaborators": {
@@ -617,9 +667,33 @@ export type paths = {
         };
         /**
          * Usage figures for a range of UTC days
-         * @description Needs the `analytics.view` permission (CONTRACT §1).
+         * @description With compare=previous the answer adds `previous`: the same figures for the N days before `from`, under the same filters. With format=csv it answers one table (`table`: days, totals or breakdown) as CSV with the same numbers. Read from the daily rollups: exact, never sampled.
+         *
+         *     Needs the `analytics.view` permission (CONTRACT §1).
          */
         get: operations["getAnalyticsOverview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/versions/compare": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Two versions of a mini-program side by side over a range
+         * @description The overview's figures (totals, retention, users by platform) of version `a` and of version `b` over the range, optionally on one host app; without `a` and `b`, the newest two versions with events in the range (b the newest). An unknown mini-program or host app is 404; a version neither uploaded nor ever reported by an event is 404 `not_found`; the same version twice, or fewer than two versions to default to, is 422. The same range limits as the overview. With format=csv: one row per metric, columns a, b, delta (b − a) and change (delta / a).
+         *
+         *     Needs the `analytics.view` permission (CONTRACT §1).
+         */
+        get: operations["compareVersions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -666,6 +740,94 @@ export type paths = {
         get: operations["getAdoption"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/errors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Error events of one mini-program grouped by a fingerprint of their message
+         * @description The fingerprint is 16 hex digits of SHA-256 of the message with its numbers, hex and uuid-like ids, prefixed ids (ord_8f3a2) and URL paths, queries and fragments replaced by placeholders (the URL's scheme and host stay), case and quoted text kept, whitespace collapsed, the first 512 characters. Per group: count, distinct users, first and last event, versions and a count for every day of the range; with `version`, `newInVersion` says no earlier version (numeric-aware order) of the mini-program ever had it, over all stored days and hosts. Most frequent first, at most 100 groups. Read from daily rollups: exact, never sampled. The same range limits as the overview; an unknown or unreachable mini-program or host is 404. With `?format=csv` or `Accept: text/csv` the same rows come as CSV (RFC 4180, a header row, a download).
+         *
+         *     Needs the `analytics.view` permission (CONTRACT §1).
+         */
+        get: operations["listErrorGroups"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/pages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * page_view events of one mini-program by page: views and distinct users
+         * @description Most viewed first, at most 500 pages; page views without a page are not listed. Read from daily rollups: exact. With `?format=csv` or `Accept: text/csv` the same rows come as CSV (RFC 4180, a header row, a download).
+         *
+         *     Needs the `analytics.view` permission (CONTRACT §1).
+         */
+        get: operations["listPageViews"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * custom events of one mini-program by name: count and distinct users
+         * @description Most counted first, at most 500 names. Read from daily rollups: exact. With `?format=csv` or `Accept: text/csv` the same rows come as CSV (RFC 4180, a header row, a download).
+         *
+         *     Needs the `analytics.view` permission (CONTRACT §1).
+         */
+        get: operations["listCustomEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/funnel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * How many sessions reach each of 1–10 ordered steps (pages or custom events)
+         * @description A session is one user's events in the mini-program on one host app, in (ts, id) order within the range's UTC days: a new session starts after a gap of more than 30 minutes since the user's previous event, or after a session_end event. A session reaches step n when its events hold steps 1…n in that order (not necessarily adjacent; each event counts for one step): a `page` step is a page_view of exactly that page, an `event` step a custom event of exactly that name. `conversion` is sessions / the first step's sessions. Exact: computed from the raw events of the range. Reads nothing else and changes nothing (POST only to carry the steps). 0 or more than 10 steps, or a range over the limit, is 422; an unknown mini-program or host 404. With `?format=csv` or `Accept: text/csv` the same rows come as CSV (RFC 4180, a header row, a download).
+         *
+         *     Needs the `analytics.view` permission (CONTRACT §1).
+         */
+        post: operations["getFunnel"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1078,6 +1240,9 @@ export type components = {
             category: string;
             description: string;
             icon: string | null;
+            /** @enum {string} */
+            status: "active" | "archived";
+            archivedAt: string | null;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -1091,6 +1256,34 @@ export type components = {
             } & {
                 [key: string]: unknown;
             }) | null;
+        } & {
+            [key: string]: unknown;
+        };
+        DeletedMiniProgram: {
+            id: string;
+            appId: string;
+            name: string;
+            category: string;
+            description: string;
+            icon: string | null;
+            /** @enum {string} */
+            status: "active" | "archived";
+            archivedAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            latestVersion?: ({
+                id: string;
+                version: string;
+                status: components["schemas"]["VersionStatus"];
+                /** Format: date-time */
+                createdAt: string;
+            } & {
+                [key: string]: unknown;
+            }) | null;
+            /** @constant */
+            deleted: true;
         } & {
             [key: string]: unknown;
         };
@@ -1448,6 +1641,7 @@ export type components = {
             } & {
                 [key: string]: unknown;
             };
+            previous?: components["schemas"]["AnalyticsPreviousPeriod"];
             breakdown: {
                 host: ({
                     key: string;
@@ -1516,6 +1710,98 @@ export type components = {
         } & {
             [key: string]: unknown;
         };
+        /** @description The same figures, under the same filters, for the N days just before `from` (N = the length of the range); its days align with the range's by position. */
+        AnalyticsPreviousPeriod: {
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            totals: components["schemas"]["AnalyticsTotals"];
+            days: ({
+                /** Format: date */
+                day: string;
+                launches: number;
+                activeUsers: number;
+                sessions: number;
+                avgSessionMs: number | null;
+                errors: number;
+                errorRate: number | null;
+                mau: number;
+                retentionD1: number | null;
+                retentionD7: number | null;
+                partial?: boolean;
+            } & {
+                [key: string]: unknown;
+            })[];
+            retention: {
+                d1: number | null;
+                d7: number | null;
+            } & {
+                [key: string]: unknown;
+            };
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description Two versions of one mini-program side by side over a range: the overview's figures under a version filter, exact, from the same rollups. */
+        VersionComparison: {
+            appId: string;
+            hostId?: string;
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            versions: string[];
+            a: {
+                version: string;
+                totals: components["schemas"]["AnalyticsTotals"];
+                retention: {
+                    d1: number | null;
+                    d7: number | null;
+                } & {
+                    [key: string]: unknown;
+                };
+                platforms: ({
+                    key: string;
+                    platform: components["schemas"]["Platform"];
+                    launches: number;
+                    activeUsers: number;
+                    sessions: number;
+                    avgSessionMs: number | null;
+                    errors: number;
+                    errorRate: number | null;
+                } & {
+                    [key: string]: unknown;
+                })[];
+            } & {
+                [key: string]: unknown;
+            };
+            b: {
+                version: string;
+                totals: components["schemas"]["AnalyticsTotals"];
+                retention: {
+                    d1: number | null;
+                    d7: number | null;
+                } & {
+                    [key: string]: unknown;
+                };
+                platforms: ({
+                    key: string;
+                    platform: components["schemas"]["Platform"];
+                    launches: number;
+                    activeUsers: number;
+                    sessions: number;
+                    avgSessionMs: number | null;
+                    errors: number;
+                    errorRate: number | null;
+                } & {
+                    [key: string]: unknown;
+                })[];
+            } & {
+                [key: string]: unknown;
+            };
+        } & {
+            [key: string]: unknown;
+        };
         Anomalies: {
             items: components["schemas"]["Anomaly"][];
         } & {
@@ -1544,6 +1830,88 @@ export type components = {
                 version: string;
                 users: number;
                 share: number | null;
+            } & {
+                [key: string]: unknown;
+            })[];
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description Error events grouped by fingerprint, most frequent first (at most 100 groups). */
+        ErrorGroups: {
+            from: string;
+            to: string;
+            filters: {
+                [key: string]: unknown;
+            };
+            items: ({
+                fingerprint: string;
+                message: string | null;
+                count: number;
+                users: number;
+                /** Format: date-time */
+                firstSeen: string;
+                /** Format: date-time */
+                lastSeen: string;
+                versions: string[];
+                newInVersion?: boolean;
+                days: ({
+                    day: string;
+                    count: number;
+                } & {
+                    [key: string]: unknown;
+                })[];
+            } & {
+                [key: string]: unknown;
+            })[];
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description page_view events by page, most viewed first (at most 500). */
+        PageStats: {
+            from: string;
+            to: string;
+            filters: {
+                [key: string]: unknown;
+            };
+            items: ({
+                page: string;
+                views: number;
+                users: number;
+            } & {
+                [key: string]: unknown;
+            })[];
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description custom events by name, most counted first (at most 500). */
+        CustomEventStats: {
+            from: string;
+            to: string;
+            filters: {
+                [key: string]: unknown;
+            };
+            items: ({
+                name: string;
+                count: number;
+                users: number;
+            } & {
+                [key: string]: unknown;
+            })[];
+        } & {
+            [key: string]: unknown;
+        };
+        Funnel: {
+            from: string;
+            to: string;
+            appId: string;
+            hostId?: string;
+            steps: ({
+                /** @enum {string} */
+                type: "page" | "event";
+                value: string;
+                sessions: number;
+                users: number;
+                conversion: number | null;
             } & {
                 [key: string]: unknown;
             })[];
@@ -2174,6 +2542,7 @@ export interface operations {
             query?: {
                 q?: string;
                 category?: "business" | "education" | "entertainment" | "finance" | "food" | "health" | "lifestyle" | "productivity" | "shopping" | "social" | "travel" | "utilities" | "other";
+                status?: "active" | "archived" | "all";
                 limit?: number;
                 cursor?: string;
             };
@@ -2287,6 +2656,39 @@ export interface operations {
             503: components["responses"]["E503"];
         };
     };
+    deleteMiniProgram: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The mini-program's appId, e.g. com.demo.coupons */
+                appId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletedMiniProgram"];
+                };
+            };
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
+            409: components["responses"]["E409"];
+            429: components["responses"]["E429"];
+            503: components["responses"]["E503"];
+        };
+    };
     updateMiniProgram: {
         parameters: {
             query?: never;
@@ -2326,6 +2728,82 @@ export interface operations {
             404: components["responses"]["E404"];
             409: components["responses"]["E409"];
             413: components["responses"]["E413"];
+            422: components["responses"]["E422"];
+            429: components["responses"]["E429"];
+            503: components["responses"]["E503"];
+        };
+    };
+    archiveMiniProgram: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same request within 24 hours answers the first answer again and changes nothing more; the same key with another request is 409. Kept per API token. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The mini-program's appId, e.g. com.demo.coupons */
+                appId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MiniProgram"];
+                };
+            };
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
+            409: components["responses"]["E409"];
+            422: components["responses"]["E422"];
+            429: components["responses"]["E429"];
+            503: components["responses"]["E503"];
+        };
+    };
+    restoreMiniProgram: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same request within 24 hours answers the first answer again and changes nothing more; the same key with another request is 409. Kept per API token. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The mini-program's appId, e.g. com.demo.coupons */
+                appId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MiniProgram"];
+                };
+            };
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
+            409: components["responses"]["E409"];
             422: components["responses"]["E422"];
             429: components["responses"]["E429"];
             503: components["responses"]["E503"];
@@ -3464,6 +3942,12 @@ export interface operations {
                 appId?: string;
                 platform?: "ios" | "android" | "harmony" | "windows" | "macos" | "linux" | "web";
                 version?: string;
+                /** @description `previous` adds `previous`: the same figures for the N days before `from` (N = the range's length), under the same filters */
+                compare?: "previous";
+                /** @description `csv` answers text/csv (RFC 4180, formula-safe) with the same numbers as the JSON */
+                format?: "json" | "csv";
+                /** @description With format=csv: which table (default `days`). With compare=previous, `days` adds the previous period's days (columns `period`, `offset`) and `totals` adds the columns `previous`, `delta` (current − previous) and `change` (delta / previous; empty when previous is 0 or empty) */
+                table?: "days" | "totals" | "breakdown";
             };
             header?: never;
             path?: never;
@@ -3482,10 +3966,55 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AnalyticsOverview"];
+                    "text/csv": string;
                 };
             };
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
+            422: components["responses"]["E422"];
+            429: components["responses"]["E429"];
+            503: components["responses"]["E503"];
+        };
+    };
+    compareVersions: {
+        parameters: {
+            query: {
+                /** @description The mini-program's appId */
+                appId: string;
+                /** @description The baseline version; default: the second newest version with events in the range */
+                a?: string;
+                /** @description The version compared with it; default: the newest version with events in the range */
+                b?: string;
+                from?: string;
+                to?: string;
+                hostId?: string;
+                /** @description `csv` answers text/csv (RFC 4180, formula-safe) with the same numbers as the JSON */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionComparison"];
+                    "text/csv": string;
+                };
+            };
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
             422: components["responses"]["E422"];
             429: components["responses"]["E429"];
             503: components["responses"]["E503"];
@@ -3553,6 +4082,175 @@ export interface operations {
             };
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
+            422: components["responses"]["E422"];
+            429: components["responses"]["E429"];
+            503: components["responses"]["E503"];
+        };
+    };
+    listErrorGroups: {
+        parameters: {
+            query: {
+                from?: string;
+                to?: string;
+                hostId?: string;
+                appId: string;
+                platform?: "ios" | "android" | "harmony" | "windows" | "macos" | "linux" | "web";
+                version?: string;
+                /** @description json (default) or csv */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorGroups"];
+                };
+            };
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
+            422: components["responses"]["E422"];
+            429: components["responses"]["E429"];
+            503: components["responses"]["E503"];
+        };
+    };
+    listPageViews: {
+        parameters: {
+            query: {
+                from?: string;
+                to?: string;
+                hostId?: string;
+                appId: string;
+                platform?: "ios" | "android" | "harmony" | "windows" | "macos" | "linux" | "web";
+                version?: string;
+                /** @description json (default) or csv */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageStats"];
+                };
+            };
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
+            422: components["responses"]["E422"];
+            429: components["responses"]["E429"];
+            503: components["responses"]["E503"];
+        };
+    };
+    listCustomEvents: {
+        parameters: {
+            query: {
+                from?: string;
+                to?: string;
+                hostId?: string;
+                appId: string;
+                platform?: "ios" | "android" | "harmony" | "windows" | "macos" | "linux" | "web";
+                version?: string;
+                /** @description json (default) or csv */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomEventStats"];
+                };
+            };
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
+            422: components["responses"]["E422"];
+            429: components["responses"]["E429"];
+            503: components["responses"]["E503"];
+        };
+    };
+    getFunnel: {
+        parameters: {
+            query?: {
+                format?: "json" | "csv";
+            };
+            header?: {
+                /** @description Makes a retry safe: the same key with the same request within 24 hours answers the first answer again and changes nothing more; the same key with another request is 409. Kept per API token. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    from?: string;
+                    to?: string;
+                    appId: string;
+                    hostId?: string;
+                    steps: {
+                        /** @enum {string} */
+                        type: "page" | "event";
+                        value: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Funnel"];
+                };
+            };
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
+            409: components["responses"]["E409"];
+            413: components["responses"]["E413"];
             422: components["responses"]["E422"];
             429: components["responses"]["E429"];
             503: components["responses"]["E503"];
