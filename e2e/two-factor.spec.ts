@@ -120,8 +120,10 @@ test("an organization that requires two-factor sends a member without it to set 
   await page.getByRole("button", { name: "Verify" }).click();
   await expectSignedIn(page, EMAIL);
   await page.goto("/o/demo/settings");
+  // The settings page has a Save per form (the organization's name and slug above this one).
+  const requirement = page.locator("form").filter({ has: page.getByLabel("Require two-factor authentication") });
   await page.getByLabel("Require two-factor authentication").check();
-  await page.getByRole("button", { name: "Save" }).click();
+  await requirement.getByRole("button", { name: "Save" }).click();
   await expect(page.getByText("Saved", { exact: true })).toBeVisible();
 
   try {
@@ -141,7 +143,7 @@ test("an organization that requires two-factor sends a member without it to set 
   } finally {
     await page.goto("/o/demo/settings");
     await page.getByLabel("Require two-factor authentication").uncheck();
-    await page.getByRole("button", { name: "Save" }).click();
+    await requirement.getByRole("button", { name: "Save" }).click();
     await expect(page.getByText("Saved", { exact: true })).toBeVisible();
   }
 });
