@@ -62,6 +62,7 @@ export function ChartCard({
   table,
   children,
   testId,
+  figure = true,
 }: {
   title: ReactNode;
   summary: string;
@@ -69,6 +70,9 @@ export function ChartCard({
   table?: ReactNode;
   children: ReactNode;
   testId?: string;
+  /** The children are a chart, read as one image by its summary. False for a card of controls and tables, which
+   *  must stay reachable as they are (an image role hides them, and axe refuses controls inside one). */
+  figure?: boolean;
 }) {
   const t = useTranslations("analytics");
   return (
@@ -81,9 +85,13 @@ export function ChartCard({
         {actions}
       </div>
       <div className="p-3 sm:p-4">
-        <figure role="img" aria-label={summary} className="m-0">
-          {children}
-        </figure>
+        {figure ? (
+          <figure role="img" aria-label={summary} className="m-0">
+            {children}
+          </figure>
+        ) : (
+          children
+        )}
         {table && (
           <details className="mt-2 text-sm">
             <summary className="cursor-pointer select-none text-xs font-medium text-muted-fg hover:text-fg">{t("showData")}</summary>

@@ -55,6 +55,7 @@ export function VersionCompareCard({ org, appId, hostId, from, to, f }: { org: s
   return (
     <ChartCard
       testId="version-compare"
+      figure={false}
       title={t("compare.versionsTitle")}
       summary={summary}
       actions={
