@@ -3,7 +3,7 @@
 // Every change is one transaction: a conditional UPDATE on the assignment's revision (so a lost race answers
 // 409 and changes nothing), the timeline rows, the audit entries, the manifest revision bump and the webhook
 // deliveries. After commit, this process's manifest snapshots of the host are dropped.
-import { and, asc, desc, eq, gt, lt, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gt, isNull, lt, sql, type SQL } from "drizzle-orm";
 import semver from "semver";
 import { z } from "zod";
 import type { DbOrTx } from "@/db";
@@ -296,7 +296,7 @@ export type AssignableVersion = { id: string; version: string; reasons: PolicyRe
 export type AssignableMiniProgram = { appId: string; name: string; assignmentId: string | null; versions: AssignableVersion[] };
 
 /**
- * For the console's assign and candidate pickers: every mini-program with approved versions (newest first),
+ * For the console's assign and candidate pickers: every mini-program (not archived) with approved versions (newest first),
  * each with the reasons it would be refused on this host, and the host's assignment of it if there is one.
  */
 export async function assignableForHost(ctx: OrgContext, hostId: string): Promise<AssignableMiniProgram[]> {
@@ -306,7 +306,8 @@ export async function assignableForHost(ctx: OrgContext, hostId: string): Promis
     .select({ appId: miniPrograms.appId, name: miniPrograms.name, id: versions.id, version: versions.version, manifest: versions.manifest })
     .from(versions)
     .innerJoin(miniPrograms, and(eq(miniPrograms.orgId, versions.orgId), eq(miniPrograms.id, versions.miniProgramId)))
-    .where(and(eq(versions.orgId, ctx.org.id), eq(versions.status, "approved"), miniProgramScope(ctx)));
+    // An archived mini-program is offered nowhere (assigning it is 409), nor recommended (lib/insights/recommendations.ts).
+    .where(and(eq(versions.orgId, ctx.org.id), eq(versions.status, "approved"), isNull(miniPrograms.archivedAt), miniProgramScope(ctx)));
   const assigned = await ctx.db
     .select({ id: assignments.id, appId: assignments.appId })
     .from(assignments)

@@ -29,7 +29,7 @@ import { createSdkVerifier, setSdkVerifierForTests } from "@/lib/sdk-server/veri
 import { setWebhookDispatcherAuto } from "@/lib/webhooks/dispatcher";
 import { AtriumSdkClient } from "@/sdk-client";
 import { useSeededDb } from "@/test/seeded";
-import { assignVersion, getAssignment } from "./assignments";
+import { assignableForHost, assignVersion, getAssignment } from "./assignments";
 import { addListingImage } from "./listing";
 import {
   addCollaborator,
@@ -157,6 +157,17 @@ describe("archive and restore", () => {
     expect(await codeOf(archiveMiniProgram(admin, app.appId))).toBe("conflict");
     expect(await footprint()).toEqual(before);
     expect((await getMiniProgram(admin, app.appId)).archivedAt).toBe(first.archivedAt);
+  });
+
+  it("is no longer offered for assignment on any host while archived, and is again once restored", async () => {
+    const { admin, app } = await running();
+    const other = await labHost(admin);
+    const offered = async () => (await assignableForHost(admin, other.id)).some((mp) => mp.appId === app.appId);
+    expect(await offered()).toBe(true);
+    await archiveMiniProgram(admin, app.appId);
+    expect(await offered()).toBe(false);
+    await restoreMiniProgram(admin, app.appId);
+    expect(await offered()).toBe(true);
   });
 
   it("lets one of two racing archives win; the other is 409", async () => {
