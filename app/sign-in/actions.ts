@@ -1,12 +1,11 @@
 "use server";
-import { cookies, headers } from "next/headers";
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { AuthError } from "next-auth";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { signIn } from "@/lib/auth";
-import { LOCALE_COOKIE, THEME_COOKIE } from "@/lib/i18n/config";
-import { preferencesForEmail } from "@/lib/services/accounts";
+import { applySavedPreferences } from "@/lib/auth/saved-preferences";
 import { assertSameOrigin } from "@/lib/actions/safe-action";
 import { originFromHeaders, safeRedirectPath } from "@/lib/auth/redirect";
 import { startSsoSignIn } from "@/lib/sso/flow";
@@ -71,7 +70,7 @@ export async function signInAction(_prev: SignInState, form: FormData): Promise<
   } catch (e) {
     // The successful sign-in redirect is thrown: anything but an AuthError must propagate.
     if (!(e instanceof AuthError)) {
-      if (String((e as { digest?: unknown })?.digest ?? "").startsWith("NEXT_REDIRECT")) await applyPreferences(email);
+      if (String((e as { digest?: unknown })?.digest ?? "").startsWith("NEXT_REDIRECT")) await applySavedPreferences(await getDb(), email);
       throw e;
     }
     const code = (e as AuthError & { code?: string }).code ?? "";
@@ -84,12 +83,3 @@ export async function signInAction(_prev: SignInState, form: FormData): Promise<
   }
 }
 
-/** Signed in: the person's own language and theme (account page), when they chose them, replace this browser's cookies. */
-async function applyPreferences(email: string): Promise<void> {
-  const p = await preferencesForEmail(await getDb(), email);
-  if (!p) return;
-  const jar = await cookies();
-  const opts = { path: "/", maxAge: 365 * 86400, sameSite: "lax", httpOnly: true } as const;
-  if (p.locale) jar.set(LOCALE_COOKIE, p.locale, opts);
-  if (p.theme) jar.set(THEME_COOKIE, p.theme, opts);
-}

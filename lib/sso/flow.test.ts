@@ -8,6 +8,7 @@ import { and, count, eq } from "drizzle-orm";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { auditLog, memberships, sessions, ssoConnections, users } from "@/db/schema";
+import { LOCALE_COOKIE, THEME_COOKIE } from "@/lib/i18n/config";
 import { loginAtIdp, startTestIdp, type TestIdp } from "@/test/oidc-idp";
 import { useSeededDb } from "@/test/seeded";
 
@@ -121,6 +122,15 @@ describe("signing in through the provider", () => {
     expect(await world()).toEqual({ ...before, sessions: before.sessions + 1, audit: before.audit + 1 });
     const [entry] = await s.db.select().from(auditLog).where(and(eq(auditLog.orgId, s.seed.orgs.demo!), eq(auditLog.action, "sso.sign_in"))).orderBy(auditLog.id).offset(1);
     expect(entry!.changes).toMatchObject({ created: false, joined: null, role: "developer" });
+  });
+
+  it("applies the language and theme the person saved on their account page, as a password sign-in does", async () => {
+    await s.db.update(users).set({ locale: "zh-CN", theme: "dark" }).where(eq(users.email, "grace.hopper@demo-sso.test"));
+    jar.cookies.delete(LOCALE_COOKIE);
+    jar.cookies.delete(THEME_COOKIE);
+    await signInThroughIdp("grace.hopper@demo-sso.test");
+    expect(jar.cookies.get(LOCALE_COOKIE)).toBe("zh-CN");
+    expect(jar.cookies.get(THEME_COOKIE)).toBe("dark");
   });
 
   it("a person the console knows from another organization joins this one with the default role", async () => {

@@ -11,6 +11,7 @@ import { getDb } from "@/db";
 import type { SsoConnection } from "@/db/schema";
 import { signIn } from "@/lib/auth";
 import { safeRedirectPath } from "@/lib/auth/redirect";
+import { applySavedPreferences } from "@/lib/auth/saved-preferences";
 import { issueSsoTicket } from "@/lib/auth/sso-ticket";
 import { decryptSecret, encryptSecret } from "@/lib/crypto/secrets";
 import { clientIpFromHeaders } from "@/lib/request-ip";
@@ -169,6 +170,7 @@ export async function finishSsoSignIn(search: string): Promise<string> {
     const to = flow.next ?? `/o/${target.org.slug}`;
     await signIn("sso", { ticket, redirect: false, redirectTo: to });
     if (!record.outcome.sid) throw new Refused("failed", "the session could not be opened");
+    await applySavedPreferences(db, email);
     return to;
   } catch (e) {
     const refused =
