@@ -1,7 +1,7 @@
 // Accounts (issue 20 item 2): profile, password change, password reset by email (through a real SMTP server) and by a
 // link an owner or admin issues. Each test makes its own people, so the seeded users' passwords never change.
 import { and, eq, isNull } from "drizzle-orm";
-import { SMTPServer } from "smtp-server";
+import { startTestSmtp, type TestSmtp } from "@/test/smtp";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { auditLog, memberships, passwordResets, sessions, ssoConnections, users, type Role } from "@/db/schema";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
@@ -217,40 +217,16 @@ describe("a reset link an owner or admin issues", () => {
 });
 
 describe("the reset email, through a real SMTP server", () => {
-  const received: { to: string[]; body: string }[] = [];
-  let server: SMTPServer;
+  let smtp: TestSmtp;
   beforeAll(async () => {
-    server = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ["STARTTLS", "AUTH"],
-      logger: false,
-      onData(stream, session, cb) {
-        const chunks: Buffer[] = [];
-        stream.on("data", (c: Buffer) => chunks.push(c));
-        stream.on("end", () => {
-          const body = Buffer.concat(chunks)
-            .toString("utf8")
-            .replace(/=\r?\n/g, "")
-            .replace(/=([0-9A-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
-          received.push({ to: session.envelope.rcptTo.map((r) => r.address), body });
-          cb();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    process.env.SMTP_URL = `smtp://127.0.0.1:${(server.server.address() as { port: number }).port}`;
-    process.env.AUTH_URL = "https://console.example.test";
+    smtp = await startTestSmtp();
   });
-  afterAll(async () => {
-    delete process.env.SMTP_URL;
-    delete process.env.AUTH_URL;
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  });
+  afterAll(() => smtp.close());
 
   it("delivers a link to the console that resets the password once", async () => {
     const p = await person("analyst");
     await requestPasswordReset(s.db, { email: p.email }, "198.51.100.20", { wait: true });
-    const mail = received.find((m) => m.to.includes(p.email))!;
+    const mail = smtp.received.find((m) => m.to.includes(p.email))!;
     expect(mail.body).toContain("Subject: Reset your Atrium password");
     const url = mail.body.match(/https:\/\/console\.example\.test\/reset-password\/([A-Za-z0-9_.-]+)/);
     expect(url).toBeTruthy();

@@ -1,7 +1,7 @@
 // The inbox (issue 17 item 5): who hears of what, in the event's own transaction; reading and marking one's own;
 // and the email copies through a real SMTP server on a loopback port.
 import { and, eq } from "drizzle-orm";
-import { SMTPServer } from "smtp-server";
+import { startTestSmtp, type TestSmtp } from "@/test/smtp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { notifications } from "@/db/schema";
 import { withTempBlobStore } from "@/lib/blobs/testing";
@@ -132,41 +132,11 @@ describe("reading one's own", () => {
 });
 
 describe("by email, through a real SMTP server", () => {
-  const received: { to: string[]; body: string }[] = [];
-  let refuse = false;
-  let server: SMTPServer;
+  let smtp: TestSmtp;
   beforeAll(async () => {
-    server = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ["STARTTLS", "AUTH"],
-      logger: false,
-      onRcptTo(address, _session, cb) {
-        cb(refuse ? Object.assign(new Error("Mailbox unavailable"), { responseCode: 550 }) : undefined);
-      },
-      onData(stream, session, cb) {
-        const chunks: Buffer[] = [];
-        stream.on("data", (c: Buffer) => chunks.push(c));
-        stream.on("end", () => {
-          // The text part is quoted-printable: soft line breaks and =XX escapes undone, as a mail client would.
-          const body = Buffer.concat(chunks)
-            .toString("utf8")
-            .replace(/=\r?\n/g, "")
-            .replace(/=([0-9A-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
-          received.push({ to: session.envelope.rcptTo.map((r) => r.address), body });
-          cb();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const port = (server.server.address() as { port: number }).port;
-    process.env.SMTP_URL = `smtp://127.0.0.1:${port}`;
-    process.env.AUTH_URL = "https://console.example.test";
+    smtp = await startTestSmtp();
   });
-  afterAll(async () => {
-    delete process.env.SMTP_URL;
-    delete process.env.AUTH_URL;
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  });
+  afterAll(() => smtp.close());
 
   it("sends each recipient their copy once, with a link to the console", async () => {
     const { versionId } = await submittedByDeveloper();
@@ -174,7 +144,7 @@ describe("by email, through a real SMTP server", () => {
     expect(pending).toHaveLength(3);
     const report = await runDueEmails(s.db);
     expect(report).toEqual({ sent: 3, retrying: 0, failed: 0 });
-    const mine = received.filter((m) => m.body.includes(`/o/demo/reviews/${versionId}`));
+    const mine = smtp.received.filter((m) => m.body.includes(`/o/demo/reviews/${versionId}`));
     expect(mine.map((m) => m.to[0]).sort()).toEqual(["admin@demo.test", "owner@demo.test", "reviewer@demo.test"]);
     expect(mine[0]!.body).toContain("Subject: Inbox");
     expect(mine[0]!.body).toContain("is waiting for review");
@@ -184,7 +154,7 @@ describe("by email, through a real SMTP server", () => {
   });
 
   it("retries a refused send with backoff, keeps the server's answer, and gives up after the last attempt", async () => {
-    refuse = true;
+    smtp.refuse = true;
     try {
       const { versionId } = await submittedByDeveloper();
       const mine = and(eq(notifications.href, `reviews/${versionId}`), eq(notifications.userId, s.seed.users["reviewer@demo.test"]!));
@@ -203,7 +173,7 @@ describe("by email, through a real SMTP server", () => {
         }
       }
     } finally {
-      refuse = false;
+      smtp.refuse = false;
     }
   });
 });
