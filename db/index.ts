@@ -63,6 +63,10 @@ export async function migrateDatabase(handle: DbHandle): Promise<void> {
     const { migrate } = await import("drizzle-orm/pglite/migrator");
     await migrate(handle.db as unknown as Parameters<typeof migrate>[0], { migrationsFolder });
   }
+  // Migration 0018 (distinct_sets) numbered existing users in SQL; their day bitmaps, which SQL cannot write,
+  // are built here once per organization that has user-days but no bitmaps yet. A no-op afterwards.
+  const { backfillUserSets } = await import("@/lib/analytics/queries/user-sets");
+  await backfillUserSets(handle.db);
 }
 
 type GlobalWithDb = typeof globalThis & { __atriumDb?: Promise<DbHandle> };

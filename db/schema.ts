@@ -6,6 +6,7 @@ import { sql } from "drizzle-orm";
 import {
   bigint,
   boolean,
+  customType,
   date,
   doublePrecision,
   index,
@@ -800,6 +801,50 @@ export const dailyUsers = pgTable(
   },
   // Every reader (active users, MAU, retention, breakdowns) scans one organization's day range: the key's prefix.
   (t) => [primaryKey({ columns: [t.orgId, t.day, t.appId, t.hostId, t.version, t.platform, t.userId] })],
+);
+
+/** Raw bytes (PostgreSQL bytea): a serialized bitmap. Both drivers hand back a Uint8Array (a Buffer on postgres-js). */
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => "bytea" });
+
+/**
+ * The distinct-set rollups' dictionary: each end user of an organization numbered densely from 0, so a set of
+ * users is a compact bitmap of small integers. Assigned at ingestion, in the same transaction as the events;
+ * `org_user_counters` hands out the next numbers (its row lock serializes only batches bringing new users).
+ */
+export const orgUsers = pgTable(
+  "org_users",
+  {
+    orgId: text("org_id").notNull(),
+    userId: text("user_id").notNull(),
+    uid: integer("uid").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.userId] }), uniqueIndex("org_users_uid_idx").on(t.orgId, t.uid)],
+);
+
+export const orgUserCounters = pgTable("org_user_counters", {
+  orgId: text("org_id").primaryKey(),
+  next: integer("next").notNull(),
+});
+
+/**
+ * Per UTC day, the set of active users (a roaring bitmap of `org_users.uid`, portable format) at the finest
+ * dimension combination, for filtered reads, and at coarser grains where '' stands for "any": (app, '',
+ * version, '') for the mini-program and version breakdowns, ('', host, '', '') and ('', '', '', platform) for the
+ * host and platform breakdowns, ('', '', '', '') for the whole organization. A 90-day unfiltered overview reads
+ * a few rows per day instead of every user-day; distinct counts over any range are unions of them.
+ */
+export const dailyUserSets = pgTable(
+  "daily_user_sets",
+  {
+    orgId: text("org_id").notNull(),
+    day: date("day", { mode: "string" }).notNull(),
+    appId: text("app_id").notNull(),
+    hostId: text("host_id").notNull(),
+    version: text("version").notNull(),
+    platform: text("platform").notNull(),
+    users: bytea("users").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.day, t.appId, t.hostId, t.version, t.platform] })],
 );
 
 /**

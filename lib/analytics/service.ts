@@ -5,14 +5,13 @@ import { authorize, type OrgContext } from "@/lib/authz/context";
 import { notFound } from "@/lib/errors";
 import { findReachableMiniProgram } from "@/lib/services/mini-programs";
 import { addDays, eachDay, utcDay } from "./dates";
+import { getDistinctUsers } from "./distinct-users";
 import { getBreakdownStats, type BreakdownStats } from "./queries/breakdown-stats";
-import { getBreakdownUsers } from "./queries/breakdown-users";
 import { getDailyStats } from "./queries/daily-stats";
 import { getDailyUsers } from "./queries/daily-users";
 import { getDimensions } from "./queries/dimensions";
 import { hostExists } from "./queries/host-exists";
 import { getNames } from "./queries/names";
-import { getRangeUsers } from "./queries/range-users";
 import { getRetention } from "./queries/retention";
 import { getScopedAppIds } from "./queries/scoped-apps";
 import { getApprovedVersions, getVersionUsers } from "./queries/version-adoption";
@@ -70,15 +69,15 @@ export async function getOverview(ctx: OrgContext, q: OverviewQuery, opts: Overv
   const f = filtersOf(q);
   const scope = await scopeFor(ctx, f);
   const db = ctx.db;
-  const [stats, users, rangeUsers, cohorts, bStats, bUsers, names] = await Promise.all([
+  const [stats, distinct, cohorts, bStats, names] = await Promise.all([
     getDailyStats(db, scope, f, q.from, q.to),
-    getDailyUsers(db, scope, f, q.from, q.to),
-    getRangeUsers(db, scope, f, q.from, q.to),
+    // Active users, MAU, the range's and each breakdown row's distinct users: unions of the day bitmaps.
+    getDistinctUsers(db, scope, f, q.from, q.to),
     getRetention(db, scope, f, q.from, q.to),
     getBreakdownStats(db, scope, f, q.from, q.to),
-    getBreakdownUsers(db, scope, f, q.from, q.to),
     getNames(db, ctx.org.id),
   ]);
+  const { daily: users, rangeUsers, breakdown: bUsers } = distinct;
 
   const today = utcDay(opts.now ?? Date.now());
   const statsByDay = new Map(stats.map((s) => [s.day, s]));
@@ -142,8 +141,8 @@ export async function getOverview(ctx: OrgContext, q: OverviewQuery, opts: Overv
 export async function getOverviewTotals(ctx: OrgContext, q: OverviewQuery): Promise<TotalsOnly> {
   const f = filtersOf(q);
   const scope = await scopeFor(ctx, f);
-  const [stats, rangeUsers] = await Promise.all([getDailyStats(ctx.db, scope, f, q.from, q.to), getRangeUsers(ctx.db, scope, f, q.from, q.to)]);
-  return { from: q.from, to: q.to, filters: f, totals: totalsOf(sum(stats), rangeUsers) };
+  const [stats, distinct] = await Promise.all([getDailyStats(ctx.db, scope, f, q.from, q.to), getDistinctUsers(ctx.db, scope, f, q.from, q.to, false)]);
+  return { from: q.from, to: q.to, filters: f, totals: totalsOf(sum(stats), distinct.rangeUsers) };
 }
 
 /** Distinct users per version and day of one mini-program. */

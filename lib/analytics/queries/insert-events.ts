@@ -9,12 +9,15 @@ import type { DbOrTx } from "@/db";
 import { errorFingerprint } from "../fingerprint";
 import { selectRows } from "../sql";
 import type { ValidEvent } from "../validate";
+import type { NewUserDay } from "./user-sets";
 
 export type InsertResult = {
   /** Events newly stored (neither a duplicate within the batch nor already stored). */
   inserted: number;
   /** The mini-programs assigned to the host as the statement saw them: events of any other were not stored. */
   assignedAppIds: Set<string>;
+  /** User-days this batch added to daily_users: what the caller folds into the day bitmaps in the same transaction. */
+  newUserDays: NewUserDay[];
 };
 
 /**
@@ -22,7 +25,7 @@ export type InsertResult = {
  * mini-programs. Stored: of the events whose mini-program is assigned to the host, the first of each id.
  */
 export async function insertEvents(db: DbOrTx, orgId: string, hostId: string, batch: ValidEvent[]): Promise<InsertResult> {
-  if (batch.length === 0) return { inserted: 0, assignedAppIds: new Set() };
+  if (batch.length === 0) return { inserted: 0, assignedAppIds: new Set(), newUserDays: [] };
   const payload = JSON.stringify(
     batch.map((e, i) => ({
       i,
@@ -42,7 +45,7 @@ export async function insertEvents(db: DbOrTx, orgId: string, hostId: string, ba
   );
   // Every table is written in key order, so concurrent batches (a retry racing its original, two devices
   // reporting the same day) take their row locks in the same order instead of deadlocking.
-  const rows = await selectRows<{ inserted: number; assigned: string }>(
+  const rows = await selectRows<{ inserted: number; assigned: string; new_user_days: string }>(
     db,
     sql`
     WITH assigned AS (
@@ -90,6 +93,7 @@ export async function insertEvents(db: DbOrTx, orgId: string, hostId: string, ba
       SELECT DISTINCT ${orgId}, day, app_id, ${hostId}, version, platform, user_id FROM fresh
       ORDER BY 2, 3, 5, 6, 7
       ON CONFLICT DO NOTHING
+      RETURNING day::text AS day, app_id, host_id, version, platform, user_id
     ),
     firsts AS (
       INSERT INTO first_launches AS f (org_id, app_id, user_id, ts, day, host_id, event_id, version, platform)
@@ -104,10 +108,15 @@ export async function insertEvents(db: DbOrTx, orgId: string, hostId: string, ba
     ),
     ${foldKeys(orgId, sql`${hostId}::text`, sql`fresh`)}
     SELECT (SELECT count(*) FROM ins)::int AS inserted,
-      (SELECT coalesce(json_agg(app_id), '[]'::json) FROM assigned)::text AS assigned`,
+      (SELECT coalesce(json_agg(app_id), '[]'::json) FROM assigned)::text AS assigned,
+      (SELECT coalesce(json_agg(users), '[]'::json) FROM users)::text AS new_user_days`,
   );
   const row = rows[0];
-  return { inserted: row?.inserted ?? 0, assignedAppIds: new Set(row ? (JSON.parse(row.assigned) as string[]) : []) };
+  return {
+    inserted: row?.inserted ?? 0,
+    assignedAppIds: new Set(row ? (JSON.parse(row.assigned) as string[]) : []),
+    newUserDays: row ? (JSON.parse(row.new_user_days) as NewUserDay[]) : [],
+  };
 }
 
 /**

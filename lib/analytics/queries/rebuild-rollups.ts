@@ -4,6 +4,7 @@
 import { sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db";
 import { backfillFingerprints } from "./backfill-fingerprints";
+import { rebuildUserSets } from "./user-sets";
 
 export async function rebuildRollups(db: DbOrTx, orgId: string): Promise<void> {
   // Error events from before fingerprints existed get theirs first: the keyed rollups group errors by it.
@@ -28,6 +29,8 @@ export async function rebuildRollups(db: DbOrTx, orgId: string): Promise<void> {
     INSERT INTO daily_users (org_id, day, app_id, host_id, version, platform, user_id)
     SELECT DISTINCT org_id, (ts AT TIME ZONE 'UTC')::date, app_id, host_id, version, platform, user_id
     FROM events WHERE org_id = ${orgId}`);
+  // The day bitmaps and the user numbering follow from daily_users.
+  await rebuildUserSets(db, orgId);
   await db.execute(sql`
     INSERT INTO first_launches (org_id, app_id, user_id, ts, day, host_id, event_id, version, platform)
     SELECT DISTINCT ON (app_id, user_id) org_id, app_id, user_id, ts, (ts AT TIME ZONE 'UTC')::date, host_id, id, version, platform

@@ -1,0 +1,103 @@
+// Distinct-user figures from the day bitmaps (daily_user_sets): active users and MAU per day, the range's
+// distinct users, and distinct users per host, mini-program, version and platform. Every figure is the
+// cardinality of a union of day sets, so it is exact, as the user-day queries it replaces were.
+import type { DbOrTx } from "@/db";
+import type { Platform } from "@/db/schema";
+import { type Bitmap, type BitmapScope, withBitmaps } from "./bitmaps";
+import { addDays, eachDay } from "./dates";
+import type { BreakdownUsers } from "./queries/breakdown-users";
+import type { DailyUsers } from "./queries/daily-users";
+import { MAU_WINDOW_DAYS } from "./queries/daily-users";
+import { readUserSets, type SetRow } from "./queries/user-sets";
+import type { Scope } from "./sql";
+import type { AnalyticsFilters } from "./types";
+
+export type DistinctUsers = { daily: DailyUsers[]; rangeUsers: number; breakdown: BreakdownUsers[] };
+
+/** `withDays`: also active users and MAU per day (which reads the 29 days before `from` too). */
+export async function getDistinctUsers(db: DbOrTx, scope: Scope, f: AnalyticsFilters, from: string, to: string, withDays = true): Promise<DistinctUsers> {
+  const start = withDays ? addDays(from, -(MAU_WINDOW_DAYS - 1)) : from;
+  const { coarse, rows } = await readUserSets(db, scope, f, start, to);
+  return withBitmaps((s) => distinctFrom(s, coarse, rows, from, to, withDays));
+}
+
+function union(s: BitmapScope, into: Map<string, Bitmap>, key: string, b: Bitmap): void {
+  const cur = into.get(key);
+  if (cur) cur.orInPlace(b);
+  else into.set(key, s.clone(b));
+}
+
+export function distinctFrom(s: BitmapScope, coarse: boolean, rows: SetRow[], from: string, to: string, withDays: boolean): DistinctUsers {
+  const byDay = new Map<string, Bitmap>();
+  const hosts = new Map<string, Bitmap>();
+  const apps = new Map<string, Bitmap>();
+  const versions = new Map<string, Bitmap>();
+  const platforms = new Map<string, Bitmap>();
+  for (const r of rows) {
+    const b = s.read(r.users);
+    const inRange = r.day >= from && r.day <= to;
+    if (coarse) {
+      // Coarse rows: ('', '', '', '') the day's users; (app, '', version, '') ; ('', host, '', ''); ('', '', '', platform).
+      if (r.appId === "" && r.hostId === "" && r.platform === "") union(s, byDay, r.day, b);
+      if (!inRange) continue;
+      if (r.appId !== "") {
+        union(s, apps, r.appId, b);
+        union(s, versions, JSON.stringify([r.appId, r.version]), b);
+      } else if (r.hostId !== "") union(s, hosts, r.hostId, b);
+      else if (r.platform !== "") union(s, platforms, r.platform, b);
+    } else {
+      union(s, byDay, r.day, b);
+      if (!inRange) continue;
+      union(s, hosts, r.hostId, b);
+      union(s, apps, r.appId, b);
+      union(s, versions, JSON.stringify([r.appId, r.version]), b);
+      union(s, platforms, r.platform, b);
+    }
+  }
+
+  const range = s.empty();
+  for (const [day, b] of byDay) if (day >= from && day <= to) range.orInPlace(b);
+
+  const breakdown: BreakdownUsers[] = [];
+  const none = { hostId: null, appId: null, version: null, platform: null };
+  for (const [hostId, b] of hosts) breakdown.push({ dim: "host", ...none, hostId, activeUsers: b.size });
+  for (const [appId, b] of apps) breakdown.push({ dim: "miniProgram", ...none, appId, activeUsers: b.size });
+  for (const [key, b] of versions) {
+    const [appId, version] = JSON.parse(key) as [string, string];
+    breakdown.push({ dim: "version", ...none, appId, version, activeUsers: b.size });
+  }
+  for (const [platform, b] of platforms) breakdown.push({ dim: "platform", ...none, platform: platform as Platform, activeUsers: b.size });
+
+  return { daily: withDays ? dailyFigures(s, byDay, from, to) : [], rangeUsers: range.size, breakdown };
+}
+
+/**
+ * Active users and MAU (distinct users over the 30 days ending on the day) for each day of [from, to]. Sliding
+ * unions in blocks of 30 days (van Herk / Gil-Werman): for every day the union from its block's start and the union
+ * to its block's end, so each window is one suffix union and one prefix union, whatever the range's length.
+ */
+function dailyFigures(s: BitmapScope, byDay: Map<string, Bitmap>, from: string, to: string): DailyUsers[] {
+  const W = MAU_WINDOW_DAYS;
+  const days = eachDay(addDays(from, -(W - 1)), to);
+  const n = days.length;
+  const prefix: Bitmap[] = new Array(n);
+  const suffix: Bitmap[] = new Array(n);
+  const emptyDay = s.empty();
+  const at = (i: number) => byDay.get(days[i]!) ?? emptyDay;
+  for (let i = 0; i < n; i++) {
+    prefix[i] = i % W === 0 ? s.clone(at(i)) : s.clone(prefix[i - 1]!);
+    if (i % W !== 0) prefix[i]!.orInPlace(at(i));
+  }
+  for (let i = n - 1; i >= 0; i--) {
+    suffix[i] = i % W === W - 1 || i === n - 1 ? s.clone(at(i)) : s.clone(suffix[i + 1]!);
+    if (!(i % W === W - 1 || i === n - 1)) suffix[i]!.orInPlace(at(i));
+  }
+  const out: DailyUsers[] = [];
+  for (let i = W - 1; i < n; i++) {
+    const lo = i - (W - 1);
+    // lo starts a block exactly when the window is one whole block: then prefix[i] alone is the window.
+    const mau = lo % W === 0 ? prefix[i]!.size : suffix[lo]!.orCardinality(prefix[i]!);
+    out.push({ day: days[i]!, activeUsers: at(i).size, mau });
+  }
+  return out;
+}
