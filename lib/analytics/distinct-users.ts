@@ -8,17 +8,59 @@ import { addDays, eachDay } from "./dates";
 import type { BreakdownUsers } from "./queries/breakdown-users";
 import type { DailyUsers } from "./queries/daily-users";
 import { MAU_WINDOW_DAYS } from "./queries/daily-users";
-import { readUserSets, type SetRow } from "./queries/user-sets";
+import type { CohortRow } from "./queries/retention";
+import { readCohorts, readUserSets, type SetRow } from "./queries/user-sets";
 import type { Scope } from "./sql";
 import type { AnalyticsFilters } from "./types";
 
-export type DistinctUsers = { daily: DailyUsers[]; rangeUsers: number; breakdown: BreakdownUsers[] };
+export type DistinctUsers = { daily: DailyUsers[]; rangeUsers: number; breakdown: BreakdownUsers[]; cohorts: CohortRow[] };
 
-/** `withDays`: also active users and MAU per day (which reads the 29 days before `from` too). */
+/**
+ * `withDays`: also active users and MAU per day (which reads the 29 days before `from` too) and the retention
+ * cohorts (which read the 7 days after `to` too).
+ */
 export async function getDistinctUsers(db: DbOrTx, scope: Scope, f: AnalyticsFilters, from: string, to: string, withDays = true): Promise<DistinctUsers> {
   const start = withDays ? addDays(from, -(MAU_WINDOW_DAYS - 1)) : from;
-  const { coarse, rows } = await readUserSets(db, scope, f, start, to);
-  return withBitmaps((s) => distinctFrom(s, coarse, rows, from, to, withDays));
+  const end = withDays ? addDays(to, 7) : to;
+  const [{ coarse, rows }, cohorts] = await Promise.all([
+    readUserSets(db, scope, f, start, end),
+    withDays ? readCohorts(db, scope, f, from, to) : Promise.resolve([]),
+  ]);
+  return withBitmaps((s) => {
+    const out = distinctFrom(s, coarse, rows, from, to, withDays);
+    return { ...out, cohorts: withDays ? retentionFrom(s, coarse, rows, cohorts) : [] };
+  });
+}
+
+/**
+ * Of each day's cohort (users whose first launch of a mini-program fell on it, under the filters), how many were
+ * active in that mini-program, under the same filters, on day d+1 and on day d+7: intersections of the cohort's
+ * set with the mini-program's day sets. Without a mini-program filter a member is a (user, mini-program) pair.
+ */
+export function retentionFrom(s: BitmapScope, coarse: boolean, rows: SetRow[], cohorts: { appId: string; day: string; uids: number[] }[]): CohortRow[] {
+  const wanted = new Set<string>();
+  for (const c of cohorts) {
+    wanted.add(`${c.appId}\n${addDays(c.day, 1)}`);
+    wanted.add(`${c.appId}\n${addDays(c.day, 7)}`);
+  }
+  const active = new Map<string, Bitmap>();
+  for (const r of rows) {
+    // The finest rows, or the coarse (app, '', version, '') ones: each lies in exactly one mini-program.
+    if (r.appId === "" || (coarse && r.hostId !== "")) continue;
+    const key = `${r.appId}\n${r.day}`;
+    if (wanted.has(key)) union(s, active, key, s.read(r.users));
+  }
+  const byDay = new Map<string, CohortRow>();
+  for (const c of cohorts) {
+    const row = byDay.get(c.day) ?? byDay.set(c.day, { day: c.day, cohort: 0, d1: 0, d7: 0 }).get(c.day)!;
+    const members = s.of(c.uids);
+    row.cohort += members.size;
+    const d1 = active.get(`${c.appId}\n${addDays(c.day, 1)}`);
+    const d7 = active.get(`${c.appId}\n${addDays(c.day, 7)}`);
+    if (d1) row.d1 += members.andCardinality(d1);
+    if (d7) row.d7 += members.andCardinality(d7);
+  }
+  return [...byDay.values()].sort((a, b) => (a.day < b.day ? -1 : 1));
 }
 
 function union(s: BitmapScope, into: Map<string, Bitmap>, key: string, b: Bitmap): void {
@@ -27,7 +69,7 @@ function union(s: BitmapScope, into: Map<string, Bitmap>, key: string, b: Bitmap
   else into.set(key, s.clone(b));
 }
 
-export function distinctFrom(s: BitmapScope, coarse: boolean, rows: SetRow[], from: string, to: string, withDays: boolean): DistinctUsers {
+export function distinctFrom(s: BitmapScope, coarse: boolean, rows: SetRow[], from: string, to: string, withDays: boolean): Omit<DistinctUsers, "cohorts"> {
   const byDay = new Map<string, Bitmap>();
   const hosts = new Map<string, Bitmap>();
   const apps = new Map<string, Bitmap>();

@@ -7,6 +7,7 @@ import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { useSeededDb } from "@/test/seeded";
 import type { Platform } from "@/db/schema";
+import { decodeBitmap } from "./bitmaps";
 import { addDays, utcDay } from "./dates";
 import { ingestEvents } from "./ingest";
 import { rebuildRollups } from "./queries/rebuild-rollups";
@@ -162,13 +163,27 @@ describe("rebuilding the rollups from raw events", () => {
       stats: await selectRows(s.db, sql`SELECT day::text, app_id, host_id, version, platform, events, launches, page_views, sessions, session_ms::float8, errors FROM daily_stats WHERE org_id = ${orgId} ORDER BY 1, 2, 3, 4, 5`),
       users: await selectRows(s.db, sql`SELECT day::text, app_id, host_id, version, platform, user_id FROM daily_users WHERE org_id = ${orgId} ORDER BY 1, 2, 3, 4, 5, 6`),
       firsts: await selectRows(s.db, sql`SELECT app_id, user_id, ts::text, day::text, host_id, event_id, version, platform FROM first_launches WHERE org_id = ${orgId} ORDER BY 1, 2`),
+      // The day bitmaps, as user ids (a rebuild numbers users afresh): every grain, every row.
+      sets: await userSetsOf(orgId),
     });
     const incremental = await snapshot();
+    expect(incremental.sets.length).toBeGreaterThan(100);
     expect(incremental.users.length).toBeGreaterThan(100);
     await rebuildRollups(s.db, orgId);
     expect(await snapshot()).toEqual(incremental);
   });
 });
+
+async function userSetsOf(orgId: string) {
+  const names = new Map(
+    (await selectRows<{ uid: number; user_id: string }>(s.db, sql`SELECT uid, user_id FROM org_users WHERE org_id = ${orgId}`)).map((r) => [Number(r.uid), r.user_id]),
+  );
+  const rows = await selectRows<{ day: string; app_id: string; host_id: string; version: string; platform: string; users: Uint8Array }>(
+    s.db,
+    sql`SELECT day::text, app_id, host_id, version, platform, users FROM daily_user_sets WHERE org_id = ${orgId} ORDER BY 1, 2, 3, 4, 5`,
+  );
+  return rows.map(({ users, ...key }) => ({ ...key, users: decodeBitmap(users).map((u) => names.get(u)).sort() }));
+}
 
 describe("adoption (CONTRACT §13) equals the direct count over raw events", () => {
   it("per version over the last complete UTC day, for each mini-program, with and without a host", async () => {

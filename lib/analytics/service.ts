@@ -12,7 +12,6 @@ import { getDailyUsers } from "./queries/daily-users";
 import { getDimensions } from "./queries/dimensions";
 import { hostExists } from "./queries/host-exists";
 import { getNames } from "./queries/names";
-import { getRetention } from "./queries/retention";
 import { getScopedAppIds } from "./queries/scoped-apps";
 import { getApprovedVersions, getVersionUsers } from "./queries/version-adoption";
 import { byLaunchesThenKey, rangeRetention, ratio, versionKey } from "./rows";
@@ -69,15 +68,15 @@ export async function getOverview(ctx: OrgContext, q: OverviewQuery, opts: Overv
   const f = filtersOf(q);
   const scope = await scopeFor(ctx, f);
   const db = ctx.db;
-  const [stats, distinct, cohorts, bStats, names] = await Promise.all([
+  const [stats, distinct, bStats, names] = await Promise.all([
     getDailyStats(db, scope, f, q.from, q.to),
-    // Active users, MAU, the range's and each breakdown row's distinct users: unions of the day bitmaps.
+    // Active users, MAU, the range's and each breakdown row's distinct users, and the retention cohorts:
+    // unions and intersections of the day bitmaps.
     getDistinctUsers(db, scope, f, q.from, q.to),
-    getRetention(db, scope, f, q.from, q.to),
     getBreakdownStats(db, scope, f, q.from, q.to),
     getNames(db, ctx.org.id),
   ]);
-  const { daily: users, rangeUsers, breakdown: bUsers } = distinct;
+  const { daily: users, rangeUsers, breakdown: bUsers, cohorts } = distinct;
 
   const today = utcDay(opts.now ?? Date.now());
   const statsByDay = new Map(stats.map((s) => [s.day, s]));

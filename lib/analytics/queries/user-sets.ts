@@ -211,3 +211,16 @@ export async function backfillUserSets(db: DbOrTx): Promise<number> {
   for (const { org_id } of orgs) await rebuildUserSets(db, org_id);
   return orgs.length;
 }
+
+/** Retention cohorts over [from, to]: per mini-program and day of first launch, the numbers of those users. */
+export async function readCohorts(db: DbOrTx, scope: Scope, f: AnalyticsFilters, from: string, to: string): Promise<{ appId: string; day: string; uids: number[] }[]> {
+  const rows = await selectRows<{ appId: string; day: string; uids: string }>(
+    db,
+    sql`
+    SELECT c.app_id AS "appId", c.day::text AS day, array_agg(o.uid)::text AS uids
+    FROM first_launches c JOIN org_users o ON o.org_id = c.org_id AND o.user_id = c.user_id
+    WHERE ${whereDimensions(scope, f, "c")} AND c.day BETWEEN ${from}::date AND ${to}::date
+    GROUP BY c.app_id, c.day`,
+  );
+  return rows.map((r) => ({ appId: r.appId, day: r.day, uids: r.uids.slice(1, -1).split(",").map(Number) }));
+}
