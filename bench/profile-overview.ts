@@ -1,6 +1,8 @@
 // tsx bench/profile-overview.ts [--pglite DIR | --url URL] [--org ID] [--days 90] [--runs 5]: times every query the
 // overview runs, one by one (PGlite runs them one after another anyway), plus the whole service call, on a
 // database `npm run bench` left behind (.data/bench/pglite by default). The profile docs/benchmarks.md quotes.
+// The user-day queries (daily-users, range-users, retention, breakdown-users) are what the overview ran before the
+// distinct-set rollups; it now runs distinct-sets (reading the day bitmaps) instead of all four.
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { openDatabase } from "@/db";
@@ -13,6 +15,9 @@ import { getNames } from "@/lib/analytics/queries/names";
 import { getRangeUsers } from "@/lib/analytics/queries/range-users";
 import { getRetention } from "@/lib/analytics/queries/retention";
 import { getOverview } from "@/lib/analytics/service";
+import { getDistinctUsers } from "@/lib/analytics/distinct-users";
+import { readUserSets } from "@/lib/analytics/queries/user-sets";
+import { sql } from "drizzle-orm";
 import { loadOrgContext } from "@/lib/authz/context";
 import { median } from "./lib/stats";
 
@@ -45,6 +50,11 @@ try {
   await time("breakdown-stats", () => getBreakdownStats(db, scope, {}, from, to));
   await time("breakdown-users", () => getBreakdownUsers(db, scope, {}, from, to));
   await time("names", () => getNames(db, orgId));
+  await time("user-sets (read)", () => readUserSets(db, scope, {}, addDays(from, -29), addDays(to, 7)));
+  await time("distinct-sets", () => getDistinctUsers(db, scope, {}, from, to));
+  const appId = (await db.execute(sql`SELECT app_id FROM daily_stats WHERE org_id = ${orgId} GROUP BY 1 ORDER BY sum(launches) DESC LIMIT 1`)) as unknown;
+  const top = (Array.isArray(appId) ? appId : (appId as { rows: { app_id: string }[] }).rows)[0] as { app_id: string } | undefined;
+  if (top) await time("distinct, 1 app", () => getDistinctUsers(db, scope, { appId: top.app_id }, from, to));
   const ctx = await loadOrgContext(db, { id: orgId }, { type: "user", userId: `usr_bench${orgId.slice(-2)}`, email: "owner", name: "owner", sessionId: "ses" }, null);
   await time("whole overview", () => getOverview(ctx, { from, to }));
 } finally {

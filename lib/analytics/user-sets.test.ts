@@ -8,7 +8,7 @@ import { useSeededDb } from "@/test/seeded";
 import { decodeBitmap, encodeBitmap } from "./bitmaps";
 import { addDays, utcDay } from "./dates";
 import { ingestEvents } from "./ingest";
-import { assignUserIds, rebuildUserSets } from "./queries/user-sets";
+import { assignUserIds, backfillUserSets, rebuildUserSets } from "./queries/user-sets";
 import { computeOverviewFromRaw } from "./raw";
 import { getOverview } from "./service";
 import { selectRows } from "./sql";
@@ -100,5 +100,17 @@ describe("day bitmaps under concurrent ingestion", () => {
     for (const q of [{ from: addDays(TODAY, -9), to: TODAY }, { from: addDays(TODAY, -9), to: TODAY, appId: APPS[1] }, { from: addDays(TODAY, -9), to: TODAY, hostId: hosts[0]!.id, platform: "ios" as const }]) {
       expect(await getOverview(admin, q, { now: NOW }), JSON.stringify(q)).toEqual(await computeOverviewFromRaw(s.db, { orgId, appIds: null }, q, { now: NOW }));
     }
+  });
+});
+
+describe("backfill (migration 0018)", () => {
+  it("builds the bitmaps of an organization that has user-days but none yet, once", async () => {
+    const before = await setsAsUserIds();
+    expect(before.length).toBeGreaterThan(10);
+    // As after the migration's SQL part: users numbered, no bitmaps.
+    await s.db.execute(sql`DELETE FROM daily_user_sets WHERE org_id = ${orgId}`);
+    expect(await backfillUserSets(s.db)).toBeGreaterThanOrEqual(1);
+    expect(await setsAsUserIds()).toEqual(before);
+    expect(await backfillUserSets(s.db)).toBe(0);
   });
 });
