@@ -23,7 +23,7 @@ export async function getDistinctUsers(db: DbOrTx, scope: Scope, f: AnalyticsFil
   const start = withDays ? addDays(from, -(MAU_WINDOW_DAYS - 1)) : from;
   const end = withDays ? addDays(to, 7) : to;
   const [{ coarse, rows }, cohorts] = await Promise.all([
-    readUserSets(db, scope, f, start, end),
+    readUserSets(db, scope, f, start, end, from),
     withDays ? readCohorts(db, scope, f, from, to) : Promise.resolve([]),
   ]);
   return withBitmaps((s) => {

@@ -144,9 +144,19 @@ export async function foldUserSets(db: DbOrTx, orgId: string, fresh: NewUserDay[
  * The day bitmaps over [from, to]. Unfiltered and unscoped, the coarse rows (a few per day); otherwise the finest
  * rows that match the filters, whose unions answer any filter exactly.
  */
-export async function readUserSets(db: DbOrTx, scope: Scope, f: AnalyticsFilters, from: string, to: string): Promise<{ coarse: boolean; rows: SetRow[] }> {
+export async function readUserSets(
+  db: DbOrTx,
+  scope: Scope,
+  f: AnalyticsFilters,
+  from: string,
+  to: string,
+  /** Before this day only the whole organization's coarse row is read (the MAU look-back needs no breakdown). */
+  breakdownFrom = from,
+): Promise<{ coarse: boolean; rows: SetRow[] }> {
   const coarse = scope.appIds === null && f.hostId === undefined && f.appId === undefined && f.version === undefined && f.platform === undefined;
-  const grain = coarse ? sql`(app_id = '' OR host_id = '')` : sql`app_id <> '' AND host_id <> ''`;
+  const grain = coarse
+    ? sql`(app_id = '' OR host_id = '') AND (day >= ${breakdownFrom}::date OR (app_id = '' AND host_id = '' AND platform = ''))`
+    : sql`app_id <> '' AND host_id <> ''`;
   const rows = await selectRows<SetRow>(
     db,
     sql`
