@@ -30,6 +30,11 @@ export class BitmapScope {
     return this.keep(RoaringBitmap32.deserialize(bytes, "portable"));
   }
 
+  /** A new bitmap: the union of these. */
+  orMany(list: Bitmap[]): Bitmap {
+    return this.keep(RoaringBitmap32.orMany(list));
+  }
+
   clone(b: Bitmap): Bitmap {
     return this.keep(b.clone());
   }

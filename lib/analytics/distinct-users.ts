@@ -27,8 +27,10 @@ export async function getDistinctUsers(db: DbOrTx, scope: Scope, f: AnalyticsFil
     withDays ? readCohorts(db, scope, f, from, to) : Promise.resolve([]),
   ]);
   return withBitmaps((s) => {
-    const out = distinctFrom(s, coarse, rows, from, to, withDays);
-    return { ...out, cohorts: withDays ? retentionFrom(s, coarse, rows, cohorts) : [] };
+    // Each row's bitmap is read once, for every figure.
+    const sets = rows.map((r) => ({ ...r, set: s.read(r.users) }));
+    const out = distinctFrom(s, coarse, sets, from, to, withDays);
+    return { ...out, cohorts: withDays ? retentionFrom(s, coarse, sets, cohorts) : [] };
   });
 }
 
@@ -37,19 +39,20 @@ export async function getDistinctUsers(db: DbOrTx, scope: Scope, f: AnalyticsFil
  * active in that mini-program, under the same filters, on day d+1 and on day d+7: intersections of the cohort's
  * set with the mini-program's day sets. Without a mini-program filter a member is a (user, mini-program) pair.
  */
-export function retentionFrom(s: BitmapScope, coarse: boolean, rows: SetRow[], cohorts: { appId: string; day: string; uids: number[] }[]): CohortRow[] {
+export function retentionFrom(s: BitmapScope, coarse: boolean, rows: ReadRow[], cohorts: { appId: string; day: string; uids: number[] }[]): CohortRow[] {
   const wanted = new Set<string>();
   for (const c of cohorts) {
     wanted.add(`${c.appId}\n${addDays(c.day, 1)}`);
     wanted.add(`${c.appId}\n${addDays(c.day, 7)}`);
   }
-  const active = new Map<string, Bitmap>();
+  const activeGroups: Groups = new Map();
   for (const r of rows) {
     // The finest rows, or the coarse (app, '', version, '') ones: each lies in exactly one mini-program.
     if (r.appId === "" || (coarse && r.hostId !== "")) continue;
     const key = `${r.appId}\n${r.day}`;
-    if (wanted.has(key)) union(s, active, key, s.read(r.users));
+    if (wanted.has(key)) union(s, activeGroups, key, r.set);
   }
+  const active = unionAll(s, activeGroups);
   const byDay = new Map<string, CohortRow>();
   for (const c of cohorts) {
     const row = byDay.get(c.day) ?? byDay.set(c.day, { day: c.day, cohort: 0, d1: 0, d7: 0 }).get(c.day)!;
@@ -63,39 +66,51 @@ export function retentionFrom(s: BitmapScope, coarse: boolean, rows: SetRow[], c
   return [...byDay.values()].sort((a, b) => (a.day < b.day ? -1 : 1));
 }
 
-function union(s: BitmapScope, into: Map<string, Bitmap>, key: string, b: Bitmap): void {
+/** Sets to union per key; unionAll() then makes one bitmap per key (a single copy when a key has one set). */
+type Groups = Map<string, Bitmap[]>;
+
+function union(_s: BitmapScope, into: Groups, key: string, b: Bitmap): void {
   const cur = into.get(key);
-  if (cur) cur.orInPlace(b);
-  else into.set(key, s.clone(b));
+  if (cur) cur.push(b);
+  else into.set(key, [b]);
 }
 
-export function distinctFrom(s: BitmapScope, coarse: boolean, rows: SetRow[], from: string, to: string, withDays: boolean): Omit<DistinctUsers, "cohorts"> {
-  const byDay = new Map<string, Bitmap>();
-  const hosts = new Map<string, Bitmap>();
-  const apps = new Map<string, Bitmap>();
-  const versions = new Map<string, Bitmap>();
-  const platforms = new Map<string, Bitmap>();
+function unionAll(s: BitmapScope, groups: Groups): Map<string, Bitmap> {
+  const out = new Map<string, Bitmap>();
+  for (const [key, list] of groups) out.set(key, list.length === 1 ? list[0]! : s.orMany(list));
+  return out;
+}
+
+type ReadRow = SetRow & { set: Bitmap };
+
+export function distinctFrom(s: BitmapScope, coarse: boolean, rows: ReadRow[], from: string, to: string, withDays: boolean): Omit<DistinctUsers, "cohorts"> {
+  const [dayG, hostG, appG, versionG, platformG]: [Groups, Groups, Groups, Groups, Groups] = [new Map(), new Map(), new Map(), new Map(), new Map()];
   for (const r of rows) {
-    const b = s.read(r.users);
+    const b = r.set;
     const inRange = r.day >= from && r.day <= to;
     if (coarse) {
       // Coarse rows: ('', '', '', '') the day's users; (app, '', version, '') ; ('', host, '', ''); ('', '', '', platform).
-      if (r.appId === "" && r.hostId === "" && r.platform === "") union(s, byDay, r.day, b);
+      if (r.appId === "" && r.hostId === "" && r.platform === "") union(s, dayG, r.day, b);
       if (!inRange) continue;
       if (r.appId !== "") {
-        union(s, apps, r.appId, b);
-        union(s, versions, JSON.stringify([r.appId, r.version]), b);
-      } else if (r.hostId !== "") union(s, hosts, r.hostId, b);
-      else if (r.platform !== "") union(s, platforms, r.platform, b);
+        union(s, appG, r.appId, b);
+        union(s, versionG, JSON.stringify([r.appId, r.version]), b);
+      } else if (r.hostId !== "") union(s, hostG, r.hostId, b);
+      else if (r.platform !== "") union(s, platformG, r.platform, b);
     } else {
-      union(s, byDay, r.day, b);
+      union(s, dayG, r.day, b);
       if (!inRange) continue;
-      union(s, hosts, r.hostId, b);
-      union(s, apps, r.appId, b);
-      union(s, versions, JSON.stringify([r.appId, r.version]), b);
-      union(s, platforms, r.platform, b);
+      union(s, hostG, r.hostId, b);
+      union(s, appG, r.appId, b);
+      union(s, versionG, JSON.stringify([r.appId, r.version]), b);
+      union(s, platformG, r.platform, b);
     }
   }
+  const byDay = unionAll(s, dayG);
+  const hosts = unionAll(s, hostG);
+  const apps = unionAll(s, appG);
+  const versions = unionAll(s, versionG);
+  const platforms = unionAll(s, platformG);
 
   const range = s.empty();
   for (const [day, b] of byDay) if (day >= from && day <= to) range.orInPlace(b);
