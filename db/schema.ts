@@ -821,10 +821,14 @@ export const orgUsers = pgTable(
   (t) => [primaryKey({ columns: [t.orgId, t.userId] }), uniqueIndex("org_users_uid_idx").on(t.orgId, t.uid)],
 );
 
-export const orgUserCounters = pgTable("org_user_counters", {
-  orgId: text("org_id").primaryKey(),
-  next: integer("next").notNull(),
-});
+export const orgUserCounters = pgTable(
+  "org_user_counters",
+  {
+    orgId: text("org_id").notNull(),
+    next: integer("next").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId] })],
+);
 
 /**
  * Per UTC day, the set of active users (a roaring bitmap of `org_users.uid`, portable format) at the finest

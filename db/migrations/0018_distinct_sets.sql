@@ -10,8 +10,9 @@ CREATE TABLE "daily_user_sets" (
 );
 --> statement-breakpoint
 CREATE TABLE "org_user_counters" (
-	"org_id" text PRIMARY KEY NOT NULL,
-	"next" integer NOT NULL
+	"org_id" text NOT NULL,
+	"next" integer NOT NULL,
+	CONSTRAINT "org_user_counters_org_id_pk" PRIMARY KEY("org_id")
 );
 --> statement-breakpoint
 CREATE TABLE "org_users" (
