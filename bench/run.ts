@@ -469,7 +469,9 @@ async function runDatabase(kind: "pglite" | "postgres", ds: Dataset, port: numbe
     const wires = toWire(prep.pool);
     const poolEvents = wires.reduce((a, w) => a + w.events, 0);
     const ing = await sendBatches(server, wires, { connections: 16 });
-    if (ing.failed || ing.accepted !== poolEvents) throw new Error(`ingest: ${ing.failed} failed requests, ${ing.accepted} of ${poolEvents} accepted`);
+    if (ing.failed || ing.accepted !== poolEvents) {
+      throw new Error(`ingest: ${ing.failed} failed requests, ${ing.accepted} of ${poolEvents} accepted (${ing.result.errors} connection errors, ${ing.result.timeouts} timeouts)`);
+    }
     const ingestRate = ing.accepted / ing.seconds;
     details[`${kind}.ingest`] = { events: ing.accepted, batches: wires.length, seconds: ing.seconds, latency: { p50: ing.result.latency.p50, p99: ing.result.latency.p99 }, copyRowsPerSecond: prep.copyRate };
     const ingestTarget = kind === "postgres" ? 0.25 : 0.15;
