@@ -29,14 +29,6 @@ const USAGE_DAYS = 7;
 const ANOMALY_DAYS = 14;
 const ANOMALY_TOP = 5;
 
-/**
- * PGlite runs a query on this very thread, which it blocks until the query is done: a slow read started at once would
- * hold back the part of the page rendered without it. Started a moment later, it lets that part go out first.
- */
-function afterShell<T>(read: () => Promise<T>): Promise<T> {
-  return new Promise<void>((resolve) => setTimeout(resolve, 10)).then(read);
-}
-
 /** The last `days` UTC days up to today, and the same number of days before them. */
 async function recentUsage(ctx: OrgContext, days: number): Promise<[Totals, Totals]> {
   const to = utcDay(Date.now());
@@ -70,10 +62,11 @@ export default async function OverviewPage({ params }: { params: Promise<{ org: 
   ]);
   // The usage and anomaly cards read the analytics rollups, by far the slowest part (issue 19 item 4): they stream in
   // behind the rest of the page (Suspense below). Started only now: PGlite runs one query at a time, and queued
-  // first they would hold back the reads above, which the first bytes of the page wait for.
+  // first they would hold back the reads above. (On PGlite the page still does not stream past them: a PGlite query
+  // blocks the server's thread until it is done; docs/benchmarks.md.)
   const analytics = can(ctx, "analytics.view");
-  const usagePromise = analytics ? afterShell(() => recentUsage(ctx, USAGE_DAYS)) : null;
-  const anomaliesPromise = analytics ? afterShell(() => recentAnomalies(ctx, ANOMALY_DAYS)) : null;
+  const usagePromise = analytics ? recentUsage(ctx, USAGE_DAYS) : null;
+  const anomaliesPromise = analytics ? recentAnomalies(ctx, ANOMALY_DAYS) : null;
   // Awaited by their cards; a failure there reaches the error boundary, not the process's unhandled rejections.
   usagePromise?.catch(() => {});
   anomaliesPromise?.catch(() => {});
