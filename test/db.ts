@@ -13,7 +13,7 @@ export async function createTestDb(): Promise<DbHandle> {
   }
   const { default: postgres } = await import("postgres");
   const admin = postgres(cfg.url, { max: 1, onnotice: () => {} });
-  const name = `atrium_t_${randomBytes(6).toString("hex")}`;
+  const name = `${cfg.prefix}${randomBytes(6).toString("hex")}`;
   await admin.unsafe(`CREATE DATABASE ${name} TEMPLATE ${cfg.template}`);
   await admin.end();
   const handle = await openDatabase({ databaseUrl: withDatabase(cfg.url, name), maxConnections: 5 });

@@ -11,16 +11,20 @@ export default async function setup(project: TestProject) {
   if (url) {
     const { default: postgres } = await import("postgres");
     const admin = postgres(url, { max: 1, onnotice: () => {} });
-    const template = `atrium_tpl_${process.pid}`;
+    // One template per vitest project (vitest.config.ts runs the setup for each): apart, so that neither's
+    // teardown drops the other's databases.
+    const tag = `${process.pid}_${project.name.replace(/[^a-z0-9]/gi, "")}`;
+    const template = `atrium_tpl_${tag}`;
+    const prefix = `atrium_t_${tag}_`;
     await admin.unsafe(`DROP DATABASE IF EXISTS ${template}`);
     await admin.unsafe(`CREATE DATABASE ${template}`);
     const tplUrl = withDatabase(url, template);
     const handle = await openDatabase({ databaseUrl: tplUrl, maxConnections: 1 });
     await migrateDatabase(handle);
     await handle.close();
-    project.provide("testDb", { kind: "postgres", url, template });
+    project.provide("testDb", { kind: "postgres", url, template, prefix });
     return async () => {
-      const rows = await admin<{ datname: string }[]>`SELECT datname FROM pg_database WHERE datname LIKE ${"atrium_t_%"} OR datname = ${template}`;
+      const rows = await admin<{ datname: string }[]>`SELECT datname FROM pg_database WHERE starts_with(datname, ${prefix}) OR datname = ${template}`;
       for (const r of rows) await admin.unsafe(`DROP DATABASE IF EXISTS ${r.datname} WITH (FORCE)`);
       await admin.end();
     };
@@ -49,6 +53,6 @@ export function withDatabase(url: string, database: string): string {
 
 declare module "vitest" {
   export interface ProvidedContext {
-    testDb: { kind: "pglite"; dumpFile: string } | { kind: "postgres"; url: string; template: string };
+    testDb: { kind: "pglite"; dumpFile: string } | { kind: "postgres"; url: string; template: string; prefix: string };
   }
 }
