@@ -55,6 +55,8 @@ const WORK = path.join(ROOT, ".data/bench");
 const INGEST_ORGS = 5;
 const BATCH = 100;
 const PAGES = ["", "/analytics", "/hosts", "/hosts/{host}", "/mini-programs", "/mini-programs/{app}", "/reviews", "/audit", "/members"];
+/** A signed-in page that only checks the session: the floor the console's pages are measured against. */
+const FLOOR_PAGE = "/internal/session-floor";
 const PAGE_ROUTES = PAGES.map((p) => `/o/[org]${p.replace("{host}", "[hostId]").replace("{app}", "[appId]")}`);
 
 const results: ResultRow[] = [];
@@ -413,7 +415,9 @@ async function runDatabase(kind: "pglite" | "postgres", ds: Dataset, port: numbe
       atHalf: { rate: half, manifestP99: manifestHalf.latency.p99, manifestP50: manifestHalf.latency.p50, healthP99: healthHalf.latency.p99, manifestRps: manifestHalf.requests.mean },
     };
     push({ figure: "manifest", metric: "max req/s (50 assignments)", database: db, value: manifestMax.requests.mean, unit: "req/s", baseline: healthMax.requests.mean, baselineLabel: "constant JSON", target: "≥ 0.7 × baseline", met: manifestMax.requests.mean >= 0.7 * healthMax.requests.mean });
-    push({ figure: "manifest", metric: `p99 at half of max (${half} req/s)`, database: db, value: manifestHalf.latency.p99, unit: "ms", baseline: healthHalf.latency.p99, baselineLabel: "constant JSON, same rate", target: "≤ 20 ms", met: manifestHalf.latency.p99 <= 20 });
+    // Issue 19 item 5: relative to the constant route at the same rate, since on a loaded machine the tail is mostly
+    // the machine's (the constant route itself missed an absolute 20 ms).
+    push({ figure: "manifest", metric: `p99 at half of max (${half} req/s)`, database: db, value: manifestHalf.latency.p99, unit: "ms", baseline: healthHalf.latency.p99, baselineLabel: "constant JSON, same rate", target: "≤ 1.5 × baseline", met: manifestHalf.latency.p99 <= 1.5 * healthHalf.latency.p99 });
 
     // The same on the host whose 50 assignments all have rules (1,000 listed users) and 500 testers (bench/lib/load.ts):
     // device-0 … device-499 are testers and get 50 trial entries; the rest go through the rules.
@@ -444,10 +448,18 @@ async function runDatabase(kind: "pglite" | "postgres", ds: Dataset, port: numbe
 
     // ---- pages ----
     const cookie = await sessionCookie(big);
+    // The floor (issue 19 item 4): a signed-in page that only checks the session (app/internal/session-floor), so
+    // the ratio is what the console's pages add to what any dynamic page costs. A static file is kept for reference.
+    const floor: number[] = [];
+    for (let i = 0; i < cfg.pageRuns + 2; i++) {
+      const r = await timedGet(`${server.url}${FLOOR_PAGE}`, { cookie });
+      if (r.status !== 200) throw new Error(`${FLOOR_PAGE} answered ${r.status}`);
+      floor.push(r.ttfbMs);
+    }
+    const floorP95 = summarize(floor.slice(2)).p95;
     const staticPath = await staticFile();
     const statics: number[] = [];
     for (let i = 0; i < cfg.pageRuns + 2; i++) statics.push((await timedGet(`${server.url}${staticPath}`)).ttfbMs);
-    const staticP95 = summarize(statics.slice(2)).p95;
     const pageStats: Record<string, { p50: number; p95: number; totalP95: number }> = {};
     let worst = { page: "", p95: 0 };
     for (const p of PAGES) {
@@ -466,17 +478,17 @@ async function runDatabase(kind: "pglite" | "postgres", ds: Dataset, port: numbe
       pageStats[`/o/[org]${p}`] = { p50: round(s.p50), p95: round(s.p95), totalP95: round(summarize(total).p95) };
       if (s.p95 > worst.p95) worst = { page: `/o/[org]${p}`, p95: s.p95 };
     }
-    details[`${kind}.pages`] = { staticPath, staticTtfb: summarize(statics.slice(2)), pages: pageStats };
+    details[`${kind}.pages`] = { floorPath: FLOOR_PAGE, floorTtfb: summarize(floor.slice(2)), staticPath, staticTtfb: summarize(statics.slice(2)), pages: pageStats };
     push({
       figure: "pages",
       metric: `TTFB p95, slowest page (${worst.page})`,
       database: db,
       value: worst.p95,
       unit: "ms",
-      baseline: staticP95,
-      baselineLabel: "static file",
-      target: "≤ 3 × static",
-      met: worst.p95 <= 3 * staticP95,
+      baseline: floorP95,
+      baselineLabel: "signed-in page that only checks the session",
+      target: "≤ 2 × baseline",
+      met: worst.p95 <= 2 * floorP95,
     });
 
     // ---- ingest (max) ----
@@ -485,7 +497,9 @@ async function runDatabase(kind: "pglite" | "postgres", ds: Dataset, port: numbe
     const wires = toWire(prep.pool);
     const poolEvents = wires.reduce((a, w) => a + w.events, 0);
     const ing = await sendBatches(server, wires, { connections: 16 });
-    if (ing.failed || ing.accepted !== poolEvents) throw new Error(`ingest: ${ing.failed} failed requests, ${ing.accepted} of ${poolEvents} accepted`);
+    if (ing.failed || ing.accepted !== poolEvents) {
+      throw new Error(`ingest: ${ing.failed} failed requests, ${ing.accepted} of ${poolEvents} accepted (${ing.result.errors} connection errors, ${ing.result.timeouts} timeouts)`);
+    }
     const ingestRate = ing.accepted / ing.seconds;
     details[`${kind}.ingest`] = { events: ing.accepted, batches: wires.length, seconds: ing.seconds, latency: { p50: ing.result.latency.p50, p99: ing.result.latency.p99 }, copyRowsPerSecond: prep.copyRate };
     const ingestTarget = kind === "postgres" ? 0.25 : 0.15;
