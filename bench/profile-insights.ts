@@ -2,43 +2,21 @@
 // times issue 18's queries (error groups, pages, custom events, funnel) one by one beside their raw-event
 // equivalents (raw-keys.ts), on a database `npm run bench` left behind (.data/bench/pglite by default); with
 // --explain, prints EXPLAIN ANALYZE of the keyed queries. The profile docs/benchmarks.md quotes.
-import path from "node:path";
-import { parseArgs } from "node:util";
 import { sql } from "drizzle-orm";
-import { openDatabase } from "@/db";
-import { addDays, utcDay } from "@/lib/analytics/dates";
 import { getFunnelEvents } from "@/lib/analytics/queries/funnel-events";
 import { getErrorDetails, getKeyTotals } from "@/lib/analytics/queries/keys";
 import { computeErrorGroupsFromRaw, computeEventsFromRaw, computeFunnelFromRaw, computePagesFromRaw } from "@/lib/analytics/raw-keys";
 import { selectRows } from "@/lib/analytics/sql";
-import { median } from "./lib/stats";
+import { openProfile } from "./lib/profile";
 
-const { values: a } = parseArgs({
-  options: { pglite: { type: "string" }, url: { type: "string" }, org: { type: "string" }, app: { type: "string" }, days: { type: "string" }, runs: { type: "string" }, explain: { type: "boolean" } },
-});
-const handle = await openDatabase(a.url ? { databaseUrl: a.url } : { pgliteDir: a.pglite ?? path.resolve(import.meta.dirname, "../.data/bench/pglite") });
-const orgId = a.org ?? "org_bench00";
-const runs = Number(a.runs ?? 5);
-const to = utcDay(Date.now());
-const from = addDays(to, -(Number(a.days ?? 90) - 1));
-const scope = { orgId, appIds: null };
-const db = handle.db;
+const { a, handle, db, runs, orgId, from, to, scope, time: timeRuns } = await openProfile({ app: { type: "string" }, explain: { type: "boolean" } });
 const steps = [
   { type: "page" as const, value: "pages/index/index" },
   { type: "page" as const, value: "pages/p1/index" },
   { type: "event" as const, value: "share" },
 ];
 
-async function time(label: string, f: () => Promise<unknown>) {
-  await f();
-  const xs: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    await f();
-    xs.push(performance.now() - t);
-  }
-  console.log(`${label.padEnd(22)} median ${median(xs).toFixed(1).padStart(8)} ms   (${xs.map((x) => x.toFixed(0)).join(", ")})`);
-}
+const time = (label: string, f: () => Promise<unknown>) => timeRuns(label, f, 22);
 
 try {
   const appId =
