@@ -14,7 +14,7 @@ test("an admin registers a host app and its SDK credentials work once copied", a
   await page.getByRole("button", { name: "Add platform" }).click();
   await expect(page.getByLabel("Platform 2")).toBeVisible();
   const name = `E2E SuperApp ${Date.now()}`;
-  await page.getByLabel("Name").fill(name);
+  await page.getByLabel("Name", { exact: true }).fill(name);
   await page.getByLabel("Platform 1").selectOption("ios");
   await page.getByLabel("Bundle ID (iOS)").fill("com.e2e.superapp");
   await page.getByLabel("Platform 2").selectOption("android");
