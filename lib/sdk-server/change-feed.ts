@@ -182,6 +182,15 @@ export async function settleSdkChanges(timeoutMs = 2_000): Promise<void> {
   }
 }
 
+/**
+ * What a service calls once the transaction of its change (which called `notifySdkChange`) has committed: this
+ * process's caches drop what it touched, and the call answers once every listening process has applied it too.
+ */
+export async function sdkChangeCommitted(change: SdkChange): Promise<void> {
+  publishSdkChange(change);
+  await settleSdkChanges();
+}
+
 /** Whether the process feed is trusted now, without waiting for it (false before it has started). */
 export function processFeedTrusted(): boolean {
   return g.__atriumSdkFeed?.feed.trusted() ?? false;

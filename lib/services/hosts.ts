@@ -11,7 +11,7 @@ import { conflict, notFound } from "@/lib/errors";
 import { encryptSecret, generateSdkKey, generateSdkSecret } from "@/lib/crypto/secrets";
 import { newId } from "@/lib/ids";
 import { PERMISSIONS, type Permission } from "@/lib/packages/catalog";
-import { notifySdkChange, publishSdkChange, settleSdkChanges } from "@/lib/sdk-server/change-feed";
+import { notifySdkChange, sdkChangeCommitted } from "@/lib/sdk-server/change-feed";
 import { domainHost, isStrictSemver, validHostName } from "@/lib/packages/manifest";
 import hostsEn from "@/lib/i18n/messages/en/hosts.json";
 import { decodeCursor, toPage } from "./pagination";
@@ -449,7 +449,7 @@ export async function updateHost(ctx: OrgContext, hostId: string, input: UpdateH
 /**
  * Adds permissions and domains to a host's policy inside the caller's transaction (an approved permission request,
  * CONTRACT §12): the row is locked, the policy widened (an "any domain" policy stays so), `host.policy_update`
- * audited as an edit would be. Returns the host as it now is. The caller publishes the change (`publishSdkChange`)
+ * audited as an edit would be. Returns the host as it now is. The caller publishes the change (`sdkChangeCommitted`)
  * after its transaction commits, so the verifier's cached host row, and with it the policy, is read afresh.
  */
 export async function widenHostPolicy(tx: DbOrTx, ctx: OrgContext, hostId: string, add: { permissions: string[]; domains: string[] }, because?: Record<string, unknown>): Promise<HostApp> {
@@ -542,12 +542,11 @@ export async function rotateSecret(ctx: OrgContext, hostId: string, now = new Da
 /**
  * The SDK verifier keeps host rows in memory (lib/sdk-server/host-cache.ts). A change to one is announced twice:
  * `notifySdkChange` inside its transaction reaches other server processes on commit, and this, once the transaction
- * has committed, drops the row in this one, and answers once the other processes were sent the change
- * (`settleSdkChanges`), so the next signed request sees the change wherever it lands.
+ * has committed, drops the row in this one and answers once the other processes have applied the change
+ * (`sdkChangeCommitted`), so the next signed request sees the change wherever it lands.
  */
 async function afterHostCommit<T>(ctx: OrgContext, hostId: string, committed: Promise<T>): Promise<T> {
   const out = await committed;
-  publishSdkChange({ orgId: ctx.org.id, hostId });
-  await settleSdkChanges();
+  await sdkChangeCommitted({ orgId: ctx.org.id, hostId });
   return out;
 }

@@ -14,7 +14,7 @@ import { verifyPassword } from "@/lib/auth/password";
 import { beginAttempt, recordSuccess } from "@/lib/auth/throttle";
 import { AppError, conflict, forbidden, invalidInput, notFound } from "@/lib/errors";
 import { newId } from "@/lib/ids";
-import { notifySdkChange, publishSdkChange, settleSdkChanges } from "@/lib/sdk-server/change-feed";
+import { notifySdkChange, sdkChangeCommitted } from "@/lib/sdk-server/change-feed";
 import { emitEvent } from "@/lib/services/webhooks";
 
 /**
@@ -317,8 +317,7 @@ export async function deleteOrganization(ctx: OrgContext, rawInput: z.input<type
     await notifySdkChange(tx, ctx.org.id);
     return { deleted: ctx.org.id };
   }).then(async (out) => {
-    publishSdkChange({ orgId: ctx.org.id });
-    await settleSdkChanges();
+    await sdkChangeCommitted({ orgId: ctx.org.id });
     return out;
   });
 }

@@ -13,7 +13,7 @@ import { conflict, invalidInput, notFound } from "@/lib/errors";
 import { isId, newId } from "@/lib/ids";
 import { PERMISSIONS } from "@/lib/packages/catalog";
 import { kickWebhookDispatcher } from "@/lib/webhooks/dispatcher";
-import { publishSdkChange, settleSdkChanges } from "@/lib/sdk-server/change-feed";
+import { sdkChangeCommitted } from "@/lib/sdk-server/change-feed";
 import { domainSchema, permissionSchema, widenHostPolicy } from "./hosts";
 import { findReachableMiniProgram } from "./mini-programs";
 import { decodeCursor, toPage } from "./pagination";
@@ -253,10 +253,7 @@ async function decide(ctx: OrgContext, requestId: string, to: Exclude<Permission
     return { out, hostId: to === "approved" ? current.hostId : null };
   });
   // The widened policy is in the verifier's cached host row: dropped here, and by NOTIFY in other processes.
-  if (json.hostId) {
-    publishSdkChange({ orgId: ctx.org.id, hostId: json.hostId });
-    await settleSdkChanges();
-  }
+  if (json.hostId) await sdkChangeCommitted({ orgId: ctx.org.id, hostId: json.hostId });
   kickWebhookDispatcher();
   return json.out;
 }
