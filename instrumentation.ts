@@ -13,6 +13,9 @@ export async function register(): Promise<void> {
     import("./lib/release/runner"),
   ]);
   startBlobSweeper();
+  // Listening for other processes' SDK changes from the start (lib/sdk-server/change-feed.ts), so this process's own
+  // host changes wait for every process to apply them even before it serves its first signed request.
+  setTimeout(() => void import("./lib/sdk-server/change-feed").then((m) => m.processChangeFeed()).catch(() => {}), 1_000).unref?.();
   // Ramp-up steps, guardrail halts and release rings (CONTRACT §8); steps that fell due while no process ran are
   // taken on the first tick.
   startReleaseRunner();

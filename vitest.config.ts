@@ -35,7 +35,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: "forks",
     // Every core: most files wait on their own database, and vitest's default (cores − 1) is one worker on two cores.
-    maxWorkers: os.availableParallelism(),
+    // VITEST_MAX_WORKERS overrides it (one worker, say, beside other work).
+    maxWorkers: Number(process.env.VITEST_MAX_WORKERS) || os.availableParallelism(),
     // The suites call the API thousands of times with one seeded token; rate-limit tests set their own limit.
     env: { API_RATE_LIMIT: "0" },
     // next-auth imports "next/server" without an extension; Vite must resolve it, not Node.

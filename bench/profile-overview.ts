@@ -3,10 +3,6 @@
 // database `npm run bench` left behind (.data/bench/pglite by default). The profile docs/benchmarks.md quotes.
 // The user-day queries (daily-users, range-users, retention, breakdown-users) are what the overview ran before the
 // distinct-set rollups; it now runs distinct-sets (reading the day bitmaps) instead of all four.
-import path from "node:path";
-import { parseArgs } from "node:util";
-import { openDatabase } from "@/db";
-import { addDays, utcDay } from "@/lib/analytics/dates";
 import { getBreakdownStats } from "@/lib/analytics/queries/breakdown-stats";
 import { getBreakdownUsers } from "@/lib/analytics/queries/breakdown-users";
 import { getDailyStats } from "@/lib/analytics/queries/daily-stats";
@@ -14,32 +10,15 @@ import { getDailyUsers } from "@/lib/analytics/queries/daily-users";
 import { getNames } from "@/lib/analytics/queries/names";
 import { getRangeUsers } from "@/lib/analytics/queries/range-users";
 import { getRetention } from "@/lib/analytics/queries/retention";
+import { addDays } from "@/lib/analytics/dates";
 import { getOverview } from "@/lib/analytics/service";
 import { getDistinctUsers } from "@/lib/analytics/distinct-users";
 import { readUserSets } from "@/lib/analytics/queries/user-sets";
 import { sql } from "drizzle-orm";
 import { loadOrgContext } from "@/lib/authz/context";
-import { median } from "./lib/stats";
+import { openProfile } from "./lib/profile";
 
-const { values: a } = parseArgs({ options: { pglite: { type: "string" }, url: { type: "string" }, org: { type: "string" }, days: { type: "string" }, runs: { type: "string" } } });
-const handle = await openDatabase(a.url ? { databaseUrl: a.url } : { pgliteDir: a.pglite ?? path.resolve(import.meta.dirname, "../.data/bench/pglite") });
-const orgId = a.org ?? "org_bench00";
-const runs = Number(a.runs ?? 5);
-const to = utcDay(Date.now());
-const from = addDays(to, -(Number(a.days ?? 90) - 1));
-const scope = { orgId, appIds: null };
-const db = handle.db;
-
-async function time(label: string, f: () => Promise<unknown>) {
-  await f();
-  const xs: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    await f();
-    xs.push(performance.now() - t);
-  }
-  console.log(`${label.padEnd(18)} median ${median(xs).toFixed(1).padStart(7)} ms   (${xs.map((x) => x.toFixed(0)).join(", ")})`);
-}
+const { handle, db, runs, orgId, from, to, scope, time } = await openProfile({});
 
 try {
   console.log(`${handle.kind}, organization ${orgId}, ${from} … ${to}, ${runs} runs each`);

@@ -13,8 +13,10 @@ import { sql } from "drizzle-orm";
 import { migrateDatabase, openDatabase, type DbHandle } from "@/db";
 import { addDays, utcDay } from "@/lib/analytics/dates";
 import { computeOverviewFromRaw } from "@/lib/analytics/raw";
+import { getCustomEventStats, getErrorGroups, getFunnel, getPageStats } from "@/lib/analytics/keys-service";
 import { computeErrorGroupsFromRaw, computeEventsFromRaw, computeFunnelFromRaw, computePagesFromRaw } from "@/lib/analytics/raw-keys";
 import { selectRows } from "@/lib/analytics/sql";
+import { loadOrgContext } from "@/lib/authz/context";
 import { buildDataset, generateEvents, HISTORY_DAYS, wireEvent, type Dataset, type GeneratedEvent, type OrgSpec } from "./lib/dataset";
 import { firstLoadJs } from "./lib/first-load-js";
 import { cannon, sdkHeaders, sleep, timedGet, timedPost } from "./lib/http";
@@ -35,13 +37,15 @@ type ScaleConfig = {
   /** Overview requests while ingest runs at 70%. */
   mixedRuns: number;
   rawRuns: number;
+  /** Issue 18's views computed in-process, from rollups and from raw events, each this many times, interleaved. */
+  insightRuns: number;
   cannonSeconds: number;
   pageRuns: number;
   freshnessTrials: number;
 };
 const SCALES: Record<"small" | "full", ScaleConfig> = {
-  small: { events: { pglite: 100_000, postgres: 300_000 }, ingestPool: { pglite: 20_000, postgres: 40_000 }, dashboardRuns: 20, mixedRuns: 15, rawRuns: 1, cannonSeconds: 4, pageRuns: 8, freshnessTrials: 3 },
-  full: { events: { pglite: 1_000_000, postgres: 10_000_000 }, ingestPool: { pglite: 100_000, postgres: 300_000 }, dashboardRuns: 40, mixedRuns: 20, rawRuns: 1, cannonSeconds: 10, pageRuns: 20, freshnessTrials: 5 },
+  small: { events: { pglite: 100_000, postgres: 300_000 }, ingestPool: { pglite: 20_000, postgres: 40_000 }, dashboardRuns: 20, mixedRuns: 15, rawRuns: 1, insightRuns: 7, cannonSeconds: 4, pageRuns: 8, freshnessTrials: 3 },
+  full: { events: { pglite: 1_000_000, postgres: 10_000_000 }, ingestPool: { pglite: 100_000, postgres: 300_000 }, dashboardRuns: 40, mixedRuns: 20, rawRuns: 1, insightRuns: 3, cannonSeconds: 10, pageRuns: 20, freshnessTrials: 5 },
 };
 const cfg = SCALES[SCALE];
 const SEED = 20260801;
@@ -51,6 +55,8 @@ const WORK = path.join(ROOT, ".data/bench");
 const INGEST_ORGS = 5;
 const BATCH = 100;
 const PAGES = ["", "/analytics", "/hosts", "/hosts/{host}", "/mini-programs", "/mini-programs/{app}", "/reviews", "/audit", "/members"];
+/** A signed-in page that only checks the session: the floor the console's pages are measured against. */
+const FLOOR_PAGE = "/internal/session-floor";
 const PAGE_ROUTES = PAGES.map((p) => `/o/[org]${p.replace("{host}", "[hostId]").replace("{app}", "[appId]")}`);
 
 const results: ResultRow[] = [];
@@ -222,34 +228,44 @@ async function prepareDatabase(kind: "pglite" | "postgres", ds: Dataset, target:
   log(`${kind}: raw overview ${rawTimes.map((x) => Math.round(x)).join(", ")} ms`);
   await handle.db.execute(sql.raw("DROP INDEX bench_raw_probe"));
 
-  // Issue 18's views over the same 90 days, for the big organization's busiest mini-program, straight from the raw
-  // events (raw-keys.ts): the baselines of the error groups, pages, events and funnel endpoints measured below.
-  const insightsApp = big.apps[0]!.appId;
-  const rawInsightTimes: Record<InsightView, number[]> = { errors: [], pages: [], events: [], funnel: [] };
-  const rawScope = { orgId: big.id, appIds: null };
-  for (let i = 0; i < cfg.rawRuns; i++) {
-    const q = { from, to, appId: insightsApp };
-    const timed = async (view: InsightView, run: () => Promise<unknown>) => {
-      const t1 = performance.now();
-      await run();
-      rawInsightTimes[view].push(performance.now() - t1);
-    };
-    await timed("errors", () => computeErrorGroupsFromRaw(handle.db, rawScope, q));
-    await timed("pages", () => computePagesFromRaw(handle.db, rawScope, q));
-    await timed("events", () => computeEventsFromRaw(handle.db, rawScope, q));
-    await timed("funnel", () => computeFunnelFromRaw(handle.db, rawScope, { ...q, steps: FUNNEL_STEPS }));
-  }
-  log(`${kind}: raw insights ${JSON.stringify(Object.fromEntries(Object.entries(rawInsightTimes).map(([k, v]) => [k, v.map(Math.round)])))} ms`);
-
   // Ingest baseline: COPY of exactly the rows that will be sent over HTTP, into the same table; then gone again.
   const pool = ingestBatches(ds, cfg.ingestPool[kind], "i", Date.now());
   const poolRows = pool.flatMap((b) => b.rows);
   const c = await copyEvents(handle, poolRows);
   const removed = await deleteEventsWithPrefix(handle, ds.orgs.slice(0, INGEST_ORGS).map((o) => o.id), "i");
   if (removed !== c.rows) throw new Error(`COPY baseline: copied ${c.rows} rows but removed ${removed}`);
-  await handle.db.execute(sql.raw("VACUUM events"));
+  await handle.db.execute(sql.raw("VACUUM"));
   await analyze(handle);
   const copyRate = c.rows / c.seconds;
+  // Issue 18's views over the same 90 days, for the big organization's busiest mini-program, computed in-process
+  // twice, on the same footing: by the services (keyed rollups; the funnel's SQL sessions) and straight from the raw
+  // events (raw-keys.ts), interleaved so that load on the machine falls on both alike. After the VACUUM above, as
+  // autovacuum would have done on a live PostgreSQL (PGlite has none): index-only scans of the rollups need it.
+  const insightsApp = big.apps[0]!.appId;
+  const rawInsightTimes: Record<InsightView, number[]> = { errors: [], pages: [], events: [], funnel: [] };
+  const svcInsightTimes: Record<InsightView, number[]> = { errors: [], pages: [], events: [], funnel: [] };
+  const rawScope = { orgId: big.id, appIds: null };
+  const ctx = await loadOrgContext(handle.db, { id: big.id }, { type: "user", userId: `usr_bench${String(big.index).padStart(2, "0")}`, email: "owner", name: "owner", sessionId: "ses" }, null);
+  const q = { from, to, appId: insightsApp };
+  const timed = async (into: Record<InsightView, number[]>, view: InsightView, run: () => Promise<unknown>) => {
+    const t1 = performance.now();
+    await run();
+    into[view].push(performance.now() - t1);
+  };
+  for (let i = 0; i <= cfg.insightRuns; i++) {
+    const [raw, svc] = i === 0 ? [{ errors: [], pages: [], events: [], funnel: [] }, { errors: [], pages: [], events: [], funnel: [] }] : [rawInsightTimes, svcInsightTimes]; // run 0 warms up
+    await timed(raw, "errors", () => computeErrorGroupsFromRaw(handle.db, rawScope, q));
+    await timed(svc, "errors", () => getErrorGroups(ctx, q));
+    await timed(raw, "pages", () => computePagesFromRaw(handle.db, rawScope, q));
+    await timed(svc, "pages", () => getPageStats(ctx, q));
+    await timed(raw, "events", () => computeEventsFromRaw(handle.db, rawScope, q));
+    await timed(svc, "events", () => getCustomEventStats(ctx, q));
+    await timed(raw, "funnel", () => computeFunnelFromRaw(handle.db, rawScope, { ...q, steps: FUNNEL_STEPS }));
+    await timed(svc, "funnel", () => getFunnel(ctx, { ...q, steps: FUNNEL_STEPS }));
+  }
+  const ms = (t: Record<InsightView, number[]>) => JSON.stringify(Object.fromEntries(Object.entries(t).map(([k, v]) => [k, v.map(Math.round)])));
+  log(`${kind}: insights in-process, raw ${ms(rawInsightTimes)} ms; services ${ms(svcInsightTimes)} ms`);
+
   log(`${kind}: COPY baseline ${Math.round(copyRate).toLocaleString("en-US")} rows/s (${c.rows} rows)`);
   let pgVersion: string | null = null;
   if (kind === "postgres") {
@@ -258,7 +274,7 @@ async function prepareDatabase(kind: "pglite" | "postgres", ds: Dataset, target:
   }
   await handle.close();
   log(`${kind}: prepared in ${((performance.now() - t) / 1000).toFixed(0)} s`);
-  return { creds, rawTimes, rawInsightTimes, insightsApp, pool, copyRate, from, to, pgVersion };
+  return { creds, rawTimes, rawInsightTimes, svcInsightTimes, insightsApp, pool, copyRate, from, to, pgVersion };
 }
 
 async function countRows(handle: DbHandle, orgId: string) {
@@ -345,18 +361,32 @@ async function runDatabase(kind: "pglite" | "postgres", ds: Dataset, port: numbe
       await insightTimes(server, big.token, view, q, 2);
       const got = summarize(await insightTimes(server, big.token, view, q, cfg.dashboardRuns));
       const rawMs = median(prep.rawInsightTimes[view]);
-      details[`${kind}.${view}`] = { got, rawRuns: prep.rawInsightTimes[view] };
-      // The funnel reads raw events itself (sessions need their order): its baseline is the naive in-process walk.
+      const svcMs = median(prep.svcInsightTimes[view]);
+      details[`${kind}.${view}`] = { got, rawRuns: prep.rawInsightTimes[view], serviceRuns: prep.svcInsightTimes[view] };
+      // The comparison with raw is in-process on both sides (the raw baseline has no HTTP to pay); the funnel reads
+      // raw events itself (sessions need their order): its baseline is the naive in-process walk.
       push({
         figure: "insights",
-        metric: `${view} 90 d, one mini-program, p50`,
+        metric: `${view} 90 d, one mini-program, in-process, median`,
         database: db,
-        value: got.p50,
+        value: svcMs,
         unit: "ms",
         baseline: rawMs,
         baselineLabel: view === "funnel" ? "raw events, sessions in TypeScript" : "raw events",
         target: view === "funnel" ? "faster than raw" : "≥ 5× faster than raw",
-        met: view === "funnel" ? got.p50 < rawMs : rawMs / got.p50 >= 5,
+        met: view === "funnel" ? svcMs < rawMs : rawMs / svcMs >= 5,
+      });
+      push({
+        figure: "insights",
+        metric: `${view} 90 d, one mini-program, over HTTP, p50`,
+        database: db,
+        value: got.p50,
+        unit: "ms",
+        baseline: null,
+        baselineLabel: null,
+        target: "—",
+        met: true,
+        note: "the service call above plus authentication, routing and JSON",
       });
     }
 
@@ -385,7 +415,9 @@ async function runDatabase(kind: "pglite" | "postgres", ds: Dataset, port: numbe
       atHalf: { rate: half, manifestP99: manifestHalf.latency.p99, manifestP50: manifestHalf.latency.p50, healthP99: healthHalf.latency.p99, manifestRps: manifestHalf.requests.mean },
     };
     push({ figure: "manifest", metric: "max req/s (50 assignments)", database: db, value: manifestMax.requests.mean, unit: "req/s", baseline: healthMax.requests.mean, baselineLabel: "constant JSON", target: "≥ 0.7 × baseline", met: manifestMax.requests.mean >= 0.7 * healthMax.requests.mean });
-    push({ figure: "manifest", metric: `p99 at half of max (${half} req/s)`, database: db, value: manifestHalf.latency.p99, unit: "ms", baseline: healthHalf.latency.p99, baselineLabel: "constant JSON, same rate", target: "≤ 20 ms", met: manifestHalf.latency.p99 <= 20 });
+    // Issue 19 item 5: relative to the constant route at the same rate, since on a loaded machine the tail is mostly
+    // the machine's (the constant route itself missed an absolute 20 ms).
+    push({ figure: "manifest", metric: `p99 at half of max (${half} req/s)`, database: db, value: manifestHalf.latency.p99, unit: "ms", baseline: healthHalf.latency.p99, baselineLabel: "constant JSON, same rate", target: "≤ 1.5 × baseline", met: manifestHalf.latency.p99 <= 1.5 * healthHalf.latency.p99 });
 
     // The same on the host whose 50 assignments all have rules (1,000 listed users) and 500 testers (bench/lib/load.ts):
     // device-0 … device-499 are testers and get 50 trial entries; the rest go through the rules.
@@ -416,10 +448,18 @@ async function runDatabase(kind: "pglite" | "postgres", ds: Dataset, port: numbe
 
     // ---- pages ----
     const cookie = await sessionCookie(big);
+    // The floor (issue 19 item 4): a signed-in page that only checks the session (app/internal/session-floor), so
+    // the ratio is what the console's pages add to what any dynamic page costs. A static file is kept for reference.
+    const floor: number[] = [];
+    for (let i = 0; i < cfg.pageRuns + 2; i++) {
+      const r = await timedGet(`${server.url}${FLOOR_PAGE}`, { cookie });
+      if (r.status !== 200) throw new Error(`${FLOOR_PAGE} answered ${r.status}`);
+      floor.push(r.ttfbMs);
+    }
+    const floorP95 = summarize(floor.slice(2)).p95;
     const staticPath = await staticFile();
     const statics: number[] = [];
     for (let i = 0; i < cfg.pageRuns + 2; i++) statics.push((await timedGet(`${server.url}${staticPath}`)).ttfbMs);
-    const staticP95 = summarize(statics.slice(2)).p95;
     const pageStats: Record<string, { p50: number; p95: number; totalP95: number }> = {};
     let worst = { page: "", p95: 0 };
     for (const p of PAGES) {
@@ -438,17 +478,17 @@ async function runDatabase(kind: "pglite" | "postgres", ds: Dataset, port: numbe
       pageStats[`/o/[org]${p}`] = { p50: round(s.p50), p95: round(s.p95), totalP95: round(summarize(total).p95) };
       if (s.p95 > worst.p95) worst = { page: `/o/[org]${p}`, p95: s.p95 };
     }
-    details[`${kind}.pages`] = { staticPath, staticTtfb: summarize(statics.slice(2)), pages: pageStats };
+    details[`${kind}.pages`] = { floorPath: FLOOR_PAGE, floorTtfb: summarize(floor.slice(2)), staticPath, staticTtfb: summarize(statics.slice(2)), pages: pageStats };
     push({
       figure: "pages",
       metric: `TTFB p95, slowest page (${worst.page})`,
       database: db,
       value: worst.p95,
       unit: "ms",
-      baseline: staticP95,
-      baselineLabel: "static file",
-      target: "≤ 3 × static",
-      met: worst.p95 <= 3 * staticP95,
+      baseline: floorP95,
+      baselineLabel: "signed-in page that only checks the session",
+      target: "≤ 2 × baseline",
+      met: worst.p95 <= 2 * floorP95,
     });
 
     // ---- ingest (max) ----
@@ -457,7 +497,9 @@ async function runDatabase(kind: "pglite" | "postgres", ds: Dataset, port: numbe
     const wires = toWire(prep.pool);
     const poolEvents = wires.reduce((a, w) => a + w.events, 0);
     const ing = await sendBatches(server, wires, { connections: 16 });
-    if (ing.failed || ing.accepted !== poolEvents) throw new Error(`ingest: ${ing.failed} failed requests, ${ing.accepted} of ${poolEvents} accepted`);
+    if (ing.failed || ing.accepted !== poolEvents) {
+      throw new Error(`ingest: ${ing.failed} failed requests, ${ing.accepted} of ${poolEvents} accepted (${ing.result.errors} connection errors, ${ing.result.timeouts} timeouts)`);
+    }
     const ingestRate = ing.accepted / ing.seconds;
     details[`${kind}.ingest`] = { events: ing.accepted, batches: wires.length, seconds: ing.seconds, latency: { p50: ing.result.latency.p50, p99: ing.result.latency.p99 }, copyRowsPerSecond: prep.copyRate };
     const ingestTarget = kind === "postgres" ? 0.25 : 0.15;

@@ -3,6 +3,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import type { ListenHandlers, Listener } from "./listen";
 import * as schema from "./schema";
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -12,6 +13,13 @@ export type DbOrTx = Db | Tx;
 export type DbHandle = {
   db: Db;
   kind: "pglite" | "postgres";
+  /**
+   * PostgreSQL only: a dedicated connection listening on a channel (db/listen.ts), closed with the handle. PGlite has
+   * none: one process holds the database, so there is no other process to hear from.
+   */
+  listen?: (channel: string, handlers: ListenHandlers) => Listener;
+  /** PostgreSQL only: the connection string, so a test can open a second handle, as a second server process would. */
+  url?: string;
   close(): Promise<void>;
 };
 
@@ -37,7 +45,22 @@ export async function openDatabase(opts: OpenOptions = {}): Promise<DbHandle> {
       connection: { application_name: "atrium" },
     });
     const db = drizzle({ client, schema }) as unknown as Db;
-    return { db, kind: "postgres", close: () => client.end({ timeout: 5 }) };
+    const { listenForNotifications } = await import("./listen");
+    const listeners = new Set<Listener>();
+    return {
+      db,
+      kind: "postgres",
+      url,
+      listen: (channel, handlers) => {
+        const listener = listenForNotifications(url, channel, handlers);
+        listeners.add(listener);
+        return listener;
+      },
+      close: async () => {
+        await Promise.all([...listeners].map((l) => l.close()));
+        await client.end({ timeout: 5 });
+      },
+    };
   }
   const { PGlite } = await import("@electric-sql/pglite");
   const { drizzle } = await import("drizzle-orm/pglite");
@@ -63,7 +86,7 @@ export async function migrateDatabase(handle: DbHandle): Promise<void> {
     const { migrate } = await import("drizzle-orm/pglite/migrator");
     await migrate(handle.db as unknown as Parameters<typeof migrate>[0], { migrationsFolder });
   }
-  // Migration 0018 (distinct_sets) numbered existing users in SQL; their day bitmaps, which SQL cannot write,
+  // Migration 0019 (distinct_sets) numbered existing users in SQL; their day bitmaps, which SQL cannot write,
   // are built here once per organization that has user-days but no bitmaps yet. A no-op afterwards.
   const { backfillUserSets } = await import("@/lib/analytics/queries/user-sets");
   await backfillUserSets(handle.db);

@@ -754,6 +754,9 @@ export const events = pgTable(
   (t) => [
     primaryKey({ columns: [t.orgId, t.hostId, t.id] }),
     index("events_ts_idx").on(t.orgId, t.ts),
+    // One mini-program's events over a range (the funnel, lib/analytics/queries/funnel-events.ts): without it the
+    // funnel reads every event of the organization in the range, however many mini-programs it has.
+    index("events_app_ts_idx").on(t.orgId, t.appId, t.ts),
     // Error events stored before fingerprints existed, for the backfill (lib/analytics/queries/backfill-fingerprints.ts):
     // empty once it has run, so it costs nothing afterwards.
     index("events_unfingerprinted_idx").on(t.orgId).where(sql`type = 'error' AND fingerprint IS NULL`),

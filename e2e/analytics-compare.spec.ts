@@ -4,7 +4,7 @@
 // history only; changes nothing.
 import fs from "node:fs";
 import { expect, test, type Download, type Page } from "@playwright/test";
-import { authFile } from "./helpers";
+import { authFile, ON_POSTGRES } from "./helpers";
 
 test.use({ storageState: authFile("analyst") });
 test.describe.configure({ timeout: 120_000 });
@@ -28,6 +28,8 @@ async function open(page: Page, locale: keyof typeof TEXT, query: string) {
 
 for (const locale of ["en", "zh-CN"] as const) {
   test(`compare with the previous period and between versions (${locale})`, async ({ page }) => {
+    // The second language reads the same answers again: PostgreSQL's run checks them once, in English.
+    test.skip(ON_POSTGRES && locale !== "en", "the Chinese page is checked in the PGlite run");
     const text = TEXT[locale];
     const today = utcDay(Date.now());
     const from = utcDay(Date.now() - 29 * 86_400_000);

@@ -9,13 +9,14 @@ test.use({ storageState: authFile("admin") });
 test("an admin registers a host app and its SDK credentials work once copied", async ({ page, baseURL }) => {
   await page.goto("/o/demo/hosts");
   await page.getByRole("link", { name: "Register host app" }).first().click();
-  // The form is controlled by React: typing before it hydrates would be reset.
-  await page.waitForLoadState("networkidle");
+  // The form is controlled by React: typing before it hydrates would be reset. Adding a platform row works only once
+  // it has (a quiet network is no proof on a loaded machine: CI saw the name typed and then lost).
+  await page.getByRole("button", { name: "Add platform" }).click();
+  await expect(page.getByLabel("Platform 2")).toBeVisible();
   const name = `E2E SuperApp ${Date.now()}`;
-  await page.getByLabel("Name").fill(name);
+  await page.getByLabel("Name", { exact: true }).fill(name);
   await page.getByLabel("Platform 1").selectOption("ios");
   await page.getByLabel("Bundle ID (iOS)").fill("com.e2e.superapp");
-  await page.getByRole("button", { name: "Add platform" }).click();
   await page.getByLabel("Platform 2").selectOption("android");
   await page.getByLabel("Package name (Android)").fill("com.e2e.superapp");
   await page.getByRole("button", { name: "Register host app" }).click();

@@ -40,3 +40,24 @@ test.describe("as an analyst", () => {
     await expect(page.getByRole("link", { name: "Open the audit log" })).toHaveCount(0);
   });
 });
+
+// The floor `npm run bench` measures the console's pages against (issue 19 item 4): a session check and nothing else.
+test.describe("the benchmark floor page", () => {
+  test("shows a signed-in member nothing but the product's name", async ({ browser }) => {
+    const ctx = await browser.newContext({ storageState: authFile("analyst") });
+    const page = await ctx.newPage();
+    const res = await page.goto("/internal/session-floor");
+    expect(res?.status()).toBe(200);
+    await expect(page.getByTestId("session-floor")).toHaveText("Atrium");
+    expect(await page.locator("body").innerText()).not.toMatch(/@|demo/i);
+    await ctx.close();
+  });
+
+  test("sends the signed-out to sign in", async ({ browser }) => {
+    const ctx = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+    const page = await ctx.newPage();
+    await page.goto("/internal/session-floor");
+    await expect(page).toHaveURL(/\/sign-in/);
+    await ctx.close();
+  });
+});

@@ -2,32 +2,26 @@
 // The signed-out password reset forms: ask for a link by email, and choose a new password with a link.
 import Link from "next/link";
 import { useTranslations } from "next-intl";
-import { useState, useTransition } from "react";
+import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Field, FormError, Input } from "@/components/ui/form";
-import type { ActionError } from "@/lib/actions/safe-action";
+import { useOrgAction } from "@/components/use-org-action";
 import { requestPasswordResetAction, resetPasswordAction } from "@/lib/actions/account";
 
 export function ForgotForm() {
   const t = useTranslations("account");
   const ta = useTranslations("auth");
-  const [pending, start] = useTransition();
-  const [error, setError] = useState<ActionError | null>(null);
+  // Signed out, with no server data on the page to refresh.
+  const { pending, error, fieldErrors: fe, run } = useOrgAction({ refresh: false });
   const [sent, setSent] = useState<string | null>(null);
   if (sent) return <p role="status" data-testid="forgot-sent">{t("forgotSent", { email: sent })}</p>;
-  const fe = error?.fieldErrors ?? {};
   return (
     <form
       className="space-y-4"
       onSubmit={(e) => {
         e.preventDefault();
         const email = String(new FormData(e.currentTarget).get("email") ?? "");
-        start(async () => {
-          setError(null);
-          const res = await requestPasswordResetAction({ email });
-          if (res.ok) setSent(res.data.email);
-          else setError(res.error);
-        });
+        run(() => requestPasswordResetAction({ email }), (d) => setSent(d.email));
       }}
     >
       <p className="text-sm text-muted-fg">{t("forgotBody")}</p>
@@ -44,8 +38,7 @@ export function ForgotForm() {
 
 export function ResetForm({ token }: { token: string }) {
   const t = useTranslations("account");
-  const [pending, start] = useTransition();
-  const [error, setError] = useState<ActionError | null>(null);
+  const { pending, error, fieldErrors: fe, run } = useOrgAction({ refresh: false });
   const [done, setDone] = useState(false);
   if (done)
     return (
@@ -58,19 +51,13 @@ export function ResetForm({ token }: { token: string }) {
         </Link>
       </div>
     );
-  const fe = error?.fieldErrors ?? {};
   return (
     <form
       className="space-y-4"
       onSubmit={(e) => {
         e.preventDefault();
         const password = String(new FormData(e.currentTarget).get("password") ?? "");
-        start(async () => {
-          setError(null);
-          const res = await resetPasswordAction({ token, password });
-          if (res.ok) setDone(true);
-          else setError(res.error);
-        });
+        run(() => resetPasswordAction({ token, password }), () => setDone(true));
       }}
     >
       <FormError message={Object.keys(fe).length ? null : error?.message} />

@@ -2,12 +2,12 @@
 // Creating an organization (issue 20 item 1): from the first-run screen and /o/new. The slug follows the name until
 // the person edits it; the server checks both again.
 import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
+import { useState } from "react";
 import { useTranslations } from "next-intl";
 import { createOrganizationAction } from "@/lib/actions/organizations";
 import { Button } from "@/components/ui/button";
 import { Field, FormError, Input } from "@/components/ui/form";
-import type { ActionError } from "@/lib/actions/safe-action";
+import { useOrgAction } from "@/components/use-org-action";
 
 /** The client's guess at the server's slug (lib/services/organizations.ts slugFromName), only as a suggestion. */
 function suggestSlug(name: string): string {
@@ -21,15 +21,11 @@ function suggestSlug(name: string): string {
     .replace(/-+$/g, "");
 }
 
-export function fieldError(error: ActionError | null, field: string): string[] | undefined {
-  return error?.fieldErrors?.[field] ?? (error?.details as { fields?: Record<string, string[]> } | undefined)?.fields?.[field];
-}
-
 export function CreateOrganizationForm() {
   const t = useTranslations("organizations");
   const router = useRouter();
-  const [pending, start] = useTransition();
-  const [error, setError] = useState<ActionError | null>(null);
+  // It moves to the new organization on success: nothing here to refresh.
+  const { pending, error, fieldErrors, run } = useOrgAction({ refresh: false });
   const [name, setName] = useState("");
   const [slug, setSlug] = useState("");
   const [slugEdited, setSlugEdited] = useState(false);
@@ -39,16 +35,11 @@ export function CreateOrganizationForm() {
       data-testid="create-org-form"
       onSubmit={(e) => {
         e.preventDefault();
-        start(async () => {
-          setError(null);
-          const res = await createOrganizationAction({ name, slug: slug.trim() || undefined });
-          if (!res.ok) setError(res.error);
-          else router.push(`/o/${res.data.slug}`);
-        });
+        run(() => createOrganizationAction({ name, slug: slug.trim() || undefined }), (d) => router.push(`/o/${d.slug}`));
       }}
     >
-      <FormError message={error?.message} />
-      <Field id="org-name" label={t("name")} error={fieldError(error, "name")}>
+      <FormError message={fieldErrors.name || fieldErrors.slug ? undefined : error?.message} />
+      <Field id="org-name" label={t("name")} error={fieldErrors.name}>
         <Input
           id="org-name"
           name="name"
@@ -56,14 +47,14 @@ export function CreateOrganizationForm() {
           maxLength={100}
           autoFocus
           value={name}
-          aria-invalid={!!fieldError(error, "name")}
+          aria-invalid={!!fieldErrors.name}
           onChange={(e) => {
             setName(e.target.value);
             if (!slugEdited) setSlug(suggestSlug(e.target.value));
           }}
         />
       </Field>
-      <Field id="org-slug" label={t("slug")} hint={t("slugHint")} error={fieldError(error, "slug")}>
+      <Field id="org-slug" label={t("slug")} hint={t("slugHint")} error={fieldErrors.slug}>
         <Input
           id="org-slug"
           name="slug"
@@ -71,7 +62,7 @@ export function CreateOrganizationForm() {
           className="font-mono"
           value={slug}
           aria-describedby="org-slug-hint"
-          aria-invalid={!!fieldError(error, "slug")}
+          aria-invalid={!!fieldErrors.slug}
           autoCapitalize="none"
           spellCheck={false}
           onChange={(e) => {

@@ -8,12 +8,11 @@ import { changeOrganizationSlugAction, deleteOrganizationAction, renameOrganizat
 import { Button } from "@/components/ui/button";
 import { Field, FormError, Input, Select } from "@/components/ui/form";
 import { useOrgAction } from "@/components/use-org-action";
-import { fieldError } from "./create-form";
 
 export function RenameOrganizationForm({ org, name }: { org: string; name: string }) {
   const t = useTranslations("organizations");
   const ts = useTranslations("settings");
-  const { pending, error, run } = useOrgAction();
+  const { pending, error, fieldErrors, run } = useOrgAction();
   const [value, setValue] = useState(name);
   const [saved, setSaved] = useState(false);
   return (
@@ -25,8 +24,8 @@ export function RenameOrganizationForm({ org, name }: { org: string; name: strin
         run(() => renameOrganizationAction(org, { name: value }), () => setSaved(true));
       }}
     >
-      <FormError message={fieldError(error, "name") ? undefined : error?.message} />
-      <Field id="org-rename" label={ts("orgName")} error={fieldError(error, "name")}>
+      <FormError message={fieldErrors.name ? undefined : error?.message} />
+      <Field id="org-rename" label={ts("orgName")} error={fieldErrors.name}>
         <Input id="org-rename" name="name" required maxLength={100} value={value} onChange={(e) => (setValue(e.target.value), setSaved(false))} data-testid="org-name-input" />
       </Field>
       <div className="flex items-center gap-3">
@@ -44,7 +43,8 @@ export function RenameOrganizationForm({ org, name }: { org: string; name: strin
 export function ChangeSlugForm({ org }: { org: string }) {
   const t = useTranslations("organizations");
   const router = useRouter();
-  const { pending, error, run } = useOrgAction();
+  // It moves to the new address on success: nothing here to refresh.
+  const { pending, error, fieldErrors, run } = useOrgAction({ refresh: false });
   const [value, setValue] = useState(org);
   return (
     <form
@@ -54,8 +54,8 @@ export function ChangeSlugForm({ org }: { org: string }) {
         run(() => changeOrganizationSlugAction(org, { slug: value.trim() }), (d) => router.replace(`/o/${d.slug}/settings`));
       }}
     >
-      <FormError message={fieldError(error, "slug") ? undefined : error?.message} />
-      <Field id="org-slug-change" label={t("slug")} hint={t("slugChangeHint")} error={fieldError(error, "slug") ?? (error?.code === "conflict" ? error.message : undefined)}>
+      <FormError message={fieldErrors.slug ? undefined : error?.message} />
+      <Field id="org-slug-change" label={t("slug")} hint={t("slugChangeHint")} error={fieldErrors.slug ?? (error?.code === "conflict" ? error.message : undefined)}>
         <Input
           id="org-slug-change"
           name="slug"
@@ -82,7 +82,7 @@ type Candidate = { userId: string; email: string; name: string; role: string };
 export function TransferOwnershipForm({ org, candidates }: { org: string; candidates: Candidate[] }) {
   const t = useTranslations("organizations");
   const tr = useTranslations("roles");
-  const { pending, error, run } = useOrgAction();
+  const { pending, error, fieldErrors, run } = useOrgAction();
   const [userId, setUserId] = useState("");
   const [password, setPassword] = useState("");
   if (candidates.length === 0) return <p className="text-sm text-muted-fg">{t("noCandidates")}</p>;
@@ -95,7 +95,7 @@ export function TransferOwnershipForm({ org, candidates }: { org: string; candid
       }}
     >
       <p className="text-sm text-muted-fg">{t("transferHint")}</p>
-      <FormError message={fieldError(error, "password") ? undefined : error?.message} />
+      <FormError message={fieldErrors.password ? undefined : error?.message} />
       <Field id="transfer-to" label={t("transferTo")}>
         <Select id="transfer-to" name="userId" required value={userId} onChange={(e) => setUserId(e.target.value)} data-testid="transfer-to">
           <option value="">{t("transferChoose")}</option>
@@ -106,7 +106,7 @@ export function TransferOwnershipForm({ org, candidates }: { org: string; candid
           ))}
         </Select>
       </Field>
-      <Field id="transfer-password" label={t("password")} hint={t("passwordHint")} error={fieldError(error, "password")}>
+      <Field id="transfer-password" label={t("password")} hint={t("passwordHint")} error={fieldErrors.password}>
         <Input id="transfer-password" name="password" type="password" autoComplete="current-password" value={password} aria-describedby="transfer-password-hint" onChange={(e) => setPassword(e.target.value)} data-testid="transfer-password" />
       </Field>
       <Button type="submit" size="sm" variant="danger" disabled={pending || !userId} data-testid="transfer-submit">
@@ -119,7 +119,8 @@ export function TransferOwnershipForm({ org, candidates }: { org: string; candid
 export function DeleteOrganizationForm({ org }: { org: string }) {
   const t = useTranslations("organizations");
   const router = useRouter();
-  const { pending, error, run } = useOrgAction();
+  // It leaves the page on success: nothing here to refresh.
+  const { pending, error, fieldErrors, run } = useOrgAction({ refresh: false });
   const [confirm, setConfirm] = useState("");
   return (
     <form
@@ -130,9 +131,9 @@ export function DeleteOrganizationForm({ org }: { org: string }) {
       }}
     >
       <p className="text-sm text-muted-fg">{t("deleteHint")}</p>
-      <FormError message={error?.message} />
-      <Field id="delete-confirm" label={t("deleteConfirm", { slug: org })}>
-        <Input id="delete-confirm" name="confirmSlug" className="font-mono" autoComplete="off" autoCapitalize="none" spellCheck={false} value={confirm} onChange={(e) => setConfirm(e.target.value)} data-testid="delete-confirm" />
+      <FormError message={fieldErrors.confirmSlug ? undefined : error?.message} />
+      <Field id="delete-confirm" label={t("deleteConfirm", { slug: org })} error={fieldErrors.confirmSlug}>
+        <Input id="delete-confirm" aria-invalid={!!fieldErrors.confirmSlug} name="confirmSlug" className="font-mono" autoComplete="off" autoCapitalize="none" spellCheck={false} value={confirm} onChange={(e) => setConfirm(e.target.value)} data-testid="delete-confirm" />
       </Field>
       <Button type="submit" size="sm" variant="danger" disabled={pending || confirm.trim() !== org} data-testid="delete-submit">
         {t("delete")}

@@ -31,10 +31,9 @@ function domainErrors(fieldErrors: Record<string, string[]>): string[] | undefin
 export function SsoSettingsForm({ org, settings, roles }: { org: string; settings: SsoSettingsJson; roles: readonly Role[] }) {
   const t = useTranslations("sso");
   const tr = useTranslations("roles");
-  const { pending, error, fieldErrors: zodFields, run } = useOrgAction();
+  // fieldErrors has the service's own 422s too (an unreachable issuer, a claimed domain): they name their field.
+  const { pending, error, fieldErrors, run } = useOrgAction();
   const [saved, setSaved] = useState(0);
-  // The service's own 422s (an unreachable issuer, a claimed domain) name their field in details.fields.
-  const fieldErrors: Record<string, string[]> = Object.keys(zodFields).length ? zodFields : ((error?.details as { fields?: Record<string, string[]> } | undefined)?.fields ?? {});
   const shownBesideAField = Object.keys(fieldErrors).some((k) => /^(issuer|clientId|clientSecret|defaultRole|domains)(\.|$)/.test(k));
   const secretHint = settings.clientSecretSet ? t("secretKeep") : t("secretHint");
   return (

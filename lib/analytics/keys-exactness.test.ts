@@ -12,6 +12,7 @@ import { SESSION_GAP_MS } from "./funnel";
 import { ingestEvents } from "./ingest";
 import { getCustomEventStats, getErrorGroups, getFunnel, getPageStats } from "./keys-service";
 import type { FunnelQuery, KeyedQuery } from "./params";
+import { getKeyTotals } from "./queries/keys";
 import { rebuildRollups } from "./queries/rebuild-rollups";
 import { getScopedAppIds } from "./queries/scoped-apps";
 import { computeErrorGroupsFromRaw, computeEventsFromRaw, computeFunnelFromRaw, computePagesFromRaw } from "./raw-keys";
@@ -126,6 +127,28 @@ describe("error groups, pages and events equal the direct count over raw events"
     // The seed's messages with numbers and ids are grouped: fewer groups than distinct messages.
     const [distinct] = await selectRows<{ n: number }>(s.db, sql`SELECT count(DISTINCT message)::int AS n FROM events WHERE org_id = ${orgId} AND type = 'error' AND app_id = ${APPS[0]}`);
     expect(distinct!.n).toBeGreaterThan(week.items.length);
+  }, 180_000);
+
+  it("cut to the first n keys, ties on the count at the cut included, equal the raw order's first n", async () => {
+    // getKeyTotals counts distinct users only for the keys counted at least as often as the n-th: the users still
+    // decide the order among keys tied on the count, so a cut through a tie must come out as the raw order's.
+    const scope = { orgId, appIds: null };
+    let tiesAtCut = 0;
+    for (const [label, q] of keyedQueries().slice(0, 6)) {
+      const f = { appId: q.appId, ...(q.hostId !== undefined ? { hostId: q.hostId } : {}), ...(q.platform !== undefined ? { platform: q.platform } : {}), ...(q.version !== undefined ? { version: q.version } : {}) };
+      for (const [kind, raw] of [
+        ["page", (await computePagesFromRaw(s.db, scope, q)).items.map((i) => ({ key: i.page, count: i.views, users: i.users }))],
+        ["event", (await computeEventsFromRaw(s.db, scope, q)).items.map((i) => ({ key: i.name, count: i.count, users: i.users }))],
+        ["error", (await computeErrorGroupsFromRaw(s.db, scope, q)).items.map((i) => ({ key: i.fingerprint, count: i.count, users: i.users }))],
+      ] as const) {
+        for (let n = 1; n <= raw.length; n++) {
+          const got = (await getKeyTotals(s.db, scope, f, kind, q.from, q.to, n)).map(({ key, count, users }) => ({ key, count, users }));
+          expect(got, `${label} ${kind} first ${n}`).toEqual(raw.slice(0, n));
+          if (n < raw.length && raw[n]!.count === raw[n - 1]!.count) tiesAtCut++;
+        }
+      }
+    }
+    expect(tiesAtCut).toBeGreaterThan(0);
   }, 180_000);
 
   it("for a developer, limited to the mini-programs they collaborate on (others are 404)", async () => {

@@ -35,8 +35,15 @@ export async function getErrorGroups(ctx: OrgContext, q: KeyedQuery): Promise<Er
     q.version !== undefined ? getErrorVersions(ctx.db, scope, q.appId, keys) : Promise.resolve([]),
   ]);
   const days = eachDay(q.from, q.to);
+  // One pass over the detail rows (a row per group, day and version), not one per group.
+  const byKey = new Map<string, typeof details>();
+  for (const d of details) {
+    const rows = byKey.get(d.key);
+    if (rows) rows.push(d);
+    else byKey.set(d.key, [d]);
+  }
   const items: ErrorGroup[] = totals.map((t) => {
-    const rows = details.filter((d) => d.key === t.key);
+    const rows = byKey.get(t.key) ?? [];
     const perDay = new Map<string, number>();
     for (const r of rows) perDay.set(r.day, (perDay.get(r.day) ?? 0) + r.count);
     const g: ErrorGroup = {

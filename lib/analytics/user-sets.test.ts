@@ -103,7 +103,7 @@ describe("day bitmaps under concurrent ingestion", () => {
   });
 });
 
-describe("backfill (migration 0018)", () => {
+describe("backfill (migration 0019)", () => {
   it("builds the bitmaps of an organization that has user-days but none yet, once", async () => {
     const before = await setsAsUserIds();
     expect(before.length).toBeGreaterThan(10);

@@ -92,6 +92,29 @@ export async function recordSuccess(db: Db, email: string, ip: string | null): P
   }
 }
 
+/**
+ * A fixed-window counter in the same table, for requests that are not sign-in attempts (a password reset asked
+ * for): counts one against `key` and answers 0 to go ahead or the milliseconds until the window ends. One upsert,
+ * so it holds across server processes and under parallel requests: each takes its count under the row's lock.
+ * The window starts at the first request (kept in last_failure_at) and lasts `windowMs`.
+ */
+export async function consumeWindow(db: Db, key: string, limit: number, windowMs: number, now = new Date()): Promise<number> {
+  const stale = sql`${loginThrottle.lastFailureAt} <= ${new Date(now.getTime() - windowMs).toISOString()}::timestamptz`;
+  const [row] = await db
+    .insert(loginThrottle)
+    .values({ key, failures: 1, lastFailureAt: now })
+    .onConflictDoUpdate({
+      target: loginThrottle.key,
+      set: {
+        failures: sql`CASE WHEN ${stale} THEN 1 ELSE ${loginThrottle.failures} + 1 END`,
+        lastFailureAt: sql`CASE WHEN ${stale} THEN ${now.toISOString()}::timestamptz ELSE ${loginThrottle.lastFailureAt} END`,
+      },
+    })
+    .returning({ count: loginThrottle.failures, since: loginThrottle.lastFailureAt });
+  if (!row || row.count <= limit) return 0;
+  return Math.max(1, row.since.getTime() + windowMs - now.getTime());
+}
+
 export async function pruneThrottle(db: Db, now = new Date()): Promise<void> {
   await db.delete(loginThrottle).where(lt(loginThrottle.lastFailureAt, new Date(now.getTime() - WINDOW_MS)));
 }

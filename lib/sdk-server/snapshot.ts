@@ -6,12 +6,14 @@
 // Freshness, three ways:
 // - In this process: services call `invalidateManifest(orgId, hostId?)` after their transaction commits. That
 //   bumps an epoch, so a snapshot being built from pre-commit data can never be stored as current.
-// - Across instances: those transactions also bump `manifest_revisions` for the organization (`touchManifests`,
-//   inside the transaction). Each instance re-reads the organization's revision at most once a second and
-//   rebuilds snapshots built under an older one. A snapshot's data is always read after its revision, so a
-//   snapshot is never labelled newer than what it holds.
-// - The host's policy: the verifier reads the host row on every request, and the snapshot is keyed by the policy
-//   it was built under, so a policy change needs no invalidation at all. A disabled host never gets here (403).
+// - Across instances: those transactions also bump `manifest_revisions` for the organization and NOTIFY it
+//   (`touchManifests`, inside the transaction; ./change-feed.ts), so every listening instance drops the
+//   organization's snapshots when the change commits. While an instance's feed is not listening (PGlite aside,
+//   which is one process), it re-reads the organization's revision at most once a second and rebuilds snapshots
+//   built under an older one. A snapshot's data is always read after its revision, so a snapshot is never labelled
+//   newer than what it holds.
+// - The host's policy: the snapshot is keyed by the policy it was built under (the verifier's host row, which every
+//   policy change drops: ./host-cache.ts). A disabled host never gets here (403).
 import { eq, isNull, sql } from "drizzle-orm";
 import semver, { SemVer } from "semver";
 import type { Db, DbOrTx } from "@/db";
@@ -19,6 +21,7 @@ import { selectAssignmentsWithVersions, type JoinedVersion } from "@/db/queries/
 import { assignments, manifestRevisions, miniPrograms, type HostPolicy } from "@/db/schema";
 import { chooseVersion } from "@/lib/rollout/bucket";
 import { compileRules, isEligible, type CompiledRules } from "@/lib/rollout/rules";
+import { notifySdkChange, onSdkChange, processFeedTrusted } from "./change-feed";
 import { declarationsOf, policyReasons } from "./policy-fit";
 
 export type ManifestEntry = {
@@ -79,6 +82,11 @@ export type ManifestCacheOptions = {
   maxSnapshots?: number;
   /** Tests replace the build to hold it open. */
   build?: typeof buildHostSnapshot;
+  /**
+   * True while every change is known to reach `invalidate` at once (the process change feed): a revision read then
+   * stays current until an invalidation drops it, instead of for `revisionTtlMs`. Default never.
+   */
+  trusted?: () => boolean;
 };
 
 export type ManifestCache = {
@@ -86,6 +94,11 @@ export type ManifestCache = {
   snapshot(db: Db, host: { orgId: string; id: string; policy: HostPolicy }): Promise<HostSnapshot>;
   /** Drops what this process holds for the organization, or for one of its hosts. */
   invalidate(orgId: string, hostId?: string): void;
+  /**
+   * After a change feed may have missed changes: every organization's revision is read afresh before a snapshot is
+   * served again, so a snapshot is rebuilt only where something did change.
+   */
+  forgetRevisions(): void;
   /** For tests and diagnostics. */
   stats(): { snapshots: number; builds: number; revisionReads: number };
 };
@@ -96,6 +109,7 @@ export function packageUrl(sha256: string): string {
 
 /** Bumps the organization's manifest revision; call inside the transaction that changes what manifests serve. */
 export async function touchManifests(tx: DbOrTx, orgId: string): Promise<void> {
+  await notifySdkChange(tx, orgId);
   await tx
     .insert(manifestRevisions)
     .values({ orgId, revision: 1 })
@@ -198,11 +212,14 @@ export function createManifestCache(opts: ManifestCacheOptions = {}): ManifestCa
   const ttl = opts.revisionTtlMs ?? (Number(process.env.MANIFEST_REVISION_TTL_MS) || 1000);
   const max = opts.maxSnapshots ?? 10_000;
   const build = opts.build ?? buildHostSnapshot;
+  const trusted = opts.trusted ?? (() => false);
   const snapshots = new Map<string, HostSnapshot>();
   const building = new Map<string, { epoch: string; revision: number; policyKey: string; promise: Promise<HostSnapshot> }>();
   const revisions = new Map<string, { value: number; readAt: number }>();
   const revisionReads = new Map<string, Promise<number>>();
   const orgEpochs = new Map<string, number>();
+  // Bumped by forgetRevisions: a revision read that started before it is not kept.
+  let revisionEpoch = 0;
   const hostEpochs = new Map<string, number>();
   const counters = { builds: 0, revisionReads: 0 };
 
@@ -211,18 +228,18 @@ export function createManifestCache(opts: ManifestCacheOptions = {}): ManifestCa
 
   async function revision(db: Db, orgId: string): Promise<number> {
     const hit = revisions.get(orgId);
-    if (hit && now() - hit.readAt < ttl) return hit.value;
+    if (hit && (trusted() || now() - hit.readAt < ttl)) return hit.value;
     let pending = revisionReads.get(orgId);
     if (!pending) {
       const startedAt = now();
-      const epochAtStart = orgEpochs.get(orgId) ?? 0;
+      const epochAtStart = `${revisionEpoch}.${orgEpochs.get(orgId) ?? 0}`;
       counters.revisionReads++;
       pending = readRevision(db, orgId).finally(() => revisionReads.delete(orgId));
       revisionReads.set(orgId, pending);
       pending.then(
         (value) => {
           // An invalidation during the read may have made this value old already: let the next request read again.
-          if ((orgEpochs.get(orgId) ?? 0) === epochAtStart) revisions.set(orgId, { value, readAt: startedAt });
+          if (`${revisionEpoch}.${orgEpochs.get(orgId) ?? 0}` === epochAtStart) revisions.set(orgId, { value, readAt: startedAt });
         },
         () => {},
       );
@@ -277,6 +294,11 @@ export function createManifestCache(opts: ManifestCacheOptions = {}): ManifestCa
       revisions.delete(orgId);
     },
 
+    forgetRevisions() {
+      revisionEpoch++;
+      revisions.clear();
+    },
+
     stats() {
       return { snapshots: snapshots.size, ...counters };
     },
@@ -288,7 +310,12 @@ const g = globalThis as GlobalWithManifestCache;
 
 /** The process-wide cache, shared by the SDK routes and the services that invalidate it. */
 export function getManifestCache(): ManifestCache {
-  g.__atriumManifestCache ??= createManifestCache();
+  if (!g.__atriumManifestCache) {
+    const cache = createManifestCache({ trusted: processFeedTrusted });
+    // Every change in this process, and through the process feed every other process's, drops what it touched.
+    onSdkChange((c) => ("all" in c ? cache.forgetRevisions() : cache.invalidate(c.orgId, c.hostId)));
+    g.__atriumManifestCache = cache;
+  }
   return g.__atriumManifestCache;
 }
 

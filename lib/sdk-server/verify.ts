@@ -5,12 +5,14 @@
 import { and, eq } from "drizzle-orm";
 import { NextResponse, type NextRequest } from "next/server";
 import { getDb, type Db } from "@/db";
-import { credentialIndex, hostApps, type HostApp, type HostPlatform, type HostPolicy } from "@/db/schema";
+import { credentialIndex, hostApps, type HostPlatform, type HostPolicy } from "@/db/schema";
 import { errorResponse, readBodyBytes } from "@/lib/api/handler";
 import { AppError } from "@/lib/errors";
 import { assertSafeTarget } from "@/lib/validation";
 import { createTtlCache, decryptSecret, type TtlCache } from "@/lib/crypto/secrets";
 import { SDK_HEADERS, verifySignature, type VerifyResult } from "@/lib/sdk/signing";
+import { onSdkChange, processChangeFeed, type ChangeFeed } from "./change-feed";
+import { createHostCache, type HostCache, type HostRow } from "./host-cache";
 import { createRateLimiter, envNumber, type RateLimiter } from "./rate-limit";
 import { firstSighting } from "./replay";
 import { signedTargetCandidates } from "./target";
@@ -64,6 +66,13 @@ export type SdkVerifierOptions = {
   burst?: number;
   /** How long a decrypted secret stays in memory; default SDK_SECRET_CACHE_MS or 60 s. */
   secretCacheTtlMs?: number;
+  /**
+   * Where host rows are kept between requests. Default: a cache of this verifier's own, told of every change made
+   * in this process and, through the process feed, in every other (./change-feed.ts). Given, the caller wires it.
+   */
+  hosts?: HostCache;
+  /** Whether `hosts` may answer now; default the process feed (always on PGlite; while listening on PostgreSQL). */
+  feed?: () => Promise<ChangeFeed>;
 };
 
 export type VerifyOptions = {
@@ -88,10 +97,7 @@ const KEY_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
 const KEY_CACHE_MS = 5 * 60_000;
 
 type KeyRef = { orgId: string; hostId: string };
-type HostRow = Pick<
-  HostApp,
-  "orgId" | "id" | "name" | "status" | "sdkKey" | "platforms" | "policy" | "secretEnc" | "previousSecretEnc" | "previousSecretExpiresAt"
->;
+const UNTRUSTED: ChangeFeed = { trusted: () => false, stats: () => ({ listens: 0, losses: 0 }), close: async () => {} };
 
 export function createSdkVerifier(opts: SdkVerifierOptions = {}): SdkVerifier {
   const now = opts.now ?? Date.now;
@@ -109,6 +115,15 @@ export function createSdkVerifier(opts: SdkVerifierOptions = {}): SdkVerifier {
     now,
   });
   const keys: TtlCache<string, KeyRef> = createTtlCache({ ttlMs: KEY_CACHE_MS, max: 50_000, now });
+  let hosts = opts.hosts;
+  if (!hosts) {
+    const own = createHostCache({ now });
+    onSdkChange((change) => own.apply(change));
+    hosts = own;
+  }
+  const hostCache = hosts;
+  // A verifier given its own database has no feed for it: it reads host rows on every request.
+  const feed = opts.feed ?? (opts.getDb ? async () => UNTRUSTED : processChangeFeed);
 
   const decrypt = (enc: string): string => {
     let plain = secrets.get(enc);
@@ -132,7 +147,13 @@ export function createSdkVerifier(opts: SdkVerifierOptions = {}): SdkVerifier {
     return row;
   }
 
-  // Read on every request, never cached: a disable or a rotation takes effect on the next request.
+  // From the host cache while the change feed is trusted: every disable, enable, rotation or policy change drops the
+  // row at once, in this process and (on PostgreSQL, by NOTIFY on commit) in every other, so it takes effect on
+  // the next request. Read from the database on every request while the feed is not trusted.
+  async function host(db: Db, ref: KeyRef): Promise<HostRow | null> {
+    return hostCache.get(db, ref, () => loadHost(db, ref), (await feed()).trusted());
+  }
+
   async function loadHost(db: Db, ref: KeyRef): Promise<HostRow | null> {
     const [row] = await db
       .select({
@@ -160,7 +181,7 @@ export function createSdkVerifier(opts: SdkVerifierOptions = {}): SdkVerifier {
       if (!key || !KEY_PATTERN.test(key)) throw new SdkAuthError("unknown_key");
       const db = await loadDb();
       const ref = await lookupKey(db, key);
-      const row = ref ? await loadHost(db, ref) : null;
+      const row = ref ? await host(db, ref) : null;
       if (!row || row.sdkKey !== key) throw new SdkAuthError("unknown_key");
 
       const declared = Number(req.headers.get("content-length") ?? "0");

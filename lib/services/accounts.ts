@@ -5,13 +5,12 @@
 // use one. Neither the token nor a password ever reaches the audit log.
 import { randomBytes } from "node:crypto";
 import { and, eq, gt, inArray, isNull, ne } from "drizzle-orm";
-import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import { z } from "zod";
 import type { Db, DbOrTx } from "@/db";
 import { memberships, passwordResets, sessions, users } from "@/db/schema";
 import { recordAudit, recordPersonAudit } from "@/lib/audit";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
-import { beginAttempt, recordSuccess } from "@/lib/auth/throttle";
+import { beginAttempt, consumeWindow, recordSuccess } from "@/lib/auth/throttle";
 import { authorize, requireUserActor, type OrgContext } from "@/lib/authz/context";
 import { sha256Hex } from "@/lib/crypto/hash";
 import { AppError, conflict, forbidden, invalidInput, notFound } from "@/lib/errors";
@@ -113,30 +112,15 @@ async function createResetToken(tx: DbOrTx, userId: string, kind: "email" | "adm
 
 export const resetPath = (token: string) => `/reset-password/${token}`;
 
-// Per email and per address, in this process's memory like the API rate limits (lib/api/rate-limit.ts): a known and
-// an unknown email are throttled alike, so the throttle reveals nothing either.
-const limits = { email: { points: 3, duration: 15 * 60 }, ip: { points: 10, duration: 15 * 60 } };
-const g = globalThis as typeof globalThis & { __atriumResetLimiters?: { email: RateLimiterMemory; ip: RateLimiterMemory } };
-function limiters() {
-  return (g.__atriumResetLimiters ??= {
-    email: new RateLimiterMemory({ ...limits.email, keyPrefix: "reset-email" }),
-    ip: new RateLimiterMemory({ ...limits.ip, keyPrefix: "reset-ip" }),
-  });
-}
-/** Tests start from fresh counters. */
-export function resetPasswordResetThrottle(): void {
-  g.__atriumResetLimiters = undefined;
-}
+// Per email and per address, in the sign-in throttle's table (lib/auth/throttle.ts), so every server process counts
+// the same requests: a known and an unknown email are throttled alike, so the throttle reveals nothing either.
+// An address is counted only for a request its email's limit let through.
+const RESET_LIMITS = { email: 3, ip: 10, windowMs: 15 * 60_000 };
 
-async function throttle(email: string, ip: string | null) {
-  const l = limiters();
-  try {
-    await l.email.consume(email);
-    if (ip) await l.ip.consume(ip);
-  } catch (e) {
-    if (e instanceof RateLimiterRes) throw new AppError("rate_limited", `Too many reset requests; try again in ${Math.ceil(e.msBeforeNext / 60_000)} minutes`);
-    throw e;
-  }
+async function throttle(db: Db, email: string, ip: string | null) {
+  let wait = await consumeWindow(db, `reset-email:${email}`, RESET_LIMITS.email, RESET_LIMITS.windowMs);
+  if (!wait && ip) wait = await consumeWindow(db, `reset-ip:${ip}`, RESET_LIMITS.ip, RESET_LIMITS.windowMs);
+  if (wait) throw new AppError("rate_limited", `Too many reset requests; try again in ${Math.ceil(wait / 60_000)} minutes`, { retryAfterSeconds: Math.ceil(wait / 1000) });
 }
 
 export const resetRequestInput = z.object({ email: z.string().trim().toLowerCase().email().max(320) });
@@ -148,7 +132,7 @@ export const resetRequestInput = z.object({ email: z.string().trim().toLowerCase
  */
 export async function requestPasswordReset(db: Db, input: z.output<typeof resetRequestInput>, ip: string | null, opts: { send?: MailSender; wait?: boolean } = {}): Promise<void> {
   if (!mailEnabled() && !opts.send) throw conflict("Password reset by email is not set up here: ask an owner or admin of your organization for a reset link");
-  await throttle(input.email, ip);
+  await throttle(db, input.email, ip);
   const [user] = await db.select({ id: users.id, email: users.email, name: users.name, disabledAt: users.disabledAt }).from(users).where(eq(users.email, input.email)).limit(1);
   if (!user || user.disabledAt || (await passwordRefusedBy(db, user.id))) return;
   const { token } = await db.transaction(async (tx) => {

@@ -11,6 +11,7 @@ import { conflict, notFound } from "@/lib/errors";
 import { encryptSecret, generateSdkKey, generateSdkSecret } from "@/lib/crypto/secrets";
 import { newId } from "@/lib/ids";
 import { PERMISSIONS, type Permission } from "@/lib/packages/catalog";
+import { notifySdkChange, sdkChangeCommitted } from "@/lib/sdk-server/change-feed";
 import { domainHost, isStrictSemver, validHostName } from "@/lib/packages/manifest";
 import hostsEn from "@/lib/i18n/messages/en/hosts.json";
 import { decodeCursor, toPage } from "./pagination";
@@ -397,7 +398,7 @@ function diff<T extends object>(before: T, after: Partial<T>): Diff {
  */
 export async function updateHost(ctx: OrgContext, hostId: string, input: UpdateHostInput): Promise<HostJson> {
   authorize(ctx, "hosts.manage");
-  return ctx.db.transaction(async (tx) => {
+  return afterHostCommit(ctx, hostId, ctx.db.transaction(async (tx) => {
     const current = await findHost(tx, ctx, hostId, true);
     const details = diff(
       { name: current.name, description: current.description, platforms: current.platforms, urlScheme: current.urlScheme },
@@ -440,15 +441,16 @@ export async function updateHost(ctx: OrgContext, hostId: string, input: UpdateH
     if (Object.keys(details).length) await emitEvent(tx, ctx.org.id, "host.updated", ctx.actor.email, { host: json, changes: Object.keys(details) });
     if (statusChange) await emitEvent(tx, ctx.org.id, statusChange === "disabled" ? "host.disabled" : "host.enabled", ctx.actor.email, { host: json });
     if (Object.keys(policyDiff).length) await emitEvent(tx, ctx.org.id, "host.policy_changed", ctx.actor.email, { host: json, changes: Object.keys(policyDiff) });
+    await notifySdkChange(tx, ctx.org.id, hostId);
     return json;
-  });
+  }));
 }
 
 /**
  * Adds permissions and domains to a host's policy inside the caller's transaction (an approved permission request,
  * CONTRACT §12): the row is locked, the policy widened (an "any domain" policy stays so), `host.policy_update`
- * audited as an edit would be. Returns the host as it now is. The SDK manifest snapshot is keyed by the policy it was
- * built under, so the next manifest request sees the change without an invalidation (lib/sdk-server/snapshot.ts).
+ * audited as an edit would be. Returns the host as it now is. The caller publishes the change (`sdkChangeCommitted`)
+ * after its transaction commits, so the verifier's cached host row, and with it the policy, is read afresh.
  */
 export async function widenHostPolicy(tx: DbOrTx, ctx: OrgContext, hostId: string, add: { permissions: string[]; domains: string[] }, because?: Record<string, unknown>): Promise<HostApp> {
   const current = await findHost(tx, ctx, hostId, true);
@@ -464,6 +466,8 @@ export async function widenHostPolicy(tx: DbOrTx, ctx: OrgContext, hostId: strin
     .returning();
   await recordAudit(tx, ctx, { action: "host.policy_update", objectType: "host_app", objectId: hostId, changes: { ...policyDiff, ...because } });
   await emitEvent(tx, ctx.org.id, "host.policy_changed", ctx.actor.email, { host: hostToJson(updated!), changes: Object.keys(policyDiff) });
+  // Other processes drop their cached host row on commit; the caller publishes the change in this one after it.
+  await notifySdkChange(tx, ctx.org.id, hostId);
   return updated!;
 }
 
@@ -473,7 +477,7 @@ export async function widenHostPolicy(tx: DbOrTx, ctx: OrgContext, hostId: strin
  */
 export async function setHostStatus(ctx: OrgContext, hostId: string, status: HostStatus): Promise<HostJson> {
   authorize(ctx, "hosts.manage");
-  return ctx.db.transaction(async (tx) => {
+  return afterHostCommit(ctx, hostId, ctx.db.transaction(async (tx) => {
     const from: HostStatus = status === "active" ? "disabled" : "active";
     const [updated] = await tx
       .update(hostApps)
@@ -492,8 +496,9 @@ export async function setHostStatus(ctx: OrgContext, hostId: string, status: Hos
     });
     const json = hostToJson(updated);
     await emitEvent(tx, ctx.org.id, status === "disabled" ? "host.disabled" : "host.enabled", ctx.actor.email, { host: json });
+    await notifySdkChange(tx, ctx.org.id, hostId);
     return json;
-  });
+  }));
 }
 
 /**
@@ -503,7 +508,7 @@ export async function setHostStatus(ctx: OrgContext, hostId: string, status: Hos
 export async function rotateSecret(ctx: OrgContext, hostId: string, now = new Date()): Promise<HostJson & { sdkSecret: string }> {
   authorize(ctx, "hosts.manage");
   const sdkSecret = generateSdkSecret();
-  return ctx.db.transaction(async (tx) => {
+  return afterHostCommit(ctx, hostId, ctx.db.transaction(async (tx) => {
     const current = await findHost(tx, ctx, hostId, true);
     const previousSecretExpiresAt = new Date(now.getTime() + PREVIOUS_SECRET_TTL_MS);
     const droppedPrevious = previousSecretValidUntil(current, now.getTime()) !== null;
@@ -529,6 +534,19 @@ export async function rotateSecret(ctx: OrgContext, hostId: string, now = new Da
     const json = hostToJson(updated, now.getTime());
     // The new secret is answered once, to the caller; subscribers hear only that it changed and until when the old one works.
     await emitEvent(tx, ctx.org.id, "host.secret_rotated", ctx.actor.email, { host: json });
+    await notifySdkChange(tx, ctx.org.id, hostId);
     return { ...json, sdkSecret };
-  });
+  }));
+}
+
+/**
+ * The SDK verifier keeps host rows in memory (lib/sdk-server/host-cache.ts). A change to one is announced twice:
+ * `notifySdkChange` inside its transaction reaches other server processes on commit, and this, once the transaction
+ * has committed, drops the row in this one and answers once the other processes have applied the change
+ * (`sdkChangeCommitted`), so the next signed request sees the change wherever it lands.
+ */
+async function afterHostCommit<T>(ctx: OrgContext, hostId: string, committed: Promise<T>): Promise<T> {
+  const out = await committed;
+  await sdkChangeCommitted({ orgId: ctx.org.id, hostId });
+  return out;
 }

@@ -14,6 +14,7 @@ import { verifyPassword } from "@/lib/auth/password";
 import { beginAttempt, recordSuccess } from "@/lib/auth/throttle";
 import { AppError, conflict, forbidden, invalidInput, notFound } from "@/lib/errors";
 import { newId } from "@/lib/ids";
+import { notifySdkChange, sdkChangeCommitted } from "@/lib/sdk-server/change-feed";
 import { emitEvent } from "@/lib/services/webhooks";
 
 /**
@@ -312,7 +313,12 @@ export async function deleteOrganization(ctx: OrgContext, rawInput: z.input<type
     // An underscore never passes the slug format, so the tombstone's slug can never clash with a real one.
     await tx.update(organizations).set({ deletedAt: new Date(), slug: `deleted_${ctx.org.id}` }).where(eq(organizations.id, ctx.org.id));
     await recordAudit(tx, ctx, { action: "organization.delete", objectType: "organization", objectId: ctx.org.id, changes: { name: org.name, slug: org.slug, members: members!.n } });
+    // It has no host apps left, but a signed request's cached host row must not outlive its organization anywhere.
+    await notifySdkChange(tx, ctx.org.id);
     return { deleted: ctx.org.id };
+  }).then(async (out) => {
+    await sdkChangeCommitted({ orgId: ctx.org.id });
+    return out;
   });
 }
 

@@ -13,6 +13,7 @@ import { conflict, invalidInput, notFound } from "@/lib/errors";
 import { isId, newId } from "@/lib/ids";
 import { PERMISSIONS } from "@/lib/packages/catalog";
 import { kickWebhookDispatcher } from "@/lib/webhooks/dispatcher";
+import { sdkChangeCommitted } from "@/lib/sdk-server/change-feed";
 import { domainSchema, permissionSchema, widenHostPolicy } from "./hosts";
 import { findReachableMiniProgram } from "./mini-programs";
 import { decodeCursor, toPage } from "./pagination";
@@ -249,10 +250,12 @@ async function decide(ctx: OrgContext, requestId: string, to: Exclude<Permission
     });
     const event = to === "approved" ? "permission_request.approved" : "permission_request.rejected";
     await enqueueWebhook(tx, ctx.org.id, event, eventPayload(ctx, event, out));
-    return out;
+    return { out, hostId: to === "approved" ? current.hostId : null };
   });
+  // The widened policy is in the verifier's cached host row: dropped here, and by NOTIFY in other processes.
+  if (json.hostId) await sdkChangeCommitted({ orgId: ctx.org.id, hostId: json.hostId });
   kickWebhookDispatcher();
-  return json;
+  return json.out;
 }
 
 /** Approves: the host's policy gains the request's permissions and domains in the same transaction. */

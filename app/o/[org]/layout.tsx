@@ -17,13 +17,11 @@ import { orgCreationAllowed } from "@/lib/services/organizations";
 export default async function OrgLayout({ children, params }: { children: React.ReactNode; params: Promise<{ org: string }> }) {
   const { org } = await params;
   const ctx = await getShellContext(org);
-  const orgs = await listUserOrganizations(ctx.actor.userId);
-  const t = await getTranslations();
-  const jar = await cookies();
+  // Independent reads, side by side rather than one after another (issue 19 item 4).
+  const [orgs, t, jar, unread] = await Promise.all([listUserOrganizations(ctx.actor.userId), getTranslations(), cookies(), unreadNotificationCount(ctx)]);
   const themeCookie = jar.get(THEME_COOKIE)?.value;
   const tzMode = jar.get(TIME_ZONE_MODE_COOKIE)?.value === "utc" ? "utc" : "auto";
   const theme: Theme = (THEMES as readonly string[]).includes(themeCookie ?? "") ? (themeCookie as Theme) : "system";
-  const unread = await unreadNotificationCount(ctx);
   const items = NAV_ITEMS.filter((i) => can(ctx, i.permission)).map((i) => ({ key: i.key, href: `/o/${org}${i.path}` }));
   return (
     <div className="md:flex">

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { Suspense } from "react";
 import { getFormatter, getTranslations } from "next-intl/server";
 import { getPageContext } from "@/lib/auth/session";
 import { can, type OrgContext } from "@/lib/authz/context";
@@ -51,30 +52,29 @@ export default async function OverviewPage({ params }: { params: Promise<{ org: 
   const tc = await getTranslations("releaseControl");
   const tp = await getTranslations("permissionRequests");
   const ti = await getTranslations("insights.anomalies");
-  const [n, activity, usage, halted, anomalies, pendingRequests] = await Promise.all([
+  const [n, recent, halted, pendingRequests] = await Promise.all([
     overviewNumbers(ctx),
-    can(ctx, "audit.view") ? listAudit(ctx, {}, { limit: 8 }).then((p) => p.items) : null,
-    can(ctx, "analytics.view") ? recentUsage(ctx, USAGE_DAYS) : null,
+    can(ctx, "audit.view")
+      ? listAudit(ctx, {}, { limit: 8 }).then(async (p) => ({ activity: p.items, objects: await describeAuditObjects(ctx, p.items) }))
+      : null,
     listHaltedRollouts(ctx),
-    can(ctx, "analytics.view") ? recentAnomalies(ctx, ANOMALY_DAYS) : null,
     can(ctx, "hosts.manage") ? pendingRequestsByHost(ctx) : [],
   ]);
+  // The usage and anomaly cards read the analytics rollups, by far the slowest part (issue 19 item 4): they stream in
+  // behind the rest of the page (Suspense below). Started only now: PGlite runs one query at a time, and queued
+  // first they would hold back the reads above. (On PGlite the page still does not stream past them: a PGlite query
+  // blocks the server's thread until it is done; docs/benchmarks.md.)
+  const analytics = can(ctx, "analytics.view");
+  const usagePromise = analytics ? recentUsage(ctx, USAGE_DAYS) : null;
+  const anomaliesPromise = analytics ? recentAnomalies(ctx, ANOMALY_DAYS) : null;
+  // Awaited by their cards; a failure there reaches the error boundary, not the process's unhandled rejections.
+  usagePromise?.catch(() => {});
+  anomaliesPromise?.catch(() => {});
+  const activity = recent?.activity ?? null;
+  const objects = recent?.objects ?? new Map();
   const pendingTotal = pendingRequests.reduce((sum, h) => sum + h.count, 0);
-  const objects = activity ? await describeAuditObjects(ctx, activity) : new Map();
   const inReview = n.versionsByStatus.in_review ?? 0;
 
-  const usageCards = (now: Totals, before: Totals) => [
-    { key: "launches", label: t("usage.launches"), value: format.number(now.launches), delta: change(now.launches, before.launches), goodWhenUp: true },
-    { key: "activeUsers", label: t("usage.activeUsers"), value: format.number(now.activeUsers), delta: change(now.activeUsers, before.activeUsers), goodWhenUp: true },
-    {
-      key: "errorRate",
-      label: t("usage.errorRate"),
-      value: now.errorRate === null ? "—" : format.number(now.errorRate, { style: "percent", maximumFractionDigits: 1 }),
-      delta: change(now.errorRate, before.errorRate),
-      goodWhenUp: false,
-    },
-    { key: "errors", label: t("usage.errors"), value: format.number(now.errors), delta: change(now.errors, before.errors), goodWhenUp: false },
-  ];
 
   return (
     <>
@@ -140,56 +140,15 @@ export default async function OverviewPage({ params }: { params: Promise<{ org: 
         />
         <Stat label={t("yourRole")} value={tr(ctx.role)} hint={`${t("approved")}: ${n.versionsByStatus.approved ?? 0} · ${t("revoked")}: ${n.versionsByStatus.revoked ?? 0}`} />
       </div>
-      {usage && (
-        <Card
-          title={t("usage.title", { days: USAGE_DAYS })}
-          className="mt-6"
-          actions={
-            <Link href={`/o/${org}/analytics`} className="text-sm font-medium text-primary hover:underline">
-              {t("usage.open")}
-            </Link>
-          }
-        >
-          <dl className="grid grid-cols-2 gap-4 lg:grid-cols-4" data-testid="overview-usage">
-            {usageCards(usage[0], usage[1]).map((c) => {
-              const tone = deltaTone(c.delta, c.goodWhenUp);
-              return (
-                <div key={c.key} className="min-w-0" data-testid={`usage-${c.key}`}>
-                  <dt className="truncate text-xs font-medium uppercase tracking-wide text-muted-fg">{c.label}</dt>
-                  <dd className="mt-1 text-xl font-semibold tabular-nums">{c.value}</dd>
-                  <dd className={`text-xs ${tone}`}>
-                    {c.delta === null
-                      ? t("usage.noComparison")
-                      : t("usage.vsPrevious", {
-                          change: `${c.delta > 0 ? "▲" : c.delta < 0 ? "▼" : ""} ${format.number(Math.abs(c.delta), { style: "percent", maximumFractionDigits: 1 })}`.trim(),
-                          days: USAGE_DAYS,
-                        })}
-                  </dd>
-                </div>
-              );
-            })}
-          </dl>
-        </Card>
+      {usagePromise && (
+        <Suspense fallback={<LoadingCard title={t("usage.title", { days: USAGE_DAYS })} testId="overview-usage-loading" />}>
+          <UsageCard org={org} usage={usagePromise} />
+        </Suspense>
       )}
-      {anomalies && (
-        <Card
-          title={ti("title")}
-          className="mt-6"
-          actions={
-            <Link href={`/o/${org}/analytics`} className="text-sm font-medium text-primary hover:underline">
-              {anomalies.length > ANOMALY_TOP ? ti("more", { count: anomalies.length - ANOMALY_TOP }) : ti("open")}
-            </Link>
-          }
-        >
-          <p className="-mt-1 mb-3 text-xs text-muted-fg">{ti("description")}</p>
-          {anomalies.length === 0 ? (
-            <p className="text-sm text-muted-fg" data-testid="anomalies-none">
-              {ti("none", { days: ANOMALY_DAYS })}
-            </p>
-          ) : (
-            <AnomalyList items={anomalies.slice(0, ANOMALY_TOP)} org={org} testId="overview-anomalies" />
-          )}
-        </Card>
+      {anomaliesPromise && (
+        <Suspense fallback={<LoadingCard title={ti("title")} testId="overview-anomalies-loading" />}>
+          <AnomaliesCard org={org} anomalies={anomaliesPromise} />
+        </Suspense>
       )}
       {activity && (
         <Card
@@ -242,5 +201,90 @@ function RecentActivityLine({ entry, refInfo }: { entry: AuditItem; refInfo: { l
       <span className="text-muted-fg"> · </span>
       <ObjectRef entry={entry} refInfo={refInfo} showType={false} />
     </>
+  );
+}
+
+/** The last seven days against the seven before, streamed in after the rest of the page. */
+async function UsageCard({ org, usage }: { org: string; usage: Promise<[Totals, Totals]> }) {
+  const [[now, before], t, format] = await Promise.all([usage, getTranslations("overview"), getFormatter()]);
+  const usageCards = (now: Totals, before: Totals) => [
+    { key: "launches", label: t("usage.launches"), value: format.number(now.launches), delta: change(now.launches, before.launches), goodWhenUp: true },
+    { key: "activeUsers", label: t("usage.activeUsers"), value: format.number(now.activeUsers), delta: change(now.activeUsers, before.activeUsers), goodWhenUp: true },
+    {
+      key: "errorRate",
+      label: t("usage.errorRate"),
+      value: now.errorRate === null ? "—" : format.number(now.errorRate, { style: "percent", maximumFractionDigits: 1 }),
+      delta: change(now.errorRate, before.errorRate),
+      goodWhenUp: false,
+    },
+    { key: "errors", label: t("usage.errors"), value: format.number(now.errors), delta: change(now.errors, before.errors), goodWhenUp: false },
+  ];
+  return (
+    <Card
+      title={t("usage.title", { days: USAGE_DAYS })}
+      className="mt-6"
+      actions={
+        <Link href={`/o/${org}/analytics`} className="text-sm font-medium text-primary hover:underline">
+          {t("usage.open")}
+        </Link>
+      }
+    >
+      <dl className="grid grid-cols-2 gap-4 lg:grid-cols-4" data-testid="overview-usage">
+        {usageCards(now, before).map((c) => {
+          const tone = deltaTone(c.delta, c.goodWhenUp);
+          return (
+            <div key={c.key} className="min-w-0" data-testid={`usage-${c.key}`}>
+              <dt className="truncate text-xs font-medium uppercase tracking-wide text-muted-fg">{c.label}</dt>
+              <dd className="mt-1 text-xl font-semibold tabular-nums">{c.value}</dd>
+              <dd className={`text-xs ${tone}`}>
+                {c.delta === null
+                  ? t("usage.noComparison")
+                  : t("usage.vsPrevious", {
+                      change: `${c.delta > 0 ? "▲" : c.delta < 0 ? "▼" : ""} ${format.number(Math.abs(c.delta), { style: "percent", maximumFractionDigits: 1 })}`.trim(),
+                      days: USAGE_DAYS,
+                    })}
+              </dd>
+            </div>
+          );
+        })}
+      </dl>
+    </Card>
+  );
+}
+
+/** The strongest anomalies of the last two weeks, streamed in after the rest of the page. */
+async function AnomaliesCard({ org, anomalies: pending }: { org: string; anomalies: ReturnType<typeof recentAnomalies> }) {
+  const [anomalies, ti] = await Promise.all([pending, getTranslations("insights.anomalies")]);
+  return (
+    <Card
+      title={ti("title")}
+      className="mt-6"
+      actions={
+        <Link href={`/o/${org}/analytics`} className="text-sm font-medium text-primary hover:underline">
+          {anomalies.length > ANOMALY_TOP ? ti("more", { count: anomalies.length - ANOMALY_TOP }) : ti("open")}
+        </Link>
+      }
+    >
+      <p className="-mt-1 mb-3 text-xs text-muted-fg">{ti("description")}</p>
+      {anomalies.length === 0 ? (
+        <p className="text-sm text-muted-fg" data-testid="anomalies-none">
+          {ti("none", { days: ANOMALY_DAYS })}
+        </p>
+      ) : (
+        <AnomalyList items={anomalies.slice(0, ANOMALY_TOP)} org={org} testId="overview-anomalies" />
+      )}
+    </Card>
+  );
+}
+
+/** A card's frame while its figures are on their way. */
+async function LoadingCard({ title, testId }: { title: string; testId: string }) {
+  const t = await getTranslations("common");
+  return (
+    <Card title={title} className="mt-6">
+      <p className="text-sm text-muted-fg" aria-busy="true" data-testid={testId}>
+        {t("loading")}
+      </p>
+    </Card>
   );
 }

@@ -1,7 +1,10 @@
 // The funnel's one read of raw events: sessions need every event's order and gaps, which no daily rollup keeps.
-// Bounded by one mini-program and the range (the events_ts_idx prefix), sessions are numbered in SQL with the rule
-// of lib/analytics/funnel.ts (gap over 30 minutes, or after a session_end), and only the events that match a step
-// come back, in session order.
+// Bounded by one mini-program and the range (read through events_app_ts_idx: org, app, ts), sessions are numbered
+// in SQL with the rule of lib/analytics/funnel.ts (gap over 30 minutes, or after a session_end), and only the events
+// that match a step come back, in session order. Every event of the range is read, whatever its type: any event
+// keeps a session alive (the 30-minute gap) and a session_end closes one, so skipping kinds would change sessions.
+// Session numbers rise with (ts, id) within a user, so the window's own order is already session order: sorting by
+// it (not by the computed number) lets the planner skip a final sort.
 import { sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db";
 import { SESSION_GAP_MS, type FunnelStepDef } from "../funnel";
@@ -46,6 +49,6 @@ export async function getFunnelEvents(
     )
     SELECT host_id AS "hostId", user_id AS "userId", session::int AS session, type, page, name FROM numbered
     WHERE ${match}
-    ORDER BY host_id, user_id, session, ts, id COLLATE "C"`,
+    ORDER BY host_id, user_id, ts, id COLLATE "C"`,
   );
 }

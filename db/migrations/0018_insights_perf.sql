@@ -1,0 +1,1 @@
+CREATE INDEX "events_app_ts_idx" ON "events" USING btree ("org_id","app_id","ts");
