@@ -19,6 +19,8 @@ export async function register(): Promise<void> {
   // Ramp-up steps, guardrail halts and release rings (CONTRACT §8); steps that fell due while no process ran are
   // taken on the first tick.
   startReleaseRunner();
+  // The distinct-set rollups' background fold: pending user-days into the day bitmaps, every second.
+  (await import("./lib/analytics/user-set-folder")).startUserSetFolder();
   // Fresh planner statistics for the analytics tables, whatever the last process left (it may have died before
   // its next ANALYZE); the ingest path keeps them fresh from here on.
   setTimeout(() => void autoAnalyze().runNow(), 3_000).unref?.();

@@ -13,7 +13,7 @@ import { getRetention } from "@/lib/analytics/queries/retention";
 import { addDays } from "@/lib/analytics/dates";
 import { getOverview } from "@/lib/analytics/service";
 import { getDistinctUsers } from "@/lib/analytics/distinct-users";
-import { readUserSets } from "@/lib/analytics/queries/user-sets";
+import { readDistinctSources } from "@/lib/analytics/queries/user-sets";
 import { sql } from "drizzle-orm";
 import { loadOrgContext } from "@/lib/authz/context";
 import { openProfile } from "./lib/profile";
@@ -29,7 +29,7 @@ try {
   await time("breakdown-stats", () => getBreakdownStats(db, scope, {}, from, to));
   await time("breakdown-users", () => getBreakdownUsers(db, scope, {}, from, to));
   await time("names", () => getNames(db, orgId));
-  await time("user-sets (read)", () => readUserSets(db, scope, {}, addDays(from, -29), addDays(to, 7)));
+  await time("user-sets (read)", () => readDistinctSources(db, scope, {}, addDays(from, -29), addDays(to, 7), from, { from, to }));
   await time("distinct-sets", () => getDistinctUsers(db, scope, {}, from, to));
   const appId = (await db.execute(sql`SELECT app_id FROM daily_stats WHERE org_id = ${orgId} GROUP BY 1 ORDER BY sum(launches) DESC LIMIT 1`)) as unknown;
   const top = (Array.isArray(appId) ? appId : (appId as { rows: { app_id: string }[] }).rows)[0] as { app_id: string } | undefined;

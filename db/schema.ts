@@ -811,8 +811,8 @@ const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataTyp
 
 /**
  * The distinct-set rollups' dictionary: each end user of an organization numbered densely from 0, so a set of
- * users is a compact bitmap of small integers. Assigned at ingestion, in the same transaction as the events;
- * `org_user_counters` hands out the next numbers (its row lock serializes only batches bringing new users).
+ * users is a compact bitmap of small integers. Assigned only by the background fold (lib/analytics/user-set-folder.ts)
+ * and by rebuilds, never at ingestion; `org_user_counters` hands out the next numbers.
  */
 export const orgUsers = pgTable(
   "org_users",
@@ -852,6 +852,27 @@ export const dailyUserSets = pgTable(
     users: bytea("users").notNull(),
   },
   (t) => [primaryKey({ columns: [t.orgId, t.day, t.appId, t.hostId, t.version, t.platform] })],
+);
+
+/**
+ * The distinct-set rollups' delta store: each user-day ingestion adds to daily_users, appended by the same
+ * statement (no lock on any shared row). The background fold numbers their users, ORs them into daily_user_sets
+ * and deletes them, in one transaction; readers union the bitmaps with the rows still pending, in one snapshot,
+ * so every figure is exact whether or not a fold has run. `seq` orders the folds (oldest first).
+ */
+export const pendingUserDays = pgTable(
+  "pending_user_days",
+  {
+    orgId: text("org_id").notNull(),
+    seq: bigint("seq", { mode: "number" }).generatedAlwaysAsIdentity(),
+    day: date("day", { mode: "string" }).notNull(),
+    appId: text("app_id").notNull(),
+    hostId: text("host_id").notNull(),
+    version: text("version").notNull(),
+    platform: text("platform").notNull(),
+    userId: text("user_id").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.seq] })],
 );
 
 /**

@@ -1,6 +1,7 @@
 // Distinct-user figures from the day bitmaps (daily_user_sets): active users and MAU per day, the range's
 // distinct users, and distinct users per host, mini-program, version and platform. Every figure is the
-// cardinality of a union of day sets, so it is exact, as the user-day queries it replaces were.
+// cardinality of a union of day sets (the bitmaps, and the user-days still pending for the background fold), so
+// it is exact, as the user-day queries it replaces were.
 import type { DbOrTx } from "@/db";
 import type { Platform } from "@/db/schema";
 import { type Bitmap, type BitmapScope, withBitmaps } from "./bitmaps";
@@ -9,28 +10,50 @@ import type { BreakdownUsers } from "./queries/breakdown-users";
 import type { DailyUsers } from "./queries/daily-users";
 import { MAU_WINDOW_DAYS } from "./queries/daily-users";
 import type { CohortRow } from "./queries/retention";
-import { readCohorts, readUserSets, type SetRow } from "./queries/user-sets";
+import { grainsOf, type Members, readDistinctSources, type SetRow } from "./queries/user-sets";
 import type { Scope } from "./sql";
 import type { AnalyticsFilters } from "./types";
 
 export type DistinctUsers = { daily: DailyUsers[]; rangeUsers: number; breakdown: BreakdownUsers[]; cohorts: CohortRow[] };
 
 /**
+ * Users not numbered yet (their user-days are all still pending) get numbers for the length of one read, above every
+ * real one (org_users.uid is a positive int4), so they join the bitmaps' unions without meeting anyone in them.
+ */
+const UNNUMBERED_BASE = 2 ** 31;
+
+/**
  * `withDays`: also active users and MAU per day (which reads the 29 days before `from` too) and the retention
- * cohorts (which read the 7 days after `to` too).
+ * cohorts (which read the 7 days after `to` too). Exact at every instant: the bitmaps and the user-days pending
+ * for the background fold are read in one snapshot and unioned.
  */
 export async function getDistinctUsers(db: DbOrTx, scope: Scope, f: AnalyticsFilters, from: string, to: string, withDays = true): Promise<DistinctUsers> {
   const start = withDays ? addDays(from, -(MAU_WINDOW_DAYS - 1)) : from;
   const end = withDays ? addDays(to, 7) : to;
-  const [{ coarse, rows }, cohorts] = await Promise.all([
-    readUserSets(db, scope, f, start, end, from),
-    withDays ? readCohorts(db, scope, f, from, to) : Promise.resolve([]),
-  ]);
+  const src = await readDistinctSources(db, scope, f, start, end, from, withDays ? { from, to } : null);
   return withBitmaps((s) => {
+    const unnumbered = new Map<string, number>();
+    const numbersOf = (m: Members) => {
+      const out = m.uids.slice();
+      for (const name of m.names) {
+        let n = unnumbered.get(name);
+        if (n === undefined) unnumbered.set(name, (n = UNNUMBERED_BASE + unnumbered.size));
+        out.push(n);
+      }
+      return out;
+    };
     // Each row's bitmap is read once, for every figure.
-    const sets = rows.map((r) => ({ ...r, set: s.read(r.users) }));
-    const out = distinctFrom(s, coarse, sets, from, to, withDays);
-    return { ...out, cohorts: withDays ? retentionFrom(s, coarse, sets, cohorts) : [] };
+    const sets: ReadRow[] = src.rows.map((r) => ({ ...r, set: s.read(r.users) }));
+    // Pending user-days count at every grain the fold will put them in: the finest alone when the finest rows were
+    // read, the four coarse ones otherwise.
+    for (const p of src.pending) {
+      const set = s.of(numbersOf(p));
+      const grains = grainsOf(p.day, p.appId, p.hostId, p.version, p.platform);
+      for (const key of src.coarse ? grains.slice(1) : grains.slice(0, 1)) sets.push({ ...key, users: new Uint8Array(), set });
+    }
+    const cohorts = src.cohorts.map((c) => ({ appId: c.appId, day: c.day, uids: numbersOf(c) }));
+    const out = distinctFrom(s, src.coarse, sets, from, to, withDays);
+    return { ...out, cohorts: withDays ? retentionFrom(s, src.coarse, sets, cohorts) : [] };
   });
 }
 

@@ -293,8 +293,6 @@ describe("when the database cannot take the batch", () => {
       selectDistinct: () => {
         throw Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" });
       },
-      // Ingestion runs in a transaction (the statement, then the day bitmaps); its queries meet the same refusal.
-      transaction: async (fn: (tx: unknown) => Promise<unknown>) => fn(broken),
     } as unknown as Db;
     await expect(ingestEvents(broken, { orgId: s.seed.orgs.demo!, id: s.seed.firstHost!.id }, body([event()]), clock)).rejects.toMatchObject({
       code: "unavailable",

@@ -1,10 +1,9 @@
 // POST /api/sdk/v1/events (CONTRACT §6): parse the batch, check each event on its own, keep the good ones
-// exactly once, and fold them into the rollups in the same atomic write (one statement, then the day bitmaps,
-// in one transaction).
+// exactly once, and fold them into the rollups in the same atomic write.
 import type { DbOrTx } from "@/db";
 import { AppError, isDatabaseUnavailable } from "@/lib/errors";
 import { insertEvents, type InsertResult } from "./queries/insert-events";
-import { foldUserSets } from "./queries/user-sets";
+import { noteUserDays } from "./user-set-folder";
 import { checkEvent, MAX_EVENTS_PER_BATCH, type Rejection, type ValidEvent } from "./validate";
 
 export type IngestResult = { accepted: number; duplicates: number; rejected: Rejection[] };
@@ -54,20 +53,17 @@ export async function ingestEvents(db: DbOrTx, host: IngestHost, body: Buffer, n
   try {
     // One statement reads the host's assignments and stores the events of assigned mini-programs (the first of
     // each id); the rest of the verdicts follow here from the assignments it read, with the same rules.
-    let stored: InsertResult = { inserted: 0, assignedAppIds: new Set(), newUserDays: [] };
+    let stored: InsertResult = { inserted: 0, assignedAppIds: new Set(), newUserDays: 0 };
     for (let attempt = 1; ; attempt++) {
       try {
-        // The user-days it added go into the day bitmaps in the same transaction: both or neither are kept.
-        stored = await db.transaction(async (tx) => {
-          const r = await insertEvents(tx, host.orgId, host.id, checked.map((c) => c.event));
-          await foldUserSets(tx, host.orgId, r.newUserDays);
-          return r;
-        });
+        stored = await insertEvents(db, host.orgId, host.id, checked.map((c) => c.event));
         break;
       } catch (e) {
         if (attempt >= MAX_ATTEMPTS || !RETRYABLE_SQLSTATES.has(sqlState(e) ?? "")) throw e;
       }
     }
+    // The user-days it added wait in pending_user_days for the background fold; many of them wake it early.
+    noteUserDays(host.orgId, stored.newUserDays);
     // Within one batch the first of several events with one id is the event; the rest are its duplicates.
     const seen = new Set<string>();
     let duplicates = 0;

@@ -9,15 +9,14 @@ import type { DbOrTx } from "@/db";
 import { errorFingerprint } from "../fingerprint";
 import { selectRows } from "../sql";
 import type { ValidEvent } from "../validate";
-import type { NewUserDay } from "./user-sets";
 
 export type InsertResult = {
   /** Events newly stored (neither a duplicate within the batch nor already stored). */
   inserted: number;
   /** The mini-programs assigned to the host as the statement saw them: events of any other were not stored. */
   assignedAppIds: Set<string>;
-  /** User-days this batch added to daily_users: what the caller folds into the day bitmaps in the same transaction. */
-  newUserDays: NewUserDay[];
+  /** User-days this batch added to daily_users (and to pending_user_days, for the background fold). */
+  newUserDays: number;
 };
 
 /**
@@ -25,7 +24,7 @@ export type InsertResult = {
  * mini-programs. Stored: of the events whose mini-program is assigned to the host, the first of each id.
  */
 export async function insertEvents(db: DbOrTx, orgId: string, hostId: string, batch: ValidEvent[]): Promise<InsertResult> {
-  if (batch.length === 0) return { inserted: 0, assignedAppIds: new Set(), newUserDays: [] };
+  if (batch.length === 0) return { inserted: 0, assignedAppIds: new Set(), newUserDays: 0 };
   const payload = JSON.stringify(
     batch.map((e, i) => ({
       i,
@@ -45,7 +44,7 @@ export async function insertEvents(db: DbOrTx, orgId: string, hostId: string, ba
   );
   // Every table is written in key order, so concurrent batches (a retry racing its original, two devices
   // reporting the same day) take their row locks in the same order instead of deadlocking.
-  const rows = await selectRows<{ inserted: number; assigned: string; new_user_days: string }>(
+  const rows = await selectRows<{ inserted: number; assigned: string; new_user_days: number }>(
     db,
     sql`
     WITH assigned AS (
@@ -93,7 +92,14 @@ export async function insertEvents(db: DbOrTx, orgId: string, hostId: string, ba
       SELECT DISTINCT ${orgId}, day, app_id, ${hostId}, version, platform, user_id FROM fresh
       ORDER BY 2, 3, 5, 6, 7
       ON CONFLICT DO NOTHING
-      RETURNING day::text AS day, app_id, host_id, version, platform, user_id
+      RETURNING day, app_id, host_id, version, platform, user_id
+    ),
+    -- The distinct-set rollups' delta: the user-days just added, appended for the background fold
+    -- (lib/analytics/user-set-folder.ts). An append takes no lock on any shared row, so batches never wait on each
+    -- other here; readers union these rows with the day bitmaps until the fold has moved them in.
+    pending AS (
+      INSERT INTO pending_user_days (org_id, day, app_id, host_id, version, platform, user_id)
+      SELECT ${orgId}, day, app_id, host_id, version, platform, user_id FROM users
     ),
     firsts AS (
       INSERT INTO first_launches AS f (org_id, app_id, user_id, ts, day, host_id, event_id, version, platform)
@@ -109,13 +115,13 @@ export async function insertEvents(db: DbOrTx, orgId: string, hostId: string, ba
     ${foldKeys(orgId, sql`${hostId}::text`, sql`fresh`)}
     SELECT (SELECT count(*) FROM ins)::int AS inserted,
       (SELECT coalesce(json_agg(app_id), '[]'::json) FROM assigned)::text AS assigned,
-      (SELECT coalesce(json_agg(users), '[]'::json) FROM users)::text AS new_user_days`,
+      (SELECT count(*) FROM users)::int AS new_user_days`,
   );
   const row = rows[0];
   return {
     inserted: row?.inserted ?? 0,
     assignedAppIds: new Set(row ? (JSON.parse(row.assigned) as string[]) : []),
-    newUserDays: row ? (JSON.parse(row.new_user_days) as NewUserDay[]) : [],
+    newUserDays: row?.new_user_days ?? 0,
   };
 }
 

@@ -1,13 +1,11 @@
-// The distinct-set rollups (db/schema.ts: org_users, org_user_counters, daily_user_sets): numbering users,
-// folding newly active user-days into the day bitmaps, reading them, and rebuilding them from daily_users.
+// The distinct-set rollups (db/schema.ts: org_users, org_user_counters, daily_user_sets, pending_user_days):
+// numbering users, folding pending user-days into the day bitmaps, reading bitmaps and pending rows in one
+// snapshot, and rebuilding them from daily_users.
 import { sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db";
 import { BitmapScope, encodeBitmap, withBitmaps, writeBitmap } from "../bitmaps";
 import { selectRows, whereDimensions, type Scope } from "../sql";
 import type { AnalyticsFilters } from "../types";
-
-/** A user newly active on a day at one dimension combination (a row ingestion added to daily_users). */
-export type NewUserDay = { day: string; app_id: string; host_id: string; version: string; platform: string; user_id: string };
 
 export type SetKey = { day: string; appId: string; hostId: string; version: string; platform: string };
 export type SetRow = SetKey & { users: Uint8Array };
@@ -64,87 +62,128 @@ export function grainsOf(day: string, appId: string, hostId: string, version: st
   ];
 }
 
+/** Advisory-lock class of the per-organization fold lock (the key is hashtext(org_id)): "US", user sets. */
+const FOLD_LOCK_CLASS = 0x5553;
+const foldLock = (orgId: string) => sql`${FOLD_LOCK_CLASS}::int, hashtext(${orgId})`;
+
+export type FoldResult = {
+  /** Pending user-days moved into the day bitmaps. */
+  folded: number;
+  /** False when another connection held the organization's fold lock: nothing was done. */
+  locked: boolean;
+  /** More pending rows were left than this fold took. */
+  more: boolean;
+};
+
 /**
- * Adds newly active user-days to the day bitmaps. Must run in the transaction that stored them. Rows are
- * created with the new users, or locked (in key order, as every batch locks them, so batches do not deadlock),
- * read, merged and written back: a concurrent batch waits on the lock and then merges into the result.
+ * The background fold (compaction) of one organization: takes up to `limit` of its pending user-days, oldest first,
+ * numbers their new users, ORs them into the day bitmaps (each touched row read, merged and written once) and
+ * deletes them, all in one transaction, so a reader sees them either pending or in the bitmaps, never both or
+ * neither. Guarded by a per-organization advisory lock: a second process (or connection) skips the organization
+ * instead of waiting, and rebuilds wait for it.
  */
-export async function foldUserSets(db: DbOrTx, orgId: string, fresh: NewUserDay[]): Promise<void> {
-  if (fresh.length === 0) return;
-  const uids = await assignUserIds(
-    db,
-    orgId,
-    fresh.map((r) => r.user_id),
-  );
-  const delta = new Map<string, { key: SetKey; uids: number[] }>();
-  for (const r of fresh) {
-    const uid = uids.get(r.user_id)!;
-    for (const key of grainsOf(r.day, r.app_id, r.host_id, r.version, r.platform)) {
-      const k = keyString(key);
-      (delta.get(k) ?? delta.set(k, { key, uids: [] }).get(k)!).uids.push(uid);
-    }
-  }
-  const payload = (entries: { key: SetKey; users?: Uint8Array }[]) =>
-    JSON.stringify(
-      entries.map(({ key, users }) => ({
-        day: key.day,
-        app_id: key.appId,
-        host_id: key.hostId,
-        version: key.version,
-        platform: key.platform,
-        users: users ? Buffer.from(users).toString("base64") : null,
-      })),
+export async function foldPendingUserDays(db: DbOrTx, orgId: string, limit = 5_000): Promise<FoldResult> {
+  return db.transaction(async (tx) => {
+    const [lock] = await selectRows<{ ok: boolean }>(tx, sql`SELECT pg_try_advisory_xact_lock(${foldLock(orgId)}) AS ok`);
+    if (!lock?.ok) return { folded: 0, locked: false, more: true };
+    const rows = await selectRows<{ seq: string; day: string; app_id: string; host_id: string; version: string; platform: string; user_id: string }>(
+      tx,
+      sql`
+      SELECT seq::text AS seq, day::text AS day, app_id, host_id, version, platform, user_id FROM pending_user_days
+      WHERE org_id = ${orgId} ORDER BY seq LIMIT ${limit}`,
     );
-  const input = (json: string) => sql`jsonb_to_recordset(${json}::jsonb) AS x(day date, app_id text, host_id text, version text, platform text, users text)`;
+    if (rows.length === 0) return { folded: 0, locked: true, more: false };
+    const uids = await assignUserIds(tx, orgId, [...new Set(rows.map((r) => r.user_id))]);
+    const delta = new Map<string, { key: SetKey; uids: number[] }>();
+    for (const r of rows) {
+      const uid = uids.get(r.user_id)!;
+      for (const key of grainsOf(r.day, r.app_id, r.host_id, r.version, r.platform)) {
+        const k = keyString(key);
+        (delta.get(k) ?? delta.set(k, { key, uids: [] }).get(k)!).uids.push(uid);
+      }
+    }
+    await mergeIntoSets(tx, orgId, delta);
+    // By the exact seqs read: a row with a lower seq committed since (sequences are not commit-ordered) stays pending.
+    await tx.execute(sql`
+      DELETE FROM pending_user_days WHERE org_id = ${orgId}
+        AND seq IN (SELECT jsonb_array_elements_text(${JSON.stringify(rows.map((r) => r.seq))}::jsonb)::bigint)`);
+    return { folded: rows.length, locked: true, more: rows.length === limit };
+  });
+}
 
-  const all = [...delta.values()];
-  const created = await selectRows<{ day: string; app_id: string; host_id: string; version: string; platform: string }>(
-    db,
-    sql`
-    INSERT INTO daily_user_sets (org_id, day, app_id, host_id, version, platform, users)
-    SELECT ${orgId}, day, app_id, host_id, version, platform, decode(users, 'base64') FROM ${input(payload(all.map((d) => ({ key: d.key, users: encodeBitmap(d.uids) }))))}
-    ORDER BY day, app_id, host_id, version, platform
-    ON CONFLICT DO NOTHING
-    RETURNING day::text AS day, app_id, host_id, version, platform`,
-  );
-  for (const c of created) delta.delete(keyString({ day: c.day, appId: c.app_id, hostId: c.host_id, version: c.version, platform: c.platform }));
+/** Organizations with pending user-days (nothing to scan when nothing is pending). */
+export async function orgsWithPendingUserDays(db: DbOrTx): Promise<string[]> {
+  return (await selectRows<{ org_id: string }>(db, sql`SELECT DISTINCT org_id FROM pending_user_days`)).map((r) => r.org_id);
+}
+
+/**
+ * ORs each key's uids into its day bitmap: the existing rows are read once, merged in memory and written back with
+ * the new ones in a single upsert. Only folds and rebuilds write these rows, both under the organization's fold
+ * lock, so nothing changes them between the read and the write.
+ */
+async function mergeIntoSets(db: DbOrTx, orgId: string, delta: Map<string, { key: SetKey; uids: number[] }>): Promise<void> {
   if (delta.size === 0) return;
-
+  const keys = JSON.stringify([...delta.values()].map(({ key }) => ({ day: key.day, app_id: key.appId, host_id: key.hostId, version: key.version, platform: key.platform })));
   const existing = await selectRows<{ day: string; app_id: string; host_id: string; version: string; platform: string; users: Uint8Array }>(
     db,
     sql`
     SELECT s.day::text AS day, s.app_id, s.host_id, s.version, s.platform, s.users FROM daily_user_sets s
     WHERE s.org_id = ${orgId} AND (s.day, s.app_id, s.host_id, s.version, s.platform) IN (
-      SELECT day, app_id, host_id, version, platform FROM ${input(payload([...delta.values()]))})
-    ORDER BY s.day, s.app_id, s.host_id, s.version, s.platform
-    FOR UPDATE`,
+      SELECT day, app_id, host_id, version, platform
+      FROM jsonb_to_recordset(${keys}::jsonb) AS x(day date, app_id text, host_id text, version text, platform text))`,
   );
-  const changed = withBitmaps((s: BitmapScope) => {
-    const out: { key: SetKey; users: Uint8Array }[] = [];
+  const writes = withBitmaps((s: BitmapScope) => {
+    const out: { day: string; app_id: string; host_id: string; version: string; platform: string; users: string }[] = [];
+    const put = (key: SetKey, users: Uint8Array) =>
+      out.push({ day: key.day, app_id: key.appId, host_id: key.hostId, version: key.version, platform: key.platform, users: Buffer.from(users).toString("base64") });
     for (const row of existing) {
       const key = { day: row.day, appId: row.app_id, hostId: row.host_id, version: row.version, platform: row.platform };
-      const d = delta.get(keyString(key));
+      const k = keyString(key);
+      const d = delta.get(k);
       if (!d) continue;
+      delta.delete(k);
       const b = s.read(row.users);
       const before = b.size;
       b.addMany(Uint32Array.from(d.uids));
-      if (b.size !== before) out.push({ key, users: writeBitmap(b) });
+      if (b.size !== before) put(key, writeBitmap(b));
     }
+    for (const d of delta.values()) put(d.key, writeBitmap(s.of(d.uids)));
     return out;
   });
-  if (changed.length === 0) return;
+  if (writes.length === 0) return;
   await db.execute(sql`
-    UPDATE daily_user_sets s SET users = decode(x.users, 'base64')
-    FROM ${input(payload(changed))}
-    WHERE s.org_id = ${orgId} AND s.day = x.day AND s.app_id = x.app_id AND s.host_id = x.host_id
-      AND s.version = x.version AND s.platform = x.platform`);
+    INSERT INTO daily_user_sets AS s (org_id, day, app_id, host_id, version, platform, users)
+    SELECT ${orgId}, day, app_id, host_id, version, platform, decode(users, 'base64')
+    FROM jsonb_to_recordset(${JSON.stringify(writes)}::jsonb) AS x(day date, app_id text, host_id text, version text, platform text, users text)
+    ORDER BY day, app_id, host_id, version, platform
+    ON CONFLICT (org_id, day, app_id, host_id, version, platform) DO UPDATE SET users = excluded.users`);
 }
 
+/** Pending user-days at one finest key, or one day's retention cohort of a mini-program: numbered users and the rest. */
+export type Members = { uids: number[]; names: string[] };
+export type PendingRow = SetKey & Members;
+export type CohortMembers = { appId: string; day: string } & Members;
+
+export type DistinctSources = {
+  /** Unfiltered and unscoped: the coarse bitmap rows were read (a few per day), not the finest. */
+  coarse: boolean;
+  rows: SetRow[];
+  /** User-days not folded into the bitmaps yet, at the finest grain. */
+  pending: PendingRow[];
+  cohorts: CohortMembers[];
+};
+
+const intArray = (text: string | null): number[] => (text && text.length > 2 ? text.slice(1, -1).split(",").map(Number) : []);
+const nameArray = (json: string | null): string[] => (json ? (JSON.parse(json) as string[]) : []);
+
 /**
- * The day bitmaps over [from, to]. Unfiltered and unscoped, the coarse rows (a few per day); otherwise the finest
- * rows that match the filters, whose unions answer any filter exactly.
+ * Everything a distinct figure over [from, to] is made of, in ONE statement (so one snapshot: a fold committing
+ * meanwhile is seen entirely or not at all): the day bitmaps (unfiltered and unscoped, the coarse rows; otherwise
+ * the finest rows matching the filters), the user-days still pending (their users' numbers where they have one,
+ * user ids where not: those cannot be in any bitmap yet), and, over [cohortFrom, cohortTo], the retention cohorts
+ * (numbers or user ids likewise).
  */
-export async function readUserSets(
+export async function readDistinctSources(
   db: DbOrTx,
   scope: Scope,
   f: AnalyticsFilters,
@@ -152,61 +191,95 @@ export async function readUserSets(
   to: string,
   /** Before this day only the whole organization's coarse row is read (the MAU look-back needs no breakdown). */
   breakdownFrom = from,
-): Promise<{ coarse: boolean; rows: SetRow[] }> {
+  cohorts: { from: string; to: string } | null = null,
+): Promise<DistinctSources> {
   const coarse = scope.appIds === null && f.hostId === undefined && f.appId === undefined && f.version === undefined && f.platform === undefined;
   const grain = coarse
     ? sql`(app_id = '' OR host_id = '') AND (day >= ${breakdownFrom}::date OR (app_id = '' AND host_id = '' AND platform = ''))`
     : sql`app_id <> '' AND host_id <> ''`;
-  const rows = await selectRows<SetRow>(
+  const cohortPart = cohorts
+    ? sql`
+    UNION ALL
+    SELECT 2, c.day::text, c.app_id, '', '', '', NULL::bytea,
+      (array_agg(o.uid) FILTER (WHERE o.uid IS NOT NULL))::text, (json_agg(c.user_id) FILTER (WHERE o.uid IS NULL))::text
+    FROM first_launches c LEFT JOIN org_users o ON o.org_id = c.org_id AND o.user_id = c.user_id
+    WHERE ${whereDimensions(scope, f, "c")} AND c.day BETWEEN ${cohorts.from}::date AND ${cohorts.to}::date
+    GROUP BY c.app_id, c.day`
+    : sql``;
+  const all = await selectRows<{ kind: number; day: string; app_id: string; host_id: string; version: string; platform: string; users: Uint8Array | null; uids: string | null; names: string | null }>(
     db,
     sql`
-    SELECT day::text AS day, app_id AS "appId", host_id AS "hostId", version, platform, users FROM daily_user_sets
-    WHERE ${whereDimensions(scope, f)} AND ${grain} AND day BETWEEN ${from}::date AND ${to}::date`,
+    SELECT 0 AS kind, day::text AS day, app_id, host_id, version, platform, users, NULL::text AS uids, NULL::text AS names
+    FROM daily_user_sets
+    WHERE ${whereDimensions(scope, f)} AND ${grain} AND day BETWEEN ${from}::date AND ${to}::date
+    UNION ALL
+    SELECT 1, p.day::text, p.app_id, p.host_id, p.version, p.platform, NULL::bytea,
+      (array_agg(DISTINCT o.uid) FILTER (WHERE o.uid IS NOT NULL))::text, (json_agg(DISTINCT p.user_id) FILTER (WHERE o.uid IS NULL))::text
+    FROM pending_user_days p LEFT JOIN org_users o ON o.org_id = p.org_id AND o.user_id = p.user_id
+    WHERE ${whereDimensions(scope, f, "p")} AND p.day BETWEEN ${from}::date AND ${to}::date
+    GROUP BY p.day, p.app_id, p.host_id, p.version, p.platform
+    ${cohortPart}`,
   );
-  return { coarse, rows };
+  const out: DistinctSources = { coarse, rows: [], pending: [], cohorts: [] };
+  for (const r of all) {
+    const kind = Number(r.kind);
+    const key = { day: r.day, appId: r.app_id, hostId: r.host_id, version: r.version, platform: r.platform };
+    if (kind === 0) out.rows.push({ ...key, users: r.users! });
+    else if (kind === 1) out.pending.push({ ...key, uids: intArray(r.uids), names: nameArray(r.names) });
+    else out.cohorts.push({ appId: r.app_id, day: r.day, uids: intArray(r.uids), names: nameArray(r.names) });
+  }
+  return out;
 }
 
 /**
  * Rebuilds one organization's dictionary and day bitmaps from daily_users (after a bulk load, a rollup rebuild,
- * or the migration that introduced them). Users are numbered in user_id order.
+ * or the migration that introduced them), in one transaction that also drops its pending user-days (daily_users
+ * holds them). Users are numbered in user_id order.
  */
 export async function rebuildUserSets(db: DbOrTx, orgId: string): Promise<void> {
-  await db.execute(sql`DELETE FROM daily_user_sets WHERE org_id = ${orgId}`);
-  await db.execute(sql`DELETE FROM org_users WHERE org_id = ${orgId}`);
-  await db.execute(sql`DELETE FROM org_user_counters WHERE org_id = ${orgId}`);
-  await db.execute(sql`
-    INSERT INTO org_users (org_id, user_id, uid)
-    SELECT ${orgId}, user_id, (row_number() OVER (ORDER BY user_id) - 1)::int
-    FROM (SELECT DISTINCT user_id FROM daily_users WHERE org_id = ${orgId}) u`);
-  await db.execute(sql`
-    INSERT INTO org_user_counters (org_id, next)
-    SELECT ${orgId}, count(*)::int FROM org_users WHERE org_id = ${orgId} HAVING count(*) > 0`);
-  const days = await selectRows<{ day: string }>(db, sql`SELECT DISTINCT day::text AS day FROM daily_users WHERE org_id = ${orgId} ORDER BY 1`);
-  // A day at a time keeps memory flat however large the organization.
-  for (const { day } of days) {
-    const sets = await selectRows<{ app_id: string; host_id: string; version: string; platform: string; uids: number[] | string }>(
-      db,
-      sql`
-      SELECT coalesce(d.app_id, '') AS app_id, coalesce(d.host_id, '') AS host_id, coalesce(d.version, '') AS version,
-        coalesce(d.platform, '') AS platform, array_agg(DISTINCT o.uid)::text AS uids
-      FROM daily_users d JOIN org_users o ON o.org_id = d.org_id AND o.user_id = d.user_id
-      WHERE d.org_id = ${orgId} AND d.day = ${day}::date
-      GROUP BY GROUPING SETS ((d.app_id, d.host_id, d.version, d.platform), (d.app_id, d.version), (d.host_id), (d.platform), ())`,
-    );
-    const json = JSON.stringify(
-      sets.map((r) => ({
-        app_id: r.app_id,
-        host_id: r.host_id,
-        version: r.version,
-        platform: r.platform,
-        users: Buffer.from(encodeBitmap(String(r.uids).slice(1, -1).split(",").map(Number))).toString("base64"),
-      })),
-    );
-    await db.execute(sql`
-      INSERT INTO daily_user_sets (org_id, day, app_id, host_id, version, platform, users)
-      SELECT ${orgId}, ${day}::date, app_id, host_id, version, platform, decode(users, 'base64')
-      FROM jsonb_to_recordset(${json}::jsonb) AS x(app_id text, host_id text, version text, platform text, users text)`);
-  }
+  await db.transaction(async (tx) => {
+    // Waits for a fold of this organization to finish (and keeps new ones out): a fold must not merge numbers this
+    // rebuild is replacing. Pending rows go first: a user-day committed after this point stays pending (and is
+    // OR'ed in by readers and the next fold, harmlessly if the rebuild saw it in daily_users too).
+    await tx.execute(sql`SELECT pg_advisory_xact_lock(${foldLock(orgId)})`);
+    await tx.execute(sql`DELETE FROM pending_user_days WHERE org_id = ${orgId}`);
+    await tx.execute(sql`DELETE FROM daily_user_sets WHERE org_id = ${orgId}`);
+    await tx.execute(sql`DELETE FROM org_users WHERE org_id = ${orgId}`);
+    await tx.execute(sql`DELETE FROM org_user_counters WHERE org_id = ${orgId}`);
+    await tx.execute(sql`
+      INSERT INTO org_users (org_id, user_id, uid)
+      SELECT ${orgId}, user_id, (row_number() OVER (ORDER BY user_id) - 1)::int
+      FROM (SELECT DISTINCT user_id FROM daily_users WHERE org_id = ${orgId}) u`);
+    await tx.execute(sql`
+      INSERT INTO org_user_counters (org_id, next)
+      SELECT ${orgId}, count(*)::int FROM org_users WHERE org_id = ${orgId} HAVING count(*) > 0`);
+    const days = await selectRows<{ day: string }>(tx, sql`SELECT DISTINCT day::text AS day FROM daily_users WHERE org_id = ${orgId} ORDER BY 1`);
+    // A day at a time keeps memory flat however large the organization.
+    for (const { day } of days) {
+      const sets = await selectRows<{ app_id: string; host_id: string; version: string; platform: string; uids: number[] | string }>(
+        tx,
+        sql`
+        SELECT coalesce(d.app_id, '') AS app_id, coalesce(d.host_id, '') AS host_id, coalesce(d.version, '') AS version,
+          coalesce(d.platform, '') AS platform, array_agg(DISTINCT o.uid)::text AS uids
+        FROM daily_users d JOIN org_users o ON o.org_id = d.org_id AND o.user_id = d.user_id
+        WHERE d.org_id = ${orgId} AND d.day = ${day}::date
+        GROUP BY GROUPING SETS ((d.app_id, d.host_id, d.version, d.platform), (d.app_id, d.version), (d.host_id), (d.platform), ())`,
+      );
+      const json = JSON.stringify(
+        sets.map((r) => ({
+          app_id: r.app_id,
+          host_id: r.host_id,
+          version: r.version,
+          platform: r.platform,
+          users: Buffer.from(encodeBitmap(String(r.uids).slice(1, -1).split(",").map(Number))).toString("base64"),
+        })),
+      );
+      await tx.execute(sql`
+        INSERT INTO daily_user_sets (org_id, day, app_id, host_id, version, platform, users)
+        SELECT ${orgId}, ${day}::date, app_id, host_id, version, platform, decode(users, 'base64')
+        FROM jsonb_to_recordset(${json}::jsonb) AS x(app_id text, host_id text, version text, platform text, users text)`);
+    }
+  });
 }
 
 /** Organizations with user-days but no bitmaps yet: what backfillUserSets() builds. */
@@ -222,15 +295,3 @@ export async function backfillUserSets(db: DbOrTx): Promise<number> {
   return orgs.length;
 }
 
-/** Retention cohorts over [from, to]: per mini-program and day of first launch, the numbers of those users. */
-export async function readCohorts(db: DbOrTx, scope: Scope, f: AnalyticsFilters, from: string, to: string): Promise<{ appId: string; day: string; uids: number[] }[]> {
-  const rows = await selectRows<{ appId: string; day: string; uids: string }>(
-    db,
-    sql`
-    SELECT c.app_id AS "appId", c.day::text AS day, array_agg(o.uid)::text AS uids
-    FROM first_launches c JOIN org_users o ON o.org_id = c.org_id AND o.user_id = c.user_id
-    WHERE ${whereDimensions(scope, f, "c")} AND c.day BETWEEN ${from}::date AND ${to}::date
-    GROUP BY c.app_id, c.day`,
-  );
-  return rows.map((r) => ({ appId: r.appId, day: r.day, uids: r.uids.slice(1, -1).split(",").map(Number) }));
-}

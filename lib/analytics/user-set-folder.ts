@@ -1,0 +1,87 @@
+// The background fold of the distinct-set rollups (lib/analytics/queries/user-sets.ts foldPendingUserDays): inside
+// every server process, every second and as soon as ingestion has added many user-days, each organization's pending
+// user-days are numbered and OR'ed into its day bitmaps, oldest first, a few thousand per transaction.
+//
+// Ingestion only appends to pending_user_days (one more INSERT in its one statement); this loop does the bitmap work
+// once per touched row per fold instead of once per batch, off the request's time. Readers are exact whether or not
+// it has run (they union the pending rows), so its pace only bounds how many pending rows a read has to union.
+// Safe with several server processes: each fold takes the organization's advisory lock and skips the organization
+// when another process holds it. Cheap when nothing is pending: one scan of an empty table.
+import { getDb, type DbOrTx } from "@/db";
+import { foldPendingUserDays, orgsWithPendingUserDays } from "./queries/user-sets";
+
+export const USER_SET_FOLD_MS = Math.max(100, Number(process.env.USER_SET_FOLD_MS) || 1_000);
+/** Pending user-days one fold transaction takes. */
+export const FOLD_BATCH = 5_000;
+/** User-days noted by ingestion since the last pass that start one at once. */
+export const FOLD_EARLY_AT = 2_000;
+/** One pass stops taking more batches of an organization after this long, so every organization gets its turn. */
+const PASS_BUDGET_MS = 2_000;
+
+export type FoldPassReport = { orgs: number; folded: number; skipped: number };
+
+/** Folds what is pending, organization by organization. Tests call it directly; the loop below calls it on a timer. */
+export async function foldAllPending(db: DbOrTx, opts: { batch?: number; budgetMs?: number } = {}): Promise<FoldPassReport> {
+  const report: FoldPassReport = { orgs: 0, folded: 0, skipped: 0 };
+  const orgs = await orgsWithPendingUserDays(db);
+  for (const orgId of orgs) {
+    report.orgs++;
+    const started = Date.now();
+    for (;;) {
+      const r = await foldPendingUserDays(db, orgId, opts.batch ?? FOLD_BATCH);
+      report.folded += r.folded;
+      if (!r.locked) report.skipped++;
+      if (!r.locked || !r.more || Date.now() - started > (opts.budgetMs ?? PASS_BUDGET_MS)) break;
+    }
+  }
+  return report;
+}
+
+type LoopState = { timer?: ReturnType<typeof setInterval>; running: boolean; again: boolean; noted: number };
+const g = globalThis as typeof globalThis & { __atriumUserSetFolder?: LoopState };
+
+async function tick(state: LoopState): Promise<void> {
+  if (state.running) {
+    state.again = true;
+    return;
+  }
+  state.running = true;
+  try {
+    do {
+      state.again = false;
+      state.noted = 0;
+      await foldAllPending(await getDb());
+    } while (state.again);
+  } catch (e) {
+    console.error("[atrium] user-set fold", e);
+  } finally {
+    state.running = false;
+  }
+}
+
+export function startUserSetFolder(periodMs = USER_SET_FOLD_MS): void {
+  const state = (g.__atriumUserSetFolder ??= { running: false, again: false, noted: 0 });
+  if (state.timer) return;
+  state.timer = setInterval(() => void tick(state), periodMs);
+  state.timer.unref?.();
+}
+
+export function stopUserSetFolder(): void {
+  const state = g.__atriumUserSetFolder;
+  if (state?.timer) clearInterval(state.timer);
+  if (state) state.timer = undefined;
+}
+
+/**
+ * Ingestion notes the user-days it added: past FOLD_EARLY_AT since the last pass, a pass starts now rather than at
+ * the next tick. Never waits, never throws; nothing when the loop is not running (tests, scripts).
+ */
+export function noteUserDays(_orgId: string, n: number): void {
+  const state = g.__atriumUserSetFolder;
+  if (!state?.timer || n <= 0) return;
+  state.noted += n;
+  if (state.noted >= FOLD_EARLY_AT) {
+    state.noted = 0;
+    void tick(state);
+  }
+}
