@@ -11,6 +11,8 @@ import { decodeBitmap } from "./bitmaps";
 import { addDays, utcDay } from "./dates";
 import { ingestEvents } from "./ingest";
 import { rebuildRollups } from "./queries/rebuild-rollups";
+import { foldPendingUserDays } from "./queries/user-sets";
+import { foldAllPending } from "./user-set-folder";
 import { getScopedAppIds } from "./queries/scoped-apps";
 import { computeOverviewFromRaw } from "./raw";
 import { getLatestAdoption, getOverview } from "./service";
@@ -63,12 +65,20 @@ beforeAll(async () => {
       totals.notAssigned += res.rejected.filter((r) => r.code === "not_assigned").length;
       sent.set(host.id, [...(sent.get(host.id) ?? []), ...batch]);
     }
+    // Halfway, one partial fold: the figures below then come from bitmaps, pending user-days of users already
+    // numbered, and pending user-days of users not numbered yet, all at once.
+    if (round === 5) expect((await foldPendingUserDays(s.db, orgId, 300)).folded).toBe(300);
   }
   // The same event id from another host is another event: idempotency is per (host, id).
   const shared = (sent.get(hosts[0]!.id) ?? []).filter((e) => e.appId === APPS[0] && typeof e.id === "string").slice(0, 5);
   const res = await ingestEvents(s.db, { orgId, id: hosts[2]!.id }, body(shared), NOW);
   totals.accepted += res.accepted;
+  expect(await pendingCount(orgId)).toBeGreaterThan(300);
 });
+
+async function pendingCount(orgId: string): Promise<number> {
+  return (await selectRows<{ n: number }>(s.db, sql`SELECT count(*)::int AS n FROM pending_user_days WHERE org_id = ${orgId}`))[0]!.n;
+}
 
 describe("the random feed", () => {
   it("exercised every path: accepted, duplicates, invalid, unassigned", () => {
@@ -156,9 +166,36 @@ describe("every figure equals the direct count over raw events", () => {
   });
 });
 
+describe("the distinct figures before, after and between background folds", () => {
+  it("equal the raw count once everything is folded, and again with new user-days pending", async () => {
+    const orgId = s.seed.orgs.demo!;
+    const admin = await s.as("admin");
+    // A third of the combinations each time (all of them ran above, with user-days pending).
+    const some = queries().filter((_, i) => i % 3 === 0);
+    const compare = async () => {
+      for (const [label, q] of some) expect(await getOverview(admin, q, { now: NOW }), label).toEqual(await computeOverviewFromRaw(s.db, { orgId, appIds: null }, q, { now: NOW }));
+    };
+    const folded = await foldAllPending(s.db);
+    expect(folded.folded).toBeGreaterThan(300);
+    expect(await pendingCount(orgId)).toBe(0);
+    await compare();
+    // More events, new users among them, not folded yet.
+    const rand = prng(777);
+    const users = [...Array.from({ length: 40 }, (_, i) => `user-${i}`), ...Array.from({ length: 40 }, (_, i) => `late-user-${i}`)];
+    for (const [h, host] of hosts.slice(0, 2).entries()) {
+      const assigned = h === 0 ? APPS.slice(0, 4) : APPS.slice(1, 5);
+      await ingestEvents(s.db, { orgId, id: host.id }, body(randomBatch({ rand, now: NOW, appIds: assigned, users, versions: VERSIONS, platforms: PLATFORMS_USED, size: 120 })), NOW);
+    }
+    expect(await pendingCount(orgId)).toBeGreaterThan(20);
+    await compare();
+  }, 120_000);
+});
+
 describe("rebuilding the rollups from raw events", () => {
   it("gives exactly the rows that incremental ingestion built", async () => {
     const orgId = s.seed.orgs.demo!;
+    // The day bitmaps incremental ingestion built are the folded ones.
+    await foldAllPending(s.db);
     const snapshot = async () => ({
       stats: await selectRows(s.db, sql`SELECT day::text, app_id, host_id, version, platform, events, launches, page_views, sessions, session_ms::float8, errors FROM daily_stats WHERE org_id = ${orgId} ORDER BY 1, 2, 3, 4, 5`),
       users: await selectRows(s.db, sql`SELECT day::text, app_id, host_id, version, platform, user_id FROM daily_users WHERE org_id = ${orgId} ORDER BY 1, 2, 3, 4, 5, 6`),

@@ -1,19 +1,22 @@
-// The distinct-set rollups under concurrent ingestion (PostgreSQL runs the batches truly at once; PGlite one
-// after another): every user gets exactly one number, numbers stay dense, the day bitmaps hold exactly the
-// user-days that daily_users holds (no batch's merge lost to another's), and every overview figure, retention
-// included, still equals the direct count over raw events.
+// The distinct-set rollups: ingestion appends each new user-day to pending_user_days, a background fold numbers the
+// users and ORs them into the day bitmaps. Under concurrent ingestion and concurrent folds (PostgreSQL runs them
+// truly at once, on separate connections; PGlite one after another): every user gets exactly one number, the day
+// bitmaps end up holding exactly the user-days daily_users holds (nothing lost, nothing pending), and every
+// overview figure, retention included, equals the direct count over raw events before, during and after folds.
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { useSeededDb } from "@/test/seeded";
 import { decodeBitmap, encodeBitmap } from "./bitmaps";
 import { addDays, utcDay } from "./dates";
 import { ingestEvents } from "./ingest";
-import { assignUserIds, backfillUserSets, rebuildUserSets } from "./queries/user-sets";
+import { assignUserIds, backfillUserSets, foldPendingUserDays, rebuildUserSets } from "./queries/user-sets";
 import { computeOverviewFromRaw } from "./raw";
 import { getOverview } from "./service";
 import { selectRows } from "./sql";
 import { assign, body, hostsOf, prng, randomBatch } from "./testing";
+import { foldAllPending } from "./user-set-folder";
 
+const onPostgres = Boolean(process.env.TEST_DATABASE_URL);
 const s = useSeededDb();
 const NOW = Date.now();
 const TODAY = utcDay(NOW);
@@ -47,7 +50,7 @@ describe("roaring bitmaps", () => {
 });
 
 describe("user numbering", () => {
-  it("gives each user one number when batches that bring the same new users race", async () => {
+  it("gives each user one number when numberings of the same new users race", async () => {
     const users = Array.from({ length: 40 }, (_, i) => `race-num-${i}`);
     // Eight overlapping requests at once, each with a different slice (and order) of the same new users.
     const answers = await Promise.all(
@@ -74,32 +77,139 @@ describe("user numbering", () => {
   });
 });
 
-describe("day bitmaps under concurrent ingestion", () => {
-  it("hold exactly the user-days of daily_users, and every figure equals the raw count", async () => {
-    const rand = prng(4242);
+async function pendingCount(): Promise<number> {
+  return (await selectRows<{ n: number }>(s.db, sql`SELECT count(*)::int AS n FROM pending_user_days WHERE org_id = ${orgId}`))[0]!.n;
+}
+
+/** The bitmaps as user ids equal those a rebuild from daily_users makes: nothing lost, nothing extra, at every grain. */
+async function expectBitmapsAsRebuilt(): Promise<void> {
+  const incremental = await setsAsUserIds();
+  await rebuildUserSets(s.db, orgId);
+  expect(await setsAsUserIds()).toEqual(incremental);
+}
+
+async function expectOverviewsExact(): Promise<void> {
+  const admin = await s.as("admin");
+  for (const q of [{ from: addDays(TODAY, -9), to: TODAY }, { from: addDays(TODAY, -9), to: TODAY, appId: APPS[1] }, { from: addDays(TODAY, -9), to: TODAY, hostId: hosts[0]!.id, platform: "ios" as const }]) {
+    expect(await getOverview(admin, q, { now: NOW }), JSON.stringify(q)).toEqual(await computeOverviewFromRaw(s.db, { orgId, appIds: null }, q, { now: NOW }));
+  }
+}
+
+function batchesOf(seed: number, users: string[], n: number, size = 60) {
+  const rand = prng(seed);
+  return Array.from({ length: n }, () => randomBatch({ rand, now: NOW, appIds: APPS, users, versions: ["1.0.0", "2.0.0"], platforms: ["ios", "android"], size }));
+}
+
+describe("ingestion", () => {
+  it("leaves its new user-days pending, numbers nobody, and every figure is exact before and after the fold", async () => {
     const users = Array.from({ length: 120 }, (_, i) => `conc-${i}`);
-    const batches = Array.from({ length: 16 }, () =>
-      randomBatch({ rand, now: NOW, appIds: APPS, users, versions: ["1.0.0", "2.0.0"], platforms: ["ios", "android"], size: 60 }),
-    );
-    // Two hosts, sixteen batches at once over the same users and days: many batches hit the same bitmap rows.
-    const results = await Promise.all(batches.map((b, i) => ingestEvents(s.db, { orgId, id: hosts[i % 2]!.id }, body(b), NOW)));
+    const counter = async () => (await selectRows<{ next: number }>(s.db, sql`SELECT next FROM org_user_counters WHERE org_id = ${orgId}`))[0]?.next ?? 0;
+    const before = await counter();
+    // Two hosts, sixteen batches at once over the same users and days.
+    const results = await Promise.all(batchesOf(4242, users, 16).map((b, i) => ingestEvents(s.db, { orgId, id: hosts[i % 2]!.id }, body(b), NOW)));
     expect(results.reduce((n, r) => n + r.accepted, 0)).toBeGreaterThan(800);
+    expect(await counter()).toBe(before);
+    const added = await selectRows<{ n: number }>(s.db, sql`SELECT count(*)::int AS n FROM daily_users WHERE org_id = ${orgId} AND user_id LIKE 'conc-%'`);
+    expect(await pendingCount()).toBe(added[0]!.n);
+    await expectOverviewsExact();
 
-    const incremental = await setsAsUserIds();
-    const fromUserDays = await selectRows<{ n: number }>(
-      s.db,
-      sql`SELECT count(*)::int AS n FROM daily_users WHERE org_id = ${orgId} AND user_id LIKE 'conc-%'`,
-    );
-    const finest = incremental.filter((r) => r.app_id !== "" && r.host_id !== "");
-    expect(finest.reduce((n, r) => n + r.users.filter((u) => u.startsWith("conc-")).length, 0)).toBe(fromUserDays[0]!.n);
-    // Rebuilding from daily_users gives the same sets at every grain.
-    await rebuildUserSets(s.db, orgId);
-    expect(await setsAsUserIds()).toEqual(incremental);
+    const r = await foldAllPending(s.db);
+    expect(r).toMatchObject({ orgs: 1, folded: added[0]!.n, skipped: 0 });
+    expect(await pendingCount()).toBe(0);
+    const finest = (await setsAsUserIds()).filter((row) => row.app_id !== "" && row.host_id !== "");
+    expect(finest.reduce((n, row) => n + row.users.filter((u) => u.startsWith("conc-")).length, 0)).toBe(added[0]!.n);
+    await expectOverviewsExact();
+    await expectBitmapsAsRebuilt();
+    await expectOverviewsExact();
+  });
+});
 
+describe("the background fold", () => {
+  it("does nothing, and opens no transaction, when nothing is pending", async () => {
+    expect(await pendingCount()).toBe(0);
+    expect(await foldAllPending(s.db)).toEqual({ orgs: 0, folded: 0, skipped: 0 });
+    expect(await foldPendingUserDays(s.db, orgId)).toEqual({ folded: 0, locked: true, more: false });
+  });
+
+  it("run by several connections at once on one organization, leaves the bitmaps exact and nothing pending; reads meanwhile stay exact", async () => {
+    const users = [...Array.from({ length: 60 }, (_, i) => `conc-${i}`), ...Array.from({ length: 90 }, (_, i) => `fold-${i}`)];
+    for (const b of batchesOf(99, users, 12)) await ingestEvents(s.db, { orgId, id: hosts[0]!.id }, body(b), NOW);
+    const pending = await pendingCount();
+    expect(pending).toBeGreaterThan(300);
     const admin = await s.as("admin");
-    for (const q of [{ from: addDays(TODAY, -9), to: TODAY }, { from: addDays(TODAY, -9), to: TODAY, appId: APPS[1] }, { from: addDays(TODAY, -9), to: TODAY, hostId: hosts[0]!.id, platform: "ios" as const }]) {
-      expect(await getOverview(admin, q, { now: NOW }), JSON.stringify(q)).toEqual(await computeOverviewFromRaw(s.db, { orgId, appIds: null }, q, { now: NOW }));
-    }
+    const q = { from: addDays(TODAY, -9), to: TODAY };
+    const expected = await computeOverviewFromRaw(s.db, { orgId, appIds: null }, q, { now: NOW });
+    let folded = 0;
+    let skipped = 0;
+    const folder = async () => {
+      for (let i = 0; i < 500; i++) {
+        const r = await foldPendingUserDays(s.db, orgId, 41);
+        folded += r.folded;
+        if (!r.locked) {
+          skipped++;
+          await new Promise((res) => setTimeout(res, 2));
+        } else if (!r.more) return;
+      }
+    };
+    const reader = async () => {
+      for (let i = 0; i < 6; i++) expect(await getOverview(admin, q, { now: NOW })).toEqual(expected);
+    };
+    await Promise.all([folder(), folder(), folder(), reader()]);
+    expect(folded).toBe(pending);
+    expect(await pendingCount()).toBe(0);
+    // On PostgreSQL the lock usually makes some of the three skip (not asserted: timing decides; the next test
+    // holds the lock on purpose). Whatever the interleaving, each pending row was folded exactly once.
+    void skipped;
+    await expectBitmapsAsRebuilt();
+    expect(await getOverview(admin, q, { now: NOW })).toEqual(expected);
+  });
+
+  it.skipIf(!onPostgres)("skips an organization whose fold lock another connection holds", async () => {
+    for (const b of batchesOf(5, ["lock-1", "lock-2"], 1, 10)) await ingestEvents(s.db, { orgId, id: hosts[0]!.id }, body(b), NOW);
+    const pending = await pendingCount();
+    expect(pending).toBeGreaterThan(0);
+    await s.db.transaction(async (tx) => {
+      await tx.execute(sql`SELECT pg_advisory_xact_lock(${0x5553}::int, hashtext(${orgId}))`);
+      expect(await foldPendingUserDays(s.db, orgId)).toEqual({ folded: 0, locked: false, more: true });
+      expect(await foldAllPending(s.db)).toMatchObject({ folded: 0, skipped: 1 });
+    });
+    expect(await pendingCount()).toBe(pending);
+    expect((await foldAllPending(s.db)).folded).toBe(pending);
+  });
+
+  it("racing ingestion loses nothing", async () => {
+    const users = [...Array.from({ length: 50 }, (_, i) => `fold-${i}`), ...Array.from({ length: 80 }, (_, i) => `race-${i}`)];
+    let ingesting = true;
+    const folder = async () => {
+      while (ingesting) {
+        await foldPendingUserDays(s.db, orgId, 53);
+        await new Promise((res) => setTimeout(res, 1));
+      }
+    };
+    const ingest = async () => {
+      try {
+        await Promise.all(batchesOf(31337, users, 16).map((b, i) => ingestEvents(s.db, { orgId, id: hosts[i % 2]!.id }, body(b), NOW)));
+      } finally {
+        ingesting = false;
+      }
+    };
+    await Promise.all([ingest(), folder(), folder()]);
+    await expectOverviewsExact();
+    await foldAllPending(s.db);
+    expect(await pendingCount()).toBe(0);
+    const added = await selectRows<{ n: number }>(s.db, sql`SELECT count(*)::int AS n FROM daily_users WHERE org_id = ${orgId} AND user_id LIKE 'race-%'`);
+    const finest = (await setsAsUserIds()).filter((row) => row.app_id !== "" && row.host_id !== "");
+    expect(finest.reduce((n, row) => n + row.users.filter((u) => u.startsWith("race-")).length, 0)).toBe(added[0]!.n);
+    await expectBitmapsAsRebuilt();
+    await expectOverviewsExact();
+  });
+
+  it("a rebuild drops the organization's pending user-days (daily_users has them) and stays exact", async () => {
+    for (const b of batchesOf(8, Array.from({ length: 30 }, (_, i) => `rebuilt-${i}`), 3)) await ingestEvents(s.db, { orgId, id: hosts[1]!.id }, body(b), NOW);
+    expect(await pendingCount()).toBeGreaterThan(0);
+    await rebuildUserSets(s.db, orgId);
+    expect(await pendingCount()).toBe(0);
+    await expectOverviewsExact();
   });
 });
 
