@@ -7,6 +7,7 @@
 // it has run (they union the pending rows), so its pace only bounds how many pending rows a read has to union.
 // Safe with several server processes: each fold takes the organization's advisory lock and skips the organization
 // when another process holds it. Cheap when nothing is pending: one scan of an empty table.
+import { sql } from "drizzle-orm";
 import { getDb, type DbOrTx } from "@/db";
 import { foldPendingUserDays, orgsWithPendingUserDays } from "./queries/user-sets";
 
@@ -37,7 +38,10 @@ export async function foldAllPending(db: DbOrTx, opts: { batch?: number; budgetM
   return report;
 }
 
-type LoopState = { timer?: ReturnType<typeof setInterval>; running: boolean; again: boolean; noted: number };
+/** pending_user_days is a queue (every row inserted, then deleted): PGlite has no autovacuum to reclaim the dead rows. */
+const VACUUM_EVERY_MS = 60_000;
+
+type LoopState = { timer?: ReturnType<typeof setInterval>; running: boolean; again: boolean; noted: number; vacuumedAt?: number; foldedSince?: number };
 const g = globalThis as typeof globalThis & { __atriumUserSetFolder?: LoopState };
 
 async function tick(state: LoopState): Promise<void> {
@@ -50,7 +54,14 @@ async function tick(state: LoopState): Promise<void> {
     do {
       state.again = false;
       state.noted = 0;
-      await foldAllPending(await getDb());
+      const db = await getDb();
+      const r = await foldAllPending(db);
+      state.foldedSince = (state.foldedSince ?? 0) + r.folded;
+      if (state.foldedSince > 0 && Date.now() - (state.vacuumedAt ?? 0) >= VACUUM_EVERY_MS) {
+        state.vacuumedAt = Date.now();
+        state.foldedSince = 0;
+        await db.execute(sql`VACUUM pending_user_days`);
+      }
     } while (state.again);
   } catch (e) {
     console.error("[atrium] user-set fold", e);
