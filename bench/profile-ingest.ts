@@ -92,6 +92,8 @@ try {
   await analyze(handle);
 
   const folder = await import("@/lib/analytics/user-set-folder").catch(() => null);
+  // PROFILE_FOLD=after: the fold only after the ingest (the write path alone), not every second beside it.
+  const foldBeside = process.env.PROFILE_FOLD !== "after";
   let ingesting = true;
   const foldLoop = async () => {
     while (ingesting) {
@@ -104,7 +106,7 @@ try {
   let accepted = 0;
   const latencies: number[] = [];
   const t0 = performance.now();
-  const folding = folder ? foldLoop() : Promise.resolve();
+  const folding = folder && foldBeside ? foldLoop() : Promise.resolve();
   await Promise.all(
     Array.from({ length: clients }, async () => {
       for (let i = next++; i < bodies.length; i = next++) {

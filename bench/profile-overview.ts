@@ -3,6 +3,8 @@
 // database `npm run bench` left behind (.data/bench/pglite by default). The profile docs/benchmarks.md quotes.
 // The user-day queries (daily-users, range-users, retention, breakdown-users) are what the overview ran before the
 // distinct-set rollups; it now runs distinct-sets (reading the day bitmaps) instead of all four.
+// --pending N: then again with N user-days waiting for the background fold (copies of the organization's latest
+// user-days, every other one under a user id not numbered yet), removed again at the end.
 import { getBreakdownStats } from "@/lib/analytics/queries/breakdown-stats";
 import { getBreakdownUsers } from "@/lib/analytics/queries/breakdown-users";
 import { getDailyStats } from "@/lib/analytics/queries/daily-stats";
@@ -18,7 +20,7 @@ import { sql } from "drizzle-orm";
 import { loadOrgContext } from "@/lib/authz/context";
 import { openProfile } from "./lib/profile";
 
-const { handle, db, runs, orgId, from, to, scope, time } = await openProfile({});
+const { a, handle, db, runs, orgId, from, to, scope, time } = await openProfile({ pending: { type: "string" } });
 
 try {
   console.log(`${handle.kind}, organization ${orgId}, ${from} … ${to}, ${runs} runs each`);
@@ -36,6 +38,21 @@ try {
   if (top) await time("distinct, 1 app", () => getDistinctUsers(db, scope, { appId: top.app_id }, from, to));
   const ctx = await loadOrgContext(db, { id: orgId }, { type: "user", userId: `usr_bench${orgId.slice(-2)}`, email: "owner", name: "owner", sessionId: "ses" }, null);
   await time("whole overview", () => getOverview(ctx, { from, to }));
+  const pending = Number(a.pending ?? 0);
+  if (pending > 0) {
+    await db.execute(sql`
+      INSERT INTO pending_user_days (org_id, day, app_id, host_id, version, platform, user_id)
+      SELECT org_id, day, app_id, host_id, version, platform, CASE WHEN n % 2 = 0 THEN user_id ELSE 'profile-pending-' || n END
+      FROM (SELECT d.*, row_number() OVER (ORDER BY day DESC, user_id) AS n FROM daily_users d WHERE org_id = ${orgId}) x
+      WHERE n <= ${pending}`);
+    try {
+      await time(`distinct-sets, ${pending} pending`, () => getDistinctUsers(db, scope, {}, from, to), 30);
+      if (top) await time(`distinct, 1 app, ${pending} pending`, () => getDistinctUsers(db, scope, { appId: top.app_id }, from, to), 30);
+      await time(`whole overview, ${pending} pending`, () => getOverview(ctx, { from, to }), 30);
+    } finally {
+      await db.execute(sql`DELETE FROM pending_user_days WHERE org_id = ${orgId}`);
+    }
+  }
 } finally {
   await handle.close();
 }
