@@ -14,7 +14,7 @@ import { computeOverviewFromRaw } from "./raw";
 import { getOverview } from "./service";
 import { selectRows } from "./sql";
 import { assign, body, hostsOf, prng, randomBatch } from "./testing";
-import { foldAllPending } from "./user-set-folder";
+import { FOLD_EARLY_AT, foldAllPending, startUserSetFolder, stopUserSetFolder } from "./user-set-folder";
 
 const onPostgres = Boolean(process.env.TEST_DATABASE_URL);
 const s = useSeededDb();
@@ -202,6 +202,33 @@ describe("the background fold", () => {
     expect(finest.reduce((n, row) => n + row.users.filter((u) => u.startsWith("race-")).length, 0)).toBe(added[0]!.n);
     await expectBitmapsAsRebuilt();
     await expectOverviewsExact();
+  });
+
+  it("runs in the server's loop: ingestion adding many user-days wakes it before its next tick", async () => {
+    // A period far beyond the test: only ingestion's note can have started the pass that empties the queue.
+    startUserSetFolder(3_600_000);
+    try {
+      // Each batch its own 100 new users (nearly 100 new user-days a batch): more than FOLD_EARLY_AT in all.
+      const rand = prng(3);
+      const batches = Array.from({ length: Math.ceil((1.5 * FOLD_EARLY_AT) / 100) }, (_, k) =>
+        randomBatch({ rand, now: NOW, appIds: APPS, users: Array.from({ length: 100 }, (_, i) => `loop-${k}-${i}`), versions: ["1.0.0"], platforms: ["ios"], size: 100 }),
+      );
+      let added = 0;
+      for (const b of batches) added += (await ingestEvents(s.db, { orgId, id: hosts[0]!.id }, body(b), NOW)).accepted > 0 ? 1 : 0;
+      expect(added).toBe(batches.length);
+      const total = (await selectRows<{ n: number }>(s.db, sql`SELECT count(*)::int AS n FROM daily_users WHERE org_id = ${orgId} AND user_id LIKE 'loop-%'`))[0]!.n;
+      expect(total).toBeGreaterThan(FOLD_EARLY_AT);
+      // Every FOLD_EARLY_AT noted user-days started a pass: what is left is at most what came after the last one.
+      const deadline = Date.now() + 20_000;
+      while ((await pendingCount()) >= FOLD_EARLY_AT && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(await pendingCount()).toBeLessThan(FOLD_EARLY_AT);
+      await expectOverviewsExact();
+      stopUserSetFolder();
+      await foldAllPending(s.db);
+      expect(await pendingCount()).toBe(0);
+    } finally {
+      stopUserSetFolder();
+    }
   });
 
   it("a rebuild drops the organization's pending user-days (daily_users has them) and stays exact", async () => {
