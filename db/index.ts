@@ -30,6 +30,8 @@ export type OpenOptions = {
   /** A PGlite data directory dump (from `dumpDataDir`) to start from: fast test databases. */
   pgliteLoadFrom?: Blob;
   maxConnections?: number;
+  /** PostgreSQL only: how its connections name themselves in pg_stat_activity. */
+  applicationName?: string;
 };
 
 export const MIGRATIONS_DIR = path.resolve(/*turbopackIgnore: true*/ process.cwd(), "db/migrations");
@@ -42,7 +44,7 @@ export async function openDatabase(opts: OpenOptions = {}): Promise<DbHandle> {
     const client = postgres(url, {
       max: opts.maxConnections ?? Number(process.env.DATABASE_POOL_MAX ?? 10),
       onnotice: () => {},
-      connection: { application_name: "atrium" },
+      connection: { application_name: opts.applicationName ?? "atrium" },
     });
     const db = drizzle({ client, schema }) as unknown as Db;
     const { listenForNotifications } = await import("./listen");
@@ -111,8 +113,32 @@ export async function getDb(): Promise<Db> {
   return (await getDbHandle()).db;
 }
 
+type GlobalWithIngestDb = typeof globalThis & { __atriumIngestDb?: Promise<{ db: Db; close?: () => Promise<void> }> };
+const gi = globalThis as GlobalWithIngestDb;
+
+/**
+ * The database for SDK event ingestion. On PostgreSQL, a pool of its own (DATABASE_INGEST_POOL_MAX connections,
+ * 4 by default; 0 shares the main pool) beside the main one: a burst of event batches then queues for these
+ * connections only, and never takes every connection the console's pages and the manifests need (issue 19, mixed
+ * load). PGlite has one connection in this process: the same database.
+ */
+export async function getIngestDb(): Promise<Db> {
+  gi.__atriumIngestDb ??= (async () => {
+    const main = await getDbHandle();
+    const max = Number(process.env.DATABASE_INGEST_POOL_MAX ?? 4);
+    if (main.kind !== "postgres" || !main.url || !(max > 0)) return { db: main.db };
+    const own = await openDatabase({ databaseUrl: main.url, maxConnections: max, applicationName: "atrium-ingest" });
+    return { db: own.db, close: () => own.close() };
+  })();
+  return (await gi.__atriumIngestDb).db;
+}
+
 export function setDbHandleForTests(handle: DbHandle | undefined): void {
   g.__atriumDb = handle ? Promise.resolve(handle) : undefined;
+  const ingest = gi.__atriumIngestDb;
+  gi.__atriumIngestDb = undefined;
+  // A test's own ingest pool ends with its database (which is dropped next).
+  void ingest?.then((p) => p.close?.()).catch(() => {});
 }
 
 export { schema };

@@ -1,4 +1,4 @@
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { expect, test, type APIRequestContext, type Browser, type Page } from "@playwright/test";
 
 export const ROLES = ["owner", "admin", "reviewer", "developer", "analyst"] as const;
 export type DemoRole = (typeof ROLES)[number];
@@ -23,16 +23,27 @@ export async function fillPasswordSignIn(page: Page, email: string, password = P
 }
 
 /**
+ * Signs in over HTTP, as the form's server action does in the end (Auth.js's credentials callback, with its CSRF
+ * token), and checks the session it opened: the saved sign-ins of auth.setup.ts without loading pages, which cost a
+ * browser most of a CPU-second each. The form itself is what e2e/sign-in.spec.ts drives.
+ */
+export async function signInOverHttp(request: APIRequestContext, email: string, password = PASSWORD) {
+  const { csrfToken } = (await (await request.get("/api/auth/csrf")).json()) as { csrfToken: string };
+  const res = await request.post("/api/auth/callback/credentials", { form: { email, password, csrfToken, callbackUrl: "/" }, maxRedirects: 0 });
+  expect(res.status(), `sign-in of ${email}`).toBe(302);
+  expect(res.headers()["location"] ?? "", `sign-in of ${email}`).not.toContain("error");
+  const session = (await (await request.get("/api/auth/session")).json()) as { user?: { email?: string } } | null;
+  expect(session?.user?.email).toBe(email);
+}
+
+/**
  * Signs the seeded members in again and saves their browser state, as auth.setup.ts did: for a spec that ended their
  * password sessions (enforcing single sign-on does), so the specs after it still start signed in.
  */
 export async function refreshSignIns(browser: Browser, baseURL: string, roles: readonly DemoRole[] = ROLES) {
   for (const role of roles) {
     const ctx = await browser.newContext({ storageState: { cookies: [], origins: [] }, baseURL });
-    const page = await ctx.newPage();
-    await signIn(page, `${role}@demo.test`);
-    await page.waitForURL(/\/o\/demo$/);
-    await expectSignedIn(page, `${role}@demo.test`);
+    await signInOverHttp(ctx.request, `${role}@demo.test`);
     await ctx.storageState({ path: authFile(role) });
     await ctx.close();
   }

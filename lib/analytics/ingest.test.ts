@@ -2,7 +2,7 @@
 // client: what is kept, what is refused and why, idempotency, the limits, and all-or-nothing on failure.
 import { sql } from "drizzle-orm";
 import { NextRequest } from "next/server";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { POST as eventsPOST } from "@/app/api/sdk/v1/events/route";
 import type { Db } from "@/db";
 import { withTempBlobStore } from "@/lib/blobs/testing";
@@ -192,6 +192,26 @@ describe("concurrent batches", () => {
     const admin = await s.as("admin");
     const q = { from: addDays(today(), -6), to: today() };
     expect(await getOverview(admin, q, { now: clock })).toEqual(await computeOverviewFromRaw(s.db, { orgId, appIds: null }, q, { now: clock }));
+  });
+});
+
+describe.runIf(inject("testDb").kind === "postgres")("on PostgreSQL, its own pool (issue 19, mixed load)", () => {
+  it("ingests through connections of its own, never more than DATABASE_INGEST_POOL_MAX of them", async () => {
+    const ingestConnections = async () =>
+      (
+        await selectRows<{ n: number }>(
+          s.db,
+          sql`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'atrium-ingest'`,
+        )
+      )[0]!.n;
+    const batches = Array.from({ length: 12 }, (_, b) => Array.from({ length: 40 }, () => event({ userId: `u-pool-${b}` })));
+    const answers = await Promise.all(batches.map((b) => post(JSON.stringify({ events: b }))));
+    expect(answers.map((r) => r.status)).toEqual(batches.map(() => 202));
+    const open = await ingestConnections();
+    expect(open).toBeGreaterThan(0);
+    expect(open).toBeLessThanOrEqual(4);
+    // What went in through that pool is what the console's own connections read.
+    expect(await stored(batches.flat().map((e) => e.id))).toBe(480);
   });
 });
 

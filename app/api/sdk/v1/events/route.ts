@@ -1,4 +1,5 @@
 import { NextResponse } from "next/server";
+import { getIngestDb } from "@/db";
 import { autoAnalyze } from "@/lib/analytics/auto-analyze";
 import { ingestEvents } from "@/lib/analytics/ingest";
 import { MAX_BATCH_BYTES } from "@/lib/analytics/validate";
@@ -8,7 +9,8 @@ export const dynamic = "force-dynamic";
 
 export const POST = sdkRoute(
   async (caller) => {
-    const result = await ingestEvents(caller.db, { orgId: caller.host.orgId, id: caller.host.id }, caller.body, caller.now);
+    // Its own pool on PostgreSQL (db/index.ts), so a burst of batches cannot hold every connection pages need.
+    const result = await ingestEvents(await getIngestDb(), { orgId: caller.host.orgId, id: caller.host.id }, caller.body, caller.now);
     // Keeps the planner's statistics in step with the growth (PGlite has no autovacuum); never waits here.
     autoAnalyze().noteStored(result.accepted);
     return NextResponse.json(result, { status: 202, headers: { "Cache-Control": "no-store" } });
