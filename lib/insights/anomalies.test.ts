@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { prng } from "@/lib/random";
 import { detectAnomalies, weekdayOf, type SeriesDay } from "./anomalies";
+import { detectAnomaliesRemembered } from "./anomaly-service";
 
 const DAY_MS = 86_400_000;
 const START = Date.UTC(2026, 0, 5); // a Monday
@@ -123,5 +124,21 @@ describe("detectAnomalies", () => {
     const perThousand = (1000 * alarms) / judged;
     console.info(`[anomalies] synthetic normal series: ${alarms} alarms over ${judged} series-days = ${perThousand.toFixed(2)} per 1,000`);
     expect(perThousand).toBeLessThan(1);
+  });
+});
+
+describe("detectAnomaliesRemembered (the service's memo of the method)", () => {
+  it("answers what the method answers, and a changed day is judged again, never from the memo", () => {
+    const s = series({ days: 70, level: () => 400, weekly: WEEKENDS_BUSY, errorRate: (i) => (i === 65 ? 0.072 : 0.014), seed: 91 });
+    const first = detectAnomaliesRemembered(s, dayAt(40), last(s));
+    expect(first).toEqual(detectAnomalies(s, dayAt(40), last(s)));
+    expect(first.map((a) => a.day)).toEqual([dayAt(65)]);
+    // The same input again: the same answer.
+    expect(detectAnomaliesRemembered(s.map((d) => ({ ...d })), dayAt(40), last(s))).toEqual(first);
+    // Late events make day 65 ordinary: nothing is listed any more.
+    const fixed = s.map((d, i) => (i === 65 ? { ...d, errors: Math.round(d.launches * 0.014) } : d));
+    expect(detectAnomaliesRemembered(fixed, dayAt(40), last(s))).toEqual([]);
+    // Another range over the same days is its own question.
+    expect(detectAnomaliesRemembered(s, dayAt(66), last(s))).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 // Anomalies (CONTRACT §11) for the API, the console and the webhook job: who may see what (the analytics
 // permission and scope), the series read from the rollups, and the method (./anomalies.ts) applied to each.
+import { createHash } from "node:crypto";
 import type { DbOrTx } from "@/db";
 import type { OrgContext } from "@/lib/authz/context";
 import { addDays, utcDay } from "@/lib/analytics/dates";
@@ -9,6 +10,32 @@ import type { Scope } from "@/lib/analytics/sql";
 import type { AnalyticsFilters, OverviewQuery } from "@/lib/analytics/types";
 import { DEFAULT_ANOMALY_SETTINGS, detectAnomalies, type Detection, type SeriesDay } from "./anomalies";
 import { getDailySeries } from "./queries/series";
+
+const MEMO_ENTRIES = 20_000;
+const memo = new Map<string, Detection[]>();
+
+/**
+ * detectAnomalies with the default settings, remembered by its whole input: the range and every day of the series.
+ * The method is a pure function of them, so an answer kept is exactly the one it would compute again; and ended days
+ * rarely change, so the overview, the dashboards and the webhook job, which judge the same series again and again,
+ * skip the robust fits (a Theil–Sen line and weekday medians per series, day and metric: most of an organization's
+ * anomaly read). The key is a hash of the input; the least recently used answers are dropped past MEMO_ENTRIES.
+ */
+export function detectAnomaliesRemembered(series: SeriesDay[], from: string, to: string): Detection[] {
+  const h = createHash("sha256").update(`${from}|${to}`);
+  for (const d of series) h.update(`|${d.day}:${d.launches}:${d.activeUsers}:${d.errors}`);
+  const key = h.digest("base64");
+  const kept = memo.get(key);
+  if (kept) {
+    memo.delete(key);
+    memo.set(key, kept);
+    return kept;
+  }
+  const found = detectAnomalies(series, from, to);
+  memo.set(key, found);
+  if (memo.size > MEMO_ENTRIES) memo.delete(memo.keys().next().value!);
+  return found;
+}
 
 export type Anomaly = Detection & { hostId: string; appId: string };
 /** With the names the console shows (more fields than CONTRACT §11 asks for are welcome). */
@@ -30,7 +57,7 @@ export async function detectInScope(db: DbOrTx, scope: Scope, f: AnalyticsFilter
     s.days.push({ day: r.day, launches: r.launches, activeUsers: r.activeUsers, errors: r.errors });
   }
   const out: Anomaly[] = [];
-  for (const s of series.values()) for (const d of detectAnomalies(s.days, from, until)) out.push({ ...d, hostId: s.hostId, appId: s.appId });
+  for (const s of series.values()) for (const d of detectAnomaliesRemembered(s.days, from, until)) out.push({ ...d, hostId: s.hostId, appId: s.appId });
   return out.sort(
     (a, b) =>
       b.score - a.score ||
