@@ -36,7 +36,18 @@ export default defineConfig({
     screenshot: "only-on-failure",
     launchOptions: {
       executablePath: fs.existsSync(chromiumPath) ? chromiumPath : undefined,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+        // As desktop Chrome does and the headless shell does not by default: every site, and every sandboxed frame
+        // (a package preview), in a process of its own, so a preview that never returns cannot freeze the console.
+        "--site-per-process",
+        "--enable-features=IsolateSandboxedIframes",
+      ],
     },
   },
   projects: [

@@ -1,4 +1,4 @@
-import { expect, test, type APIRequestContext, type Browser, type Page } from "@playwright/test";
+import { expect, test, type APIRequestContext, type Browser, type BrowserContext, type Page } from "@playwright/test";
 
 export const ROLES = ["owner", "admin", "reviewer", "developer", "analyst"] as const;
 export type DemoRole = (typeof ROLES)[number];
@@ -37,6 +37,17 @@ export async function signInOverHttp(request: APIRequestContext, email: string, 
 }
 
 /**
+ * Saves a signed-in context's state for the specs, with the time zone cookie the console's first page would have
+ * written (components/time-zone-sync.tsx), as a browser that signed in through the pages has it: without it, every
+ * spec's first page would write it (and, away from UTC, re-render once).
+ */
+export async function saveSignIn(context: BrowserContext, baseURL: string, who: string) {
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  if (zone) await context.addCookies([{ name: "atrium_tz", value: encodeURIComponent(zone), url: baseURL, sameSite: "Lax", expires: Math.floor(Date.now() / 1000) + 31_536_000 }]);
+  await context.storageState({ path: authFile(who) });
+}
+
+/**
  * Signs the seeded members in again and saves their browser state, as auth.setup.ts did: for a spec that ended their
  * password sessions (enforcing single sign-on does), so the specs after it still start signed in.
  */
@@ -44,7 +55,7 @@ export async function refreshSignIns(browser: Browser, baseURL: string, roles: r
   for (const role of roles) {
     const ctx = await browser.newContext({ storageState: { cookies: [], origins: [] }, baseURL });
     await signInOverHttp(ctx.request, `${role}@demo.test`);
-    await ctx.storageState({ path: authFile(role) });
+    await saveSignIn(ctx, baseURL, role);
     await ctx.close();
   }
 }
