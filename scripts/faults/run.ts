@@ -113,8 +113,10 @@ async function scenarioKill(id: string, c: ConsoleUnderTest, version: string): P
 }
 
 async function scenarioOutage(c: ConsoleUnderTest, cluster: ThrowawayPostgres): Promise<void> {
-  const OUTAGE_MS = 6_000;
-  // Longer than the server's Retry-After (5 s), so that the clients' retries meet the outage too.
+  const OUTAGE_MS = 8_000;
+  // Longer than the server's Retry-After (5 s), so that the clients' retries meet the outage too: by 3 s, since on a
+  // loaded machine the clients' last 503s may come while PostgreSQL is still stopping (before the window opens), and
+  // their retries' answers then take a while (a CI run with 6 s saw all of them land just after the window).
   let window = { from: 0, to: 0 };
   let restartMs = 0;
   const probes: Record<string, { status: number; retryAfter: string | null; code: string | null }> = {};
