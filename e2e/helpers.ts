@@ -1,3 +1,4 @@
+import { browserTimeZone, TIME_ZONE_COOKIE } from "@/lib/i18n/time-zone";
 import { expect, test, type APIRequestContext, type Browser, type BrowserContext, type Page } from "@playwright/test";
 
 export const ROLES = ["owner", "admin", "reviewer", "developer", "analyst"] as const;
@@ -42,8 +43,8 @@ export async function signInOverHttp(request: APIRequestContext, email: string, 
  * spec's first page would write it (and, away from UTC, re-render once).
  */
 export async function saveSignIn(context: BrowserContext, baseURL: string, who: string) {
-  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-  if (zone) await context.addCookies([{ name: "atrium_tz", value: encodeURIComponent(zone), url: baseURL, sameSite: "Lax", expires: Math.floor(Date.now() / 1000) + 31_536_000 }]);
+  const zone = browserTimeZone();
+  if (zone) await context.addCookies([{ name: TIME_ZONE_COOKIE, value: encodeURIComponent(zone), url: baseURL, sameSite: "Lax", expires: Math.floor(Date.now() / 1000) + 31_536_000 }]);
   await context.storageState({ path: authFile(who) });
 }
 

@@ -271,7 +271,7 @@ export async function rebuildUserSets(db: DbOrTx, orgId: string): Promise<void> 
           host_id: r.host_id,
           version: r.version,
           platform: r.platform,
-          users: Buffer.from(encodeBitmap(String(r.uids).slice(1, -1).split(",").map(Number))).toString("base64"),
+          users: Buffer.from(encodeBitmap(intArray(String(r.uids)))).toString("base64"),
         })),
       );
       await tx.execute(sql`
