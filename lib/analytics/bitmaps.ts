@@ -30,9 +30,15 @@ export class BitmapScope {
     return this.keep(RoaringBitmap32.deserialize(bytes, "portable"));
   }
 
-  /** A new bitmap: the union of these. */
+  /**
+   * A new bitmap: the union of these. A copy of the first OR'ed in place with the rest: roaring-wasm's static
+   * orMany() costs about 46 µs a call in its own bookkeeping (measured here: 2,000 unions of two day sets, 92 ms
+   * with orMany(), 7.7 ms with clone() and orInPlace()), and the overview makes thousands of small unions.
+   */
   orMany(list: Bitmap[]): Bitmap {
-    return this.keep(RoaringBitmap32.orMany(list));
+    const out = this.keep(list.length > 0 ? list[0]!.clone() : new RoaringBitmap32());
+    for (let i = 1; i < list.length; i++) out.orInPlace(list[i]!);
+    return out;
   }
 
   clone(b: Bitmap): Bitmap {

@@ -63,10 +63,14 @@ export async function getDistinctUsers(db: DbOrTx, scope: Scope, f: AnalyticsFil
  * set with the mini-program's day sets. Without a mini-program filter a member is a (user, mini-program) pair.
  */
 export function retentionFrom(s: BitmapScope, coarse: boolean, rows: ReadRow[], cohorts: { appId: string; day: string; uids: number[] }[]): CohortRow[] {
+  // Thousands of cohorts (one per mini-program and day) share a few dozen days: their day+1 and day+7 once each.
+  const later = new Map<string, [string, string]>();
+  const laterOf = (day: string) => later.get(day) ?? later.set(day, [addDays(day, 1), addDays(day, 7)]).get(day)!;
   const wanted = new Set<string>();
   for (const c of cohorts) {
-    wanted.add(`${c.appId}\n${addDays(c.day, 1)}`);
-    wanted.add(`${c.appId}\n${addDays(c.day, 7)}`);
+    const [d1, d7] = laterOf(c.day);
+    wanted.add(`${c.appId}\n${d1}`);
+    wanted.add(`${c.appId}\n${d7}`);
   }
   const activeGroups: Groups = new Map();
   for (const r of rows) {
@@ -81,8 +85,9 @@ export function retentionFrom(s: BitmapScope, coarse: boolean, rows: ReadRow[], 
     const row = byDay.get(c.day) ?? byDay.set(c.day, { day: c.day, cohort: 0, d1: 0, d7: 0 }).get(c.day)!;
     const members = s.of(c.uids);
     row.cohort += members.size;
-    const d1 = active.get(`${c.appId}\n${addDays(c.day, 1)}`);
-    const d7 = active.get(`${c.appId}\n${addDays(c.day, 7)}`);
+    const [day1, day7] = laterOf(c.day);
+    const d1 = active.get(`${c.appId}\n${day1}`);
+    const d7 = active.get(`${c.appId}\n${day7}`);
     if (d1) row.d1 += members.andCardinality(d1);
     if (d7) row.d7 += members.andCardinality(d7);
   }

@@ -174,7 +174,6 @@ export type DistinctSources = {
 };
 
 const intArray = (text: string | null): number[] => (text && text.length > 2 ? text.slice(1, -1).split(",").map(Number) : []);
-const nameArray = (json: string | null): string[] => (json ? (JSON.parse(json) as string[]) : []);
 
 /**
  * Everything a distinct figure over [from, to] is made of, in ONE statement (so one snapshot: a fold committing
@@ -197,36 +196,50 @@ export async function readDistinctSources(
   const grain = coarse
     ? sql`(app_id = '' OR host_id = '') AND (day >= ${breakdownFrom}::date OR (app_id = '' AND host_id = '' AND platform = ''))`
     : sql`app_id <> '' AND host_id <> ''`;
+  // Rows are packed a day to a row (JSON arrays, the bitmaps in base64): a result row costs about 10 µs on PGlite
+  // whatever its size (measured on the full bench database: the 7,982 coarse rows of 126 days took 183 ms as rows,
+  // 22 ms packed by day), and the overview reads thousands of small bitmaps.
   const cohortPart = cohorts
     ? sql`
     UNION ALL
-    SELECT 2, c.day::text, c.app_id, '', '', '', NULL::bytea,
-      (array_agg(o.uid) FILTER (WHERE o.uid IS NOT NULL))::text, (json_agg(c.user_id) FILTER (WHERE o.uid IS NULL))::text
-    FROM first_launches c LEFT JOIN org_users o ON o.org_id = c.org_id AND o.user_id = c.user_id
-    WHERE ${whereDimensions(scope, f, "c")} AND c.day BETWEEN ${cohorts.from}::date AND ${cohorts.to}::date
-    GROUP BY c.app_id, c.day`
+    SELECT 2, day, json_agg(json_build_array(app_id, '', '', '', uids, names))::text
+    FROM (
+      SELECT c.day::text AS day, c.app_id,
+        coalesce(array_agg(o.uid) FILTER (WHERE o.uid IS NOT NULL), '{}') AS uids, coalesce(json_agg(c.user_id) FILTER (WHERE o.uid IS NULL), '[]') AS names
+      FROM first_launches c LEFT JOIN org_users o ON o.org_id = c.org_id AND o.user_id = c.user_id
+      WHERE ${whereDimensions(scope, f, "c")} AND c.day BETWEEN ${cohorts.from}::date AND ${cohorts.to}::date
+      GROUP BY c.app_id, c.day
+    ) c GROUP BY day`
     : sql``;
-  const all = await selectRows<{ kind: number; day: string; app_id: string; host_id: string; version: string; platform: string; users: Uint8Array | null; uids: string | null; names: string | null }>(
+  const all = await selectRows<{ kind: number; day: string; packed: string }>(
     db,
     sql`
-    SELECT 0 AS kind, day::text AS day, app_id, host_id, version, platform, users, NULL::text AS uids, NULL::text AS names
+    SELECT 0 AS kind, day::text AS day, json_agg(json_build_array(app_id, host_id, version, platform, encode(users, 'base64')))::text AS packed
     FROM daily_user_sets
     WHERE ${whereDimensions(scope, f)} AND ${grain} AND day BETWEEN ${from}::date AND ${to}::date
+    GROUP BY day
     UNION ALL
-    SELECT 1, p.day::text, p.app_id, p.host_id, p.version, p.platform, NULL::bytea,
-      (array_agg(DISTINCT o.uid) FILTER (WHERE o.uid IS NOT NULL))::text, (json_agg(DISTINCT p.user_id) FILTER (WHERE o.uid IS NULL))::text
-    FROM pending_user_days p LEFT JOIN org_users o ON o.org_id = p.org_id AND o.user_id = p.user_id
-    WHERE ${whereDimensions(scope, f, "p")} AND p.day BETWEEN ${from}::date AND ${to}::date
-    GROUP BY p.day, p.app_id, p.host_id, p.version, p.platform
+    SELECT 1, day, json_agg(json_build_array(app_id, host_id, version, platform, uids, names))::text
+    FROM (
+      SELECT p.day::text AS day, p.app_id, p.host_id, p.version, p.platform,
+        coalesce(array_agg(DISTINCT o.uid) FILTER (WHERE o.uid IS NOT NULL), '{}') AS uids,
+        coalesce(json_agg(DISTINCT p.user_id) FILTER (WHERE o.uid IS NULL), '[]') AS names
+      FROM pending_user_days p LEFT JOIN org_users o ON o.org_id = p.org_id AND o.user_id = p.user_id
+      WHERE ${whereDimensions(scope, f, "p")} AND p.day BETWEEN ${from}::date AND ${to}::date
+      GROUP BY p.day, p.app_id, p.host_id, p.version, p.platform
+    ) p GROUP BY day
     ${cohortPart}`,
   );
+  type Packed = [appId: string, hostId: string, version: string, platform: string, payload: string | number[], names?: string[]];
   const out: DistinctSources = { coarse, rows: [], pending: [], cohorts: [] };
   for (const r of all) {
     const kind = Number(r.kind);
-    const key = { day: r.day, appId: r.app_id, hostId: r.host_id, version: r.version, platform: r.platform };
-    if (kind === 0) out.rows.push({ ...key, users: r.users! });
-    else if (kind === 1) out.pending.push({ ...key, uids: intArray(r.uids), names: nameArray(r.names) });
-    else out.cohorts.push({ appId: r.app_id, day: r.day, uids: intArray(r.uids), names: nameArray(r.names) });
+    for (const [appId, hostId, version, platform, payload, names] of JSON.parse(r.packed) as Packed[]) {
+      const key = { day: r.day, appId, hostId, version, platform };
+      if (kind === 0) out.rows.push({ ...key, users: Buffer.from(payload as string, "base64") });
+      else if (kind === 1) out.pending.push({ ...key, uids: payload as number[], names: names ?? [] });
+      else out.cohorts.push({ appId, day: r.day, uids: payload as number[], names: names ?? [] });
+    }
   }
   return out;
 }
