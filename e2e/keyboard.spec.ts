@@ -3,7 +3,7 @@
 // sense, show where the focus is, and work with Enter or Space; a dialog must take the focus and give it back.
 import { expect, test, type Locator, type Page } from "@playwright/test";
 import { buildMiniProgramPackage } from "../lib/packages/zip-writer";
-import { authFile } from "./helpers";
+import { authFile, presentationOnly } from "./helpers";
 
 /** Presses Tab until `target` has the focus (at most `max` times), as a person would; fails if it never does. */
 async function tabTo(page: Page, target: Locator, max = 120): Promise<number> {
@@ -23,7 +23,10 @@ async function expectVisibleFocus(target: Locator) {
   expect(style.outline || style.ring, "a focused control shows a focus indicator").toBe(true);
 }
 
+// Focus order and indicators are markup and CSS: checked in the PGlite run (the same flows' data is checked on both
+// databases by hosts.spec.ts and reviews.spec.ts).
 test.describe("an admin, by keyboard only", () => {
+  presentationOnly();
   test.use({ storageState: authFile("admin") });
 
   test("registers a host app and reaches its one-time credentials", async ({ page }) => {
@@ -64,6 +67,7 @@ test.describe("an admin, by keyboard only", () => {
 });
 
 test.describe("a reviewer, by keyboard only", () => {
+  presentationOnly();
   test.use({ storageState: authFile("reviewer") });
 
   test("opens a submission from the queue and approves it through the confirmation", async ({ page, request }) => {
