@@ -32,7 +32,9 @@ export default defineConfig({
   expect: { timeout: process.env.CI ? 15_000 : 10_000 },
   use: {
     baseURL,
-    trace: "retain-on-failure",
+    // A trace records the page all along (DOM snapshots and screencast frames): in CI only a failed test's retry
+    // records one (E2E_TRACE overrides: on, off, retain-on-failure…).
+    trace: (process.env.E2E_TRACE as "on" | "off" | "retain-on-failure" | "on-first-retry" | undefined) ?? (process.env.CI ? "on-first-retry" : "retain-on-failure"),
     screenshot: "only-on-failure",
     launchOptions: {
       executablePath: fs.existsSync(chromiumPath) ? chromiumPath : undefined,
