@@ -413,7 +413,10 @@ function FunnelBuilder({ org, params, pages, names }: { org: string; params: Ins
         <Button size="sm" variant="primary" disabled={chosen.length === 0 || funnel.isPending} onClick={run}>
           {t("run")}
         </Button>
-        <span className="text-xs text-muted-fg">{steps.length >= MAX_STEPS ? t("max", { max: MAX_STEPS }) : chosen.length === 0 ? t("empty") : null}</span>
+        {/* A funnel reads every event of the mini-program in the range (seconds for the biggest): say it is working. */}
+        <span className="text-xs text-muted-fg" role="status">
+          {funnel.isPending ? t("running") : steps.length >= MAX_STEPS ? t("max", { max: MAX_STEPS }) : chosen.length === 0 ? t("empty") : null}
+        </span>
       </div>
       {funnel.error && (
         <p className="mt-3 text-sm text-danger" role="alert">
@@ -421,7 +424,7 @@ function FunnelBuilder({ org, params, pages, names }: { org: string; params: Ins
         </p>
       )}
       {result && (
-        <ol className="mt-4 space-y-3" aria-label={t("caption")} aria-live="polite">
+        <ol className={`mt-4 space-y-3 ${funnel.isPending ? "opacity-60" : ""}`} aria-label={t("caption")} aria-live="polite" aria-busy={funnel.isPending}>
           {result.steps.map((s, i) => {
             const share = s.conversion ?? 0;
             return (
