@@ -891,8 +891,35 @@ export const firstLaunches = pgTable(
     eventId: text("event_id").notNull(),
     version: text("version").notNull(),
     platform: text("platform", { enum: PLATFORMS }).notNull(),
+    /**
+     * The day under which the user sits in daily_cohort_sets; null until the background fold has put them there.
+     * Ingestion sets `day` and never this, so a new first launch, or one moved to an earlier day by a late event,
+     * differs from it until the next fold: readers correct the bitmaps with exactly those rows (the partial index).
+     */
+    foldedDay: date("folded_day", { mode: "string" }),
   },
-  (t) => [primaryKey({ columns: [t.orgId, t.appId, t.userId] }), index("first_launches_day_idx").on(t.orgId, t.day)],
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.appId, t.userId] }),
+    index("first_launches_day_idx").on(t.orgId, t.day),
+    index("first_launches_unfolded_idx").on(t.orgId).where(sql`${t.foldedDay} IS DISTINCT FROM ${t.day}`),
+  ],
+);
+
+/**
+ * Per UTC day and mini-program, the users whose first launch of it fell on that day (first_launches, folded): the
+ * retention cohorts as roaring bitmaps of `org_users.uid`, so a 90-day retention reads a row per mini-program and
+ * day instead of one per first launch. Unfiltered and developer-scoped reads use them; a host, version or platform
+ * filter (which picks cohorts by where the first launch happened) reads first_launches.
+ */
+export const dailyCohortSets = pgTable(
+  "daily_cohort_sets",
+  {
+    orgId: text("org_id").notNull(),
+    day: date("day", { mode: "string" }).notNull(),
+    appId: text("app_id").notNull(),
+    users: bytea("users").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.day, t.appId] })],
 );
 
 /** What a keyed rollup row counts: page views by page, custom events by name, errors by fingerprint. */

@@ -10,7 +10,7 @@ import type { BreakdownUsers } from "./queries/breakdown-users";
 import type { DailyUsers } from "./queries/daily-users";
 import { MAU_WINDOW_DAYS } from "./queries/daily-users";
 import type { CohortRow } from "./queries/retention";
-import { grainsOf, type Members, readDistinctSources, type SetRow } from "./queries/user-sets";
+import { type DistinctSources, grainsOf, type Members, readDistinctSources, type SetRow } from "./queries/user-sets";
 import type { Scope } from "./sql";
 import type { AnalyticsFilters } from "./types";
 
@@ -51,7 +51,9 @@ export async function getDistinctUsers(db: DbOrTx, scope: Scope, f: AnalyticsFil
       const grains = grainsOf(p.day, p.appId, p.hostId, p.version, p.platform);
       for (const key of src.coarse ? grains.slice(1) : grains.slice(0, 1)) sets.push({ ...key, users: new Uint8Array(), set });
     }
-    const cohorts = src.cohorts.map((c) => ({ appId: c.appId, day: c.day, uids: numbersOf(c) }));
+    const cohorts = src.cohorts.map((c) => ({ appId: c.appId, day: c.day, members: s.of(numbersOf(c)) }));
+    // Either listed (a host, version or platform filter) or as bitmaps and their corrections: one of the two is empty.
+    if (withDays) cohorts.push(...cohortsFromSets(s, src, from, to, (name) => numbersOf({ uids: [], names: [name] })[0]!));
     const out = distinctFrom(s, src.coarse, sets, from, to, withDays);
     return { ...out, cohorts: withDays ? retentionFrom(s, src.coarse, sets, cohorts) : [] };
   });
@@ -62,7 +64,7 @@ export async function getDistinctUsers(db: DbOrTx, scope: Scope, f: AnalyticsFil
  * active in that mini-program, under the same filters, on day d+1 and on day d+7: intersections of the cohort's
  * set with the mini-program's day sets. Without a mini-program filter a member is a (user, mini-program) pair.
  */
-export function retentionFrom(s: BitmapScope, coarse: boolean, rows: ReadRow[], cohorts: { appId: string; day: string; uids: number[] }[]): CohortRow[] {
+export function retentionFrom(s: BitmapScope, coarse: boolean, rows: ReadRow[], cohorts: { appId: string; day: string; members: Bitmap }[]): CohortRow[] {
   // Thousands of cohorts (one per mini-program and day) share a few dozen days: their day+1 and day+7 once each.
   const later = new Map<string, [string, string]>();
   const laterOf = (day: string) => later.get(day) ?? later.set(day, [addDays(day, 1), addDays(day, 7)]).get(day)!;
@@ -83,7 +85,7 @@ export function retentionFrom(s: BitmapScope, coarse: boolean, rows: ReadRow[], 
   const byDay = new Map<string, CohortRow>();
   for (const c of cohorts) {
     const row = byDay.get(c.day) ?? byDay.set(c.day, { day: c.day, cohort: 0, d1: 0, d7: 0 }).get(c.day)!;
-    const members = s.of(c.uids);
+    const members = c.members;
     row.cohort += members.size;
     const [day1, day7] = laterOf(c.day);
     const d1 = active.get(`${c.appId}\n${day1}`);
@@ -92,6 +94,32 @@ export function retentionFrom(s: BitmapScope, coarse: boolean, rows: ReadRow[], 
     if (d7) row.d7 += members.andCardinality(d7);
   }
   return [...byDay.values()].sort((a, b) => (a.day < b.day ? -1 : 1));
+}
+
+/**
+ * The cohorts of [from, to] from their folded bitmaps, corrected by the first launches not folded under their day
+ * yet: a member leaves the day it was folded under and joins its day (by number, or by name when not numbered yet).
+ * Read in one snapshot with the bitmaps, so each first launch counts in exactly one cohort.
+ */
+export function cohortsFromSets(
+  s: BitmapScope,
+  src: Pick<DistinctSources, "cohortSets" | "cohortMoves">,
+  from: string,
+  to: string,
+  numberOf: (name: string) => number,
+): { appId: string; day: string; members: Bitmap }[] {
+  const byKey = new Map<string, { appId: string; day: string; members: Bitmap }>();
+  const at = (appId: string, day: string) => {
+    const k = `${appId}\n${day}`;
+    return byKey.get(k) ?? byKey.set(k, { appId, day, members: s.empty() }).get(k)!;
+  };
+  for (const c of src.cohortSets) byKey.set(`${c.appId}\n${c.day}`, { appId: c.appId, day: c.day, members: s.read(c.users) });
+  const inRange = (day: string | null): day is string => day !== null && day >= from && day <= to;
+  for (const m of src.cohortMoves) {
+    if (inRange(m.foldedDay) && m.uid !== null) byKey.get(`${m.appId}\n${m.foldedDay}`)?.members.remove(m.uid);
+  }
+  for (const m of src.cohortMoves) if (inRange(m.day)) at(m.appId, m.day).members.add(m.uid ?? numberOf(m.name));
+  return [...byKey.values()].filter((c) => !c.members.isEmpty);
 }
 
 /** Sets to union per key; unionAll() then makes one bitmap per key (a single copy when a key has one set). */

@@ -9,7 +9,7 @@
 // when another process holds it. Cheap when nothing is pending: one scan of an empty table.
 import { sql } from "drizzle-orm";
 import { getDb, type DbOrTx } from "@/db";
-import { foldPendingUserDays, orgsWithPendingUserDays } from "./queries/user-sets";
+import { foldFirstLaunches, foldPendingUserDays, orgsWithPendingUserDays } from "./queries/user-sets";
 
 export const USER_SET_FOLD_MS = Math.max(100, Number(process.env.USER_SET_FOLD_MS) || 1_000);
 /** Pending user-days one fold transaction takes. */
@@ -19,26 +19,43 @@ export const FOLD_EARLY_AT = 2_000;
 /** One pass stops taking more batches of an organization after this long, so every organization gets its turn. */
 const PASS_BUDGET_MS = 2_000;
 
-export type FoldPassReport = { orgs: number; folded: number; skipped: number };
+export type FoldPassReport = {
+  orgs: number;
+  /** User-days OR'ed into the day bitmaps. */
+  folded: number;
+  /** First launches put under their day in the cohort bitmaps. */
+  launches: number;
+  skipped: number;
+};
 
 /** Folds what is pending, organization by organization. Tests call it directly; the loop below calls it on a timer. */
 export async function foldAllPending(db: DbOrTx, opts: { batch?: number; budgetMs?: number } = {}): Promise<FoldPassReport> {
-  const report: FoldPassReport = { orgs: 0, folded: 0, skipped: 0 };
+  const report: FoldPassReport = { orgs: 0, folded: 0, launches: 0, skipped: 0 };
   const orgs = await orgsWithPendingUserDays(db);
   for (const orgId of orgs) {
     report.orgs++;
     const started = Date.now();
-    for (;;) {
-      const r = await foldPendingUserDays(db, orgId, opts.batch ?? FOLD_BATCH);
-      report.folded += r.folded;
-      if (!r.locked) report.skipped++;
-      if (!r.locked || !r.more || Date.now() - started > (opts.budgetMs ?? PASS_BUDGET_MS)) break;
+    // User-days first: they number most users, so the cohorts' fold rarely has to.
+    // Another process folding this organization: skipped, for both kinds.
+    org: for (const [fold, field] of [
+      [foldPendingUserDays, "folded"],
+      [foldFirstLaunches, "launches"],
+    ] as const) {
+      for (;;) {
+        const r = await fold(db, orgId, opts.batch ?? FOLD_BATCH);
+        report[field] += r.folded;
+        if (!r.locked) {
+          report.skipped++;
+          break org;
+        }
+        if (!r.more || Date.now() - started > (opts.budgetMs ?? PASS_BUDGET_MS)) break;
+      }
     }
   }
   return report;
 }
 
-/** pending_user_days is a queue (every row inserted, then deleted): PGlite has no autovacuum to reclaim the dead rows. */
+/** pending_user_days is a queue (every row inserted, then deleted), first_launches rows are updated once by the fold: PGlite has no autovacuum to reclaim the dead rows. */
 const VACUUM_EVERY_MS = 60_000;
 
 type LoopState = { timer?: ReturnType<typeof setInterval>; running: boolean; again: boolean; noted: number; vacuumedAt?: number; foldedSince?: number };
@@ -56,11 +73,13 @@ async function tick(state: LoopState): Promise<void> {
       state.noted = 0;
       const db = await getDb();
       const r = await foldAllPending(db);
-      state.foldedSince = (state.foldedSince ?? 0) + r.folded;
+      state.foldedSince = (state.foldedSince ?? 0) + r.folded + r.launches;
       if (state.foldedSince > 0 && Date.now() - (state.vacuumedAt ?? 0) >= VACUUM_EVERY_MS) {
         state.vacuumedAt = Date.now();
         state.foldedSince = 0;
         await db.execute(sql`VACUUM pending_user_days`);
+        // Each fold of a first launch updates its row (folded_day) once: a dead version per new first launch.
+        await db.execute(sql`VACUUM first_launches`);
       }
     } while (state.again);
   } catch (e) {

@@ -9,7 +9,7 @@ import { useSeededDb } from "@/test/seeded";
 import { decodeBitmap, encodeBitmap } from "./bitmaps";
 import { addDays, utcDay } from "./dates";
 import { ingestEvents } from "./ingest";
-import { assignUserIds, backfillUserSets, foldPendingUserDays, rebuildUserSets } from "./queries/user-sets";
+import { assignUserIds, backfillUserSets, foldFirstLaunches, foldPendingUserDays, rebuildUserSets } from "./queries/user-sets";
 import { computeOverviewFromRaw } from "./raw";
 import { getOverview } from "./service";
 import { selectRows } from "./sql";
@@ -33,6 +33,22 @@ async function setsAsUserIds() {
     sql`SELECT day::text, app_id, host_id, version, platform, users FROM daily_user_sets WHERE org_id = ${orgId} ORDER BY 1, 2, 3, 4, 5`,
   );
   return rows.map(({ users, ...key }) => ({ ...key, users: decodeBitmap(users).map((u) => names.get(u) ?? `?${u}`).sort() }));
+}
+
+/** The cohort bitmaps as user ids, a row per day and mini-program. */
+async function cohortsAsUserIds() {
+  const names = new Map(
+    (await selectRows<{ uid: number; user_id: string }>(s.db, sql`SELECT uid, user_id FROM org_users WHERE org_id = ${orgId}`)).map((r) => [Number(r.uid), r.user_id]),
+  );
+  const rows = await selectRows<{ day: string; app_id: string; users: Uint8Array }>(
+    s.db,
+    sql`SELECT day::text, app_id, users FROM daily_cohort_sets WHERE org_id = ${orgId} ORDER BY 1, 2`,
+  );
+  return rows.map(({ users, ...key }) => ({ ...key, users: decodeBitmap(users).map((u) => names.get(u) ?? `?${u}`).sort() }));
+}
+
+async function unfoldedLaunches(): Promise<number> {
+  return (await selectRows<{ n: number }>(s.db, sql`SELECT count(*)::int AS n FROM first_launches WHERE org_id = ${orgId} AND folded_day IS DISTINCT FROM day`))[0]!.n;
 }
 
 beforeAll(async () => {
@@ -84,8 +100,12 @@ async function pendingCount(): Promise<number> {
 /** The bitmaps as user ids equal those a rebuild from daily_users makes: nothing lost, nothing extra, at every grain. */
 async function expectBitmapsAsRebuilt(): Promise<void> {
   const incremental = await setsAsUserIds();
+  const cohorts = await cohortsAsUserIds();
+  expect(await unfoldedLaunches()).toBe(0);
   await rebuildUserSets(s.db, orgId);
   expect(await setsAsUserIds()).toEqual(incremental);
+  expect(await cohortsAsUserIds()).toEqual(cohorts);
+  expect(await unfoldedLaunches()).toBe(0);
 }
 
 async function expectOverviewsExact(): Promise<void> {
@@ -113,9 +133,12 @@ describe("ingestion", () => {
     expect(await pendingCount()).toBe(added[0]!.n);
     await expectOverviewsExact();
 
+    const launches = await unfoldedLaunches();
+    expect(launches).toBeGreaterThan(50);
     const r = await foldAllPending(s.db);
-    expect(r).toMatchObject({ orgs: 1, folded: added[0]!.n, skipped: 0 });
+    expect(r).toMatchObject({ orgs: 1, folded: added[0]!.n, launches, skipped: 0 });
     expect(await pendingCount()).toBe(0);
+    expect(await unfoldedLaunches()).toBe(0);
     const finest = (await setsAsUserIds()).filter((row) => row.app_id !== "" && row.host_id !== "");
     expect(finest.reduce((n, row) => n + row.users.filter((u) => u.startsWith("conc-")).length, 0)).toBe(added[0]!.n);
     await expectOverviewsExact();
@@ -127,7 +150,7 @@ describe("ingestion", () => {
 describe("the background fold", () => {
   it("does nothing, and opens no transaction, when nothing is pending", async () => {
     expect(await pendingCount()).toBe(0);
-    expect(await foldAllPending(s.db)).toEqual({ orgs: 0, folded: 0, skipped: 0 });
+    expect(await foldAllPending(s.db)).toEqual({ orgs: 0, folded: 0, launches: 0, skipped: 0 });
     expect(await foldPendingUserDays(s.db, orgId)).toEqual({ folded: 0, locked: true, more: false });
   });
 
@@ -144,6 +167,7 @@ describe("the background fold", () => {
     const folder = async () => {
       for (let i = 0; i < 500; i++) {
         const r = await foldPendingUserDays(s.db, orgId, 41);
+        await foldFirstLaunches(s.db, orgId, 29);
         folded += r.folded;
         if (!r.locked) {
           skipped++;
@@ -183,6 +207,7 @@ describe("the background fold", () => {
     const folder = async () => {
       while (ingesting) {
         await foldPendingUserDays(s.db, orgId, 53);
+        await foldFirstLaunches(s.db, orgId, 37);
         await new Promise((res) => setTimeout(res, 1));
       }
     };
@@ -229,6 +254,30 @@ describe("the background fold", () => {
     } finally {
       stopUserSetFolder();
     }
+  });
+
+  it("moves a folded first launch to the earlier day a late launch brings, exact before and after the fold", async () => {
+    const app = APPS[2]!;
+    const at = (daysAgo: number) => Date.parse(`${addDays(TODAY, -daysAgo)}T10:00:00Z`);
+    const launch = (user: string, daysAgo: number) => ({ id: `late-${user}-${daysAgo}`, type: "launch", appId: app, version: "1.0.0", userId: user, ts: at(daysAgo), platform: "ios" });
+    // Active again the day after the earlier launch, so the move changes D1 too.
+    const visit = (user: string, daysAgo: number) => ({ ...launch(user, daysAgo), id: `visit-${user}-${daysAgo}`, type: "page_view", page: "pages/index/index" });
+    await ingestEvents(s.db, { orgId, id: hosts[0]!.id }, body([launch("late-1", 2), launch("late-2", 2), visit("late-1", 1)]), NOW);
+    expect(await unfoldedLaunches()).toBe(2);
+    await foldAllPending(s.db);
+    const cohort = async (day: string) => (await cohortsAsUserIds()).find((r) => r.day === day && r.app_id === app)?.users.filter((u) => u.startsWith("late-")) ?? [];
+    expect(await cohort(addDays(TODAY, -2))).toEqual(["late-1", "late-2"]);
+
+    // Events may be up to 7 days old (CONTRACT §6).
+    expect((await ingestEvents(s.db, { orgId, id: hosts[1]!.id }, body([launch("late-1", 6), visit("late-1", 5)]), NOW)).accepted).toBe(2);
+    // Unfolded: the reader takes late-1 out of day −2's bitmap and into day −9's cohort.
+    expect(await unfoldedLaunches()).toBe(1);
+    await expectOverviewsExact();
+    expect((await foldAllPending(s.db)).launches).toBe(1);
+    expect(await cohort(addDays(TODAY, -2))).toEqual(["late-2"]);
+    expect(await cohort(addDays(TODAY, -6))).toEqual(["late-1"]);
+    await expectOverviewsExact();
+    await expectBitmapsAsRebuilt();
   });
 
   it("a rebuild drops the organization's pending user-days (daily_users has them) and stays exact", async () => {

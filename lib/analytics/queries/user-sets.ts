@@ -111,9 +111,82 @@ export async function foldPendingUserDays(db: DbOrTx, orgId: string, limit = 5_0
   });
 }
 
-/** Organizations with pending user-days (nothing to scan when nothing is pending). */
+/**
+ * Organizations with pending user-days or unfolded first launches (both reads are of small sets: a queue, and a
+ * partial index of the first launches not folded yet).
+ */
 export async function orgsWithPendingUserDays(db: DbOrTx): Promise<string[]> {
-  return (await selectRows<{ org_id: string }>(db, sql`SELECT DISTINCT org_id FROM pending_user_days`)).map((r) => r.org_id);
+  return (
+    await selectRows<{ org_id: string }>(
+      db,
+      sql`SELECT org_id FROM pending_user_days UNION SELECT org_id FROM first_launches WHERE folded_day IS DISTINCT FROM day`,
+    )
+  ).map((r) => r.org_id);
+}
+
+/**
+ * The background fold of the retention cohorts: takes up to `limit` first launches whose day differs from the day
+ * they were folded under (new ones, and ones a late event moved earlier), locks them, numbers their users, moves
+ * each into its day's cohort bitmap (out of the old day's) and records the day folded, in one transaction under the
+ * organization's fold lock. Readers see a row either unfolded (and correct the bitmaps with it) or folded, never
+ * half of it. Ingestion writing a locked row waits for this transaction, then compares with what it committed.
+ */
+export async function foldFirstLaunches(db: DbOrTx, orgId: string, limit = 5_000): Promise<FoldResult> {
+  return db.transaction(async (tx) => {
+    const [lock] = await selectRows<{ ok: boolean }>(tx, sql`SELECT pg_try_advisory_xact_lock(${foldLock(orgId)}) AS ok`);
+    if (!lock?.ok) return { folded: 0, locked: false, more: true };
+    // In key order, as ingestion's upsert locks them, so the two never wait on each other in a cycle.
+    const rows = await selectRows<{ app_id: string; user_id: string; day: string; folded_day: string | null }>(
+      tx,
+      sql`
+      SELECT app_id, user_id, day::text AS day, folded_day::text AS folded_day FROM first_launches
+      WHERE org_id = ${orgId} AND folded_day IS DISTINCT FROM day
+      ORDER BY app_id, user_id LIMIT ${limit} FOR UPDATE`,
+    );
+    if (rows.length === 0) return { folded: 0, locked: true, more: false };
+    const uids = await assignUserIds(tx, orgId, [...new Set(rows.map((r) => r.user_id))]);
+    const delta = new Map<string, { day: string; appId: string; add: number[]; remove: number[] }>();
+    const at = (day: string, appId: string) => {
+      const k = `${day}\n${appId}`;
+      return delta.get(k) ?? delta.set(k, { day, appId, add: [], remove: [] }).get(k)!;
+    };
+    for (const r of rows) {
+      const uid = uids.get(r.user_id)!;
+      if (r.folded_day) at(r.folded_day, r.app_id).remove.push(uid);
+      at(r.day, r.app_id).add.push(uid);
+    }
+    const keys = JSON.stringify([...delta.values()].map((d) => ({ day: d.day, app_id: d.appId })));
+    const existing = await selectRows<{ day: string; app_id: string; users: Uint8Array }>(
+      tx,
+      sql`
+      SELECT s.day::text AS day, s.app_id, s.users FROM daily_cohort_sets s
+      WHERE s.org_id = ${orgId} AND (s.day, s.app_id) IN (SELECT day, app_id FROM jsonb_to_recordset(${keys}::jsonb) AS x(day date, app_id text))`,
+    );
+    const before = new Map(existing.map((r) => [`${r.day}\n${r.app_id}`, r.users]));
+    const writes = withBitmaps((s: BitmapScope) =>
+      [...delta.entries()].map(([k, d]) => {
+        const old = before.get(k);
+        const b = old ? s.read(old) : s.empty();
+        b.removeMany(d.remove);
+        b.addMany(Uint32Array.from(d.add));
+        return { day: d.day, app_id: d.appId, users: b.isEmpty ? null : Buffer.from(writeBitmap(b)).toString("base64") };
+      }),
+    );
+    await tx.execute(sql`
+      DELETE FROM daily_cohort_sets s USING jsonb_to_recordset(${JSON.stringify(writes.filter((w) => w.users === null))}::jsonb) AS x(day date, app_id text)
+      WHERE s.org_id = ${orgId} AND s.day = x.day AND s.app_id = x.app_id`);
+    await tx.execute(sql`
+      INSERT INTO daily_cohort_sets AS s (org_id, day, app_id, users)
+      SELECT ${orgId}, day, app_id, decode(users, 'base64')
+      FROM jsonb_to_recordset(${JSON.stringify(writes.filter((w) => w.users !== null))}::jsonb) AS x(day date, app_id text, users text)
+      ORDER BY day, app_id
+      ON CONFLICT (org_id, day, app_id) DO UPDATE SET users = excluded.users`);
+    await tx.execute(sql`
+      UPDATE first_launches f SET folded_day = x.day
+      FROM jsonb_to_recordset(${JSON.stringify(rows.map((r) => ({ app_id: r.app_id, user_id: r.user_id, day: r.day })))}::jsonb) AS x(app_id text, user_id text, day date)
+      WHERE f.org_id = ${orgId} AND f.app_id = x.app_id AND f.user_id = x.user_id`);
+    return { folded: rows.length, locked: true, more: rows.length === limit };
+  });
 }
 
 /**
@@ -164,13 +237,20 @@ export type Members = { uids: number[]; names: string[] };
 export type PendingRow = SetKey & Members;
 export type CohortMembers = { appId: string; day: string } & Members;
 
+/** A first launch not folded under its day yet: out of `foldedDay`'s cohort bitmap (if any), into `day`'s. */
+export type CohortMove = { appId: string; day: string; foldedDay: string | null; uid: number | null; name: string };
+
 export type DistinctSources = {
   /** Unfiltered and unscoped: the coarse bitmap rows were read (a few per day), not the finest. */
   coarse: boolean;
   rows: SetRow[];
   /** User-days not folded into the bitmaps yet, at the finest grain. */
   pending: PendingRow[];
+  /** Cohorts read from first_launches (a host, version or platform filter): members listed. */
   cohorts: CohortMembers[];
+  /** Otherwise the cohort bitmaps (daily_cohort_sets) of the days asked, and the moves that correct them. */
+  cohortSets: { appId: string; day: string; users: Uint8Array }[];
+  cohortMoves: CohortMove[];
 };
 
 const intArray = (text: string | null): number[] => (text && text.length > 2 ? text.slice(1, -1).split(",").map(Number) : []);
@@ -199,8 +279,26 @@ export async function readDistinctSources(
   // Rows are packed a day to a row (JSON arrays, the bitmaps in base64): a result row costs about 10 µs on PGlite
   // whatever its size (measured on the full bench database: the 7,982 coarse rows of 126 days took 183 ms as rows,
   // 22 ms packed by day), and the overview reads thousands of small bitmaps.
-  const cohortPart = cohorts
-    ? sql`
+  // Cohorts are chosen by where the first launch happened under a host, version or platform filter: only
+  // first_launches has that. Otherwise the cohort bitmaps, corrected by the unfolded first launches (a partial
+  // index: as many as the fold has not reached yet) that enter or leave the days asked.
+  const cohortBitmaps = f.hostId === undefined && f.version === undefined && f.platform === undefined;
+  const cohortPart = !cohorts
+    ? sql``
+    : cohortBitmaps
+      ? sql`
+    UNION ALL
+    SELECT 3, day::text, json_agg(json_build_array(app_id, '', '', '', encode(users, 'base64')))::text
+    FROM daily_cohort_sets
+    WHERE ${whereDimensions(scope, f)} AND day BETWEEN ${cohorts.from}::date AND ${cohorts.to}::date
+    GROUP BY day
+    UNION ALL
+    SELECT 4, '', json_agg(json_build_array(c.app_id, c.day::text, c.folded_day::text, o.uid, c.user_id))::text
+    FROM first_launches c LEFT JOIN org_users o ON o.org_id = c.org_id AND o.user_id = c.user_id
+    WHERE ${whereDimensions(scope, f, "c")} AND c.folded_day IS DISTINCT FROM c.day
+      AND (c.day BETWEEN ${cohorts.from}::date AND ${cohorts.to}::date OR c.folded_day BETWEEN ${cohorts.from}::date AND ${cohorts.to}::date)
+    HAVING count(*) > 0`
+      : sql`
     UNION ALL
     SELECT 2, day, json_agg(json_build_array(app_id, '', '', '', uids, names))::text
     FROM (
@@ -209,8 +307,7 @@ export async function readDistinctSources(
       FROM first_launches c LEFT JOIN org_users o ON o.org_id = c.org_id AND o.user_id = c.user_id
       WHERE ${whereDimensions(scope, f, "c")} AND c.day BETWEEN ${cohorts.from}::date AND ${cohorts.to}::date
       GROUP BY c.app_id, c.day
-    ) c GROUP BY day`
-    : sql``;
+    ) c GROUP BY day`;
   const all = await selectRows<{ kind: number; day: string; packed: string }>(
     db,
     sql`
@@ -231,14 +328,21 @@ export async function readDistinctSources(
     ${cohortPart}`,
   );
   type Packed = [appId: string, hostId: string, version: string, platform: string, payload: string | number[], names?: string[]];
-  const out: DistinctSources = { coarse, rows: [], pending: [], cohorts: [] };
+  const out: DistinctSources = { coarse, rows: [], pending: [], cohorts: [], cohortSets: [], cohortMoves: [] };
   for (const r of all) {
     const kind = Number(r.kind);
+    if (kind === 4) {
+      for (const [appId, day, foldedDay, uid, name] of JSON.parse(r.packed) as [string, string, string | null, number | null, string][]) {
+        out.cohortMoves.push({ appId, day, foldedDay, uid, name });
+      }
+      continue;
+    }
     for (const [appId, hostId, version, platform, payload, names] of JSON.parse(r.packed) as Packed[]) {
       const key = { day: r.day, appId, hostId, version, platform };
       if (kind === 0) out.rows.push({ ...key, users: Buffer.from(payload as string, "base64") });
       else if (kind === 1) out.pending.push({ ...key, uids: payload as number[], names: names ?? [] });
-      else out.cohorts.push({ appId, day: r.day, uids: payload as number[], names: names ?? [] });
+      else if (kind === 2) out.cohorts.push({ appId, day: r.day, uids: payload as number[], names: names ?? [] });
+      else out.cohortSets.push({ appId, day: r.day, users: Buffer.from(payload as string, "base64") });
     }
   }
   return out;
@@ -257,6 +361,7 @@ export async function rebuildUserSets(db: DbOrTx, orgId: string): Promise<void> 
     await tx.execute(sql`SELECT pg_advisory_xact_lock(${foldLock(orgId)})`);
     await tx.execute(sql`DELETE FROM pending_user_days WHERE org_id = ${orgId}`);
     await tx.execute(sql`DELETE FROM daily_user_sets WHERE org_id = ${orgId}`);
+    await tx.execute(sql`DELETE FROM daily_cohort_sets WHERE org_id = ${orgId}`);
     await tx.execute(sql`DELETE FROM org_users WHERE org_id = ${orgId}`);
     await tx.execute(sql`DELETE FROM org_user_counters WHERE org_id = ${orgId}`);
     await tx.execute(sql`
@@ -266,6 +371,15 @@ export async function rebuildUserSets(db: DbOrTx, orgId: string): Promise<void> 
     await tx.execute(sql`
       INSERT INTO org_user_counters (org_id, next)
       SELECT ${orgId}, count(*)::int FROM org_users WHERE org_id = ${orgId} HAVING count(*) > 0`);
+    // Every first launch's user has a user-day, so a number; one that had none would stay unfolded, still counted.
+    await tx.execute(sql`
+      UPDATE first_launches f SET folded_day = f.day
+      WHERE f.org_id = ${orgId} AND EXISTS (SELECT 1 FROM org_users o WHERE o.org_id = f.org_id AND o.user_id = f.user_id)`);
+    await tx.execute(sql`UPDATE first_launches SET folded_day = NULL WHERE org_id = ${orgId} AND folded_day IS DISTINCT FROM day`);
+    await tx.execute(sql`
+      INSERT INTO daily_cohort_sets (org_id, day, app_id, users)
+      SELECT ${orgId}, day, app_id, decode(users, 'base64')
+      FROM jsonb_to_recordset(${JSON.stringify(await cohortBitmaps(tx, orgId))}::jsonb) AS x(day date, app_id text, users text)`);
     const days = await selectRows<{ day: string }>(tx, sql`SELECT DISTINCT day::text AS day FROM daily_users WHERE org_id = ${orgId} ORDER BY 1`);
     // A day at a time keeps memory flat however large the organization.
     for (const { day } of days) {
@@ -293,6 +407,19 @@ export async function rebuildUserSets(db: DbOrTx, orgId: string): Promise<void> 
         FROM jsonb_to_recordset(${json}::jsonb) AS x(app_id text, host_id text, version text, platform text, users text)`);
     }
   });
+}
+
+/** Every folded cohort of the organization as a bitmap (base64), for a rebuild. */
+async function cohortBitmaps(db: DbOrTx, orgId: string): Promise<{ day: string; app_id: string; users: string }[]> {
+  const rows = await selectRows<{ day: string; app_id: string; uids: string }>(
+    db,
+    sql`
+    SELECT f.day::text AS day, f.app_id, array_agg(o.uid)::text AS uids
+    FROM first_launches f JOIN org_users o ON o.org_id = f.org_id AND o.user_id = f.user_id
+    WHERE f.org_id = ${orgId} AND f.folded_day = f.day
+    GROUP BY f.day, f.app_id`,
+  );
+  return rows.map((r) => ({ day: r.day, app_id: r.app_id, users: Buffer.from(encodeBitmap(intArray(r.uids))).toString("base64") }));
 }
 
 /** Organizations with user-days but no bitmaps yet: what backfillUserSets() builds. */
