@@ -199,17 +199,29 @@ describe("rebuilding the rollups from raw events", () => {
     const snapshot = async () => ({
       stats: await selectRows(s.db, sql`SELECT day::text, app_id, host_id, version, platform, events, launches, page_views, sessions, session_ms::float8, errors FROM daily_stats WHERE org_id = ${orgId} ORDER BY 1, 2, 3, 4, 5`),
       users: await selectRows(s.db, sql`SELECT day::text, app_id, host_id, version, platform, user_id FROM daily_users WHERE org_id = ${orgId} ORDER BY 1, 2, 3, 4, 5, 6`),
-      firsts: await selectRows(s.db, sql`SELECT app_id, user_id, ts::text, day::text, host_id, event_id, version, platform FROM first_launches WHERE org_id = ${orgId} ORDER BY 1, 2`),
+      // folded_day too: a rebuild leaves no first launch to the background fold.
+      firsts: await selectRows(s.db, sql`SELECT app_id, user_id, ts::text, day::text, host_id, event_id, version, platform, folded_day::text FROM first_launches WHERE org_id = ${orgId} ORDER BY 1, 2`),
       // The day bitmaps, as user ids (a rebuild numbers users afresh): every grain, every row.
       sets: await userSetsOf(orgId),
+      cohorts: await cohortSetsOf(orgId),
     });
     const incremental = await snapshot();
     expect(incremental.sets.length).toBeGreaterThan(100);
     expect(incremental.users.length).toBeGreaterThan(100);
+    expect(incremental.cohorts.length).toBeGreaterThan(10);
     await rebuildRollups(s.db, orgId);
     expect(await snapshot()).toEqual(incremental);
   });
 });
+
+/** The retention cohorts' bitmaps as user ids. */
+async function cohortSetsOf(orgId: string) {
+  const names = new Map(
+    (await selectRows<{ uid: number; user_id: string }>(s.db, sql`SELECT uid, user_id FROM org_users WHERE org_id = ${orgId}`)).map((r) => [Number(r.uid), r.user_id]),
+  );
+  const rows = await selectRows<{ day: string; app_id: string; users: Uint8Array }>(s.db, sql`SELECT day::text, app_id, users FROM daily_cohort_sets WHERE org_id = ${orgId} ORDER BY 1, 2`);
+  return rows.map(({ users, ...key }) => ({ ...key, users: decodeBitmap(users).map((u) => names.get(u)).sort() }));
+}
 
 async function userSetsOf(orgId: string) {
   const names = new Map(

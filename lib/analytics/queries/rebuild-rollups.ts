@@ -29,13 +29,14 @@ export async function rebuildRollups(db: DbOrTx, orgId: string): Promise<void> {
     INSERT INTO daily_users (org_id, day, app_id, host_id, version, platform, user_id)
     SELECT DISTINCT org_id, (ts AT TIME ZONE 'UTC')::date, app_id, host_id, version, platform, user_id
     FROM events WHERE org_id = ${orgId}`);
-  // The day bitmaps and the user numbering follow from daily_users.
-  await rebuildUserSets(db, orgId);
   await db.execute(sql`
     INSERT INTO first_launches (org_id, app_id, user_id, ts, day, host_id, event_id, version, platform)
     SELECT DISTINCT ON (app_id, user_id) org_id, app_id, user_id, ts, (ts AT TIME ZONE 'UTC')::date, host_id, id, version, platform
     FROM events WHERE org_id = ${orgId} AND type = 'launch'
     ORDER BY app_id, user_id, ts, host_id, id`);
+  // The day bitmaps and the user numbering follow from daily_users, the cohort bitmaps from first_launches: after
+  // both (built before first_launches, every cohort would be left to the background fold).
+  await rebuildUserSets(db, orgId);
   await db.execute(sql`
     INSERT INTO daily_keys (org_id, app_id, kind, day, key, host_id, version, platform, count, first_ts, last_ts, sample)
     SELECT org_id, app_id, kind, day, key, host_id, version, platform, count(*), min(ts), max(ts), min(message) FILTER (WHERE kind = 'error')
