@@ -851,7 +851,11 @@ export const dailyUserSets = pgTable(
     platform: text("platform").notNull(),
     users: bytea("users").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.orgId, t.day, t.appId, t.hostId, t.version, t.platform] })],
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.day, t.appId, t.hostId, t.version, t.platform] }),
+    // The unfiltered overview reads only the coarse rows (a few per day among hundreds of finest ones).
+    index("daily_user_sets_coarse_idx").on(t.orgId, t.day).where(sql`${t.appId} = '' OR ${t.hostId} = ''`),
+  ],
 );
 
 /**

@@ -293,8 +293,10 @@ export async function readDistinctSources(
     WHERE ${whereDimensions(scope, f)} AND day BETWEEN ${cohorts.from}::date AND ${cohorts.to}::date
     GROUP BY day
     UNION ALL
-    SELECT 4, '', json_agg(json_build_array(c.app_id, c.day::text, c.folded_day::text, o.uid, c.user_id))::text
-    FROM first_launches c LEFT JOIN org_users o ON o.org_id = c.org_id AND o.user_id = c.user_id
+    SELECT 4, '', json_agg(json_build_array(c.app_id, c.day::text, c.folded_day::text,
+      -- A lookup per row, not a hash of every numbered user: the fold keeps these rows few.
+      (SELECT o.uid FROM org_users o WHERE o.org_id = c.org_id AND o.user_id = c.user_id), c.user_id))::text
+    FROM first_launches c
     WHERE ${whereDimensions(scope, f, "c")} AND c.folded_day IS DISTINCT FROM c.day
       AND (c.day BETWEEN ${cohorts.from}::date AND ${cohorts.to}::date OR c.folded_day BETWEEN ${cohorts.from}::date AND ${cohorts.to}::date)
     HAVING count(*) > 0`

@@ -1,0 +1,1 @@
+CREATE INDEX "daily_user_sets_coarse_idx" ON "daily_user_sets" USING btree ("org_id","day") WHERE "daily_user_sets"."app_id" = '' OR "daily_user_sets"."host_id" = '';
