@@ -163,18 +163,26 @@ export async function processChangeFeed(): Promise<ChangeFeed> {
  * connections on the database; each process acknowledges a sync after the changes committed before it, which
  * PostgreSQL delivers first. So when the console or the API answers that a host is disabled or its secret rotated,
  * the next signed request is refused or verified accordingly by whichever process takes it. Waits at most
- * `timeoutMs` (a hung process is not serving requests either); a process that is not listening waits for nothing.
+ * `timeoutMs` (a hung process is not serving requests either), its own listener's reconnection included; a process
+ * that has no listener waits for nothing.
  */
 export async function settleSdkChanges(timeoutMs = 2_000): Promise<void> {
   const current = g.__atriumSdkFeed;
-  if (!current?.feed.acknowledged || !current.feed.trusted()) return;
+  if (!current?.feed.acknowledged) return;
+  const deadline = Date.now() + timeoutMs;
+  // This process's own listener may be reconnecting (a failover, a dropped connection): the other processes still
+  // hear the change, but only a listening process can learn that they have, so it waits for it within the same bound.
+  while (!current.feed.trusted()) {
+    if (Date.now() >= deadline) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
   const nonce = randomUUID();
   try {
     const [row] = await selectRows<{ n: number }>(
       current.handle.db,
       sql`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = ${LISTEN_APPLICATION_NAME} AND datname = current_database()`,
     );
-    const acknowledged = current.feed.acknowledged(nonce, Math.max(1, Number(row?.n ?? 1)), timeoutMs);
+    const acknowledged = current.feed.acknowledged(nonce, Math.max(1, Number(row?.n ?? 1)), Math.max(1, deadline - Date.now()));
     await current.handle.db.execute(sql`SELECT pg_notify(${SDK_CHANGES_CHANNEL}, ${JSON.stringify({ sync: nonce })})`);
     await acknowledged;
   } catch {
