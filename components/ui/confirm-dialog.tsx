@@ -4,6 +4,7 @@
 // native modal lets it leave for the browser's own controls), Escape cancels, and the trigger regains focus. ConfirmButton is the usual trigger; ConfirmDialog is for a step that checks a form first (reject) or
 // asks for more inside the dialog (revoke's reason).
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode } from "react";
+import { flushSync } from "react-dom";
 
 const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
 
@@ -68,7 +69,9 @@ export function ConfirmDialog({
   return (
     <dialog
       ref={ref}
-      onClose={() => open && onClose()}
+      // Escape closes the native dialog at once; its state follows synchronously, so a click on the trigger right
+      // after (Space, under load) cannot be batched with it into "still open" and leave the dialog shut.
+      onClose={() => open && flushSync(onClose)}
       onKeyDown={wrapTab}
       className="m-auto w-[min(28rem,calc(100vw-2rem))] rounded-lg border border-border bg-card p-0 text-fg backdrop:bg-black/40"
       aria-label={title}
