@@ -33,15 +33,12 @@ export async function getDistinctUsers(db: DbOrTx, scope: Scope, f: AnalyticsFil
   const src = await readDistinctSources(db, scope, f, start, end, from, withDays ? { from, to } : null);
   return withBitmaps((s) => {
     const unnumbered = new Map<string, number>();
-    const numbersOf = (m: Members) => {
-      const out = m.uids.slice();
-      for (const name of m.names) {
-        let n = unnumbered.get(name);
-        if (n === undefined) unnumbered.set(name, (n = UNNUMBERED_BASE + unnumbered.size));
-        out.push(n);
-      }
-      return out;
+    const numberOf = (name: string) => {
+      let n = unnumbered.get(name);
+      if (n === undefined) unnumbered.set(name, (n = UNNUMBERED_BASE + unnumbered.size));
+      return n;
     };
+    const numbersOf = (m: Members) => [...m.uids, ...m.names.map(numberOf)];
     // Each row's bitmap is read once, for every figure.
     const sets: ReadRow[] = src.rows.map((r) => ({ ...r, set: s.read(r.users) }));
     // Pending user-days count at every grain the fold will put them in: the finest alone when the finest rows were
@@ -53,7 +50,7 @@ export async function getDistinctUsers(db: DbOrTx, scope: Scope, f: AnalyticsFil
     }
     const cohorts = src.cohorts.map((c) => ({ appId: c.appId, day: c.day, members: s.of(numbersOf(c)) }));
     // Either listed (a host, version or platform filter) or as bitmaps and their corrections: one of the two is empty.
-    if (withDays) cohorts.push(...cohortsFromSets(s, src, from, to, (name) => numbersOf({ uids: [], names: [name] })[0]!));
+    if (withDays) cohorts.push(...cohortsFromSets(s, src, from, to, numberOf));
     const out = distinctFrom(s, src.coarse, sets, from, to, withDays);
     return { ...out, cohorts: withDays ? retentionFrom(s, src.coarse, sets, cohorts) : [] };
   });

@@ -7,7 +7,6 @@ import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { useSeededDb } from "@/test/seeded";
 import type { Platform } from "@/db/schema";
-import { decodeBitmap } from "./bitmaps";
 import { addDays, utcDay } from "./dates";
 import { ingestEvents } from "./ingest";
 import { rebuildRollups } from "./queries/rebuild-rollups";
@@ -17,7 +16,7 @@ import { getScopedAppIds } from "./queries/scoped-apps";
 import { computeOverviewFromRaw } from "./raw";
 import { getLatestAdoption, getOverview } from "./service";
 import { selectRows } from "./sql";
-import { assign, body, hostsOf, prng, randomBatch, type WireEvent } from "./testing";
+import { assign, body, cohortSetsAsUserIds, hostsOf, prng, randomBatch, userSetsAsUserIds, type WireEvent } from "./testing";
 import type { OverviewQuery } from "./types";
 
 const s = useSeededDb();
@@ -202,8 +201,8 @@ describe("rebuilding the rollups from raw events", () => {
       // folded_day too: a rebuild leaves no first launch to the background fold.
       firsts: await selectRows(s.db, sql`SELECT app_id, user_id, ts::text, day::text, host_id, event_id, version, platform, folded_day::text FROM first_launches WHERE org_id = ${orgId} ORDER BY 1, 2`),
       // The day bitmaps, as user ids (a rebuild numbers users afresh): every grain, every row.
-      sets: await userSetsOf(orgId),
-      cohorts: await cohortSetsOf(orgId),
+      sets: await userSetsAsUserIds(s.db, orgId),
+      cohorts: await cohortSetsAsUserIds(s.db, orgId),
     });
     const incremental = await snapshot();
     expect(incremental.sets.length).toBeGreaterThan(100);
@@ -213,26 +212,6 @@ describe("rebuilding the rollups from raw events", () => {
     expect(await snapshot()).toEqual(incremental);
   });
 });
-
-/** The retention cohorts' bitmaps as user ids. */
-async function cohortSetsOf(orgId: string) {
-  const names = new Map(
-    (await selectRows<{ uid: number; user_id: string }>(s.db, sql`SELECT uid, user_id FROM org_users WHERE org_id = ${orgId}`)).map((r) => [Number(r.uid), r.user_id]),
-  );
-  const rows = await selectRows<{ day: string; app_id: string; users: Uint8Array }>(s.db, sql`SELECT day::text, app_id, users FROM daily_cohort_sets WHERE org_id = ${orgId} ORDER BY 1, 2`);
-  return rows.map(({ users, ...key }) => ({ ...key, users: decodeBitmap(users).map((u) => names.get(u)).sort() }));
-}
-
-async function userSetsOf(orgId: string) {
-  const names = new Map(
-    (await selectRows<{ uid: number; user_id: string }>(s.db, sql`SELECT uid, user_id FROM org_users WHERE org_id = ${orgId}`)).map((r) => [Number(r.uid), r.user_id]),
-  );
-  const rows = await selectRows<{ day: string; app_id: string; host_id: string; version: string; platform: string; users: Uint8Array }>(
-    s.db,
-    sql`SELECT day::text, app_id, host_id, version, platform, users FROM daily_user_sets WHERE org_id = ${orgId} ORDER BY 1, 2, 3, 4, 5`,
-  );
-  return rows.map(({ users, ...key }) => ({ ...key, users: decodeBitmap(users).map((u) => names.get(u)).sort() }));
-}
 
 describe("adoption (CONTRACT §13) equals the direct count over raw events", () => {
   it("per version over the last complete UTC day, for each mini-program, with and without a host", async () => {

@@ -1,10 +1,12 @@
 // Test helpers for analytics: assignments to report against, and random event batches with every kind of
 // trouble the contract names (duplicates, invalid events, unassigned apps, day boundaries).
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { assignments, hostApps, miniPrograms, versions, PLATFORMS, type Platform } from "@/db/schema";
 import { newId } from "@/lib/ids";
+import { decodeBitmap } from "./bitmaps";
 import { DAY_MS } from "./dates";
+import { selectRows } from "./sql";
 import { prng } from "@/lib/random";
 
 export { prng };
@@ -121,3 +123,29 @@ export function randomBatch(o: RandomBatchOptions): WireEvent[] {
 }
 
 export const body = (events: WireEvent[]) => Buffer.from(JSON.stringify({ events }));
+
+/** A bitmap's members as user ids (a number nobody holds shows as `?n`), sorted: comparable across renumberings. */
+async function asUserIds<K extends Record<string, unknown>>(db: Db, orgId: string, rows: (K & { users: Uint8Array })[]) {
+  const names = new Map(
+    (await selectRows<{ uid: number; user_id: string }>(db, sql`SELECT uid, user_id FROM org_users WHERE org_id = ${orgId}`)).map((r) => [Number(r.uid), r.user_id]),
+  );
+  return rows.map(({ users, ...key }) => ({ ...key, users: decodeBitmap(users).map((u) => names.get(u) ?? `?${u}`).sort() }));
+}
+
+/** The organization's day bitmaps (every grain), each as user ids. */
+export async function userSetsAsUserIds(db: Db, orgId: string) {
+  const rows = await selectRows<{ day: string; app_id: string; host_id: string; version: string; platform: string; users: Uint8Array }>(
+    db,
+    sql`SELECT day::text, app_id, host_id, version, platform, users FROM daily_user_sets WHERE org_id = ${orgId} ORDER BY 1, 2, 3, 4, 5`,
+  );
+  return asUserIds(db, orgId, rows);
+}
+
+/** The organization's retention cohort bitmaps, a row per day and mini-program, each as user ids. */
+export async function cohortSetsAsUserIds(db: Db, orgId: string) {
+  const rows = await selectRows<{ day: string; app_id: string; users: Uint8Array }>(
+    db,
+    sql`SELECT day::text, app_id, users FROM daily_cohort_sets WHERE org_id = ${orgId} ORDER BY 1, 2`,
+  );
+  return asUserIds(db, orgId, rows);
+}

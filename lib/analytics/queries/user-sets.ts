@@ -374,10 +374,15 @@ export async function rebuildUserSets(db: DbOrTx, orgId: string): Promise<void> 
       INSERT INTO org_user_counters (org_id, next)
       SELECT ${orgId}, count(*)::int FROM org_users WHERE org_id = ${orgId} HAVING count(*) > 0`);
     // Every first launch's user has a user-day, so a number; one that had none would stay unfolded, still counted.
+    // Rows already folded under their day are left as they are (no new row version for each of them).
     await tx.execute(sql`
       UPDATE first_launches f SET folded_day = f.day
-      WHERE f.org_id = ${orgId} AND EXISTS (SELECT 1 FROM org_users o WHERE o.org_id = f.org_id AND o.user_id = f.user_id)`);
-    await tx.execute(sql`UPDATE first_launches SET folded_day = NULL WHERE org_id = ${orgId} AND folded_day IS DISTINCT FROM day`);
+      WHERE f.org_id = ${orgId} AND f.folded_day IS DISTINCT FROM f.day
+        AND EXISTS (SELECT 1 FROM org_users o WHERE o.org_id = f.org_id AND o.user_id = f.user_id)`);
+    await tx.execute(sql`
+      UPDATE first_launches f SET folded_day = NULL
+      WHERE f.org_id = ${orgId} AND f.folded_day IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM org_users o WHERE o.org_id = f.org_id AND o.user_id = f.user_id)`);
     await tx.execute(sql`
       INSERT INTO daily_cohort_sets (org_id, day, app_id, users)
       SELECT ${orgId}, day, app_id, decode(users, 'base64')
