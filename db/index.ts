@@ -2,6 +2,7 @@
 // One Drizzle type serves both, so services never know which one they run on.
 import fs from "node:fs";
 import path from "node:path";
+import type { PGliteOptions } from "@electric-sql/pglite";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import type { ListenHandlers, Listener } from "./listen";
 import * as schema from "./schema";
@@ -29,6 +30,8 @@ export type OpenOptions = {
   pgliteDir?: string;
   /** A PGlite data directory dump (from `dumpDataDir`) to start from: fast test databases. */
   pgliteLoadFrom?: Blob;
+  /** PGlite only: a compiled module, its file bundle and start parameters to reuse (tests open many databases). */
+  pglite?: Pick<PGliteOptions, "pgliteWasmModule" | "fsBundle" | "startParams">;
   maxConnections?: number;
   /** PostgreSQL only: how its connections name themselves in pg_stat_activity. */
   applicationName?: string;
@@ -78,7 +81,7 @@ export async function openDatabase(opts: OpenOptions = {}): Promise<DbHandle> {
     // PGlite fails with ENOENT when the parent is missing (STACK-NOTES).
     fs.mkdirSync(path.dirname(dataDir), { recursive: true });
   }
-  const client = await PGlite.create({ dataDir, loadDataDir: opts.pgliteLoadFrom });
+  const client = await PGlite.create({ dataDir, loadDataDir: opts.pgliteLoadFrom, ...opts.pglite });
   const db = drizzle({ client, schema }) as unknown as Db;
   return { db, kind: "pglite", close: () => client.close() };
 }

@@ -169,6 +169,8 @@ export async function processChangeFeed(): Promise<ChangeFeed> {
 export async function settleSdkChanges(timeoutMs = 2_000): Promise<void> {
   const current = g.__atriumSdkFeed;
   if (!current?.feed.acknowledged) return;
+  // A feed left from a database this process no longer uses (tests swap it) hears nothing the change could need.
+  if (current.handle !== (await getDbHandle())) return;
   const deadline = Date.now() + timeoutMs;
   // This process's own listener may be reconnecting (a failover, a dropped connection): the other processes still
   // hear the change, but only a listening process can learn that they have, so it waits for it within the same bound.
