@@ -1,6 +1,6 @@
-// tsx bench/manifest-signature.ts: what signing a manifest (CONTRACT §13) adds to each 200 answer. The body is
-// made anew per request (`generatedAt` differs), so every 200 is signed; this measures Ed25519 signing of a
-// realistic body with node:crypto, and WebCrypto verification as the reference SDK client does it.
+// tsx bench/manifest-signature.ts: what signing a manifest (CONTRACT §13) costs. The route signs a body once per
+// tag and second (`generatedAt` is a whole second) and serves it again within that second; this measures Ed25519
+// signing of a realistic body with node:crypto, and WebCrypto verification as the reference SDK client does it.
 import { createPrivateKey } from "node:crypto";
 import { decryptSecret } from "@/lib/crypto/secrets";
 import { generateManifestKey, signatureHeader } from "@/lib/sdk-server/manifest-keys";

@@ -1,7 +1,7 @@
 import { createPrivateKey, createPublicKey, verify } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { decryptSecret } from "@/lib/crypto/secrets";
-import { ifNoneMatchHits, manifestEtag, manifestResponse, parseManifestQuery } from "./manifest";
+import { ifNoneMatchHits, manifestEtag, manifestResponse, parseManifestQuery, type ManifestEntry } from "./manifest";
 import { generateManifestKey, type SigningKey } from "./manifest-keys";
 
 const made = generateManifestKey();
@@ -55,6 +55,50 @@ describe("manifest ETag", () => {
     const flipped = Buffer.from(body);
     flipped[5] = flipped[5]! ^ 1;
     expect(verify(null, flipped, publicKey, sig)).toBe(false);
+  });
+
+  const entry = (version: string, extra: Partial<ManifestEntry> = {}): ManifestEntry => ({
+    appId: "com.acme.shop",
+    name: "Shop \"Ünïcode\" ✓ \u2028",
+    version,
+    sha256: "a".repeat(64),
+    size: 1234,
+    packageUrl: `/api/sdk/v1/packages/${"a".repeat(64)}`,
+    permissions: ["camera"],
+    domains: ["https://api.acme.test"],
+    ...extra,
+  });
+  const bodyOf = async (res: Response) => Buffer.from(await res.arrayBuffer());
+
+  it("sends exactly the bytes JSON.stringify gives the manifest, whatever the entries hold", async () => {
+    const manifest = { hostId: "hst_\"q\"", generatedAt: new Date(5_000).toISOString(), miniPrograms: [entry("1.0.0"), entry("2.0.0", { trial: true })] };
+    const body = await bodyOf(manifestResponse(new Request("http://x/"), manifest, key));
+    expect(body.toString("utf8")).toBe(JSON.stringify(manifest));
+  });
+
+  it("serves one signed body per tag, second and key, and a new one when any of them changes", async () => {
+    const at = (ms: number, entries: ManifestEntry[], k: SigningKey = key) =>
+      manifestResponse(new Request("http://x/"), { hostId: "hst_a", generatedAt: new Date(ms).toISOString(), miniPrograms: entries }, k);
+    const signed = async (res: Response) => ({ body: (await bodyOf(res)).toString("utf8"), sig: res.headers.get("x-mp-manifest-signature") });
+    const first = await signed(at(10_000, [entry("1.0.0")]));
+    // The same entries (other objects, equal values) in the same second: the same bytes and signature.
+    expect(await signed(at(10_000, [entry("1.0.0")]))).toEqual(first);
+    // Another version, another second, another key: another answer, each signed over its own bytes.
+    const other = generateManifestKey();
+    const otherKey: SigningKey = { keyId: "mk_other", privateKey: createPrivateKey({ key: Buffer.from(decryptSecret(other.privateKeyEnc), "base64url"), format: "der", type: "pkcs8" }) };
+    const otherPublic = createPublicKey({ key: { kty: "OKP", crv: "Ed25519", x: other.publicKey }, format: "jwk" });
+    for (const [res, pub] of [
+      [at(10_000, [entry("1.0.1")]), publicKey],
+      [at(11_000, [entry("1.0.0")]), publicKey],
+      [at(10_000, [entry("1.0.0")], otherKey), otherPublic],
+    ] as const) {
+      const got = await signed(res);
+      expect(got).not.toEqual(first);
+      const sig = Buffer.from(/sig=([A-Za-z0-9_-]+)$/.exec(got.sig!)![1]!, "base64url");
+      expect(verify(null, Buffer.from(got.body), pub, sig)).toBe(true);
+    }
+    // And back to the first second: the signed body made then is not confused with the later ones.
+    expect(JSON.parse((await signed(at(10_000, [entry("1.0.0")]))).body).miniPrograms[0].version).toBe("1.0.0");
   });
 
   it("makes keys whose public half is the raw 32 bytes and whose private half is stored encrypted", () => {

@@ -7,5 +7,7 @@ export const dynamic = "force-dynamic";
 export const GET = sdkRoute(async (caller, req) => {
   const query = parseManifestQuery(new URL(req.url));
   const [miniPrograms, key] = await Promise.all([manifestEntries(caller, query), activeSigningKey(caller.db, caller.host.orgId)]);
-  return manifestResponse(req, { hostId: caller.host.id, generatedAt: new Date(caller.now).toISOString(), miniPrograms }, key);
+  // A whole second: answers with the same entries within one second are the same signed bytes (manifestResponse).
+  const generatedAt = new Date(Math.floor(caller.now / 1000) * 1000).toISOString();
+  return manifestResponse(req, { hostId: caller.host.id, generatedAt, miniPrograms }, key);
 });
