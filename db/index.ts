@@ -6,6 +6,7 @@ import type { PGliteOptions } from "@electric-sql/pglite";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import type { ListenHandlers, Listener } from "./listen";
 import * as schema from "./schema";
+import { yieldBetweenStatements } from "./pglite-turns";
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
@@ -81,7 +82,7 @@ export async function openDatabase(opts: OpenOptions = {}): Promise<DbHandle> {
     // PGlite fails with ENOENT when the parent is missing (STACK-NOTES).
     fs.mkdirSync(path.dirname(dataDir), { recursive: true });
   }
-  const client = await PGlite.create({ dataDir, loadDataDir: opts.pgliteLoadFrom, ...opts.pglite });
+  const client = yieldBetweenStatements(await PGlite.create({ dataDir, loadDataDir: opts.pgliteLoadFrom, ...opts.pglite }));
   const db = drizzle({ client, schema }) as unknown as Db;
   return { db, kind: "pglite", close: () => client.close() };
 }
