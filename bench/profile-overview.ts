@@ -5,7 +5,7 @@
 // distinct-set rollups; it now runs distinct-sets (reading the day bitmaps) instead of all four.
 // --pending N: then again with N user-days waiting for the background fold (copies of the organization's latest
 // user-days, every other one under a user id not numbered yet), removed again at the end.
-import { getBreakdownStats } from "@/lib/analytics/queries/breakdown-stats";
+import { getStatsByDayAndBreakdown } from "@/lib/analytics/queries/breakdown-stats";
 import { getBreakdownUsers } from "@/lib/analytics/queries/breakdown-users";
 import { getDailyStats } from "@/lib/analytics/queries/daily-stats";
 import { getDailyUsers } from "@/lib/analytics/queries/daily-users";
@@ -28,7 +28,7 @@ try {
   await time("daily-users (MAU)", () => getDailyUsers(db, scope, {}, from, to));
   await time("range-users", () => getRangeUsers(db, scope, {}, from, to));
   await time("retention", () => getRetention(db, scope, {}, from, to));
-  await time("breakdown-stats", () => getBreakdownStats(db, scope, {}, from, to));
+  await time("stats: days + breakdown", () => getStatsByDayAndBreakdown(db, scope, {}, from, to));
   await time("breakdown-users", () => getBreakdownUsers(db, scope, {}, from, to));
   await time("names", () => getNames(db, orgId));
   await time("user-sets (read)", () => readDistinctSources(db, scope, {}, addDays(from, -29), addDays(to, 7), from, { from, to }));

@@ -6,7 +6,7 @@ import { notFound } from "@/lib/errors";
 import { findReachableMiniProgram } from "@/lib/services/mini-programs";
 import { addDays, eachDay, utcDay } from "./dates";
 import { getDistinctUsers } from "./distinct-users";
-import { getBreakdownStats, type BreakdownStats } from "./queries/breakdown-stats";
+import { getStatsByDayAndBreakdown, type BreakdownStats } from "./queries/breakdown-stats";
 import { getDailyStats } from "./queries/daily-stats";
 import { getDailyUsers } from "./queries/daily-users";
 import { getDimensions } from "./queries/dimensions";
@@ -68,12 +68,11 @@ export async function getOverview(ctx: OrgContext, q: OverviewQuery, opts: Overv
   const f = filtersOf(q);
   const scope = await scopeFor(ctx, f);
   const db = ctx.db;
-  const [stats, distinct, bStats, names] = await Promise.all([
-    getDailyStats(db, scope, f, q.from, q.to),
+  const [{ daily: stats, breakdown: bStats }, distinct, names] = await Promise.all([
+    getStatsByDayAndBreakdown(db, scope, f, q.from, q.to),
     // Active users, MAU, the range's and each breakdown row's distinct users, and the retention cohorts:
     // unions and intersections of the day bitmaps.
     getDistinctUsers(db, scope, f, q.from, q.to),
-    getBreakdownStats(db, scope, f, q.from, q.to),
     getNames(db, ctx.org.id),
   ]);
   const { daily: users, rangeUsers, breakdown: bUsers, cohorts } = distinct;
