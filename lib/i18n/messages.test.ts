@@ -37,4 +37,10 @@ describe("message catalogs", () => {
       expect(vars(get(zh!)), key).toEqual(vars(get(en!)));
     }
   });
+
+  it("is put together once per locale and process (every request asks for it)", async () => {
+    const [first, again] = [await loadMessages("en"), await loadMessages("en")];
+    expect(again).toBe(first);
+    expect(await loadMessages("zh-CN")).not.toBe(first);
+  });
 });
