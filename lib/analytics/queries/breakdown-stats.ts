@@ -28,7 +28,10 @@ export const DIMENSION_LABEL = sql.raw(`CASE
       WHEN GROUPING(app_id) = 0 THEN 'miniProgram'
       ELSE 'platform' END`);
 
-export const DIMENSION_SETS = sql.raw(`GROUPING SETS ((host_id), (app_id), (app_id, version), (platform))`);
+/** The breakdowns' grouping sets, in the order DIMENSION_LABEL tells them apart. */
+const BREAKDOWN_GROUPS = "(host_id), (app_id), (app_id, version), (platform)";
+
+export const DIMENSION_SETS = sql.raw(`GROUPING SETS (${BREAKDOWN_GROUPS})`);
 
 /**
  * The overview's additive figures in ONE pass over the rollup: per day (the daily series) and per host, mini-program,
@@ -53,7 +56,7 @@ export async function getStatsByDayAndBreakdown(
       sum(errors)::float8 AS errors
     FROM daily_stats
     WHERE ${whereDimensions(scope, f)} AND day BETWEEN ${from}::date AND ${to}::date
-    GROUP BY GROUPING SETS ((day), (host_id), (app_id), (app_id, version), (platform))`,
+    GROUP BY GROUPING SETS ((day), ${sql.raw(BREAKDOWN_GROUPS)})`,
   );
   const daily: DailyStats[] = [];
   const breakdown: BreakdownStats[] = [];
