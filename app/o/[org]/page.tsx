@@ -74,8 +74,9 @@ export default async function OverviewPage({ params }: { params: Promise<{ org: 
   // behind the rest of the page (Suspense below). Started only now (PGlite runs one query at a time, and queued
   // first they would hold back the reads above), and after the shell's head start (cardsStart).
   const analytics = can(ctx, "analytics.view");
-  const usagePromise = analytics ? cardsStart().then(() => recentUsage(ctx, USAGE_DAYS)) : null;
-  const anomaliesPromise = analytics ? cardsStart().then(() => recentAnomalies(ctx, ANOMALY_DAYS)) : null;
+  const started = analytics ? cardsStart() : null;
+  const usagePromise = started?.then(() => recentUsage(ctx, USAGE_DAYS)) ?? null;
+  const anomaliesPromise = started?.then(() => recentAnomalies(ctx, ANOMALY_DAYS)) ?? null;
   // Awaited by their cards; a failure there reaches the error boundary, not the process's unhandled rejections.
   usagePromise?.catch(() => {});
   anomaliesPromise?.catch(() => {});
