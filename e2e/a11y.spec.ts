@@ -78,6 +78,21 @@ test("the sign-in page has no serious accessibility violations in any language o
   }
 });
 
+// What makes the scans above read settled colours: a control whose state changes (a button enabled when the
+// figures arrive, possibly during a scan) has its new look at once, in the same frame, not one frame later.
+test("with reduced motion a state change is instant, not a transition", async ({ page }) => {
+  await page.goto("/sign-in");
+  const button = page.locator("button[type=submit]").first();
+  await button.evaluate((b: HTMLButtonElement) => (b.disabled = true));
+  await expect(button).toHaveCSS("opacity", "0.5");
+  // Enabled and read in one task: a transition, however short, would still be at its start (0.5) here.
+  const after = await button.evaluate((b: HTMLButtonElement) => {
+    b.disabled = false;
+    return getComputedStyle(b).opacity;
+  });
+  expect(after).toBe("1");
+});
+
 test.describe("signed in", () => {
   test.use({ storageState: authFile("owner") });
   // Two full scans of a long page (the audit log, the analytics dashboard) on a busy two-core machine take more
