@@ -129,21 +129,37 @@ test.describe("audit log", () => {
     // No raw JSON anywhere in the log.
     await expect(page.getByTestId("audit-table")).not.toContainText('{"');
     // Every column fits: the table does not scroll sideways at 1440 px.
-    const region = page.getByTestId("audit-table").getByRole("region");
+    const region = page.getByRole("region", { name: "Audit log" });
+    await expect(region).toHaveAttribute("data-testid", "audit-table");
     expect(await region.evaluate((el) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(0);
+    // A table here: the column headers are visible and each entry is a row of five cells.
+    await expect(page.getByRole("columnheader", { name: "Actor" })).toBeVisible();
+    expect(await rows.first().evaluate((el) => getComputedStyle(el).display)).toBe("table-row");
   });
 
   test("at 390 px each entry is a card with every part visible, and nothing scrolls sideways", async ({ page }) => {
     presentationOnly();
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto("/o/demo/audit");
-    await expect(page.getByTestId("audit-table")).toBeHidden();
-    const card = page.getByTestId("audit-card").first();
+    // The same rows as on a wide screen (rendered once), laid out as cards: no column headers on screen, and each
+    // entry's action, time, changes and actor inside its own box.
+    await expect(page.getByRole("columnheader", { name: "Actor" })).not.toBeInViewport();
+    const cards = page.getByTestId("audit-row");
+    const card = cards.first();
     await expect(card).toBeVisible();
+    expect(await card.evaluate((el) => getComputedStyle(el).display)).toBe("grid");
     await expect(card.locator("time")).toBeVisible();
     await expect(card).toContainText("Actor");
     const box = (await card.boundingBox())!;
     expect(box.x + box.width).toBeLessThanOrEqual(390);
+    for (const part of [card.locator("time"), card.getByText("Actor")]) {
+      const b = (await part.boundingBox())!;
+      expect(b.x).toBeGreaterThanOrEqual(box.x);
+      expect(b.x + b.width).toBeLessThanOrEqual(box.x + box.width + 0.5);
+    }
+    // Cards are apart: the second starts below the first.
+    const second = (await cards.nth(1).boundingBox())!;
+    expect(second.y).toBeGreaterThanOrEqual(box.y + box.height);
     expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
   });
 
