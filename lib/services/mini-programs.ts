@@ -1,6 +1,7 @@
 // Mini-programs and their collaborators (CONTRACT §1, §3). Developers reach only the mini-programs they
 // collaborate on; one they cannot reach answers exactly like a missing one.
 import { and, asc, desc, eq, gt, ilike, inArray, isNotNull, isNull, notInArray, or, type SQL } from "drizzle-orm";
+import { cache } from "react";
 import { z } from "zod";
 import type { DbOrTx } from "@/db";
 import {
@@ -123,6 +124,10 @@ export function miniProgramScope(ctx: OrgContext) {
 export async function findReachableMiniProgram(ctx: OrgContext, appId: string, db: DbOrTx = ctx.db): Promise<MiniProgram> {
   // A malformed appId cannot exist; answering not_found keeps probing uninformative.
   if (!isValidAppId(appId)) throw notFound("Mini-program");
+  return db === ctx.db ? readReachableOncePerRender(ctx, appId) : readReachable(ctx, appId, db);
+}
+
+async function readReachable(ctx: OrgContext, appId: string, db: DbOrTx): Promise<MiniProgram> {
   const [row] = await db
     .select()
     .from(miniPrograms)
@@ -131,6 +136,12 @@ export async function findReachableMiniProgram(ctx: OrgContext, appId: string, d
   if (!row) throw notFound("Mini-program");
   return row;
 }
+
+// A page renders the same mini-program for its metadata, its header and each panel (versions, collaborators,
+// candidates, listing, where it runs): eight reads of one row on the mini-program page, each a turn of PGlite's
+// queue. React's cache keeps one per render and context; outside a render (route handlers, server actions, jobs,
+// tests) it calls through every time, so a read after a change in the same request is never stale.
+const readReachableOncePerRender = cache((ctx: OrgContext, appId: string) => readReachable(ctx, appId, ctx.db));
 
 function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -183,12 +194,13 @@ async function latestVersions(ctx: OrgContext, miniProgramIds: string[]): Promis
   return new Map(rows.map((r) => [r.miniProgramId, { id: r.id, version: r.version, status: r.status, createdAt: r.createdAt.toISOString() }]));
 }
 
-export async function getMiniProgram(ctx: OrgContext, appId: string) {
+/** The mini-program as the API shows it; once per render, like the row (its page's metadata reads it too). */
+export const getMiniProgram = cache(async (ctx: OrgContext, appId: string) => {
   authorize(ctx, "catalog.read");
   const mp = await findReachableMiniProgram(ctx, appId);
   const latest = await latestVersions(ctx, [mp.id]);
   return { ...miniProgramToJson(mp), latestVersion: latest.get(mp.id) ?? null };
-}
+});
 
 /** Walks the cause chain: drizzle wraps the driver's error, whose `code` is the SQLSTATE. */
 export function isUniqueViolation(e: unknown): boolean {
