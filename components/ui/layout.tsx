@@ -58,12 +58,31 @@ export function Badge({ tone = "neutral", children }: { tone?: Tone; children: R
   return <span className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ${TONES[tone]}`}>{children}</span>;
 }
 
-/** A table that scrolls sideways on a narrow screen instead of breaking the layout. */
-export function Table({ children, caption }: { children: ReactNode; caption?: string }) {
+// The table's look, written once for both layouts. Below lg a stacked table is a list of cards: its rows carry
+// their own card layout (the audit log's AuditRow), its headers stay for screen readers only.
+const TABLE_LOOK = {
+  scroll: {
+    box: "relative overflow-x-auto rounded-lg border border-border bg-card",
+    table:
+      "w-full min-w-[36rem] text-left text-sm [&_td]:px-4 [&_td]:py-2.5 [&_th]:px-4 [&_th]:py-2 [&_th]:text-xs [&_th]:font-medium [&_th]:uppercase [&_th]:tracking-wide [&_th]:text-muted-fg [&_thead]:border-b [&_thead]:border-border [&_tbody_tr]:border-b [&_tbody_tr]:border-border [&_tbody_tr:last-child]:border-0",
+  },
+  stacked: {
+    box: "lg:relative lg:overflow-x-auto lg:rounded-lg lg:border lg:border-border lg:bg-card",
+    table:
+      "w-full text-left text-sm max-lg:block lg:min-w-[36rem] lg:[&_td]:px-4 lg:[&_td]:py-2.5 [&_th]:px-4 [&_th]:py-2 [&_th]:text-xs [&_th]:font-medium [&_th]:uppercase [&_th]:tracking-wide [&_th]:text-muted-fg [&_thead]:border-b [&_thead]:border-border max-lg:[&_thead]:sr-only max-lg:[&_colgroup]:hidden max-lg:[&_tbody]:block max-lg:[&_tbody]:space-y-3 lg:[&_tbody_tr]:border-b lg:[&_tbody_tr]:border-border lg:[&_tbody_tr:last-child]:border-0",
+  },
+} as const;
+
+/**
+ * A table that scrolls sideways on a narrow screen instead of breaking the layout; or, `stacked`, one whose rows
+ * become cards below lg (rendered once, laid out by CSS, rather than a second list of cards beside it).
+ */
+export function Table({ children, caption, stacked = false, testId }: { children: ReactNode; caption?: string; stacked?: boolean; testId?: string }) {
+  const look = TABLE_LOOK[stacked ? "stacked" : "scroll"];
   return (
     // `relative` keeps the sr-only caption inside the scroll box; tabIndex lets keyboard users scroll it.
-    <div className="relative overflow-x-auto rounded-lg border border-border bg-card" tabIndex={0} role="region" aria-label={caption}>
-      <table className="w-full min-w-[36rem] text-left text-sm [&_td]:px-4 [&_td]:py-2.5 [&_th]:px-4 [&_th]:py-2 [&_th]:text-xs [&_th]:font-medium [&_th]:uppercase [&_th]:tracking-wide [&_th]:text-muted-fg [&_thead]:border-b [&_thead]:border-border [&_tbody_tr]:border-b [&_tbody_tr]:border-border [&_tbody_tr:last-child]:border-0">
+    <div className={look.box} tabIndex={0} role="region" aria-label={caption} data-testid={testId}>
+      <table className={look.table}>
         {caption && <caption className="sr-only">{caption}</caption>}
         {children}
       </table>

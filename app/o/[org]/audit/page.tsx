@@ -7,7 +7,7 @@ import { auditObjectKey, describeAuditObjects } from "@/lib/services/audit-objec
 import { AUDIT_ACTIONS, AUDIT_OBJECT_TYPES } from "@/lib/audit-catalog";
 import { titled } from "@/lib/i18n/metadata";
 import { ActorName, ChangeList, ObjectRef, useAuditLabels } from "@/components/audit/entry-parts";
-import { Badge, EmptyState, PageHeader } from "@/components/ui/layout";
+import { Badge, EmptyState, PageHeader, Table } from "@/components/ui/layout";
 import { Button, ButtonLink } from "@/components/ui/button";
 import { DateTime } from "@/components/ui/datetime";
 import { Field, Input, Select } from "@/components/ui/form";
@@ -52,32 +52,29 @@ export default async function AuditPage({ params, searchParams }: { params: Prom
         // One table, rendered once: a table on wide screens, one card per entry below lg with every part visible and
         // nothing scrolling sideways. (It was rendered twice, as cards and as a table with CSS hiding one: twice the
         // HTML and the page's payload, about 386 KB for 50 entries, and the audit log the slowest page to its first byte.)
-        <div className="lg:relative lg:overflow-x-auto lg:rounded-lg lg:border lg:border-border lg:bg-card" tabIndex={0} role="region" aria-label={t("title")} data-testid="audit-table">
-          <table className="w-full text-left text-sm max-lg:block lg:min-w-[36rem]">
-            <caption className="sr-only">{t("title")}</caption>
-            <colgroup className="max-lg:hidden">
-              <col className="w-44" />
-              <col className="w-48" />
-              <col />
-              <col />
-              <col className="w-32" />
-            </colgroup>
-            <thead className="border-b border-border max-lg:sr-only [&_th]:px-4 [&_th]:py-2 [&_th]:text-xs [&_th]:font-medium [&_th]:uppercase [&_th]:tracking-wide [&_th]:text-muted-fg">
-              <tr>
-                <th scope="col">{t("at")}</th>
-                <th scope="col">{t("actor")}</th>
-                <th scope="col">{t("action")}</th>
-                <th scope="col">{t("changes")}</th>
-                <th scope="col">{t("ip")}</th>
-              </tr>
-            </thead>
-            <tbody className="max-lg:block max-lg:space-y-3">
-              {page.items.map((e) => (
-                <AuditRow key={e.id} e={e} refs={objects} />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table caption={t("title")} stacked testId="audit-table">
+          <colgroup>
+            <col className="w-44" />
+            <col className="w-48" />
+            <col />
+            <col />
+            <col className="w-32" />
+          </colgroup>
+          <thead>
+            <tr>
+              <th scope="col">{t("at")}</th>
+              <th scope="col">{t("actor")}</th>
+              <th scope="col">{t("action")}</th>
+              <th scope="col">{t("changes")}</th>
+              <th scope="col">{t("ip")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {page.items.map((e) => (
+              <AuditRow key={e.id} e={e} refs={objects} />
+            ))}
+          </tbody>
+        </Table>
       )}
       <div className="mt-4 flex gap-2">
         {sp.cursor && <ButtonLink href={`?${qs}`}>{tc("first")}</ButtonLink>}
@@ -175,7 +172,7 @@ function AuditRow({ e, refs }: { e: Item; refs: Refs }) {
   const ref = e.objectId ? refs.get(auditObjectKey(e.objectType, e.objectId)) : undefined;
   return (
     <tr
-      className="align-top lg:border-b lg:border-border lg:last:border-0 max-lg:grid max-lg:grid-cols-[minmax(0,1fr)_auto] max-lg:gap-x-3 max-lg:gap-y-2 max-lg:rounded-lg max-lg:border max-lg:border-border max-lg:bg-card max-lg:p-3 lg:[&>td]:px-4 lg:[&>td]:py-2.5"
+      className="align-top max-lg:grid max-lg:grid-cols-[minmax(0,1fr)_auto] max-lg:gap-x-3 max-lg:gap-y-2 max-lg:rounded-lg max-lg:border max-lg:border-border max-lg:bg-card max-lg:p-3"
       data-testid="audit-row"
     >
       <td className="text-xs max-lg:order-2 max-lg:text-right max-lg:text-muted-fg">
