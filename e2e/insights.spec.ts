@@ -46,12 +46,16 @@ test("the dashboard marks the anomaly on the errors chart and explains it", asyn
   const chart = page.getByTestId("chart-errors");
   const dots = chart.locator(".recharts-reference-dot");
   await expect(dots).not.toHaveCount(0);
-  await dots.first().scrollIntoViewIfNeeded();
-  // Recharts shows its tooltip for the day under the pointer: move onto the dot's day from inside the plot.
-  const box = (await dots.first().boundingBox())!;
-  await page.mouse.move(box.x + box.width / 2 - 12, box.y + box.height / 2);
-  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 4 });
-  await expect(page.getByTestId("chart-marker-tooltip").first()).toBeVisible();
+  // Recharts shows its tooltip for the day under the pointer: move onto the dot's day from inside the plot. The
+  // dot is measured again on each try: a chart laid out again meanwhile (another card's figures arriving above
+  // it) moves the dot after it was measured, and the pointer then lands on another day.
+  await expect(async () => {
+    await dots.first().scrollIntoViewIfNeeded();
+    const box = (await dots.first().boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2 - 12, box.y + box.height / 2);
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 4 });
+    await expect(page.getByTestId("chart-marker-tooltip").first()).toBeVisible({ timeout: 2_000 });
+  }).toPass({ timeout: 20_000 });
   await page.screenshot({ path: "test-results/insights-dashboard-en.png", fullPage: true });
 });
 
