@@ -2,7 +2,7 @@
 // language, a readable audit log at any width, focus after a keyboard submit, host tabs and sidebar on long or
 // narrow pages, and no console errors on any main page for any role.
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { authFile, ON_POSTGRES, presentationOnly, ROLES } from "./helpers";
+import { authFile, ON_POSTGRES, presentationOnly, ROLES, type DemoRole } from "./helpers";
 
 const base = () => test.info().project.use.baseURL!;
 async function useLocale(page: Page, locale: "en" | "zh-CN") {
@@ -257,7 +257,7 @@ test.describe("no console errors", () => {
     // page's queries: what a role changes is the markup and the client's requests, the same on both databases.
     // (All five roles on PGlite took 68 of its browser suite's 614 s in CI.) The roles walk side by
     // side, a context each: a walk mostly waits for the network to go quiet.
-    const onPostgres: readonly (typeof ROLES)[number][] = ["admin", "developer"];
+    const onPostgres: readonly DemoRole[] = ["admin", "developer"];
     const roles = ROLES.filter((r) => onPostgres.includes(r) === ON_POSTGRES);
     test.setTimeout(240_000);
     const walks = await Promise.all(roles.map(async (role) => ({ role, ...(await collectErrors(browser, role)) })));

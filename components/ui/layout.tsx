@@ -58,18 +58,19 @@ export function Badge({ tone = "neutral", children }: { tone?: Tone; children: R
   return <span className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ${TONES[tone]}`}>{children}</span>;
 }
 
-// The table's look, written once for both layouts. Below lg a stacked table is a list of cards: its rows carry
-// their own card layout (the audit log's AuditRow), its headers stay for screen readers only.
+// The table's look for both layouts; the header's, the same in both, written once. Below lg a stacked table is a
+// list of cards: its rows carry their own card layout (the audit log's AuditRow), its headers stay for screen
+// readers only. (Each class is written out whole, as Tailwind finds them in the source.)
+const TABLE_HEAD =
+  "[&_th]:px-4 [&_th]:py-2 [&_th]:text-xs [&_th]:font-medium [&_th]:uppercase [&_th]:tracking-wide [&_th]:text-muted-fg [&_thead]:border-b [&_thead]:border-border";
 const TABLE_LOOK = {
   scroll: {
     box: "relative overflow-x-auto rounded-lg border border-border bg-card",
-    table:
-      "w-full min-w-[36rem] text-left text-sm [&_td]:px-4 [&_td]:py-2.5 [&_th]:px-4 [&_th]:py-2 [&_th]:text-xs [&_th]:font-medium [&_th]:uppercase [&_th]:tracking-wide [&_th]:text-muted-fg [&_thead]:border-b [&_thead]:border-border [&_tbody_tr]:border-b [&_tbody_tr]:border-border [&_tbody_tr:last-child]:border-0",
+    table: `w-full min-w-[36rem] text-left text-sm [&_td]:px-4 [&_td]:py-2.5 ${TABLE_HEAD} [&_tbody_tr]:border-b [&_tbody_tr]:border-border [&_tbody_tr:last-child]:border-0`,
   },
   stacked: {
     box: "lg:relative lg:overflow-x-auto lg:rounded-lg lg:border lg:border-border lg:bg-card",
-    table:
-      "w-full text-left text-sm max-lg:block lg:min-w-[36rem] lg:[&_td]:px-4 lg:[&_td]:py-2.5 [&_th]:px-4 [&_th]:py-2 [&_th]:text-xs [&_th]:font-medium [&_th]:uppercase [&_th]:tracking-wide [&_th]:text-muted-fg [&_thead]:border-b [&_thead]:border-border max-lg:[&_thead]:sr-only max-lg:[&_colgroup]:hidden max-lg:[&_tbody]:block max-lg:[&_tbody]:space-y-3 lg:[&_tbody_tr]:border-b lg:[&_tbody_tr]:border-border lg:[&_tbody_tr:last-child]:border-0",
+    table: `w-full text-left text-sm max-lg:block lg:min-w-[36rem] lg:[&_td]:px-4 lg:[&_td]:py-2.5 ${TABLE_HEAD} max-lg:[&_thead]:sr-only max-lg:[&_colgroup]:hidden max-lg:[&_tbody]:block max-lg:[&_tbody]:space-y-3 lg:[&_tbody_tr]:border-b lg:[&_tbody_tr]:border-border lg:[&_tbody_tr:last-child]:border-0`,
   },
 } as const;
 
