@@ -12,7 +12,6 @@ import { getDailyUsers } from "@/lib/analytics/queries/daily-users";
 import { getNames } from "@/lib/analytics/queries/names";
 import { getRangeUsers } from "@/lib/analytics/queries/range-users";
 import { getRetention } from "@/lib/analytics/queries/retention";
-import { addDays } from "@/lib/analytics/dates";
 import { getOverview } from "@/lib/analytics/service";
 import { getDistinctUsers } from "@/lib/analytics/distinct-users";
 import { readDistinctSources } from "@/lib/analytics/queries/user-sets";
@@ -31,7 +30,7 @@ try {
   await time("stats: days + breakdown", () => getStatsByDayAndBreakdown(db, scope, {}, from, to));
   await time("breakdown-users", () => getBreakdownUsers(db, scope, {}, from, to));
   await time("names", () => getNames(db, orgId));
-  await time("user-sets (read)", () => readDistinctSources(db, scope, {}, addDays(from, -29), addDays(to, 7), from, { from, to }));
+  await time("user-sets (read)", () => readDistinctSources(db, scope, {}, from, to, true));
   await time("distinct-sets", () => getDistinctUsers(db, scope, {}, from, to));
   const appId = (await db.execute(sql`SELECT app_id FROM daily_stats WHERE org_id = ${orgId} GROUP BY 1 ORDER BY sum(launches) DESC LIMIT 1`)) as unknown;
   const top = (Array.isArray(appId) ? appId : (appId as { rows: { app_id: string }[] }).rows)[0] as { app_id: string } | undefined;

@@ -2,7 +2,8 @@
 // PostgreSQL, each beside its baseline measured in the same run. BENCH_SCALE=small (under 3 minutes) or full
 // (default). Builds when the build is older than the sources, loads a synthetic ecosystem through bulk paths,
 // starts the built console on each database, measures, stops everything, and writes bench/results/latest.json
-// and latest.md. See docs/benchmarks.md for what each figure means.
+// and latest.md. See docs/benchmarks.md for what each figure means. BENCH_PREPARE_ONLY=1: load the dataset and
+// rebuild the rollups, then stop, leaving the database (and PostgreSQL running) for bench/profile-*.ts.
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -211,6 +212,13 @@ async function prepareDatabase(kind: "pglite" | "postgres", ds: Dataset, target:
   const big = ds.orgs[0]!;
   const counts = await countRows(handle, big.id);
   details[`${kind}.dataset`] = { events: copied.rows, copySeconds: round(copied.seconds), rebuildSeconds: round(rebuildSeconds), bigOrg: counts };
+  if (process.env.BENCH_PREPARE_ONLY === "1") {
+    // For the profile scripts (bench/profile-*.ts): the dataset, rollups rebuilt, and nothing measured. PostgreSQL
+    // keeps running (stop it with pg_ctl -D <the directory logged>).
+    log(`${kind}: prepared only (BENCH_PREPARE_ONLY=1): ${target.pgliteDir ?? target.databaseUrl}`);
+    await handle.close();
+    process.exit(0);
+  }
 
   // Dashboard baseline: the same overview computed straight from the raw events, in-process (no HTTP cost). The
   // raw computation probes the events per retention cohort member; an index on (org, app, user, ts) makes those

@@ -926,6 +926,45 @@ export const dailyCohortSets = pgTable(
   (t) => [primaryKey({ columns: [t.orgId, t.day, t.appId] })],
 );
 
+/**
+ * Per ISO week (`week` is its Monday, UTC) the union of the week's day sets at the three coarse breakdown grains of
+ * daily_user_sets: (app, '', version, ''), ('', host, '', '') and ('', '', '', platform). A range's distinct users
+ * per breakdown value are the union of its whole weeks' rows and its loose days' rows: a 90-day overview reads
+ * about 24 rows per value instead of 90. Written by the same fold transaction (and rebuild) as the day rows.
+ */
+export const weeklyUserSets = pgTable(
+  "weekly_user_sets",
+  {
+    orgId: text("org_id").notNull(),
+    week: date("week", { mode: "string" }).notNull(),
+    appId: text("app_id").notNull(),
+    hostId: text("host_id").notNull(),
+    version: text("version").notNull(),
+    platform: text("platform").notNull(),
+    users: bytea("users").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.week, t.appId, t.hostId, t.version, t.platform] })],
+);
+
+/**
+ * Per mini-program and cohort day, D1/D7 retention of the folded sets: the cohort's size (daily_cohort_sets) and how
+ * many of it were active in the mini-program on day d+1 and d+7 (daily_user_sets). The fold that changes a cohort or
+ * an active day recomputes the rows it touches in its transaction; readers take these and recompute only the
+ * cohorts that user-days or first launches still pending would change, so every figure stays exact.
+ */
+export const dailyRetention = pgTable(
+  "daily_retention",
+  {
+    orgId: text("org_id").notNull(),
+    day: date("day", { mode: "string" }).notNull(),
+    appId: text("app_id").notNull(),
+    cohort: integer("cohort").notNull(),
+    d1: integer("d1").notNull(),
+    d7: integer("d7").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.day, t.appId] })],
+);
+
 /** What a keyed rollup row counts: page views by page, custom events by name, errors by fingerprint. */
 export const EVENT_KEY_KINDS = ["page", "event", "error"] as const;
 export type EventKeyKind = (typeof EVENT_KEY_KINDS)[number];

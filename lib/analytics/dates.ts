@@ -37,3 +37,22 @@ export function eachDay(from: string, to: string): string[] {
   for (let d = dayStartMs(from), end = dayStartMs(to); d <= end; d += DAY_MS) out.push(utcDay(d));
   return out;
 }
+
+/** The Monday (UTC) of the ISO week a day falls in: the key of the weekly distinct-set rollups. */
+export function weekOf(day: string): string {
+  const ms = dayStartMs(day);
+  // 1970-01-01 was a Thursday: day 0 is weekday 3 counting from Monday.
+  const weekday = (Math.floor(ms / DAY_MS) + 3) % 7;
+  return utcDay(ms - (weekday < 0 ? weekday + 7 : weekday) * DAY_MS);
+}
+
+/**
+ * The whole ISO weeks inside [from, to] (their Mondays, `first` to `last`), or null when none fits: a range's
+ * distinct users are its whole weeks' unions and its loose days' sets.
+ */
+export function wholeWeeks(from: string, to: string): { first: string; last: string } | null {
+  const first = weekOf(from) === from ? from : addDays(weekOf(from), 7);
+  // The Monday of the last week whose Sunday is `to` or earlier.
+  const last = addDays(weekOf(to), 6) === to ? weekOf(to) : addDays(weekOf(to), -7);
+  return first <= last ? { first, last } : null;
+}

@@ -28,9 +28,7 @@ const UNNUMBERED_BASE = 2 ** 31;
  * for the background fold are read in one snapshot and unioned.
  */
 export async function getDistinctUsers(db: DbOrTx, scope: Scope, f: AnalyticsFilters, from: string, to: string, withDays = true): Promise<DistinctUsers> {
-  const start = withDays ? addDays(from, -(MAU_WINDOW_DAYS - 1)) : from;
-  const end = withDays ? addDays(to, 7) : to;
-  const src = await readDistinctSources(db, scope, f, start, end, from, withDays ? { from, to } : null);
+  const src = await readDistinctSources(db, scope, f, from, to, withDays);
   return withBitmaps((s) => {
     const unnumbered = new Map<string, number>();
     const numberOf = (name: string) => {
@@ -43,17 +41,39 @@ export async function getDistinctUsers(db: DbOrTx, scope: Scope, f: AnalyticsFil
     const sets: ReadRow[] = src.rows.map((r) => ({ ...r, set: s.read(r.users) }));
     // Pending user-days count at every grain the fold will put them in: the finest alone when the finest rows were
     // read, the four coarse ones otherwise.
+    const pending: ReadRow[] = [];
     for (const p of src.pending) {
       const set = s.of(numbersOf(p));
       const grains = grainsOf(p.day, p.appId, p.hostId, p.version, p.platform);
-      for (const key of src.coarse ? grains.slice(1) : grains.slice(0, 1)) sets.push({ ...key, users: new Uint8Array(), set });
+      for (const key of src.coarse ? grains.slice(1) : grains.slice(0, 1)) pending.push({ ...key, users: new Uint8Array(), set });
     }
-    const cohorts = src.cohorts.map((c) => ({ appId: c.appId, day: c.day, members: s.of(numbersOf(c)) }));
-    // Either listed (a host, version or platform filter) or as bitmaps and their corrections: one of the two is empty.
-    if (withDays) cohorts.push(...cohortsFromSets(s, src, from, to, numberOf));
+    sets.push(...pending);
     const out = distinctFrom(s, src.coarse, sets, from, to, withDays);
-    return { ...out, cohorts: withDays ? retentionFrom(s, src.coarse, sets, cohorts) : [] };
+    if (!withDays) return { ...out, cohorts: [] };
+    if (src.listed) {
+      // Listed cohorts (a host, version or platform filter): every one computed from the finest day sets.
+      return { ...out, cohorts: retentionFrom(s, src.coarse, sets, src.cohorts.map((c) => ({ appId: c.appId, day: c.day, members: s.of(numbersOf(c)) }))) };
+    }
+    // The stored figures, plus the cohorts something pending changes, computed from their bitmaps: in the coarse
+    // read their mini-program's day rows came apart from the weekly ones.
+    const changed = cohortsFromSets(s, src, from, to, numberOf);
+    const active = src.coarse ? [...src.activeRows.map((r) => ({ ...r, set: s.read(r.users) })), ...pending] : sets;
+    return { ...out, cohorts: addCohorts(src.retention, retentionFrom(s, src.coarse, active, changed)) };
   });
+}
+
+/** Per day, the sums of two sets of retention figures (each day's cohorts split between them). */
+function addCohorts(a: CohortRow[], b: CohortRow[]): CohortRow[] {
+  const byDay = new Map<string, CohortRow>();
+  for (const r of [...a, ...b]) {
+    const cur = byDay.get(r.day);
+    if (cur) {
+      cur.cohort += r.cohort;
+      cur.d1 += r.d1;
+      cur.d7 += r.d7;
+    } else byDay.set(r.day, { ...r });
+  }
+  return [...byDay.values()].sort((x, y) => (x.day < y.day ? -1 : 1));
 }
 
 /**
@@ -145,10 +165,9 @@ export function distinctFrom(s: BitmapScope, coarse: boolean, rows: ReadRow[], f
       // Coarse rows: ('', '', '', '') the day's users; (app, '', version, '') ; ('', host, '', ''); ('', '', '', platform).
       if (r.appId === "" && r.hostId === "" && r.platform === "") union(s, dayG, r.day, b);
       if (!inRange) continue;
-      if (r.appId !== "") {
-        union(s, appG, r.appId, b);
-        union(s, versionG, JSON.stringify([r.appId, r.version]), b);
-      } else if (r.hostId !== "") union(s, hostG, r.hostId, b);
+      // A mini-program's users are the union of its versions' (below): each row is OR'ed once, not twice.
+      if (r.appId !== "") union(s, versionG, JSON.stringify([r.appId, r.version]), b);
+      else if (r.hostId !== "") union(s, hostG, r.hostId, b);
       else if (r.platform !== "") union(s, platformG, r.platform, b);
     } else {
       union(s, dayG, r.day, b);
@@ -161,8 +180,11 @@ export function distinctFrom(s: BitmapScope, coarse: boolean, rows: ReadRow[], f
   }
   const byDay = unionAll(s, dayG);
   const hosts = unionAll(s, hostG);
-  const apps = unionAll(s, appG);
   const versions = unionAll(s, versionG);
+  if (coarse) {
+    for (const [key, b] of versions) union(s, appG, (JSON.parse(key) as [string, string])[0], b);
+  }
+  const apps = unionAll(s, appG);
   const platforms = unionAll(s, platformG);
 
   const range = s.empty();

@@ -16,7 +16,7 @@ import { getScopedAppIds } from "./queries/scoped-apps";
 import { computeOverviewFromRaw } from "./raw";
 import { getLatestAdoption, getOverview } from "./service";
 import { selectRows } from "./sql";
-import { assign, body, cohortSetsAsUserIds, hostsOf, prng, randomBatch, userSetsAsUserIds, type WireEvent } from "./testing";
+import { assign, body, cohortSetsAsUserIds, hostsOf, prng, randomBatch, retentionRows, userSetsAsUserIds, weeklySetsAsUserIds, type WireEvent } from "./testing";
 import type { OverviewQuery } from "./types";
 
 const s = useSeededDb();
@@ -203,9 +203,14 @@ describe("rebuilding the rollups from raw events", () => {
       // The day bitmaps, as user ids (a rebuild numbers users afresh): every grain, every row.
       sets: await userSetsAsUserIds(s.db, orgId),
       cohorts: await cohortSetsAsUserIds(s.db, orgId),
+      // What the folds kept up beside them: the weekly unions and each cohort's D1/D7 figures.
+      weeks: await weeklySetsAsUserIds(s.db, orgId),
+      retention: await retentionRows(s.db, orgId),
     });
     const incremental = await snapshot();
     expect(incremental.sets.length).toBeGreaterThan(100);
+    expect(incremental.weeks.length).toBeGreaterThan(20);
+    expect(incremental.retention.filter((r) => r.d1 > 0 && r.d7 > 0).length).toBeGreaterThan(5);
     expect(incremental.users.length).toBeGreaterThan(100);
     expect(incremental.cohorts.length).toBeGreaterThan(10);
     await rebuildRollups(s.db, orgId);

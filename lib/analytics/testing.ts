@@ -149,3 +149,20 @@ export async function cohortSetsAsUserIds(db: Db, orgId: string) {
   );
   return asUserIds(db, orgId, rows);
 }
+
+/** The organization's weekly bitmaps (the coarse breakdown grains), each as user ids. */
+export async function weeklySetsAsUserIds(db: Db, orgId: string) {
+  const rows = await selectRows<{ week: string; app_id: string; host_id: string; version: string; platform: string; users: Uint8Array }>(
+    db,
+    sql`SELECT week::text, app_id, host_id, version, platform, users FROM weekly_user_sets WHERE org_id = ${orgId} ORDER BY 1, 2, 3, 4, 5`,
+  );
+  return asUserIds(db, orgId, rows);
+}
+
+/** The organization's stored retention figures, a row per cohort day and mini-program. */
+export async function retentionRows(db: Db, orgId: string) {
+  return selectRows<{ day: string; app_id: string; cohort: number; d1: number; d7: number }>(
+    db,
+    sql`SELECT day::text, app_id, cohort, d1, d7 FROM daily_retention WHERE org_id = ${orgId} ORDER BY 1, 2`,
+  );
+}

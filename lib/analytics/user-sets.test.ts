@@ -13,7 +13,8 @@ import { assignUserIds, backfillUserSets, foldFirstLaunches, foldPendingUserDays
 import { computeOverviewFromRaw } from "./raw";
 import { getOverview } from "./service";
 import { selectRows } from "./sql";
-import { assign, body, cohortSetsAsUserIds, hostsOf, prng, randomBatch, userSetsAsUserIds } from "./testing";
+import { assign, body, cohortSetsAsUserIds, hostsOf, prng, randomBatch, retentionRows, userSetsAsUserIds, weeklySetsAsUserIds } from "./testing";
+import { onPostgresJs } from "./sql";
 import { FOLD_EARLY_AT, foldAllPending, startUserSetFolder, stopUserSetFolder } from "./user-set-folder";
 
 const onPostgres = Boolean(process.env.TEST_DATABASE_URL);
@@ -36,6 +37,13 @@ beforeAll(async () => {
   orgId = s.seed.orgs.demo!;
   hosts = (await hostsOf(s.db, orgId)).slice(0, 2);
   for (const h of hosts) await assign(s.db, orgId, h.id, APPS);
+});
+
+describe("the driver", () => {
+  it("is told apart, on the database and inside a transaction (the distinct-set read shapes its rows by it)", async () => {
+    expect(onPostgresJs(s.db)).toBe(onPostgres);
+    await s.db.transaction(async (tx) => expect(onPostgresJs(tx)).toBe(onPostgres));
+  });
 });
 
 describe("roaring bitmaps", () => {
@@ -270,7 +278,7 @@ describe("the background fold", () => {
   });
 });
 
-describe("backfill (migration 0019)", () => {
+describe("backfill (migrations 0019 and 0022)", () => {
   it("builds the bitmaps of an organization that has user-days but none yet, once", async () => {
     const before = await setsAsUserIds();
     expect(before.length).toBeGreaterThan(10);
@@ -278,6 +286,18 @@ describe("backfill (migration 0019)", () => {
     await s.db.execute(sql`DELETE FROM daily_user_sets WHERE org_id = ${orgId}`);
     expect(await backfillUserSets(s.db)).toBeGreaterThanOrEqual(1);
     expect(await setsAsUserIds()).toEqual(before);
+    expect(await backfillUserSets(s.db)).toBe(0);
+  });
+
+  it("builds the weekly rows and the retention figures of an organization that has day bitmaps but none of those (migration 0022)", async () => {
+    await foldAllPending(s.db);
+    const before = { sets: await setsAsUserIds(), weeks: await weeklySetsAsUserIds(s.db, orgId), retention: await retentionRows(s.db, orgId) };
+    expect(before.weeks.length).toBeGreaterThan(3);
+    expect(before.retention.length).toBeGreaterThan(3);
+    await s.db.execute(sql`DELETE FROM weekly_user_sets WHERE org_id = ${orgId}`);
+    await s.db.execute(sql`DELETE FROM daily_retention WHERE org_id = ${orgId}`);
+    expect(await backfillUserSets(s.db)).toBeGreaterThanOrEqual(1);
+    expect({ sets: await setsAsUserIds(), weeks: await weeklySetsAsUserIds(s.db, orgId), retention: await retentionRows(s.db, orgId) }).toEqual(before);
     expect(await backfillUserSets(s.db)).toBe(0);
   });
 });

@@ -1,10 +1,11 @@
 // The distinct-set rollups (db/schema.ts: org_users, org_user_counters, daily_user_sets, pending_user_days):
 // numbering users, folding pending user-days into the day bitmaps, reading bitmaps and pending rows in one
 // snapshot, and rebuilding them from daily_users.
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db";
-import { BitmapScope, encodeBitmap, withBitmaps, writeBitmap } from "../bitmaps";
-import { selectRows, whereDimensions, type Scope } from "../sql";
+import { type Bitmap, BitmapScope, encodeBitmap, withBitmaps, writeBitmap } from "../bitmaps";
+import { addDays, weekOf, wholeWeeks } from "../dates";
+import { onPostgresJs, selectRows, whereDimensions, type Scope } from "../sql";
 import type { AnalyticsFilters } from "../types";
 
 export type SetKey = { day: string; appId: string; hostId: string; version: string; platform: string };
@@ -62,6 +63,12 @@ export function grainsOf(day: string, appId: string, hostId: string, version: st
   ];
 }
 
+/** The coarse breakdown grains (not the finest, not the whole organization's) also have a row per ISO week. */
+export const hasWeekRow = (k: Omit<SetKey, "day">) => (k.appId === "") !== (k.hostId === "") || (k.appId === "" && k.platform !== "");
+
+/** The mini-program grain (app, '', version, ''): what a mini-program's active users on a day are the union of. */
+const isAppGrain = (k: Omit<SetKey, "day">) => k.appId !== "" && k.hostId === "";
+
 /** Advisory-lock class of the per-organization fold lock (the key is hashtext(org_id)): "US", user sets. */
 const FOLD_LOCK_CLASS = 0x5553;
 const foldLock = (orgId: string) => sql`${FOLD_LOCK_CLASS}::int, hashtext(${orgId})`;
@@ -95,14 +102,24 @@ export async function foldPendingUserDays(db: DbOrTx, orgId: string, limit = 5_0
     if (rows.length === 0) return { folded: 0, locked: true, more: false };
     const uids = await assignUserIds(tx, orgId, [...new Set(rows.map((r) => r.user_id))]);
     const delta = new Map<string, { key: SetKey; uids: number[] }>();
+    const weekDelta = new Map<string, { key: SetKey; uids: number[] }>();
+    const add = (into: typeof delta, key: SetKey, uid: number) => {
+      const k = keyString(key);
+      (into.get(k) ?? into.set(k, { key, uids: [] }).get(k)!).uids.push(uid);
+    };
+    // A mini-program's active users on day X changed: the D1 of its cohort X-1 and the D7 of its cohort X-7.
+    const cohorts = new Map<string, CohortKey>();
     for (const r of rows) {
       const uid = uids.get(r.user_id)!;
       for (const key of grainsOf(r.day, r.app_id, r.host_id, r.version, r.platform)) {
-        const k = keyString(key);
-        (delta.get(k) ?? delta.set(k, { key, uids: [] }).get(k)!).uids.push(uid);
+        add(delta, key, uid);
+        if (hasWeekRow(key)) add(weekDelta, { ...key, day: weekOf(key.day) }, uid);
+        if (isAppGrain(key)) for (const back of [1, 7]) addCohortKey(cohorts, r.app_id, addDays(r.day, -back));
       }
     }
-    await mergeIntoSets(tx, orgId, delta);
+    await mergeIntoSets(tx, orgId, delta, "daily_user_sets");
+    await mergeIntoSets(tx, orgId, weekDelta, "weekly_user_sets");
+    await refreshRetention(tx, orgId, [...cohorts.values()]);
     // By the exact seqs read: a row with a lower seq committed since (sequences are not commit-ordered) stays pending.
     await tx.execute(sql`
       DELETE FROM pending_user_days WHERE org_id = ${orgId}
@@ -181,6 +198,7 @@ export async function foldFirstLaunches(db: DbOrTx, orgId: string, limit = 5_000
       FROM jsonb_to_recordset(${JSON.stringify(writes.filter((w) => w.users !== null))}::jsonb) AS x(day date, app_id text, users text)
       ORDER BY day, app_id
       ON CONFLICT (org_id, day, app_id) DO UPDATE SET users = excluded.users`);
+    await refreshRetention(tx, orgId, [...delta.values()].map((d) => ({ appId: d.appId, day: d.day })));
     await tx.execute(sql`
       UPDATE first_launches f SET folded_day = x.day
       FROM jsonb_to_recordset(${JSON.stringify(rows.map((r) => ({ app_id: r.app_id, user_id: r.user_id, day: r.day })))}::jsonb) AS x(app_id text, user_id text, day date)
@@ -194,14 +212,17 @@ export async function foldFirstLaunches(db: DbOrTx, orgId: string, limit = 5_000
  * the new ones in a single upsert. Only folds and rebuilds write these rows, both under the organization's fold
  * lock, so nothing changes them between the read and the write.
  */
-async function mergeIntoSets(db: DbOrTx, orgId: string, delta: Map<string, { key: SetKey; uids: number[] }>): Promise<void> {
+async function mergeIntoSets(db: DbOrTx, orgId: string, delta: Map<string, { key: SetKey; uids: number[] }>, table: "daily_user_sets" | "weekly_user_sets"): Promise<void> {
   if (delta.size === 0) return;
+  // The weekly rows key their week's Monday in `week`; both tables are otherwise alike.
+  const t = sql.raw(table);
+  const dayCol = sql.raw(table === "daily_user_sets" ? "day" : "week");
   const keys = JSON.stringify([...delta.values()].map(({ key }) => ({ day: key.day, app_id: key.appId, host_id: key.hostId, version: key.version, platform: key.platform })));
   const existing = await selectRows<{ day: string; app_id: string; host_id: string; version: string; platform: string; users: Uint8Array }>(
     db,
     sql`
-    SELECT s.day::text AS day, s.app_id, s.host_id, s.version, s.platform, s.users FROM daily_user_sets s
-    WHERE s.org_id = ${orgId} AND (s.day, s.app_id, s.host_id, s.version, s.platform) IN (
+    SELECT s.${dayCol}::text AS day, s.app_id, s.host_id, s.version, s.platform, s.users FROM ${t} s
+    WHERE s.org_id = ${orgId} AND (s.${dayCol}, s.app_id, s.host_id, s.version, s.platform) IN (
       SELECT day, app_id, host_id, version, platform
       FROM jsonb_to_recordset(${keys}::jsonb) AS x(day date, app_id text, host_id text, version text, platform text))`,
   );
@@ -225,11 +246,72 @@ async function mergeIntoSets(db: DbOrTx, orgId: string, delta: Map<string, { key
   });
   if (writes.length === 0) return;
   await db.execute(sql`
-    INSERT INTO daily_user_sets AS s (org_id, day, app_id, host_id, version, platform, users)
+    INSERT INTO ${t} AS s (org_id, ${dayCol}, app_id, host_id, version, platform, users)
     SELECT ${orgId}, day, app_id, host_id, version, platform, decode(users, 'base64')
     FROM jsonb_to_recordset(${JSON.stringify(writes)}::jsonb) AS x(day date, app_id text, host_id text, version text, platform text, users text)
     ORDER BY day, app_id, host_id, version, platform
-    ON CONFLICT (org_id, day, app_id, host_id, version, platform) DO UPDATE SET users = excluded.users`);
+    ON CONFLICT (org_id, ${dayCol}, app_id, host_id, version, platform) DO UPDATE SET users = excluded.users`);
+}
+
+/** A mini-program's retention cohort: the users whose first launch of it fell on `day`. */
+export type CohortKey = { appId: string; day: string };
+
+function addCohortKey(into: Map<string, CohortKey>, appId: string, day: string): void {
+  into.set(`${appId}\n${day}`, { appId, day });
+}
+
+/** Keys a statement reads at most: a few thousand keep its JSON parameter and its plan small. */
+const RETENTION_CHUNK = 2_000;
+
+/**
+ * Recomputes daily_retention for these cohorts from the folded sets: the cohort bitmap, and the mini-program's
+ * active users on day d+1 and d+7 (the union of its (app, '', version, '') rows of that day). A cohort with no
+ * member loses its row. Run by each fold (and rebuild) after it wrote the sets, in its transaction, under the
+ * organization's fold lock, so the rows always match the folded sets.
+ */
+export async function refreshRetention(db: DbOrTx, orgId: string, keys: CohortKey[]): Promise<void> {
+  for (let i = 0; i < keys.length; i += RETENTION_CHUNK) {
+    const chunk = JSON.stringify(keys.slice(i, i + RETENTION_CHUNK).map((k) => ({ app_id: k.appId, day: k.day })));
+    const rows = await selectRows<{ kind: number; day: string; app_id: string; users: Uint8Array }>(
+      db,
+      sql`
+      WITH k AS (SELECT DISTINCT app_id, day FROM jsonb_to_recordset(${chunk}::jsonb) AS x(app_id text, day date))
+      SELECT 0 AS kind, s.day::text AS day, s.app_id, s.users FROM daily_cohort_sets s JOIN k ON k.app_id = s.app_id AND k.day = s.day
+      WHERE s.org_id = ${orgId}
+      UNION ALL
+      SELECT 1, s.day::text, s.app_id, s.users FROM daily_user_sets s
+      WHERE s.org_id = ${orgId} AND s.host_id = '' AND s.platform = '' AND s.app_id <> ''
+        AND (s.app_id, s.day) IN (SELECT app_id, day + 1 FROM k UNION SELECT app_id, day + 7 FROM k)`,
+    );
+    const figures = withBitmaps((s) => {
+      const active = new Map<string, Bitmap>();
+      for (const r of rows) {
+        if (Number(r.kind) !== 1) continue;
+        const k = `${r.app_id}\n${r.day}`;
+        const b = active.get(k);
+        if (b) b.orInPlace(s.read(r.users));
+        else active.set(k, s.read(r.users));
+      }
+      const out: { app_id: string; day: string; cohort: number; d1: number; d7: number }[] = [];
+      for (const r of rows) {
+        if (Number(r.kind) !== 0) continue;
+        const members = s.read(r.users);
+        if (members.isEmpty) continue;
+        const on = (n: number) => active.get(`${r.app_id}\n${addDays(r.day, n)}`);
+        out.push({ app_id: r.app_id, day: r.day, cohort: members.size, d1: on(1)?.andCardinality(members) ?? 0, d7: on(7)?.andCardinality(members) ?? 0 });
+      }
+      return out;
+    });
+    await db.execute(sql`
+      DELETE FROM daily_retention r USING jsonb_to_recordset(${chunk}::jsonb) AS x(app_id text, day date)
+      WHERE r.org_id = ${orgId} AND r.app_id = x.app_id AND r.day = x.day`);
+    if (figures.length === 0) continue;
+    await db.execute(sql`
+      INSERT INTO daily_retention (org_id, day, app_id, cohort, d1, d7)
+      SELECT ${orgId}, day, app_id, cohort, d1, d7
+      FROM jsonb_to_recordset(${JSON.stringify(figures)}::jsonb) AS x(day date, app_id text, cohort int, d1 int, d7 int)
+      ORDER BY day, app_id`);
+  }
 }
 
 /** Pending user-days at one finest key, or one day's retention cohort of a mini-program: numbered users and the rest. */
@@ -241,110 +323,200 @@ export type CohortMembers = { appId: string; day: string } & Members;
 export type CohortMove = { appId: string; day: string; foldedDay: string | null; uid: number | null; name: string };
 
 export type DistinctSources = {
-  /** Unfiltered and unscoped: the coarse bitmap rows were read (a few per day), not the finest. */
+  /** Unfiltered and unscoped: the coarse bitmap rows were read (a few per day, and per whole week), not the finest. */
   coarse: boolean;
-  rows: SetRow[];
+  /** Day bitmaps, and (coarse) the weekly ones of the range's whole weeks, whose `day` is the week's Monday. */
+  rows: (SetRow & { week?: true })[];
   /** User-days not folded into the bitmaps yet, at the finest grain. */
   pending: PendingRow[];
-  /** Cohorts read from first_launches (a host, version or platform filter): members listed. */
+  /** A host, version or platform filter: the cohorts were read from first_launches, members listed. */
+  listed: boolean;
   cohorts: CohortMembers[];
-  /** Otherwise the cohort bitmaps (daily_cohort_sets) of the days asked, and the moves that correct them. */
+  /**
+   * Otherwise daily_retention's figures per day, summed over the mini-programs, for the cohorts nothing pending
+   * changes; and for the cohorts something pending does change, their bitmaps, the moves that correct them, and
+   * (coarse) the day rows of their mini-program on day d+1 and d+7.
+   */
+  retention: { day: string; cohort: number; d1: number; d7: number }[];
   cohortSets: { appId: string; day: string; users: Uint8Array }[];
   cohortMoves: CohortMove[];
+  activeRows: SetRow[];
 };
 
 const intArray = (text: string | null): number[] => (text && text.length > 2 ? text.slice(1, -1).split(",").map(Number) : []);
 
 /**
- * Everything a distinct figure over [from, to] is made of, in ONE statement (so one snapshot: a fold committing
- * meanwhile is seen entirely or not at all): the day bitmaps (unfiltered and unscoped, the coarse rows; otherwise
- * the finest rows matching the filters), the user-days still pending (their users' numbers where they have one,
- * user ids where not: those cannot be in any bitmap yet), and, over [cohortFrom, cohortTo], the retention cohorts
- * (numbers or user ids likewise).
+ * One part of the distinct-set read: bitmap rows `FROM … WHERE …` with the key columns named `cols`, as the columns
+ * (kind, day, packed, users, app_id, host_id, version, platform) every part answers. On PGlite they are packed a day
+ * to a row (JSON arrays, the bitmaps in base64): a result row costs about 10 µs there whatever its size (measured on
+ * the full bench database: 7,982 coarse rows of 126 days, 183 ms as rows, 22 ms packed by day). On PostgreSQL the
+ * packing is what costs (the 10 M-event bench's 1,938 overview rows: 14-24 ms as rows, 52-60 ms packed), so rows.
  */
-export async function readDistinctSources(
-  db: DbOrTx,
-  scope: Scope,
-  f: AnalyticsFilters,
-  from: string,
-  to: string,
-  /** Before this day only the whole organization's coarse row is read (the MAU look-back needs no breakdown). */
-  breakdownFrom = from,
-  cohorts: { from: string; to: string } | null = null,
-): Promise<DistinctSources> {
+function bitmapPart(pack: boolean, kind: number, day: SQL, cols: [app: SQL, host: SQL, version: SQL, platform: SQL], users: SQL, from: SQL): SQL {
+  const [app, host, version, platform] = cols;
+  return pack
+    ? sql`SELECT ${sql.raw(String(kind))}, ${day}::text, json_agg(json_build_array(${app}, ${host}, ${version}, ${platform}, encode(${users}, 'base64')))::text,
+        NULL::bytea, NULL::text, NULL::text, NULL::text, NULL::text ${from} GROUP BY ${day}`
+    : sql`SELECT ${sql.raw(String(kind))}, ${day}::text, NULL::text, ${users}, ${app}::text, ${host}::text, ${version}::text, ${platform}::text ${from}`;
+}
+
+/** A part of the distinct-set read that is packed JSON on both databases (small: pending rows, moves, figures). */
+const NO_BITMAP = sql`NULL::bytea, NULL::text, NULL::text, NULL::text, NULL::text`;
+
+/**
+ * Everything a distinct figure over [from, to] is made of, in ONE statement (so one snapshot: a fold committing
+ * meanwhile is seen entirely or not at all): the bitmaps (unfiltered and unscoped, the coarse rows: the whole
+ * organization's per day, the breakdown grains' per whole week and per loose day; otherwise the finest day rows
+ * matching the filters), the user-days still pending (their users' numbers where they have one, user ids where
+ * not: those cannot be in any bitmap yet), and with `withDays` the MAU look-back (the 29 days before `from`) and
+ * the retention cohorts of [from, to].
+ */
+export async function readDistinctSources(db: DbOrTx, scope: Scope, f: AnalyticsFilters, from: string, to: string, withDays: boolean): Promise<DistinctSources> {
   const coarse = scope.appIds === null && f.hostId === undefined && f.appId === undefined && f.version === undefined && f.platform === undefined;
-  const grain = coarse
-    ? sql`(app_id = '' OR host_id = '') AND (day >= ${breakdownFrom}::date OR (app_id = '' AND host_id = '' AND platform = ''))`
-    : sql`app_id <> '' AND host_id <> ''`;
-  // Rows are packed a day to a row (JSON arrays, the bitmaps in base64): a result row costs about 10 µs on PGlite
-  // whatever its size (measured on the full bench database: the 7,982 coarse rows of 126 days took 183 ms as rows,
-  // 22 ms packed by day), and the overview reads thousands of small bitmaps.
-  // Cohorts are chosen by where the first launch happened under a host, version or platform filter: only
-  // first_launches has that. Otherwise the cohort bitmaps, corrected by the unfolded first launches (a partial
-  // index: as many as the fold has not reached yet) that enter or leave the days asked.
-  const cohortBitmaps = f.hostId === undefined && f.version === undefined && f.platform === undefined;
-  const cohortPart = !cohorts
-    ? sql``
-    : cohortBitmaps
+  const pack = !onPostgresJs(db);
+  const start = withDays ? addDays(from, -29) : from;
+  // Day d+7 of the range's last cohort.
+  const end = withDays ? addDays(to, 7) : to;
+  const weeks = wholeWeeks(from, to);
+  const keyCols = (alias: string): [SQL, SQL, SQL, SQL] => [sql.raw(`${alias}.app_id`), sql.raw(`${alias}.host_id`), sql.raw(`${alias}.version`), sql.raw(`${alias}.platform`)];
+  const orgGrain = sql`s.app_id = '' AND s.host_id = '' AND s.platform = ''`;
+  const dayRows = coarse
+    ? sql`(s.app_id = '' OR s.host_id = '') AND (${orgGrain} AND s.day BETWEEN ${start}::date AND ${to}::date
+        OR NOT (${orgGrain}) AND s.day BETWEEN ${from}::date AND ${to}::date
+          ${weeks ? sql`AND NOT s.day BETWEEN ${weeks.first}::date AND ${addDays(weeks.last, 6)}::date` : sql``})`
+    : sql`s.app_id <> '' AND s.host_id <> '' AND s.day BETWEEN ${start}::date AND ${end}::date`;
+  const weekPart =
+    coarse && weeks
       ? sql`
     UNION ALL
-    SELECT 3, day::text, json_agg(json_build_array(app_id, '', '', '', encode(users, 'base64')))::text
-    FROM daily_cohort_sets
-    WHERE ${whereDimensions(scope, f)} AND day BETWEEN ${cohorts.from}::date AND ${cohorts.to}::date
-    GROUP BY day
+    ${bitmapPart(pack, 5, sql`w.week`, keyCols("w"), sql`w.users`, sql`FROM weekly_user_sets w WHERE w.org_id = ${scope.orgId} AND w.week BETWEEN ${weeks.first}::date AND ${weeks.last}::date`)}`
+      : sql``;
+  // Cohorts are chosen by where the first launch happened under a host, version or platform filter: only
+  // first_launches has that. Otherwise daily_retention holds each cohort's figures over the folded sets; the cohorts
+  // that pending user-days (on their day d+1 or d+7) or unfolded first launches (a partial index: as many as the fold
+  // has not reached yet) would change are computed from their bitmaps instead.
+  const listed = f.hostId !== undefined || f.version !== undefined || f.platform !== undefined;
+  const stored = withDays && !listed;
+  const cohortCtes = !stored
+    ? sql``
+    : sql`,
+    moves AS (
+      SELECT c.app_id, c.day, c.folded_day, c.user_id,
+        -- A lookup per row, not a hash of every numbered user: the fold keeps these rows few.
+        (SELECT o.uid FROM org_users o WHERE o.org_id = c.org_id AND o.user_id = c.user_id) AS uid
+      FROM first_launches c
+      WHERE ${whereDimensions(scope, f, "c")} AND c.folded_day IS DISTINCT FROM c.day
+        AND (c.day BETWEEN ${from}::date AND ${to}::date OR c.folded_day BETWEEN ${from}::date AND ${to}::date)
+    ),
+    dirty AS (
+      SELECT DISTINCT app_id, d AS day FROM (
+        SELECT app_id, day - 1 AS d FROM pend UNION ALL SELECT app_id, day - 7 FROM pend
+        UNION ALL SELECT app_id, day FROM moves UNION ALL SELECT app_id, folded_day FROM moves
+      ) x WHERE d BETWEEN ${from}::date AND ${to}::date
+    )`;
+  const empty = sql`''`;
+  const cohortPart = !withDays
+    ? sql``
+    : stored
+      ? sql`
     UNION ALL
-    SELECT 4, '', json_agg(json_build_array(c.app_id, c.day::text, c.folded_day::text,
-      -- A lookup per row, not a hash of every numbered user: the fold keeps these rows few.
-      (SELECT o.uid FROM org_users o WHERE o.org_id = c.org_id AND o.user_id = c.user_id), c.user_id))::text
-    FROM first_launches c
-    WHERE ${whereDimensions(scope, f, "c")} AND c.folded_day IS DISTINCT FROM c.day
-      AND (c.day BETWEEN ${cohorts.from}::date AND ${cohorts.to}::date OR c.folded_day BETWEEN ${cohorts.from}::date AND ${cohorts.to}::date)
-    HAVING count(*) > 0`
+    ${bitmapPart(
+      pack,
+      3,
+      sql`s.day`,
+      [sql`s.app_id`, empty, empty, empty],
+      sql`s.users`,
+      sql`FROM daily_cohort_sets s JOIN dirty ON dirty.app_id = s.app_id AND dirty.day = s.day WHERE ${whereDimensions(scope, f, "s")}`,
+    )}
+    UNION ALL
+    SELECT 4, '', json_agg(json_build_array(app_id, day::text, folded_day::text, uid, user_id))::text, ${NO_BITMAP}
+    FROM moves HAVING count(*) > 0
+    UNION ALL
+    SELECT 6, '', json_agg(json_build_array(day::text, cohort, d1, d7))::text, ${NO_BITMAP}
+    FROM (
+      SELECT r.day, sum(r.cohort)::int AS cohort, sum(r.d1)::int AS d1, sum(r.d7)::int AS d7 FROM daily_retention r
+      WHERE ${whereDimensions(scope, f, "r")} AND r.day BETWEEN ${from}::date AND ${to}::date
+        AND NOT EXISTS (SELECT 1 FROM dirty WHERE dirty.app_id = r.app_id AND dirty.day = r.day)
+      GROUP BY r.day
+    ) r HAVING count(*) > 0
+    ${
+      coarse
+        ? sql`
+    UNION ALL
+    ${bitmapPart(
+      pack,
+      7,
+      sql`s.day`,
+      keyCols("s"),
+      sql`s.users`,
+      sql`FROM daily_user_sets s
+    WHERE s.org_id = ${scope.orgId} AND s.host_id = '' AND s.platform = '' AND s.app_id <> ''
+      AND (s.app_id, s.day) IN (SELECT app_id, day + 1 FROM dirty UNION SELECT app_id, day + 7 FROM dirty)`,
+    )}`
+        : sql``
+    }`
       : sql`
     UNION ALL
-    SELECT 2, day, json_agg(json_build_array(app_id, '', '', '', uids, names))::text
+    SELECT 2, day, json_agg(json_build_array(app_id, '', '', '', uids, names))::text, ${NO_BITMAP}
     FROM (
       SELECT c.day::text AS day, c.app_id,
         coalesce(array_agg(o.uid) FILTER (WHERE o.uid IS NOT NULL), '{}') AS uids, coalesce(json_agg(c.user_id) FILTER (WHERE o.uid IS NULL), '[]') AS names
       FROM first_launches c LEFT JOIN org_users o ON o.org_id = c.org_id AND o.user_id = c.user_id
-      WHERE ${whereDimensions(scope, f, "c")} AND c.day BETWEEN ${cohorts.from}::date AND ${cohorts.to}::date
+      WHERE ${whereDimensions(scope, f, "c")} AND c.day BETWEEN ${from}::date AND ${to}::date
       GROUP BY c.app_id, c.day
     ) c GROUP BY day`;
-  const all = await selectRows<{ kind: number; day: string; packed: string }>(
+  const all = await selectRows<{ kind: number; day: string; packed: string | null; users: Uint8Array | null; app_id: string; host_id: string; version: string; platform: string }>(
     db,
     sql`
-    SELECT 0 AS kind, day::text AS day, json_agg(json_build_array(app_id, host_id, version, platform, encode(users, 'base64')))::text AS packed
-    FROM daily_user_sets
-    WHERE ${whereDimensions(scope, f)} AND ${grain} AND day BETWEEN ${from}::date AND ${to}::date
-    GROUP BY day
-    UNION ALL
-    SELECT 1, day, json_agg(json_build_array(app_id, host_id, version, platform, uids, names))::text
-    FROM (
-      SELECT p.day::text AS day, p.app_id, p.host_id, p.version, p.platform,
-        coalesce(array_agg(DISTINCT o.uid) FILTER (WHERE o.uid IS NOT NULL), '{}') AS uids,
-        coalesce(json_agg(DISTINCT p.user_id) FILTER (WHERE o.uid IS NULL), '[]') AS names
+    WITH pend AS (
+      SELECT p.day, p.app_id, p.host_id, p.version, p.platform, p.user_id, o.uid
       FROM pending_user_days p LEFT JOIN org_users o ON o.org_id = p.org_id AND o.user_id = p.user_id
-      WHERE ${whereDimensions(scope, f, "p")} AND p.day BETWEEN ${from}::date AND ${to}::date
-      GROUP BY p.day, p.app_id, p.host_id, p.version, p.platform
+      WHERE ${whereDimensions(scope, f, "p")} AND p.day BETWEEN ${start}::date AND ${end}::date
+    )${cohortCtes}
+    SELECT kind, day, packed, users, app_id, host_id, version, platform FROM (
+    ${bitmapPart(pack, 0, sql`s.day`, keyCols("s"), sql`s.users`, sql`FROM daily_user_sets s WHERE ${whereDimensions(scope, f, "s")} AND ${dayRows}`)}
+    UNION ALL
+    SELECT 1, day, json_agg(json_build_array(app_id, host_id, version, platform, uids, names))::text, ${NO_BITMAP}
+    FROM (
+      SELECT day::text AS day, app_id, host_id, version, platform,
+        coalesce(array_agg(DISTINCT uid) FILTER (WHERE uid IS NOT NULL), '{}') AS uids,
+        coalesce(json_agg(DISTINCT user_id) FILTER (WHERE uid IS NULL), '[]') AS names
+      FROM pend
+      GROUP BY day, app_id, host_id, version, platform
     ) p GROUP BY day
-    ${cohortPart}`,
+    ${weekPart}
+    ${cohortPart}
+    ) AS parts(kind, day, packed, users, app_id, host_id, version, platform)`,
   );
   type Packed = [appId: string, hostId: string, version: string, platform: string, payload: string | number[], names?: string[]];
-  const out: DistinctSources = { coarse, rows: [], pending: [], cohorts: [], cohortSets: [], cohortMoves: [] };
+  const out: DistinctSources = { coarse, listed, rows: [], pending: [], cohorts: [], retention: [], cohortSets: [], cohortMoves: [], activeRows: [] };
+  const addBitmap = (kind: number, key: SetKey, users: Uint8Array) => {
+    if (kind === 0) out.rows.push({ ...key, users });
+    else if (kind === 5) out.rows.push({ ...key, users, week: true });
+    else if (kind === 7) out.activeRows.push({ ...key, users });
+    else out.cohortSets.push({ appId: key.appId, day: key.day, users });
+  };
   for (const r of all) {
     const kind = Number(r.kind);
+    if (r.users) {
+      addBitmap(kind, { day: r.day, appId: r.app_id, hostId: r.host_id, version: r.version, platform: r.platform }, r.users);
+      continue;
+    }
     if (kind === 4) {
-      for (const [appId, day, foldedDay, uid, name] of JSON.parse(r.packed) as [string, string, string | null, number | null, string][]) {
+      for (const [appId, day, foldedDay, uid, name] of JSON.parse(r.packed!) as [string, string, string | null, number | null, string][]) {
         out.cohortMoves.push({ appId, day, foldedDay, uid, name });
       }
       continue;
     }
-    for (const [appId, hostId, version, platform, payload, names] of JSON.parse(r.packed) as Packed[]) {
+    if (kind === 6) {
+      for (const [day, cohort, d1, d7] of JSON.parse(r.packed!) as [string, number, number, number][]) out.retention.push({ day, cohort, d1, d7 });
+      continue;
+    }
+    for (const [appId, hostId, version, platform, payload, names] of JSON.parse(r.packed!) as Packed[]) {
       const key = { day: r.day, appId, hostId, version, platform };
-      if (kind === 0) out.rows.push({ ...key, users: Buffer.from(payload as string, "base64") });
-      else if (kind === 1) out.pending.push({ ...key, uids: payload as number[], names: names ?? [] });
+      if (kind === 1) out.pending.push({ ...key, uids: payload as number[], names: names ?? [] });
       else if (kind === 2) out.cohorts.push({ appId, day: r.day, uids: payload as number[], names: names ?? [] });
-      else out.cohortSets.push({ appId, day: r.day, users: Buffer.from(payload as string, "base64") });
+      else addBitmap(kind, key, Buffer.from(payload as string, "base64"));
     }
   }
   return out;
@@ -364,6 +536,8 @@ export async function rebuildUserSets(db: DbOrTx, orgId: string): Promise<void> 
     await tx.execute(sql`DELETE FROM pending_user_days WHERE org_id = ${orgId}`);
     await tx.execute(sql`DELETE FROM daily_user_sets WHERE org_id = ${orgId}`);
     await tx.execute(sql`DELETE FROM daily_cohort_sets WHERE org_id = ${orgId}`);
+    await tx.execute(sql`DELETE FROM weekly_user_sets WHERE org_id = ${orgId}`);
+    await tx.execute(sql`DELETE FROM daily_retention WHERE org_id = ${orgId}`);
     await tx.execute(sql`DELETE FROM org_users WHERE org_id = ${orgId}`);
     await tx.execute(sql`DELETE FROM org_user_counters WHERE org_id = ${orgId}`);
     await tx.execute(sql`
@@ -413,7 +587,50 @@ export async function rebuildUserSets(db: DbOrTx, orgId: string): Promise<void> 
         SELECT ${orgId}, ${day}::date, app_id, host_id, version, platform, decode(users, 'base64')
         FROM jsonb_to_recordset(${json}::jsonb) AS x(app_id text, host_id text, version text, platform text, users text)`);
     }
+    await rebuildWeeks(tx, orgId, days.map((d) => d.day));
+    const cohorts = await selectRows<{ app_id: string; day: string }>(tx, sql`SELECT app_id, day::text AS day FROM daily_cohort_sets WHERE org_id = ${orgId}`);
+    await refreshRetention(
+      tx,
+      orgId,
+      cohorts.map((c) => ({ appId: c.app_id, day: c.day })),
+    );
   });
+}
+
+/** The weekly rows of these days' weeks, each the union of its days' coarse breakdown rows. */
+async function rebuildWeeks(db: DbOrTx, orgId: string, days: string[]): Promise<void> {
+  for (const week of [...new Set(days.map(weekOf))]) {
+    const rows = await selectRows<{ app_id: string; host_id: string; version: string; platform: string; users: Uint8Array }>(
+      db,
+      sql`
+      SELECT app_id, host_id, version, platform, users FROM daily_user_sets
+      WHERE org_id = ${orgId} AND day BETWEEN ${week}::date AND ${addDays(week, 6)}::date
+        AND (app_id = '' OR host_id = '') AND NOT (app_id = '' AND host_id = '' AND platform = '')`,
+    );
+    const json = withBitmaps((s) => {
+      const byKey = new Map<string, { key: Omit<SetKey, "day">; set: Bitmap }>();
+      for (const r of rows) {
+        const key = { appId: r.app_id, hostId: r.host_id, version: r.version, platform: r.platform };
+        const k = keyString({ day: week, ...key });
+        const cur = byKey.get(k);
+        if (cur) cur.set.orInPlace(s.read(r.users));
+        else byKey.set(k, { key, set: s.read(r.users) });
+      }
+      return JSON.stringify(
+        [...byKey.values()].map(({ key, set }) => ({
+          app_id: key.appId,
+          host_id: key.hostId,
+          version: key.version,
+          platform: key.platform,
+          users: Buffer.from(writeBitmap(set)).toString("base64"),
+        })),
+      );
+    });
+    await db.execute(sql`
+      INSERT INTO weekly_user_sets (org_id, week, app_id, host_id, version, platform, users)
+      SELECT ${orgId}, ${week}::date, app_id, host_id, version, platform, decode(users, 'base64')
+      FROM jsonb_to_recordset(${json}::jsonb) AS x(app_id text, host_id text, version text, platform text, users text)`);
+  }
 }
 
 /** Every folded cohort of the organization as a bitmap (base64), for a rebuild. */
@@ -429,13 +646,16 @@ async function cohortBitmaps(db: DbOrTx, orgId: string): Promise<{ day: string; 
   return rows.map((r) => ({ day: r.day, app_id: r.app_id, users: Buffer.from(encodeBitmap(intArray(r.uids))).toString("base64") }));
 }
 
-/** Organizations with user-days but no bitmaps yet: what backfillUserSets() builds. */
+/**
+ * Organizations with user-days but no bitmaps yet (migration 0019), or bitmaps but no weekly rows (0022, which also
+ * brought daily_retention): what backfillUserSets() rebuilds.
+ */
 export async function backfillUserSets(db: DbOrTx): Promise<number> {
   const orgs = await selectRows<{ org_id: string }>(
     db,
     sql`
     SELECT c.org_id FROM org_user_counters c
-    WHERE NOT EXISTS (SELECT 1 FROM daily_user_sets s WHERE s.org_id = c.org_id)
+    WHERE (NOT EXISTS (SELECT 1 FROM daily_user_sets s WHERE s.org_id = c.org_id) OR NOT EXISTS (SELECT 1 FROM weekly_user_sets w WHERE w.org_id = c.org_id))
       AND EXISTS (SELECT 1 FROM daily_users d WHERE d.org_id = c.org_id)`,
   );
   for (const { org_id } of orgs) await rebuildUserSets(db, org_id);
