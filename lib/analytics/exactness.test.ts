@@ -210,7 +210,8 @@ describe("rebuilding the rollups from raw events", () => {
     const incremental = await snapshot();
     expect(incremental.sets.length).toBeGreaterThan(100);
     expect(incremental.weeks.length).toBeGreaterThan(20);
-    expect(incremental.retention.filter((r) => r.d1 > 0 && r.d7 > 0).length).toBeGreaterThan(5);
+    expect(incremental.retention.some((r) => r.d1 > 0)).toBe(true);
+    expect(incremental.retention.some((r) => r.d7 > 0)).toBe(true);
     expect(incremental.users.length).toBeGreaterThan(100);
     expect(incremental.cohorts.length).toBeGreaterThan(10);
     await rebuildRollups(s.db, orgId);

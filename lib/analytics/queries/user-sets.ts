@@ -103,21 +103,22 @@ export async function foldPendingUserDays(db: DbOrTx, orgId: string, limit = 5_0
     const uids = await assignUserIds(tx, orgId, [...new Set(rows.map((r) => r.user_id))]);
     const delta = new Map<string, { key: SetKey; uids: number[] }>();
     const weekDelta = new Map<string, { key: SetKey; uids: number[] }>();
-    const add = (into: typeof delta, key: SetKey, uid: number) => {
+    const add = (into: typeof delta, key: SetKey, uids: Iterable<number>) => {
       const k = keyString(key);
-      (into.get(k) ?? into.set(k, { key, uids: [] }).get(k)!).uids.push(uid);
+      (into.get(k) ?? into.set(k, { key, uids: [] }).get(k)!).uids.push(...uids);
     };
-    // A mini-program's active users on day X changed: the D1 of its cohort X-1 and the D7 of its cohort X-7.
-    const cohorts = new Map<string, CohortKey>();
     for (const r of rows) {
       const uid = uids.get(r.user_id)!;
-      for (const key of grainsOf(r.day, r.app_id, r.host_id, r.version, r.platform)) {
-        add(delta, key, uid);
-        if (hasWeekRow(key)) add(weekDelta, { ...key, day: weekOf(key.day) }, uid);
-        if (isAppGrain(key)) for (const back of [1, 7]) addCohortKey(cohorts, r.app_id, addDays(r.day, -back));
-      }
+      for (const key of grainsOf(r.day, r.app_id, r.host_id, r.version, r.platform)) add(delta, key, [uid]);
     }
-    await mergeIntoSets(tx, orgId, delta, "daily_user_sets");
+    // Only what a day row did not hold yet can be new to its week's row or change a retention figure: most user-days
+    // of a returning user add nothing at the host, platform or mini-program grain.
+    const cohorts = new Map<string, CohortKey>();
+    for (const { key, uids: fresh } of await mergeIntoSets(tx, orgId, delta, "daily_user_sets")) {
+      if (hasWeekRow(key)) add(weekDelta, { ...key, day: weekOf(key.day) }, fresh);
+      // A mini-program's active users on day X changed: the D1 of its cohort X-1 and the D7 of its cohort X-7.
+      if (isAppGrain(key)) for (const back of [1, 7]) addCohortKey(cohorts, key.appId, addDays(key.day, -back));
+    }
     await mergeIntoSets(tx, orgId, weekDelta, "weekly_user_sets");
     await refreshRetention(tx, orgId, [...cohorts.values()]);
     // By the exact seqs read: a row with a lower seq committed since (sequences are not commit-ordered) stays pending.
@@ -212,8 +213,11 @@ export async function foldFirstLaunches(db: DbOrTx, orgId: string, limit = 5_000
  * the new ones in a single upsert. Only folds and rebuilds write these rows, both under the organization's fold
  * lock, so nothing changes them between the read and the write.
  */
-async function mergeIntoSets(db: DbOrTx, orgId: string, delta: Map<string, { key: SetKey; uids: number[] }>, table: "daily_user_sets" | "weekly_user_sets"): Promise<void> {
-  if (delta.size === 0) return;
+/** What a merge added: per key, the numbers that were not in its bitmap yet (all of them for a new row). */
+type Added = { key: SetKey; uids: Uint32Array }[];
+
+async function mergeIntoSets(db: DbOrTx, orgId: string, delta: Map<string, { key: SetKey; uids: number[] }>, table: "daily_user_sets" | "weekly_user_sets"): Promise<Added> {
+  if (delta.size === 0) return [];
   // The weekly rows key their week's Monday in `week`; both tables are otherwise alike.
   const t = sql.raw(table);
   const dayCol = sql.raw(table === "daily_user_sets" ? "day" : "week");
@@ -226,6 +230,7 @@ async function mergeIntoSets(db: DbOrTx, orgId: string, delta: Map<string, { key
       SELECT day, app_id, host_id, version, platform
       FROM jsonb_to_recordset(${keys}::jsonb) AS x(day date, app_id text, host_id text, version text, platform text))`,
   );
+  const added: Added = [];
   const writes = withBitmaps((s: BitmapScope) => {
     const out: { day: string; app_id: string; host_id: string; version: string; platform: string; users: string }[] = [];
     const put = (key: SetKey, users: Uint8Array) =>
@@ -237,20 +242,28 @@ async function mergeIntoSets(db: DbOrTx, orgId: string, delta: Map<string, { key
       if (!d) continue;
       delta.delete(k);
       const b = s.read(row.users);
-      const before = b.size;
-      b.addMany(Uint32Array.from(d.uids));
-      if (b.size !== before) put(key, writeBitmap(b));
+      const fresh = s.of(d.uids);
+      fresh.andNotInPlace(b);
+      if (fresh.isEmpty) continue;
+      added.push({ key, uids: fresh.toUint32Array() });
+      b.orInPlace(fresh);
+      put(key, writeBitmap(b));
     }
-    for (const d of delta.values()) put(d.key, writeBitmap(s.of(d.uids)));
+    for (const d of delta.values()) {
+      const b = s.of(d.uids);
+      added.push({ key: d.key, uids: b.toUint32Array() });
+      put(d.key, writeBitmap(b));
+    }
     return out;
   });
-  if (writes.length === 0) return;
+  if (writes.length === 0) return added;
   await db.execute(sql`
     INSERT INTO ${t} AS s (org_id, ${dayCol}, app_id, host_id, version, platform, users)
     SELECT ${orgId}, day, app_id, host_id, version, platform, decode(users, 'base64')
     FROM jsonb_to_recordset(${JSON.stringify(writes)}::jsonb) AS x(day date, app_id text, host_id text, version text, platform text, users text)
     ORDER BY day, app_id, host_id, version, platform
     ON CONFLICT (org_id, ${dayCol}, app_id, host_id, version, platform) DO UPDATE SET users = excluded.users`);
+  return added;
 }
 
 /** A mini-program's retention cohort: the users whose first launch of it fell on `day`. */
