@@ -16,7 +16,7 @@ import { getScopedAppIds } from "./queries/scoped-apps";
 import { computeOverviewFromRaw } from "./raw";
 import { getLatestAdoption, getOverview } from "./service";
 import { selectRows } from "./sql";
-import { assign, body, cohortSetsAsUserIds, hostsOf, prng, randomBatch, retentionRows, userSetsAsUserIds, weeklySetsAsUserIds, type WireEvent } from "./testing";
+import { assign, body, cohortSetsAsUserIds, hostsOf, prng, randomBatch, retentionRows, userSetsAsUserIds, type WireEvent } from "./testing";
 import type { OverviewQuery } from "./types";
 
 const s = useSeededDb();
@@ -204,7 +204,7 @@ describe("rebuilding the rollups from raw events", () => {
       sets: await userSetsAsUserIds(s.db, orgId),
       cohorts: await cohortSetsAsUserIds(s.db, orgId),
       // What the folds kept up beside them: the weekly unions and each cohort's D1/D7 figures.
-      weeks: await weeklySetsAsUserIds(s.db, orgId),
+      weeks: await userSetsAsUserIds(s.db, orgId, "week"),
       retention: await retentionRows(s.db, orgId),
     });
     const incremental = await snapshot();

@@ -132,11 +132,12 @@ async function asUserIds<K extends Record<string, unknown>>(db: Db, orgId: strin
   return rows.map(({ users, ...key }) => ({ ...key, users: decodeBitmap(users).map((u) => names.get(u) ?? `?${u}`).sort() }));
 }
 
-/** The organization's day bitmaps (every grain), each as user ids. */
-export async function userSetsAsUserIds(db: Db, orgId: string) {
+/** The organization's day bitmaps (every grain), or its weekly ones (the coarse breakdown grains), each as user ids. */
+export async function userSetsAsUserIds(db: Db, orgId: string, span: "day" | "week" = "day") {
+  const [table, col] = span === "day" ? ["daily_user_sets", "day"] : ["weekly_user_sets", "week"];
   const rows = await selectRows<{ day: string; app_id: string; host_id: string; version: string; platform: string; users: Uint8Array }>(
     db,
-    sql`SELECT day::text, app_id, host_id, version, platform, users FROM daily_user_sets WHERE org_id = ${orgId} ORDER BY 1, 2, 3, 4, 5`,
+    sql`SELECT ${sql.raw(col)}::text AS day, app_id, host_id, version, platform, users FROM ${sql.raw(table)} WHERE org_id = ${orgId} ORDER BY 1, 2, 3, 4, 5`,
   );
   return asUserIds(db, orgId, rows);
 }
@@ -146,15 +147,6 @@ export async function cohortSetsAsUserIds(db: Db, orgId: string) {
   const rows = await selectRows<{ day: string; app_id: string; users: Uint8Array }>(
     db,
     sql`SELECT day::text, app_id, users FROM daily_cohort_sets WHERE org_id = ${orgId} ORDER BY 1, 2`,
-  );
-  return asUserIds(db, orgId, rows);
-}
-
-/** The organization's weekly bitmaps (the coarse breakdown grains), each as user ids. */
-export async function weeklySetsAsUserIds(db: Db, orgId: string) {
-  const rows = await selectRows<{ week: string; app_id: string; host_id: string; version: string; platform: string; users: Uint8Array }>(
-    db,
-    sql`SELECT week::text, app_id, host_id, version, platform, users FROM weekly_user_sets WHERE org_id = ${orgId} ORDER BY 1, 2, 3, 4, 5`,
   );
   return asUserIds(db, orgId, rows);
 }

@@ -13,7 +13,7 @@ import { assignUserIds, backfillUserSets, foldFirstLaunches, foldPendingUserDays
 import { computeOverviewFromRaw } from "./raw";
 import { getOverview } from "./service";
 import { selectRows } from "./sql";
-import { assign, body, cohortSetsAsUserIds, hostsOf, prng, randomBatch, retentionRows, userSetsAsUserIds, weeklySetsAsUserIds } from "./testing";
+import { assign, body, cohortSetsAsUserIds, hostsOf, prng, randomBatch, retentionRows, userSetsAsUserIds } from "./testing";
 import { onPostgresJs } from "./sql";
 import { FOLD_EARLY_AT, foldAllPending, startUserSetFolder, stopUserSetFolder } from "./user-set-folder";
 
@@ -291,13 +291,13 @@ describe("backfill (migrations 0019 and 0022)", () => {
 
   it("builds the weekly rows and the retention figures of an organization that has day bitmaps but none of those (migration 0022)", async () => {
     await foldAllPending(s.db);
-    const before = { sets: await setsAsUserIds(), weeks: await weeklySetsAsUserIds(s.db, orgId), retention: await retentionRows(s.db, orgId) };
+    const before = { sets: await setsAsUserIds(), weeks: await userSetsAsUserIds(s.db, orgId, "week"), retention: await retentionRows(s.db, orgId) };
     expect(before.weeks.length).toBeGreaterThan(3);
     expect(before.retention.length).toBeGreaterThan(3);
     await s.db.execute(sql`DELETE FROM weekly_user_sets WHERE org_id = ${orgId}`);
     await s.db.execute(sql`DELETE FROM daily_retention WHERE org_id = ${orgId}`);
     expect(await backfillUserSets(s.db)).toBeGreaterThanOrEqual(1);
-    expect({ sets: await setsAsUserIds(), weeks: await weeklySetsAsUserIds(s.db, orgId), retention: await retentionRows(s.db, orgId) }).toEqual(before);
+    expect({ sets: await setsAsUserIds(), weeks: await userSetsAsUserIds(s.db, orgId, "week"), retention: await retentionRows(s.db, orgId) }).toEqual(before);
     expect(await backfillUserSets(s.db)).toBe(0);
   });
 });
