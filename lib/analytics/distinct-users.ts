@@ -10,6 +10,7 @@ import type { BreakdownUsers } from "./queries/breakdown-users";
 import type { DailyUsers } from "./queries/daily-users";
 import { MAU_WINDOW_DAYS } from "./queries/daily-users";
 import type { CohortRow } from "./queries/retention";
+import { cohortRetention, sumByDay } from "./retention-sets";
 import { type DistinctSources, grainsOf, type Members, readDistinctSources, type SetRow } from "./queries/user-sets";
 import type { Scope } from "./sql";
 import type { AnalyticsFilters } from "./types";
@@ -58,22 +59,8 @@ export async function getDistinctUsers(db: DbOrTx, scope: Scope, f: AnalyticsFil
     // read their mini-program's day rows came apart from the weekly ones.
     const changed = cohortsFromSets(s, src, from, to, numberOf);
     const active = src.coarse ? [...src.activeRows.map((r) => ({ ...r, set: s.read(r.users) })), ...pending] : sets;
-    return { ...out, cohorts: addCohorts(src.retention, retentionFrom(s, src.coarse, active, changed)) };
+    return { ...out, cohorts: sumByDay([...src.retention, ...retentionFrom(s, src.coarse, active, changed)]) };
   });
-}
-
-/** Per day, the sums of two sets of retention figures (each day's cohorts split between them). */
-function addCohorts(a: CohortRow[], b: CohortRow[]): CohortRow[] {
-  const byDay = new Map<string, CohortRow>();
-  for (const r of [...a, ...b]) {
-    const cur = byDay.get(r.day);
-    if (cur) {
-      cur.cohort += r.cohort;
-      cur.d1 += r.d1;
-      cur.d7 += r.d7;
-    } else byDay.set(r.day, { ...r });
-  }
-  return [...byDay.values()].sort((x, y) => (x.day < y.day ? -1 : 1));
 }
 
 /**
@@ -82,35 +69,9 @@ function addCohorts(a: CohortRow[], b: CohortRow[]): CohortRow[] {
  * set with the mini-program's day sets. Without a mini-program filter a member is a (user, mini-program) pair.
  */
 export function retentionFrom(s: BitmapScope, coarse: boolean, rows: ReadRow[], cohorts: { appId: string; day: string; members: Bitmap }[]): CohortRow[] {
-  // Thousands of cohorts (one per mini-program and day) share a few dozen days: their day+1 and day+7 once each.
-  const later = new Map<string, [string, string]>();
-  const laterOf = (day: string) => later.get(day) ?? later.set(day, [addDays(day, 1), addDays(day, 7)]).get(day)!;
-  const wanted = new Set<string>();
-  for (const c of cohorts) {
-    const [d1, d7] = laterOf(c.day);
-    wanted.add(`${c.appId}\n${d1}`);
-    wanted.add(`${c.appId}\n${d7}`);
-  }
-  const activeGroups: Groups = new Map();
-  for (const r of rows) {
-    // The finest rows, or the coarse (app, '', version, '') ones: each lies in exactly one mini-program.
-    if (r.appId === "" || (coarse && r.hostId !== "")) continue;
-    const key = `${r.appId}\n${r.day}`;
-    if (wanted.has(key)) union(s, activeGroups, key, r.set);
-  }
-  const active = unionAll(s, activeGroups);
-  const byDay = new Map<string, CohortRow>();
-  for (const c of cohorts) {
-    const row = byDay.get(c.day) ?? byDay.set(c.day, { day: c.day, cohort: 0, d1: 0, d7: 0 }).get(c.day)!;
-    const members = c.members;
-    row.cohort += members.size;
-    const [day1, day7] = laterOf(c.day);
-    const d1 = active.get(`${c.appId}\n${day1}`);
-    const d7 = active.get(`${c.appId}\n${day7}`);
-    if (d1) row.d1 += members.andCardinality(d1);
-    if (d7) row.d7 += members.andCardinality(d7);
-  }
-  return [...byDay.values()].sort((a, b) => (a.day < b.day ? -1 : 1));
+  // The finest rows, or the coarse (app, '', version, '') ones: each lies in exactly one mini-program.
+  const active = rows.filter((r) => r.appId !== "" && !(coarse && r.hostId !== ""));
+  return sumByDay(cohortRetention(s, active, cohorts));
 }
 
 /**

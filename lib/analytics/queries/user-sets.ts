@@ -5,6 +5,7 @@ import { type SQL, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db";
 import { type Bitmap, BitmapScope, encodeBitmap, withBitmaps, writeBitmap } from "../bitmaps";
 import { addDays, weekOf, wholeWeeks } from "../dates";
+import { cohortRetention } from "../retention-sets";
 import { onPostgresJs, selectRows, whereDimensions, type Scope } from "../sql";
 import type { AnalyticsFilters } from "../types";
 
@@ -64,7 +65,7 @@ export function grainsOf(day: string, appId: string, hostId: string, version: st
 }
 
 /** The coarse breakdown grains (not the finest, not the whole organization's) also have a row per ISO week. */
-export const hasWeekRow = (k: Omit<SetKey, "day">) => (k.appId === "") !== (k.hostId === "") || (k.appId === "" && k.platform !== "");
+const hasWeekRow = (k: Omit<SetKey, "day">) => (k.appId === "" || k.hostId === "") && !(k.appId === "" && k.hostId === "" && k.platform === "");
 
 /** The mini-program grain (app, '', version, ''): what a mini-program's active users on a day are the union of. */
 const isAppGrain = (k: Omit<SetKey, "day">) => k.appId !== "" && k.hostId === "";
@@ -208,14 +209,14 @@ export async function foldFirstLaunches(db: DbOrTx, orgId: string, limit = 5_000
   });
 }
 
-/**
- * ORs each key's uids into its day bitmap: the existing rows are read once, merged in memory and written back with
- * the new ones in a single upsert. Only folds and rebuilds write these rows, both under the organization's fold
- * lock, so nothing changes them between the read and the write.
- */
 /** What a merge added: per key, the numbers that were not in its bitmap yet (all of them for a new row). */
 type Added = { key: SetKey; uids: Uint32Array }[];
 
+/**
+ * ORs each key's uids into its day (or week) bitmap: the existing rows are read once, merged in memory and written
+ * back with the new ones in a single upsert. Only folds and rebuilds write these rows, both under the organization's
+ * fold lock, so nothing changes them between the read and the write.
+ */
 async function mergeIntoSets(db: DbOrTx, orgId: string, delta: Map<string, { key: SetKey; uids: number[] }>, table: "daily_user_sets" | "weekly_user_sets"): Promise<Added> {
   if (delta.size === 0) return [];
   // The weekly rows key their week's Monday in `week`; both tables are otherwise alike.
@@ -297,23 +298,11 @@ export async function refreshRetention(db: DbOrTx, orgId: string, keys: CohortKe
         AND (s.app_id, s.day) IN (SELECT app_id, day + 1 FROM k UNION SELECT app_id, day + 7 FROM k)`,
     );
     const figures = withBitmaps((s) => {
-      const active = new Map<string, Bitmap>();
-      for (const r of rows) {
-        if (Number(r.kind) !== 1) continue;
-        const k = `${r.app_id}\n${r.day}`;
-        const b = active.get(k);
-        if (b) b.orInPlace(s.read(r.users));
-        else active.set(k, s.read(r.users));
-      }
-      const out: { app_id: string; day: string; cohort: number; d1: number; d7: number }[] = [];
-      for (const r of rows) {
-        if (Number(r.kind) !== 0) continue;
-        const members = s.read(r.users);
-        if (members.isEmpty) continue;
-        const on = (n: number) => active.get(`${r.app_id}\n${addDays(r.day, n)}`);
-        out.push({ app_id: r.app_id, day: r.day, cohort: members.size, d1: on(1)?.andCardinality(members) ?? 0, d7: on(7)?.andCardinality(members) ?? 0 });
-      }
-      return out;
+      const read = (kind: number) => rows.filter((r) => Number(r.kind) === kind).map((r) => ({ appId: r.app_id, day: r.day, set: s.read(r.users) }));
+      const cohorts = read(0).map((c) => ({ appId: c.appId, day: c.day, members: c.set }));
+      return cohortRetention(s, read(1), cohorts)
+        .filter((c) => c.cohort > 0)
+        .map((c) => ({ app_id: c.appId, day: c.day, cohort: c.cohort, d1: c.d1, d7: c.d7 }));
     });
     await db.execute(sql`
       DELETE FROM daily_retention r USING jsonb_to_recordset(${chunk}::jsonb) AS x(app_id text, day date)
@@ -339,7 +328,7 @@ export type DistinctSources = {
   /** Unfiltered and unscoped: the coarse bitmap rows were read (a few per day, and per whole week), not the finest. */
   coarse: boolean;
   /** Day bitmaps, and (coarse) the weekly ones of the range's whole weeks, whose `day` is the week's Monday. */
-  rows: (SetRow & { week?: true })[];
+  rows: SetRow[];
   /** User-days not folded into the bitmaps yet, at the finest grain. */
   pending: PendingRow[];
   /** A host, version or platform filter: the cohorts were read from first_launches, members listed. */
@@ -504,8 +493,7 @@ export async function readDistinctSources(db: DbOrTx, scope: Scope, f: Analytics
   type Packed = [appId: string, hostId: string, version: string, platform: string, payload: string | number[], names?: string[]];
   const out: DistinctSources = { coarse, listed, rows: [], pending: [], cohorts: [], retention: [], cohortSets: [], cohortMoves: [], activeRows: [] };
   const addBitmap = (kind: number, key: SetKey, users: Uint8Array) => {
-    if (kind === 0) out.rows.push({ ...key, users });
-    else if (kind === 5) out.rows.push({ ...key, users, week: true });
+    if (kind === 0 || kind === 5) out.rows.push({ ...key, users });
     else if (kind === 7) out.activeRows.push({ ...key, users });
     else out.cohortSets.push({ appId: key.appId, day: key.day, users });
   };
