@@ -34,6 +34,8 @@ export async function rebuildRollups(db: DbOrTx, orgId: string): Promise<void> {
     SELECT DISTINCT ON (app_id, user_id) org_id, app_id, user_id, ts, (ts AT TIME ZONE 'UTC')::date, host_id, id, version, platform
     FROM events WHERE org_id = ${orgId} AND type = 'launch'
     ORDER BY app_id, user_id, ts, host_id, id`);
+  // The statistics of what was just replaced in bulk, for the joins that follow (rebuildUserSets).
+  await db.execute(sql`ANALYZE daily_users, first_launches`);
   // The day bitmaps and the user numbering follow from daily_users, the cohort bitmaps from first_launches: after
   // both (built before first_launches, every cohort would be left to the background fold).
   await rebuildUserSets(db, orgId);
