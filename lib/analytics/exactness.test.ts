@@ -13,7 +13,8 @@ import { rebuildRollups } from "./queries/rebuild-rollups";
 import { foldPendingUserDays } from "./queries/user-sets";
 import { foldAllPending } from "./user-set-folder";
 import { getScopedAppIds } from "./queries/scoped-apps";
-import { computeOverviewFromRaw } from "./raw";
+import { computeOverviewFromRaw, computeSeriesFromRaw } from "./raw";
+import { getDailySeries } from "@/lib/insights/queries/series";
 import { getLatestAdoption, getOverview } from "./service";
 import { selectRows } from "./sql";
 import { assign, body, cohortSetsAsUserIds, hostsOf, prng, randomBatch, retentionRows, userSetsAsUserIds, type WireEvent } from "./testing";
@@ -165,6 +166,31 @@ describe("every figure equals the direct count over raw events", () => {
   });
 });
 
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const byHostAppDay = <T extends { hostId: string; appId: string; day: string }>(rows: T[]) => [...rows].sort((a, b) => cmp(a.hostId, b.hostId) || cmp(a.appId, b.appId) || cmp(a.day, b.day));
+
+/** The insights' anomaly series for each range and filter combination (every other one with `step` 2…). */
+async function expectSeriesExact(scope: { orgId: string; appIds: string[] | null }, step = 1) {
+  let nonEmpty = 0;
+  for (const [label, q] of queries().filter((_, i) => i % step === 0)) {
+    const { from, to, ...f } = q;
+    // In one order (the query's is the database's collation); within a series the days ascend either way.
+    const series = byHostAppDay(await getDailySeries(s.db, scope, f, from, to));
+    expect(series, label).toEqual(await computeSeriesFromRaw(s.db, scope, f, from, to));
+    if (series.some((r) => r.activeUsers > 1)) nonEmpty++;
+  }
+  expect(nonEmpty).toBeGreaterThan(5);
+}
+
+describe("the insights' daily series per host and mini-program equals the direct count over raw events", () => {
+  it("for an admin and for a developer, with user-days pending", async () => {
+    expect(await pendingCount(s.seed.orgs.demo!)).toBeGreaterThan(300);
+    await expectSeriesExact({ orgId: s.seed.orgs.demo!, appIds: null });
+    const dev = await s.as("developer");
+    await expectSeriesExact({ orgId: dev.org.id, appIds: await getScopedAppIds(dev) }, 2);
+  });
+});
+
 describe("the distinct figures before, after and between background folds", () => {
   it("equal the raw count once everything is folded, and again with new user-days pending", async () => {
     const orgId = s.seed.orgs.demo!;
@@ -173,6 +199,7 @@ describe("the distinct figures before, after and between background folds", () =
     const some = queries().filter((_, i) => i % 3 === 0);
     const compare = async () => {
       for (const [label, q] of some) expect(await getOverview(admin, q, { now: NOW }), label).toEqual(await computeOverviewFromRaw(s.db, { orgId, appIds: null }, q, { now: NOW }));
+      await expectSeriesExact({ orgId, appIds: null }, 3);
     };
     const folded = await foldAllPending(s.db);
     expect(folded.folded).toBeGreaterThan(300);
