@@ -121,3 +121,34 @@ export function buildIsFresh(cwd: string): { fresh: boolean; reason: string } {
   for (const r of roots) walk(path.join(cwd, r));
   return newest > built ? { fresh: false, reason: `${path.relative(cwd, newestFile)} is newer than the build` } : { fresh: true, reason: "build is newer than the sources" };
 }
+
+/** The machine's CPU counters (all cores): time busy and in total, in clock ticks. */
+function cpuTicks(): { busy: number; total: number } {
+  const [, ...fields] = fs.readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/);
+  const t = fields.map(Number);
+  const total = t.reduce((a, b) => a + b, 0);
+  // user nice system idle iowait irq softirq steal …: idle and iowait are not busy.
+  return { busy: total - (t[3] ?? 0) - (t[4] ?? 0), total };
+}
+
+/**
+ * Waits until the machine has been quiet (under `maxBusy` of all cores busy) for two windows of a second in a row,
+ * at most `timeoutMs`; answers the seconds waited and whether it got quiet. A server just started does its start-up
+ * work (an ANALYZE of the analytics tables, the first anomaly pass over every organization: 4-8 s of database time
+ * at 10 M events) beside the first requests: "idle" figures are measured after it, not during it.
+ */
+export async function waitForQuiet(opts: { maxBusy?: number; timeoutMs?: number } = {}): Promise<{ seconds: number; quiet: boolean }> {
+  if (!fs.existsSync("/proc/stat")) return { seconds: 0, quiet: false };
+  const maxBusy = opts.maxBusy ?? 0.15;
+  const t0 = Date.now();
+  let calm = 0;
+  while (Date.now() - t0 < (opts.timeoutMs ?? 90_000)) {
+    const a = cpuTicks();
+    await new Promise((r) => setTimeout(r, 1000));
+    const b = cpuTicks();
+    const busy = (b.busy - a.busy) / Math.max(1, b.total - a.total);
+    calm = busy < maxBusy ? calm + 1 : 0;
+    if (calm >= 2) return { seconds: (Date.now() - t0) / 1000, quiet: true };
+  }
+  return { seconds: (Date.now() - t0) / 1000, quiet: false };
+}
