@@ -1,15 +1,33 @@
 // Insights in the console (issue 18 items 1 and 2): the seeded outage (Expenses on Demo SuperApp, three days ago)
 // listed on the overview in words and marked on the dashboard's errors chart; recommendations on a host's page with
 // their reasons and "Assign" one click away; in English and in Simplified Chinese.
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
 import { authFile } from "./helpers";
 
 test.use({ storageState: authFile("admin") });
 // Each test reads several pages of 90 days of seeded usage on a shared machine.
 test.describe.configure({ timeout: 90_000 });
 
-const storyDay = () => new Date(Date.now() - 3 * 86_400_000);
-const weekday = (locale: string) => new Intl.DateTimeFormat(locale, { weekday: "long", timeZone: "UTC" }).format(storyDay());
+const ADMIN = { authorization: "Bearer t_admin_demo" };
+const DAY_MS = 86_400_000;
+const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/**
+ * The weekday of the seeded outage, as the anomalies API reports its day: three days before the seed ran, which is
+ * three days before now, or four when the suite crossed a UTC midnight after the server was seeded (a CI run that
+ * started at 23:55 expected Thursday where the page rightly said Wednesday).
+ */
+async function storyWeekdays(request: APIRequestContext): Promise<Record<"en" | "zh-CN", string>> {
+  const hosts = (await (await request.get("/api/v1/hosts?limit=200", { headers: ADMIN })).json()).items as { id: string; name: string }[];
+  const superApp = hosts.find((h) => h.name === "Demo SuperApp")!;
+  const now = Date.now();
+  const res = await request.get(`/api/v1/analytics/anomalies?from=${utcDay(now - 14 * DAY_MS)}&to=${utcDay(now)}&hostId=${superApp.id}&appId=com.demo.expenses`, { headers: ADMIN });
+  expect(res.status()).toBe(200);
+  const story = ((await res.json()).items as { day: string; metric: string }[]).find((a) => a.metric === "errorRate");
+  expect([utcDay(now - 3 * DAY_MS), utcDay(now - 4 * DAY_MS)]).toContain(story?.day);
+  const name = (locale: string) => new Intl.DateTimeFormat(locale, { weekday: "long", timeZone: "UTC" }).format(new Date(`${story!.day}T12:00:00Z`));
+  return { en: name("en"), "zh-CN": name("zh-CN") };
+}
 
 async function setLanguage(page: Page, locale: "en" | "zh-CN") {
   await page.getByTestId("language-switch").last().selectOption(locale);
@@ -17,11 +35,12 @@ async function setLanguage(page: Page, locale: "en" | "zh-CN") {
 }
 
 test("the overview lists the seeded anomaly in words, in both languages", async ({ page }) => {
+  const weekday = await storyWeekdays(page.request);
   await page.goto("/o/demo");
   const list = page.getByTestId("overview-anomalies");
   const story = list.getByTestId("anomaly").filter({ hasText: "Expenses on Demo SuperApp" }).first();
   await expect(story).toBeVisible();
-  await expect(story.getByTestId("anomaly-explanation")).toHaveText(new RegExp(`^errors \\d+(\\.\\d)?% vs \\d+(\\.\\d)?% expected for a ${weekday("en")}$`));
+  await expect(story.getByTestId("anomaly-explanation")).toHaveText(new RegExp(`^errors \\d+(\\.\\d)?% vs \\d+(\\.\\d)?% expected for a ${weekday.en}$`));
   await page.screenshot({ path: "test-results/insights-overview-en.png", fullPage: true });
   await story.getByRole("link").click();
   await expect(page).toHaveURL(/\/o\/demo\/analytics\?hostId=hst_[0-9a-z]+&appId=com\.demo\.expenses/);
@@ -30,7 +49,7 @@ test("the overview lists the seeded anomaly in words, in both languages", async 
   await setLanguage(page, "zh-CN");
   try {
     const zh = page.getByTestId("overview-anomalies").getByTestId("anomaly").filter({ hasText: "Demo SuperApp 上的 Expenses" }).first();
-    await expect(zh.getByTestId("anomaly-explanation")).toHaveText(new RegExp(`^错误率 \\d+(\\.\\d)?%，${weekday("zh-CN")}的预期为 \\d+(\\.\\d)?%$`));
+    await expect(zh.getByTestId("anomaly-explanation")).toHaveText(new RegExp(`^错误率 \\d+(\\.\\d)?%，${weekday["zh-CN"]}的预期为 \\d+(\\.\\d)?%$`));
     await expect(page.getByRole("heading", { name: "异常", exact: true })).toBeVisible();
     await page.screenshot({ path: "test-results/insights-overview-zh.png", fullPage: true });
   } finally {
@@ -39,10 +58,11 @@ test("the overview lists the seeded anomaly in words, in both languages", async 
 });
 
 test("the dashboard marks the anomaly on the errors chart and explains it", async ({ page }) => {
+  const weekday = await storyWeekdays(page.request);
   await page.goto("/o/demo/analytics");
   // The list and the markers come with the anomalies' own request, after the figures.
   const listed = page.getByTestId("dashboard-anomalies").getByTestId("anomaly").filter({ hasText: "Expenses on Demo SuperApp" });
-  await expect(listed.first()).toContainText(`expected for a ${weekday("en")}`, { timeout: 30_000 });
+  await expect(listed.first()).toContainText(`expected for a ${weekday.en}`, { timeout: 30_000 });
   const chart = page.getByTestId("chart-errors");
   const dots = chart.locator(".recharts-reference-dot");
   await expect(dots).not.toHaveCount(0);
