@@ -165,9 +165,9 @@ function byDimension<K>(db: DbOrTx, select: SQL, groupBy: SQL, scope: Scope, f: 
   );
 }
 
-/** The insights' anomaly series (getDailySeries) straight from the events: per host, mini-program and UTC day. */
+/** The insights' anomaly series (getDailySeries) straight from the events: per host, mini-program and UTC day, unordered. */
 export async function computeSeriesFromRaw(db: DbOrTx, scope: Scope, f: AnalyticsFilters, from: string, to: string) {
-  const rows = await selectRows<{ hostId: string; appId: string; day: string; launches: number; activeUsers: number; errors: number }>(
+  return selectRows<{ hostId: string; appId: string; day: string; launches: number; activeUsers: number; errors: number }>(
     db,
     sql`SELECT e.host_id AS "hostId", e.app_id AS "appId", (e.ts AT TIME ZONE 'UTC')::date::text AS day,
         (count(*) FILTER (WHERE e.type = 'launch'))::float8 AS launches, count(DISTINCT e.user_id)::int AS "activeUsers",
@@ -176,6 +176,4 @@ export async function computeSeriesFromRaw(db: DbOrTx, scope: Scope, f: Analytic
       WHERE ${eventFilter("e", scope, f)} AND e.ts >= ${`${from}T00:00:00Z`}::timestamptz AND e.ts < ${`${from}T00:00:00Z`}::timestamptz + ${daysBetween(from, to) + 1}::int * ${H24}
       GROUP BY 1, 2, 3`,
   );
-  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-  return rows.sort((a, b) => cmp(a.hostId, b.hostId) || cmp(a.appId, b.appId) || cmp(a.day, b.day));
 }
