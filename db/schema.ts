@@ -17,6 +17,7 @@ import {
   text,
   timestamp,
   uniqueIndex,
+  uuid,
 } from "drizzle-orm/pg-core";
 import {
   ROLES,
@@ -850,6 +851,12 @@ export const dailyUserSets = pgTable(
     version: text("version").notNull(),
     platform: text("platform").notNull(),
     users: bytea("users").notNull(),
+    /**
+     * This version of the row: a fresh random id each time a fold or rebuild writes it, never reused (in any
+     * database), so a server process may keep the bytes of a version it read and ask only for versions it lacks
+     * (lib/analytics/set-cache.ts).
+     */
+    rev: uuid("rev").notNull().defaultRandom(),
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.day, t.appId, t.hostId, t.version, t.platform] }),
@@ -922,6 +929,8 @@ export const dailyCohortSets = pgTable(
     day: date("day", { mode: "string" }).notNull(),
     appId: text("app_id").notNull(),
     users: bytea("users").notNull(),
+    /** As daily_user_sets.rev. */
+    rev: uuid("rev").notNull().defaultRandom(),
   },
   (t) => [primaryKey({ columns: [t.orgId, t.day, t.appId] })],
 );
@@ -942,6 +951,8 @@ export const weeklyUserSets = pgTable(
     version: text("version").notNull(),
     platform: text("platform").notNull(),
     users: bytea("users").notNull(),
+    /** As daily_user_sets.rev. */
+    rev: uuid("rev").notNull().defaultRandom(),
   },
   (t) => [primaryKey({ columns: [t.orgId, t.week, t.appId, t.hostId, t.version, t.platform] })],
 );

@@ -1,7 +1,8 @@
 // Distinct-user figures from the day bitmaps (daily_user_sets): active users and MAU per day, the range's
 // distinct users, and distinct users per host, mini-program, version and platform. Every figure is the
 // cardinality of a union of day sets (the bitmaps, and the user-days still pending for the background fold), so
-// it is exact, as the user-day queries it replaces were.
+// it is exact, as the user-day queries it replaces were. A union of row versions counted before is not counted
+// again (set-cache.ts: a version's bytes never change), nor are its rows' bitmaps decoded.
 import type { DbOrTx } from "@/db";
 import type { Platform } from "@/db/schema";
 import { type Bitmap, type BitmapScope, withBitmaps } from "./bitmaps";
@@ -12,6 +13,7 @@ import { MAU_WINDOW_DAYS } from "./queries/daily-users";
 import type { CohortRow } from "./queries/retention";
 import { cohortRetention, sumByDay } from "./retention-sets";
 import { type DistinctSources, grainsOf, type Members, readDistinctSources, type SetRow } from "./queries/user-sets";
+import { UnionSizes, unionSizes } from "./set-cache";
 import type { Scope } from "./sql";
 import type { AnalyticsFilters } from "./types";
 
@@ -39,7 +41,7 @@ export async function getDistinctUsers(db: DbOrTx, scope: Scope, f: AnalyticsFil
     };
     const numbersOf = (m: Members) => [...m.uids, ...m.names.map(numberOf)];
     // Each row's bitmap is read once, for every figure.
-    const sets: ReadRow[] = src.rows.map((r) => ({ ...r, set: s.read(r.users) }));
+    const sets: ReadRow[] = src.rows.map((r) => lazyRow(s, r));
     // Pending user-days count at every grain the fold will put them in: the finest alone when the finest rows were
     // read, the four coarse ones otherwise.
     const pending: ReadRow[] = [];
@@ -58,7 +60,7 @@ export async function getDistinctUsers(db: DbOrTx, scope: Scope, f: AnalyticsFil
     // The stored figures, plus the cohorts something pending changes, computed from their bitmaps: in the coarse
     // read their mini-program's day rows came apart from the weekly ones.
     const changed = cohortsFromSets(s, src, from, to, numberOf);
-    const active = src.coarse ? [...src.activeRows.map((r) => ({ ...r, set: s.read(r.users) })), ...pending] : sets;
+    const active = src.coarse ? [...src.activeRows.map((r) => lazyRow(s, r)), ...pending] : sets;
     return { ...out, cohorts: sumByDay([...src.retention, ...retentionFrom(s, src.coarse, active, changed)]) };
   });
 }
@@ -100,97 +102,149 @@ export function cohortsFromSets(
   return [...byKey.values()].filter((c) => !c.members.isEmpty);
 }
 
-/** Sets to union per key; unionAll() then makes one bitmap per key (a single copy when a key has one set). */
-type Groups = Map<string, Bitmap[]>;
+/** The rows to union per key (a breakdown value, a day). */
+type Groups = Map<string, ReadRow[]>;
 
-function union(_s: BitmapScope, into: Groups, key: string, b: Bitmap): void {
+function add<T>(into: Map<string, T[]>, key: string, r: T): void {
   const cur = into.get(key);
-  if (cur) cur.push(b);
-  else into.set(key, [b]);
+  if (cur) cur.push(r);
+  else into.set(key, [r]);
 }
 
-function unionAll(s: BitmapScope, groups: Groups): Map<string, Bitmap> {
-  const out = new Map<string, Bitmap>();
-  for (const [key, list] of groups) out.set(key, list.length === 1 ? list[0]! : s.orMany(list));
-  return out;
+/** The union of these rows' sets: the one set itself when there is one (not to be changed). */
+function unionOf(s: BitmapScope, rows: readonly ReadRow[]): Bitmap {
+  return rows.length === 1 ? rows[0]!.set : s.orMany(rows.map((r) => r.set));
 }
 
-type ReadRow = SetRow & { set: Bitmap };
+/** How many users the union of these rows holds: counted once per set of row versions (set-cache.ts). */
+function sizeOf(s: BitmapScope, rows: readonly ReadRow[], union: () => Bitmap = () => unionOf(s, rows)): number {
+  const key = UnionSizes.keyOf(rows.map((r) => r.rev));
+  const known = unionSizes.get(key);
+  if (known !== undefined) return known;
+  const n = union().size;
+  unionSizes.set(key, n);
+  return n;
+}
+
+export type ReadRow = SetRow & { readonly set: Bitmap };
+
+/** A row whose bitmap is decoded when first needed: a union whose size is known needs none of its rows'. */
+export function lazyRow(s: BitmapScope, r: SetRow): ReadRow {
+  let set: Bitmap | undefined;
+  return {
+    ...r,
+    get set() {
+      return (set ??= s.read(r.users));
+    },
+  };
+}
 
 export function distinctFrom(s: BitmapScope, coarse: boolean, rows: ReadRow[], from: string, to: string, withDays: boolean): Omit<DistinctUsers, "cohorts"> {
   const [dayG, hostG, appG, versionG, platformG]: [Groups, Groups, Groups, Groups, Groups] = [new Map(), new Map(), new Map(), new Map(), new Map()];
   for (const r of rows) {
-    const b = r.set;
     const inRange = r.day >= from && r.day <= to;
     if (coarse) {
       // Coarse rows: ('', '', '', '') the day's users; (app, '', version, '') ; ('', host, '', ''); ('', '', '', platform).
-      if (r.appId === "" && r.hostId === "" && r.platform === "") union(s, dayG, r.day, b);
+      if (r.appId === "" && r.hostId === "" && r.platform === "") add(dayG, r.day, r);
       if (!inRange) continue;
-      // A mini-program's users are the union of its versions' (below): each row is OR'ed once, not twice.
-      if (r.appId !== "") union(s, versionG, JSON.stringify([r.appId, r.version]), b);
-      else if (r.hostId !== "") union(s, hostG, r.hostId, b);
-      else if (r.platform !== "") union(s, platformG, r.platform, b);
+      // A mini-program's users are the union of its versions' rows.
+      if (r.appId !== "") {
+        add(versionG, JSON.stringify([r.appId, r.version]), r);
+        add(appG, r.appId, r);
+      } else if (r.hostId !== "") add(hostG, r.hostId, r);
+      else if (r.platform !== "") add(platformG, r.platform, r);
     } else {
-      union(s, dayG, r.day, b);
+      add(dayG, r.day, r);
       if (!inRange) continue;
-      union(s, hostG, r.hostId, b);
-      union(s, appG, r.appId, b);
-      union(s, versionG, JSON.stringify([r.appId, r.version]), b);
-      union(s, platformG, r.platform, b);
+      add(hostG, r.hostId, r);
+      add(appG, r.appId, r);
+      add(versionG, JSON.stringify([r.appId, r.version]), r);
+      add(platformG, r.platform, r);
     }
   }
-  const byDay = unionAll(s, dayG);
-  const hosts = unionAll(s, hostG);
-  const versions = unionAll(s, versionG);
-  if (coarse) {
-    for (const [key, b] of versions) union(s, appG, (JSON.parse(key) as [string, string])[0], b);
-  }
-  const apps = unionAll(s, appG);
-  const platforms = unionAll(s, platformG);
 
-  const range = s.empty();
-  for (const [day, b] of byDay) if (day >= from && day <= to) range.orInPlace(b);
+  const inRange: ReadRow[] = [];
+  for (const [day, list] of dayG) if (day >= from && day <= to) inRange.push(...list);
 
   const breakdown: BreakdownUsers[] = [];
   const none = { hostId: null, appId: null, version: null, platform: null };
-  for (const [hostId, b] of hosts) breakdown.push({ dim: "host", ...none, hostId, activeUsers: b.size });
-  for (const [appId, b] of apps) breakdown.push({ dim: "miniProgram", ...none, appId, activeUsers: b.size });
-  for (const [key, b] of versions) {
-    const [appId, version] = JSON.parse(key) as [string, string];
-    breakdown.push({ dim: "version", ...none, appId, version, activeUsers: b.size });
+  for (const [hostId, list] of hostG) breakdown.push({ dim: "host", ...none, hostId, activeUsers: sizeOf(s, list) });
+  // Coarse: a mini-program's union not known is made of its versions' unions (fewer and larger sets to OR).
+  const versionSets = new Map<string, Bitmap>();
+  const versionUnion = (key: string) => versionSets.get(key) ?? versionSets.set(key, unionOf(s, versionG.get(key)!)).get(key)!;
+  const appsVersions = new Map<string, string[]>();
+  if (coarse) for (const key of versionG.keys()) add(appsVersions, (JSON.parse(key) as [string, string])[0], key);
+  for (const [appId, list] of appG) {
+    const versions = appsVersions.get(appId);
+    const union = versions && versions.length > 1 ? () => s.orMany(versions.map(versionUnion)) : undefined;
+    breakdown.push({ dim: "miniProgram", ...none, appId, activeUsers: sizeOf(s, list, union) });
   }
-  for (const [platform, b] of platforms) breakdown.push({ dim: "platform", ...none, platform: platform as Platform, activeUsers: b.size });
+  for (const [key, list] of versionG) {
+    const [appId, version] = JSON.parse(key) as [string, string];
+    breakdown.push({ dim: "version", ...none, appId, version, activeUsers: sizeOf(s, list, () => versionUnion(key)) });
+  }
+  for (const [platform, list] of platformG) breakdown.push({ dim: "platform", ...none, platform: platform as Platform, activeUsers: sizeOf(s, list) });
 
-  return { daily: withDays ? dailyFigures(s, byDay, from, to) : [], rangeUsers: range.size, breakdown };
+  return { daily: withDays ? dailyFigures(s, dayG, from, to) : [], rangeUsers: inRange.length === 0 ? 0 : sizeOf(s, inRange), breakdown };
 }
 
+/** Past this many MAU windows not known by their rows' versions, all of them are computed at once (below). */
+const WINDOWS_ONE_BY_ONE = 4;
+
 /**
- * Active users and MAU (distinct users over the 30 days ending on the day) for each day of [from, to]. Sliding
- * unions in blocks of 30 days (van Herk / Gil-Werman): for every day the union from its block's start and the union
- * to its block's end, so each window is one suffix union and one prefix union, whatever the range's length.
+ * Active users and MAU (distinct users over the 30 days ending on the day) for each day of [from, to]. A window whose
+ * rows' versions were counted before is known (set-cache.ts: after a fold, only the windows over the days it
+ * touched). A few unknown windows are unions of their 30 days; more, sliding unions in blocks of 30 days (van Herk /
+ * Gil-Werman): for every day the union from its block's start and the union to its block's end, so each window is
+ * one suffix union and one prefix union, whatever the range's length.
  */
-function dailyFigures(s: BitmapScope, byDay: Map<string, Bitmap>, from: string, to: string): DailyUsers[] {
+function dailyFigures(s: BitmapScope, dayG: Groups, from: string, to: string): DailyUsers[] {
   const W = MAU_WINDOW_DAYS;
   const days = eachDay(addDays(from, -(W - 1)), to);
   const n = days.length;
-  const prefix: Bitmap[] = new Array(n);
-  const suffix: Bitmap[] = new Array(n);
-  const emptyDay = s.empty();
-  const at = (i: number) => byDay.get(days[i]!) ?? emptyDay;
-  for (let i = 0; i < n; i++) {
-    prefix[i] = i % W === 0 ? s.clone(at(i)) : s.clone(prefix[i - 1]!);
-    if (i % W !== 0) prefix[i]!.orInPlace(at(i));
+  const rowsOf = (i: number) => dayG.get(days[i]!) ?? [];
+  // A window's key from its days' keys: each row's rev is hashed once, not once per window it lies in.
+  const dayKeys = days.map((_, i) => (rowsOf(i).length === 0 ? "" : UnionSizes.keyOf(rowsOf(i).map((r) => r.rev))));
+  const windowKey = (i: number) => {
+    const keys = dayKeys.slice(i - (W - 1), i + 1);
+    return keys.includes(null) ? null : UnionSizes.keyOf(keys.map((k, j) => `${j}:${k}`));
+  };
+  const windowKeys = days.map((_, i) => (i < W - 1 ? null : windowKey(i)));
+  const mau = new Map<number, number>();
+  const unknown: number[] = [];
+  for (let i = W - 1; i < n; i++) {
+    const known = unionSizes.get(windowKeys[i]!);
+    if (known === undefined) unknown.push(i);
+    else mau.set(i, known);
   }
-  for (let i = n - 1; i >= 0; i--) {
-    suffix[i] = i % W === W - 1 || i === n - 1 ? s.clone(at(i)) : s.clone(suffix[i + 1]!);
-    if (!(i % W === W - 1 || i === n - 1)) suffix[i]!.orInPlace(at(i));
+  if (unknown.length > WINDOWS_ONE_BY_ONE) {
+    const byDay = days.map((_, i) => (rowsOf(i).length === 0 ? s.empty() : unionOf(s, rowsOf(i))));
+    const prefix: Bitmap[] = new Array(n);
+    const suffix: Bitmap[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      prefix[i] = i % W === 0 ? s.clone(byDay[i]!) : s.clone(prefix[i - 1]!);
+      if (i % W !== 0) prefix[i]!.orInPlace(byDay[i]!);
+    }
+    for (let i = n - 1; i >= 0; i--) {
+      suffix[i] = i % W === W - 1 || i === n - 1 ? s.clone(byDay[i]!) : s.clone(suffix[i + 1]!);
+      if (!(i % W === W - 1 || i === n - 1)) suffix[i]!.orInPlace(byDay[i]!);
+    }
+    for (const i of unknown) {
+      const lo = i - (W - 1);
+      // lo starts a block exactly when the window is one whole block: then prefix[i] alone is the window.
+      mau.set(i, lo % W === 0 ? prefix[i]!.size : suffix[lo]!.orCardinality(prefix[i]!));
+    }
+  } else {
+    for (const i of unknown) {
+      const rows = days.slice(i - (W - 1), i + 1).flatMap((_, j) => rowsOf(i - (W - 1) + j));
+      mau.set(i, rows.length === 0 ? 0 : unionOf(s, rows).size);
+    }
   }
+  for (const i of unknown) unionSizes.set(windowKeys[i]!, mau.get(i)!);
   const out: DailyUsers[] = [];
   for (let i = W - 1; i < n; i++) {
-    const lo = i - (W - 1);
-    // lo starts a block exactly when the window is one whole block: then prefix[i] alone is the window.
-    const mau = lo % W === 0 ? prefix[i]!.size : suffix[lo]!.orCardinality(prefix[i]!);
-    out.push({ day: days[i]!, activeUsers: at(i).size, mau });
+    const rows = rowsOf(i);
+    out.push({ day: days[i]!, activeUsers: rows.length === 0 ? 0 : sizeOf(s, rows), mau: mau.get(i)! });
   }
   return out;
 }

@@ -12,6 +12,7 @@ import { ingestEvents } from "./ingest";
 import { assignUserIds, backfillUserSets, foldFirstLaunches, foldPendingUserDays, rebuildUserSets } from "./queries/user-sets";
 import { computeOverviewFromRaw } from "./raw";
 import { getOverview } from "./service";
+import { setCache } from "./set-cache";
 import { selectRows } from "./sql";
 import { assign, body, cohortSetsAsUserIds, hostsOf, prng, randomBatch, retentionRows, userSetsAsUserIds } from "./testing";
 import { onPostgresJs } from "./sql";
@@ -299,5 +300,46 @@ describe("backfill (migrations 0019 and 0022)", () => {
     expect(await backfillUserSets(s.db)).toBeGreaterThanOrEqual(1);
     expect({ sets: await setsAsUserIds(), weeks: await userSetsAsUserIds(s.db, orgId, "week"), retention: await retentionRows(s.db, orgId) }).toEqual(before);
     expect(await backfillUserSets(s.db)).toBe(0);
+  });
+});
+
+describe("the bytes a server process keeps of the bitmap versions it read (set-cache.ts)", () => {
+  it("are asked for again only for the versions written since, and a version's bytes are its own for good", async () => {
+    for (const b of batchesOf(77, Array.from({ length: 25 }, (_, i) => `cached-${i}`), 3)) await ingestEvents(s.db, { orgId, id: hosts[0]!.id }, body(b), NOW);
+    await foldAllPending(s.db);
+    const admin = await s.as("admin");
+    const q = { from: addDays(TODAY, -9), to: TODAY };
+    const first = await getOverview(admin, q, { now: NOW });
+    expect(first).toEqual(await computeOverviewFromRaw(s.db, { orgId, appIds: null }, q, { now: NOW }));
+    // The organization's day rows the read took (the range and the 29 days before, for MAU) are held now, by version.
+    const read = await selectRows<{ rev: string }>(
+      s.db,
+      sql`SELECT rev::text AS rev FROM daily_user_sets
+      WHERE org_id = ${orgId} AND day BETWEEN ${addDays(q.from, -29)}::date AND ${q.to}::date AND app_id = '' AND host_id = '' AND version = '' AND platform = ''`,
+    );
+    expect(read.length).toBeGreaterThan(5);
+    const held = setCache.held(orgId, addDays(q.from, -29), addDays(q.to, 7));
+    expect(read.filter((r) => !held.has(r.rev))).toEqual([]);
+    const busiest = [...first.days].sort((a, b) => b.activeUsers - a.activeUsers)[0]!;
+    expect(busiest.activeUsers).toBeGreaterThan(0);
+    const activeOn = (o: typeof first) => o.days.find((d) => d.day === busiest.day)!.activeUsers;
+
+    // The organization's row of that day emptied under the same version, which no writer does: the held bytes are
+    // used, so the database did not send them again.
+    const orgRow = sql`org_id = ${orgId} AND day = ${busiest.day}::date AND app_id = '' AND host_id = '' AND version = '' AND platform = ''`;
+    const empty = Buffer.from(encodeBitmap([])).toString("base64");
+    await s.db.execute(sql`UPDATE daily_user_sets SET users = decode(${empty}, 'base64') WHERE ${orgRow}`);
+    expect(await getOverview(admin, q, { now: NOW })).toEqual(first);
+    // A new version of it is read.
+    await s.db.execute(sql`UPDATE daily_user_sets SET rev = gen_random_uuid() WHERE ${orgRow}`);
+    expect(activeOn(await getOverview(admin, q, { now: NOW }))).toBe(0);
+
+    // What folds and rebuilds write are new versions: exact again after a rebuild, and after more user-days folded.
+    await rebuildUserSets(s.db, orgId);
+    await expectOverviewsExact();
+    for (const b of batchesOf(78, Array.from({ length: 25 }, (_, i) => `cached-more-${i}`), 3)) await ingestEvents(s.db, { orgId, id: hosts[1]!.id }, body(b), NOW);
+    await expectOverviewsExact();
+    await foldAllPending(s.db);
+    await expectOverviewsExact();
   });
 });

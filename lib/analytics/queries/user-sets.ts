@@ -6,11 +6,13 @@ import type { DbOrTx } from "@/db";
 import { type Bitmap, BitmapScope, encodeBitmap, withBitmaps, writeBitmap } from "../bitmaps";
 import { addDays, weekOf, wholeWeeks } from "../dates";
 import { cohortRetention } from "../retention-sets";
+import { setCache } from "../set-cache";
 import { onPostgresJs, selectRows, whereDimensions, type Scope } from "../sql";
 import type { AnalyticsFilters } from "../types";
 
 export type SetKey = { day: string; appId: string; hostId: string; version: string; platform: string };
-export type SetRow = SetKey & { users: Uint8Array };
+/** A bitmap row as read; `rev` names its version (lib/analytics/set-cache.ts), absent on a set made of pending rows. */
+export type SetRow = SetKey & { users: Uint8Array; rev?: string };
 
 const keyString = (k: { day: string; appId: string; hostId: string; version: string; platform: string }) =>
   JSON.stringify([k.day, k.appId, k.hostId, k.version, k.platform]);
@@ -199,7 +201,7 @@ export async function foldFirstLaunches(db: DbOrTx, orgId: string, limit = 5_000
       SELECT ${orgId}, day, app_id, decode(users, 'base64')
       FROM jsonb_to_recordset(${JSON.stringify(writes.filter((w) => w.users !== null))}::jsonb) AS x(day date, app_id text, users text)
       ORDER BY day, app_id
-      ON CONFLICT (org_id, day, app_id) DO UPDATE SET users = excluded.users`);
+      ON CONFLICT (org_id, day, app_id) DO UPDATE SET users = excluded.users, rev = excluded.rev`);
     await refreshRetention(tx, orgId, [...delta.values()].map((d) => ({ appId: d.appId, day: d.day })));
     await tx.execute(sql`
       UPDATE first_launches f SET folded_day = x.day
@@ -263,7 +265,7 @@ async function mergeIntoSets(db: DbOrTx, orgId: string, delta: Map<string, { key
     SELECT ${orgId}, day, app_id, host_id, version, platform, decode(users, 'base64')
     FROM jsonb_to_recordset(${JSON.stringify(writes)}::jsonb) AS x(day date, app_id text, host_id text, version text, platform text, users text)
     ORDER BY day, app_id, host_id, version, platform
-    ON CONFLICT (org_id, ${dayCol}, app_id, host_id, version, platform) DO UPDATE SET users = excluded.users`);
+    ON CONFLICT (org_id, ${dayCol}, app_id, host_id, version, platform) DO UPDATE SET users = excluded.users, rev = excluded.rev`);
   return added;
 }
 
@@ -354,16 +356,22 @@ const intArray = (text: string | null): number[] => (text && text.length > 2 ? t
  * the full bench database: 7,982 coarse rows of 126 days, 183 ms as rows, 22 ms packed by day). On PostgreSQL the
  * packing is what costs (the 10 M-event bench's 1,938 overview rows: 14-24 ms as rows, 52-60 ms packed), so rows.
  */
-function bitmapPart(pack: boolean, kind: number, day: SQL, cols: [app: SQL, host: SQL, version: SQL, platform: SQL], users: SQL, from: SQL): SQL {
+function bitmapPart(pack: boolean, kind: number, day: SQL, cols: [app: SQL, host: SQL, version: SQL, platform: SQL], alias: string, from: SQL): SQL {
   const [app, host, version, platform] = cols;
+  const users = sql.raw(`${alias}.users`);
+  const rev = sql.raw(`${alias}.rev`);
+  // The bytes of a version this process holds (the `known` revs, lib/analytics/set-cache.ts) are not sent again.
+  const known = sql`${rev} IN (SELECT rev FROM known)`;
   return pack
-    ? sql`SELECT ${sql.raw(String(kind))}, ${day}::text, json_agg(json_build_array(${app}, ${host}, ${version}, ${platform}, encode(${users}, 'base64')))::text,
-        NULL::bytea, NULL::text, NULL::text, NULL::text, NULL::text ${from} GROUP BY ${day}`
-    : sql`SELECT ${sql.raw(String(kind))}, ${day}::text, NULL::text, ${users}, ${app}::text, ${host}::text, ${version}::text, ${platform}::text ${from}`;
+    ? sql`SELECT ${sql.raw(String(kind))}, ${day}::text,
+        json_agg(json_build_array(${app}, ${host}, ${version}, ${platform}, CASE WHEN ${known} THEN NULL ELSE encode(${users}, 'base64') END, ${rev}::text))::text,
+        NULL::bytea, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text ${from} GROUP BY ${day}`
+    : sql`SELECT ${sql.raw(String(kind))}, ${day}::text, NULL::text, CASE WHEN ${known} THEN NULL ELSE ${users} END,
+        ${app}::text, ${host}::text, ${version}::text, ${platform}::text, ${rev}::text ${from}`;
 }
 
 /** A part of the distinct-set read that is packed JSON on both databases (small: pending rows, moves, figures). */
-const NO_BITMAP = sql`NULL::bytea, NULL::text, NULL::text, NULL::text, NULL::text`;
+const NO_BITMAP = sql`NULL::bytea, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text`;
 
 /**
  * Everything a distinct figure over [from, to] is made of, in ONE statement (so one snapshot: a fold committing
@@ -391,7 +399,7 @@ export async function readDistinctSources(db: DbOrTx, scope: Scope, f: Analytics
     coarse && weeks
       ? sql`
     UNION ALL
-    ${bitmapPart(pack, 5, sql`w.week`, keyCols("w"), sql`w.users`, sql`FROM weekly_user_sets w WHERE w.org_id = ${scope.orgId} AND w.week BETWEEN ${weeks.first}::date AND ${weeks.last}::date`)}`
+    ${bitmapPart(pack, 5, sql`w.week`, keyCols("w"), "w", sql`FROM weekly_user_sets w WHERE w.org_id = ${scope.orgId} AND w.week BETWEEN ${weeks.first}::date AND ${weeks.last}::date`)}`
       : sql``;
   // Cohorts are chosen by where the first launch happened under a host, version or platform filter: only
   // first_launches has that. Otherwise daily_retention holds each cohort's figures over the folded sets; the cohorts
@@ -427,7 +435,7 @@ export async function readDistinctSources(db: DbOrTx, scope: Scope, f: Analytics
       3,
       sql`s.day`,
       [sql`s.app_id`, empty, empty, empty],
-      sql`s.users`,
+      "s",
       sql`FROM daily_cohort_sets s JOIN dirty ON dirty.app_id = s.app_id AND dirty.day = s.day WHERE ${whereDimensions(scope, f, "s")}`,
     )}
     UNION ALL
@@ -450,7 +458,7 @@ export async function readDistinctSources(db: DbOrTx, scope: Scope, f: Analytics
       7,
       sql`s.day`,
       keyCols("s"),
-      sql`s.users`,
+      "s",
       sql`FROM daily_user_sets s
     WHERE s.org_id = ${scope.orgId} AND s.host_id = '' AND s.platform = '' AND s.app_id <> ''
       AND (s.app_id, s.day) IN (SELECT app_id, day + 1 FROM dirty UNION SELECT app_id, day + 7 FROM dirty)`,
@@ -467,16 +475,29 @@ export async function readDistinctSources(db: DbOrTx, scope: Scope, f: Analytics
       WHERE ${whereDimensions(scope, f, "c")} AND c.day BETWEEN ${from}::date AND ${to}::date
       GROUP BY c.app_id, c.day
     ) c GROUP BY day`;
-  const all = await selectRows<{ kind: number; day: string; packed: string | null; users: Uint8Array | null; app_id: string; host_id: string; version: string; platform: string }>(
+  // Every bitmap row read is dated in [start, end] (a week row by its Monday, within the range).
+  const held = setCache.held(scope.orgId, start, end);
+  const all = await selectRows<{
+    kind: number;
+    day: string;
+    packed: string | null;
+    users: Uint8Array | null;
+    app_id: string;
+    host_id: string;
+    version: string;
+    platform: string;
+    rev: string | null;
+  }>(
     db,
     sql`
     WITH pend AS (
       SELECT p.day, p.app_id, p.host_id, p.version, p.platform, p.user_id, o.uid
       FROM pending_user_days p LEFT JOIN org_users o ON o.org_id = p.org_id AND o.user_id = p.user_id
       WHERE ${whereDimensions(scope, f, "p")} AND p.day BETWEEN ${start}::date AND ${end}::date
-    )${cohortCtes}
-    SELECT kind, day, packed, users, app_id, host_id, version, platform FROM (
-    ${bitmapPart(pack, 0, sql`s.day`, keyCols("s"), sql`s.users`, sql`FROM daily_user_sets s WHERE ${whereDimensions(scope, f, "s")} AND ${dayRows}`)}
+    ),
+    known AS MATERIALIZED (SELECT unnest(${`{${[...held.keys()].join(",")}}`}::uuid[]) AS rev)${cohortCtes}
+    SELECT kind, day, packed, users, app_id, host_id, version, platform, rev FROM (
+    ${bitmapPart(pack, 0, sql`s.day`, keyCols("s"), "s", sql`FROM daily_user_sets s WHERE ${whereDimensions(scope, f, "s")} AND ${dayRows}`)}
     UNION ALL
     SELECT 1, day, json_agg(json_build_array(app_id, host_id, version, platform, uids, names))::text, ${NO_BITMAP}
     FROM (
@@ -488,19 +509,29 @@ export async function readDistinctSources(db: DbOrTx, scope: Scope, f: Analytics
     ) p GROUP BY day
     ${weekPart}
     ${cohortPart}
-    ) AS parts(kind, day, packed, users, app_id, host_id, version, platform)`,
+    ) AS parts(kind, day, packed, users, app_id, host_id, version, platform, rev)`,
   );
-  type Packed = [appId: string, hostId: string, version: string, platform: string, payload: string | number[], names?: string[]];
+  type Packed = [appId: string, hostId: string, version: string, platform: string, payload: string | number[] | null, namesOrRev?: string[] | string];
   const out: DistinctSources = { coarse, listed, rows: [], pending: [], cohorts: [], retention: [], cohortSets: [], cohortMoves: [], activeRows: [] };
-  const addBitmap = (kind: number, key: SetKey, users: Uint8Array) => {
-    if (kind === 0 || kind === 5) out.rows.push({ ...key, users });
-    else if (kind === 7) out.activeRows.push({ ...key, users });
+  // A version's bytes: sent (and now kept), or held since before the read.
+  const bytesOf = (rev: string, sent: Uint8Array | null, day: string): Uint8Array => {
+    if (sent) {
+      setCache.put(rev, scope.orgId, day, sent);
+      return sent;
+    }
+    const bytes = held.get(rev);
+    if (!bytes) throw new Error(`bitmap version ${rev} was neither sent nor held`);
+    return bytes;
+  };
+  const addBitmap = (kind: number, key: SetKey, rev: string, users: Uint8Array) => {
+    if (kind === 0 || kind === 5) out.rows.push({ ...key, users, rev });
+    else if (kind === 7) out.activeRows.push({ ...key, users, rev });
     else out.cohortSets.push({ appId: key.appId, day: key.day, users });
   };
   for (const r of all) {
     const kind = Number(r.kind);
-    if (r.users) {
-      addBitmap(kind, { day: r.day, appId: r.app_id, hostId: r.host_id, version: r.version, platform: r.platform }, r.users);
+    if (r.rev !== null) {
+      addBitmap(kind, { day: r.day, appId: r.app_id, hostId: r.host_id, version: r.version, platform: r.platform }, r.rev, bytesOf(r.rev, r.users, r.day));
       continue;
     }
     if (kind === 4) {
@@ -513,11 +544,11 @@ export async function readDistinctSources(db: DbOrTx, scope: Scope, f: Analytics
       for (const [day, cohort, d1, d7] of JSON.parse(r.packed!) as [string, number, number, number][]) out.retention.push({ day, cohort, d1, d7 });
       continue;
     }
-    for (const [appId, hostId, version, platform, payload, names] of JSON.parse(r.packed!) as Packed[]) {
+    for (const [appId, hostId, version, platform, payload, namesOrRev] of JSON.parse(r.packed!) as Packed[]) {
       const key = { day: r.day, appId, hostId, version, platform };
-      if (kind === 1) out.pending.push({ ...key, uids: payload as number[], names: names ?? [] });
-      else if (kind === 2) out.cohorts.push({ appId, day: r.day, uids: payload as number[], names: names ?? [] });
-      else addBitmap(kind, key, Buffer.from(payload as string, "base64"));
+      if (kind === 1) out.pending.push({ ...key, uids: payload as number[], names: (namesOrRev as string[] | undefined) ?? [] });
+      else if (kind === 2) out.cohorts.push({ appId, day: r.day, uids: payload as number[], names: (namesOrRev as string[] | undefined) ?? [] });
+      else addBitmap(kind, key, namesOrRev as string, bytesOf(namesOrRev as string, payload === null ? null : Buffer.from(payload as string, "base64"), r.day));
     }
   }
   return out;
