@@ -192,24 +192,27 @@ export function distinctFrom(s: BitmapScope, coarse: boolean, rows: ReadRow[], f
 const WINDOWS_ONE_BY_ONE = 4;
 
 /**
- * Active users and MAU (distinct users over the 30 days ending on the day) for each day of [from, to]. A window whose
- * rows' versions were counted before is known (set-cache.ts: after a fold, only the windows over the days it
- * touched). A few unknown windows are unions of their 30 days; more, sliding unions in blocks of 30 days (van Herk /
- * Gil-Werman): for every day the union from its block's start and the union to its block's end, so each window is
- * one suffix union and one prefix union, whatever the range's length.
+ * Active users and MAU (distinct users over the 30 days ending on the day) for each day of [from, to]. A day or a
+ * window whose rows' versions were counted before is known (set-cache.ts: after a fold, only the windows over the
+ * days it touched are not). A few unknown windows are each the union of their 30 day sets; more, sliding unions in
+ * blocks of 30 days (van Herk / Gil-Werman): for every day the union from its block's start and the union to its
+ * block's end, so each window is one suffix union and one prefix union, whatever the range's length.
  */
 function dailyFigures(s: BitmapScope, dayG: Groups, from: string, to: string): DailyUsers[] {
   const W = MAU_WINDOW_DAYS;
   const days = eachDay(addDays(from, -(W - 1)), to);
   const n = days.length;
   const rowsOf = (i: number) => dayG.get(days[i]!) ?? [];
+  // Each day's set, made once (from its rows, or from its pending user-days too) for every window it lies in.
+  const daySets = new Map<number, Bitmap>();
+  const daySet = (i: number) => daySets.get(i) ?? daySets.set(i, rowsOf(i).length === 0 ? s.empty() : unionOf(s, rowsOf(i))).get(i)!;
   // A window's key from its days' keys: each row's rev is hashed once, not once per window it lies in.
   const dayKeys = days.map((_, i) => (rowsOf(i).length === 0 ? "" : UnionSizes.keyOf(rowsOf(i).map((r) => r.rev))));
-  const windowKey = (i: number) => {
+  const windowKeys = days.map((_, i) => {
+    if (i < W - 1) return null;
     const keys = dayKeys.slice(i - (W - 1), i + 1);
     return keys.includes(null) ? null : UnionSizes.keyOf(keys.map((k, j) => `${j}:${k}`));
-  };
-  const windowKeys = days.map((_, i) => (i < W - 1 ? null : windowKey(i)));
+  });
   const mau = new Map<number, number>();
   const unknown: number[] = [];
   for (let i = W - 1; i < n; i++) {
@@ -218,16 +221,15 @@ function dailyFigures(s: BitmapScope, dayG: Groups, from: string, to: string): D
     else mau.set(i, known);
   }
   if (unknown.length > WINDOWS_ONE_BY_ONE) {
-    const byDay = days.map((_, i) => (rowsOf(i).length === 0 ? s.empty() : unionOf(s, rowsOf(i))));
     const prefix: Bitmap[] = new Array(n);
     const suffix: Bitmap[] = new Array(n);
     for (let i = 0; i < n; i++) {
-      prefix[i] = i % W === 0 ? s.clone(byDay[i]!) : s.clone(prefix[i - 1]!);
-      if (i % W !== 0) prefix[i]!.orInPlace(byDay[i]!);
+      prefix[i] = i % W === 0 ? s.clone(daySet(i)) : s.clone(prefix[i - 1]!);
+      if (i % W !== 0) prefix[i]!.orInPlace(daySet(i));
     }
     for (let i = n - 1; i >= 0; i--) {
-      suffix[i] = i % W === W - 1 || i === n - 1 ? s.clone(byDay[i]!) : s.clone(suffix[i + 1]!);
-      if (!(i % W === W - 1 || i === n - 1)) suffix[i]!.orInPlace(byDay[i]!);
+      suffix[i] = i % W === W - 1 || i === n - 1 ? s.clone(daySet(i)) : s.clone(suffix[i + 1]!);
+      if (!(i % W === W - 1 || i === n - 1)) suffix[i]!.orInPlace(daySet(i));
     }
     for (const i of unknown) {
       const lo = i - (W - 1);
@@ -235,16 +237,17 @@ function dailyFigures(s: BitmapScope, dayG: Groups, from: string, to: string): D
       mau.set(i, lo % W === 0 ? prefix[i]!.size : suffix[lo]!.orCardinality(prefix[i]!));
     }
   } else {
-    for (const i of unknown) {
-      const rows = days.slice(i - (W - 1), i + 1).flatMap((_, j) => rowsOf(i - (W - 1) + j));
-      mau.set(i, rows.length === 0 ? 0 : unionOf(s, rows).size);
-    }
+    for (const i of unknown) mau.set(i, s.orMany(days.slice(i - (W - 1), i + 1).map((_, j) => daySet(i - (W - 1) + j))).size);
   }
   for (const i of unknown) unionSizes.set(windowKeys[i]!, mau.get(i)!);
   const out: DailyUsers[] = [];
   for (let i = W - 1; i < n; i++) {
-    const rows = rowsOf(i);
-    out.push({ day: days[i]!, activeUsers: rows.length === 0 ? 0 : sizeOf(s, rows), mau: mau.get(i)! });
+    let active = unionSizes.get(dayKeys[i] || null);
+    if (active === undefined) {
+      active = daySet(i).size;
+      if (dayKeys[i]) unionSizes.set(dayKeys[i]!, active);
+    }
+    out.push({ day: days[i]!, activeUsers: active, mau: mau.get(i)! });
   }
   return out;
 }
