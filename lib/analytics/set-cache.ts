@@ -4,7 +4,7 @@
 // the database which revs this process holds and gets their rows without the bytes; everything else (which rows
 // exist, their revs, the pending user-days) still comes from that one statement's snapshot, so every figure stays
 // exact. On the 10 M-event bench, the biggest organization's 90-day overview reads 2.8 MB of bitmaps; a fold under
-// ingestion rewrites only the rows of the days and weeks it touched.
+// ingestion rewrites only the rows of the days and weeks it touched. Used on PostgreSQL only (user-sets.ts says why).
 import { createHash } from "node:crypto";
 
 /** Least recently used first (a Map keeps insertion order; a hit is re-inserted). */

@@ -475,8 +475,12 @@ export async function readDistinctSources(db: DbOrTx, scope: Scope, f: Analytics
       WHERE ${whereDimensions(scope, f, "c")} AND c.day BETWEEN ${from}::date AND ${to}::date
       GROUP BY c.app_id, c.day
     ) c GROUP BY day`;
-  // Every bitmap row read is dated in [start, end] (a week row by its Monday, within the range).
-  const held = setCache.held(scope.orgId, start, end);
+  // Every bitmap row read is dated in [start, end] (a week row by its Monday, within the range). Only on PostgreSQL:
+  // there the bytes cross a socket and postgres-js decodes their hex (about 13 ms a MB); PGlite hands them over in
+  // this thread, and its full bench ran slower with the cache than without (idle p95 99 against 87 ms, under
+  // ingestion 967 against 627 ms), the revs list and the hashing competing with ingestion for the one thread.
+  const cached = !pack;
+  const held = cached ? setCache.held(scope.orgId, start, end) : new Map<string, Uint8Array>();
   const all = await selectRows<{
     kind: number;
     day: string;
@@ -516,16 +520,19 @@ export async function readDistinctSources(db: DbOrTx, scope: Scope, f: Analytics
   // A version's bytes: sent (and now kept), or held since before the read.
   const bytesOf = (rev: string, sent: Uint8Array | null, day: string): Uint8Array => {
     if (sent) {
-      setCache.put(rev, scope.orgId, day, sent);
+      // A copy of its own: a small Buffer is a slice of a shared pool, which it would keep alive.
+      if (cached) setCache.put(rev, scope.orgId, day, new Uint8Array(sent));
       return sent;
     }
     const bytes = held.get(rev);
     if (!bytes) throw new Error(`bitmap version ${rev} was neither sent nor held`);
     return bytes;
   };
+  // Without a rev a row's unions are not remembered either (set-cache.ts, UnionSizes): only where the bytes are kept.
   const addBitmap = (kind: number, key: SetKey, rev: string, users: Uint8Array) => {
-    if (kind === 0 || kind === 5) out.rows.push({ ...key, users, rev });
-    else if (kind === 7) out.activeRows.push({ ...key, users, rev });
+    const r = { ...key, users, rev: cached ? rev : undefined };
+    if (kind === 0 || kind === 5) out.rows.push(r);
+    else if (kind === 7) out.activeRows.push(r);
     else out.cohortSets.push({ appId: key.appId, day: key.day, users });
   };
   for (const r of all) {
