@@ -360,11 +360,11 @@ function bitmapPart(pack: boolean, kind: number, day: SQL, cols: [app: SQL, host
   const [app, host, version, platform] = cols;
   const users = sql.raw(`${alias}.users`);
   const rev = sql.raw(`${alias}.rev`);
-  // The bytes of a version this process holds (the `known` revs, lib/analytics/set-cache.ts) are not sent again.
+  // As rows (PostgreSQL, where versions are kept): the bytes of a version this process holds (the `known` revs,
+  // lib/analytics/set-cache.ts) are not sent again.
   const known = sql`${rev} IN (SELECT rev FROM known)`;
   return pack
-    ? sql`SELECT ${sql.raw(String(kind))}, ${day}::text,
-        json_agg(json_build_array(${app}, ${host}, ${version}, ${platform}, CASE WHEN ${known} THEN NULL ELSE encode(${users}, 'base64') END, ${rev}::text))::text,
+    ? sql`SELECT ${sql.raw(String(kind))}, ${day}::text, json_agg(json_build_array(${app}, ${host}, ${version}, ${platform}, encode(${users}, 'base64')))::text,
         NULL::bytea, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text ${from} GROUP BY ${day}`
     : sql`SELECT ${sql.raw(String(kind))}, ${day}::text, NULL::text, CASE WHEN ${known} THEN NULL ELSE ${users} END,
         ${app}::text, ${host}::text, ${version}::text, ${platform}::text, ${rev}::text ${from}`;
@@ -498,8 +498,8 @@ export async function readDistinctSources(db: DbOrTx, scope: Scope, f: Analytics
       SELECT p.day, p.app_id, p.host_id, p.version, p.platform, p.user_id, o.uid
       FROM pending_user_days p LEFT JOIN org_users o ON o.org_id = p.org_id AND o.user_id = p.user_id
       WHERE ${whereDimensions(scope, f, "p")} AND p.day BETWEEN ${start}::date AND ${end}::date
-    ),
-    known AS MATERIALIZED (SELECT unnest(${`{${[...held.keys()].join(",")}}`}::uuid[]) AS rev)${cohortCtes}
+    )${cached ? sql`,
+    known AS MATERIALIZED (SELECT unnest(${`{${[...held.keys()].join(",")}}`}::uuid[]) AS rev)` : sql``}${cohortCtes}
     SELECT kind, day, packed, users, app_id, host_id, version, platform, rev FROM (
     ${bitmapPart(pack, 0, sql`s.day`, keyCols("s"), "s", sql`FROM daily_user_sets s WHERE ${whereDimensions(scope, f, "s")} AND ${dayRows}`)}
     UNION ALL
@@ -515,22 +515,22 @@ export async function readDistinctSources(db: DbOrTx, scope: Scope, f: Analytics
     ${cohortPart}
     ) AS parts(kind, day, packed, users, app_id, host_id, version, platform, rev)`,
   );
-  type Packed = [appId: string, hostId: string, version: string, platform: string, payload: string | number[] | null, namesOrRev?: string[] | string];
+  type Packed = [appId: string, hostId: string, version: string, platform: string, payload: string | number[], names?: string[]];
   const out: DistinctSources = { coarse, listed, rows: [], pending: [], cohorts: [], retention: [], cohortSets: [], cohortMoves: [], activeRows: [] };
   // A version's bytes: sent (and now kept), or held since before the read.
   const bytesOf = (rev: string, sent: Uint8Array | null, day: string): Uint8Array => {
     if (sent) {
       // A copy of its own: a small Buffer is a slice of a shared pool, which it would keep alive.
-      if (cached) setCache.put(rev, scope.orgId, day, new Uint8Array(sent));
+      setCache.put(rev, scope.orgId, day, new Uint8Array(sent));
       return sent;
     }
     const bytes = held.get(rev);
     if (!bytes) throw new Error(`bitmap version ${rev} was neither sent nor held`);
     return bytes;
   };
-  // Without a rev a row's unions are not remembered either (set-cache.ts, UnionSizes): only where the bytes are kept.
-  const addBitmap = (kind: number, key: SetKey, rev: string, users: Uint8Array) => {
-    const r = { ...key, users, rev: cached ? rev : undefined };
+  // Packed rows (PGlite) have no rev: their unions are not remembered either (set-cache.ts, UnionSizes).
+  const addBitmap = (kind: number, key: SetKey, rev: string | undefined, users: Uint8Array) => {
+    const r = { ...key, users, rev };
     if (kind === 0 || kind === 5) out.rows.push(r);
     else if (kind === 7) out.activeRows.push(r);
     else out.cohortSets.push({ appId: key.appId, day: key.day, users });
@@ -551,11 +551,11 @@ export async function readDistinctSources(db: DbOrTx, scope: Scope, f: Analytics
       for (const [day, cohort, d1, d7] of JSON.parse(r.packed!) as [string, number, number, number][]) out.retention.push({ day, cohort, d1, d7 });
       continue;
     }
-    for (const [appId, hostId, version, platform, payload, namesOrRev] of JSON.parse(r.packed!) as Packed[]) {
+    for (const [appId, hostId, version, platform, payload, names] of JSON.parse(r.packed!) as Packed[]) {
       const key = { day: r.day, appId, hostId, version, platform };
-      if (kind === 1) out.pending.push({ ...key, uids: payload as number[], names: (namesOrRev as string[] | undefined) ?? [] });
-      else if (kind === 2) out.cohorts.push({ appId, day: r.day, uids: payload as number[], names: (namesOrRev as string[] | undefined) ?? [] });
-      else addBitmap(kind, key, namesOrRev as string, bytesOf(namesOrRev as string, payload === null ? null : Buffer.from(payload as string, "base64"), r.day));
+      if (kind === 1) out.pending.push({ ...key, uids: payload as number[], names: names ?? [] });
+      else if (kind === 2) out.cohorts.push({ appId, day: r.day, uids: payload as number[], names: names ?? [] });
+      else addBitmap(kind, key, undefined, Buffer.from(payload as string, "base64"));
     }
   }
   return out;
