@@ -18,9 +18,10 @@ import { getCustomEventStats, getErrorGroups, getFunnel, getPageStats } from "@/
 import { computeErrorGroupsFromRaw, computeEventsFromRaw, computeFunnelFromRaw, computePagesFromRaw } from "@/lib/analytics/raw-keys";
 import { selectRows } from "@/lib/analytics/sql";
 import { loadOrgContext } from "@/lib/authz/context";
-import { buildDataset, generateEvents, HISTORY_DAYS, wireEvent, type Dataset, type GeneratedEvent, type OrgSpec } from "./lib/dataset";
+import { buildDataset, generateEvents, HISTORY_DAYS, type Dataset } from "./lib/dataset";
 import { firstLoadJs } from "./lib/first-load-js";
 import { cannon, sdkHeaders, sleep, timedGet, timedPost } from "./lib/http";
+import { BATCH, DASHBOARD_WARMUP, INGEST_ORGS, ingestBatches, overviewTimes, SEED, sendBatches, toWire } from "./lib/ingest";
 import { analyze, copyEvents, deleteEventsWithPrefix, loadEcosystem, rebuildAll, type Credentials } from "./lib/load";
 import { markdownTable, ratioOf, withBenchTable, type Database, type Machine, type Report, type ResultRow } from "./lib/report";
 import { median, round, summarize } from "./lib/stats";
@@ -49,12 +50,9 @@ const SCALES: Record<"small" | "full", ScaleConfig> = {
   full: { events: { pglite: 1_000_000, postgres: 10_000_000 }, ingestPool: { pglite: 100_000, postgres: 300_000 }, dashboardRuns: 40, mixedRuns: 20, rawRuns: 1, insightRuns: 3, cannonSeconds: 10, pageRuns: 20, freshnessTrials: 5 },
 };
 const cfg = SCALES[SCALE];
-const SEED = 20260801;
 const AUTH_SECRET = "atrium-bench-secret-not-for-production-0123456789";
 const BASE_PORT = Number(args.port ?? process.env.BENCH_PORT ?? 3300);
 const WORK = path.join(ROOT, ".data/bench");
-const INGEST_ORGS = 5;
-const BATCH = 100;
 const PAGES = ["", "/analytics", "/hosts", "/hosts/{host}", "/mini-programs", "/mini-programs/{app}", "/reviews", "/audit", "/members"];
 /** A signed-in page that only checks the session: the floor the console's pages are measured against. */
 const FLOOR_PAGE = "/internal/session-floor";
@@ -95,69 +93,6 @@ function ensureBuild() {
   log("built");
 }
 
-function ingestBatches(ds: Dataset, events: number, idPrefix: string, now: number): { org: OrgSpec; hostIndex: number; rows: GeneratedEvent[] }[] {
-  const orgs = ds.orgs.slice(0, INGEST_ORGS);
-  const weight = orgs.reduce((a, o) => a + o.weight, 0);
-  const perHost: { org: OrgSpec; hostIndex: number; rows: GeneratedEvent[] }[][] = [];
-  for (const org of orgs) {
-    const byHost = org.hosts.map((_, h) => ({ org, hostIndex: h, rows: [] as GeneratedEvent[] }));
-    // Recent events only: the API takes events at most 7 days old.
-    for (const e of generateEvents(org, { events: Math.round((events * org.weight) / weight), until: now - 60_000, days: 5, idPrefix, seed: SEED })) {
-      byHost[org.hosts.findIndex((h) => h.id === e.hostId)]!.rows.push(e);
-    }
-    perHost.push(byHost);
-  }
-  const batches: { org: OrgSpec; hostIndex: number; rows: GeneratedEvent[] }[] = [];
-  for (const group of perHost.flat()) {
-    for (let i = 0; i < group.rows.length; i += BATCH) batches.push({ org: group.org, hostIndex: group.hostIndex, rows: group.rows.slice(i, i + BATCH) });
-  }
-  // Interleaved, so concurrent clients are different hosts and organizations, as in the field.
-  const rand = (i: number) => (Math.imul(i + 1, 2654435761) >>> 0) / 4294967296;
-  return batches.map((b, i) => ({ b, k: rand(i) })).sort((x, y) => x.k - y.k).map((x) => x.b);
-}
-
-type Wire = { key: string; secret: string; body: string; events: number };
-const toWire = (batches: ReturnType<typeof ingestBatches>): Wire[] =>
-  batches.map((b) => {
-    const host = b.org.hosts[b.hostIndex]!;
-    return { key: host.sdkKey, secret: host.sdkSecret, body: JSON.stringify({ events: b.rows.map(wireEvent) }), events: b.rows.length };
-  });
-
-/** Signed event batches over HTTP with autocannon; counts what the server says it committed (202 `accepted`). */
-async function sendBatches(server: Server, wires: Wire[], o: { connections: number; rate?: number; stopWhen?: Promise<void> }) {
-  let next = 0;
-  let accepted = 0;
-  let failed = 0;
-  const path = "/api/sdk/v1/events";
-  const result = await cannon(
-    {
-      url: server.url,
-      connections: o.connections,
-      ...(o.stopWhen ? { duration: 600 } : { amount: wires.length }),
-      ...(o.rate ? { overallRate: o.rate } : {}),
-      timeout: 30,
-      requests: [
-        {
-          method: "POST",
-          path,
-          setupRequest: (req) => {
-            const w = wires[next++ % wires.length]!;
-            return { ...req, method: "POST", path, body: w.body, headers: { "content-type": "application/json", ...sdkHeaders(w.key, w.secret, "POST", path, w.body) } };
-          },
-          onResponse: (status, body) => {
-            if (status === 202) accepted += (JSON.parse(body) as { accepted: number }).accepted;
-            else failed++;
-          },
-        },
-      ],
-    },
-    (instance) => {
-      void o.stopWhen?.then(() => instance.stop());
-    },
-  );
-  return { accepted, failed, seconds: result.duration, result, sent: next };
-}
-
 type InsightView = "errors" | "pages" | "events" | "funnel";
 const FUNNEL_STEPS = [
   { type: "page" as const, value: "pages/index/index" },
@@ -175,20 +110,6 @@ async function insightTimes(server: Server, token: string, view: InsightView, q:
         ? await timedPost(`${server.url}/api/v1/analytics/funnel`, JSON.stringify({ ...q, steps: FUNNEL_STEPS }), { ...auth, "content-type": "application/json" })
         : await timedGet(`${server.url}/api/v1/analytics/${view}?from=${q.from}&to=${q.to}&appId=${encodeURIComponent(q.appId)}`, auth);
     if (r.status !== 200) throw new Error(`${view} answered ${r.status}: ${r.body.slice(0, 300)}`);
-    times.push(r.totalMs);
-  }
-  return times;
-}
-
-/** Overviews asked for, and not measured, before the idle ones. */
-const DASHBOARD_WARMUP = 20;
-
-async function overviewTimes(server: Server, token: string, from: string, to: string, runs: number): Promise<number[]> {
-  const url = `${server.url}/api/v1/analytics/overview?from=${from}&to=${to}`;
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const r = await timedGet(url, { authorization: `Bearer ${token}` });
-    if (r.status !== 200) throw new Error(`overview answered ${r.status}: ${r.body.slice(0, 300)}`);
     times.push(r.totalMs);
   }
   return times;

@@ -123,7 +123,7 @@ export function buildIsFresh(cwd: string): { fresh: boolean; reason: string } {
 }
 
 /** The machine's CPU counters (all cores): time busy and in total, in clock ticks. */
-function cpuTicks(): { busy: number; total: number } {
+export function cpuTicks(): { busy: number; total: number } {
   const [, ...fields] = fs.readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/);
   const t = fields.map(Number);
   const total = t.reduce((a, b) => a + b, 0);
