@@ -8,11 +8,13 @@
 import { createHash } from "node:crypto";
 
 /** Least recently used first (a Map keeps insertion order; a hit is re-inserted). */
-type Entry = { orgId: string; day: string; bytes: Uint8Array };
+type Entry = { orgId: string; day: string; row: string; bytes: Uint8Array };
 
 export class SetCache {
   private readonly entries = new Map<string, Entry>();
   private readonly byOrg = new Map<string, Set<string>>();
+  /** Per organization and row, the one version of it kept: the newest put. */
+  private readonly byRow = new Map<string, string>();
   private size = 0;
 
   constructor(readonly budgetBytes: number) {}
@@ -45,22 +47,40 @@ export class SetCache {
   clear(): void {
     this.entries.clear();
     this.byOrg.clear();
+    this.byRow.clear();
     this.size = 0;
   }
 
-  put(rev: string, orgId: string, day: string, bytes: Uint8Array): void {
+  /**
+   * Keeps a version of one row (`row` names it within the organization: its table and key). A row keeps one
+   * version: the one put last replaces the one before. Under ingestion a fold rewrites today's rows every few
+   * seconds; kept side by side, their superseded versions piled up until the budget was full of them, and every
+   * read then listed them all to the database and touched them all here (docs/benchmarks.md, the mixed figure).
+   */
+  put(rev: string, orgId: string, day: string, row: string, bytes: Uint8Array): void {
     if (this.budgetBytes <= 0 || bytes.byteLength > this.budgetBytes || this.entries.has(rev)) return;
-    this.entries.set(rev, { orgId, day, bytes });
+    const rowKey = `${orgId}\n${row}`;
+    const before = this.byRow.get(rowKey);
+    if (before !== undefined) this.drop(before);
+    this.entries.set(rev, { orgId, day, row: rowKey, bytes });
+    this.byRow.set(rowKey, rev);
     (this.byOrg.get(orgId) ?? this.byOrg.set(orgId, new Set()).get(orgId)!).add(rev);
     this.size += bytes.byteLength;
-    for (const [old, e] of this.entries) {
+    for (const old of this.entries.keys()) {
       if (this.size <= this.budgetBytes) break;
-      this.entries.delete(old);
-      this.size -= e.bytes.byteLength;
-      const org = this.byOrg.get(e.orgId)!;
-      org.delete(old);
-      if (org.size === 0) this.byOrg.delete(e.orgId);
+      this.drop(old);
     }
+  }
+
+  private drop(rev: string): void {
+    const e = this.entries.get(rev);
+    if (!e) return;
+    this.entries.delete(rev);
+    this.size -= e.bytes.byteLength;
+    if (this.byRow.get(e.row) === rev) this.byRow.delete(e.row);
+    const org = this.byOrg.get(e.orgId)!;
+    org.delete(rev);
+    if (org.size === 0) this.byOrg.delete(e.orgId);
   }
 }
 

@@ -332,9 +332,14 @@ describe("the bytes a server process keeps of the bitmap versions it read (set-c
     await s.db.execute(sql`UPDATE daily_user_sets SET users = decode(${empty}, 'base64') WHERE ${orgRow}`);
     if (onPostgres) expect(await getOverview(admin, q, { now: NOW })).toEqual(first);
     else expect(activeOn(await getOverview(admin, q, { now: NOW }))).toBe(0);
-    // A new version of it is read.
+    // A new version of it is read, and replaces the one held: a row keeps one version (a fold under ingestion
+    // rewrites today's rows every few seconds).
+    const revOf = async () => (await selectRows<{ rev: string }>(s.db, sql`SELECT rev::text AS rev FROM daily_user_sets WHERE ${orgRow}`))[0]!.rev;
+    const oldRev = await revOf();
     await s.db.execute(sql`UPDATE daily_user_sets SET rev = gen_random_uuid() WHERE ${orgRow}`);
     expect(activeOn(await getOverview(admin, q, { now: NOW }))).toBe(0);
+    const heldNow = setCache.held(orgId, addDays(q.from, -29), addDays(q.to, 7));
+    if (onPostgres) expect([heldNow.has(await revOf()), heldNow.has(oldRev), heldNow.size]).toEqual([true, false, held.size]);
 
     // What folds and rebuilds write are new versions: exact again after a rebuild and more user-days folded.
     await rebuildUserSets(s.db, orgId);

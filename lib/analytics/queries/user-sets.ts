@@ -518,10 +518,12 @@ export async function readDistinctSources(db: DbOrTx, scope: Scope, f: Analytics
   type Packed = [appId: string, hostId: string, version: string, platform: string, payload: string | number[], names?: string[]];
   const out: DistinctSources = { coarse, listed, rows: [], pending: [], cohorts: [], retention: [], cohortSets: [], cohortMoves: [], activeRows: [] };
   // A version's bytes: sent (and now kept), or held since before the read.
-  const bytesOf = (rev: string, sent: Uint8Array | null, day: string): Uint8Array => {
+  const bytesOf = (rev: string, sent: Uint8Array | null, kind: number, key: SetKey): Uint8Array => {
     if (sent) {
-      // A copy of its own: a small Buffer is a slice of a shared pool, which it would keep alive.
-      setCache.put(rev, scope.orgId, day, new Uint8Array(sent));
+      // A copy of its own: a small Buffer is a slice of a shared pool, which it would keep alive. The row is named
+      // by its table (kinds 0 and 7 both read daily_user_sets) and key: a newer version replaces the one kept.
+      const table = kind === 5 ? "w" : kind === 3 ? "c" : "d";
+      setCache.put(rev, scope.orgId, key.day, `${table}\n${key.day}\n${key.appId}\n${key.hostId}\n${key.version}\n${key.platform}`, new Uint8Array(sent));
       return sent;
     }
     const bytes = held.get(rev);
@@ -538,7 +540,8 @@ export async function readDistinctSources(db: DbOrTx, scope: Scope, f: Analytics
   for (const r of all) {
     const kind = Number(r.kind);
     if (r.rev !== null) {
-      addBitmap(kind, { day: r.day, appId: r.app_id, hostId: r.host_id, version: r.version, platform: r.platform }, r.rev, bytesOf(r.rev, r.users, r.day));
+      const key = { day: r.day, appId: r.app_id, hostId: r.host_id, version: r.version, platform: r.platform };
+      addBitmap(kind, key, r.rev, bytesOf(r.rev, r.users, kind, key));
       continue;
     }
     if (kind === 4) {
