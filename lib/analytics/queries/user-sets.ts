@@ -494,23 +494,22 @@ export async function readDistinctSources(db: DbOrTx, scope: Scope, f: Analytics
   }>(
     db,
     sql`
-    WITH pend AS (
-      SELECT p.day, p.app_id, p.host_id, p.version, p.platform, p.user_id, o.uid
-      FROM pending_user_days p LEFT JOIN org_users o ON o.org_id = p.org_id AND o.user_id = p.user_id
+    WITH pend AS MATERIALIZED (
+      -- A lookup per pending user-day, not a hash of every numbered user (71 k for the bench's biggest organization,
+      -- about 55 ms to build beside 2,000 pending user-days).
+      SELECT p.day, p.app_id, p.host_id, p.version, p.platform, p.user_id,
+        (SELECT o.uid FROM org_users o WHERE o.org_id = p.org_id AND o.user_id = p.user_id) AS uid
+      FROM pending_user_days p
       WHERE ${whereDimensions(scope, f, "p")} AND p.day BETWEEN ${start}::date AND ${end}::date
     )${cached ? sql`,
     known AS MATERIALIZED (SELECT unnest(${`{${[...held.keys()].join(",")}}`}::uuid[]) AS rev)` : sql``}${cohortCtes}
     SELECT kind, day, packed, users, app_id, host_id, version, platform, rev FROM (
     ${bitmapPart(pack, 0, sql`s.day`, keyCols("s"), "s", sql`FROM daily_user_sets s WHERE ${whereDimensions(scope, f, "s")} AND ${dayRows}`)}
     UNION ALL
-    SELECT 1, day, json_agg(json_build_array(app_id, host_id, version, platform, uids, names))::text, ${NO_BITMAP}
-    FROM (
-      SELECT day::text AS day, app_id, host_id, version, platform,
-        coalesce(array_agg(DISTINCT uid) FILTER (WHERE uid IS NOT NULL), '{}') AS uids,
-        coalesce(json_agg(DISTINCT user_id) FILTER (WHERE uid IS NULL), '[]') AS names
-      FROM pend
-      GROUP BY day, app_id, host_id, version, platform
-    ) p GROUP BY day
+    -- Each pending user-day as it is (grouped by key below): a DISTINCT aggregate per key sorted each group, about
+    -- half of this part's time.
+    SELECT 1, day::text, json_agg(json_build_array(app_id, host_id, version, platform, uid, CASE WHEN uid IS NULL THEN user_id END))::text, ${NO_BITMAP}
+    FROM pend GROUP BY day
     ${weekPart}
     ${cohortPart}
     ) AS parts(kind, day, packed, users, app_id, host_id, version, platform, rev)`,
@@ -554,10 +553,22 @@ export async function readDistinctSources(db: DbOrTx, scope: Scope, f: Analytics
       for (const [day, cohort, d1, d7] of JSON.parse(r.packed!) as [string, number, number, number][]) out.retention.push({ day, cohort, d1, d7 });
       continue;
     }
+    if (kind === 1) {
+      // A day's pending user-days, one entry each: grouped by key, a user's number or (not numbered yet) name.
+      const byKey = new Map<string, PendingRow>();
+      for (const [appId, hostId, version, platform, uid, name] of JSON.parse(r.packed!) as [string, string, string, string, number | null, string | null][]) {
+        const k = `${appId}\n${hostId}\n${version}\n${platform}`;
+        let p = byKey.get(k);
+        if (!p) byKey.set(k, (p = { day: r.day, appId, hostId, version, platform, uids: [], names: [] }));
+        if (uid !== null) p.uids.push(uid);
+        else p.names.push(name!);
+      }
+      out.pending.push(...byKey.values());
+      continue;
+    }
     for (const [appId, hostId, version, platform, payload, names] of JSON.parse(r.packed!) as Packed[]) {
       const key = { day: r.day, appId, hostId, version, platform };
-      if (kind === 1) out.pending.push({ ...key, uids: payload as number[], names: names ?? [] });
-      else if (kind === 2) out.cohorts.push({ appId, day: r.day, uids: payload as number[], names: names ?? [] });
+      if (kind === 2) out.cohorts.push({ appId, day: r.day, uids: payload as number[], names: names ?? [] });
       else addBitmap(kind, key, undefined, Buffer.from(payload as string, "base64"));
     }
   }
