@@ -17,7 +17,7 @@ import { getDistinctUsers } from "@/lib/analytics/distinct-users";
 import { readDistinctSources } from "@/lib/analytics/queries/user-sets";
 import { sql } from "drizzle-orm";
 import { loadOrgContext } from "@/lib/authz/context";
-import { setCache, unionSizes } from "@/lib/analytics/set-cache";
+import { setCache, unionBitmaps, unionSizes } from "@/lib/analytics/set-cache";
 import { openProfile } from "./lib/profile";
 
 const { a, handle, db, runs, orgId, from, to, scope, time } = await openProfile({ pending: { type: "string" } });
@@ -35,7 +35,7 @@ try {
   // row version held from the run before (lib/analytics/set-cache.ts).
   await time("user-sets (read), nothing held", () => (setCache.clear(), readDistinctSources(db, scope, {}, from, to, true)), 30);
   await time("user-sets (read)", () => readDistinctSources(db, scope, {}, from, to, true));
-  await time("distinct-sets, nothing held", () => (setCache.clear(), unionSizes.clear(), getDistinctUsers(db, scope, {}, from, to)), 30);
+  await time("distinct-sets, nothing held", () => (setCache.clear(), unionSizes.clear(), unionBitmaps.clear(), getDistinctUsers(db, scope, {}, from, to)), 30);
   await time("distinct-sets", () => getDistinctUsers(db, scope, {}, from, to));
   const appId = (await db.execute(sql`SELECT app_id FROM daily_stats WHERE org_id = ${orgId} GROUP BY 1 ORDER BY sum(launches) DESC LIMIT 1`)) as unknown;
   const top = (Array.isArray(appId) ? appId : (appId as { rows: { app_id: string }[] }).rows)[0] as { app_id: string } | undefined;

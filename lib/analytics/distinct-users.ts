@@ -13,7 +13,7 @@ import { MAU_WINDOW_DAYS } from "./queries/daily-users";
 import type { CohortRow } from "./queries/retention";
 import { cohortRetention, sumByDay } from "./retention-sets";
 import { type DistinctSources, grainsOf, type Members, readDistinctSources, type SetRow } from "./queries/user-sets";
-import { UnionSizes, unionSizes } from "./set-cache";
+import { unionBitmaps, UnionSizes, unionSizes } from "./set-cache";
 import type { Scope } from "./sql";
 import type { AnalyticsFilters } from "./types";
 
@@ -116,14 +116,36 @@ function unionOf(s: BitmapScope, rows: readonly ReadRow[]): Bitmap {
   return rows.length === 1 ? rows[0]!.set : s.orMany(rows.map((r) => r.set));
 }
 
-/** How many users the union of these rows holds: counted once per set of row versions (set-cache.ts). */
-function sizeOf(s: BitmapScope, rows: readonly ReadRow[], union: () => Bitmap = () => unionOf(s, rows)): number {
+/**
+ * How many users the union of these rows holds: counted once per set of row versions (set-cache.ts). Rows dated
+ * from `recentFrom` on (and user-days still pending) are what folds change under ingestion: a union not known is
+ * the remembered union of its older rows, OR'ed with those.
+ */
+function sizeOf(s: BitmapScope, rows: readonly ReadRow[], recentFrom: string, union: () => Bitmap = () => unionOf(s, rows)): number {
   const key = UnionSizes.keyOf(rows.map((r) => r.rev));
   const known = unionSizes.get(key);
   if (known !== undefined) return known;
-  const n = union().size;
+  const n = olderAndRecentSize(s, rows, recentFrom) ?? union().size;
   unionSizes.set(key, n);
   return n;
+}
+
+/** The size of the union of these rows as its older rows' union (remembered by their versions) OR the rest. */
+function olderAndRecentSize(s: BitmapScope, rows: readonly ReadRow[], recentFrom: string): number | undefined {
+  if (unionBitmaps.budgetBytes <= 0) return undefined;
+  const older: ReadRow[] = [];
+  const recent: ReadRow[] = [];
+  for (const r of rows) (r.rev !== undefined && r.day < recentFrom ? older : recent).push(r);
+  if (older.length < 2 || recent.length === 0) return undefined;
+  const key = UnionSizes.keyOf(older.map((r) => r.rev));
+  const held = unionBitmaps.get(key);
+  let base: Bitmap;
+  if (held) base = s.read(held);
+  else {
+    base = unionOf(s, older);
+    unionBitmaps.set(key, base.serialize("portable"));
+  }
+  return base.orCardinality(unionOf(s, recent));
 }
 
 export type ReadRow = SetRow & { readonly set: Bitmap };
@@ -168,7 +190,9 @@ export function distinctFrom(s: BitmapScope, coarse: boolean, rows: ReadRow[], f
 
   const breakdown: BreakdownUsers[] = [];
   const none = { hostId: null, appId: null, version: null, platform: null };
-  for (const [hostId, list] of hostG) breakdown.push({ dim: "host", ...none, hostId, activeUsers: sizeOf(s, list) });
+  // The range's last two days: a fold rewrites today's rows, and late events (up to 7 days old) are rare.
+  const recentFrom = addDays(to, -1);
+  for (const [hostId, list] of hostG) breakdown.push({ dim: "host", ...none, hostId, activeUsers: sizeOf(s, list, recentFrom) });
   // Coarse: a mini-program's union not known is made of its versions' unions (fewer and larger sets to OR).
   const versionSets = new Map<string, Bitmap>();
   const versionUnion = (key: string) => versionSets.get(key) ?? versionSets.set(key, unionOf(s, versionG.get(key)!)).get(key)!;
@@ -177,15 +201,15 @@ export function distinctFrom(s: BitmapScope, coarse: boolean, rows: ReadRow[], f
   for (const [appId, list] of appG) {
     const versions = appsVersions.get(appId);
     const union = versions && versions.length > 1 ? () => s.orMany(versions.map(versionUnion)) : undefined;
-    breakdown.push({ dim: "miniProgram", ...none, appId, activeUsers: sizeOf(s, list, union) });
+    breakdown.push({ dim: "miniProgram", ...none, appId, activeUsers: sizeOf(s, list, recentFrom, union) });
   }
   for (const [key, list] of versionG) {
     const [appId, version] = JSON.parse(key) as [string, string];
-    breakdown.push({ dim: "version", ...none, appId, version, activeUsers: sizeOf(s, list, () => versionUnion(key)) });
+    breakdown.push({ dim: "version", ...none, appId, version, activeUsers: sizeOf(s, list, recentFrom, () => versionUnion(key)) });
   }
-  for (const [platform, list] of platformG) breakdown.push({ dim: "platform", ...none, platform: platform as Platform, activeUsers: sizeOf(s, list) });
+  for (const [platform, list] of platformG) breakdown.push({ dim: "platform", ...none, platform: platform as Platform, activeUsers: sizeOf(s, list, recentFrom) });
 
-  return { daily: withDays ? dailyFigures(s, dayG, from, to) : [], rangeUsers: inRange.length === 0 ? 0 : sizeOf(s, inRange), breakdown };
+  return { daily: withDays ? dailyFigures(s, dayG, from, to) : [], rangeUsers: inRange.length === 0 ? 0 : sizeOf(s, inRange, recentFrom), breakdown };
 }
 
 /** Past this many MAU windows not known by their rows' versions, all of them are computed at once (below). */

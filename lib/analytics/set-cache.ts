@@ -134,3 +134,58 @@ export class UnionSizes {
 
 /** About 100 bytes an entry: 50,000 (0 with ANALYTICS_SET_CACHE_MB=0). */
 export const unionSizes = new UnionSizes(setCache.budgetBytes > 0 ? 50_000 : 0);
+
+/**
+ * The bitmaps of unions of row versions, by the keys of UnionSizes. Under ingestion the union of a breakdown value's
+ * rows over a range ending today is never the same twice (a fold rewrites today's rows every few seconds, and the
+ * user-days still pending have no version at all), so its size cannot be remembered; the union of its older rows,
+ * which no fold touches, can be, as a bitmap: such a union is then that bitmap OR'ed with the few recent rows
+ * (distinct-users.ts). Least recently used first, within a quarter of ANALYTICS_SET_CACHE_MB.
+ */
+export class UnionBitmaps {
+  private readonly entries = new Map<string, Uint8Array>();
+  private size = 0;
+
+  constructor(readonly budgetBytes: number) {}
+
+  get bytes(): number {
+    return this.size;
+  }
+
+  get count(): number {
+    return this.entries.size;
+  }
+
+  get(key: string | null): Uint8Array | undefined {
+    if (key === null) return undefined;
+    const b = this.entries.get(key);
+    if (b !== undefined) {
+      this.entries.delete(key);
+      this.entries.set(key, b);
+    }
+    return b;
+  }
+
+  set(key: string | null, bytes: Uint8Array): void {
+    if (key === null || this.budgetBytes <= 0 || bytes.byteLength > this.budgetBytes) return;
+    const before = this.entries.get(key);
+    if (before !== undefined) {
+      this.entries.delete(key);
+      this.size -= before.byteLength;
+    }
+    this.entries.set(key, bytes);
+    this.size += bytes.byteLength;
+    for (const [old, b] of this.entries) {
+      if (this.size <= this.budgetBytes) break;
+      this.entries.delete(old);
+      this.size -= b.byteLength;
+    }
+  }
+
+  clear(): void {
+    this.entries.clear();
+    this.size = 0;
+  }
+}
+
+export const unionBitmaps = new UnionBitmaps(Math.floor(setCache.budgetBytes / 4));
