@@ -1,5 +1,5 @@
 // tsx bench/mixed-paired.ts --url URL [--settings "ANALYTICS_SET_CACHE_MB=0;ANALYTICS_SET_CACHE_MB=64"] [--rounds 2]
-// [--rate EVENTS_PER_S] [--runs 20] [--soak 20] [--port 3400]: the mixed figure (the overview while ingest runs)
+// [--rate EVENTS_PER_S | --own-rate] [--runs 20] [--soak 20] [--port 3400]: the mixed figure (the overview while ingest runs)
 // measured for several server settings (environment variables, `;` between settings, spaces between variables; `@DIR`
 // serves another checkout's build, say an earlier commit's, from a worktree) on one database a full-scale `npm run bench` prepared (BENCH_PREPARE_ONLY=1 BENCH_KEEP_PG=1 BENCH_DB=postgres), so that
 // one setting is compared with another under the same ingestion, not across runs on a machine that moves.
@@ -26,6 +26,7 @@ const { values: a } = parseArgs({
     rate: { type: "string" },
     runs: { type: "string", default: "20" },
     soak: { type: "string", default: "20" },
+    "own-rate": { type: "boolean" },
     events: { type: "string", default: "10000000" },
     port: { type: "string", default: "3400" },
   },
@@ -40,6 +41,7 @@ const words = (setting: string) => setting.split(/\s+/).filter(Boolean);
 const envOf = (setting: string) => Object.fromEntries(words(setting).filter((w) => !w.startsWith("@")).map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]));
 const dirOf = (setting: string) => words(setting).find((w) => w.startsWith("@"))?.slice(1) ?? ROOT;
 let serial = 0;
+const busyBetween = (x: { busy: number; total: number }, y: { busy: number; total: number }) => round(((y.busy - x.busy) / Math.max(1, y.total - x.total)) * 100);
 
 async function serve(setting: string): Promise<Server> {
   const server = await startServer({
@@ -57,36 +59,58 @@ const range = () => {
   return { from: addDays(to, -(HISTORY_DAYS - 1)), to };
 };
 
+/** Ingestion at its maximum for 150,000 fresh events: events/s, and the share of both cores busy meanwhile. */
+async function ingestMax(server: Server): Promise<{ rate: number; busy: number }> {
+  const wires = toWire(ingestBatches(ds, 150_000, `x${(serial++).toString(36)}${Date.now().toString(36)}`, Date.now()));
+  const c0 = cpuTicks();
+  const r = await sendBatches(server, wires, { connections: 16 });
+  return { rate: Math.round(r.accepted / r.seconds), busy: busyBetween(c0, cpuTicks()) };
+}
+
+// --own-rate: each setting's run measures its own maximum and ingests at 70% of it (for settings that change
+// ingestion itself, such as DATABASE_INGEST_POOL_MAX); otherwise one rate for all, measured once with the first.
 let rate = Number(a.rate ?? 0);
-if (!rate) {
+if (!rate && !a["own-rate"]) {
   const server = await serve(settings[0]!);
   try {
-    const wires = toWire(ingestBatches(ds, 150_000, `x${Date.now().toString(36)}`, Date.now()));
-    const r = await sendBatches(server, wires, { connections: 16 });
-    rate = Math.round((0.7 * r.accepted) / r.seconds);
-    console.log(`ingest max ${Math.round(r.accepted / r.seconds)} events/s: mixed at ${rate} events/s`);
+    const max = await ingestMax(server);
+    rate = Math.round(0.7 * max.rate);
+    console.log(`ingest max ${max.rate} events/s (${max.busy}% busy): mixed at ${rate} events/s`);
   } finally {
     await server.stop();
   }
 }
 
-type Row = { round: number; setting: string; idleP50: number; idleP95: number; mixedP50: number; mixedP95: number; reached: number; busy: number };
+type Row = { round: number; setting: string; rate: number; idleP50: number; idleP95: number; idleBusy: number; ingestBusy: number; mixedP50: number; mixedP95: number; reached: number; busy: number };
 const rows: Row[] = [];
 for (let r = 0; r < Number(a.rounds); r++) {
   for (const setting of r % 2 === 0 ? settings : [...settings].reverse()) {
     const server = await serve(setting);
     try {
       const { from, to } = range();
+      let runRate = rate;
+      if (a["own-rate"]) {
+        const max = await ingestMax(server);
+        runRate = Math.round(0.7 * max.rate);
+        console.log(`${setting}: ingest max ${max.rate} events/s (${max.busy}% busy): mixed at ${runRate} events/s`);
+        await waitForQuiet();
+      }
       await overviewTimes(server, token, from, to, DASHBOARD_WARMUP);
+      const i0 = cpuTicks();
       const idle = summarize(await overviewTimes(server, token, from, to, 40));
-      const perSecond = rate / BATCH;
+      const idleBusy = busyBetween(i0, cpuTicks());
+      const perSecond = runRate / BATCH;
       const soak = Number(a.soak);
-      const seconds = 2 + soak + (runs * idle.p95 * 6) / 1000 + 10;
-      const pool = toWire(ingestBatches(ds, Math.round(rate * seconds), `p${(serial++).toString(36)}${Date.now().toString(36)}`, Date.now()));
+      const seconds = 6 + soak + (runs * idle.p95 * 6) / 1000 + 10;
+      const pool = toWire(ingestBatches(ds, Math.round(runRate * seconds), `p${(serial++).toString(36)}${Date.now().toString(36)}`, Date.now()));
       let done!: () => void;
       const stopWhen = new Promise<void>((res) => (done = res));
       const load = sendBatches(server, pool, { connections: 16, rate: perSecond, stopWhen });
       await sleep(2000);
+      // Ingestion alone for a few seconds: what it keeps busy without the dashboard.
+      const a0 = cpuTicks();
+      await sleep(4000);
+      const ingestBusy = busyBetween(a0, cpuTicks());
       for (const until = Date.now() + soak * 1000; Date.now() < until; ) await overviewTimes(server, token, from, to, 1);
       const c0 = cpuTicks();
       const mixed = summarize(await overviewTimes(server, token, from, to, runs));
@@ -98,10 +122,13 @@ for (let r = 0; r < Number(a.rounds); r++) {
         setting,
         idleP50: round(idle.p50),
         idleP95: round(idle.p95),
+        idleBusy,
+        ingestBusy,
         mixedP50: round(mixed.p50),
         mixedP95: round(mixed.p95),
-        reached: round((ing.accepted / ing.seconds / rate) * 100),
-        busy: round(((c1.busy - c0.busy) / Math.max(1, c1.total - c0.total)) * 100),
+        rate: runRate,
+        reached: round((ing.accepted / ing.seconds / runRate) * 100),
+        busy: busyBetween(c0, c1),
       };
       rows.push(row);
       console.log(JSON.stringify(row));
@@ -111,8 +138,10 @@ for (let r = 0; r < Number(a.rounds); r++) {
   }
 }
 
-console.log(`\n| round | setting | idle p50 / p95 | under ingestion p50 / p95 | p95 / idle | ingest reached | CPU busy |`);
+console.log(`\n| round | setting | idle p50 / p95 (CPU busy) | ingestion alone: CPU busy | under ingestion p50 / p95 (CPU busy) | p95 / idle | ingest reached (of) |`);
 console.log(`|---|---|---|---|---|---|---|`);
 for (const x of rows) {
-  console.log(`| ${x.round} | ${x.setting} | ${x.idleP50} / ${x.idleP95} ms | ${x.mixedP50} / ${x.mixedP95} ms | ${round(x.mixedP95 / x.idleP95)} × | ${x.reached}% | ${x.busy}% |`);
+  console.log(
+    `| ${x.round} | ${x.setting} | ${x.idleP50} / ${x.idleP95} ms (${x.idleBusy}%) | ${x.ingestBusy}% | ${x.mixedP50} / ${x.mixedP95} ms (${x.busy}%) | ${round(x.mixedP95 / x.idleP95)} × | ${x.reached}% (${x.rate}/s) |`,
+  );
 }
