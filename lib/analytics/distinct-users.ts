@@ -132,12 +132,13 @@ function sizeOf(s: BitmapScope, rows: readonly ReadRow[], recentFrom: string, un
 
 /** The size of the union of these rows as its older rows' union (remembered by their versions) OR the rest. */
 function olderAndRecentSize(s: BitmapScope, rows: readonly ReadRow[], recentFrom: string): number | undefined {
-  if (unionBitmaps.budgetBytes <= 0) return undefined;
+  if (unionBitmaps.budget <= 0) return undefined;
   const older: ReadRow[] = [];
   const recent: ReadRow[] = [];
   for (const r of rows) (r.rev !== undefined && r.day < recentFrom ? older : recent).push(r);
   if (older.length < 2 || recent.length === 0) return undefined;
   const key = UnionSizes.keyOf(older.map((r) => r.rev));
+  if (key === null) return undefined; // not reached: every older row has a rev
   const held = unionBitmaps.get(key);
   let base: Bitmap;
   if (held) base = s.read(held);

@@ -7,24 +7,95 @@
 // ingestion rewrites only the rows of the days and weeks it touched. Used on PostgreSQL only (user-sets.ts says why).
 import { createHash } from "node:crypto";
 
-/** Least recently used first (a Map keeps insertion order; a hit is re-inserted). */
-type Entry = { orgId: string; day: string; row: string; bytes: Uint8Array };
+/**
+ * Values by key within a budget of weight (bytes, or 1 a value for a count), least recently used leaving first: a
+ * Map keeps insertion order, and a value read or written is re-inserted. What SetCache, UnionSizes and unionBitmaps
+ * keep.
+ */
+export class Lru<V> {
+  private readonly entries = new Map<string, V>();
+  private weight = 0;
 
-export class SetCache {
-  private readonly entries = new Map<string, Entry>();
-  private readonly byOrg = new Map<string, Set<string>>();
-  /** Per organization and row, the one version of it kept: the newest put. */
-  private readonly byRow = new Map<string, string>();
-  private size = 0;
+  /** `dropped` hears of every value that leaves, evicted or deleted (not on clear). */
+  constructor(
+    readonly budget: number,
+    private readonly weigh: (v: V) => number,
+    private readonly dropped: (key: string, v: V) => void = () => {},
+  ) {}
 
-  constructor(readonly budgetBytes: number) {}
-
+  /** The weight kept (bytes, for a cache of bytes). */
   get bytes(): number {
-    return this.size;
+    return this.weight;
   }
 
   get count(): number {
     return this.entries.size;
+  }
+
+  has(key: string): boolean {
+    return this.entries.has(key);
+  }
+
+  /** The value, left where it is in the order. */
+  peek(key: string): V | undefined {
+    return this.entries.get(key);
+  }
+
+  /** The value, now the most recently used. */
+  get(key: string): V | undefined {
+    const v = this.entries.get(key);
+    if (v !== undefined) {
+      this.entries.delete(key);
+      this.entries.set(key, v);
+    }
+    return v;
+  }
+
+  /** Keeps a value, replacing the one under its key, then evicts until within the budget. A value that alone weighs more than the budget is not kept. */
+  set(key: string, v: V): void {
+    const w = this.weigh(v);
+    if (this.budget <= 0 || w > this.budget) return;
+    this.delete(key);
+    this.entries.set(key, v);
+    this.weight += w;
+    for (const old of this.entries.keys()) {
+      if (this.weight <= this.budget) break;
+      this.delete(old);
+    }
+  }
+
+  delete(key: string): void {
+    const v = this.entries.get(key);
+    if (v === undefined) return;
+    this.entries.delete(key);
+    this.weight -= this.weigh(v);
+    this.dropped(key, v);
+  }
+
+  clear(): void {
+    this.entries.clear();
+    this.weight = 0;
+  }
+}
+
+type Entry = { orgId: string; day: string; row: string; bytes: Uint8Array };
+
+export class SetCache {
+  private readonly lru: Lru<Entry>;
+  private readonly byOrg = new Map<string, Set<string>>();
+  /** Per organization and row, the one version of it kept: the newest put. */
+  private readonly byRow = new Map<string, string>();
+
+  constructor(readonly budgetBytes: number) {
+    this.lru = new Lru<Entry>(budgetBytes, (e) => e.bytes.byteLength, (rev, e) => this.forget(rev, e));
+  }
+
+  get bytes(): number {
+    return this.lru.bytes;
+  }
+
+  get count(): number {
+    return this.lru.count;
   }
 
   /**
@@ -35,20 +106,18 @@ export class SetCache {
     const out = new Map<string, Uint8Array>();
     if (this.budgetBytes <= 0) return out;
     for (const rev of this.byOrg.get(orgId) ?? []) {
-      const e = this.entries.get(rev)!;
+      const e = this.lru.peek(rev)!;
       if (e.day < from || e.day > to) continue;
       out.set(rev, e.bytes);
-      this.entries.delete(rev);
-      this.entries.set(rev, e);
+      this.lru.get(rev);
     }
     return out;
   }
 
   clear(): void {
-    this.entries.clear();
+    this.lru.clear();
     this.byOrg.clear();
     this.byRow.clear();
-    this.size = 0;
   }
 
   /**
@@ -58,25 +127,17 @@ export class SetCache {
    * read then listed them all to the database and touched them all here (docs/benchmarks.md, the mixed figure).
    */
   put(rev: string, orgId: string, day: string, row: string, bytes: Uint8Array): void {
-    if (this.budgetBytes <= 0 || bytes.byteLength > this.budgetBytes || this.entries.has(rev)) return;
+    if (this.budgetBytes <= 0 || bytes.byteLength > this.budgetBytes || this.lru.has(rev)) return;
     const rowKey = `${orgId}\n${row}`;
     const before = this.byRow.get(rowKey);
-    if (before !== undefined) this.drop(before);
-    this.entries.set(rev, { orgId, day, row: rowKey, bytes });
+    if (before !== undefined) this.lru.delete(before);
     this.byRow.set(rowKey, rev);
     (this.byOrg.get(orgId) ?? this.byOrg.set(orgId, new Set()).get(orgId)!).add(rev);
-    this.size += bytes.byteLength;
-    for (const old of this.entries.keys()) {
-      if (this.size <= this.budgetBytes) break;
-      this.drop(old);
-    }
+    this.lru.set(rev, { orgId, day, row: rowKey, bytes });
   }
 
-  private drop(rev: string): void {
-    const e = this.entries.get(rev);
-    if (!e) return;
-    this.entries.delete(rev);
-    this.size -= e.bytes.byteLength;
+  /** A version left the cache: it is no longer its row's, nor its organization's. */
+  private forget(rev: string, e: Entry): void {
     if (this.byRow.get(e.row) === rev) this.byRow.delete(e.row);
     const org = this.byOrg.get(e.orgId)!;
     org.delete(rev);
@@ -94,12 +155,14 @@ export const setCache = new SetCache(Math.max(0, Number(process.env.ANALYTICS_SE
  * those are counted again. A union that takes in user-days still pending has no key and is always counted.
  */
 export class UnionSizes {
-  private readonly sizes = new Map<string, number>();
+  private readonly sizes: Lru<number>;
 
-  constructor(readonly capacity: number) {}
+  constructor(readonly capacity: number) {
+    this.sizes = new Lru<number>(capacity, () => 1);
+  }
 
   get count(): number {
-    return this.sizes.size;
+    return this.sizes.count;
   }
 
   /** The key of the union of these versions (in any order, as often as they come); null if one has no rev. */
@@ -111,20 +174,11 @@ export class UnionSizes {
   }
 
   get(key: string | null): number | undefined {
-    if (key === null) return undefined;
-    const n = this.sizes.get(key);
-    if (n !== undefined) {
-      this.sizes.delete(key);
-      this.sizes.set(key, n);
-    }
-    return n;
+    return key === null ? undefined : this.sizes.get(key);
   }
 
   set(key: string | null, n: number): void {
-    if (key === null || this.capacity <= 0) return;
-    this.sizes.delete(key);
-    this.sizes.set(key, n);
-    if (this.sizes.size > this.capacity) this.sizes.delete(this.sizes.keys().next().value!);
+    if (key !== null) this.sizes.set(key, n);
   }
 
   clear(): void {
@@ -140,52 +194,6 @@ export const unionSizes = new UnionSizes(setCache.budgetBytes > 0 ? 50_000 : 0);
  * rows over a range ending today is never the same twice (a fold rewrites today's rows every few seconds, and the
  * user-days still pending have no version at all), so its size cannot be remembered; the union of its older rows,
  * which no fold touches, can be, as a bitmap: such a union is then that bitmap OR'ed with the few recent rows
- * (distinct-users.ts). Least recently used first, within a quarter of ANALYTICS_SET_CACHE_MB.
+ * (distinct-users.ts). Within a quarter of ANALYTICS_SET_CACHE_MB.
  */
-export class UnionBitmaps {
-  private readonly entries = new Map<string, Uint8Array>();
-  private size = 0;
-
-  constructor(readonly budgetBytes: number) {}
-
-  get bytes(): number {
-    return this.size;
-  }
-
-  get count(): number {
-    return this.entries.size;
-  }
-
-  get(key: string | null): Uint8Array | undefined {
-    if (key === null) return undefined;
-    const b = this.entries.get(key);
-    if (b !== undefined) {
-      this.entries.delete(key);
-      this.entries.set(key, b);
-    }
-    return b;
-  }
-
-  set(key: string | null, bytes: Uint8Array): void {
-    if (key === null || this.budgetBytes <= 0 || bytes.byteLength > this.budgetBytes) return;
-    const before = this.entries.get(key);
-    if (before !== undefined) {
-      this.entries.delete(key);
-      this.size -= before.byteLength;
-    }
-    this.entries.set(key, bytes);
-    this.size += bytes.byteLength;
-    for (const [old, b] of this.entries) {
-      if (this.size <= this.budgetBytes) break;
-      this.entries.delete(old);
-      this.size -= b.byteLength;
-    }
-  }
-
-  clear(): void {
-    this.entries.clear();
-    this.size = 0;
-  }
-}
-
-export const unionBitmaps = new UnionBitmaps(Math.floor(setCache.budgetBytes / 4));
+export const unionBitmaps = new Lru<Uint8Array>(Math.floor(setCache.budgetBytes / 4), (b) => b.byteLength);
