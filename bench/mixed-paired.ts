@@ -15,7 +15,7 @@ import { buildDataset, HISTORY_DAYS } from "./lib/dataset";
 import { sleep } from "./lib/http";
 import { BATCH, DASHBOARD_WARMUP, ingestBatches, overviewTimes, SEED, sendBatches, toWire } from "./lib/ingest";
 import { API_TOKEN_PREFIX } from "./lib/load";
-import { cpuTicks, startServer, waitForQuiet, type Server } from "./lib/server";
+import { BENCH_AUTH_SECRET, busyShare, cpuTicks, startServer, waitForQuiet, type Server } from "./lib/server";
 import { round, summarize } from "./lib/stats";
 
 const { values: a } = parseArgs({
@@ -41,13 +41,13 @@ const words = (setting: string) => setting.split(/\s+/).filter(Boolean);
 const envOf = (setting: string) => Object.fromEntries(words(setting).filter((w) => !w.startsWith("@")).map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]));
 const dirOf = (setting: string) => words(setting).find((w) => w.startsWith("@"))?.slice(1) ?? ROOT;
 let serial = 0;
-const busyBetween = (x: { busy: number; total: number }, y: { busy: number; total: number }) => round(((y.busy - x.busy) / Math.max(1, y.total - x.total)) * 100);
+const busyBetween = (x: ReturnType<typeof cpuTicks>, y: ReturnType<typeof cpuTicks>) => round(busyShare(x, y) * 100);
 
 async function serve(setting: string): Promise<Server> {
   const server = await startServer({
     cwd: dirOf(setting),
     port: Number(a.port),
-    env: { AUTH_SECRET: "atrium-bench-secret-not-for-production-0123456789", SDK_RATE_LIMIT_PER_SECOND: "0", RELEASE_TICK_MS: "1000", DATABASE_URL: a.url, ...envOf(setting) },
+    env: { AUTH_SECRET: BENCH_AUTH_SECRET, SDK_RATE_LIMIT_PER_SECOND: "0", RELEASE_TICK_MS: "1000", DATABASE_URL: a.url, ...envOf(setting) },
     logFile: path.join(ROOT, ".data/bench/server-mixed-paired.log"),
   });
   await waitForQuiet();

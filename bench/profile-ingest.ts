@@ -13,16 +13,14 @@ import { parseArgs } from "node:util";
 import { sql } from "drizzle-orm";
 import { migrateDatabase, openDatabase, type DbHandle } from "@/db";
 import { ingestEvents } from "@/lib/analytics/ingest";
-import { buildDataset, generateEvents, wireEvent, type GeneratedEvent, type OrgSpec } from "./lib/dataset";
+import { buildDataset, generateEvents, wireEvent } from "./lib/dataset";
+import { INGEST_ORGS, ingestBatches, SEED } from "./lib/ingest";
 import { analyze, copyEvents, deleteEventsWithPrefix, loadEcosystem, rebuildAll } from "./lib/load";
 import { median } from "./lib/stats";
 
 const { values: a } = parseArgs({
   options: { "pglite-dir": { type: "string" }, url: { type: "string" }, history: { type: "string" }, events: { type: "string" }, clients: { type: "string" }, label: { type: "string" } },
 });
-const SEED = 20260801;
-const INGEST_ORGS = 5;
-const BATCH = 100;
 const historyEvents = Number(a.history ?? 60_000);
 const poolEvents = Number(a.events ?? 20_000);
 const clients = Number(a.clients ?? 16);
@@ -51,20 +49,6 @@ if (a.url) {
   };
 }
 
-function poolBatches(orgs: OrgSpec[]): { org: OrgSpec; hostIndex: number; rows: GeneratedEvent[] }[] {
-  const weight = orgs.reduce((s, o) => s + o.weight, 0);
-  const out: { org: OrgSpec; hostIndex: number; rows: GeneratedEvent[] }[] = [];
-  for (const org of orgs) {
-    const byHost = org.hosts.map((_, h) => ({ org, hostIndex: h, rows: [] as GeneratedEvent[] }));
-    for (const e of generateEvents(org, { events: Math.round((poolEvents * org.weight) / weight), until: now - 60_000, days: 5, idPrefix: "i", seed: SEED })) {
-      byHost[org.hosts.findIndex((h) => h.id === e.hostId)]!.rows.push(e);
-    }
-    for (const g of byHost) for (let i = 0; i < g.rows.length; i += BATCH) out.push({ ...g, rows: g.rows.slice(i, i + BATCH) });
-  }
-  const rand = (i: number) => (Math.imul(i + 1, 2654435761) >>> 0) / 4294967296;
-  return out.map((b, i) => ({ b, k: rand(i) })).sort((x, y) => x.k - y.k).map((x) => x.b);
-}
-
 try {
   await migrateDatabase(handle);
   const ds = buildDataset(SEED, historyEvents);
@@ -78,7 +62,7 @@ try {
   await rebuildAll(handle, ds.orgs);
 
   const orgs = ds.orgs.slice(0, INGEST_ORGS);
-  const batches = poolBatches(orgs);
+  const batches = ingestBatches(ds, poolEvents, "i", now);
   const c = await copyEvents(
     handle,
     batches.flatMap((b) => b.rows),

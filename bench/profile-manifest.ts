@@ -10,15 +10,17 @@ import { parseArgs } from "node:util";
 import { NextRequest } from "next/server";
 import { signRequest } from "@/lib/sdk/signing";
 import { buildDataset } from "./lib/dataset";
+import { SEED } from "./lib/ingest";
+import { BENCH_AUTH_SECRET } from "./lib/server";
 import { median } from "./lib/stats";
 
 const { values } = parseArgs({ options: { pglite: { type: "string" }, requests: { type: "string" }, profile: { type: "string" } } });
 process.env.PGLITE_DIR = values.pglite ?? path.resolve(import.meta.dirname, "../.data/bench/pglite");
 delete process.env.DATABASE_URL;
 // The secret bench/run.ts runs the server with: the hosts' SDK secrets are stored encrypted under a key derived from it.
-process.env.AUTH_SECRET = "atrium-bench-secret-not-for-production-0123456789";
+process.env.AUTH_SECRET = BENCH_AUTH_SECRET;
 const n = Number(values.requests ?? 3000);
-const host = buildDataset(20260801, 0).orgs[0]!.hosts[0]!;
+const host = buildDataset(SEED, 0).orgs[0]!.hosts[0]!;
 const { GET } = await import("@/app/api/sdk/v1/manifest/route");
 
 function request(i: number): NextRequest {

@@ -25,7 +25,7 @@ import { BATCH, DASHBOARD_WARMUP, INGEST_ORGS, ingestBatches, overviewTimes, SEE
 import { analyze, copyEvents, deleteEventsWithPrefix, loadEcosystem, rebuildAll, type Credentials } from "./lib/load";
 import { markdownTable, ratioOf, withBenchTable, type Database, type Machine, type Report, type ResultRow } from "./lib/report";
 import { median, round, summarize } from "./lib/stats";
-import { buildIsFresh, freshDatabase, startPostgres, startServer, waitForQuiet, type Server } from "./lib/server";
+import { BENCH_AUTH_SECRET, buildIsFresh, freshDatabase, startPostgres, startServer, waitForQuiet, type Server } from "./lib/server";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const { values: args } = parseArgs({ options: { db: { type: "string" }, port: { type: "string" } } });
@@ -50,7 +50,6 @@ const SCALES: Record<"small" | "full", ScaleConfig> = {
   full: { events: { pglite: 1_000_000, postgres: 10_000_000 }, ingestPool: { pglite: 100_000, postgres: 300_000 }, dashboardRuns: 40, mixedRuns: 20, rawRuns: 1, insightRuns: 3, cannonSeconds: 10, pageRuns: 20, freshnessTrials: 5 },
 };
 const cfg = SCALES[SCALE];
-const AUTH_SECRET = "atrium-bench-secret-not-for-production-0123456789";
 const BASE_PORT = Number(args.port ?? process.env.BENCH_PORT ?? 3300);
 const WORK = path.join(ROOT, ".data/bench");
 const PAGES = ["", "/analytics", "/hosts", "/hosts/{host}", "/mini-programs", "/mini-programs/{app}", "/reviews", "/audit", "/members"];
@@ -65,7 +64,7 @@ const T0 = performance.now();
 // The machine may be shared: the report says how busy it was.
 const LOAD_AT_START = os.loadavg().map((x) => round(x));
 
-process.env.AUTH_SECRET = AUTH_SECRET;
+process.env.AUTH_SECRET = BENCH_AUTH_SECRET;
 process.env.SDK_RATE_LIMIT_PER_SECOND = "0";
 
 function push(row: Omit<ResultRow, "ratio"> & { ratio?: number | null }) {
@@ -225,7 +224,7 @@ async function countRows(handle: DbHandle, orgId: string) {
 
 async function sessionCookie(c: Credentials["orgs"][number]): Promise<string> {
   const salt = "authjs.session-token";
-  const jwt = await encode({ token: { sub: c.userId, email: c.email, name: c.email, sid: c.sessionId }, secret: AUTH_SECRET, salt, maxAge: 12 * 3600 });
+  const jwt = await encode({ token: { sub: c.userId, email: c.email, name: c.email, sid: c.sessionId }, secret: BENCH_AUTH_SECRET, salt, maxAge: 12 * 3600 });
   return `${salt}=${jwt}`;
 }
 
@@ -256,7 +255,7 @@ async function runDatabase(kind: "pglite" | "postgres", ds: Dataset, port: numbe
       cwd: ROOT,
       port,
       env: {
-        AUTH_SECRET,
+        AUTH_SECRET: BENCH_AUTH_SECRET,
         SDK_RATE_LIMIT_PER_SECOND: "0",
         // The release job runner looks every second (production: 10 s), so its cost on ingest is measured at its worst.
         RELEASE_TICK_MS: "1000",

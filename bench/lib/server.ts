@@ -122,6 +122,9 @@ export function buildIsFresh(cwd: string): { fresh: boolean; reason: string } {
   return newest > built ? { fresh: false, reason: `${path.relative(cwd, newestFile)} is newer than the build` } : { fresh: true, reason: "build is newer than the sources" };
 }
 
+/** The session secret of every server the bench starts (bench/run.ts mints session cookies with it). */
+export const BENCH_AUTH_SECRET = "atrium-bench-secret-not-for-production-0123456789";
+
 /** The machine's CPU counters (all cores): time busy and in total, in clock ticks. */
 export function cpuTicks(): { busy: number; total: number } {
   const [, ...fields] = fs.readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/);
@@ -129,6 +132,11 @@ export function cpuTicks(): { busy: number; total: number } {
   const total = t.reduce((a, b) => a + b, 0);
   // user nice system idle iowait irq softirq steal …: idle and iowait are not busy.
   return { busy: total - (t[3] ?? 0) - (t[4] ?? 0), total };
+}
+
+/** The share (0-1) of all cores busy between two readings of cpuTicks(). */
+export function busyShare(a: { busy: number; total: number }, b: { busy: number; total: number }): number {
+  return (b.busy - a.busy) / Math.max(1, b.total - a.total);
 }
 
 /**
@@ -146,7 +154,7 @@ export async function waitForQuiet(opts: { maxBusy?: number; timeoutMs?: number 
     const a = cpuTicks();
     await new Promise((r) => setTimeout(r, 1000));
     const b = cpuTicks();
-    const busy = (b.busy - a.busy) / Math.max(1, b.total - a.total);
+    const busy = busyShare(a, b);
     calm = busy < maxBusy ? calm + 1 : 0;
     if (calm >= 2) return { seconds: (Date.now() - t0) / 1000, quiet: true };
   }
