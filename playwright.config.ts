@@ -21,9 +21,12 @@ export default defineConfig({
   testDir: "e2e",
   // Apart per database: CI runs the two suites side by side, and each run empties its output directory first.
   outputDir: `test-results/${process.env.TEST_DATABASE_URL ? "postgres" : "pglite"}${PART && `-${PART}`}`,
-  // One server process owns the PGlite directory; tests share its seeded data, so run them in order.
-  workers: 1,
-  fullyParallel: false,
+  // The functional specs share the server's seeded data and change it (assign, roll out, revoke), so they run in
+  // order, one at a time. The presentation specs only read pages, and a run of them is one long chain of waits on a
+  // single page (load, then axe in the renderer's one thread): alone on two cores it kept a third of the machine
+  // busy. Two workers split them, file and test alike. E2E_WORKERS overrides either.
+  workers: Number(process.env.E2E_WORKERS) || (PART === "presentation" ? 2 : 1),
+  fullyParallel: PART === "presentation",
   retries: process.env.CI ? 1 : 0,
   reporter: process.env.CI ? [["list"]] : [["list"]],
   // CI runs both browser suites side by side with the unit tests on two cores: a long walk-through (assign to two
