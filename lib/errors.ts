@@ -47,6 +47,40 @@ export function isDatabaseUnavailable(e: unknown): boolean {
 }
 
 /**
+ * The pooled connection a query went out on had been closed by the server before it (57P01 when PostgreSQL shut
+ * down or a backend was terminated, 57P02 after a crash, 57P03 for a connection opened while it was shutting down)
+ * or by the driver (postgres.js's CONNECTION_*): the server never ran the statement, or rolled back what it had
+ * begun. After PostgreSQL restarts, postgres.js fails a query here and there with such an error from before the
+ * restart, with the server up and every other connection working (the fault test "stop PostgreSQL mid-ingest": one
+ * to four batches answered 503 about 1.7 s after the restart, 57P01 or 57P03).
+ * A refused connection (ECONNREFUSED) is not stale: the server is down, and asking again at once helps no one.
+ */
+export function isStaleConnection(e: unknown, depth = 0): boolean {
+  const err = e as { code?: unknown; cause?: unknown } | null;
+  if (!err || typeof err !== "object" || depth > 5) return false;
+  if (typeof err.code === "string" && ["57P01", "57P02", "57P03", "CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED"].includes(err.code)) return true;
+  return err.cause !== undefined && err.cause !== e && isStaleConnection(err.cause, depth + 1);
+}
+
+/** Attempts a statement gets when its connections turn out stale: a pool holds a few, each fails once. */
+export const STALE_CONNECTION_ATTEMPTS = 6;
+
+/**
+ * Runs `fn` again while it fails on a stale connection (at most STALE_CONNECTION_ATTEMPTS in all). Only for work
+ * that is safe to run twice: a read, or a write that is idempotent by its keys (event ingestion), because a
+ * connection can also die after the server committed but before the answer arrived.
+ */
+export async function retryOnStaleConnection<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (attempt >= STALE_CONNECTION_ATTEMPTS || !isStaleConnection(e)) throw e;
+    }
+  }
+}
+
+/**
  * The database gave up on a transaction because another one changed the same rows at the same time
  * (40001 serialization failure, 40P01 deadlock): nothing was written, and the caller may retry.
  */

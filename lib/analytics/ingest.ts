@@ -1,7 +1,7 @@
 // POST /api/sdk/v1/events (CONTRACT §6): parse the batch, check each event on its own, keep the good ones
 // exactly once, and fold them into the rollups in the same atomic write.
 import type { DbOrTx } from "@/db";
-import { AppError, isDatabaseUnavailable } from "@/lib/errors";
+import { AppError, isDatabaseUnavailable, retryOnStaleConnection } from "@/lib/errors";
 import { insertEvents, type InsertResult } from "./queries/insert-events";
 import { noteUserDays } from "./user-set-folder";
 import { checkEvent, MAX_EVENTS_PER_BATCH, type Rejection, type ValidEvent } from "./validate";
@@ -56,7 +56,10 @@ export async function ingestEvents(db: DbOrTx, host: IngestHost, body: Buffer, n
     let stored: InsertResult = { inserted: 0, assignedAppIds: new Set(), newUserDays: 0 };
     for (let attempt = 1; ; attempt++) {
       try {
-        stored = await insertEvents(db, host.orgId, host.id, checked.map((c) => c.event));
+        // A connection left stale by a PostgreSQL restart is tried again at once: the statement is idempotent by
+        // event id (a batch whose commit was lost with its connection counts as duplicates), and the client
+        // would otherwise wait out a Retry-After with the database back.
+        stored = await retryOnStaleConnection(() => insertEvents(db, host.orgId, host.id, checked.map((c) => c.event)));
         break;
       } catch (e) {
         if (attempt >= MAX_ATTEMPTS || !RETRYABLE_SQLSTATES.has(sqlState(e) ?? "")) throw e;
@@ -84,6 +87,7 @@ export async function ingestEvents(db: DbOrTx, host: IngestHost, body: Buffer, n
     if (e instanceof AppError) throw e;
     // Whatever the cause, the one statement kept nothing: the client may resend the very same batch.
     if (!isDatabaseUnavailable(e)) console.error("[atrium] event ingestion failed", e);
+    else console.error("[debug] ingest unavailable", new Date().toISOString(), e);
     throw new AppError("unavailable", "The events could not be stored; none of this batch was kept. Retry shortly.", undefined, {
       "Retry-After": String(RETRY_AFTER_SECONDS),
     });

@@ -7,7 +7,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { getDb, type Db } from "@/db";
 import { credentialIndex, hostApps, type HostPlatform, type HostPolicy } from "@/db/schema";
 import { errorResponse, readBodyBytes } from "@/lib/api/handler";
-import { AppError } from "@/lib/errors";
+import { AppError, retryOnStaleConnection } from "@/lib/errors";
 import { assertSafeTarget } from "@/lib/validation";
 import { createTtlCache, decryptSecret, type TtlCache } from "@/lib/crypto/secrets";
 import { SDK_HEADERS, verifySignature, type VerifyResult } from "@/lib/sdk/signing";
@@ -137,11 +137,14 @@ export function createSdkVerifier(opts: SdkVerifierOptions = {}): SdkVerifier {
   async function lookupKey(db: Db, key: string): Promise<KeyRef | null> {
     const hit = keys.get(key);
     if (hit) return hit;
-    const [row] = await db
-      .select({ orgId: credentialIndex.orgId, hostId: credentialIndex.refId })
-      .from(credentialIndex)
-      .where(and(eq(credentialIndex.lookup, key), eq(credentialIndex.kind, "sdk_key")))
-      .limit(1);
+    // Reads, so a connection left stale by a PostgreSQL restart is simply tried again (lib/errors.ts).
+    const [row] = await retryOnStaleConnection(() =>
+      db
+        .select({ orgId: credentialIndex.orgId, hostId: credentialIndex.refId })
+        .from(credentialIndex)
+        .where(and(eq(credentialIndex.lookup, key), eq(credentialIndex.kind, "sdk_key")))
+        .limit(1),
+    );
     if (!row) return null;
     keys.set(key, row);
     return row;
@@ -155,22 +158,24 @@ export function createSdkVerifier(opts: SdkVerifierOptions = {}): SdkVerifier {
   }
 
   async function loadHost(db: Db, ref: KeyRef): Promise<HostRow | null> {
-    const [row] = await db
-      .select({
-        orgId: hostApps.orgId,
-        id: hostApps.id,
-        name: hostApps.name,
-        status: hostApps.status,
-        sdkKey: hostApps.sdkKey,
-        platforms: hostApps.platforms,
-        policy: hostApps.policy,
-        secretEnc: hostApps.secretEnc,
-        previousSecretEnc: hostApps.previousSecretEnc,
-        previousSecretExpiresAt: hostApps.previousSecretExpiresAt,
-      })
-      .from(hostApps)
-      .where(and(eq(hostApps.orgId, ref.orgId), eq(hostApps.id, ref.hostId)))
-      .limit(1);
+    const [row] = await retryOnStaleConnection(() =>
+      db
+        .select({
+          orgId: hostApps.orgId,
+          id: hostApps.id,
+          name: hostApps.name,
+          status: hostApps.status,
+          sdkKey: hostApps.sdkKey,
+          platforms: hostApps.platforms,
+          policy: hostApps.policy,
+          secretEnc: hostApps.secretEnc,
+          previousSecretEnc: hostApps.previousSecretEnc,
+          previousSecretExpiresAt: hostApps.previousSecretExpiresAt,
+        })
+        .from(hostApps)
+        .where(and(eq(hostApps.orgId, ref.orgId), eq(hostApps.id, ref.hostId)))
+        .limit(1),
+    );
     return row ?? null;
   }
 
