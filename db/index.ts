@@ -51,6 +51,9 @@ export function reconnectBackoffSeconds(retries: number): number {
   return Math.min(0.05 * 2 ** retries, 1);
 }
 
+/** How long a new PostgreSQL connection may take to open before the query waiting on it fails (CONNECT_TIMEOUT). */
+export const CONNECT_TIMEOUT_SECONDS = 10;
+
 export async function openDatabase(opts: OpenOptions = {}): Promise<DbHandle> {
   const url = opts.databaseUrl ?? (opts.pgliteDir || opts.pgliteLoadFrom ? undefined : process.env.DATABASE_URL);
   if (url) {
@@ -66,6 +69,12 @@ export async function openDatabase(opts: OpenOptions = {}): Promise<DbHandle> {
       // faster without (error groups over raw events 3.4 s -> 2.6 s), pages' totals 180 -> 212 ms.
       connection: { application_name: opts.applicationName ?? "atrium", jit: "off" },
       backoff: reconnectBackoffSeconds,
+      // postgres.js waits 30 s by default for a connection to open. In the fault test (stop PostgreSQL mid-ingest), a
+      // connection opened as the server shut down sometimes never completed its startup: the server's shutdown then
+      // waited for it (its log: checkpoint done, "database system is shut down" 30 s later), and after the restart a
+      // request queued on it failed with CONNECT_TIMEOUT 30 s late. A connection to a live server opens in
+      // milliseconds; 10 s is the common bound of other clients (JDBC's default).
+      connect_timeout: CONNECT_TIMEOUT_SECONDS,
     });
     const db = drizzle({ client, schema }) as unknown as Db;
     const { listenForNotifications } = await import("./listen");
