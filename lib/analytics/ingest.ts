@@ -87,7 +87,6 @@ export async function ingestEvents(db: DbOrTx, host: IngestHost, body: Buffer, n
     if (e instanceof AppError) throw e;
     // Whatever the cause, the one statement kept nothing: the client may resend the very same batch.
     if (!isDatabaseUnavailable(e)) console.error("[atrium] event ingestion failed", e);
-    else console.error("[debug] ingest unavailable", new Date().toISOString(), e);
     throw new AppError("unavailable", "The events could not be stored; none of this batch was kept. Retry shortly.", undefined, {
       "Retry-After": String(RETRY_AFTER_SECONDS),
     });
