@@ -20,8 +20,9 @@ const FILES = process.env.TEST_DATABASE_URL ? ALL.filter(opensADatabase) : ALL;
 
 // Most time in a file used to go to importing the app's module graph again (next-auth, drizzle, the services) and
 // opening a fresh PGlite: a third of the run. Files that leave no trace in the modules they load share a worker's
-// module cache (isolate: false; each still gets its own database, test/db.ts, and the ids are random). A file that
-// mocks or spies on modules, stubs globals or the environment, or fakes timers gets fresh modules of its own.
+// module cache (isolate: false; each still gets its own database, test/db.ts; a seeded one is a copy of one
+// template, with the same ids in every file, so modules forget what they cached at each swap: onTestDatabaseSwap,
+// db/index.ts). A file that mocks or spies on modules, stubs globals or the environment, or fakes timers gets fresh modules of its own.
 const leavesATrace = (f: string) =>
   /vi\.(mock|doMock|stubEnv|stubGlobal|useFakeTimers|spyOn|resetModules)|process\.env\.[A-Z_]+ *=[^=]|delete process\.env|process\.env\[[^\]]+\] *=[^=]/.test(source(f));
 

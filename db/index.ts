@@ -163,7 +163,20 @@ export async function getIngestDb(): Promise<Db> {
   return (await gi.__atriumIngestDb).db;
 }
 
+const forgetOnSwap = new Set<() => void>();
+
+/**
+ * Registers what a module must forget when a test installs another database: what it cached from the last one.
+ * Test databases copied from one template (test/seeded.ts) share their ids, so an organization's manifest
+ * revision or active signing key cached from one file's database would otherwise look current in the next one's.
+ * A server process opens one database for good and never swaps it.
+ */
+export function onTestDatabaseSwap(forget: () => void): void {
+  forgetOnSwap.add(forget);
+}
+
 export function setDbHandleForTests(handle: DbHandle | undefined): void {
+  for (const forget of forgetOnSwap) forget();
   g.__atriumDb = handle ? Promise.resolve(handle) : undefined;
   const ingest = gi.__atriumIngestDb;
   gi.__atriumIngestDb = undefined;

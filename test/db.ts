@@ -24,33 +24,40 @@ class DumpBlob extends Blob {
   }
 }
 
-let pgliteAssets: Promise<{ dump: ArrayBuffer; options: NonNullable<OpenOptions["pglite"]> }> | undefined;
-function loadPgliteAssets(dumpFile: string) {
-  return (pgliteAssets ??= (async () => {
+let pgliteOptions: Promise<NonNullable<OpenOptions["pglite"]>> | undefined;
+function loadPgliteOptions() {
+  return (pgliteOptions ??= (async () => {
     const { PGlite } = await import("@electric-sql/pglite");
     const dist = path.dirname(createRequire(import.meta.url).resolve("@electric-sql/pglite"));
-    const dump = fs.readFileSync(dumpFile);
     return {
-      dump: dump.buffer.slice(dump.byteOffset, dump.byteOffset + dump.byteLength) as ArrayBuffer,
-      options: {
-        pgliteWasmModule: await WebAssembly.compile(fs.readFileSync(path.join(dist, "pglite.wasm"))),
-        fsBundle: new Blob([fs.readFileSync(path.join(dist, "pglite.data"))]),
-        startParams: [...PGlite.defaultStartParams, "-c", "shared_buffers=16MB"],
-      },
+      pgliteWasmModule: await WebAssembly.compile(fs.readFileSync(path.join(dist, "pglite.wasm"))),
+      fsBundle: new Blob([fs.readFileSync(path.join(dist, "pglite.data"))]),
+      startParams: [...PGlite.defaultStartParams, "-c", "shared_buffers=16MB"],
     };
   })());
 }
+const dumps = new Map<string, ArrayBuffer>();
+function loadDump(file: string): ArrayBuffer {
+  let dump = dumps.get(file);
+  if (!dump) {
+    const bytes = fs.readFileSync(file);
+    dump = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+    dumps.set(file, dump);
+  }
+  return dump;
+}
 
-export async function createTestDb(): Promise<DbHandle> {
+/** A fresh database: migrated, or (`seeded`) a copy of the run's seeded template (test/global-setup.ts). */
+export async function createTestDb(opts: { seeded?: boolean } = {}): Promise<DbHandle> {
   const cfg = inject("testDb");
   if (cfg.kind === "pglite") {
-    const { dump, options } = await loadPgliteAssets(cfg.dumpFile);
-    return openDatabase({ pgliteLoadFrom: new DumpBlob(dump), pglite: options });
+    const dump = loadDump(opts.seeded ? cfg.seeded.dumpFile : cfg.dumpFile);
+    return openDatabase({ pgliteLoadFrom: new DumpBlob(dump), pglite: await loadPgliteOptions() });
   }
   const { default: postgres } = await import("postgres");
   const admin = postgres(cfg.url, { max: 1, onnotice: () => {} });
   const name = `${cfg.prefix}${randomBytes(6).toString("hex")}`;
-  await admin.unsafe(`CREATE DATABASE ${name} TEMPLATE ${cfg.template}`);
+  await admin.unsafe(`CREATE DATABASE ${name} TEMPLATE ${opts.seeded ? cfg.seeded.template : cfg.template}`);
   await admin.end();
   const handle = await openDatabase({ databaseUrl: withDatabase(cfg.url, name), maxConnections: 5 });
   return {
@@ -65,10 +72,10 @@ export async function createTestDb(): Promise<DbHandle> {
 }
 
 /** Registers a database for the current file; also installs it as the process-wide one. */
-export function useTestDb(): { readonly handle: DbHandle } {
+export function useTestDb(opts: { seeded?: () => boolean } = {}): { readonly handle: DbHandle } {
   const box = {} as { handle: DbHandle };
   beforeAll(async () => {
-    box.handle = await createTestDb();
+    box.handle = await createTestDb({ seeded: opts.seeded?.() });
     setDbHandleForTests(box.handle);
   });
   afterAll(async () => {

@@ -6,6 +6,7 @@
 // exact. On the 10 M-event bench, the biggest organization's 90-day overview reads 2.8 MB of bitmaps; a fold under
 // ingestion rewrites only the rows of the days and weeks it touched. Used on PostgreSQL only (user-sets.ts says why).
 import { createHash } from "node:crypto";
+import { onTestDatabaseSwap } from "@/db";
 
 /**
  * Values by key within a budget of weight (bytes, or 1 a value for a count), least recently used leaving first: a
@@ -197,3 +198,8 @@ export const unionSizes = new UnionSizes(setCache.budgetBytes > 0 ? 50_000 : 0);
  * (distinct-users.ts). Within a quarter of ANALYTICS_SET_CACHE_MB.
  */
 export const unionBitmaps = new Lru<Uint8Array>(Math.floor(setCache.budgetBytes / 4), (b) => b.byteLength);
+onTestDatabaseSwap(() => {
+  setCache.clear();
+  unionSizes.clear();
+  unionBitmaps.clear();
+});

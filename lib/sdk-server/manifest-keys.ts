@@ -3,7 +3,7 @@
 // with node:crypto; the private half is stored encrypted (lib/crypto/secrets.ts) and never leaves the server.
 import { createPrivateKey, generateKeyPairSync, sign, type KeyObject } from "node:crypto";
 import { and, asc, eq, gt, isNull, or } from "drizzle-orm";
-import type { DbOrTx } from "@/db";
+import { onTestDatabaseSwap, type DbOrTx } from "@/db";
 import { manifestSigningKeys } from "@/db/schema";
 import { recordSystemAudit } from "@/lib/audit";
 import { createTtlCache, decryptSecret, encryptSecret } from "@/lib/crypto/secrets";
@@ -37,6 +37,10 @@ export function generateManifestKey(): { publicKey: string; privateKeyEnc: strin
 // active is re-read every few seconds (a rotation reaches every process that fast; the retiring key still verifies).
 const privateKeys = new Map<string, KeyObject>();
 const activeByOrg = createTtlCache<string, SigningKey>({ ttlMs: 5_000, max: 10_000 });
+onTestDatabaseSwap(() => {
+  privateKeys.clear();
+  activeByOrg.clear();
+});
 
 function privateKeyOf(orgId: string, keyId: string, enc: string): KeyObject {
   const cacheKey = `${orgId}/${keyId}`;

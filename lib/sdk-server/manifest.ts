@@ -4,6 +4,7 @@
 import { createHash } from "node:crypto";
 import { NextResponse } from "next/server";
 import { z } from "zod";
+import { onTestDatabaseSwap } from "@/db";
 import { PLATFORMS } from "@/db/schema";
 import { parseQuery } from "@/lib/validation";
 import { isStrictSemver } from "@/lib/packages/manifest";
@@ -100,6 +101,11 @@ const SIGNED_BYTES_PER_SECOND = 16 * 1024 * 1024;
 let signedSecond = "";
 let signedBytes = 0;
 const signedBodies = new Map<string, Signed>();
+onTestDatabaseSwap(() => {
+  signedBodies.clear();
+  signedSecond = "";
+  signedBytes = 0;
+});
 function signedBody(id: string, second: string, make: () => Signed) {
   if (second !== signedSecond) {
     signedBodies.clear();

@@ -16,7 +16,7 @@
 //   policy change drops: ./host-cache.ts). A disabled host never gets here (403).
 import { eq, isNull, sql } from "drizzle-orm";
 import semver, { SemVer } from "semver";
-import type { Db, DbOrTx } from "@/db";
+import { onTestDatabaseSwap, type Db, type DbOrTx } from "@/db";
 import { selectAssignmentsWithVersions, type JoinedVersion } from "@/db/queries/assignments";
 import { assignments, manifestRevisions, miniPrograms, type HostPolicy } from "@/db/schema";
 import { chooseVersion } from "@/lib/rollout/bucket";
@@ -308,13 +308,19 @@ export function createManifestCache(opts: ManifestCacheOptions = {}): ManifestCa
 type GlobalWithManifestCache = typeof globalThis & { __atriumManifestCache?: ManifestCache };
 const g = globalThis as GlobalWithManifestCache;
 
+let processCache: ManifestCache | undefined;
+// The process's own cache starts afresh on another test database; one a test set is the test's to replace.
+onTestDatabaseSwap(() => {
+  if (g.__atriumManifestCache === processCache) g.__atriumManifestCache = undefined;
+});
+
 /** The process-wide cache, shared by the SDK routes and the services that invalidate it. */
 export function getManifestCache(): ManifestCache {
   if (!g.__atriumManifestCache) {
     const cache = createManifestCache({ trusted: processFeedTrusted });
     // Every change in this process, and through the process feed every other process's, drops what it touched.
     onSdkChange((c) => ("all" in c ? cache.forgetRevisions() : cache.invalidate(c.orgId, c.hostId)));
-    g.__atriumManifestCache = cache;
+    g.__atriumManifestCache = processCache = cache;
   }
   return g.__atriumManifestCache;
 }
