@@ -1,6 +1,7 @@
 // What every seeded test database is seeded with (test/seeded.ts, and its template in test/global-setup.ts).
 import { createHash } from "node:crypto";
 import type { SeedOptions } from "../db/seed";
+import { keyConfiguration } from "../lib/crypto/secrets";
 
 export const SEED_OPTIONS = {
   password: "demo-password",
@@ -10,11 +11,9 @@ export const SEED_OPTIONS = {
 } as const satisfies SeedOptions;
 
 /**
- * Which key the seed's secrets are encrypted under (lib/crypto/secrets.ts reads these): a file that sets its own
- * AUTH_SECRET must not start from a template whose SDK secret another key encrypted. A digest, not the secrets.
+ * Which key the seed's secrets are encrypted under (lib/crypto/secrets.ts): a file that sets its own AUTH_SECRET
+ * must not start from a template whose SDK secret another key encrypted. A digest, not the secrets.
  */
 export function seedKeyOf(env: NodeJS.ProcessEnv): string {
-  return createHash("sha256")
-    .update([env.ATRIUM_ENCRYPTION_KEY ?? "", env.AUTH_SECRET ?? "", env.NODE_ENV === "production" ? "production" : ""].join("\u0000"))
-    .digest("hex");
+  return createHash("sha256").update(keyConfiguration(env)).digest("hex");
 }

@@ -4,7 +4,7 @@ import path from "node:path";
 import type { Db } from "../db";
 import { seedDemo, type SeedResult } from "../db/seed";
 import { utcDay } from "../lib/analytics/dates";
-import { getBlobStore } from "../lib/blobs";
+import { getBlobStore, isSha256 } from "../lib/blobs";
 import { loadOrgContext, type OrgContext } from "../lib/authz/context";
 import { ROLES, type Role } from "../db/schema";
 import { useTestDb } from "./db";
@@ -38,7 +38,7 @@ function templateServes(): boolean {
 async function copyTemplateBlobs(dir: string): Promise<void> {
   const store = getBlobStore();
   for (const e of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (e.isFile() && /^[0-9a-f]{64}$/.test(e.name)) await store.put(e.name, fs.readFileSync(path.join(e.parentPath, e.name)));
+    if (e.isFile() && isSha256(e.name)) await store.put(e.name, fs.readFileSync(path.join(e.parentPath, e.name)));
   }
 }
 

@@ -65,10 +65,15 @@ function resolveKey(env: Env): Buffer {
   return DEV_KEY;
 }
 
+/** What the key is derived from: equal for two environments that encrypt under the same key. Holds the secrets. */
+export function keyConfiguration(env: Env = process.env): string {
+  return [env.ATRIUM_ENCRYPTION_KEY, env.AUTH_SECRET, env.NODE_ENV].join("\u0000");
+}
+
 // Read the environment on every call (tests and scripts change it) but derive the key only when it changed.
 function currentKey(): Buffer {
   const env = process.env;
-  const fingerprint = [env.ATRIUM_ENCRYPTION_KEY, env.AUTH_SECRET, env.NODE_ENV].join("\u0000");
+  const fingerprint = keyConfiguration(env);
   if (cached?.fingerprint !== fingerprint) cached = { fingerprint, key: resolveKey(env) };
   return cached.key;
 }
