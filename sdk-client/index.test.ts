@@ -109,7 +109,9 @@ describe("signed requests", () => {
       headers.delete("date");
       return new Response(r.body, { status: r.status, headers });
     };
-    const failure = client({ now: () => Date.now() + 301_000, fetch: noDate }).getManifest(query);
+    // Well outside the window: timestamps are whole seconds, so a clock 301 s off is 300 s off (inside it) when the
+    // server reads its clock a second later than the client did.
+    const failure = client({ now: () => Date.now() + 600_000, fetch: noDate }).getManifest(query);
     await expect(failure).rejects.toMatchObject({ status: 401, details: { reason: "stale_timestamp" } });
     expect(server.requests).toHaveLength(1);
   });
