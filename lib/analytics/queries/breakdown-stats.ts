@@ -7,6 +7,8 @@ import { selectRows, whereDimensions, type Scope } from "../sql";
 import type { AnalyticsFilters } from "../types";
 import type { DailyStats } from "./daily-stats";
 
+type Sums = { launches: number; sessions: number; sessionMs: number; errors: number };
+
 export type BreakdownDimension = "host" | "miniProgram" | "version" | "platform";
 
 export type BreakdownStats = {
@@ -37,6 +39,9 @@ export const DIMENSION_SETS = sql.raw(`GROUPING SETS (${BREAKDOWN_GROUPS})`);
  * The overview's additive figures in ONE pass over the rollup: per day (the daily series) and per host, mini-program,
  * version and platform over the range (the breakdowns). Two statements read the same rows twice: on PGlite, whose
  * one thread runs them one after the other, 51 + 33 ms on the 1 M-event bench database against 38 ms for this one.
+ * The pass groups by day and by whole combination (host, mini-program, version, platform) only; the four breakdowns
+ * are sums of those combinations, added up here. The biggest bench organization's 90 days are 56 k rows but 1,350
+ * combinations: hashing every row under two keys rather than five took the statement from 58 to 39 ms (PostgreSQL).
  */
 export async function getStatsByDayAndBreakdown(
   db: DbOrTx,
@@ -45,25 +50,39 @@ export async function getStatsByDayAndBreakdown(
   from: string,
   to: string,
 ): Promise<{ daily: DailyStats[]; breakdown: BreakdownStats[] }> {
-  const rows = await selectRows<Omit<BreakdownStats, "dim"> & { dim: BreakdownDimension | "day"; day: string | null }>(
+  type Combination = { hostId: string; appId: string; version: string; platform: Platform };
+  const rows = await selectRows<Sums & Partial<Combination> & { day: string | null }>(
     db,
     sql`
-    SELECT CASE WHEN GROUPING(day) = 0 THEN 'day' ELSE ${DIMENSION_LABEL} END AS dim,
-      day::text AS day, host_id AS "hostId", app_id AS "appId", version, platform,
+    SELECT day::text AS day, host_id AS "hostId", app_id AS "appId", version, platform,
       sum(launches)::float8 AS launches,
       sum(sessions)::float8 AS sessions,
       sum(session_ms)::float8 AS "sessionMs",
       sum(errors)::float8 AS errors
     FROM daily_stats
     WHERE ${whereDimensions(scope, f)} AND day BETWEEN ${from}::date AND ${to}::date
-    GROUP BY GROUPING SETS ((day), ${sql.raw(BREAKDOWN_GROUPS)})`,
+    GROUP BY GROUPING SETS ((day), (app_id, host_id, version, platform))`,
   );
   const daily: DailyStats[] = [];
-  const breakdown: BreakdownStats[] = [];
-  for (const { dim, day, ...r } of rows) {
-    if (dim === "day") daily.push({ day: day!, launches: r.launches, sessions: r.sessions, sessionMs: r.sessionMs, errors: r.errors });
-    else breakdown.push({ ...r, dim });
+  const byKey = new Map<string, BreakdownStats>();
+  const addTo = (key: string, row: Omit<BreakdownStats, keyof Sums>, r: Sums) => {
+    const cur = byKey.get(key) ?? byKey.set(key, { ...row, launches: 0, sessions: 0, sessionMs: 0, errors: 0 }).get(key)!;
+    cur.launches += r.launches;
+    cur.sessions += r.sessions;
+    cur.sessionMs += r.sessionMs;
+    cur.errors += r.errors;
+  };
+  const none = { hostId: null, appId: null, version: null, platform: null };
+  for (const { day, hostId, appId, version, platform, ...r } of rows) {
+    if (day !== null) {
+      daily.push({ day, ...r });
+      continue;
+    }
+    addTo(`h\n${hostId}`, { dim: "host", ...none, hostId: hostId! }, r);
+    addTo(`a\n${appId}`, { dim: "miniProgram", ...none, appId: appId! }, r);
+    addTo(`v\n${appId}\n${version}`, { dim: "version", ...none, appId: appId!, version: version! }, r);
+    addTo(`p\n${platform}`, { dim: "platform", ...none, platform: platform! }, r);
   }
   daily.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
-  return { daily, breakdown };
+  return { daily, breakdown: [...byKey.values()] };
 }
