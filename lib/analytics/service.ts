@@ -7,7 +7,7 @@ import { findReachableMiniProgram } from "@/lib/services/mini-programs";
 import { addDays, eachDay, utcDay } from "./dates";
 import { getDistinctUsers } from "./distinct-users";
 import { getStatsByDayAndBreakdown, type BreakdownStats } from "./queries/breakdown-stats";
-import { getDailyStats } from "./queries/daily-stats";
+import { addSums, getDailyStats, type Sums } from "./queries/daily-stats";
 import { getDailyUsers } from "./queries/daily-users";
 import { getDimensions } from "./queries/dimensions";
 import { hostExists } from "./queries/host-exists";
@@ -40,8 +40,6 @@ function filtersOf(q: OverviewQuery): AnalyticsFilters {
   return f;
 }
 
-type Sums = { launches: number; sessions: number; sessionMs: number; errors: number };
-
 function totalsOf(s: Sums, activeUsers: number): Totals {
   return {
     launches: s.launches,
@@ -55,12 +53,7 @@ function totalsOf(s: Sums, activeUsers: number): Totals {
 
 function sum(rows: Sums[]): Sums {
   const out: Sums = { launches: 0, sessions: 0, sessionMs: 0, errors: 0 };
-  for (const r of rows) {
-    out.launches += r.launches;
-    out.sessions += r.sessions;
-    out.sessionMs += r.sessionMs;
-    out.errors += r.errors;
-  }
+  for (const r of rows) addSums(out, r);
   return out;
 }
 

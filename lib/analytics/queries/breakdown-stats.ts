@@ -5,9 +5,7 @@ import type { DbOrTx } from "@/db";
 import type { Platform } from "@/db/schema";
 import { selectRows, whereDimensions, type Scope } from "../sql";
 import type { AnalyticsFilters } from "../types";
-import type { DailyStats } from "./daily-stats";
-
-type Sums = { launches: number; sessions: number; sessionMs: number; errors: number };
+import { addSums, type DailyStats, type Sums } from "./daily-stats";
 
 export type BreakdownDimension = "host" | "miniProgram" | "version" | "platform";
 
@@ -17,23 +15,7 @@ export type BreakdownStats = {
   appId: string | null;
   version: string | null;
   platform: Platform | null;
-  launches: number;
-  sessions: number;
-  sessionMs: number;
-  errors: number;
-};
-
-/** Which grouping set a row belongs to; shared with the distinct-user breakdown. */
-export const DIMENSION_LABEL = sql.raw(`CASE
-      WHEN GROUPING(host_id) = 0 THEN 'host'
-      WHEN GROUPING(version) = 0 THEN 'version'
-      WHEN GROUPING(app_id) = 0 THEN 'miniProgram'
-      ELSE 'platform' END`);
-
-/** The breakdowns' grouping sets, in the order DIMENSION_LABEL tells them apart. */
-const BREAKDOWN_GROUPS = "(host_id), (app_id), (app_id, version), (platform)";
-
-export const DIMENSION_SETS = sql.raw(`GROUPING SETS (${BREAKDOWN_GROUPS})`);
+} & Sums;
 
 /**
  * The overview's additive figures in ONE pass over the rollup: per day (the daily series) and per host, mini-program,
@@ -66,11 +48,7 @@ export async function getStatsByDayAndBreakdown(
   const daily: DailyStats[] = [];
   const byKey = new Map<string, BreakdownStats>();
   const addTo = (key: string, row: Omit<BreakdownStats, keyof Sums>, r: Sums) => {
-    const cur = byKey.get(key) ?? byKey.set(key, { ...row, launches: 0, sessions: 0, sessionMs: 0, errors: 0 }).get(key)!;
-    cur.launches += r.launches;
-    cur.sessions += r.sessions;
-    cur.sessionMs += r.sessionMs;
-    cur.errors += r.errors;
+    addSums(byKey.get(key) ?? byKey.set(key, { ...row, launches: 0, sessions: 0, sessionMs: 0, errors: 0 }).get(key)!, r);
   };
   const none = { hostId: null, appId: null, version: null, platform: null };
   for (const { day, hostId, appId, version, platform, ...r } of rows) {

@@ -5,7 +5,17 @@ import type { DbOrTx } from "@/db";
 import type { Platform } from "@/db/schema";
 import { selectRows, whereDimensions, type Scope } from "../sql";
 import type { AnalyticsFilters } from "../types";
-import { DIMENSION_LABEL, DIMENSION_SETS, type BreakdownDimension } from "./breakdown-stats";
+import type { BreakdownDimension } from "./breakdown-stats";
+
+/** Which grouping set a row belongs to. */
+const DIMENSION_LABEL = sql.raw(`CASE
+      WHEN GROUPING(host_id) = 0 THEN 'host'
+      WHEN GROUPING(version) = 0 THEN 'version'
+      WHEN GROUPING(app_id) = 0 THEN 'miniProgram'
+      ELSE 'platform' END`);
+
+/** The breakdowns' grouping sets, in the order DIMENSION_LABEL tells them apart. */
+const DIMENSION_SETS = sql.raw("GROUPING SETS ((host_id), (app_id), (app_id, version), (platform))");
 
 export type BreakdownUsers = {
   dim: BreakdownDimension;

@@ -4,7 +4,18 @@ import type { DbOrTx } from "@/db";
 import { selectRows, whereDimensions, type Scope } from "../sql";
 import type { AnalyticsFilters } from "../types";
 
-export type DailyStats = { day: string; launches: number; sessions: number; sessionMs: number; errors: number };
+/** The additive rollup's figures, summed over some of its rows. */
+export type Sums = { launches: number; sessions: number; sessionMs: number; errors: number };
+
+export type DailyStats = { day: string } & Sums;
+
+/** Adds `r`'s figures to `into`'s. */
+export function addSums(into: Sums, r: Sums): void {
+  into.launches += r.launches;
+  into.sessions += r.sessions;
+  into.sessionMs += r.sessionMs;
+  into.errors += r.errors;
+}
 
 export async function getDailyStats(db: DbOrTx, scope: Scope, f: AnalyticsFilters, from: string, to: string): Promise<DailyStats[]> {
   return selectRows<DailyStats>(
