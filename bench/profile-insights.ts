@@ -41,16 +41,22 @@ try {
       ["events totals", (d: typeof db) => getKeyTotals(d, scope, f, "event", from, to, 500)],
       ["funnel events", (d: typeof db) => getFunnelEvents(d, scope, q, steps)],
     ] as const) {
-      let text: { sql: string; params: unknown[] } | null = null;
-      const spy = { execute: async (query: never) => ((text = dialect.sqlToQuery(query)), []) } as unknown as typeof db;
+      // Every statement is kept: the funnel's SET LOCAL comes before its query, and is replayed with it.
+      const texts: { sql: string; params: unknown[] }[] = [];
+      const spy = { execute: async (query: never) => (texts.push(dialect.sqlToQuery(query)), []) } as unknown as typeof db;
+      (spy as unknown as { transaction: (f: (tx: typeof db) => Promise<unknown>) => Promise<unknown> }).transaction = (f) => f(spy);
       await run(spy);
-      if (!text) continue;
-      const t = text as { sql: string; params: unknown[] };
-      const inlined = t.sql.replace(/\$(\d+)/g, (_, n: string) => {
-        const v = t.params[Number(n) - 1];
-        return typeof v === "number" ? String(v) : `'${String(v).replace(/'/g, "''")}'`;
+      if (texts.length === 0) continue;
+      const inlined = texts.map((t) =>
+        t.sql.replace(/\$(\d+)/g, (_, n: string) => {
+          const v = t.params[Number(n) - 1];
+          return typeof v === "number" ? String(v) : `'${String(v).replace(/'/g, "''")}'`;
+        }),
+      );
+      const plan = await db.transaction(async (tx) => {
+        for (const before of inlined.slice(0, -1)) await tx.execute(sql.raw(before));
+        return selectRows<Record<string, string>>(tx, sql.raw(`EXPLAIN (ANALYZE, BUFFERS) ${inlined.at(-1)!}`));
       });
-      const plan = await selectRows<Record<string, string>>(db, sql.raw(`EXPLAIN (ANALYZE, BUFFERS) ${inlined}`));
       console.log(`\n=== ${label}\n${plan.map((r) => Object.values(r)[0]).join("\n")}`);
     }
   }

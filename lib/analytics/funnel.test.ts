@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SESSION_GAP_MS, splitSessions, stepsReached, type SessionEvent } from "./funnel";
+import { pairStepsReached, SESSION_GAP_MS, splitSessions, stepPairs, stepsReached, type SessionEvent } from "./funnel";
 
 const ev = (userId: string, ts: number, type: string, value: string | null = null, hostId = "h1", id = `${userId}-${ts}`): SessionEvent => ({
   hostId,
@@ -48,5 +48,33 @@ describe("stepsReached", () => {
     // A page step is not matched by a custom event with that name, nor the other way round.
     expect(stepsReached([ev("u", 1, "custom", "a")], steps)).toBe(0);
     expect(stepsReached([], steps)).toBe(0);
+  });
+});
+
+describe("stepPairs and pairStepsReached", () => {
+  const steps = [
+    { type: "page" as const, value: "a" },
+    { type: "event" as const, value: "buy" },
+    { type: "page" as const, value: "a" },
+    { type: "event" as const, value: "a" },
+  ];
+  it("names each distinct (type, value) once, and each step by its pair", () => {
+    const { pairs, stepPair } = stepPairs(steps);
+    expect(pairs).toEqual([steps[0], steps[1], steps[3]]);
+    expect(stepPair).toEqual([1, 2, 1, 3]);
+  });
+  it("agrees with stepsReached on sessions given as the pair each event matches", () => {
+    const { pairs, stepPair } = stepPairs(steps);
+    const sessions = [
+      [ev("u", 1, "page_view", "a"), ev("u", 2, "page_view", "z"), ev("u", 3, "custom", "buy")],
+      [ev("u", 1, "custom", "buy"), ev("u", 2, "page_view", "a")],
+      [ev("u", 1, "page_view", "a"), ev("u", 2, "custom", "buy"), ev("u", 3, "page_view", "a"), ev("u", 4, "custom", "a")],
+      [ev("u", 1, "custom", "a"), ev("u", 2, "page_view", "a")],
+      [],
+    ];
+    const matchOf = (e: SessionEvent) => pairs.findIndex((p) => (p.type === "page" ? e.type === "page_view" && e.page === p.value : e.type === "custom" && e.name === p.value)) + 1;
+    const reached = sessions.map((s) => pairStepsReached(s.map(matchOf), stepPair));
+    expect(reached).toEqual(sessions.map((s) => stepsReached(s, steps)));
+    expect(reached).toEqual([2, 1, 4, 1, 0]);
   });
 });

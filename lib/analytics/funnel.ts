@@ -49,3 +49,28 @@ export function stepsReached(session: readonly { type: string; page: string | nu
   }
   return n;
 }
+
+/**
+ * The distinct (type, value) pairs the steps name, each once (a funnel may return to a page it passed), and for
+ * each step the 1-based index of its pair: what an event "matches" when the rows say only which pair it is.
+ */
+export function stepPairs(steps: readonly FunnelStepDef[]): { pairs: FunnelStepDef[]; stepPair: number[] } {
+  const pairs: FunnelStepDef[] = [];
+  const stepPair = steps.map((s) => {
+    const i = pairs.findIndex((p) => p.type === s.type && p.value === s.value);
+    if (i >= 0) return i + 1;
+    pairs.push({ type: s.type, value: s.value });
+    return pairs.length;
+  });
+  return { pairs, stepPair };
+}
+
+/** stepsReached, for a session given as the pair index (stepPairs) each of its events matches, 0 for none. */
+export function pairStepsReached(matches: readonly number[], stepPair: readonly number[]): number {
+  let n = 0;
+  for (const m of matches) {
+    if (n === stepPair.length) break;
+    if (m === stepPair[n]) n++;
+  }
+  return n;
+}

@@ -4,7 +4,7 @@
 // events of one mini-program over the range (sessions need the order of events, which no rollup keeps).
 import type { OrgContext } from "@/lib/authz/context";
 import { eachDay } from "./dates";
-import { stepsReached } from "./funnel";
+import { pairStepsReached, stepPairs } from "./funnel";
 import type { FunnelQuery, KeyedQuery } from "./params";
 import { getFunnelEvents } from "./queries/funnel-events";
 import { getErrorDetails, getErrorVersions, getKeyTotals } from "./queries/keys";
@@ -83,20 +83,28 @@ export async function getFunnel(ctx: OrgContext, q: FunnelQuery): Promise<Funnel
   if (q.hostId !== undefined) f.hostId = q.hostId;
   const scope = await scopeFor(ctx, f);
   const rows = await getFunnelEvents(ctx.db, scope, q, q.steps);
+  const { stepPair } = stepPairs(q.steps);
   const sessions = new Array<number>(q.steps.length).fill(0);
   const users = q.steps.map(() => new Set<string>());
-  // Rows come grouped by session, in order: walk each session once.
-  for (let i = 0; i < rows.length; ) {
-    const r = rows[i]!;
-    let j = i;
-    while (j < rows.length && rows[j]!.hostId === r.hostId && rows[j]!.userId === r.userId && rows[j]!.session === r.session) j++;
-    const reached = stepsReached(rows.slice(i, j), q.steps);
+  // Rows come in session order, each session opened by a row that names its user: walk each session once.
+  let user = "";
+  let matches: number[] = [];
+  const close = () => {
+    const reached = pairStepsReached(matches, stepPair);
     for (let k = 0; k < reached; k++) {
       sessions[k]!++;
-      users[k]!.add(r.userId);
+      users[k]!.add(user);
     }
-    i = j;
+  };
+  for (const r of rows) {
+    if (r.userId !== null) {
+      close();
+      user = r.userId;
+      matches = [];
+    }
+    if (r.match > 0) matches.push(r.match);
   }
+  close();
   const out: Funnel = {
     from: q.from,
     to: q.to,
