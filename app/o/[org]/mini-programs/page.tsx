@@ -42,7 +42,7 @@ export default async function MiniProgramsPage({ params, searchParams }: { param
         }
       />
       {canCreate && creating && <CreateMiniProgram org={org} categories={categories} />}
-      <form className="mb-4 grid grid-cols-1 gap-2 sm:grid-cols-[1fr_12rem_10rem_auto]" role="search" aria-label={t("search")}>
+      <form className="mb-4 grid grid-cols-1 gap-2 sm:grid-cols-[1fr_12rem_10rem_auto] md:max-lg:grid-cols-2" role="search" aria-label={t("search")}>
         <Input name="q" type="search" placeholder={t("searchPlaceholder")} aria-label={t("search")} defaultValue={filter.q} maxLength={100} />
         <Select name="category" aria-label={t("category")} defaultValue={filter.category ?? ""}>
           <option value="">{t("allCategories")}</option>
@@ -69,72 +69,49 @@ export default async function MiniProgramsPage({ params, searchParams }: { param
       {items.length === 0 ? (
         <EmptyState title={filtered ? t("emptyFiltered") : t("empty")}>{!filtered && canCreate ? t("emptyHintWriter") : null}</EmptyState>
       ) : (
-        <>
-          <ul className="space-y-2 sm:hidden" aria-label={t("title")}>
+        // One table, rendered once (as the audit log's): a table from lg up, one card per mini-program below it. It
+        // was rendered twice, as a list of cards and as a table with CSS hiding one: twice the page's HTML and payload.
+        <Table caption={t("title")} stacked>
+          <thead>
+            <tr>
+              <th scope="col">{t("name")}</th>
+              <th scope="col">{t("category")}</th>
+              <th scope="col">{t("latestVersion")}</th>
+              <th scope="col">{t("updated")}</th>
+            </tr>
+          </thead>
+          <tbody>
             {items.map((m) => (
-              <li key={m.id} className="rounded-lg border border-border bg-card p-3">
-                <div className="flex items-start justify-between gap-2">
-                  <div className="min-w-0">
-                    <Link href={`/o/${org}/mini-programs/${m.appId}`} className="font-medium text-primary hover:underline">
-                      {m.name}
-                    </Link>
-                    <div className="truncate font-mono text-xs text-muted-fg">{m.appId}</div>
-                    {m.status === "archived" && <Badge tone="warning">{t("lifecycle.archived")}</Badge>}
-                  </div>
-                  <span className="shrink-0 text-xs text-muted-fg">{t.has(`categories.${m.category}`) ? t(`categories.${m.category}`) : m.category}</span>
-                </div>
-                <div className="mt-2 flex items-center gap-2 text-xs">
+              <tr
+                key={m.id}
+                data-testid={`mini-program-${m.appId}`}
+                className="max-lg:grid max-lg:grid-cols-[minmax(0,1fr)_auto] max-lg:items-start max-lg:gap-x-3 max-lg:gap-y-2 max-lg:rounded-lg max-lg:border max-lg:border-border max-lg:bg-card max-lg:p-3"
+              >
+                <td className="min-w-0 lg:max-w-xs">
+                  <Link href={`/o/${org}/mini-programs/${m.appId}`} className="font-medium text-primary hover:underline">
+                    {m.name}
+                  </Link>
+                  <div className="font-mono text-xs text-muted-fg max-lg:truncate">{m.appId}</div>
+                  {m.status === "archived" && <Badge tone="warning">{t("lifecycle.archived")}</Badge>}
+                </td>
+                <td className="max-lg:text-right max-lg:text-xs max-lg:text-muted-fg">{t.has(`categories.${m.category}`) ? t(`categories.${m.category}`) : m.category}</td>
+                <td>
                   {m.latestVersion ? (
-                    <>
-                      <span className="font-mono">{m.latestVersion.version}</span>
+                    <span className="inline-flex items-center gap-2">
+                      <span className="font-mono text-xs">{m.latestVersion.version}</span>
                       <VersionStatusBadge status={m.latestVersion.status} />
-                      <span className="text-muted-fg">· <DateTime value={m.latestVersion.createdAt} preset="relative" /></span>
-                    </>
+                    </span>
                   ) : (
-                    <span className="text-muted-fg">{t("noVersions")}</span>
+                    <span className="text-xs text-muted-fg">{t("noVersions")}</span>
                   )}
-                </div>
-              </li>
+                </td>
+                <td className="text-xs text-muted-fg max-lg:self-center max-lg:text-right">
+                  <DateTime value={m.latestVersion?.createdAt ?? m.updatedAt} preset="relative" />
+                </td>
+              </tr>
             ))}
-          </ul>
-          <div className="hidden sm:block">
-            <Table caption={t("title")}>
-              <thead>
-                <tr>
-                  <th scope="col">{t("name")}</th>
-                  <th scope="col">{t("category")}</th>
-                  <th scope="col">{t("latestVersion")}</th>
-                  <th scope="col">{t("updated")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {items.map((m) => (
-                  <tr key={m.id} data-testid={`mini-program-${m.appId}`}>
-                    <td className="max-w-xs">
-                      <Link href={`/o/${org}/mini-programs/${m.appId}`} className="font-medium text-primary hover:underline">
-                        {m.name}
-                      </Link>
-                      <div className="font-mono text-xs text-muted-fg">{m.appId}</div>
-                      {m.status === "archived" && <Badge tone="warning">{t("lifecycle.archived")}</Badge>}
-                    </td>
-                    <td>{t.has(`categories.${m.category}`) ? t(`categories.${m.category}`) : m.category}</td>
-                    <td>
-                      {m.latestVersion ? (
-                        <span className="inline-flex items-center gap-2">
-                          <span className="font-mono text-xs">{m.latestVersion.version}</span>
-                          <VersionStatusBadge status={m.latestVersion.status} />
-                        </span>
-                      ) : (
-                        <span className="text-xs text-muted-fg">{t("noVersions")}</span>
-                      )}
-                    </td>
-                    <td className="text-xs text-muted-fg"><DateTime value={m.latestVersion?.createdAt ?? m.updatedAt} preset="relative" /></td>
-                  </tr>
-                ))}
-              </tbody>
-            </Table>
-          </div>
-        </>
+          </tbody>
+        </Table>
       )}
     </>
   );
