@@ -1,11 +1,11 @@
 import Link from "next/link";
 import { useTranslations } from "next-intl";
-import { Table } from "@/components/ui/layout";
+import { CARD_ROW, Table } from "@/components/ui/layout";
 import type { AssignmentJson } from "@/lib/services/assignments";
 import { DeliveryBadge, RolloutBar, RolloutStateBadge, rolloutState } from "./badges";
 
 /**
- * Assignments as a table (wide screens) and as a list of cards (narrow ones). `subject` says what each row
+ * Assignments as a table (wide screens) whose rows become cards (narrow ones). `subject` says what each row
  * names: the mini-program (on a host's page) or the host app (on a mini-program's page).
  */
 export function AssignmentsTable({
@@ -49,69 +49,48 @@ export function AssignmentsTable({
     ) : (
       <span className="text-muted-fg">{t("none")}</span>
     );
+  // One table, rendered once: a table from lg up, one card per assignment below it (the cells' labels show there).
   return (
-    <>
-      <ul className="space-y-2 sm:hidden" aria-label={caption}>
+    <Table caption={caption} stacked>
+      <thead>
+        <tr>
+          <th scope="col">{subject === "miniProgram" ? t("columns.miniProgram") : t("columns.host")}</th>
+          <th scope="col">{t("columns.stable")}</th>
+          <th scope="col">{t("columns.candidate")}</th>
+          <th scope="col">{t("columns.rollout")}</th>
+          <th scope="col">{t("columns.state")}</th>
+          <th scope="col">
+            <span className="sr-only">{linkLabel}</span>
+          </th>
+        </tr>
+      </thead>
+      <tbody>
         {items.map((a) => (
-          <li key={a.id} className="rounded-lg border border-border bg-card p-3 text-sm" data-testid={`assignment-${a.appId}`}>
-            <div className="flex items-start justify-between gap-2">
-              {name(a)}
+          <tr key={a.id} data-testid={`assignment-${a.appId}`} className={CARD_ROW}>
+            <td className="max-lg:order-1">{name(a)}</td>
+            <td className="max-lg:order-3 max-lg:col-span-2 max-lg:text-xs">
+              <span className="text-muted-fg lg:hidden">{t("columns.stable")}: </span>
+              {stable(a)}
+            </td>
+            <td className="max-lg:order-4 max-lg:col-span-2 max-lg:text-xs">
+              <span className="text-muted-fg lg:hidden">{t("columns.candidate")}: </span>
+              {candidate(a)}
+            </td>
+            <td className={`max-lg:order-5 max-lg:col-span-2 max-lg:text-xs ${a.candidate ? "" : "max-lg:hidden"}`}>
+              <span className="text-muted-fg lg:hidden">{t("columns.rollout")}: </span>
+              {a.candidate ? <RolloutBar percent={a.rolloutPercent} paused={a.paused} /> : <span className="text-muted-fg">{t("none")}</span>}
+            </td>
+            <td className="max-lg:order-2 max-lg:text-right">
               <RolloutStateBadge state={rolloutState(a)} />
-            </div>
-            <dl className="mt-2 grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-xs">
-              <dt className="text-muted-fg">{t("columns.stable")}</dt>
-              <dd>{stable(a)}</dd>
-              <dt className="text-muted-fg">{t("columns.candidate")}</dt>
-              <dd>{candidate(a)}</dd>
-              {a.candidate && (
-                <>
-                  <dt className="text-muted-fg">{t("columns.rollout")}</dt>
-                  <dd>
-                    <RolloutBar percent={a.rolloutPercent} paused={a.paused} />
-                  </dd>
-                </>
-              )}
-            </dl>
-            <Link href={hrefOf(a)} className="mt-2 inline-block text-sm font-medium text-primary hover:underline">
-              {linkLabel}
-            </Link>
-          </li>
+            </td>
+            <td className="text-right max-lg:order-6 max-lg:col-span-2 max-lg:text-left">
+              <Link href={hrefOf(a)} className="text-sm font-medium text-primary hover:underline">
+                {linkLabel}
+              </Link>
+            </td>
+          </tr>
         ))}
-      </ul>
-      <div className="hidden sm:block">
-        <Table caption={caption}>
-          <thead>
-            <tr>
-              <th scope="col">{subject === "miniProgram" ? t("columns.miniProgram") : t("columns.host")}</th>
-              <th scope="col">{t("columns.stable")}</th>
-              <th scope="col">{t("columns.candidate")}</th>
-              <th scope="col">{t("columns.rollout")}</th>
-              <th scope="col">{t("columns.state")}</th>
-              <th scope="col">
-                <span className="sr-only">{linkLabel}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((a) => (
-              <tr key={a.id} data-testid={`assignment-${a.appId}`}>
-                <td>{name(a)}</td>
-                <td>{stable(a)}</td>
-                <td>{candidate(a)}</td>
-                <td>{a.candidate ? <RolloutBar percent={a.rolloutPercent} paused={a.paused} /> : <span className="text-muted-fg">{t("none")}</span>}</td>
-                <td>
-                  <RolloutStateBadge state={rolloutState(a)} />
-                </td>
-                <td className="text-right">
-                  <Link href={hrefOf(a)} className="text-sm font-medium text-primary hover:underline">
-                    {linkLabel}
-                  </Link>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </Table>
-      </div>
-    </>
+      </tbody>
+    </Table>
   );
 }

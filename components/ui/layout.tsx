@@ -74,6 +74,10 @@ const TABLE_LOOK = {
   },
 } as const;
 
+/** A row of a `stacked` table as a card below lg: two columns (the main cell, and a badge or date beside it). */
+export const CARD_ROW =
+  "max-lg:grid max-lg:grid-cols-[minmax(0,1fr)_auto] max-lg:items-start max-lg:gap-x-3 max-lg:gap-y-2 max-lg:rounded-lg max-lg:border max-lg:border-border max-lg:bg-card max-lg:p-3";
+
 /**
  * A table that scrolls sideways on a narrow screen instead of breaking the layout; or, `stacked`, one whose rows
  * become cards below lg (rendered once, laid out by CSS, rather than a second list of cards beside it).

@@ -8,7 +8,7 @@ import { AppError } from "@/lib/errors";
 import { hostListFilterSchema, listHosts, type HostListFilter } from "@/lib/services/hosts";
 import { Button, ButtonLink } from "@/components/ui/button";
 import { Input, Select } from "@/components/ui/form";
-import { EmptyState, PageHeader, Table } from "@/components/ui/layout";
+import { CARD_ROW, EmptyState, PageHeader, Table } from "@/components/ui/layout";
 import { HostStatusBadge, PlatformBadges } from "@/components/hosts/platform-badges";
 import type { Metadata } from "next";
 import { titled } from "@/lib/i18n/metadata";
@@ -90,58 +90,40 @@ export default async function HostsPage({ params, searchParams }: { params: Prom
         </EmptyState>
       ) : (
         <>
-          {/* Narrow screens get a list of cards; from `sm` up, a table. */}
-          <ul className="space-y-2 sm:hidden" aria-label={t("title")}>
-            {page.items.map((h) => (
-              <li key={h.id} className="rounded-lg border border-border bg-card p-3">
-                <div className="flex items-start justify-between gap-2">
-                  <Link href={`${base}/${h.id}`} className="min-w-0 font-medium text-primary hover:underline">
-                    {h.name}
-                  </Link>
-                  <HostStatusBadge status={h.status} />
-                </div>
-                <div className="mt-2">
-                  <PlatformBadges platforms={h.platforms} />
-                </div>
-                <div className="mt-2 truncate font-mono text-xs text-muted-fg">{h.sdkKey}</div>
-              </li>
-            ))}
-          </ul>
-          <div className="hidden sm:block">
-            <Table caption={t("title")}>
-              <thead>
-                <tr>
-                  <th scope="col">{t("name")}</th>
-                  <th scope="col">{t("platforms")}</th>
-                  <th scope="col">{t("status")}</th>
-                  <th scope="col">{t("sdkKey")}</th>
-                  <th scope="col">{t("updated")}</th>
+          {/* One table, rendered once: a table from lg up, one card per host app below it. */}
+          <Table caption={t("title")} stacked>
+            <thead>
+              <tr>
+                <th scope="col">{t("name")}</th>
+                <th scope="col">{t("platforms")}</th>
+                <th scope="col">{t("status")}</th>
+                <th scope="col">{t("sdkKey")}</th>
+                <th scope="col">{t("updated")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {page.items.map((h) => (
+                <tr key={h.id} data-testid={`host-row-${h.id}`} className={CARD_ROW}>
+                  <td className="min-w-0 max-lg:order-1">
+                    <Link href={`${base}/${h.id}`} className="font-medium text-primary hover:underline">
+                      {h.name}
+                    </Link>
+                    {h.description && <div className="truncate text-xs text-muted-fg lg:max-w-72">{h.description}</div>}
+                  </td>
+                  <td className="max-lg:order-3 max-lg:col-span-2">
+                    <PlatformBadges platforms={h.platforms} />
+                  </td>
+                  <td className="max-lg:order-2 max-lg:text-right">
+                    <HostStatusBadge status={h.status} />
+                  </td>
+                  <td className="font-mono text-xs max-lg:order-4 max-lg:col-span-2 max-lg:truncate max-lg:text-muted-fg">{h.sdkKey}</td>
+                  <td className="whitespace-nowrap text-xs text-muted-fg max-lg:hidden">
+                    <DateTime value={h.updatedAt} preset="date" />
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                {page.items.map((h) => (
-                  <tr key={h.id} data-testid={`host-row-${h.id}`}>
-                    <td>
-                      <Link href={`${base}/${h.id}`} className="font-medium text-primary hover:underline">
-                        {h.name}
-                      </Link>
-                      {h.description && <div className="max-w-72 truncate text-xs text-muted-fg">{h.description}</div>}
-                    </td>
-                    <td>
-                      <PlatformBadges platforms={h.platforms} />
-                    </td>
-                    <td>
-                      <HostStatusBadge status={h.status} />
-                    </td>
-                    <td className="font-mono text-xs">{h.sdkKey}</td>
-                    <td className="whitespace-nowrap text-xs text-muted-fg">
-                      <DateTime value={h.updatedAt} preset="date" />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </Table>
-          </div>
+              ))}
+            </tbody>
+          </Table>
           {(nextHref || one(sp.cursor)) && (
             <div className="mt-4 flex gap-2">
               {one(sp.cursor) && (

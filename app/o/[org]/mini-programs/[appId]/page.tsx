@@ -6,7 +6,7 @@ import { can } from "@/lib/authz/context";
 import { getMiniProgram, listCollaboratorCandidates, listCollaborators, MINI_PROGRAM_CATEGORIES } from "@/lib/services/mini-programs";
 import { listVersions, MAX_PACKAGE_BYTES } from "@/lib/services/versions";
 import { ButtonLink } from "@/components/ui/button";
-import { Badge, Card, EmptyState, PageHeader, Table } from "@/components/ui/layout";
+import { Badge, CARD_ROW, Card, EmptyState, PageHeader, Table } from "@/components/ui/layout";
 import { VersionStatusBadge } from "@/components/mini-programs/status-badge";
 import { orNotFound } from "../page-helpers";
 import { CollaboratorsPanel, EditMiniProgram, UploadPanel } from "./detail-client";
@@ -134,59 +134,41 @@ export default async function MiniProgramPage({ params, searchParams }: { params
           {versions.items.length === 0 ? (
             <EmptyState title={canWrite ? t("versionsEmpty") : t("versionsEmptyReadOnly")} />
           ) : (
-            <>
-              <ul className="space-y-2 sm:hidden" aria-label={t("versions")}>
+            // One table, rendered once: a table from lg up, one card per version below it.
+            <Table caption={t("versions")} stacked>
+              <thead>
+                <tr>
+                  <th scope="col">{t("version")}</th>
+                  <th scope="col">{t("detail.status")}</th>
+                  <th scope="col">{t("uploadedBy")}</th>
+                  <th scope="col">{t("uploadedAt")}</th>
+                  <th scope="col">{t("submittedAt")}</th>
+                  <th scope="col">{t("report.warnings")}</th>
+                </tr>
+              </thead>
+              <tbody>
                 {versions.items.map((v) => (
-                  <li key={v.id} className="rounded-lg border border-border bg-card p-3 text-sm">
-                    <div className="flex items-center justify-between gap-2">
+                  <tr key={v.id} data-testid={`version-${v.version}`} className={CARD_ROW}>
+                    <td>
                       <Link href={`${base}/versions/${v.id}`} className="font-mono font-medium text-primary hover:underline">
                         {v.version}
                       </Link>
+                    </td>
+                    <td className="max-lg:text-right">
                       <VersionStatusBadge status={v.status} />
-                    </div>
-                    <div className="mt-1 flex flex-wrap items-center gap-x-2 gap-y-1 text-xs text-muted-fg">
-                      <span>{v.uploadedBy ?? t("detail.unknownUser")}</span>
-                      <span>· <DateTime value={v.createdAt} preset="relative" /></span>
-                      {v.warningCount > 0 && <Badge tone="warning">{t("warningsCount", { count: v.warningCount })}</Badge>}
-                    </div>
-                  </li>
+                    </td>
+                    <td className="text-xs max-lg:text-muted-fg">{v.uploadedBy ?? t("detail.unknownUser")}</td>
+                    <td className="text-xs text-muted-fg max-lg:text-right">
+                      <DateTime value={v.createdAt} preset="relative" />
+                    </td>
+                    <td className="text-xs text-muted-fg max-lg:hidden">{v.submittedAt ? <DateTime value={v.submittedAt} preset="relative" /> : "—"}</td>
+                    <td className={`text-xs max-lg:col-span-2 ${v.warningCount > 0 ? "" : "max-lg:hidden"}`}>
+                      {v.warningCount > 0 ? <Badge tone="warning">{t("warningsCount", { count: v.warningCount })}</Badge> : <span className="text-muted-fg">—</span>}
+                    </td>
+                  </tr>
                 ))}
-              </ul>
-              <div className="hidden sm:block">
-                <Table caption={t("versions")}>
-                  <thead>
-                    <tr>
-                      <th scope="col">{t("version")}</th>
-                      <th scope="col">{t("detail.status")}</th>
-                      <th scope="col">{t("uploadedBy")}</th>
-                      <th scope="col">{t("uploadedAt")}</th>
-                      <th scope="col">{t("submittedAt")}</th>
-                      <th scope="col">{t("report.warnings")}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {versions.items.map((v) => (
-                      <tr key={v.id} data-testid={`version-${v.version}`}>
-                        <td>
-                          <Link href={`${base}/versions/${v.id}`} className="font-mono font-medium text-primary hover:underline">
-                            {v.version}
-                          </Link>
-                        </td>
-                        <td>
-                          <VersionStatusBadge status={v.status} />
-                        </td>
-                        <td className="text-xs">{v.uploadedBy ?? t("detail.unknownUser")}</td>
-                        <td className="text-xs text-muted-fg">
-                          <DateTime value={v.createdAt} preset="relative" />
-                        </td>
-                        <td className="text-xs text-muted-fg">{v.submittedAt ? <DateTime value={v.submittedAt} preset="relative" /> : "—"}</td>
-                        <td className="text-xs">{v.warningCount > 0 ? <Badge tone="warning">{t("warningsCount", { count: v.warningCount })}</Badge> : <span className="text-muted-fg">—</span>}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </Table>
-              </div>
-            </>
+              </tbody>
+            </Table>
           )}
         </section>
 
