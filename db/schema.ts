@@ -1022,6 +1022,48 @@ export const dailyKeyUsers = pgTable(
   (t) => [primaryKey({ columns: [t.orgId, t.appId, t.kind, t.day, t.key, t.hostId, t.version, t.platform, t.userId] })],
 );
 
+/**
+ * Who hit each key, as sets: per mini-program, kind, UTC day and key, a roaring bitmap of `org_users.uid` of the users
+ * who hit it that day on any host, version or platform. An unfiltered read of a mini-program's pages, events or
+ * errors over 90 days unions about 90 small bitmaps per key instead of reading a daily_key_users row per user, day,
+ * dimension combination and key (most page views are a user's only view of that page that day, so that table is
+ * nearly as long as the events). Written only by the background fold and by rebuilds; `rev` as daily_user_sets.rev.
+ */
+export const dailyKeySets = pgTable(
+  "daily_key_sets",
+  {
+    orgId: text("org_id").notNull(),
+    appId: text("app_id").notNull(),
+    kind: text("kind", { enum: EVENT_KEY_KINDS }).notNull(),
+    day: date("day", { mode: "string" }).notNull(),
+    key: text("key").notNull(),
+    users: bytea("users").notNull(),
+    rev: uuid("rev").notNull().defaultRandom(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.appId, t.kind, t.day, t.key] })],
+);
+
+/**
+ * daily_key_sets' delta store, as pending_user_days is daily_user_sets': each (mini-program, kind, day, key, user)
+ * that ingestion adds to daily_key_users for the first time at some dimension combination is appended here by the
+ * same statement; the fold numbers the users, ORs them into the day's key bitmap and deletes the rows, in one
+ * transaction. Readers union the bitmaps with the rows still pending, in one snapshot.
+ */
+export const pendingKeyUsers = pgTable(
+  "pending_key_users",
+  {
+    orgId: text("org_id").notNull(),
+    seq: bigint("seq", { mode: "number" }).generatedAlwaysAsIdentity(),
+    appId: text("app_id").notNull(),
+    kind: text("kind", { enum: EVENT_KEY_KINDS }).notNull(),
+    day: date("day", { mode: "string" }).notNull(),
+    key: text("key").notNull(),
+    userId: text("user_id").notNull(),
+  },
+  // No other index: ingestion pays for each, and the fold keeps it short (readers take the organization's rows by the key).
+  (t) => [primaryKey({ columns: [t.orgId, t.seq] })],
+);
+
 export type AnalyticsEvent = typeof events.$inferSelect;
 export type DailyStatsRow = typeof dailyStats.$inferSelect;
 

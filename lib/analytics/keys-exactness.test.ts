@@ -12,6 +12,7 @@ import { SESSION_GAP_MS } from "./funnel";
 import { ingestEvents } from "./ingest";
 import { getCustomEventStats, getErrorGroups, getFunnel, getPageStats } from "./keys-service";
 import type { FunnelQuery, KeyedQuery } from "./params";
+import { foldPendingKeyUsers } from "./queries/key-sets";
 import { getKeyTotals } from "./queries/keys";
 import { rebuildRollups } from "./queries/rebuild-rollups";
 import { getScopedAppIds } from "./queries/scoped-apps";
@@ -228,4 +229,52 @@ describe("the keyed rollups", () => {
     await rebuildRollups(s.db, orgId);
     expect(await snapshot()).toEqual(incremental);
   }, 120_000);
+});
+
+describe("the key bitmaps (daily_key_sets)", () => {
+  it("keep a mini-program's pages, events and error groups exact with key-users pending, while folded in small batches, and folded", async () => {
+    const admin = await s.as("admin");
+    const scope = { orgId, appIds: null };
+    // The unfiltered reads are the ones the bitmaps answer (a host, version or platform filter reads daily_key_users).
+    const unfiltered = keyedQueries().filter(([, q]) => q.hostId === undefined && q.version === undefined && q.platform === undefined);
+    expect(unfiltered.length).toBeGreaterThanOrEqual(8);
+    const compare = async (stage: string) => {
+      for (const [label, q] of unfiltered) {
+        expect(await getPageStats(admin, q), `${stage}: ${label}`).toEqual(await computePagesFromRaw(s.db, scope, q));
+        expect(await getCustomEventStats(admin, q), `${stage}: ${label}`).toEqual(await computeEventsFromRaw(s.db, scope, q));
+        expect(await getErrorGroups(admin, q), `${stage}: ${label}`).toEqual(await computeErrorGroupsFromRaw(s.db, scope, q));
+      }
+    };
+    const count = async (table: "pending_key_users" | "daily_key_sets") =>
+      (await selectRows<{ n: number }>(s.db, sql`SELECT count(*)::int AS n FROM ${sql.raw(table)} WHERE org_id = ${orgId}`))[0]!.n;
+    await foldPendingKeyUsers(s.db, orgId, 1_000_000);
+    expect(await count("pending_key_users")).toBe(0);
+    expect(await count("daily_key_sets")).toBeGreaterThan(50);
+    await compare("all folded");
+    // Fresh events on days that have bitmaps: users already numbered, and users with no number yet.
+    const rand = prng(20261206);
+    const users = [...Array.from({ length: 40 }, (_, i) => `kuser-${i}`), ...Array.from({ length: 40 }, (_, i) => `kfresh-${i}`)];
+    for (let round = 0; round < 3; round++) {
+      const batch = randomBatch({ rand, now: NOW, appIds: APPS, users, versions: VERSIONS, platforms: PLATFORMS_USED, size: 120, invalidShare: 0 });
+      await ingestEvents(s.db, { orgId, id: hosts[0]!.id }, body(batch), NOW);
+    }
+    const [fresh] = await selectRows<{ unnumbered: number }>(
+      s.db,
+      sql`SELECT count(*)::int AS unnumbered FROM pending_key_users p
+          WHERE p.org_id = ${orgId} AND NOT EXISTS (SELECT 1 FROM org_users o WHERE o.org_id = p.org_id AND o.user_id = p.user_id)`,
+    );
+    expect(fresh!.unnumbered).toBeGreaterThan(0);
+    await compare("pending beside bitmaps");
+    let folds = 0;
+    for (let more = true; more; ) {
+      more = (await foldPendingKeyUsers(s.db, orgId, 25)).more;
+      if (++folds % 4 === 1) await compare(`after ${folds} folds of 25`);
+    }
+    expect(folds).toBeGreaterThan(4);
+    expect(await count("pending_key_users")).toBe(0);
+    await compare("folded again");
+    // A rebuild renumbers every user: the key bitmaps are rebuilt with the numbers.
+    await rebuildRollups(s.db, orgId);
+    await compare("rebuilt");
+  }, 240_000);
 });

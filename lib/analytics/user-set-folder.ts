@@ -9,6 +9,7 @@
 // when another process holds it. Cheap when nothing is pending: one scan of an empty table.
 import { sql } from "drizzle-orm";
 import { getDb, type DbOrTx } from "@/db";
+import { foldPendingKeyUsers } from "./queries/key-sets";
 import { foldFirstLaunches, foldPendingUserDays, orgsWithPendingUserDays } from "./queries/user-sets";
 
 export const USER_SET_FOLD_MS = Math.max(100, Number(process.env.USER_SET_FOLD_MS) || 1_000);
@@ -25,12 +26,14 @@ export type FoldPassReport = {
   folded: number;
   /** First launches put under their day in the cohort bitmaps. */
   launches: number;
+  /** Key-users (pages, custom events, error groups) OR'ed into the day key bitmaps. */
+  keyUsers: number;
   skipped: number;
 };
 
 /** Folds what is pending, organization by organization. Tests call it directly; the loop below calls it on a timer. */
 export async function foldAllPending(db: DbOrTx, opts: { batch?: number; budgetMs?: number } = {}): Promise<FoldPassReport> {
-  const report: FoldPassReport = { orgs: 0, folded: 0, launches: 0, skipped: 0 };
+  const report: FoldPassReport = { orgs: 0, folded: 0, launches: 0, keyUsers: 0, skipped: 0 };
   const orgs = await orgsWithPendingUserDays(db);
   for (const orgId of orgs) {
     report.orgs++;
@@ -40,6 +43,7 @@ export async function foldAllPending(db: DbOrTx, opts: { batch?: number; budgetM
     org: for (const [fold, field] of [
       [foldPendingUserDays, "folded"],
       [foldFirstLaunches, "launches"],
+      [foldPendingKeyUsers, "keyUsers"],
     ] as const) {
       for (;;) {
         const r = await fold(db, orgId, opts.batch ?? FOLD_BATCH);
@@ -55,7 +59,7 @@ export async function foldAllPending(db: DbOrTx, opts: { batch?: number; budgetM
   return report;
 }
 
-/** pending_user_days is a queue (every row inserted, then deleted), first_launches rows are updated once by the fold: PGlite has no autovacuum to reclaim the dead rows. */
+/** pending_user_days and pending_key_users are queues (every row inserted, then deleted), first_launches rows are updated once by the fold: PGlite has no autovacuum to reclaim the dead rows. */
 const VACUUM_EVERY_MS = 60_000;
 
 type LoopState = { timer?: ReturnType<typeof setInterval>; running: boolean; again: boolean; noted: number; vacuumedAt?: number; foldedSince?: number };
@@ -73,11 +77,12 @@ async function tick(state: LoopState): Promise<void> {
       state.noted = 0;
       const db = await getDb();
       const r = await foldAllPending(db);
-      state.foldedSince = (state.foldedSince ?? 0) + r.folded + r.launches;
+      state.foldedSince = (state.foldedSince ?? 0) + r.folded + r.launches + r.keyUsers;
       if (state.foldedSince > 0 && Date.now() - (state.vacuumedAt ?? 0) >= VACUUM_EVERY_MS) {
         state.vacuumedAt = Date.now();
         state.foldedSince = 0;
         await db.execute(sql`VACUUM pending_user_days`);
+        await db.execute(sql`VACUUM pending_key_users`);
         // Each fold of a first launch updates its row (folded_day) once: a dead version per new first launch.
         await db.execute(sql`VACUUM first_launches`);
       }

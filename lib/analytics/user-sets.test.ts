@@ -140,7 +140,7 @@ describe("ingestion", () => {
 describe("the background fold", () => {
   it("does nothing, and opens no transaction, when nothing is pending", async () => {
     expect(await pendingCount()).toBe(0);
-    expect(await foldAllPending(s.db)).toEqual({ orgs: 0, folded: 0, launches: 0, skipped: 0 });
+    expect(await foldAllPending(s.db)).toEqual({ orgs: 0, folded: 0, launches: 0, keyUsers: 0, skipped: 0 });
     expect(await foldPendingUserDays(s.db, orgId)).toEqual({ folded: 0, locked: true, more: false });
   });
 

@@ -156,5 +156,12 @@ export function foldKeys(orgId: string, hostId: SQL, source: SQL): SQL {
       SELECT DISTINCT ${orgId}, app_id, kind, day, key, host_id, version, platform, user_id FROM keyed
       ORDER BY 2, 3, 4, 5, 6, 7, 8, 9
       ON CONFLICT DO NOTHING
+      RETURNING app_id, kind, day, key, user_id
+    ),
+    -- Key-users new at some combination wait for the background fold into daily_key_sets (a user already in the
+    -- day's set comes again now and then, at another host or version: the fold's OR makes that harmless).
+    pending_keys AS (
+      INSERT INTO pending_key_users (org_id, app_id, kind, day, key, user_id)
+      SELECT DISTINCT ${orgId}, app_id, kind, day, key, user_id FROM key_users
     )`;
 }

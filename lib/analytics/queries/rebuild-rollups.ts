@@ -4,7 +4,8 @@
 import { sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db";
 import { backfillFingerprints } from "./backfill-fingerprints";
-import { rebuildUserSets } from "./user-sets";
+import { rebuildKeySets } from "./key-sets";
+import { foldLock, rebuildUserSets } from "./user-sets";
 
 export async function rebuildRollups(db: DbOrTx, orgId: string): Promise<void> {
   // Error events from before fingerprints existed get theirs first: the keyed rollups group errors by it.
@@ -48,6 +49,12 @@ export async function rebuildRollups(db: DbOrTx, orgId: string): Promise<void> {
     INSERT INTO daily_key_users (org_id, app_id, kind, day, key, host_id, version, platform, user_id)
     SELECT DISTINCT org_id, app_id, kind, day, key, host_id, version, platform, user_id
     FROM (${keyedEvents(orgId)}) k`);
+  await db.execute(sql`ANALYZE daily_key_users`);
+  // The key bitmaps from the key-users just written (rebuildUserSets built them from the ones deleted above).
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`SELECT pg_advisory_xact_lock(${foldLock(orgId)})`);
+    await rebuildKeySets(tx, orgId);
+  });
 }
 
 /** Page views by page, custom events by name, errors by fingerprint: the rows the keyed rollups count. */

@@ -6,6 +6,7 @@ import type { DbOrTx } from "@/db";
 import { type Bitmap, BitmapScope, encodeBitmap, withBitmaps, writeBitmap } from "../bitmaps";
 import { addDays, weekOf, wholeWeeks } from "../dates";
 import { cohortRetention } from "../retention-sets";
+import { rebuildKeySets } from "./key-sets";
 import { setCache } from "../set-cache";
 import { onPostgresJs, selectRows, whereDimensions, type Scope } from "../sql";
 import type { AnalyticsFilters } from "../types";
@@ -74,7 +75,7 @@ const isAppGrain = (k: Omit<SetKey, "day">) => k.appId !== "" && k.hostId === ""
 
 /** Advisory-lock class of the per-organization fold lock (the key is hashtext(org_id)): "US", user sets. */
 const FOLD_LOCK_CLASS = 0x5553;
-const foldLock = (orgId: string) => sql`${FOLD_LOCK_CLASS}::int, hashtext(${orgId})`;
+export const foldLock = (orgId: string) => sql`${FOLD_LOCK_CLASS}::int, hashtext(${orgId})`;
 
 export type FoldResult = {
   /** Pending user-days moved into the day bitmaps. */
@@ -133,14 +134,15 @@ export async function foldPendingUserDays(db: DbOrTx, orgId: string, limit = 5_0
 }
 
 /**
- * Organizations with pending user-days or unfolded first launches (both reads are of small sets: a queue, and a
- * partial index of the first launches not folded yet).
+ * Organizations with pending user-days, unfolded first launches or pending key-users (each read is of a small set:
+ * a queue, a partial index of the first launches not folded yet, a queue).
  */
 export async function orgsWithPendingUserDays(db: DbOrTx): Promise<string[]> {
   return (
     await selectRows<{ org_id: string }>(
       db,
-      sql`SELECT org_id FROM pending_user_days UNION SELECT org_id FROM first_launches WHERE folded_day IS DISTINCT FROM day`,
+      sql`SELECT org_id FROM pending_user_days UNION SELECT org_id FROM first_launches WHERE folded_day IS DISTINCT FROM day
+        UNION SELECT org_id FROM pending_key_users`,
     )
   ).map((r) => r.org_id);
 }
@@ -347,7 +349,7 @@ export type DistinctSources = {
   activeRows: SetRow[];
 };
 
-const intArray = (text: string | null): number[] => (text && text.length > 2 ? text.slice(1, -1).split(",").map(Number) : []);
+export const intArray = (text: string | null): number[] => (text && text.length > 2 ? text.slice(1, -1).split(",").map(Number) : []);
 
 /**
  * One part of the distinct-set read: bitmap rows `FROM … WHERE …` with the key columns named `cols`, as the columns
@@ -653,6 +655,8 @@ export async function rebuildUserSets(db: DbOrTx, orgId: string): Promise<void> 
       orgId,
       cohorts.map((c) => ({ appId: c.app_id, day: c.day })),
     );
+    // The key bitmaps hold the numbers just replaced.
+    await rebuildKeySets(tx, orgId);
   });
 }
 
