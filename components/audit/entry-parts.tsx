@@ -6,16 +6,18 @@ import { formatBytes } from "@/components/mini-programs/format";
 import type { ReactNode } from "react";
 import { changeRows, humanizeCode, type ChangeRow } from "@/lib/audit-catalog";
 import { DateTime } from "@/components/ui/datetime";
+import { useHasMessage } from "@/lib/i18n/has-message";
 
 type Entry = { action: string; objectType: string; objectId: string | null; changes: unknown };
 type Ref = { label: string; href: string | null } | undefined;
 
 export function useAuditLabels() {
   const t = useTranslations("audit");
+  const has = useHasMessage("audit");
   return {
-    action: (a: string) => (t.has(`actions.${a}`) ? t(`actions.${a}`) : humanizeCode(a)),
-    object: (o: string) => (t.has(`objects.${o}`) ? t(`objects.${o}`) : humanizeCode(o)),
-    field: (f: string) => (t.has(`fields.${f}`) ? t(`fields.${f}`) : humanizeCode(f)),
+    action: (a: string) => (has(`actions.${a}`) ? t(`actions.${a}`) : humanizeCode(a)),
+    object: (o: string) => (has(`objects.${o}`) ? t(`objects.${o}`) : humanizeCode(o)),
+    field: (f: string) => (has(`fields.${f}`) ? t(`fields.${f}`) : humanizeCode(f)),
   };
 }
 
@@ -47,15 +49,17 @@ const isEmpty = (v: unknown) => v === null || v === undefined || v === "" || (Ar
 function Value({ v, field }: { v: unknown; field: string }): ReactNode {
   const t = useTranslations("audit");
   const tr = useTranslations("reviews.page.reasonsCatalog");
+  const has = useHasMessage("audit");
+  const hasReason = useHasMessage("reviews.page.reasonsCatalog");
   const locale = useLocale();
   const format = useFormatter();
   if (isEmpty(v)) return <span className="text-muted-fg">{t("none")}</span>;
   if (typeof v === "boolean") return t(v ? "yes" : "no");
   if (typeof v === "number") return field === "rolloutPercent" ? `${v}%` : field === "size" ? formatBytes(v, locale) : format.number(v);
   if (typeof v === "string") {
-    if (field === "reasons" && tr.has(v)) return tr(v);
+    if (field === "reasons" && hasReason(v)) return tr(v);
     if (ISO_INSTANT.test(v)) return <DateTime value={v} preset="dateTimeZone" />;
-    if ((field === "status" || field === "role" || field === "to" || field === "from") && t.has(`values.${v}`)) return t(`values.${v}`);
+    if ((field === "status" || field === "role" || field === "to" || field === "from") && has(`values.${v}`)) return t(`values.${v}`);
     return <span className={field === "sha256" || field.endsWith("Id") || field === "sdkKey" ? "break-all font-mono" : "break-words"}>{v}</span>;
   }
   if (Array.isArray(v)) {
