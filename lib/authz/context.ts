@@ -15,6 +15,11 @@ export type OrgRef = { id: string; slug: string; name: string };
 export type OrgContext = {
   db: Db;
   org: OrgRef;
+  /**
+   * Whether the organization requires two-factor of password sign-ins, as read with the membership (loadOrgContext);
+   * absent where a context was made otherwise, and then read when needed.
+   */
+  requireTwoFactor?: boolean;
   actor: Actor;
   /** The member's role in this organization, as of this request. */
   role: Role;
@@ -45,7 +50,7 @@ export async function loadOrgContext(
 ): Promise<OrgContext> {
   const orgCond = "slug" in where ? eq(organizations.slug, where.slug) : eq(organizations.id, where.id);
   const rows = await db
-    .select({ id: organizations.id, slug: organizations.slug, name: organizations.name, role: memberships.role })
+    .select({ id: organizations.id, slug: organizations.slug, name: organizations.name, role: memberships.role, requireTwoFactor: organizations.requireTwoFactor })
     .from(organizations)
     .innerJoin(memberships, and(eq(memberships.orgId, organizations.id), eq(memberships.userId, actor.userId)))
     .where(and(orgCond, isNull(organizations.deletedAt)))
@@ -53,7 +58,7 @@ export async function loadOrgContext(
   const row = rows[0];
   // Not a member answers exactly like a missing organization.
   if (!row) throw notFound("Organization");
-  return { db, org: { id: row.id, slug: row.slug, name: row.name }, actor, role: row.role, ip };
+  return { db, org: { id: row.id, slug: row.slug, name: row.name }, requireTwoFactor: row.requireTwoFactor, actor, role: row.role, ip };
 }
 
 export function requireUserActor(ctx: OrgContext): Extract<Actor, { type: "user" }> {
