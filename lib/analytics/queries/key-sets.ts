@@ -60,13 +60,14 @@ async function mergeKeySets(db: DbOrTx, orgId: string, delta: Map<string, { key:
     const put = (k: KeySetKey, users: Uint8Array) => out.push({ app_id: k.appId, kind: k.kind, day: k.day, key: k.key, users: Buffer.from(users).toString("base64") });
     for (const row of existing) {
       const key = { appId: row.app_id, kind: row.kind, day: row.day, key: row.key };
-      const d = delta.get(keyString(key));
+      const k = keyString(key);
+      const d = delta.get(k);
       if (!d) continue;
-      delta.delete(keyString(key));
+      delta.delete(k);
       const b = s.read(row.users);
       const before = b.size;
       b.orInPlace(s.of(d.uids));
-      // Nothing new (the users were in it, at another host or version): the row and its rev stay as they are.
+      // Nothing new (the users were in it, at another host or version): the row stays as it is.
       if (b.size !== before) put(key, writeBitmap(b));
     }
     for (const d of delta.values()) put(d.key, writeBitmap(s.of(d.uids)));
@@ -78,15 +79,15 @@ async function mergeKeySets(db: DbOrTx, orgId: string, delta: Map<string, { key:
     SELECT ${orgId}, app_id, kind, day, key, decode(users, 'base64')
     FROM jsonb_to_recordset(${JSON.stringify(writes)}::jsonb) AS x(app_id text, kind text, day date, key text, users text)
     ORDER BY app_id, kind, day, key
-    ON CONFLICT (org_id, app_id, kind, day, key) DO UPDATE SET users = excluded.users, rev = gen_random_uuid()`);
+    ON CONFLICT (org_id, app_id, kind, day, key) DO UPDATE SET users = excluded.users`);
 }
 
 /**
  * Rebuilds one organization's key bitmaps from daily_key_users and the user numbers in org_users, a day at a time;
- * key-users whose user has no number yet go (back) to pending for the fold to number. The caller holds the
- * organization's fold lock in its transaction (rebuildUserSets, which renumbers users, calls this; so does
- * rebuildRollups after replacing daily_key_users). Pending rows go first: one committed after this point stays
- * pending, harmlessly if the rebuild saw it in daily_key_users too (an OR).
+ * key-users whose user has no number yet go (back) to pending for the fold to number. Called by rebuildUserSets,
+ * which renumbers users, in its transaction under the organization's fold lock (rebuildRollups replaces
+ * daily_key_users before it). Pending rows go first: one committed after this point stays pending, harmlessly if
+ * the rebuild saw it in daily_key_users too (an OR).
  */
 export async function rebuildKeySets(tx: DbOrTx, orgId: string): Promise<void> {
   await tx.execute(sql`DELETE FROM pending_key_users WHERE org_id = ${orgId}`);

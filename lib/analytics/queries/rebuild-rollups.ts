@@ -4,8 +4,7 @@
 import { sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db";
 import { backfillFingerprints } from "./backfill-fingerprints";
-import { rebuildKeySets } from "./key-sets";
-import { foldLock, rebuildUserSets } from "./user-sets";
+import { rebuildUserSets } from "./user-sets";
 
 export async function rebuildRollups(db: DbOrTx, orgId: string): Promise<void> {
   // Error events from before fingerprints existed get theirs first: the keyed rollups group errors by it.
@@ -35,11 +34,6 @@ export async function rebuildRollups(db: DbOrTx, orgId: string): Promise<void> {
     SELECT DISTINCT ON (app_id, user_id) org_id, app_id, user_id, ts, (ts AT TIME ZONE 'UTC')::date, host_id, id, version, platform
     FROM events WHERE org_id = ${orgId} AND type = 'launch'
     ORDER BY app_id, user_id, ts, host_id, id`);
-  // The statistics of what was just replaced in bulk, for the joins that follow (rebuildUserSets).
-  await db.execute(sql`ANALYZE daily_users, first_launches`);
-  // The day bitmaps and the user numbering follow from daily_users, the cohort bitmaps from first_launches: after
-  // both (built before first_launches, every cohort would be left to the background fold).
-  await rebuildUserSets(db, orgId);
   await db.execute(sql`
     INSERT INTO daily_keys (org_id, app_id, kind, day, key, host_id, version, platform, count, first_ts, last_ts, sample)
     SELECT org_id, app_id, kind, day, key, host_id, version, platform, count(*), min(ts), max(ts), min(message) FILTER (WHERE kind = 'error')
@@ -49,12 +43,12 @@ export async function rebuildRollups(db: DbOrTx, orgId: string): Promise<void> {
     INSERT INTO daily_key_users (org_id, app_id, kind, day, key, host_id, version, platform, user_id)
     SELECT DISTINCT org_id, app_id, kind, day, key, host_id, version, platform, user_id
     FROM (${keyedEvents(orgId)}) k`);
-  await db.execute(sql`ANALYZE daily_key_users`);
-  // The key bitmaps from the key-users just written (rebuildUserSets built them from the ones deleted above).
-  await db.transaction(async (tx) => {
-    await tx.execute(sql`SELECT pg_advisory_xact_lock(${foldLock(orgId)})`);
-    await rebuildKeySets(tx, orgId);
-  });
+  // The statistics of what was just replaced in bulk, for the joins that follow (rebuildUserSets).
+  await db.execute(sql`ANALYZE daily_users, first_launches, daily_key_users`);
+  // The day bitmaps and the user numbering follow from daily_users, the cohort bitmaps from first_launches and the
+  // key bitmaps from daily_key_users: after all three (built before first_launches, every cohort would be left to
+  // the background fold; before daily_key_users, every key bitmap would be rebuilt again after it).
+  await rebuildUserSets(db, orgId);
 }
 
 /** Page views by page, custom events by name, errors by fingerprint: the rows the keyed rollups count. */
