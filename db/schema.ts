@@ -1027,7 +1027,8 @@ export const dailyKeyUsers = pgTable(
  * who hit it that day on any host, version or platform. An unfiltered read of a mini-program's pages, events or
  * errors over 90 days unions about 90 small bitmaps per key instead of reading a daily_key_users row per user, day,
  * dimension combination and key (most page views are a user's only view of that page that day, so that table is
- * nearly as long as the events). Written only by the background fold and by rebuilds; `rev` as daily_user_sets.rev.
+ * nearly as long as the events). Written only by the background fold and by rebuilds. (No `rev`: no process keeps
+ * these bytes between reads, as lib/analytics/set-cache.ts keeps the day sets'.)
  */
 export const dailyKeySets = pgTable(
   "daily_key_sets",
@@ -1038,7 +1039,6 @@ export const dailyKeySets = pgTable(
     day: date("day", { mode: "string" }).notNull(),
     key: text("key").notNull(),
     users: bytea("users").notNull(),
-    rev: uuid("rev").notNull().defaultRandom(),
   },
   (t) => [primaryKey({ columns: [t.orgId, t.appId, t.kind, t.day, t.key] })],
 );

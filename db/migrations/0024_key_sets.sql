@@ -5,7 +5,6 @@ CREATE TABLE "daily_key_sets" (
 	"day" date NOT NULL,
 	"key" text NOT NULL,
 	"users" "bytea" NOT NULL,
-	"rev" uuid DEFAULT gen_random_uuid() NOT NULL,
 	CONSTRAINT "daily_key_sets_org_id_app_id_kind_day_key_pk" PRIMARY KEY("org_id","app_id","kind","day","key")
 );
 --> statement-breakpoint
