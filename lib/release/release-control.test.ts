@@ -3,9 +3,10 @@
 // edits (409), the ramp-up schedule stepped by the job runner, a guardrail halting on real signed events sent
 // over HTTP, and a release moving through two rings.
 import { createHash } from "node:crypto";
-import { and, eq, isNotNull } from "drizzle-orm";
+import { and, eq, isNotNull, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { assignments, auditLog, webhookDeliveries, webhookEndpoints } from "@/db/schema";
+import { selectRows } from "@/lib/analytics/sql";
 import { withTempBlobStore } from "@/lib/blobs/testing";
 import { encryptSecret } from "@/lib/crypto/secrets";
 import { newId } from "@/lib/ids";
@@ -21,7 +22,7 @@ import { AtriumSdkClient } from "@/sdk-client";
 import { apiCaller } from "@/test/api";
 import { inProcessFetch, serveOverHttp } from "@/test/api-router";
 import { useSeededDb } from "@/test/seeded";
-import { versionFigures } from "./figures";
+import { guardrailCounts, versionFigures, type GuardrailWindow } from "./figures";
 import { runReleaseTick } from "./runner";
 
 withTempBlobStore();
@@ -469,6 +470,36 @@ describe("a release through two rings", () => {
     expect(await getAssignment(admin, a2.id)).toMatchObject({ paused: true, haltedBy: "release" });
     const [row] = await s.db.select().from(assignments).where(and(eq(assignments.orgId, admin.org.id), eq(assignments.hostId, h3.id)));
     expect(row?.candidateVersionId).toBeNull();
+  });
+});
+
+describe("guardrail counts: every candidate of an organization in one statement", () => {
+  it("equal each window's own figures, in order, with zeros where nothing happened", async () => {
+    const admin = await s.as("admin");
+    const seen = await selectRows<{ host_id: string; app_id: string; version: string }>(
+      s.db,
+      sql`SELECT DISTINCT host_id, app_id, version FROM events WHERE org_id = ${admin.org.id} ORDER BY 1, 2, 3 LIMIT 8`,
+    );
+    const [latest] = await selectRows<{ last: string }>(s.db, sql`SELECT max(ts)::text AS last FROM events WHERE org_id = ${admin.org.id}`);
+    const until = new Date(new Date(latest!.last).getTime() + 60_000);
+    const windows: GuardrailWindow[] = [];
+    for (const e of seen) for (const days of [1, 7, 30]) windows.push({ hostId: e.host_id, appId: e.app_id, version: e.version, since: new Date(until.getTime() - days * 86_400_000) });
+    windows.push({ hostId: seen[0]!.host_id, appId: seen[0]!.app_id, version: "9.9.9-never", since: new Date(0) });
+    const counts = await guardrailCounts(s.db, admin.org.id, windows, until);
+    const expected = await Promise.all(
+      windows.map(async (w) => {
+        const [f] = await versionFigures(s.db, { orgId: admin.org.id, hostId: w.hostId, appId: w.appId }, [w.version], w.since, until);
+        return { launches: f!.launches, errors: f!.errors };
+      }),
+    );
+    expect(counts).toEqual(expected);
+    expect(counts.at(-1)).toEqual({ launches: 0, errors: 0 });
+    // Not vacuous: the seeded events give launches and errors to some windows, and the windows differ.
+    expect(counts.some((c) => c.launches > 0)).toBe(true);
+    expect(counts.some((c) => c.errors > 0)).toBe(true);
+    expect(new Set(counts.map((c) => c.launches)).size).toBeGreaterThan(2);
+    // Another organization's id finds none of them.
+    expect((await guardrailCounts(s.db, "org_nobody", windows, until)).every((c) => c.launches === 0 && c.errors === 0)).toBe(true);
   });
 });
 

@@ -24,7 +24,7 @@ import {
 } from "@/lib/services/assignments";
 import { runAnomalyNotificationsIfDue } from "@/lib/insights/notify";
 import { advanceRelease, afterReleaseCommit, runningReleaseIds } from "@/lib/services/releases";
-import { guardrailCrossed, haltReasonOf, versionFigures } from "./figures";
+import { guardrailCounts, guardrailCrossed, haltReasonOf } from "./figures";
 
 export type TickReport = { halted: number; stepped: number; promoted: number; releases: { ringStarted: number; completed: number; halted: number } };
 
@@ -60,14 +60,22 @@ async function runGuardrails(db: Db, now: Date): Promise<number> {
     .from(assignments)
     .innerJoin(candidateV, and(eq(candidateV.orgId, assignments.orgId), eq(candidateV.id, assignments.candidateVersionId)))
     .where(and(isNotNull(assignments.guardrail), isNotNull(assignments.candidateVersionId), eq(assignments.paused, false)));
+  // One statement per organization for all of its candidates' figures.
+  const byOrg = new Map<string, typeof watched>();
+  for (const w of watched) byOrg.set(w.a.orgId, [...(byOrg.get(w.a.orgId) ?? []), w]);
+  const until = new Date(now.getTime() + AHEAD_MS);
   let halted = 0;
-  for (const { a, candidateVersion } of watched) {
-    const g = a.guardrail!;
-    const windowStart = now.getTime() - g.windowMinutes * 60_000;
-    const since = new Date(Math.max(windowStart, a.guardrailSince?.getTime() ?? windowStart));
-    const [f] = await versionFigures(db, { orgId: a.orgId, hostId: a.hostId, appId: a.appId }, [candidateVersion], since, new Date(now.getTime() + AHEAD_MS));
-    if (!f || !guardrailCrossed(g, f)) continue;
-    if (await haltByGuardrail(db, a, candidateVersion, f, now)) halted++;
+  for (const [orgId, rows] of byOrg) {
+    const windows = rows.map(({ a, candidateVersion }) => {
+      const windowStart = now.getTime() - a.guardrail!.windowMinutes * 60_000;
+      return { hostId: a.hostId, appId: a.appId, version: candidateVersion, since: new Date(Math.max(windowStart, a.guardrailSince?.getTime() ?? windowStart)) };
+    });
+    const counts = await guardrailCounts(db, orgId, windows, until);
+    for (const [i, { a, candidateVersion }] of rows.entries()) {
+      const f = { version: candidateVersion, ...counts[i]! };
+      if (!guardrailCrossed(a.guardrail!, f)) continue;
+      if (await haltByGuardrail(db, a, candidateVersion, f, now)) halted++;
+    }
   }
   return halted;
 }
