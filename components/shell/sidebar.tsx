@@ -5,7 +5,8 @@ import { useTranslations } from "next-intl";
 import { useState, type ReactNode } from "react";
 import type { NavKey } from "./nav-items";
 
-type Item = { key: NavKey; href: string };
+export type SidebarItem = { key: NavKey; href: string };
+type Item = SidebarItem;
 type Org = { slug: string; name: string; role: string };
 
 export function Sidebar({ items, orgs, current, footer, bell, canCreateOrg = false }: { items: Item[]; orgs: Org[]; current: string; footer: ReactNode; bell?: ReactNode; canCreateOrg?: boolean }) {
