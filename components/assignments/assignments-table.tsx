@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { useTranslations } from "next-intl";
-import { CARD_ROW, Table } from "@/components/ui/layout";
+import { Table } from "@/components/ui/layout";
 import type { AssignmentJson } from "@/lib/services/assignments";
 import { DeliveryBadge, RolloutBar, RolloutStateBadge, rolloutState } from "./badges";
 
@@ -66,7 +66,7 @@ export function AssignmentsTable({
       </thead>
       <tbody>
         {items.map((a) => (
-          <tr key={a.id} data-testid={`assignment-${a.appId}`} className={CARD_ROW}>
+          <tr key={a.id} data-testid={`assignment-${a.appId}`}>
             <td className="max-lg:order-1">{name(a)}</td>
             <td className="max-lg:order-3 max-lg:col-span-2 max-lg:text-xs">
               <span className="text-muted-fg lg:hidden">{t("columns.stable")}: </span>

@@ -59,8 +59,12 @@ export function Badge({ tone = "neutral", children }: { tone?: Tone; children: R
 }
 
 // The table's look for both layouts; the header's, the same in both, written once. Below lg a stacked table is a
-// list of cards: its rows carry their own card layout (the audit log's AuditRow), its headers stay for screen
-// readers only. (Each class is written out whole, as Tailwind finds them in the source.)
+// list of cards, its headers for screen readers only: each row a card of two columns (the main cell, and a badge or
+// date beside it), written once here rather than on every row (50 rows of the audit log carried 17 KB of it, in
+// the HTML and again in the page's payload); each table places its own cells in the card. (Each class is written
+// out whole, as Tailwind finds them in the source.)
+const CARD_ROWS =
+  "max-lg:[&_tbody_tr]:grid max-lg:[&_tbody_tr]:grid-cols-[minmax(0,1fr)_auto] max-lg:[&_tbody_tr]:items-start max-lg:[&_tbody_tr]:gap-x-3 max-lg:[&_tbody_tr]:gap-y-2 max-lg:[&_tbody_tr]:rounded-lg max-lg:[&_tbody_tr]:border max-lg:[&_tbody_tr]:border-border max-lg:[&_tbody_tr]:bg-card max-lg:[&_tbody_tr]:p-3";
 const TABLE_HEAD =
   "[&_th]:px-4 [&_th]:py-2 [&_th]:text-xs [&_th]:font-medium [&_th]:uppercase [&_th]:tracking-wide [&_th]:text-muted-fg [&_thead]:border-b [&_thead]:border-border";
 const TABLE_LOOK = {
@@ -70,13 +74,9 @@ const TABLE_LOOK = {
   },
   stacked: {
     box: "lg:relative lg:overflow-x-auto lg:rounded-lg lg:border lg:border-border lg:bg-card",
-    table: `w-full text-left text-sm max-lg:block lg:min-w-[36rem] lg:[&_td]:px-4 lg:[&_td]:py-2.5 ${TABLE_HEAD} max-lg:[&_thead]:sr-only max-lg:[&_colgroup]:hidden max-lg:[&_tbody]:block max-lg:[&_tbody]:space-y-3 lg:[&_tbody_tr]:border-b lg:[&_tbody_tr]:border-border lg:[&_tbody_tr:last-child]:border-0`,
+    table: `w-full text-left text-sm max-lg:block lg:min-w-[36rem] lg:[&_td]:px-4 lg:[&_td]:py-2.5 ${TABLE_HEAD} max-lg:[&_thead]:sr-only max-lg:[&_colgroup]:hidden max-lg:[&_tbody]:block max-lg:[&_tbody]:space-y-3 lg:[&_tbody_tr]:border-b lg:[&_tbody_tr]:border-border lg:[&_tbody_tr:last-child]:border-0 ${CARD_ROWS}`,
   },
 } as const;
-
-/** A row of a `stacked` table as a card below lg: two columns (the main cell, and a badge or date beside it). */
-export const CARD_ROW =
-  "max-lg:grid max-lg:grid-cols-[minmax(0,1fr)_auto] max-lg:items-start max-lg:gap-x-3 max-lg:gap-y-2 max-lg:rounded-lg max-lg:border max-lg:border-border max-lg:bg-card max-lg:p-3";
 
 /**
  * A table that scrolls sideways on a narrow screen instead of breaking the layout; or, `stacked`, one whose rows

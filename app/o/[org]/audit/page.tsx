@@ -171,10 +171,7 @@ function AuditRow({ e, refs }: { e: Item; refs: Refs }) {
   const t = useTranslations("audit");
   const ref = e.objectId ? refs.get(auditObjectKey(e.objectType, e.objectId)) : undefined;
   return (
-    <tr
-      className="align-top max-lg:grid max-lg:grid-cols-[minmax(0,1fr)_auto] max-lg:gap-x-3 max-lg:gap-y-2 max-lg:rounded-lg max-lg:border max-lg:border-border max-lg:bg-card max-lg:p-3"
-      data-testid="audit-row"
-    >
+    <tr className="align-top" data-testid="audit-row">
       <td className="text-xs max-lg:order-2 max-lg:text-right max-lg:text-muted-fg">
         <DateTime value={e.at} preset="dateTimeSecondsZone" />
       </td>

@@ -8,7 +8,7 @@ import { AppError } from "@/lib/errors";
 import { hostListFilterSchema, listHosts, type HostListFilter } from "@/lib/services/hosts";
 import { Button, ButtonLink } from "@/components/ui/button";
 import { Input, Select } from "@/components/ui/form";
-import { CARD_ROW, EmptyState, PageHeader, Table } from "@/components/ui/layout";
+import { EmptyState, PageHeader, Table } from "@/components/ui/layout";
 import { HostStatusBadge, PlatformBadges } from "@/components/hosts/platform-badges";
 import type { Metadata } from "next";
 import { titled } from "@/lib/i18n/metadata";
@@ -103,7 +103,7 @@ export default async function HostsPage({ params, searchParams }: { params: Prom
             </thead>
             <tbody>
               {page.items.map((h) => (
-                <tr key={h.id} data-testid={`host-row-${h.id}`} className={CARD_ROW}>
+                <tr key={h.id} data-testid={`host-row-${h.id}`}>
                   <td className="min-w-0 max-lg:order-1">
                     <Link href={`${base}/${h.id}`} className="font-medium text-primary hover:underline">
                       {h.name}

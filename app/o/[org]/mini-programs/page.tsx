@@ -6,7 +6,7 @@ import { can, isCollaboratorScoped } from "@/lib/authz/context";
 import { listMiniPrograms, listMiniProgramsFilter, MINI_PROGRAM_CATEGORIES } from "@/lib/services/mini-programs";
 import { Button, ButtonLink } from "@/components/ui/button";
 import { Input, Select } from "@/components/ui/form";
-import { Badge, CARD_ROW, EmptyState, PageHeader, Table } from "@/components/ui/layout";
+import { Badge, EmptyState, PageHeader, Table } from "@/components/ui/layout";
 import { VersionStatusBadge } from "@/components/mini-programs/status-badge";
 import { CreateMiniProgram } from "./create-form";
 import type { Metadata } from "next";
@@ -82,7 +82,7 @@ export default async function MiniProgramsPage({ params, searchParams }: { param
           </thead>
           <tbody>
             {items.map((m) => (
-              <tr key={m.id} data-testid={`mini-program-${m.appId}`} className={CARD_ROW}>
+              <tr key={m.id} data-testid={`mini-program-${m.appId}`}>
                 <td className="min-w-0 lg:max-w-xs">
                   <Link href={`/o/${org}/mini-programs/${m.appId}`} className="font-medium text-primary hover:underline">
                     {m.name}

@@ -6,7 +6,7 @@ import { can } from "@/lib/authz/context";
 import { getMiniProgram, listCollaboratorCandidates, listCollaborators, MINI_PROGRAM_CATEGORIES } from "@/lib/services/mini-programs";
 import { listVersions, MAX_PACKAGE_BYTES } from "@/lib/services/versions";
 import { ButtonLink } from "@/components/ui/button";
-import { Badge, CARD_ROW, Card, EmptyState, PageHeader, Table } from "@/components/ui/layout";
+import { Badge, Card, EmptyState, PageHeader, Table } from "@/components/ui/layout";
 import { VersionStatusBadge } from "@/components/mini-programs/status-badge";
 import { orNotFound } from "../page-helpers";
 import { CollaboratorsPanel, EditMiniProgram, UploadPanel } from "./detail-client";
@@ -148,7 +148,7 @@ export default async function MiniProgramPage({ params, searchParams }: { params
               </thead>
               <tbody>
                 {versions.items.map((v) => (
-                  <tr key={v.id} data-testid={`version-${v.version}`} className={CARD_ROW}>
+                  <tr key={v.id} data-testid={`version-${v.version}`}>
                     <td>
                       <Link href={`${base}/versions/${v.id}`} className="font-mono font-medium text-primary hover:underline">
                         {v.version}
