@@ -24,6 +24,7 @@ import {
 } from "@/lib/services/assignments";
 import { runAnomalyNotificationsIfDue } from "@/lib/insights/notify";
 import { advanceRelease, afterReleaseCommit, runningReleaseIds } from "@/lib/services/releases";
+import { selectRows } from "@/lib/analytics/sql";
 import { guardrailCounts, guardrailCrossed, haltReasonOf } from "./figures";
 
 export type TickReport = { halted: number; stepped: number; promoted: number; releases: { ringStarted: number; completed: number; halted: number } };
@@ -38,17 +39,34 @@ type Effects = { queued: number; hosts: Set<string> };
 /** One pass of all three jobs at `now`. Tests call it with their own clock; the loop below calls it with the wall clock. */
 export async function runReleaseTick(db: Db, now = new Date()): Promise<TickReport> {
   const report: TickReport = { halted: 0, stepped: 0, promoted: 0, releases: { ringStarted: 0, completed: 0, halted: 0 } };
-  report.halted = await runGuardrails(db, now);
-  const steps = await runSchedules(db, now);
+  const work = await workToDo(db, now);
+  if (work.guarded) report.halted = await runGuardrails(db, now);
+  const steps = work.due ? await runSchedules(db, now) : { stepped: 0, promoted: 0 };
   report.stepped = steps.stepped;
   report.promoted = steps.promoted;
-  for (const r of await runningReleaseIds(db)) {
+  for (const r of work.releases ? await runningReleaseIds(db) : []) {
     const o = await advanceRelease(db, r.orgId, r.id, now, systemChanger(r.orgId));
     if (o === "ring_started") report.releases.ringStarted++;
     else if (o === "completed") report.releases.completed++;
     else if (o === "halted") report.releases.halted++;
   }
   return report;
+}
+
+/**
+ * Whether each job has anything to look at, in one statement (each on its partial index): most ticks of most
+ * processes find nothing, and on PGlite every statement costs a few ms of the server's only thread (an idle tick
+ * took 8-20 ms as three reads). Something that becomes due meanwhile is taken on the next tick.
+ */
+async function workToDo(db: Db, now: Date): Promise<{ guarded: boolean; due: boolean; releases: boolean }> {
+  const [row] = await selectRows<{ guarded: boolean; due: boolean; releases: boolean }>(
+    db,
+    sql`SELECT
+          EXISTS (SELECT 1 FROM assignments WHERE guardrail IS NOT NULL AND candidate_version_id IS NOT NULL AND paused = false) AS guarded,
+          EXISTS (SELECT 1 FROM assignments WHERE next_step_at IS NOT NULL AND next_step_at <= ${now.toISOString()}::timestamptz) AS due,
+          EXISTS (SELECT 1 FROM releases WHERE status = 'running') AS releases`,
+  );
+  return { guarded: !!row?.guarded, due: !!row?.due, releases: !!row?.releases };
 }
 
 // ---- guardrails ----
