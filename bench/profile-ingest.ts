@@ -5,7 +5,9 @@
 // URL, dropped afterwards): small, and self-contained, so the same file run in two checkouts (main and a branch)
 // compares their write paths on identical inputs. Where the checkout has the distinct sets' background fold
 // (lib/analytics/user-set-folder.ts), it runs beside the ingest every second as the server runs it, and the time
-// to fold what is left pending afterwards is printed too.
+// to fold what is left pending afterwards is printed too. --guarded: every rolling candidate of the ingesting
+// organizations gets a guardrail that never halts, and the release runner's tick (lib/release/runner.ts) runs beside
+// the ingest every second, as in the bench's "ingest with guardrails" figure.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -19,7 +21,7 @@ import { analyze, copyEvents, deleteEventsWithPrefix, loadEcosystem, rebuildAll 
 import { median } from "./lib/stats";
 
 const { values: a } = parseArgs({
-  options: { "pglite-dir": { type: "string" }, url: { type: "string" }, history: { type: "string" }, events: { type: "string" }, clients: { type: "string" }, label: { type: "string" } },
+  options: { "pglite-dir": { type: "string" }, url: { type: "string" }, history: { type: "string" }, events: { type: "string" }, clients: { type: "string" }, label: { type: "string" }, guarded: { type: "boolean" } },
 });
 const historyEvents = Number(a.history ?? 60_000);
 const poolEvents = Number(a.events ?? 20_000);
@@ -75,6 +77,16 @@ try {
   await handle.db.execute(sql.raw("VACUUM"));
   await analyze(handle);
 
+  let guarded = 0;
+  if (a.guarded) {
+    const r = await handle.db.execute(
+      sql`UPDATE assignments SET guardrail = '{"maxErrorRate": 1, "minLaunches": 1, "windowMinutes": 1440}'::jsonb
+          WHERE org_id IN (${sql.join(orgs.map((o) => sql`${o.id}`), sql`, `)}) AND candidate_version_id IS NOT NULL`,
+    );
+    guarded = Number((r as { count?: number; affectedRows?: number }).count ?? (r as { affectedRows?: number }).affectedRows ?? 0);
+  }
+  const runner = a.guarded ? await import("@/lib/release/runner") : null;
+  const ticks: number[] = [];
   const folder = await import("@/lib/analytics/user-set-folder").catch(() => null);
   // PROFILE_FOLD=after: the fold only after the ingest (the write path alone), not every second beside it.
   const foldBeside = process.env.PROFILE_FOLD !== "after";
@@ -91,6 +103,19 @@ try {
   const latencies: number[] = [];
   const t0 = performance.now();
   const folding = folder && foldBeside ? foldLoop() : Promise.resolve();
+  // As the server's loop runs it (startReleaseRunner), with its guardrail pacing where the checkout has it.
+  const pace = (runner as { guardrailPauseMs?: (ms: number) => number } | null)?.guardrailPauseMs;
+  let guardrailsAfter = 0;
+  const ticking = (async () => {
+    while (runner && ingesting) {
+      await new Promise((r) => setTimeout(r, 1_000));
+      if (!ingesting) break;
+      const t = performance.now();
+      const r = (await (runner.runReleaseTick as (db: unknown, now?: Date, opts?: { guardrails?: boolean }) => Promise<{ guardrailMs?: number }>)(handle.db, new Date(), { guardrails: Date.now() >= guardrailsAfter }));
+      if (pace && r.guardrailMs !== undefined) guardrailsAfter = Date.now() + pace(r.guardrailMs);
+      ticks.push(performance.now() - t);
+    }
+  })();
   await Promise.all(
     Array.from({ length: clients }, async () => {
       for (let i = next++; i < bodies.length; i = next++) {
@@ -104,6 +129,7 @@ try {
   const seconds = (performance.now() - t0) / 1000;
   ingesting = false;
   await folding;
+  await ticking;
   let drain = "";
   if (folder) {
     const t1 = performance.now();
@@ -115,7 +141,7 @@ try {
   const rate = accepted / seconds;
   const load = os.loadavg().map((x) => x.toFixed(1)).join(" ");
   console.log(
-    `${a.label ?? ""} ${handle.kind}: ingest ${Math.round(rate)} events/s (${accepted} in ${seconds.toFixed(1)} s, batch p50 ${median(latencies).toFixed(0)} ms), COPY ${Math.round(copyRate)} rows/s, ratio ${(rate / copyRate).toFixed(3)}${drain}; load ${load}`,
+    `${a.label ?? ""} ${handle.kind}: ingest ${Math.round(rate)} events/s (${accepted} in ${seconds.toFixed(1)} s, batch p50 ${median(latencies).toFixed(0)} ms), COPY ${Math.round(copyRate)} rows/s, ratio ${(rate / copyRate).toFixed(3)}${drain}${runner ? `; ${guarded} guarded candidates, ${ticks.length} runner ticks beside, median ${median(ticks).toFixed(0)} ms` : ""}; load ${load}`,
   );
 } finally {
   await cleanup();

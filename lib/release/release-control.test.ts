@@ -23,7 +23,7 @@ import { apiCaller } from "@/test/api";
 import { inProcessFetch, serveOverHttp } from "@/test/api-router";
 import { useSeededDb } from "@/test/seeded";
 import { guardrailCounts, versionFigures, type GuardrailWindow } from "./figures";
-import { runReleaseTick } from "./runner";
+import { GUARDRAIL_MAX_PAUSE_MS, guardrailPauseMs, RELEASE_TICK_MS, runReleaseTick } from "./runner";
 
 withTempBlobStore();
 const s = useSeededDb();
@@ -344,8 +344,14 @@ describe("guardrail: real signed events over HTTP halt a bad candidate", () => {
 
     // 20 more launches, 4 more errors: 50 launches, 10 errors (20 %) > 5 %.
     await fleet(lab, [{ version: "1.1.0", n: 20, errors: 4 }]);
+    // A tick the loop paces past the guardrails (guardrailPauseMs) reads none: the rollout runs on until the next pass.
+    const paced = await runReleaseTick(s.db, new Date(), { guardrails: false });
+    expect(paced.halted).toBe(0);
+    expect(paced.guardrailMs).toBeUndefined();
+    expect((await getAssignment(lab.admin, a.id)).paused).toBe(false);
     const report = await runReleaseTick(s.db);
     expect(report.halted).toBeGreaterThanOrEqual(1);
+    expect(report.guardrailMs).toBeGreaterThanOrEqual(0);
     a = await getAssignment(lab.admin, a.id);
     expect(a).toMatchObject({ paused: true, haltedBy: "guardrail" });
     expect(a.haltReason).toContain("20%");
@@ -380,6 +386,15 @@ describe("guardrail: real signed events over HTTP halt a bad candidate", () => {
     await fleet(lab, [{ version: "1.1.0", n: 40, errors: 8 }]);
     await runReleaseTick(s.db);
     expect(await getAssignment(lab.admin, a.id)).toMatchObject({ paused: true, haltedBy: "guardrail" });
+  });
+});
+
+describe("guardrail pacing", () => {
+  it("waits three times a pass before the next, never more than GUARDRAIL_MAX_PAUSE_MS (a halt stays within CONTRACT §8's 60 s)", () => {
+    expect(guardrailPauseMs(20)).toBe(60);
+    expect(guardrailPauseMs(700)).toBe(2_100);
+    expect(guardrailPauseMs(60_000)).toBe(GUARDRAIL_MAX_PAUSE_MS);
+    expect(GUARDRAIL_MAX_PAUSE_MS + RELEASE_TICK_MS).toBeLessThanOrEqual(30_000);
   });
 });
 
