@@ -17,7 +17,7 @@ import { migrateDatabase, openDatabase, type DbHandle } from "@/db";
 import { ingestEvents } from "@/lib/analytics/ingest";
 import { buildDataset, generateEvents, wireEvent } from "./lib/dataset";
 import { INGEST_ORGS, ingestBatches, SEED } from "./lib/ingest";
-import { analyze, copyEvents, deleteEventsWithPrefix, loadEcosystem, rebuildAll } from "./lib/load";
+import { analyze, copyEvents, deleteEventsWithPrefix, guardRollingCandidates, loadEcosystem, rebuildAll } from "./lib/load";
 import { median } from "./lib/stats";
 
 const { values: a } = parseArgs({
@@ -77,14 +77,7 @@ try {
   await handle.db.execute(sql.raw("VACUUM"));
   await analyze(handle);
 
-  let guarded = 0;
-  if (a.guarded) {
-    const r = await handle.db.execute(
-      sql`UPDATE assignments SET guardrail = '{"maxErrorRate": 1, "minLaunches": 1, "windowMinutes": 1440}'::jsonb
-          WHERE org_id IN (${sql.join(orgs.map((o) => sql`${o.id}`), sql`, `)}) AND candidate_version_id IS NOT NULL`,
-    );
-    guarded = Number((r as { count?: number; affectedRows?: number }).count ?? (r as { affectedRows?: number }).affectedRows ?? 0);
-  }
+  const guarded = a.guarded ? await guardRollingCandidates(handle, orgs.map((o) => o.id)) : 0;
   const runner = a.guarded ? await import("@/lib/release/runner") : null;
   const ticks: number[] = [];
   const folder = await import("@/lib/analytics/user-set-folder").catch(() => null);
@@ -103,16 +96,15 @@ try {
   const latencies: number[] = [];
   const t0 = performance.now();
   const folding = folder && foldBeside ? foldLoop() : Promise.resolve();
-  // As the server's loop runs it (startReleaseRunner), with its guardrail pacing where the checkout has it.
-  const pace = (runner as { guardrailPauseMs?: (ms: number) => number } | null)?.guardrailPauseMs;
-  let guardrailsAfter = 0;
+  // As the server's loop runs it: its paced tick where the checkout has one (lib/release/runner.ts), else a plain tick.
+  const pacing = {};
+  const paced = (runner as { runPacedTick?: (db: unknown, pace: object) => Promise<unknown> } | null)?.runPacedTick;
   const ticking = (async () => {
     while (runner && ingesting) {
       await new Promise((r) => setTimeout(r, 1_000));
       if (!ingesting) break;
       const t = performance.now();
-      const r = (await (runner.runReleaseTick as (db: unknown, now?: Date, opts?: { guardrails?: boolean }) => Promise<{ guardrailMs?: number }>)(handle.db, new Date(), { guardrails: Date.now() >= guardrailsAfter }));
-      if (pace && r.guardrailMs !== undefined) guardrailsAfter = Date.now() + pace(r.guardrailMs);
+      await (paced ? paced(handle.db, pacing) : runner.runReleaseTick(handle.db));
       ticks.push(performance.now() - t);
     }
   })();

@@ -23,7 +23,7 @@ import { firstLoadJs } from "./lib/first-load-js";
 import { cannon, sdkHeaders, sleep, timedGet, timedPost } from "./lib/http";
 import { openLoop } from "./lib/open-loop";
 import { BATCH, DASHBOARD_WARMUP, INGEST_ORGS, ingestBatches, overviewTimes, SEED, sendBatches, toWire } from "./lib/ingest";
-import { analyze, copyEvents, deleteEventsWithPrefix, loadEcosystem, rebuildAll, type Credentials } from "./lib/load";
+import { analyze, copyEvents, deleteEventsWithPrefix, guardRollingCandidates, loadEcosystem, rebuildAll, type Credentials } from "./lib/load";
 import { markdownTable, ratioOf, withBenchTable, type Database, type Machine, type Report, type ResultRow } from "./lib/report";
 import { median, round, summarize } from "./lib/stats";
 import { BENCH_AUTH_SECRET, buildIsFresh, freshDatabase, startPostgres, startServer, waitForQuiet, type Server } from "./lib/server";
@@ -468,12 +468,7 @@ async function runDatabase(kind: "pglite" | "postgres", ds: Dataset, port: numbe
     server = null;
     const guardHandle: DbHandle = await openDatabase(target.pgliteDir ? { pgliteDir: target.pgliteDir } : { databaseUrl: target.databaseUrl! });
     const ingestOrgIds = ds.orgs.slice(0, INGEST_ORGS).map((o) => o.id);
-    const guardedRows = await selectRows<{ id: string }>(
-      guardHandle.db,
-      sql`UPDATE assignments SET guardrail = '{"maxErrorRate": 1, "minLaunches": 1, "windowMinutes": 1440}'::jsonb
-          WHERE org_id IN (${sql.join(ingestOrgIds.map((id) => sql`${id}`), sql`, `)}) AND candidate_version_id IS NOT NULL RETURNING id`,
-    );
-    const guarded = guardedRows.length;
+    const guarded = await guardRollingCandidates(guardHandle, ingestOrgIds);
     await guardHandle.close();
     server = await startServer(serverOptions);
     await sendBatches(server, toWire(ingestBatches(ds, 3_000, "w2", Date.now())), { connections: 16 });

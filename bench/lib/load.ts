@@ -210,3 +210,19 @@ export async function deleteEventsWithPrefix(handle: DbHandle, orgIds: string[],
   )}) AND id LIKE ${idPrefix + "%"} RETURNING 1`);
   return Array.isArray(rows) ? rows.length : ((rows as { rows?: unknown[] }).rows?.length ?? 0);
 }
+
+/**
+ * Every rolling candidate of these organizations gets a guardrail that never halts (a ceiling of 100 %), so the
+ * release runner reads their figures while nothing changes: the bench's "ingest with guardrails" figure and
+ * `bench/profile-ingest.ts --guarded`. Answers how many were guarded.
+ */
+export async function guardRollingCandidates(handle: DbHandle, orgIds: string[]): Promise<number> {
+  const rows = await handle.db.execute(
+    sql`UPDATE assignments SET guardrail = '{"maxErrorRate": 1, "minLaunches": 1, "windowMinutes": 1440}'::jsonb
+        WHERE org_id IN (${sql.join(
+          orgIds.map((o) => sql`${o}`),
+          sql`, `,
+        )}) AND candidate_version_id IS NOT NULL RETURNING id`,
+  );
+  return Array.isArray(rows) ? rows.length : ((rows as { rows?: unknown[] }).rows?.length ?? 0);
+}

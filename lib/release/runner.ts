@@ -91,7 +91,7 @@ async function runGuardrails(db: Db, now: Date): Promise<number> {
     .where(and(isNotNull(assignments.guardrail), isNotNull(assignments.candidateVersionId), eq(assignments.paused, false)));
   // One statement per organization for all of its candidates' figures.
   const byOrg = new Map<string, typeof watched>();
-  for (const w of watched) byOrg.set(w.a.orgId, [...(byOrg.get(w.a.orgId) ?? []), w]);
+  for (const w of watched) (byOrg.get(w.a.orgId) ?? byOrg.set(w.a.orgId, []).get(w.a.orgId)!).push(w);
   const until = new Date(now.getTime() + AHEAD_MS);
   let halted = 0;
   for (const [orgId, rows] of byOrg) {
@@ -256,6 +256,13 @@ export function guardrailPauseMs(passMs: number): number {
   return Math.min(GUARDRAIL_MAX_PAUSE_MS, Math.max(0, 3 * passMs));
 }
 
+/** One tick of the loop: the guardrails only once their pause after the last pass is over (which it then sets). */
+export async function runPacedTick(db: Db, pace: { guardrailsAfter?: number }): Promise<TickReport> {
+  const r = await runReleaseTick(db, new Date(), { guardrails: Date.now() >= (pace.guardrailsAfter ?? 0) });
+  if (r.guardrailMs !== undefined) pace.guardrailsAfter = Date.now() + guardrailPauseMs(r.guardrailMs);
+  return r;
+}
+
 type LoopState = { timer?: ReturnType<typeof setInterval>; running: boolean; guardrailsAfter?: number };
 const g = globalThis as typeof globalThis & { __atriumReleaseRunner?: LoopState };
 
@@ -268,8 +275,7 @@ export function startReleaseRunner(periodMs = RELEASE_TICK_MS): void {
     state.running = true;
     try {
       const db = await getDb();
-      const r = await runReleaseTick(db, new Date(), { guardrails: Date.now() >= (state.guardrailsAfter ?? 0) });
-      if (r.guardrailMs !== undefined) state.guardrailsAfter = Date.now() + guardrailPauseMs(r.guardrailMs);
+      await runPacedTick(db, state);
       // Insights: `anomaly.detected` once per anomaly (lib/insights/notify.ts), every ANOMALY_CHECK_MS.
       await runAnomalyNotificationsIfDue(db).catch((e: unknown) => console.error("[atrium] anomaly notifications", e));
     } catch (e) {
