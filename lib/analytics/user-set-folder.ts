@@ -62,15 +62,29 @@ export async function foldAllPending(db: DbOrTx, opts: { batch?: number; budgetM
 /** pending_user_days and pending_key_users are queues (every row inserted, then deleted), first_launches rows are updated once by the fold: PGlite has no autovacuum to reclaim the dead rows. */
 const VACUUM_EVERY_MS = 60_000;
 
-type LoopState = { timer?: ReturnType<typeof setInterval>; running: boolean; again: boolean; noted: number; vacuumedAt?: number; foldedSince?: number };
+type LoopState = {
+  timer?: ReturnType<typeof setInterval>;
+  running: boolean;
+  again: boolean;
+  noted: number;
+  vacuumedAt?: number;
+  foldedSince?: number;
+  /** The pass in flight, which stopping waits for. */
+  pass?: Promise<void>;
+};
 const g = globalThis as typeof globalThis & { __atriumUserSetFolder?: LoopState };
 
-async function tick(state: LoopState): Promise<void> {
+function tick(state: LoopState): Promise<void> {
   if (state.running) {
     state.again = true;
-    return;
+    return state.pass ?? Promise.resolve();
   }
   state.running = true;
+  state.pass = pass(state);
+  return state.pass;
+}
+
+async function pass(state: LoopState): Promise<void> {
   try {
     do {
       state.again = false;
@@ -86,11 +100,13 @@ async function tick(state: LoopState): Promise<void> {
         // Each fold of a first launch updates its row (folded_day) once: a dead version per new first launch.
         await db.execute(sql`VACUUM first_launches`);
       }
-    } while (state.again);
+      // Stopped meanwhile: no further pass.
+    } while (state.again && state.timer);
   } catch (e) {
     console.error("[atrium] user-set fold", e);
   } finally {
     state.running = false;
+    state.pass = undefined;
   }
 }
 
@@ -101,10 +117,14 @@ export function startUserSetFolder(periodMs = USER_SET_FOLD_MS): void {
   state.timer.unref?.();
 }
 
-export function stopUserSetFolder(): void {
+/** Stops the loop; resolves once a pass in flight has ended, so what it held (an organization's fold lock) is free. */
+export function stopUserSetFolder(): Promise<void> {
   const state = g.__atriumUserSetFolder;
-  if (state?.timer) clearInterval(state.timer);
-  if (state) state.timer = undefined;
+  if (!state) return Promise.resolve();
+  if (state.timer) clearInterval(state.timer);
+  state.timer = undefined;
+  state.again = false;
+  return state.pass ?? Promise.resolve();
 }
 
 /**

@@ -16,7 +16,7 @@ import { setCache, unionBitmaps, unionSizes } from "./set-cache";
 import { selectRows } from "./sql";
 import { assign, body, cohortSetsAsUserIds, hostsOf, prng, randomBatch, retentionRows, userSetsAsUserIds } from "./testing";
 import { onPostgresJs } from "./sql";
-import { FOLD_EARLY_AT, foldAllPending, startUserSetFolder, stopUserSetFolder } from "./user-set-folder";
+import { FOLD_EARLY_AT, foldAllPending, noteUserDays, startUserSetFolder, stopUserSetFolder } from "./user-set-folder";
 
 const onPostgres = Boolean(process.env.TEST_DATABASE_URL);
 const s = useSeededDb();
@@ -238,12 +238,29 @@ describe("the background fold", () => {
       while ((await pendingCount()) >= FOLD_EARLY_AT && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       expect(await pendingCount()).toBeLessThan(FOLD_EARLY_AT);
       await expectOverviewsExact();
-      stopUserSetFolder();
+      // The loop's pass may still be in flight (holding the fold lock, so a pass beside it skips the organization).
+      await stopUserSetFolder();
       await foldAllPending(s.db);
       expect(await pendingCount()).toBe(0);
     } finally {
-      stopUserSetFolder();
+      await stopUserSetFolder();
     }
+  });
+
+  it("stopping the loop waits for its pass in flight, so a pass after it folds everything", async () => {
+    const rand = prng(5);
+    const batches = Array.from({ length: 6 }, (_, k) =>
+      randomBatch({ rand, now: NOW, appIds: APPS, users: Array.from({ length: 100 }, (_, i) => `stop-${k}-${i}`), versions: ["1.0.0"], platforms: ["ios"], size: 100 }),
+    );
+    for (const b of batches) await ingestEvents(s.db, { orgId, id: hosts[0]!.id }, body(b), NOW);
+    expect(await pendingCount()).toBeGreaterThan(0);
+    startUserSetFolder(3_600_000);
+    // Starts a pass now; stopping right after must not return while it still holds the organization's fold lock.
+    noteUserDays(orgId, FOLD_EARLY_AT);
+    await stopUserSetFolder();
+    // That pass took all of it (600 user-days: one batch), and holds nothing now.
+    expect(await pendingCount()).toBe(0);
+    expect(await foldAllPending(s.db)).toMatchObject({ folded: 0, skipped: 0 });
   });
 
   it("moves a folded first launch to the earlier day a late launch brings, exact before and after the fold", async () => {
