@@ -5,9 +5,8 @@
 // distinct-set rollups; it now runs distinct-sets (reading the day bitmaps) instead of all four.
 // --pending N: then again with N user-days waiting for the background fold (copies of the organization's latest
 // user-days, every other one under a user id not numbered yet), removed again at the end.
-import { getStatsByDayAndBreakdown } from "@/lib/analytics/queries/breakdown-stats";
+import { getRangeStats, getStatsByDayAndBreakdown } from "@/lib/analytics/queries/breakdown-stats";
 import { getBreakdownUsers } from "@/lib/analytics/queries/breakdown-users";
-import { getDailyStats } from "@/lib/analytics/queries/daily-stats";
 import { getDailyUsers } from "@/lib/analytics/queries/daily-users";
 import { getNames } from "@/lib/analytics/queries/names";
 import { getRangeUsers } from "@/lib/analytics/queries/range-users";
@@ -18,17 +17,21 @@ import { readDistinctSources } from "@/lib/analytics/queries/user-sets";
 import { sql } from "drizzle-orm";
 import { loadOrgContext } from "@/lib/authz/context";
 import { setCache, unionBitmaps, unionSizes } from "@/lib/analytics/set-cache";
+import { statsCache } from "@/lib/analytics/stats-cache";
+import { processChangeFeed } from "@/lib/sdk-server/change-feed";
 import { openProfile } from "./lib/profile";
 
 const { a, handle, db, runs, orgId, from, to, scope, time } = await openProfile({ pending: { type: "string" } });
 
 try {
   console.log(`${handle.kind}, organization ${orgId}, ${from} … ${to}, ${runs} runs each`);
-  await time("daily-stats", () => getDailyStats(db, scope, {}, from, to));
   await time("daily-users (MAU)", () => getDailyUsers(db, scope, {}, from, to));
   await time("range-users", () => getRangeUsers(db, scope, {}, from, to));
   await time("retention", () => getRetention(db, scope, {}, from, to));
+  // Read whole (as a fresh server process), and with the closed days' part held from the run before (stats-cache.ts).
+  await time("stats: days + breakdown, nothing held", () => (statsCache.clear(), getStatsByDayAndBreakdown(db, scope, {}, from, to)));
   await time("stats: days + breakdown", () => getStatsByDayAndBreakdown(db, scope, {}, from, to));
+  await time("stats: days only (totals)", () => getRangeStats(db, scope, {}, from, to, false));
   await time("breakdown-users", () => getBreakdownUsers(db, scope, {}, from, to));
   await time("names", () => getNames(db, orgId));
   // With nothing held (as a fresh server process, or after a fold rewrote the rows), and with the bytes of every
@@ -58,5 +61,6 @@ try {
     }
   }
 } finally {
+  await (await processChangeFeed()).close();
   await handle.close();
 }

@@ -18,6 +18,7 @@ import type { Db } from "./index";
 import { assignmentEvents, assignments, hostApps, versions, type EventType, type HostPlatform, type Platform } from "./schema";
 import { bulkInsertEvents, type BulkEvent } from "@/lib/analytics/queries/bulk-insert-events";
 import { rebuildRollups } from "@/lib/analytics/queries/rebuild-rollups";
+import { statsCache } from "@/lib/analytics/stats-cache";
 import { chooseVersion } from "@/lib/rollout/bucket";
 import { prng } from "@/lib/random";
 
@@ -305,6 +306,8 @@ export async function seedEvents(db: Db, opts: SeedEventsOptions): Promise<SeedE
     rollupsFrom = performance.now();
     await rebuildRollups(tx, orgId);
   });
+  // Committed: what a read kept meanwhile (from before the rebuild) goes too (stats-cache.ts).
+  statsCache.forgetOrg(orgId);
   // Fresh statistics and visibility maps: without them the planner takes these tables for empty and picks
   // nested loops, and PGlite runs no autovacuum to fix that later. VACUUM cannot run in a transaction.
   for (const table of ["events", "daily_stats", "daily_users", "first_launches"]) await db.execute(sql.raw(`VACUUM ANALYZE ${table}`));

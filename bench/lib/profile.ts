@@ -2,7 +2,7 @@
 // organization to read, and a timer that prints the median of repeated runs after a warm-up.
 import path from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { openDatabase } from "@/db";
+import { openDatabase, setDbHandleForTests } from "@/db";
 import { addDays, utcDay } from "@/lib/analytics/dates";
 import { median } from "./stats";
 
@@ -12,6 +12,8 @@ export async function openProfile<O extends NonNullable<ParseArgsConfig["options
   const { values } = parseArgs({ options: { ...COMMON, ...extra } });
   const a = values as Record<keyof typeof COMMON, string | undefined> & typeof values;
   const handle = await openDatabase(a.url ? { databaseUrl: a.url } : { pgliteDir: a.pglite ?? path.resolve(import.meta.dirname, "../../.data/bench/pglite") });
+  // The process's database too: what the code under profile reaches through getDb (the change feed, stats-cache.ts).
+  setDbHandleForTests(handle);
   const runs = Number(a.runs ?? 5);
   const orgId = a.org ?? "org_bench00";
   const to = utcDay(Date.now());

@@ -3,6 +3,7 @@
 import type { DbOrTx } from "@/db";
 import { AppError, isDatabaseUnavailable, retryOnStaleConnection } from "@/lib/errors";
 import { insertEvents, type InsertResult } from "./queries/insert-events";
+import { noteStatsWritten } from "./stats-cache";
 import { noteUserDays } from "./user-set-folder";
 import { checkEvent, MAX_EVENTS_PER_BATCH, type Rejection, type ValidEvent } from "./validate";
 
@@ -67,6 +68,13 @@ export async function ingestEvents(db: DbOrTx, host: IngestHost, body: Buffer, n
     }
     // The user-days it added wait in pending_user_days for the background fold; many of them wake it early.
     noteUserDays(host.orgId, stored.newUserDays);
+    // Only a clock other than this process's (tests, scripts) can reach a day the closed-days cache holds.
+    if (stored.inserted > 0) {
+      // Every ts is toISOString()'s: the least string is the earliest time.
+      let earliest = checked[0]!.event.ts;
+      for (const c of checked) if (c.event.ts < earliest) earliest = c.event.ts;
+      noteStatsWritten(host.orgId, Date.parse(earliest));
+    }
     // Within one batch the first of several events with one id is the event; the rest are its duplicates.
     const seen = new Set<string>();
     let duplicates = 0;

@@ -6,8 +6,8 @@ import { notFound } from "@/lib/errors";
 import { findReachableMiniProgram } from "@/lib/services/mini-programs";
 import { addDays, eachDay, utcDay } from "./dates";
 import { getDistinctUsers } from "./distinct-users";
-import { getStatsByDayAndBreakdown, type BreakdownStats } from "./queries/breakdown-stats";
-import { addSums, getDailyStats, type Sums } from "./queries/daily-stats";
+import { getRangeStats, getStatsByDayAndBreakdown, type BreakdownStats } from "./queries/breakdown-stats";
+import { addSums, type Sums } from "./queries/daily-stats";
 import { getDailyUsers } from "./queries/daily-users";
 import { getDimensions } from "./queries/dimensions";
 import { hostExists } from "./queries/host-exists";
@@ -132,8 +132,8 @@ export async function getOverview(ctx: OrgContext, q: OverviewQuery, opts: Overv
 export async function getOverviewTotals(ctx: OrgContext, q: OverviewQuery): Promise<TotalsOnly> {
   const f = filtersOf(q);
   const scope = await scopeFor(ctx, f);
-  const [stats, distinct] = await Promise.all([getDailyStats(ctx.db, scope, f, q.from, q.to), getDistinctUsers(ctx.db, scope, f, q.from, q.to, false)]);
-  return { from: q.from, to: q.to, filters: f, totals: totalsOf(sum(stats), distinct.rangeUsers) };
+  const [stats, distinct] = await Promise.all([getRangeStats(ctx.db, scope, f, q.from, q.to, false), getDistinctUsers(ctx.db, scope, f, q.from, q.to, false)]);
+  return { from: q.from, to: q.to, filters: f, totals: totalsOf(sum(stats.daily), distinct.rangeUsers) };
 }
 
 /** Distinct users per version and day of one mini-program. */

@@ -3,6 +3,7 @@
 // folding every event in through ingestion (analytics tests hold it to that).
 import { sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db";
+import { statsRewritten } from "../stats-cache";
 import { backfillFingerprints } from "./backfill-fingerprints";
 import { rebuildUserSets } from "./user-sets";
 
@@ -49,6 +50,8 @@ export async function rebuildRollups(db: DbOrTx, orgId: string): Promise<void> {
   // key bitmaps from daily_key_users: after all three (built before first_launches, every cohort would be left to
   // the background fold; before daily_key_users, every key bitmap would be rebuilt again after it).
   await rebuildUserSets(db, orgId);
+  // Closed days' sums remembered by server processes (stats-cache.ts) may be of the rows just replaced.
+  await statsRewritten(db, orgId);
 }
 
 /** Page views by page, custom events by name, errors by fingerprint: the rows the keyed rollups count. */
