@@ -219,6 +219,7 @@ describe("the background fold", () => {
     await expectOverviewsExact();
   });
 
+  // 15 s on PGlite in a full local CI run, beside the other lanes; it waits up to 20 s for the loop itself.
   it("runs in the server's loop: ingestion adding many user-days wakes it before its next tick", async () => {
     // A period far beyond the test: only ingestion's note can have started the pass that empties the queue.
     startUserSetFolder(3_600_000);
@@ -245,7 +246,7 @@ describe("the background fold", () => {
     } finally {
       await stopUserSetFolder();
     }
-  });
+  }, 60_000);
 
   it("stopping the loop waits for its pass in flight, so a pass after it folds everything", async () => {
     const rand = prng(5);
