@@ -11,7 +11,7 @@
 //   and tells the other server processes through the SDK change feed (change-feed.ts), whose notification
 //   PostgreSQL delivers on commit.
 // - Ingestion called with a clock of its own (tests, scripts): `ingestEvents` drops the organization's entries when
-//   a batch reaches a day closed by this process's clock.
+//   it stores a batch under a clock whose 7 days reach back to a day closed by this process's clock.
 // - Anything this process may have missed: while the change feed is not listening (PostgreSQL), nothing here is used,
 //   and everything is dropped when listening starts again (the feed delivers `{ all: true }`).
 // A read that began before a change and ends after it does not keep what it read (the change counter below).
@@ -99,7 +99,7 @@ export const statsCache: StatsCache = (g.__atriumStatsCache ??= (() => {
 })());
 onTestDatabaseSwap(() => statsCache.clear());
 
-/** Ingestion stored events dated from `earliestMs` on: if that reaches a closed day, the organization's entries go. */
+/** Ingestion stored events dated `earliestMs` or later: if that can reach a closed day, the organization's entries go. */
 export function noteStatsWritten(orgId: string, earliestMs: number): void {
   if (utcDay(earliestMs) < firstOpenDay()) statsCache.forgetOrg(orgId);
 }

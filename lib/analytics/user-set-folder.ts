@@ -64,22 +64,20 @@ const VACUUM_EVERY_MS = 60_000;
 
 type LoopState = {
   timer?: ReturnType<typeof setInterval>;
-  running: boolean;
   again: boolean;
   noted: number;
   vacuumedAt?: number;
   foldedSince?: number;
-  /** The pass in flight, which stopping waits for. */
+  /** The pass in flight (one at a time), which stopping waits for. */
   pass?: Promise<void>;
 };
 const g = globalThis as typeof globalThis & { __atriumUserSetFolder?: LoopState };
 
 function tick(state: LoopState): Promise<void> {
-  if (state.running) {
+  if (state.pass) {
     state.again = true;
-    return state.pass ?? Promise.resolve();
+    return state.pass;
   }
-  state.running = true;
   state.pass = pass(state);
   return state.pass;
 }
@@ -105,13 +103,12 @@ async function pass(state: LoopState): Promise<void> {
   } catch (e) {
     console.error("[atrium] user-set fold", e);
   } finally {
-    state.running = false;
     state.pass = undefined;
   }
 }
 
 export function startUserSetFolder(periodMs = USER_SET_FOLD_MS): void {
-  const state = (g.__atriumUserSetFolder ??= { running: false, again: false, noted: 0 });
+  const state = (g.__atriumUserSetFolder ??= { again: false, noted: 0 });
   if (state.timer) return;
   state.timer = setInterval(() => void tick(state), periodMs);
   state.timer.unref?.();

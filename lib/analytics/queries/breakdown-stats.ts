@@ -38,11 +38,16 @@ export async function getRangeStats(db: DbOrTx, scope: Scope, f: AnalyticsFilter
   if (held) {
     if (to < open) return held;
     const { recent } = await readRangeStats(db, scope, f, open, to, open, breakdown);
-    return { daily: [...held.daily, ...recent!.daily], breakdown: [...held.breakdown, ...recent!.breakdown] };
+    return joined(held, recent);
   }
   const stamp = statsCache.stamp;
   const { closed, recent } = await readRangeStats(db, scope, f, from, to, open, true);
   statsCache.put(key, scope.orgId, closed, stamp);
+  return joined(closed, recent);
+}
+
+/** The closed days' figures followed by the open days' (the days stay in order). */
+function joined(closed: RangeStats, recent: RangeStats | null): RangeStats {
   return recent ? { daily: [...closed.daily, ...recent.daily], breakdown: [...closed.breakdown, ...recent.breakdown] } : closed;
 }
 
