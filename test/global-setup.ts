@@ -5,6 +5,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import type { ProvidedContext } from "vitest";
 import type { TestProject } from "vitest/node";
 import { migrateDatabase, openDatabase, type DbHandle } from "../db";
 import type { SeedResult } from "../db/seed";
@@ -20,14 +21,35 @@ async function seedTemplate(handle: DbHandle, blobDir: string): Promise<SeededTe
   return { seed, day, blobDir, key: seedKeyOf(process.env) };
 }
 
+type Templates = { value: ProvidedContext["testDb"]; teardown: () => Promise<void> | void };
+type Shared = { ready: Promise<Templates>; users: number };
+const SHARED = Symbol.for("atrium.testTemplates");
+
+/**
+ * Vitest calls this once for each project (vitest.config.ts: "shared" and "isolated") and once for the root: the
+ * templates are made by the first call and handed to the others, in the one process that runs every global setup,
+ * and dropped by the last teardown. Made per call, they cost three migrations and three seedings one after another:
+ * 22 s of a PGlite run alone, 63 s in CI beside the browser suites.
+ */
 export default async function setup(project: TestProject) {
+  const g = globalThis as { [SHARED]?: Shared };
+  const shared = (g[SHARED] ??= { ready: prepareTemplates(), users: 0 });
+  shared.users++;
+  const { value, teardown } = await shared.ready;
+  project.provide("testDb", value);
+  return async () => {
+    if (--shared.users > 0) return;
+    delete g[SHARED];
+    await teardown();
+  };
+}
+
+async function prepareTemplates(): Promise<Templates> {
   const url = process.env.TEST_DATABASE_URL;
   if (url) {
     const { default: postgres } = await import("postgres");
     const admin = postgres(url, { max: 1, onnotice: () => {} });
-    // One template per vitest project (vitest.config.ts runs the setup for each): apart, so that neither's
-    // teardown drops the other's databases.
-    const tag = `${process.pid}_${project.name.replace(/[^a-z0-9]/gi, "")}`;
+    const tag = String(process.pid);
     const template = `atrium_tpl_${tag}`;
     const prefix = `atrium_t_${tag}_`;
     await admin.unsafe(`DROP DATABASE IF EXISTS ${template}`);
@@ -43,14 +65,15 @@ export default async function setup(project: TestProject) {
     const blobDir = fs.mkdtempSync(path.join(os.tmpdir(), "atrium-test-blobs-"));
     const seeded = await seedTemplate(seededHandle, blobDir);
     await seededHandle.close();
-    project.provide("testDb", { kind: "postgres", url, template, prefix, seeded: { ...seeded, template: seededTemplate } });
-    return async () => {
+    const value = { kind: "postgres", url, template, prefix, seeded: { ...seeded, template: seededTemplate } } as const;
+    const teardown = async () => {
       const rows = await admin<{ datname: string }[]>`SELECT datname FROM pg_database
         WHERE starts_with(datname, ${prefix}) OR datname IN (${template}, ${seededTemplate})`;
       for (const r of rows) await admin.unsafe(`DROP DATABASE IF EXISTS ${r.datname} WITH (FORCE)`);
       await admin.end();
       fs.rmSync(blobDir, { recursive: true, force: true });
     };
+    return { value, teardown };
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "atrium-test-"));
   const handle = await openDatabase({ pgliteDir: "memory://" });
@@ -61,8 +84,10 @@ export default async function setup(project: TestProject) {
   const seededFile = path.join(dir, "seeded.tar");
   fs.writeFileSync(seededFile, Buffer.from(await (await getPgliteDump(handle)).arrayBuffer()));
   await handle.close();
-  project.provide("testDb", { kind: "pglite", dumpFile: file, seeded: { ...seeded, dumpFile: seededFile } });
-  return () => fs.rmSync(dir, { recursive: true, force: true });
+  return {
+    value: { kind: "pglite", dumpFile: file, seeded: { ...seeded, dumpFile: seededFile } },
+    teardown: () => fs.rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 async function getPgliteDump(handle: Awaited<ReturnType<typeof openDatabase>>): Promise<Blob> {
