@@ -14,7 +14,7 @@ import { computeOverviewFromRaw } from "./raw";
 import { getOverview } from "./service";
 import { setCache, unionBitmaps, unionSizes } from "./set-cache";
 import { selectRows } from "./sql";
-import { assign, body, cohortSetsAsUserIds, hostsOf, prng, randomBatch, retentionRows, userSetsAsUserIds } from "./testing";
+import { analyzeEvents, assign, body, cohortSetsAsUserIds, hostsOf, prng, randomBatch, retentionRows, userSetsAsUserIds } from "./testing";
 import { onPostgresJs } from "./sql";
 import { FOLD_EARLY_AT, foldAllPending, noteUserDays, startUserSetFolder, stopUserSetFolder } from "./user-set-folder";
 
@@ -99,6 +99,7 @@ async function expectBitmapsAsRebuilt(): Promise<void> {
 }
 
 async function expectOverviewsExact(): Promise<void> {
+  await analyzeEvents(s.db);
   const admin = await s.as("admin");
   for (const q of [{ from: addDays(TODAY, -9), to: TODAY }, { from: addDays(TODAY, -9), to: TODAY, appId: APPS[1] }, { from: addDays(TODAY, -9), to: TODAY, hostId: hosts[0]!.id, platform: "ios" as const }]) {
     expect(await getOverview(admin, q, { now: NOW }), JSON.stringify(q)).toEqual(await computeOverviewFromRaw(s.db, { orgId, appIds: null }, q, { now: NOW }));
@@ -326,6 +327,7 @@ describe("the bytes a server process keeps of the bitmap versions it read (set-c
   it("are asked for again only for the versions written since, and a version's bytes are its own for good", async () => {
     for (const b of batchesOf(77, Array.from({ length: 25 }, (_, i) => `cached-${i}`), 3)) await ingestEvents(s.db, { orgId, id: hosts[0]!.id }, body(b), NOW);
     await foldAllPending(s.db);
+    await analyzeEvents(s.db);
     const admin = await s.as("admin");
     const q = { from: addDays(TODAY, -9), to: TODAY };
     const first = await getOverview(admin, q, { now: NOW });
@@ -377,7 +379,10 @@ describe("the bytes a server process keeps of the bitmap versions it read (set-c
     const admin = await s.as("admin");
     const q = { from: addDays(TODAY, -9), to: TODAY };
     const overview = () => getOverview(admin, q, { now: NOW });
-    const raw = () => computeOverviewFromRaw(s.db, { orgId, appIds: null }, q, { now: NOW });
+    const raw = async () => {
+      await analyzeEvents(s.db);
+      return computeOverviewFromRaw(s.db, { orgId, appIds: null }, q, { now: NOW });
+    };
     expect(await overview()).toEqual(await raw());
     if (onPostgres) expect(unionBitmaps.count).toBeGreaterThan(0);
     else expect(unionBitmaps.count).toBe(0);
