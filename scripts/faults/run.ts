@@ -6,7 +6,8 @@
 //   4. SIGKILL a PGlite server during writes: it opens again, migrations are a no-op, acknowledged writes are there.
 // Each scenario prints its figures; any loss, doubling or leftover fails the run (exit 1). The figures go to
 // .data/faults/latest.json. Options: --only=1,2 (scenario numbers); env FAULTS_PORT (default: a free port),
-// FAULTS_BATCHES (default 120 batches of 100 events), FAULTS_KEEP=1 keeps the work directory.
+// FAULTS_BATCHES (default 60 batches of 100 events, a third of them acknowledged before the fault), FAULTS_KEEP=1
+// keeps the work directory.
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -28,7 +29,7 @@ type ScenarioResult = {
 
 const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length).split(",");
 const wanted = (n: string) => !only || only.includes(n);
-const BATCHES = Number(process.env.FAULTS_BATCHES ?? 120);
+const BATCHES = Number(process.env.FAULTS_BATCHES ?? 60);
 const CLIENTS = 6;
 
 const started = performance.now();
