@@ -158,13 +158,3 @@ export async function retentionRows(db: Db, orgId: string) {
     sql`SELECT day::text, app_id, cohort, d1, d7 FROM daily_retention WHERE org_id = ${orgId} ORDER BY 1, 2`,
   );
 }
-
-/**
- * Fresh planner statistics for the events, as the server's ingest route keeps them (auto-analyze.ts) and tests that
- * call ingestEvents directly do not. PGlite has no autovacuum: with the statistics of the seeded template, the raw
- * oracle's retention probes (raw.ts) read every event of a host once per cohort member, 5 s for one overview of a
- * host in user-sets.test.ts where 0.2 s do once analyzed. Call it after ingesting, before comparing with the raw count.
- */
-export async function analyzeEvents(db: Db): Promise<void> {
-  await db.execute(sql`ANALYZE events`);
-}

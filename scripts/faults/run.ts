@@ -5,7 +5,8 @@
 //   3. SIGKILL the server during package uploads: no version without its blob, no partial rows; orphans swept.
 //   4. SIGKILL a PGlite server during writes: it opens again, migrations are a no-op, acknowledged writes are there.
 // Each scenario prints its figures; any loss, doubling or leftover fails the run (exit 1). The figures go to
-// .data/faults/latest.json. Options: --only=1,2 (scenario numbers); env FAULTS_PORT (default: a free port),
+// .data/faults/latest.json. Options: --only=1,2 (scenario numbers); env FAULTS_PORT (the PGlite server's port, the
+// PostgreSQL one's the next; default: free ports),
 // FAULTS_BATCHES (default 60 batches of 100 events, a third of them acknowledged before the fault), FAULTS_KEEP=1
 // keeps the work directory.
 import fs from "node:fs";
