@@ -16,7 +16,7 @@ import { getDistinctUsers } from "@/lib/analytics/distinct-users";
 import { readDistinctSources } from "@/lib/analytics/queries/user-sets";
 import { sql } from "drizzle-orm";
 import { loadOrgContext } from "@/lib/authz/context";
-import { setCache, unionBitmaps, unionSizes } from "@/lib/analytics/set-cache";
+import { setCache, unionBitmaps, unionSizes, unitCache } from "@/lib/analytics/set-cache";
 import { statsCache } from "@/lib/analytics/stats-cache";
 import { processChangeFeed } from "@/lib/sdk-server/change-feed";
 import { openProfile } from "./lib/profile";
@@ -35,10 +35,10 @@ try {
   await time("breakdown-users", () => getBreakdownUsers(db, scope, {}, from, to));
   await time("names", () => getNames(db, orgId));
   // With nothing held (as a fresh server process, or after a fold rewrote the rows), and with the bytes of every
-  // row version held from the run before (lib/analytics/set-cache.ts).
-  await time("user-sets (read), nothing held", () => (setCache.clear(), readDistinctSources(db, scope, {}, from, to, true)), 30);
+  // row version (PostgreSQL) or unit of rows (PGlite) held from the run before (lib/analytics/set-cache.ts).
+  await time("user-sets (read), nothing held", () => (setCache.clear(), unitCache.clear(), readDistinctSources(db, scope, {}, from, to, true)), 30);
   await time("user-sets (read)", () => readDistinctSources(db, scope, {}, from, to, true));
-  await time("distinct-sets, nothing held", () => (setCache.clear(), unionSizes.clear(), unionBitmaps.clear(), getDistinctUsers(db, scope, {}, from, to)), 30);
+  await time("distinct-sets, nothing held", () => (setCache.clear(), unitCache.clear(), unionSizes.clear(), unionBitmaps.clear(), getDistinctUsers(db, scope, {}, from, to)), 30);
   await time("distinct-sets", () => getDistinctUsers(db, scope, {}, from, to));
   const appId = (await db.execute(sql`SELECT app_id FROM daily_stats WHERE org_id = ${orgId} GROUP BY 1 ORDER BY sum(launches) DESC LIMIT 1`)) as unknown;
   const top = (Array.isArray(appId) ? appId : (appId as { rows: { app_id: string }[] }).rows)[0] as { app_id: string } | undefined;

@@ -4,9 +4,11 @@
 // the database which revs this process holds and gets their rows without the bytes; everything else (which rows
 // exist, their revs, the pending user-days) still comes from that one statement's snapshot, so every figure stays
 // exact. On the 10 M-event bench, the biggest organization's 90-day overview reads 2.8 MB of bitmaps; a fold under
-// ingestion rewrites only the rows of the days and weeks it touched. Used on PostgreSQL only (user-sets.ts says why).
+// ingestion rewrites only the rows of the days and weeks it touched. Used on PostgreSQL; PGlite keeps whole units
+// of rows instead (unitCache, below; user-sets.ts says why).
 import { createHash } from "node:crypto";
 import { onTestDatabaseSwap } from "@/db";
+import type { SetRow } from "./queries/user-sets";
 
 /**
  * Values by key within a budget of weight (bytes, or 1 a value for a count), least recently used leaving first: a
@@ -63,6 +65,11 @@ export class Lru<V> {
       if (this.weight <= this.budget) break;
       this.delete(old);
     }
+  }
+
+  /** Every value kept, least recently used first (for tests). */
+  values(): IterableIterator<V> {
+    return this.entries.values();
   }
 
   delete(key: string): void {
@@ -198,7 +205,18 @@ export const unionSizes = new UnionSizes(setCache.budgetBytes > 0 ? 50_000 : 0);
  * (distinct-users.ts). Within a quarter of ANALYTICS_SET_CACHE_MB.
  */
 export const unionBitmaps = new Lru<Uint8Array>(Math.floor(setCache.budgetBytes / 4), (b) => b.byteLength);
+
+/**
+ * On PGlite, a unit's bitmap rows as last read, and the unit's checksum then: a unit is one day's organization row, one
+ * day's breakdown rows, one week's rows, or one day's finest rows under a filter (user-sets.ts, readDistinctSources).
+ * The checksum is the count of the unit's rows and the XOR of a 64-bit hash of each row's rev; every statement that
+ * uses a unit recomputes it from the rows' revs in its own snapshot and reads the bytes again only when it differs,
+ * so a held unit is never used stale. Within ANALYTICS_SET_CACHE_MB (which PGlite does not use for setCache).
+ */
+export type HeldUnit = { ck: string; rows: SetRow[] };
+export const unitCache = new Lru<HeldUnit>(setCache.budgetBytes, (u) => u.rows.reduce((n, r) => n + r.users.byteLength + 200, 100));
 onTestDatabaseSwap(() => {
+  unitCache.clear();
   setCache.clear();
   unionSizes.clear();
   unionBitmaps.clear();

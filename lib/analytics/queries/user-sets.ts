@@ -4,10 +4,10 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db";
 import { type Bitmap, BitmapScope, encodeBitmap, withBitmaps, writeBitmap } from "../bitmaps";
-import { addDays, weekOf, wholeWeeks } from "../dates";
+import { addDays, eachDay, weekOf, wholeWeeks } from "../dates";
 import { cohortRetention } from "../retention-sets";
 import { rebuildKeySets } from "./key-sets";
-import { setCache } from "../set-cache";
+import { type HeldUnit, setCache, unitCache } from "../set-cache";
 import { onPostgresJs, selectRows, whereDimensions, type Scope } from "../sql";
 import type { AnalyticsFilters } from "../types";
 
@@ -366,7 +366,7 @@ function bitmapPart(pack: boolean, kind: number, day: SQL, cols: [app: SQL, host
   // lib/analytics/set-cache.ts) are not sent again.
   const known = sql`${rev} IN (SELECT rev FROM known)`;
   return pack
-    ? sql`SELECT ${sql.raw(String(kind))}, ${day}::text, json_agg(json_build_array(${app}, ${host}, ${version}, ${platform}, encode(${users}, 'base64')))::text,
+    ? sql`SELECT ${sql.raw(String(kind))}, ${day}::text, json_agg(json_build_array(${app}, ${host}, ${version}, ${platform}, encode(${users}, 'base64'), ${rev}::text))::text,
         NULL::bytea, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text ${from} GROUP BY ${day}`
     : sql`SELECT ${sql.raw(String(kind))}, ${day}::text, NULL::text, CASE WHEN ${known} THEN NULL ELSE ${users} END,
         ${app}::text, ${host}::text, ${version}::text, ${platform}::text, ${rev}::text ${from}`;
@@ -397,11 +397,58 @@ export async function readDistinctSources(db: DbOrTx, scope: Scope, f: Analytics
         OR NOT (${orgGrain}) AND s.day BETWEEN ${from}::date AND ${to}::date
           ${weeks ? sql`AND NOT s.day BETWEEN ${weeks.first}::date AND ${addDays(weeks.last, 6)}::date` : sql``})`
     : sql`s.app_id <> '' AND s.host_id <> '' AND s.day BETWEEN ${start}::date AND ${end}::date`;
+  const weekRows = weeks ? sql`w.org_id = ${scope.orgId} AND w.week BETWEEN ${weeks.first}::date AND ${weeks.last}::date` : sql`false`;
+  // PGlite: the day and week rows come in units (a day's organization row 'o', a day's breakdown rows 'b', a week's
+  // rows 'w', a day's finest rows under the filters 'f'), each held by this process as last read (set-cache.ts,
+  // unitCache) with its checksum then. The statement computes every unit's checksum from its rows' revs (without
+  // reading the bitmaps: about 10 ms for the biggest organization's overview, 108 units) and sends the bytes of a unit only when its checksum is not the one held: on the
+  // full bench database, the biggest organization's overview read 841 KB of base64 JSON in 35-95 ms, and decoded it
+  // in 6-21 ms more. A held unit is used only as its checksum in this statement's snapshot says, so every figure
+  // stays exact. Its rows carry their revs: the unions of the same versions are counted once (UnionSizes).
+  const units = pack && unitCache.budget > 0;
+  const unitOf = coarse ? sql`CASE WHEN ${orgGrain} THEN 'o' ELSE 'b' END` : sql`'f'`;
+  const scopeKey = coarse ? "" : JSON.stringify([scope.appIds, f.appId ?? null, f.hostId ?? null, f.version ?? null, f.platform ?? null]);
+  const cacheKey = (unit: string) => `${scope.orgId}\n${scopeKey}\n${unit}`;
+  const held = new Map<string, HeldUnit>();
+  if (units) {
+    const loose = (d: string) => !weeks || d < weeks.first || d > addDays(weeks.last, 6);
+    const wanted = coarse
+      ? [
+          ...eachDay(start, to).map((d) => `o\n${d}`),
+          ...eachDay(from, to)
+            .filter(loose)
+            .map((d) => `b\n${d}`),
+          ...(weeks ? eachDay(weeks.first, weeks.last).filter((d) => weekOf(d) === d) : []).map((w) => `w\n${w}`),
+        ]
+      : eachDay(start, end).map((d) => `f\n${d}`);
+    for (const unit of wanted) {
+      const h = unitCache.get(cacheKey(unit));
+      if (h) held.set(unit, h);
+    }
+  }
+  const unitCtes = !units
+    ? sql``
+    : sql`,
+    held AS MATERIALIZED (
+      SELECT u, day, ck FROM jsonb_to_recordset(${JSON.stringify([...held].map(([unit, h]) => ({ u: unit.slice(0, 1), day: unit.slice(2), ck: h.ck })))}::jsonb) AS h(u text, day date, ck text)
+    ),
+    cks AS MATERIALIZED (
+      SELECT ${unitOf} AS u, s.day, count(*)::text || ':' || bit_xor(hashtextextended(s.rev::text, 0))::text AS ck
+      FROM daily_user_sets s WHERE ${whereDimensions(scope, f, "s")} AND ${dayRows} GROUP BY 1, 2
+      ${coarse && weeks ? sql`UNION ALL SELECT 'w', w.week, count(*)::text || ':' || bit_xor(hashtextextended(w.rev::text, 0))::text FROM weekly_user_sets w WHERE ${weekRows} GROUP BY 2` : sql``}
+    ),
+    keep AS MATERIALIZED (SELECT u, day FROM held JOIN cks USING (u, day) WHERE held.ck = cks.ck)`;
+  const unitPart = !units
+    ? sql``
+    : sql`
+    UNION ALL
+    SELECT 9, '', json_agg(json_build_array(u, day::text, ck))::text, ${NO_BITMAP} FROM cks HAVING count(*) > 0`;
+  const notKept = (unit: SQL, day: SQL) => (units ? sql` AND NOT EXISTS (SELECT 1 FROM keep k WHERE k.u = ${unit} AND k.day = ${day})` : sql``);
   const weekPart =
     coarse && weeks
       ? sql`
     UNION ALL
-    ${bitmapPart(pack, 5, sql`w.week`, keyCols("w"), "w", sql`FROM weekly_user_sets w WHERE w.org_id = ${scope.orgId} AND w.week BETWEEN ${weeks.first}::date AND ${weeks.last}::date`)}`
+    ${bitmapPart(pack, 5, sql`w.week`, keyCols("w"), "w", sql`FROM weekly_user_sets w WHERE ${weekRows}${notKept(sql`'w'`, sql`w.week`)}`)}`
       : sql``;
   // Cohorts are chosen by where the first launch happened under a host, version or platform filter: only
   // first_launches has that. Otherwise daily_retention holds each cohort's figures over the folded sets; the cohorts
@@ -477,12 +524,12 @@ export async function readDistinctSources(db: DbOrTx, scope: Scope, f: Analytics
       WHERE ${whereDimensions(scope, f, "c")} AND c.day BETWEEN ${from}::date AND ${to}::date
       GROUP BY c.app_id, c.day
     ) c GROUP BY day`;
-  // Every bitmap row read is dated in [start, end] (a week row by its Monday, within the range). Only on PostgreSQL:
-  // there the bytes cross a socket and postgres-js decodes their hex (about 13 ms a MB); PGlite hands them over in
-  // this thread, and its full bench ran slower with the cache than without (idle p95 99 against 87 ms, under
-  // ingestion 967 against 627 ms), the revs list and the hashing competing with ingestion for the one thread.
+  // Every bitmap row read is dated in [start, end] (a week row by its Monday, within the range). Versions by rev only on
+  // PostgreSQL: there the bytes cross a socket and postgres-js decodes their hex (about 13 ms a MB). On PGlite a row
+  // returned costs about 10 µs, so a row per held version cost more than it saved (its full bench ran slower with it:
+  // idle p95 99 against 87 ms); it holds whole units instead (above), checked by one checksum row each.
   const cached = !pack;
-  const held = cached ? setCache.held(scope.orgId, start, end) : new Map<string, Uint8Array>();
+  const heldRevs = cached ? setCache.held(scope.orgId, start, end) : new Map<string, Uint8Array>();
   const all = await selectRows<{
     kind: number;
     day: string;
@@ -504,9 +551,9 @@ export async function readDistinctSources(db: DbOrTx, scope: Scope, f: Analytics
       FROM pending_user_days p
       WHERE ${whereDimensions(scope, f, "p")} AND p.day BETWEEN ${start}::date AND ${end}::date
     )${cached ? sql`,
-    known AS MATERIALIZED (SELECT unnest(${`{${[...held.keys()].join(",")}}`}::uuid[]) AS rev)` : sql``}${cohortCtes}
+    known AS MATERIALIZED (SELECT unnest(${`{${[...heldRevs.keys()].join(",")}}`}::uuid[]) AS rev)` : sql``}${unitCtes}${cohortCtes}
     SELECT kind, day, packed, users, app_id, host_id, version, platform, rev FROM (
-    ${bitmapPart(pack, 0, sql`s.day`, keyCols("s"), "s", sql`FROM daily_user_sets s WHERE ${whereDimensions(scope, f, "s")} AND ${dayRows}`)}
+    ${bitmapPart(pack, 0, sql`s.day`, keyCols("s"), "s", sql`FROM daily_user_sets s WHERE ${whereDimensions(scope, f, "s")} AND ${dayRows}${notKept(unitOf, sql`s.day`)}`)}
     UNION ALL
     -- Each pending user-day as it is (grouped by key below): a DISTINCT aggregate per key sorted each group, about
     -- half of this part's time.
@@ -514,9 +561,11 @@ export async function readDistinctSources(db: DbOrTx, scope: Scope, f: Analytics
     FROM pend GROUP BY day
     ${weekPart}
     ${cohortPart}
+    ${unitPart}
     ) AS parts(kind, day, packed, users, app_id, host_id, version, platform, rev)`,
   );
-  type Packed = [appId: string, hostId: string, version: string, platform: string, payload: string | number[], names?: string[]];
+  // The sixth: a cohort's members not numbered yet (kind 2), or a bitmap row's rev.
+  type Packed = [appId: string, hostId: string, version: string, platform: string, payload: string | number[], sixth?: string[] | string];
   const out: DistinctSources = { coarse, listed, rows: [], pending: [], cohorts: [], retention: [], cohortSets: [], cohortMoves: [], activeRows: [] };
   // A version's bytes: sent (and now kept), or held since before the read.
   const bytesOf = (rev: string, sent: Uint8Array | null, kind: number, key: SetKey): Uint8Array => {
@@ -527,11 +576,13 @@ export async function readDistinctSources(db: DbOrTx, scope: Scope, f: Analytics
       setCache.put(rev, scope.orgId, key.day, `${table}\n${key.day}\n${key.appId}\n${key.hostId}\n${key.version}\n${key.platform}`, new Uint8Array(sent));
       return sent;
     }
-    const bytes = held.get(rev);
+    const bytes = heldRevs.get(rev);
     if (!bytes) throw new Error(`bitmap version ${rev} was neither sent nor held`);
     return bytes;
   };
-  // Packed rows (PGlite) have no rev: their unions are not remembered either (set-cache.ts, UnionSizes).
+  // PGlite: the day and week rows sent, by unit, and every unit's checksum now.
+  const sent = new Map<string, SetRow[]>();
+  const checksums = new Map<string, string>();
   const addBitmap = (kind: number, key: SetKey, rev: string | undefined, users: Uint8Array) => {
     const r = { ...key, users, rev };
     if (kind === 0 || kind === 5) out.rows.push(r);
@@ -568,11 +619,31 @@ export async function readDistinctSources(db: DbOrTx, scope: Scope, f: Analytics
       out.pending.push(...byKey.values());
       continue;
     }
-    for (const [appId, hostId, version, platform, payload, names] of JSON.parse(r.packed!) as Packed[]) {
-      const key = { day: r.day, appId, hostId, version, platform };
-      if (kind === 2) out.cohorts.push({ appId, day: r.day, uids: payload as number[], names: names ?? [] });
-      else addBitmap(kind, key, undefined, Buffer.from(payload as string, "base64"));
+    if (kind === 9) {
+      for (const [unit, day, ck] of JSON.parse(r.packed!) as [string, string, string][]) checksums.set(`${unit}\n${day}`, ck);
+      continue;
     }
+    for (const [appId, hostId, version, platform, payload, sixth] of JSON.parse(r.packed!) as Packed[]) {
+      const key = { day: r.day, appId, hostId, version, platform };
+      if (kind === 2) {
+        out.cohorts.push({ appId, day: r.day, uids: payload as number[], names: (sixth as string[] | undefined) ?? [] });
+        continue;
+      }
+      addBitmap(kind, key, sixth as string, Buffer.from(payload as string, "base64"));
+      if (units && (kind === 0 || kind === 5)) {
+        const unit = `${kind === 5 ? "w" : !coarse ? "f" : appId === "" && hostId === "" && platform === "" ? "o" : "b"}\n${r.day}`;
+        // A copy of its own to keep: a small Buffer is a slice of a shared pool, which it would keep alive.
+        const row = { ...key, rev: sixth as string, users: new Uint8Array(out.rows.at(-1)!.users) };
+        (sent.get(unit) ?? sent.set(unit, []).get(unit)!).push(row);
+      }
+    }
+  }
+  if (units) {
+    for (const [unit, h] of held) {
+      if (checksums.get(unit) === h.ck) out.rows.push(...h.rows);
+      else if (!sent.has(unit)) unitCache.delete(cacheKey(unit));
+    }
+    for (const [unit, rows] of sent) unitCache.set(cacheKey(unit), { ck: checksums.get(unit)!, rows });
   }
   return out;
 }
