@@ -13,6 +13,7 @@ import { addDays, utcDay } from "@/lib/analytics/dates";
 import type { Totals } from "@/lib/analytics/types";
 import { change, deltaTone, previousPeriod } from "@/components/analytics/range";
 import { Card, PageHeader, Stat } from "@/components/ui/layout";
+import { LoadingCard } from "@/components/ui/loading-card";
 import { DateTime } from "@/components/ui/datetime";
 import { ActorName, ObjectRef, useAuditLabels } from "@/components/audit/entry-parts";
 import { HaltIcon } from "@/components/assignments/halt-icon";
@@ -151,12 +152,12 @@ export default async function OverviewPage({ params }: { params: Promise<{ org: 
         <Stat label={t("yourRole")} value={tr(ctx.role)} hint={`${t("approved")}: ${n.versionsByStatus.approved ?? 0} · ${t("revoked")}: ${n.versionsByStatus.revoked ?? 0}`} />
       </div>
       {usagePromise && (
-        <Suspense fallback={<LoadingCard title={t("usage.title", { days: USAGE_DAYS })} testId="overview-usage-loading" />}>
+        <Suspense fallback={<LoadingCard title={t("usage.title", { days: USAGE_DAYS })} testId="overview-usage-loading" className="mt-6" />}>
           <UsageCard org={org} usage={usagePromise} />
         </Suspense>
       )}
       {anomaliesPromise && (
-        <Suspense fallback={<LoadingCard title={ti("title")} testId="overview-anomalies-loading" />}>
+        <Suspense fallback={<LoadingCard title={ti("title")} testId="overview-anomalies-loading" className="mt-6" />}>
           <AnomaliesCard org={org} anomalies={anomaliesPromise} />
         </Suspense>
       )}
@@ -283,18 +284,6 @@ async function AnomaliesCard({ org, anomalies: pending }: { org: string; anomali
       ) : (
         <AnomalyList items={anomalies.slice(0, ANOMALY_TOP)} org={org} testId="overview-anomalies" />
       )}
-    </Card>
-  );
-}
-
-/** A card's frame while its figures are on their way. */
-async function LoadingCard({ title, testId }: { title: string; testId: string }) {
-  const t = await getTranslations("common");
-  return (
-    <Card title={title} className="mt-6">
-      <p className="text-sm text-muted-fg" aria-busy="true" data-testid={testId}>
-        {t("loading")}
-      </p>
     </Card>
   );
 }

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { Suspense } from "react";
 import { getTranslations } from "next-intl/server";
 import { DateTime } from "@/components/ui/datetime";
 import { getPageContext } from "@/lib/auth/session";
@@ -11,6 +12,7 @@ import { VersionStatusBadge } from "@/components/mini-programs/status-badge";
 import { orNotFound } from "../page-helpers";
 import { CollaboratorsPanel, EditMiniProgram, UploadPanel } from "./detail-client";
 import { WhereItRuns } from "@/components/assignments/where-it-runs";
+import { LoadingCard } from "@/components/ui/loading-card";
 import { ScopedAnalytics } from "@/components/analytics/scoped-analytics";
 import type { Metadata } from "next";
 import { titledObject } from "@/lib/i18n/metadata";
@@ -39,6 +41,7 @@ export default async function MiniProgramPage({ params, searchParams }: { params
   ]);
   const tl = await getTranslations("listing");
   const th = await getTranslations("hosts.permission");
+  const ta = await getTranslations("assignments");
   const base = `/o/${org}/mini-programs/${mp.appId}`;
   const categoryLabel = t.has(`categories.${mp.category}`) ? t(`categories.${mp.category}`) : mp.category;
   // Only a mini-program that never had an approved version can be deleted (the service checks it again).
@@ -182,7 +185,12 @@ export default async function MiniProgramPage({ params, searchParams }: { params
           />
         </Card>
 
-        <WhereItRuns ctx={ctx} org={org} appId={mp.appId} />
+        {/* Its three reads (assignments, the hosts it could go to, permission requests) and its forms stream in behind
+            the rest of the page: on PGlite, where statements run one at a time on the server's thread, they were a
+            fifth of the page's time to first byte (docs/benchmarks.md). */}
+        <Suspense fallback={<LoadingCard title={ta("whereItRuns.title")} testId="where-it-runs-loading" />}>
+          <WhereItRuns ctx={ctx} org={org} appId={mp.appId} />
+        </Suspense>
 
         <ScopedAnalytics org={org} appId={mp.appId} />
       </div>
