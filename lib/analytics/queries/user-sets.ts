@@ -401,9 +401,9 @@ export async function readDistinctSources(db: DbOrTx, scope: Scope, f: Analytics
   // PGlite: the day and week rows come in units (a day's organization row 'o', a day's breakdown rows 'b', a week's
   // rows 'w', a day's finest rows under the filters 'f'), each held by this process as last read (set-cache.ts,
   // unitCache) with its checksum then. The statement computes every unit's checksum from its rows' revs (without
-  // reading the bitmaps: about 10 ms for the biggest organization's overview, 108 units) and sends the bytes of a unit only when its checksum is not the one held: on the
-  // full bench database, the biggest organization's overview read 841 KB of base64 JSON in 35-95 ms, and decoded it
-  // in 6-21 ms more. A held unit is used only as its checksum in this statement's snapshot says, so every figure
+  // reading the bitmaps: about 10 ms for the biggest organization's overview, 108 units) and sends the bytes of a
+  // unit only when its checksum is not the one held: on the full bench database, the biggest organization's overview
+  // read 841 KB of base64 JSON in 35-95 ms, and decoded it in 6-21 ms more. A held unit is used only as its checksum in this statement's snapshot says, so every figure
   // stays exact. Its rows carry their revs: the unions of the same versions are counted once (UnionSizes).
   const units = pack && unitCache.budget > 0;
   const unitOf = coarse ? sql`CASE WHEN ${orgGrain} THEN 'o' ELSE 'b' END` : sql`'f'`;
@@ -583,11 +583,12 @@ export async function readDistinctSources(db: DbOrTx, scope: Scope, f: Analytics
   // PGlite: the day and week rows sent, by unit, and every unit's checksum now.
   const sent = new Map<string, SetRow[]>();
   const checksums = new Map<string, string>();
-  const addBitmap = (kind: number, key: SetKey, rev: string | undefined, users: Uint8Array) => {
+  const addBitmap = (kind: number, key: SetKey, rev: string | undefined, users: Uint8Array): SetRow => {
     const r = { ...key, users, rev };
     if (kind === 0 || kind === 5) out.rows.push(r);
     else if (kind === 7) out.activeRows.push(r);
     else out.cohortSets.push({ appId: key.appId, day: key.day, users });
+    return r;
   };
   for (const r of all) {
     const kind = Number(r.kind);
@@ -629,13 +630,16 @@ export async function readDistinctSources(db: DbOrTx, scope: Scope, f: Analytics
         out.cohorts.push({ appId, day: r.day, uids: payload as number[], names: (sixth as string[] | undefined) ?? [] });
         continue;
       }
-      addBitmap(kind, key, sixth as string, Buffer.from(payload as string, "base64"));
-      if (units && (kind === 0 || kind === 5)) {
-        const unit = `${kind === 5 ? "w" : !coarse ? "f" : appId === "" && hostId === "" && platform === "" ? "o" : "b"}\n${r.day}`;
-        // A copy of its own to keep: a small Buffer is a slice of a shared pool, which it would keep alive.
-        const row = { ...key, rev: sixth as string, users: new Uint8Array(out.rows.at(-1)!.users) };
-        (sent.get(unit) ?? sent.set(unit, []).get(unit)!).push(row);
+      const bytes = Buffer.from(payload as string, "base64");
+      if (!units || (kind !== 0 && kind !== 5)) {
+        addBitmap(kind, key, sixth as string, bytes);
+        continue;
       }
+      // Kept in its unit (the unit as `unitOf` names it in the statement): bytes of its own, since a small Buffer is
+      // a slice of a shared pool, which it would keep alive.
+      const unit = `${kind === 5 ? "w" : !coarse ? "f" : appId === "" && hostId === "" && platform === "" ? "o" : "b"}\n${r.day}`;
+      const row = addBitmap(kind, key, sixth as string, new Uint8Array(bytes));
+      (sent.get(unit) ?? sent.set(unit, []).get(unit)!).push(row);
     }
   }
   if (units) {
