@@ -1,8 +1,10 @@
 import type { Metadata } from "next";
+import { Suspense } from "react";
 import { useTranslations } from "next-intl";
 import { getTranslations } from "next-intl/server";
 import { getPageContext, requirePagePermission } from "@/lib/auth/session";
-import { auditFilterSchema, listAudit } from "@/lib/services/audit";
+import type { OrgContext } from "@/lib/authz/context";
+import { auditFilterSchema, listAudit, type AuditFilter } from "@/lib/services/audit";
 import { auditObjectKey, describeAuditObjects } from "@/lib/services/audit-objects";
 import { AUDIT_ACTIONS, AUDIT_OBJECT_TYPES } from "@/lib/audit-catalog";
 import { titled } from "@/lib/i18n/metadata";
@@ -10,6 +12,7 @@ import { ActorName, ChangeList, ObjectRef, useAuditLabels } from "@/components/a
 import { Badge, EmptyState, PageHeader, Table } from "@/components/ui/layout";
 import { Button, ButtonLink } from "@/components/ui/button";
 import { DateTime } from "@/components/ui/datetime";
+import { LoadingCard } from "@/components/ui/loading-card";
 import { Field, Input, Select } from "@/components/ui/form";
 
 type Item = Awaited<ReturnType<typeof listAudit>>["items"][number];
@@ -30,10 +33,7 @@ export default async function AuditPage({ params, searchParams }: { params: Prom
     to: sp.to || undefined,
   });
   const filter = parsed.success ? parsed.data : {};
-  const page = await listAudit(ctx, filter, { limit: 50, cursor: sp.cursor || undefined });
-  const objects = await describeAuditObjects(ctx, page.items);
   const qs = new URLSearchParams(Object.entries(filter).filter(([, v]) => v) as [string, string][]);
-  const nextHref = page.nextCursor ? `?${new URLSearchParams({ ...Object.fromEntries(qs), cursor: page.nextCursor })}` : null;
   return (
     <>
       <PageHeader
@@ -46,6 +46,23 @@ export default async function AuditPage({ params, searchParams }: { params: Prom
         }
       />
       <AuditFilters org={org} filter={filter} />
+      {/* The entries (a read, then 50 rows to render: most of the page's work) stream in behind the header and the
+          filters, so those are on screen at once; keyed by the query so a new filter or page shows the loading card. */}
+      <Suspense key={`${qs}|${sp.cursor ?? ""}`} fallback={<LoadingCard title={t("title")} testId="audit-loading" />}>
+        <AuditEntries ctx={ctx} filter={filter} qs={qs} cursor={sp.cursor || undefined} />
+      </Suspense>
+    </>
+  );
+}
+
+async function AuditEntries({ ctx, filter, qs, cursor }: { ctx: OrgContext; filter: AuditFilter; qs: URLSearchParams; cursor?: string }) {
+  const t = await getTranslations("audit");
+  const tc = await getTranslations("common");
+  const page = await listAudit(ctx, filter, { limit: 50, cursor });
+  const objects = await describeAuditObjects(ctx, page.items);
+  const nextHref = page.nextCursor ? `?${new URLSearchParams({ ...Object.fromEntries(qs), cursor: page.nextCursor })}` : null;
+  return (
+    <>
       {page.items.length === 0 ? (
         <EmptyState title={t("empty")} />
       ) : (
@@ -77,7 +94,7 @@ export default async function AuditPage({ params, searchParams }: { params: Prom
         </Table>
       )}
       <div className="mt-4 flex gap-2">
-        {sp.cursor && <ButtonLink href={`?${qs}`}>{tc("first")}</ButtonLink>}
+        {cursor && <ButtonLink href={`?${qs}`}>{tc("first")}</ButtonLink>}
         {nextHref && (
           <ButtonLink href={nextHref} variant="ghost">
             {tc("next")}

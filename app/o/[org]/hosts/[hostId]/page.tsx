@@ -1,11 +1,13 @@
+import { Suspense } from "react";
 import { getFormatter, getTranslations } from "next-intl/server";
+import { LoadingCard } from "@/components/ui/loading-card";
 import { Card } from "@/components/ui/layout";
 import { HostStatusBadge } from "@/components/hosts/platform-badges";
 import { EditHostDetailsForm } from "../host-forms";
 import { loadHostPage } from "./data";
 import { HostStatusControl } from "./status-control";
 import { RecommendationList } from "@/components/insights/recommendations";
-import { can } from "@/lib/authz/context";
+import { can, type OrgContext } from "@/lib/authz/context";
 import { getRecommendations } from "@/lib/insights/recommendations";
 import type { Metadata } from "next";
 import { titledObject } from "@/lib/i18n/metadata";
@@ -18,8 +20,7 @@ export default async function HostOverviewPage({ params }: { params: Promise<{ o
   const { ctx, host, canManage } = await loadHostPage(org, hostId);
   const t = await getTranslations("hosts");
   const trec = await getTranslations("insights.recommendations");
-  const recommendations = can(ctx, "analytics.view") ? (await getRecommendations(ctx, host.id)).items : null;
-  const canAssign = can(ctx, "assignments.manage");
+  const showRecommendations = can(ctx, "analytics.view");
   const format = await getFormatter();
   const when = (iso: string) => format.dateTime(new Date(iso), "dateTime");
   const tr = await getTranslations("permissionRequests");
@@ -89,15 +90,12 @@ export default async function HostOverviewPage({ params }: { params: Promise<{ o
         )}
         {!canManage && <p className="mt-4 text-xs text-muted-fg">{t("readOnly")}</p>}
       </Card>
-      {recommendations && (
+      {showRecommendations && (
         <div className="lg:col-span-2 lg:col-start-1 lg:row-start-2" data-testid="host-recommendations">
-          <Card title={trec("title")}>
-            <p className="mb-3 text-xs text-muted-fg">{trec("description")}</p>
-            <RecommendationList
-              items={recommendations}
-              assignHref={canAssign ? (r) => `/o/${org}/hosts/${host.id}/assignments?appId=${encodeURIComponent(r.appId)}&versionId=${encodeURIComponent(r.versionId)}#assign` : null}
-            />
-          </Card>
+          {/* Read from the analytics rollups (the page's slowest reads): streamed in behind the rest of the page. */}
+          <Suspense fallback={<LoadingCard title={trec("title")} testId="host-recommendations-loading" />}>
+            <Recommendations ctx={ctx} org={org} hostId={host.id} />
+          </Suspense>
         </div>
       )}
       <div className="space-y-6 lg:col-start-2 lg:row-start-1">
@@ -131,6 +129,21 @@ export default async function HostOverviewPage({ params }: { params: Promise<{ o
       </div>
     </div>
     </div>
+  );
+}
+
+async function Recommendations({ ctx, org, hostId }: { ctx: OrgContext; org: string; hostId: string }) {
+  const trec = await getTranslations("insights.recommendations");
+  const { items } = await getRecommendations(ctx, hostId);
+  const canAssign = can(ctx, "assignments.manage");
+  return (
+    <Card title={trec("title")}>
+      <p className="mb-3 text-xs text-muted-fg">{trec("description")}</p>
+      <RecommendationList
+        items={items}
+        assignHref={canAssign ? (r) => `/o/${org}/hosts/${hostId}/assignments?appId=${encodeURIComponent(r.appId)}&versionId=${encodeURIComponent(r.versionId)}#assign` : null}
+      />
+    </Card>
   );
 }
 

@@ -3,7 +3,7 @@ import { Suspense } from "react";
 import { getTranslations } from "next-intl/server";
 import { DateTime } from "@/components/ui/datetime";
 import { getPageContext } from "@/lib/auth/session";
-import { can } from "@/lib/authz/context";
+import { can, type OrgContext } from "@/lib/authz/context";
 import { getMiniProgram, listCollaboratorCandidates, listCollaborators, MINI_PROGRAM_CATEGORIES } from "@/lib/services/mini-programs";
 import { listVersions, MAX_PACKAGE_BYTES } from "@/lib/services/versions";
 import { ButtonLink } from "@/components/ui/button";
@@ -33,14 +33,8 @@ export default async function MiniProgramPage({ params, searchParams }: { params
   const canLifecycle = can(ctx, "miniPrograms.lifecycle");
   // Archived (issue 20): read-only until restored; the services refuse changes too (409), this only says so first.
   const archived = mp.status === "archived";
-  const [versions, collaborators, candidates, listing] = await Promise.all([
-    listVersions(ctx, mp.appId, { limit: 200 }),
-    listCollaborators(ctx, mp.appId),
-    canManage ? listCollaboratorCandidates(ctx, mp.appId) : Promise.resolve([]),
-    canWrite ? getListing(ctx, mp.appId) : Promise.resolve(null),
-  ]);
+  const versions = await listVersions(ctx, mp.appId, { limit: 200 });
   const tl = await getTranslations("listing");
-  const th = await getTranslations("hosts.permission");
   const ta = await getTranslations("assignments");
   const base = `/o/${org}/mini-programs/${mp.appId}`;
   const categoryLabel = t.has(`categories.${mp.category}`) ? t(`categories.${mp.category}`) : mp.category;
@@ -117,17 +111,13 @@ export default async function MiniProgramPage({ params, searchParams }: { params
           </Card>
         )}
 
-        {listing && !archived && (
-          <Card title={tl("title")}>
-            <ListingPanel
-              org={org}
-              appId={mp.appId}
-              name={mp.name}
-              listing={listing}
-              permissions={PERMISSIONS.map((p) => ({ value: p, label: th.has(p) ? th(p) : p }))}
-              maxScreenshots={LISTING_LIMITS.maxScreenshots}
-            />
-          </Card>
+        {/* The listing's and the collaborators' reads and forms, and where it runs, stream in behind the header, the
+            upload and the versions: on PGlite, where statements run one at a time on the server's thread, they were
+            half of the page's statements before its first byte (docs/benchmarks.md). */}
+        {canWrite && !archived && (
+          <Suspense fallback={<LoadingCard title={tl("title")} testId="listing-loading" />}>
+            <Listing ctx={ctx} org={org} appId={mp.appId} name={mp.name} />
+          </Suspense>
         )}
 
         <section aria-labelledby="versions-heading" className="space-y-3">
@@ -175,19 +165,10 @@ export default async function MiniProgramPage({ params, searchParams }: { params
           )}
         </section>
 
-        <Card title={t("collaborators.title")}>
-          <CollaboratorsPanel
-            org={org}
-            appId={mp.appId}
-            canManage={canManage}
-            collaborators={collaborators}
-            candidates={candidates.map((c) => ({ email: c.email, name: c.name }))}
-          />
-        </Card>
+        <Suspense fallback={<LoadingCard title={t("collaborators.title")} testId="collaborators-loading" />}>
+          <Collaborators ctx={ctx} org={org} appId={mp.appId} canManage={canManage} />
+        </Suspense>
 
-        {/* Its three reads (assignments, the hosts it could go to, permission requests) and its forms stream in behind
-            the rest of the page: on PGlite, where statements run one at a time on the server's thread, they were a
-            fifth of the page's time to first byte (docs/benchmarks.md). */}
         <Suspense fallback={<LoadingCard title={ta("whereItRuns.title")} testId="where-it-runs-loading" />}>
           <WhereItRuns ctx={ctx} org={org} appId={mp.appId} />
         </Suspense>
@@ -195,6 +176,34 @@ export default async function MiniProgramPage({ params, searchParams }: { params
         <ScopedAnalytics org={org} appId={mp.appId} />
       </div>
     </>
+  );
+}
+
+async function Listing({ ctx, org, appId, name }: { ctx: OrgContext; org: string; appId: string; name: string }) {
+  const tl = await getTranslations("listing");
+  const th = await getTranslations("hosts.permission");
+  const listing = await getListing(ctx, appId);
+  return (
+    <Card title={tl("title")}>
+      <ListingPanel
+        org={org}
+        appId={appId}
+        name={name}
+        listing={listing}
+        permissions={PERMISSIONS.map((p) => ({ value: p, label: th.has(p) ? th(p) : p }))}
+        maxScreenshots={LISTING_LIMITS.maxScreenshots}
+      />
+    </Card>
+  );
+}
+
+async function Collaborators({ ctx, org, appId, canManage }: { ctx: OrgContext; org: string; appId: string; canManage: boolean }) {
+  const t = await getTranslations("miniPrograms");
+  const [collaborators, candidates] = await Promise.all([listCollaborators(ctx, appId), canManage ? listCollaboratorCandidates(ctx, appId) : Promise.resolve([])]);
+  return (
+    <Card title={t("collaborators.title")}>
+      <CollaboratorsPanel org={org} appId={appId} canManage={canManage} collaborators={collaborators} candidates={candidates.map((c) => ({ email: c.email, name: c.name }))} />
+    </Card>
   );
 }
 
