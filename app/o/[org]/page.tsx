@@ -14,6 +14,7 @@ import type { Totals } from "@/lib/analytics/types";
 import { change, deltaTone, previousPeriod } from "@/components/analytics/range";
 import { Card, PageHeader, Stat } from "@/components/ui/layout";
 import { LoadingCard } from "@/components/ui/loading-card";
+import { afterShell } from "@/components/ui/streamed-card";
 import { DateTime } from "@/components/ui/datetime";
 import { ActorName, ObjectRef, useAuditLabels } from "@/components/audit/entry-parts";
 import { HaltIcon } from "@/components/assignments/halt-icon";
@@ -29,16 +30,6 @@ const USAGE_DAYS = 7;
 /** The overview lists the strongest anomalies of the last two weeks. */
 const ANOMALY_DAYS = 14;
 const ANOMALY_TOP = 5;
-
-/**
- * The streamed cards' reads wait this long, so the page's shell is rendered and sent before they take the CPU: on
- * PostgreSQL their queries (the anomaly series reads the user-days of 70 days) and the shell's rendering share two
- * cores. Measured on the 10 M-event bench database, 32 requests each, interleaved: the organization home's TTFB
- * p50 / p95 100–104 / 155–164 ms when the cards started at once, 63–74 / 94–121 ms after 5 ms, 54–69 / 79–105 ms
- * after 20 ms (the session floor 29–40 / 47–81 ms). The cards arrive that much later, against their 0.6 s.
- */
-const SHELL_HEAD_START_MS = 20;
-const cardsStart = () => new Promise<void>((resolve) => setTimeout(resolve, SHELL_HEAD_START_MS));
 
 /** The last `days` UTC days up to today, and the same number of days before them. */
 async function recentUsage(ctx: OrgContext, days: number): Promise<[Totals, Totals]> {
@@ -73,9 +64,9 @@ export default async function OverviewPage({ params }: { params: Promise<{ org: 
   ]);
   // The usage and anomaly cards read the analytics rollups, by far the slowest part (issue 19 item 4): they stream in
   // behind the rest of the page (Suspense below). Started only now (PGlite runs one query at a time, and queued
-  // first they would hold back the reads above), and after the shell's head start (cardsStart).
+  // first they would hold back the reads above), and after the shell's head start (afterShell).
   const analytics = can(ctx, "analytics.view");
-  const started = analytics ? cardsStart() : null;
+  const started = analytics ? afterShell() : null;
   const usagePromise = started?.then(() => recentUsage(ctx, USAGE_DAYS)) ?? null;
   const anomaliesPromise = started?.then(() => recentAnomalies(ctx, ANOMALY_DAYS)) ?? null;
   // Awaited by their cards; a failure there reaches the error boundary, not the process's unhandled rejections.

@@ -1,6 +1,5 @@
-import { Suspense } from "react";
 import { getFormatter, getTranslations } from "next-intl/server";
-import { LoadingCard } from "@/components/ui/loading-card";
+import { StreamedCard } from "@/components/ui/streamed-card";
 import { Card } from "@/components/ui/layout";
 import { HostStatusBadge } from "@/components/hosts/platform-badges";
 import { EditHostDetailsForm } from "../host-forms";
@@ -93,9 +92,9 @@ export default async function HostOverviewPage({ params }: { params: Promise<{ o
       {showRecommendations && (
         <div className="lg:col-span-2 lg:col-start-1 lg:row-start-2" data-testid="host-recommendations">
           {/* Read from the analytics rollups (the page's slowest reads): streamed in behind the rest of the page. */}
-          <Suspense fallback={<LoadingCard title={trec("title")} testId="host-recommendations-loading" />}>
+          <StreamedCard title={trec("title")} testId="host-recommendations-loading">
             <Recommendations ctx={ctx} org={org} hostId={host.id} />
-          </Suspense>
+          </StreamedCard>
         </div>
       )}
       <div className="space-y-6 lg:col-start-2 lg:row-start-1">

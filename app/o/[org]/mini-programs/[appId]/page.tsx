@@ -1,5 +1,4 @@
 import Link from "next/link";
-import { Suspense } from "react";
 import { getTranslations } from "next-intl/server";
 import { DateTime } from "@/components/ui/datetime";
 import { getPageContext } from "@/lib/auth/session";
@@ -12,7 +11,7 @@ import { VersionStatusBadge } from "@/components/mini-programs/status-badge";
 import { orNotFound } from "../page-helpers";
 import { CollaboratorsPanel, EditMiniProgram, UploadPanel } from "./detail-client";
 import { WhereItRuns } from "@/components/assignments/where-it-runs";
-import { LoadingCard } from "@/components/ui/loading-card";
+import { StreamedCard } from "@/components/ui/streamed-card";
 import { ScopedAnalytics } from "@/components/analytics/scoped-analytics";
 import type { Metadata } from "next";
 import { titledObject } from "@/lib/i18n/metadata";
@@ -115,9 +114,9 @@ export default async function MiniProgramPage({ params, searchParams }: { params
             upload and the versions: on PGlite, where statements run one at a time on the server's thread, they were
             half of the page's statements before its first byte (docs/benchmarks.md). */}
         {canWrite && !archived && (
-          <Suspense fallback={<LoadingCard title={tl("title")} testId="listing-loading" />}>
+          <StreamedCard title={tl("title")} testId="listing-loading">
             <Listing ctx={ctx} org={org} appId={mp.appId} name={mp.name} />
-          </Suspense>
+          </StreamedCard>
         )}
 
         <section aria-labelledby="versions-heading" className="space-y-3">
@@ -165,13 +164,13 @@ export default async function MiniProgramPage({ params, searchParams }: { params
           )}
         </section>
 
-        <Suspense fallback={<LoadingCard title={t("collaborators.title")} testId="collaborators-loading" />}>
+        <StreamedCard title={t("collaborators.title")} testId="collaborators-loading">
           <Collaborators ctx={ctx} org={org} appId={mp.appId} canManage={canManage} />
-        </Suspense>
+        </StreamedCard>
 
-        <Suspense fallback={<LoadingCard title={ta("whereItRuns.title")} testId="where-it-runs-loading" />}>
+        <StreamedCard title={ta("whereItRuns.title")} testId="where-it-runs-loading">
           <WhereItRuns ctx={ctx} org={org} appId={mp.appId} />
-        </Suspense>
+        </StreamedCard>
 
         <ScopedAnalytics org={org} appId={mp.appId} />
       </div>
