@@ -8,8 +8,8 @@ import { LoadingCard } from "./loading-card";
  * interleaved): TTFB p50 / p95 100–104 / 155–164 ms when its cards started at once, 63–74 / 94–121 ms after 5 ms,
  * 54–69 / 79–105 ms after 20 ms (the session floor 29–40 / 47–81 ms). The cards arrive that much later.
  */
-export const SHELL_HEAD_START_MS = 20;
-export const afterShell = () => new Promise<void>((resolve) => setTimeout(resolve, SHELL_HEAD_START_MS));
+const SHELL_HEAD_START_MS = 20;
+const afterShell = () => new Promise<void>((resolve) => setTimeout(resolve, SHELL_HEAD_START_MS));
 
 async function AfterShell({ children }: { children: React.ReactNode }) {
   await afterShell();

@@ -1,5 +1,4 @@
 import Link from "next/link";
-import { Suspense } from "react";
 import { getFormatter, getTranslations } from "next-intl/server";
 import { getPageContext } from "@/lib/auth/session";
 import { can, type OrgContext } from "@/lib/authz/context";
@@ -13,8 +12,7 @@ import { addDays, utcDay } from "@/lib/analytics/dates";
 import type { Totals } from "@/lib/analytics/types";
 import { change, deltaTone, previousPeriod } from "@/components/analytics/range";
 import { Card, PageHeader, Stat } from "@/components/ui/layout";
-import { LoadingCard } from "@/components/ui/loading-card";
-import { afterShell } from "@/components/ui/streamed-card";
+import { StreamedCard } from "@/components/ui/streamed-card";
 import { DateTime } from "@/components/ui/datetime";
 import { ActorName, ObjectRef, useAuditLabels } from "@/components/audit/entry-parts";
 import { HaltIcon } from "@/components/assignments/halt-icon";
@@ -63,15 +61,9 @@ export default async function OverviewPage({ params }: { params: Promise<{ org: 
     can(ctx, "hosts.manage") ? pendingRequestsByHost(ctx) : [],
   ]);
   // The usage and anomaly cards read the analytics rollups, by far the slowest part (issue 19 item 4): they stream in
-  // behind the rest of the page (Suspense below). Started only now (PGlite runs one query at a time, and queued
-  // first they would hold back the reads above), and after the shell's head start (afterShell).
+  // behind the rest of the page (StreamedCard below), their reads started after the reads above and the shell's head
+  // start (PGlite runs one query at a time: queued first they would hold back the rest).
   const analytics = can(ctx, "analytics.view");
-  const started = analytics ? afterShell() : null;
-  const usagePromise = started?.then(() => recentUsage(ctx, USAGE_DAYS)) ?? null;
-  const anomaliesPromise = started?.then(() => recentAnomalies(ctx, ANOMALY_DAYS)) ?? null;
-  // Awaited by their cards; a failure there reaches the error boundary, not the process's unhandled rejections.
-  usagePromise?.catch(() => {});
-  anomaliesPromise?.catch(() => {});
   const activity = recent?.activity ?? null;
   const objects = recent?.objects ?? new Map();
   const pendingTotal = pendingRequests.reduce((sum, h) => sum + h.count, 0);
@@ -142,15 +134,15 @@ export default async function OverviewPage({ params }: { params: Promise<{ org: 
         />
         <Stat label={t("yourRole")} value={tr(ctx.role)} hint={`${t("approved")}: ${n.versionsByStatus.approved ?? 0} · ${t("revoked")}: ${n.versionsByStatus.revoked ?? 0}`} />
       </div>
-      {usagePromise && (
-        <Suspense fallback={<LoadingCard title={t("usage.title", { days: USAGE_DAYS })} testId="overview-usage-loading" className="mt-6" />}>
-          <UsageCard org={org} usage={usagePromise} />
-        </Suspense>
+      {analytics && (
+        <StreamedCard title={t("usage.title", { days: USAGE_DAYS })} testId="overview-usage-loading" className="mt-6">
+          <UsageCard ctx={ctx} org={org} />
+        </StreamedCard>
       )}
-      {anomaliesPromise && (
-        <Suspense fallback={<LoadingCard title={ti("title")} testId="overview-anomalies-loading" className="mt-6" />}>
-          <AnomaliesCard org={org} anomalies={anomaliesPromise} />
-        </Suspense>
+      {analytics && (
+        <StreamedCard title={ti("title")} testId="overview-anomalies-loading" className="mt-6">
+          <AnomaliesCard ctx={ctx} org={org} />
+        </StreamedCard>
       )}
       {activity && (
         <Card
@@ -207,8 +199,8 @@ function RecentActivityLine({ entry, refInfo }: { entry: AuditItem; refInfo: { l
 }
 
 /** The last seven days against the seven before, streamed in after the rest of the page. */
-async function UsageCard({ org, usage }: { org: string; usage: Promise<[Totals, Totals]> }) {
-  const [[now, before], t, format] = await Promise.all([usage, getTranslations("overview"), getFormatter()]);
+async function UsageCard({ ctx, org }: { ctx: OrgContext; org: string }) {
+  const [[now, before], t, format] = await Promise.all([recentUsage(ctx, USAGE_DAYS), getTranslations("overview"), getFormatter()]);
   const usageCards = (now: Totals, before: Totals) => [
     { key: "launches", label: t("usage.launches"), value: format.number(now.launches), delta: change(now.launches, before.launches), goodWhenUp: true },
     { key: "activeUsers", label: t("usage.activeUsers"), value: format.number(now.activeUsers), delta: change(now.activeUsers, before.activeUsers), goodWhenUp: true },
@@ -255,8 +247,8 @@ async function UsageCard({ org, usage }: { org: string; usage: Promise<[Totals, 
 }
 
 /** The strongest anomalies of the last two weeks, streamed in after the rest of the page. */
-async function AnomaliesCard({ org, anomalies: pending }: { org: string; anomalies: ReturnType<typeof recentAnomalies> }) {
-  const [anomalies, ti] = await Promise.all([pending, getTranslations("insights.anomalies")]);
+async function AnomaliesCard({ ctx, org }: { ctx: OrgContext; org: string }) {
+  const [anomalies, ti] = await Promise.all([recentAnomalies(ctx, ANOMALY_DAYS), getTranslations("insights.anomalies")]);
   return (
     <Card
       title={ti("title")}
