@@ -38,6 +38,14 @@ export type OpenOptions = {
   applicationName?: string;
 };
 
+// On globalThis: Next.js may load this module once per route bundle, and a handle opened through one is used by all.
+const kinds = ((globalThis as typeof globalThis & { __atriumDbKinds?: WeakMap<object, DbHandle["kind"]> }).__atriumDbKinds ??= new WeakMap());
+
+/** Which database a handle's `db` opened by openDatabase runs on (undefined for a transaction or anything else). */
+export function databaseKind(db: DbOrTx): DbHandle["kind"] | undefined {
+  return kinds.get(db);
+}
+
 export const MIGRATIONS_DIR = path.resolve(/*turbopackIgnore: true*/ process.cwd(), "db/migrations");
 
 /**
@@ -77,6 +85,7 @@ export async function openDatabase(opts: OpenOptions = {}): Promise<DbHandle> {
       connect_timeout: CONNECT_TIMEOUT_SECONDS,
     });
     const db = drizzle({ client, schema }) as unknown as Db;
+    kinds.set(db, "postgres");
     const { listenForNotifications } = await import("./listen");
     const listeners = new Set<Listener>();
     return {
@@ -105,6 +114,7 @@ export async function openDatabase(opts: OpenOptions = {}): Promise<DbHandle> {
   }
   const client = yieldBetweenStatements(await PGlite.create({ dataDir, loadDataDir: opts.pgliteLoadFrom, ...opts.pglite }));
   const db = drizzle({ client, schema }) as unknown as Db;
+  kinds.set(db, "pglite");
   return { db, kind: "pglite", close: () => client.close() };
 }
 

@@ -2,7 +2,8 @@
 // exactly once, and fold them into the rollups in the same atomic write.
 import type { DbOrTx } from "@/db";
 import { AppError, isDatabaseUnavailable, retryOnStaleConnection } from "@/lib/errors";
-import { insertEvents, type InsertResult } from "./queries/insert-events";
+import { storeEvents, type StoredPart } from "./queries/coalesce";
+import { insertEvents, type InsertPart } from "./queries/insert-events";
 import { noteStatsWritten } from "./stats-cache";
 import { noteUserDays } from "./user-set-folder";
 import { checkEvent, MAX_EVENT_AGE_MS, MAX_EVENTS_PER_BATCH, type Rejection, type ValidEvent } from "./validate";
@@ -42,6 +43,20 @@ function sqlState(e: unknown): string | undefined {
   return undefined;
 }
 
+/** One statement, tried again on a transient failure. */
+async function insertWithRetries(db: DbOrTx, orgId: string, parts: InsertPart[]) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      // A connection left stale by a PostgreSQL restart is tried again at once: the statement is idempotent by
+      // event id (a batch whose commit was lost with its connection counts as duplicates), and the client
+      // would otherwise wait out a Retry-After with the database back.
+      return await retryOnStaleConnection(() => insertEvents(db, orgId, parts));
+    } catch (e) {
+      if (attempt >= MAX_ATTEMPTS || !RETRYABLE_SQLSTATES.has(sqlState(e) ?? "")) throw e;
+    }
+  }
+}
+
 export async function ingestEvents(db: DbOrTx, host: IngestHost, body: Buffer, now: number): Promise<IngestResult> {
   const raw = parseBatch(body);
   const rejected: Rejection[] = [];
@@ -53,19 +68,12 @@ export async function ingestEvents(db: DbOrTx, host: IngestHost, body: Buffer, n
   }
   try {
     // One statement reads the host's assignments and stores the events of assigned mini-programs (the first of
-    // each id); the rest of the verdicts follow here from the assignments it read, with the same rules.
-    let stored: InsertResult = { inserted: 0, assignedAppIds: new Set(), newUserDays: 0 };
-    for (let attempt = 1; ; attempt++) {
-      try {
-        // A connection left stale by a PostgreSQL restart is tried again at once: the statement is idempotent by
-        // event id (a batch whose commit was lost with its connection counts as duplicates), and the client
-        // would otherwise wait out a Retry-After with the database back.
-        stored = await retryOnStaleConnection(() => insertEvents(db, host.orgId, host.id, checked.map((c) => c.event)));
-        break;
-      } catch (e) {
-        if (attempt >= MAX_ATTEMPTS || !RETRYABLE_SQLSTATES.has(sqlState(e) ?? "")) throw e;
-      }
-    }
+    // each id), with the batches of the organization's other requests waiting at that moment (./queries/coalesce.ts);
+    // the rest of the verdicts follow here from the assignments it read, with the same rules.
+    const stored: StoredPart =
+      checked.length === 0
+        ? { inserted: 0, assignedAppIds: new Set(), newUserDays: 0 }
+        : await storeEvents(db, host.orgId, { hostId: host.id, events: checked.map((c) => c.event) }, (orgId, parts) => insertWithRetries(db, orgId, parts));
     // The user-days it added wait in pending_user_days for the background fold; many of them wake it early.
     noteUserDays(host.orgId, stored.newUserDays);
     // No stored event is older than checkEvent's bound: only a clock behind this process's (tests, scripts) reaches

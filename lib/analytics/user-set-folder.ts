@@ -62,14 +62,29 @@ export async function foldAllPending(db: DbOrTx, opts: { batch?: number; budgetM
 /** pending_user_days and pending_key_users are queues (every row inserted, then deleted), first_launches rows are updated once by the fold: PGlite has no autovacuum to reclaim the dead rows. */
 const VACUUM_EVERY_MS = 60_000;
 
+/**
+ * After a pass of T ms the next starts no sooner than FOLD_PACE × T ms after it ended, whatever wakes it: the timer
+ * or ingestion's note. A pass's cost is mostly per pass, not per user-day: it reads and rewrites each touched day
+ * and week bitmap whole (today's of a big organization hold most of its users), about 0.5 s on the full-scale PGlite
+ * bench database for 3,000 events' worth of user-days, 1.4 s for 30,000 (docs/benchmarks.md). Passes every second
+ * under sustained ingestion took half of PGlite's one thread; paced, at most about 1 / (1 + FOLD_PACE) of it, in
+ * fewer, larger passes. Readers stay exact meanwhile: they union the pending rows. Idle, a pass is one scan of empty
+ * queues and the loop keeps its period.
+ */
+export const FOLD_PACE = 3;
+
 type LoopState = {
   timer?: ReturnType<typeof setInterval>;
+  /** A pass asked for while one ran or before the pace allowed it: started when it may. */
   again: boolean;
   noted: number;
   vacuumedAt?: number;
   foldedSince?: number;
   /** The pass in flight (one at a time), which stopping waits for. */
   pass?: Promise<void>;
+  /** The earliest the next pass may start (epoch ms), and the timeout set for it. */
+  notBefore?: number;
+  deferred?: ReturnType<typeof setTimeout>;
 };
 const g = globalThis as typeof globalThis & { __atriumUserSetFolder?: LoopState };
 
@@ -78,38 +93,53 @@ function tick(state: LoopState): Promise<void> {
     state.again = true;
     return state.pass;
   }
+  const wait = (state.notBefore ?? 0) - Date.now();
+  if (wait > 0) {
+    if (!state.deferred && state.timer) {
+      state.deferred = setTimeout(() => {
+        state.deferred = undefined;
+        void tick(state);
+      }, wait);
+      state.deferred.unref?.();
+    }
+    return Promise.resolve();
+  }
   state.pass = pass(state);
   return state.pass;
 }
 
 async function pass(state: LoopState): Promise<void> {
+  const started = Date.now();
   try {
-    do {
-      state.again = false;
-      state.noted = 0;
-      const db = await getDb();
-      const r = await foldAllPending(db);
-      state.foldedSince = (state.foldedSince ?? 0) + r.folded + r.launches + r.keyUsers;
-      if (state.foldedSince > 0 && Date.now() - (state.vacuumedAt ?? 0) >= VACUUM_EVERY_MS) {
-        state.vacuumedAt = Date.now();
-        state.foldedSince = 0;
-        await db.execute(sql`VACUUM pending_user_days`);
-        await db.execute(sql`VACUUM pending_key_users`);
-        // Each fold of a first launch updates its row (folded_day) once: a dead version per new first launch.
-        await db.execute(sql`VACUUM first_launches`);
-      }
-      // Stopped meanwhile: no further pass.
-    } while (state.again && state.timer);
+    state.again = false;
+    state.noted = 0;
+    const db = await getDb();
+    const r = await foldAllPending(db);
+    state.foldedSince = (state.foldedSince ?? 0) + r.folded + r.launches + r.keyUsers;
+    if (state.foldedSince > 0 && Date.now() - (state.vacuumedAt ?? 0) >= VACUUM_EVERY_MS) {
+      state.vacuumedAt = Date.now();
+      state.foldedSince = 0;
+      await db.execute(sql`VACUUM pending_user_days`);
+      await db.execute(sql`VACUUM pending_key_users`);
+      // Each fold of a first launch updates its row (folded_day) once: a dead version per new first launch.
+      await db.execute(sql`VACUUM first_launches`);
+    }
   } catch (e) {
     console.error("[atrium] user-set fold", e);
   } finally {
+    const ended = Date.now();
+    state.notBefore = ended + FOLD_PACE * (ended - started);
     state.pass = undefined;
+    // Asked for meanwhile, and not stopped: at the pace's earliest.
+    if (state.again && state.timer) void tick(state);
   }
 }
 
 export function startUserSetFolder(periodMs = USER_SET_FOLD_MS): void {
   const state = (g.__atriumUserSetFolder ??= { again: false, noted: 0 });
   if (state.timer) return;
+  // The pace belongs to a running loop: a new one starts unpaced.
+  state.notBefore = undefined;
   state.timer = setInterval(() => void tick(state), periodMs);
   state.timer.unref?.();
 }
@@ -119,7 +149,9 @@ export function stopUserSetFolder(): Promise<void> {
   const state = g.__atriumUserSetFolder;
   if (!state) return Promise.resolve();
   if (state.timer) clearInterval(state.timer);
+  if (state.deferred) clearTimeout(state.deferred);
   state.timer = undefined;
+  state.deferred = undefined;
   state.again = false;
   return state.pass ?? Promise.resolve();
 }

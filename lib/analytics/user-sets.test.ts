@@ -269,6 +269,27 @@ describe("the background fold", () => {
     expect(await foldAllPending(s.db)).toMatchObject({ folded: 0, skipped: 0 });
   });
 
+  it("a pass asked for within the pace after the last one is not lost: it runs when the pace allows, without the timer", async () => {
+    const rand = prng(6);
+    const batchOf = (k: number) =>
+      randomBatch({ rand, now: NOW, appIds: APPS, users: Array.from({ length: 50 }, (_, i) => `paced-${k}-${i}`), versions: ["1.0.0"], platforms: ["ios"], size: 50 });
+    // A period far beyond the test: only the notes can start passes.
+    startUserSetFolder(3_600_000);
+    try {
+      for (const k of [0, 1]) {
+        await ingestEvents(s.db, { orgId, id: hosts[0]!.id }, body(batchOf(k)), NOW);
+        expect(await pendingCount()).toBeGreaterThan(0);
+        // The second note comes right after the first pass: within its pace (FOLD_PACE x its time), so deferred.
+        noteUserDays(orgId, FOLD_EARLY_AT);
+        const deadline = Date.now() + 20_000;
+        while ((await pendingCount()) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+        expect(await pendingCount()).toBe(0);
+      }
+    } finally {
+      await stopUserSetFolder();
+    }
+  }, 60_000);
+
   // Two raw-event overviews and a rebuild to compare with: 12 s alone on PGlite, past 30 s beside the rest of CI.
   it("moves a folded first launch to the earlier day a late launch brings, exact before and after the fold", async () => {
     const app = APPS[2]!;

@@ -1,75 +1,91 @@
-// Stores a batch of validated events and folds the newly stored ones into every rollup, in ONE statement:
+// Stores batches of validated events (one request's, or several of one organization's: ./coalesce.ts) and folds the
+// newly stored ones into every rollup, in ONE statement:
 // data-modifying CTEs run atomically, so a failure keeps none of the batch and a success leaves raw rows and
 // rollups agreeing. Only rows the INSERT actually returns (not duplicates) reach the rollups, which is what
 // makes a resent batch count nothing twice. One round trip and one multi-row write per table, whatever the
-// batch size; the batch travels as one JSON parameter. The same statement reads which mini-programs the host
-// runs and keeps only their events (the first of each id), so a batch costs one round trip, not two.
+// batch size; the events travel as one JSON parameter. The same statement reads which mini-programs each host
+// runs and keeps only their events (the first of each host and id), so a batch costs one round trip, not two.
 import { sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/db";
 import { errorFingerprint } from "../fingerprint";
-import { selectRows } from "../sql";
+import { list, selectRows } from "../sql";
 import type { ValidEvent } from "../validate";
 
+export type InsertPart = { hostId: string; events: ValidEvent[] };
+
 export type InsertResult = {
-  /** Events newly stored (neither a duplicate within the batch nor already stored). */
-  inserted: number;
-  /** The mini-programs assigned to the host as the statement saw them: events of any other were not stored. */
-  assignedAppIds: Set<string>;
-  /** User-days this batch added to daily_users (and to pending_user_days, for the background fold). */
+  /** Per part, in order: its events newly stored (neither a duplicate within the statement nor already stored). */
+  inserted: number[];
+  /** Per host of the parts: the mini-programs assigned to it as the statement saw them. Events of any other were not stored. */
+  assignedAppIds: Map<string, Set<string>>;
+  /** User-days the statement added to daily_users (and to pending_user_days, for the background fold). */
   newUserDays: number;
 };
 
 /**
- * `batch`: the events that passed validation, in request order, possibly with repeated ids and unassigned
- * mini-programs. Stored: of the events whose mini-program is assigned to the host, the first of each id.
+ * Stores the batches of one organization (`parts`: one per request, possibly of several hosts; see ./coalesce.ts).
+ * Each part's events passed validation, in request order, possibly with repeated ids and unassigned mini-programs.
+ * Stored: of the events whose mini-program is assigned to their host, the first of each (host, id), earlier parts
+ * first; a later part's copy of it counts as that part's duplicate, as when it had come after.
  */
-export async function insertEvents(db: DbOrTx, orgId: string, hostId: string, batch: ValidEvent[]): Promise<InsertResult> {
-  if (batch.length === 0) return { inserted: 0, assignedAppIds: new Set(), newUserDays: 0 };
+export async function insertEvents(db: DbOrTx, orgId: string, parts: InsertPart[]): Promise<InsertResult> {
+  const result: InsertResult = { inserted: parts.map(() => 0), assignedAppIds: new Map(), newUserDays: 0 };
+  const hostIds = [...new Set(parts.map((p) => p.hostId))];
+  for (const h of hostIds) result.assignedAppIds.set(h, new Set());
+  if (parts.every((p) => p.events.length === 0)) return result;
   const payload = JSON.stringify(
-    batch.map((e, i) => ({
-      i,
-      id: e.id,
-      type: e.type,
-      app_id: e.appId,
-      version: e.version,
-      user_id: e.userId,
-      platform: e.platform,
-      ts: e.ts,
-      duration_ms: e.durationMs,
-      page: e.page,
-      name: e.name,
-      message: e.message,
-      fingerprint: e.type === "error" ? errorFingerprint(e.message) : null,
-    })),
+    parts.flatMap((p, r) =>
+      p.events.map((e, i) => ({
+        r,
+        i,
+        h: p.hostId,
+        id: e.id,
+        type: e.type,
+        app_id: e.appId,
+        version: e.version,
+        user_id: e.userId,
+        platform: e.platform,
+        ts: e.ts,
+        duration_ms: e.durationMs,
+        page: e.page,
+        name: e.name,
+        message: e.message,
+        fingerprint: e.type === "error" ? errorFingerprint(e.message) : null,
+      })),
+    ),
   );
-  // Every table is written in key order, so concurrent batches (a retry racing its original, two devices
+  // Every table is written in key order, so concurrent statements (a retry racing its original, two devices
   // reporting the same day) take their row locks in the same order instead of deadlocking.
-  const rows = await selectRows<{ inserted: number; assigned: string; new_user_days: number }>(
+  const rows = await selectRows<{ inserted: string; assigned: string; new_user_days: number }>(
     db,
     sql`
     WITH assigned AS (
-      SELECT DISTINCT app_id FROM assignments WHERE org_id = ${orgId} AND host_id = ${hostId}
+      SELECT DISTINCT host_id, app_id FROM assignments WHERE org_id = ${orgId} AND host_id IN (${list(hostIds)})
     ),
     input AS (
-      SELECT DISTINCT ON (id) * FROM jsonb_to_recordset(${payload}::jsonb) AS x(
-        i integer, id text, type text, app_id text, version text, user_id text, platform text, ts timestamptz,
+      SELECT DISTINCT ON (h, id) * FROM jsonb_to_recordset(${payload}::jsonb) AS x(
+        r integer, i integer, h text, id text, type text, app_id text, version text, user_id text, platform text, ts timestamptz,
         duration_ms integer, page text, name text, message text, fingerprint text)
-      WHERE app_id IN (SELECT app_id FROM assigned)
-      ORDER BY id, i
+      WHERE (h, app_id) IN (SELECT host_id, app_id FROM assigned)
+      ORDER BY h, id, r, i
     ),
     ins AS (
       INSERT INTO events (org_id, host_id, id, type, app_id, version, user_id, platform, ts, duration_ms, page, name, message, fingerprint)
-      SELECT ${orgId}, ${hostId}, id, type, app_id, version, user_id, platform, ts, duration_ms, page, name, message, fingerprint FROM input
-      ORDER BY id
+      SELECT ${orgId}, h, id, type, app_id, version, user_id, platform, ts, duration_ms, page, name, message, fingerprint FROM input
+      ORDER BY h, id
       ON CONFLICT DO NOTHING
-      RETURNING id, type, app_id, version, user_id, platform, ts, duration_ms, page, name, message, fingerprint
+      RETURNING host_id, id
     ),
+    -- What was stored, with the part it came from (input holds one row per host and id).
     fresh AS (
-      SELECT ins.*, (ts AT TIME ZONE 'UTC')::date AS day FROM ins
+      SELECT input.r, input.h AS host_id, input.id, input.type, input.app_id, input.version, input.user_id, input.platform,
+        input.ts, input.duration_ms, input.page, input.name, input.message, input.fingerprint,
+        (input.ts AT TIME ZONE 'UTC')::date AS day
+      FROM ins JOIN input ON input.h = ins.host_id AND input.id = ins.id
     ),
     stats AS (
       INSERT INTO daily_stats AS s (org_id, day, app_id, host_id, version, platform, events, launches, page_views, sessions, session_ms, errors)
-      SELECT ${orgId}, day, app_id, ${hostId}, version, platform,
+      SELECT ${orgId}, day, app_id, host_id, version, platform,
         count(*),
         count(*) FILTER (WHERE type = 'launch'),
         count(*) FILTER (WHERE type = 'page_view'),
@@ -77,8 +93,8 @@ export async function insertEvents(db: DbOrTx, orgId: string, hostId: string, ba
         coalesce(sum(duration_ms) FILTER (WHERE type = 'session_end'), 0),
         count(*) FILTER (WHERE type = 'error')
       FROM fresh
-      GROUP BY day, app_id, version, platform
-      ORDER BY day, app_id, version, platform
+      GROUP BY day, app_id, host_id, version, platform
+      ORDER BY day, app_id, host_id, version, platform
       ON CONFLICT (org_id, day, app_id, host_id, version, platform) DO UPDATE SET
         events = s.events + excluded.events,
         launches = s.launches + excluded.launches,
@@ -89,8 +105,8 @@ export async function insertEvents(db: DbOrTx, orgId: string, hostId: string, ba
     ),
     users AS (
       INSERT INTO daily_users (org_id, day, app_id, host_id, version, platform, user_id)
-      SELECT DISTINCT ${orgId}, day, app_id, ${hostId}, version, platform, user_id FROM fresh
-      ORDER BY 2, 3, 5, 6, 7
+      SELECT DISTINCT ${orgId}, day, app_id, host_id, version, platform, user_id FROM fresh
+      ORDER BY 2, 3, 4, 5, 6, 7
       ON CONFLICT DO NOTHING
       RETURNING day, app_id, host_id, version, platform, user_id
     ),
@@ -103,26 +119,26 @@ export async function insertEvents(db: DbOrTx, orgId: string, hostId: string, ba
     ),
     firsts AS (
       INSERT INTO first_launches AS f (org_id, app_id, user_id, ts, day, host_id, event_id, version, platform)
-      SELECT DISTINCT ON (app_id, user_id) ${orgId}, app_id, user_id, ts, day, ${hostId}, id, version, platform
+      SELECT DISTINCT ON (app_id, user_id) ${orgId}, app_id, user_id, ts, day, host_id, id, version, platform
       FROM fresh WHERE type = 'launch'
-      ORDER BY app_id, user_id, ts, id
+      ORDER BY app_id, user_id, ts, host_id, id
       ON CONFLICT (org_id, app_id, user_id) DO UPDATE SET
         ts = excluded.ts, day = excluded.day, host_id = excluded.host_id, event_id = excluded.event_id,
         version = excluded.version, platform = excluded.platform
       -- Only an earlier launch (ties broken by host, then event id) replaces the first one.
       WHERE (excluded.ts, excluded.host_id, excluded.event_id) < (f.ts, f.host_id, f.event_id)
     ),
-    ${foldKeys(orgId, sql`${hostId}::text`, sql`fresh`)}
-    SELECT (SELECT count(*) FROM ins)::int AS inserted,
-      (SELECT coalesce(json_agg(app_id), '[]'::json) FROM assigned)::text AS assigned,
+    ${foldKeys(orgId, sql`host_id`, sql`fresh`)}
+    SELECT (SELECT coalesce(json_object_agg(r, n), '{}'::json) FROM (SELECT r, count(*) AS n FROM fresh GROUP BY r) c)::text AS inserted,
+      (SELECT coalesce(json_agg(json_build_array(host_id, app_id)), '[]'::json) FROM assigned)::text AS assigned,
       (SELECT count(*) FROM users)::int AS new_user_days`,
   );
   const row = rows[0];
-  return {
-    inserted: row?.inserted ?? 0,
-    assignedAppIds: new Set(row ? (JSON.parse(row.assigned) as string[]) : []),
-    newUserDays: row?.new_user_days ?? 0,
-  };
+  if (!row) return result;
+  for (const [r, n] of Object.entries(JSON.parse(row.inserted) as Record<string, number>)) result.inserted[Number(r)] = n;
+  for (const [h, app] of JSON.parse(row.assigned) as [string, string][]) result.assignedAppIds.get(h)?.add(app);
+  result.newUserDays = row.new_user_days;
+  return result;
 }
 
 /**
