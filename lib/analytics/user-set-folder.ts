@@ -8,7 +8,7 @@
 // Safe with several server processes: each fold takes the organization's advisory lock and skips the organization
 // when another process holds it. Cheap when nothing is pending: one scan of an empty table.
 import { sql } from "drizzle-orm";
-import { getDb, type DbOrTx } from "@/db";
+import { getDbHandle, type DbOrTx } from "@/db";
 import { foldPendingKeyUsers } from "./queries/key-sets";
 import { foldFirstLaunches, foldPendingUserDays, orgsWithPendingUserDays } from "./queries/user-sets";
 
@@ -63,13 +63,16 @@ export async function foldAllPending(db: DbOrTx, opts: { batch?: number; budgetM
 const VACUUM_EVERY_MS = 60_000;
 
 /**
- * After a pass of T ms the next starts no sooner than FOLD_PACE × T ms after it ended, whatever wakes it: the timer
- * or ingestion's note. A pass's cost is mostly per pass, not per user-day: it reads and rewrites each touched day
- * and week bitmap whole (today's of a big organization hold most of its users), about 0.5 s on the full-scale PGlite
- * bench database for 3,000 events' worth of user-days, 1.4 s for 30,000 (docs/benchmarks.md). Passes every second
- * under sustained ingestion took half of PGlite's one thread; paced, at most about 1 / (1 + FOLD_PACE) of it, in
- * fewer, larger passes. Readers stay exact meanwhile: they union the pending rows. Idle, a pass is one scan of empty
- * queues and the loop keeps its period.
+ * On PGlite, after a pass of T ms the next starts no sooner than FOLD_PACE × T ms after it ended, whatever wakes it:
+ * the timer or ingestion's note. A pass's cost is mostly per pass, not per user-day: it reads and rewrites each
+ * touched day and week bitmap whole (today's of a big organization hold most of its users), about 0.5 s on the
+ * full-scale PGlite bench database for 3,000 events' worth of user-days, 1.4 s for 30,000 (docs/benchmarks.md).
+ * Passes every second under sustained ingestion took half of PGlite's one thread, which pages and ingestion share;
+ * paced, at most about 1 / (1 + FOLD_PACE) of it, in fewer, larger passes. Readers stay exact meanwhile: they union
+ * the pending rows, and more of them under ingestion. On PostgreSQL a pass runs on a connection of its own, beside
+ * them, and the full-scale run paced so showed what the pending rows cost readers there (the overview under
+ * ingestion 1.7 s at p95, against 0.36-0.6 s unpaced): passes keep the period. Idle, a pass is one scan of empty
+ * queues and the loop keeps its period on both.
  */
 export const FOLD_PACE = 3;
 
@@ -110,10 +113,13 @@ function tick(state: LoopState): Promise<void> {
 
 async function pass(state: LoopState): Promise<void> {
   const started = Date.now();
+  let pace = 0;
   try {
     state.again = false;
     state.noted = 0;
-    const db = await getDb();
+    const handle = await getDbHandle();
+    pace = handle.kind === "pglite" ? FOLD_PACE : 0;
+    const db = handle.db;
     const r = await foldAllPending(db);
     state.foldedSince = (state.foldedSince ?? 0) + r.folded + r.launches + r.keyUsers;
     if (state.foldedSince > 0 && Date.now() - (state.vacuumedAt ?? 0) >= VACUUM_EVERY_MS) {
@@ -128,7 +134,7 @@ async function pass(state: LoopState): Promise<void> {
     console.error("[atrium] user-set fold", e);
   } finally {
     const ended = Date.now();
-    state.notBefore = ended + FOLD_PACE * (ended - started);
+    state.notBefore = ended + pace * (ended - started);
     state.pass = undefined;
     // Asked for meanwhile, and not stopped: at the pace's earliest.
     if (state.again && state.timer) void tick(state);
