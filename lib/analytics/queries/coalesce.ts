@@ -4,8 +4,8 @@
 // Why: a batch's statement has a fixed cost beside its per-event one (parsing, planning, a scan of the host's
 // assignments, eleven CTEs started, one commit), and on PGlite's one thread every statement waits for the one
 // before it anyway. Measured on the full-scale PGlite bench database, the same 4,000 events of one host stored in
-// batches of 100 took 13-20 ms per 100 events, in batches of 400 9-15 ms (bench/coalesce notes in
-// docs/benchmarks.md). Nothing waits on a timer: a batch arriving when none of its organization's is being stored
+// batches of 100 took 12.5-29.7 ms per 100 events, in batches of 400 9.1-15.4 ms (docs/benchmarks.md, "Group commit
+// and a paced fold"). Nothing waits on a timer: a batch arriving when none of its organization's is being stored
 // goes at once, alone; only batches that would have queued behind it are combined.
 //
 // Each request keeps its own answer: its events, its duplicates (a later request's copy of an event an earlier one
