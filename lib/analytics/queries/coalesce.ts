@@ -28,11 +28,14 @@ export const MAX_COMBINED_EVENTS = 1_000;
 
 /**
  * Ingestion statements in flight at once per database: PGlite runs one statement at a time whatever is sent, so one
- * (everything else waits here, where it can be combined, rather than in PGlite's queue, where it cannot); PostgreSQL
- * as many as the ingest pool's connections (db/index.ts getIngestDb).
+ * (everything else waits here, where it can be combined, rather than in PGlite's queue, where it cannot). PostgreSQL:
+ * no limit, so no batch waits here and none is combined; each goes to the ingest pool as it comes, as before group
+ * commit. Combined there (as many in flight as the pool's connections), two of three full-scale runs had the overview
+ * under ingestion at 1.7-2.5 s p95 with ingestion reaching half its rate, against 0.36-0.83 s in every run before
+ * (docs/benchmarks.md, "Group commit and a paced fold"); why was not settled.
  */
 function statementsAtOnce(db: DbOrTx): number {
-  return databaseKind(db) === "postgres" ? Math.max(1, Number(process.env.DATABASE_INGEST_POOL_MAX) || 4) : 1;
+  return databaseKind(db) === "postgres" ? Number.POSITIVE_INFINITY : 1;
 }
 
 type Store = (orgId: string, parts: InsertPart[]) => Promise<InsertResult>;
