@@ -3,8 +3,8 @@
 import { sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db";
 import type { EventType, Platform } from "@/db/schema";
-import { errorFingerprint } from "../fingerprint";
 import { selectRows } from "../sql";
+import { eventColumns } from "./insert-events";
 
 export type BulkEvent = {
   hostId: string;
@@ -26,21 +26,7 @@ export type BulkEvent = {
 export async function bulkInsertEvents(db: DbOrTx, orgId: string, chunk: BulkEvent[]): Promise<number> {
   if (chunk.length === 0) return 0;
   const payload = JSON.stringify(
-    chunk.map((e) => ({
-      host_id: e.hostId,
-      id: e.id,
-      type: e.type,
-      app_id: e.appId,
-      version: e.version,
-      user_id: e.userId,
-      platform: e.platform,
-      ts: e.ts,
-      duration_ms: e.durationMs ?? null,
-      page: e.page ?? null,
-      name: e.name ?? null,
-      message: e.message ?? null,
-      fingerprint: e.type === "error" ? errorFingerprint(e.message ?? null) : null,
-    })),
+    chunk.map((e) => ({ host_id: e.hostId, ...eventColumns(e) })),
   );
   const rows = await selectRows<{ n: number }>(
     db,

@@ -13,6 +13,29 @@ import type { ValidEvent } from "../validate";
 
 export type InsertPart = { hostId: string; events: ValidEvent[] };
 
+/**
+ * An event as a row of the JSON parameter that ingestion and bulk loads (./bulk-insert-events.ts) read with
+ * jsonb_to_recordset: the events table's columns by name, with the error fingerprint computed here.
+ */
+export function eventColumns(
+  e: Pick<ValidEvent, "id" | "type" | "appId" | "version" | "userId" | "platform" | "ts"> & Partial<Pick<ValidEvent, "durationMs" | "page" | "name" | "message">>,
+) {
+  return {
+    id: e.id,
+    type: e.type,
+    app_id: e.appId,
+    version: e.version,
+    user_id: e.userId,
+    platform: e.platform,
+    ts: e.ts,
+    duration_ms: e.durationMs ?? null,
+    page: e.page ?? null,
+    name: e.name ?? null,
+    message: e.message ?? null,
+    fingerprint: e.type === "error" ? errorFingerprint(e.message ?? null) : null,
+  };
+}
+
 export type InsertResult = {
   /** Per part, in order: its events newly stored (neither a duplicate within the statement nor already stored). */
   inserted: number[];
@@ -35,23 +58,7 @@ export async function insertEvents(db: DbOrTx, orgId: string, parts: InsertPart[
   if (parts.every((p) => p.events.length === 0)) return result;
   const payload = JSON.stringify(
     parts.flatMap((p, r) =>
-      p.events.map((e, i) => ({
-        r,
-        i,
-        h: p.hostId,
-        id: e.id,
-        type: e.type,
-        app_id: e.appId,
-        version: e.version,
-        user_id: e.userId,
-        platform: e.platform,
-        ts: e.ts,
-        duration_ms: e.durationMs,
-        page: e.page,
-        name: e.name,
-        message: e.message,
-        fingerprint: e.type === "error" ? errorFingerprint(e.message) : null,
-      })),
+      p.events.map((e, i) => ({ r, i, h: p.hostId, ...eventColumns(e) })),
     ),
   );
   // Every table is written in key order, so concurrent statements (a retry racing its original, two devices
