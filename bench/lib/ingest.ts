@@ -44,7 +44,9 @@ export async function sendBatches(server: Server, wires: Wire[], o: { connection
   let next = 0;
   let accepted = 0;
   let failed = 0;
+  let lastAnswerAt = 0;
   const path = "/api/sdk/v1/events";
+  const startedAt = performance.now();
   const result = await cannon(
     {
       url: server.url,
@@ -61,6 +63,7 @@ export async function sendBatches(server: Server, wires: Wire[], o: { connection
             return { ...req, method: "POST", path, body: w.body, headers: { "content-type": "application/json", ...sdkHeaders(w.key, w.secret, "POST", path, w.body) } };
           },
           onResponse: (status, body) => {
+            lastAnswerAt = performance.now();
             if (status === 202) accepted += (JSON.parse(body) as { accepted: number }).accepted;
             else failed++;
           },
@@ -71,7 +74,11 @@ export async function sendBatches(server: Server, wires: Wire[], o: { connection
       void o.stopWhen?.then(() => instance.stop());
     },
   );
-  return { accepted, failed, seconds: result.duration, result, sent: next };
+  // With a fixed amount, autocannon notices the last answer only at its next one-second tick, so its duration runs up
+  // to a second past the work (3 % of a 35 s ingest figure): the time is taken to the last answer instead. A run
+  // stopped from outside (`stopWhen`) keeps sending until that tick, so there its duration is the right one.
+  const seconds = o.stopWhen || lastAnswerAt === 0 ? result.duration : (lastAnswerAt - startedAt) / 1000;
+  return { accepted, failed, seconds, result, sent: next };
 }
 
 /** Overviews asked for, and not measured, before the idle ones. */

@@ -4,7 +4,7 @@ import { sql } from "drizzle-orm";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { POST as eventsPOST } from "@/app/api/sdk/v1/events/route";
-import type { Db } from "@/db";
+import { openDatabase, type Db } from "@/db";
 import { withTempBlobStore } from "@/lib/blobs/testing";
 import { signRequest } from "@/lib/sdk/signing";
 import { createSdkVerifier, setSdkVerifierForTests } from "@/lib/sdk-server/verify";
@@ -212,6 +212,35 @@ describe.runIf(inject("testDb").kind === "postgres")("on PostgreSQL, its own poo
     expect(open).toBeLessThanOrEqual(4);
     // What went in through that pool is what the console's own connections read.
     expect(await stored(batches.flat().map((e) => e.id))).toBe(480);
+  });
+
+  it("parses the batch statement once per connection, as a prepared statement, and stores the same (DATABASE_PREPARED_STATEMENTS=0: never)", async () => {
+    // One connection of its own, so the prepared statements it lists are the ones these batches made.
+    const [{ name }] = (await selectRows<{ name: string }>(s.db, sql`SELECT current_database() AS name`)) as [{ name: string }];
+    const url = new URL(process.env.TEST_DATABASE_URL!);
+    url.pathname = `/${name}`;
+    const own = await openDatabase({ databaseUrl: url.toString(), maxConnections: 1 });
+    const host = { orgId: s.seed.orgs.demo!, id: s.seed.firstHost!.id };
+    const prepared = async () =>
+      (await selectRows<{ n: number }>(own.db, sql`SELECT count(*)::int AS n FROM pg_prepared_statements WHERE statement LIKE '%INSERT INTO events%'`))[0]!.n;
+    try {
+      const first = [event({ userId: "u-prep-1" }), event({ userId: "u-prep-2", type: "page_view", page: "/p" })];
+      const second = [event({ userId: "u-prep-1" }), event({ userId: "u-prep-3" }), first[0]!];
+      expect(await ingestEvents(own.db, host, body(first), clock)).toMatchObject({ accepted: 2, duplicates: 0 });
+      expect(await ingestEvents(own.db, host, body(second), clock)).toMatchObject({ accepted: 2, duplicates: 1 });
+      expect(await prepared()).toBe(1);
+      expect(await stored([...first, ...second].map((e) => e.id))).toBe(4);
+
+      vi.stubEnv("DATABASE_PREPARED_STATEMENTS", "0");
+      await selectRows(own.db, sql`DEALLOCATE ALL`);
+      const third = [event({ userId: "u-prep-4" })];
+      expect(await ingestEvents(own.db, host, body([...third, first[1]!]), clock)).toMatchObject({ accepted: 1, duplicates: 1 });
+      expect(await prepared()).toBe(0);
+      expect(await stored(third.map((e) => e.id))).toBe(1);
+    } finally {
+      vi.unstubAllEnvs();
+      await own.close();
+    }
   });
 });
 

@@ -8,7 +8,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/db";
 import { errorFingerprint } from "../fingerprint";
-import { list, selectRows } from "../sql";
+import { list, selectRowsPrepared } from "../sql";
 import type { ValidEvent } from "../validate";
 
 export type InsertPart = { hostId: string; events: ValidEvent[] };
@@ -63,7 +63,7 @@ export async function insertEvents(db: DbOrTx, orgId: string, parts: InsertPart[
   );
   // Every table is written in key order, so concurrent statements (a retry racing its original, two devices
   // reporting the same day) take their row locks in the same order instead of deadlocking.
-  const rows = await selectRows<{ inserted: string; assigned: string; new_user_days: number }>(
+  const rows = await selectRowsPrepared<{ inserted: string; assigned: string; new_user_days: number }>(
     db,
     sql`
     WITH assigned AS (
