@@ -18,7 +18,7 @@ export async function selectRows<T>(db: DbOrTx, query: SQL): Promise<T[]> {
  * PostgreSQL it runs as a named prepared statement of its connection (postgres-js keeps one per connection and
  * text): after its first use on a connection a call is one round trip (Bind and Execute) and no parse, where any other
  * query with parameters costs two (Parse and Describe, then Bind and Execute) and a parse and plan each time. Measured
- * on event ingestion: 25-35 % more events per second over HTTP, the database's and the server's CPU per event both
+ * on event ingestion: 30-45 % more events per second over HTTP, the database's and the server's CPU per event both
  * lower (docs/benchmarks.md). `DATABASE_PREPARED_STATEMENTS=0` turns it off, for a connection pooler that cannot keep
  * prepared statements across transactions (PgBouncer in transaction mode before 1.21). On PGlite it is selectRows.
  */
