@@ -23,13 +23,12 @@ export async function selectRows<T>(db: DbOrTx, query: SQL): Promise<T[]> {
  * prepared statements across transactions (PgBouncer in transaction mode before 1.21). On PGlite it is selectRows.
  */
 export async function selectRowsPrepared<T>(db: DbOrTx, query: SQL): Promise<T[]> {
-  const client = (db as unknown as { session?: { client?: { unsafe?: PreparedUnsafe<T> } } }).session?.client;
+  const client = postgresJsClient(db);
   const dialect = (db as unknown as { dialect?: { sqlToQuery(q: SQL): { sql: string; params: unknown[] } } }).dialect;
-  if (typeof client?.unsafe !== "function" || !dialect || process.env.DATABASE_PREPARED_STATEMENTS === "0") return selectRows<T>(db, query);
+  if (!client || !dialect || process.env.DATABASE_PREPARED_STATEMENTS === "0") return selectRows<T>(db, query);
   const q = dialect.sqlToQuery(query);
-  return client.unsafe(q.sql, q.params, { prepare: true });
+  return (await client.unsafe(q.sql, q.params, { prepare: true })) as T[];
 }
-type PreparedUnsafe<T> = (text: string, params: unknown[], options: { prepare: boolean }) => Promise<T[]>;
 
 /** Which organization and which of its mini-programs a query may read. */
 export type Scope = {
@@ -66,6 +65,13 @@ export function whereDimensions(scope: Scope, f: AnalyticsFilters, alias?: strin
  * row), PostgreSQL far less than the packing itself costs.
  */
 export function onPostgresJs(db: DbOrTx): boolean {
-  const client = (db as unknown as { session?: { client?: { unsafe?: unknown } } }).session?.client;
-  return typeof client?.unsafe === "function";
+  return postgresJsClient(db) !== undefined;
+}
+
+type PostgresJsClient = { unsafe(text: string, params: unknown[], options: { prepare: boolean }): Promise<unknown[]> };
+
+/** The postgres-js client under `db` (or a transaction on it: its reserved connection), or undefined on PGlite. */
+function postgresJsClient(db: DbOrTx): PostgresJsClient | undefined {
+  const client = (db as unknown as { session?: { client?: Partial<PostgresJsClient> } }).session?.client;
+  return typeof client?.unsafe === "function" ? (client as PostgresJsClient) : undefined;
 }
