@@ -16,6 +16,8 @@ export type Seeded = {
   seed: SeedResult;
   as(role: Role): Promise<OrgContext>;
   otherAdmin(): Promise<OrgContext>;
+  /** On PostgreSQL, the URL of this file's own database (for a second connection to it, as another server process has). */
+  url(): string | undefined;
 };
 
 export async function contextFor(db: Db, seed: SeedResult, email: string, orgSlug: string, sessionId = "ses_test"): Promise<OrgContext> {
@@ -60,6 +62,7 @@ export function useSeededDb(): Seeded {
   });
   out.as = (role: Role) => contextFor(out.db, out.seed, `${role}@demo.test`, "demo");
   out.otherAdmin = () => contextFor(out.db, out.seed, "admin@other.test", "other");
+  out.url = () => box.handle.url;
   return out;
 }
 

@@ -216,10 +216,7 @@ describe.runIf(inject("testDb").kind === "postgres")("on PostgreSQL, its own poo
 
   it("parses the batch statement once per connection, as a prepared statement, and stores the same (DATABASE_PREPARED_STATEMENTS=0: never)", async () => {
     // One connection of its own, so the prepared statements it lists are the ones these batches made.
-    const [{ name }] = (await selectRows<{ name: string }>(s.db, sql`SELECT current_database() AS name`)) as [{ name: string }];
-    const url = new URL(process.env.TEST_DATABASE_URL!);
-    url.pathname = `/${name}`;
-    const own = await openDatabase({ databaseUrl: url.toString(), maxConnections: 1 });
+    const own = await openDatabase({ databaseUrl: s.url()!, maxConnections: 1 });
     const host = { orgId: s.seed.orgs.demo!, id: s.seed.firstHost!.id };
     const prepared = async () =>
       (await selectRows<{ n: number }>(own.db, sql`SELECT count(*)::int AS n FROM pg_prepared_statements WHERE statement LIKE '%INSERT INTO events%'`))[0]!.n;

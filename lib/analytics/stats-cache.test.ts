@@ -119,11 +119,8 @@ describe("the closed days' sums", () => {
 
   it.runIf(onPostgres)("are dropped in other server processes when a rebuild commits (PostgreSQL)", async () => {
     // Another server process: its own connection to this file's database, listening as a server's feed does.
-    const [{ name }] = (await s.db.execute(sql`SELECT current_database() AS name`)) as unknown as [{ name: string }];
-    const url = new URL(process.env.TEST_DATABASE_URL!);
-    url.pathname = `/${name}`;
     const heard: SdkChange[] = [];
-    const other = await openDatabase({ databaseUrl: url.toString(), maxConnections: 1 });
+    const other = await openDatabase({ databaseUrl: s.url()!, maxConnections: 1 });
     const feed = createChangeFeed(other, (c) => heard.push(c));
     try {
       await vi.waitFor(() => expect(feed.trusted()).toBe(true), { timeout: 5_000 });
