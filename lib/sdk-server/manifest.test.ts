@@ -101,6 +101,28 @@ describe("manifest ETag", () => {
     expect(JSON.parse((await signed(at(10_000, [entry("1.0.0")]))).body).miniPrograms[0].version).toBe("1.0.0");
   });
 
+  it("tags a list of entries as manifestEtag does, by host, entries and their order, when the tag is kept and after", () => {
+    const a = entry("1.0.0");
+    const b = entry("2.0.0", { trial: true });
+    const tagOf = (hostId: string, entries: ManifestEntry[]) =>
+      manifestResponse(new Request("http://x/"), { hostId, generatedAt: new Date(20_000).toISOString(), miniPrograms: entries }, key).headers.get("etag");
+    const lists = [[a, b], [b, a], [a], [b], []];
+    const tags = new Set<string>();
+    for (const hostId of ["hst_a", "hst_b"]) {
+      for (const list of lists) {
+        // Asked twice: the second answer's tag is the kept one.
+        expect(tagOf(hostId, list)).toBe(manifestEtag(hostId, list));
+        expect(tagOf(hostId, list)).toBe(manifestEtag(hostId, list));
+        tags.add(tagOf(hostId, list)!);
+      }
+    }
+    expect(tags.size).toBe(10);
+    // More lists than are kept: the first ones are dropped and made again, the same.
+    for (let i = 0; i < 5_000; i++) tagOf("hst_a", [entry(`3.0.${i}`)]);
+    expect(tagOf("hst_a", [a, b])).toBe(manifestEtag("hst_a", [a, b]));
+    expect(tagOf("hst_b", [b, a])).toBe(manifestEtag("hst_b", [b, a]));
+  });
+
   it("makes keys whose public half is the raw 32 bytes and whose private half is stored encrypted", () => {
     expect(Buffer.from(made.publicKey, "base64url")).toHaveLength(32);
     expect(made.privateKeyEnc.startsWith("v1:")).toBe(true);

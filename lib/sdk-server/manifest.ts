@@ -54,6 +54,31 @@ export function manifestEtag(hostId: string, entries: ManifestEntry[]): string {
   return etagOf(hostId, entries.map(jsonOf).join(","));
 }
 
+// The tag of a list of entries, kept by the identities of its entry objects: hosts' devices ask for the same few
+// lists over and over (one per combination of rollout buckets), and each list's JSON is about 18 KB at 50 entries,
+// so joining and hashing it on every request was most of what a manifest allocated beyond the framework's own
+// (bench/profile-manifest.ts). An entry object never changes (a rebuilt snapshot makes new ones, with new numbers),
+// so a kept tag never goes stale; the oldest are dropped beyond TAGS_KEPT.
+const entryNumbers = new WeakMap<ManifestEntry, number>();
+let lastEntryNumber = 0;
+const TAGS_KEPT = 4096;
+const tagsByList = new Map<string, string>();
+function listTag(hostId: string, entries: ManifestEntry[]): string {
+  let key = hostId;
+  for (const e of entries) {
+    let n = entryNumbers.get(e);
+    if (n === undefined) entryNumbers.set(e, (n = ++lastEntryNumber));
+    key += `\u0000${n}`;
+  }
+  let tag = tagsByList.get(key);
+  if (tag === undefined) {
+    tag = manifestEtag(hostId, entries);
+    if (tagsByList.size >= TAGS_KEPT) tagsByList.delete(tagsByList.keys().next().value!);
+    tagsByList.set(key, tag);
+  }
+  return tag;
+}
+
 /** `entries`: the entries' JSON, joined by commas. */
 function etagOf(hostId: string, entries: string): string {
   const digest = createHash("sha256").update(`${JSON.stringify(hostId)}[${entries}]`).digest("hex");
@@ -77,15 +102,14 @@ export function ifNoneMatchHits(header: string | null, etag: string): boolean {
  * disabled host never gets here (the request is refused first).
  */
 export function manifestResponse(req: Request, manifest: Manifest, key: SigningKey): Response {
-  const entries = manifest.miniPrograms.map(jsonOf).join(",");
-  const etag = etagOf(manifest.hostId, entries);
+  const etag = listTag(manifest.hostId, manifest.miniPrograms);
   // Private: the answer depends on the signed caller; no-cache: always revalidate, which the ETag makes cheap.
   const headers: Record<string, string> = { ETag: etag, "Cache-Control": "private, no-cache" };
   if (ifNoneMatchHits(req.headers.get("if-none-match"), etag)) return new Response(null, { status: 304, headers });
   const signed = signedBody(`${etag} ${manifest.generatedAt} ${key.keyId}`, manifest.generatedAt, () => {
     // The bytes JSON.stringify(manifest) would give, from the entries' JSON written once.
     const body = Buffer.from(
-      `{"hostId":${JSON.stringify(manifest.hostId)},"generatedAt":${JSON.stringify(manifest.generatedAt)},"miniPrograms":[${entries}]}`,
+      `{"hostId":${JSON.stringify(manifest.hostId)},"generatedAt":${JSON.stringify(manifest.generatedAt)},"miniPrograms":[${manifest.miniPrograms.map(jsonOf).join(",")}]}`,
       "utf8",
     );
     return { body, signature: signatureHeader(key, body) };
