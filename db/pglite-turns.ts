@@ -10,9 +10,9 @@ import type { PGlite } from "@electric-sql/pglite";
 type Job = () => Promise<void>;
 
 /**
- * Routes the client's top-level statements (query, exec, transaction: what drizzle and the migrator call) through one
- * FIFO queue that yields a turn of the event loop between them. Statements inside a transaction run on its own
- * handle, under the transaction's single turn, as before.
+ * Routes the client's top-level statements (query, exec, transaction: what drizzle and the migrator call; runExclusive:
+ * ./pglite-prepared.ts) through one FIFO queue that yields a turn of the event loop between them. Statements inside a
+ * transaction run on its own handle, under the transaction's single turn, as before.
  */
 export function yieldBetweenStatements(client: PGlite): PGlite {
   const jobs: Job[] = [];
@@ -37,8 +37,12 @@ export function yieldBetweenStatements(client: PGlite): PGlite {
   const query = client.query.bind(client);
   const exec = client.exec.bind(client);
   const transaction = client.transaction.bind(client);
+  const runExclusive = client.runExclusive.bind(client);
   client.query = ((...args: Parameters<PGlite["query"]>) => enqueue(() => query(...args))) as PGlite["query"];
   client.exec = ((...args: Parameters<PGlite["exec"]>) => enqueue(() => exec(...args))) as PGlite["exec"];
   client.transaction = ((...args: Parameters<PGlite["transaction"]>) => enqueue(() => transaction(...args))) as PGlite["transaction"];
+  // Protocol-level statements (./pglite-prepared.ts) take their turn too, and so never run inside a transaction:
+  // PGlite's own runExclusive waits only for the statement in progress, not for an open transaction to end.
+  client.runExclusive = (<T>(fn: () => Promise<T>) => enqueue(() => runExclusive(fn))) as PGlite["runExclusive"];
   return client;
 }

@@ -241,6 +241,66 @@ describe.runIf(inject("testDb").kind === "postgres")("on PostgreSQL, its own poo
   });
 });
 
+describe.runIf(inject("testDb").kind === "pglite")("on PGlite, one prepared statement", () => {
+  it("parses the batch statement once, stores the same, makes it again when it was dropped (DATABASE_PREPARED_STATEMENTS=0: never)", async () => {
+    const host = { orgId: s.seed.orgs.demo!, id: s.seed.firstHost!.id };
+    const prepared = async () =>
+      (await selectRows<{ n: number }>(s.db, sql`SELECT count(*)::int AS n FROM pg_prepared_statements WHERE statement LIKE '%INSERT INTO events%'`))[0]!.n;
+    try {
+      await selectRows(s.db, sql`DEALLOCATE ALL`);
+      const first = [event({ userId: "u-prep-1" }), event({ userId: "u-prep-2", type: "page_view", page: "/p" })];
+      const second = [event({ userId: "u-prep-1" }), event({ userId: "u-prep-3" }), first[0]!];
+      expect(await ingestEvents(s.db, host, body(first), clock)).toMatchObject({ accepted: 2, duplicates: 0 });
+      // Two batches at once, as requests arrive: combined or one after the other, the same statement.
+      const [a, b] = await Promise.all([
+        ingestEvents(s.db, host, body(second), clock),
+        ingestEvents(s.db, host, body([event({ userId: "u-prep-5" }), event({ appId: UNASSIGNED })]), clock),
+      ]);
+      expect(a).toMatchObject({ accepted: 2, duplicates: 1 });
+      expect(b).toMatchObject({ accepted: 1, duplicates: 0, rejected: [{ index: 1, code: "not_assigned" }] });
+      expect(await prepared()).toBe(1);
+      expect(await stored([...first, ...second].map((e) => e.id))).toBe(4);
+
+      // Dropped behind its back (a DISCARD ALL, say): the next batch makes it again rather than failing.
+      await selectRows(s.db, sql`DEALLOCATE ALL`);
+      const third = [event({ userId: "u-prep-4" })];
+      expect(await ingestEvents(s.db, host, body(third), clock)).toMatchObject({ accepted: 1, duplicates: 0 });
+      expect(await prepared()).toBe(1);
+
+      vi.stubEnv("DATABASE_PREPARED_STATEMENTS", "0");
+      await selectRows(s.db, sql`DEALLOCATE ALL`);
+      const fourth = [event({ userId: "u-prep-6" })];
+      expect(await ingestEvents(s.db, host, body([...fourth, third[0]!]), clock)).toMatchObject({ accepted: 1, duplicates: 1 });
+      expect(await prepared()).toBe(0);
+      expect(await stored([...third, ...fourth].map((e) => e.id))).toBe(2);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
+  it("never runs inside another caller's transaction", async () => {
+    const host = { orgId: s.seed.orgs.demo!, id: s.seed.firstHost!.id };
+    const batch = [event({ userId: "u-prep-tx" })];
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    // A transaction that is open (and then rolled back) while the batch arrives: the batch waits for it to end and
+    // is kept; had it run inside, the rollback would have taken it away.
+    const tx = s.db
+      .transaction(async (t) => {
+        await t.execute(sql`SELECT 1`);
+        await held;
+        t.rollback();
+      })
+      .catch(() => {});
+    const ingested = ingestEvents(s.db, host, body(batch), clock);
+    await new Promise((r) => setTimeout(r, 50));
+    release();
+    await tx;
+    expect(await ingested).toMatchObject({ accepted: 1 });
+    expect(await stored(batch.map((e) => e.id))).toBe(1);
+  });
+});
+
 describe("limits", () => {
   it("takes 500 events", async () => {
     const res = await post(JSON.stringify({ events: Array.from({ length: 500 }, () => event()) }));

@@ -1,6 +1,7 @@
 // Raw SQL helpers for the analytics queries, which are set-based SQL rather than query-builder chains.
 import { sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/db";
+import { pgliteDatabase, queryPrepared, textParams } from "@/db/pglite-prepared";
 import type { AnalyticsFilters } from "./types";
 
 /**
@@ -20,14 +21,26 @@ export async function selectRows<T>(db: DbOrTx, query: SQL): Promise<T[]> {
  * query with parameters costs two (Parse and Describe, then Bind and Execute) and a parse and plan each time. Measured
  * on event ingestion: 30-45 % more events per second over HTTP, the database's and the server's CPU per event both
  * lower (docs/benchmarks.md). `DATABASE_PREPARED_STATEMENTS=0` turns it off, for a connection pooler that cannot keep
- * prepared statements across transactions (PgBouncer in transaction mode before 1.21). On PGlite it is selectRows.
+ * prepared statements across transactions (PgBouncer in transaction mode before 1.21). On PGlite it is a named
+ * statement of the database (db/pglite-prepared.ts: 10.6-10.9 ms against 12.2-13.6 ms a batch of ingestion on the
+ * 1 M-event bench database); inside a transaction there, or with parameters other than text, numbers and booleans,
+ * it is selectRows.
  */
 export async function selectRowsPrepared<T>(db: DbOrTx, query: SQL): Promise<T[]> {
-  const client = postgresJsClient(db);
   const dialect = (db as unknown as { dialect?: { sqlToQuery(q: SQL): { sql: string; params: unknown[] } } }).dialect;
-  if (!client || !dialect || process.env.DATABASE_PREPARED_STATEMENTS === "0") return selectRows<T>(db, query);
-  const q = dialect.sqlToQuery(query);
-  return (await client.unsafe(q.sql, q.params, { prepare: true })) as T[];
+  if (!dialect || process.env.DATABASE_PREPARED_STATEMENTS === "0") return selectRows<T>(db, query);
+  const client = postgresJsClient(db);
+  if (client) {
+    const q = dialect.sqlToQuery(query);
+    return (await client.unsafe(q.sql, q.params, { prepare: true })) as T[];
+  }
+  const pg = pgliteDatabase((db as unknown as { session?: { client?: unknown } }).session?.client);
+  if (pg) {
+    const q = dialect.sqlToQuery(query);
+    const params = textParams(q.params);
+    if (params) return queryPrepared<T>(pg, q.sql, params);
+  }
+  return selectRows<T>(db, query);
 }
 
 /** Which organization and which of its mini-programs a query may read. */

@@ -3,12 +3,13 @@
 // data-modifying CTEs run atomically, so a failure keeps none of the batch and a success leaves raw rows and
 // rollups agreeing. Only rows the INSERT actually returns (not duplicates) reach the rollups, which is what
 // makes a resent batch count nothing twice. One round trip and one multi-row write per table, whatever the
-// batch size; the events travel as one JSON parameter. The same statement reads which mini-programs each host
+// batch size; the events travel as one JSON parameter, and so do the hosts, so the statement's text is one whatever
+// the batch and is prepared once (selectRowsPrepared). The same statement reads which mini-programs each host
 // runs and keeps only their events (the first of each host and id), so a batch costs one round trip, not two.
 import { sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/db";
 import { errorFingerprint } from "../fingerprint";
-import { list, selectRowsPrepared } from "../sql";
+import { selectRowsPrepared } from "../sql";
 import type { ValidEvent } from "../validate";
 
 export type InsertPart = { hostId: string; events: ValidEvent[] };
@@ -67,7 +68,8 @@ export async function insertEvents(db: DbOrTx, orgId: string, parts: InsertPart[
     db,
     sql`
     WITH assigned AS (
-      SELECT DISTINCT host_id, app_id FROM assignments WHERE org_id = ${orgId} AND host_id IN (${list(hostIds)})
+      SELECT DISTINCT host_id, app_id FROM assignments
+      WHERE org_id = ${orgId} AND host_id IN (SELECT jsonb_array_elements_text(${JSON.stringify(hostIds)}::jsonb))
     ),
     input AS (
       SELECT DISTINCT ON (h, id) * FROM jsonb_to_recordset(${payload}::jsonb) AS x(
