@@ -29,18 +29,14 @@ export async function selectRows<T>(db: DbOrTx, query: SQL): Promise<T[]> {
 export async function selectRowsPrepared<T>(db: DbOrTx, query: SQL): Promise<T[]> {
   const dialect = (db as unknown as { dialect?: { sqlToQuery(q: SQL): { sql: string; params: unknown[] } } }).dialect;
   if (!dialect || process.env.DATABASE_PREPARED_STATEMENTS === "0") return selectRows<T>(db, query);
-  const client = postgresJsClient(db);
-  if (client) {
-    const q = dialect.sqlToQuery(query);
-    return (await client.unsafe(q.sql, q.params, { prepare: true })) as T[];
-  }
-  const pg = pgliteDatabase((db as unknown as { session?: { client?: unknown } }).session?.client);
-  if (pg) {
-    const q = dialect.sqlToQuery(query);
-    const params = textParams(q.params);
-    if (params) return queryPrepared<T>(pg, q.sql, params);
-  }
-  return selectRows<T>(db, query);
+  const client = sessionClient(db);
+  const postgresJs = asPostgresJs(client);
+  const pglite = postgresJs ? undefined : pgliteDatabase(client);
+  if (!postgresJs && !pglite) return selectRows<T>(db, query);
+  const q = dialect.sqlToQuery(query);
+  if (postgresJs) return (await postgresJs.unsafe(q.sql, q.params, { prepare: true })) as T[];
+  const params = textParams(q.params);
+  return params ? queryPrepared<T>(pglite!, q.sql, params) : selectRows<T>(db, query);
 }
 
 /** Which organization and which of its mini-programs a query may read. */
@@ -83,8 +79,16 @@ export function onPostgresJs(db: DbOrTx): boolean {
 
 type PostgresJsClient = { unsafe(text: string, params: unknown[], options: { prepare: boolean }): Promise<unknown[]> };
 
+/** The driver's client under `db`: postgres-js (a transaction's reserved connection), PGlite, or a PGlite transaction. */
+function sessionClient(db: DbOrTx): unknown {
+  return (db as unknown as { session?: { client?: unknown } }).session?.client;
+}
+
 /** The postgres-js client under `db` (or a transaction on it: its reserved connection), or undefined on PGlite. */
 function postgresJsClient(db: DbOrTx): PostgresJsClient | undefined {
-  const client = (db as unknown as { session?: { client?: Partial<PostgresJsClient> } }).session?.client;
-  return typeof client?.unsafe === "function" ? (client as PostgresJsClient) : undefined;
+  return asPostgresJs(sessionClient(db));
+}
+
+function asPostgresJs(client: unknown): PostgresJsClient | undefined {
+  return typeof (client as Partial<PostgresJsClient> | undefined)?.unsafe === "function" ? (client as PostgresJsClient) : undefined;
 }
