@@ -40,8 +40,26 @@ export const toWire = (batches: ReturnType<typeof ingestBatches>): Wire[] =>
   });
 
 /** Signed event batches over HTTP with autocannon; counts what the server says it committed (202 `accepted`). */
-export async function sendBatches(server: Server, wires: Wire[], o: { connections: number; rate?: number; stopWhen?: Promise<void> }) {
+/**
+ * `more`, for a run stopped from outside: called (outside autocannon's request setup, so a stall is one chunk's
+ * making) whenever fewer than `lowWater` batches are left unsent, to add fresh ones; without it, or if it cannot keep
+ * up, batches are sent again and count as duplicates (not accepted).
+ */
+export async function sendBatches(
+  server: Server,
+  wires: Wire[],
+  o: { connections: number; rate?: number; stopWhen?: Promise<void>; more?: () => Wire[]; lowWater?: number },
+) {
   let next = 0;
+  let topping = false;
+  const topUp = () => {
+    if (!o.more || topping || wires.length - next >= (o.lowWater ?? 0)) return;
+    topping = true;
+    setImmediate(() => {
+      for (const w of o.more!()) wires.push(w);
+      topping = false;
+    });
+  };
   let accepted = 0;
   let failed = 0;
   let lastAnswerAt = 0;
@@ -60,6 +78,7 @@ export async function sendBatches(server: Server, wires: Wire[], o: { connection
           path,
           setupRequest: (req) => {
             const w = wires[next++ % wires.length]!;
+            topUp();
             return { ...req, method: "POST", path, body: w.body, headers: { "content-type": "application/json", ...sdkHeaders(w.key, w.secret, "POST", path, w.body) } };
           },
           onResponse: (status, body) => {
