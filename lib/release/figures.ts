@@ -1,8 +1,9 @@
 // A rollout's live figures (CONTRACT §8): launches, users, errors, error rate and average session per version of
 // one mini-program on one host over a recent window, counted from the raw events (exact, as CONTRACT §7 wants).
 // The guardrail decides on them and the assignment page compares the candidate with the stable version on them.
-// The window is minutes to a day, so the scan is the organization's recent slice of `events_ts_idx`.
-import { sql } from "drizzle-orm";
+// The window is minutes to a day: the rollout figures read the mini-program's recent slice of `events_app_ts_idx`
+// (org, app, ts), the guardrail only its candidate's launches and errors on one host, from `events_guard_idx`.
+import { sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/db";
 import { list, selectRows } from "@/lib/analytics/sql";
 
@@ -66,29 +67,34 @@ export async function versionFigures(
 export type GuardrailWindow = { hostId: string; appId: string; version: string; since: Date };
 
 /**
+ * The statement of `guardrailCounts`: one row (i, launches, errors) per window that has any. LATERAL: each window is
+ * its own range scan of events_guard_idx (org_id, app_id, host_id, version, ts; launches and errors only: the type
+ * condition is its predicate), as its statement of its own was; a join would hash the organization's whole day of
+ * events against the list instead.
+ */
+export function guardrailCountsQuery(orgId: string, windows: readonly GuardrailWindow[], until: Date): SQL {
+  const values = sql.join(
+    windows.map((w, i) => sql`(${i}::int, ${w.hostId}::text, ${w.appId}::text, ${w.version}::text, ${w.since.toISOString()}::timestamptz)`),
+    sql`, `,
+  );
+  return sql`SELECT w.i, c.launches, c.errors
+        FROM (VALUES ${values}) AS w(i, host_id, app_id, version, since)
+        CROSS JOIN LATERAL (
+          SELECT count(*) FILTER (WHERE e.type = 'launch')::int AS launches, count(*) FILTER (WHERE e.type = 'error')::int AS errors
+          FROM events e
+          WHERE e.org_id = ${orgId} AND e.app_id = w.app_id AND e.host_id = w.host_id AND e.version = w.version
+            AND e.type IN ('launch', 'error') AND e.ts >= w.since AND e.ts < ${until.toISOString()}::timestamptz
+        ) c`;
+}
+
+/**
  * Launches and errors of each window (in order) of one organization, in one statement: what a guardrail decides on.
  * The runner checks every guarded candidate every tick; one statement per candidate cost PGlite a few ms of planning
  * each, on its only thread (60 candidates: 100-150 ms a tick). The organization stays one value of the statement.
  */
 export async function guardrailCounts(db: DbOrTx, orgId: string, windows: readonly GuardrailWindow[], until: Date): Promise<{ launches: number; errors: number }[]> {
   if (windows.length === 0) return [];
-  const values = sql.join(
-    windows.map((w, i) => sql`(${i}::int, ${w.hostId}::text, ${w.appId}::text, ${w.version}::text, ${w.since.toISOString()}::timestamptz)`),
-    sql`, `,
-  );
-  const rows = await selectRows<{ i: number; launches: number; errors: number }>(
-    db,
-    // LATERAL: each window is its own range scan of (org_id, app_id, ts), as its statement of its own was; a join
-    // would hash the organization's whole day of events against the list instead.
-    sql`SELECT w.i, c.launches, c.errors
-        FROM (VALUES ${values}) AS w(i, host_id, app_id, version, since)
-        CROSS JOIN LATERAL (
-          SELECT count(*) FILTER (WHERE e.type = 'launch')::int AS launches, count(*) FILTER (WHERE e.type = 'error')::int AS errors
-          FROM events e
-          WHERE e.org_id = ${orgId} AND e.app_id = w.app_id AND e.ts >= w.since AND e.ts < ${until.toISOString()}::timestamptz
-            AND e.host_id = w.host_id AND e.version = w.version
-        ) c`,
-  );
+  const rows = await selectRows<{ i: number; launches: number; errors: number }>(db, guardrailCountsQuery(orgId, windows, until));
   const byIndex = new Map(rows.map((r) => [Number(r.i), r]));
   return windows.map((_, i) => {
     const r = byIndex.get(i);

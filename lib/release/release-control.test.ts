@@ -22,7 +22,7 @@ import { AtriumSdkClient } from "@/sdk-client";
 import { apiCaller } from "@/test/api";
 import { inProcessFetch, serveOverHttp } from "@/test/api-router";
 import { useSeededDb } from "@/test/seeded";
-import { guardrailCounts, versionFigures, type GuardrailWindow } from "./figures";
+import { guardrailCounts, guardrailCountsQuery, versionFigures, type GuardrailWindow } from "./figures";
 import { GUARDRAIL_MAX_PAUSE_MS, guardrailPauseMs, RELEASE_TICK_MS, runReleaseTick } from "./runner";
 
 withTempBlobStore();
@@ -515,6 +515,23 @@ describe("guardrail counts: every candidate of an organization in one statement"
     expect(new Set(counts.map((c) => c.launches)).size).toBeGreaterThan(2);
     // Another organization's id finds none of them.
     expect((await guardrailCounts(s.db, "org_nobody", windows, until)).every((c) => c.launches === 0 && c.errors === 0)).toBe(true);
+  });
+
+  it("read only the candidate's launches and errors, from the guardrail's partial index", async () => {
+    const admin = await s.as("admin");
+    const windows: GuardrailWindow[] = [
+      { hostId: "h1", appId: "com.demo.loyalty", version: "1.1.0", since: new Date(Date.now() - 3_600_000) },
+      { hostId: "h2", appId: "com.demo.coupons", version: "1.2.0", since: new Date(Date.now() - 86_400_000) },
+    ];
+    // With sequential scans priced out, the plan shows which index the statement can use: events_guard_idx only if
+    // its conditions imply the index's predicate (launches and errors), and nothing of the other events is read.
+    const plan = await s.db.transaction(async (tx) => {
+      await tx.execute(sql`SET LOCAL enable_seqscan = off`);
+      const rows = await selectRows<{ "QUERY PLAN": unknown }>(tx, sql`EXPLAIN (FORMAT JSON) ${guardrailCountsQuery(admin.org.id, windows, new Date())}`);
+      return JSON.stringify(rows[0]!["QUERY PLAN"]);
+    });
+    expect(plan).toContain('"Index Name":"events_guard_idx"');
+    expect(plan).not.toContain("events_app_ts_idx");
   });
 });
 
