@@ -10,7 +10,7 @@ import { analyzeAnalyticsTables } from "./auto-analyze";
 import { decodeBitmap, encodeBitmap } from "./bitmaps";
 import { addDays, utcDay } from "./dates";
 import { ingestEvents } from "./ingest";
-import { assignUserIds, backfillUserSets, foldFirstLaunches, foldPendingUserDays, rebuildUserSets } from "./queries/user-sets";
+import { assignUserIds, backfillUserSets, deleteFoldedQuery, foldFirstLaunches, foldPendingUserDays, rebuildUserSets } from "./queries/user-sets";
 import { computeOverviewFromRaw } from "./raw";
 import { getOverview } from "./service";
 import { setCache, unionBitmaps, unionSizes, unitCache } from "./set-cache";
@@ -323,6 +323,61 @@ describe("the background fold", () => {
     await expectOverviewsExact();
   });
 });
+
+describe("the fold's delete of what it took (pending_user_days, pending_key_users)", () => {
+  // The plan of a statement follows the queue's statistics, which swing from empty to hundreds of thousands of rows
+  // under ingestion. Here they were taken while only another organization had rows pending; then this one's grow.
+  // The delete must read about the rows it deletes, not all of the organization's pending rows (or, worse, run the
+  // list once per pending row, as `seq IN (SELECT jsonb_array_elements_text(…))` did on the bench database: 57 s).
+  for (const table of ["pending_user_days", "pending_key_users"] as const) {
+    it(`${table}: reads only the range of seqs it took, whatever the statistics say`, async () => {
+      const cols =
+        table === "pending_user_days"
+          ? sql`(org_id, day, app_id, host_id, version, platform, user_id) SELECT o, ${TODAY}::date, 'app', 'h', '1.0.0', 'ios', 'u' || g`
+          : sql`(org_id, app_id, kind, day, key, user_id) SELECT o, 'app', 'page', ${TODAY}::date, 'k', 'u' || g`;
+      const read = await s.db
+        .transaction(async (tx) => {
+          await tx.execute(sql`INSERT INTO ${sql.identifier(table)} ${cols} FROM generate_series(1, 2000) g, (VALUES ('org_other_stats')) v(o)`);
+          await tx.execute(sql`ANALYZE ${sql.identifier(table)}`);
+          await tx.execute(sql`INSERT INTO ${sql.identifier(table)} ${cols} FROM generate_series(1, 20000) g, (VALUES ('org_many_pending')) v(o)`);
+          const seqs = (
+            await selectRows<{ seq: string }>(tx, sql`SELECT seq::text AS seq FROM ${sql.identifier(table)} WHERE org_id = 'org_many_pending' ORDER BY seq LIMIT 100`)
+          ).map((r) => r.seq);
+          const [row] = await selectRows<{ "QUERY PLAN": unknown }>(tx, sql`EXPLAIN (ANALYZE, FORMAT JSON) ${deleteFoldedQuery(table, "org_many_pending", seqs)}`);
+          const left = await selectRows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM ${sql.identifier(table)} WHERE org_id = 'org_many_pending'`);
+          expect(left[0]!.n).toBe(20000 - 100);
+          throw new Rollback(scanned(row!["QUERY PLAN"], table));
+        })
+        .catch((e: unknown) => {
+          if (e instanceof Rollback) return e.value;
+          throw e;
+        });
+      // Every row a scan of the queue handed on or filtered out, over all its loops.
+      expect(read).toBeGreaterThanOrEqual(100);
+      expect(read).toBeLessThanOrEqual(200);
+    });
+  }
+});
+
+class Rollback extends Error {
+  constructor(readonly value: number) {
+    super("rollback");
+  }
+}
+
+/** Rows the plan's scans of `table` read: actual rows plus rows removed by their filters, times their loops. */
+function scanned(plan: unknown, table: string): number {
+  let n = 0;
+  const walk = (node: Record<string, unknown>) => {
+    if (node["Relation Name"] === table && String(node["Node Type"]).includes("Scan")) {
+      n += ((Number(node["Actual Rows"]) || 0) + (Number(node["Rows Removed by Filter"]) || 0) + (Number(node["Rows Removed by Index Recheck"]) || 0)) * (Number(node["Actual Loops"]) || 1);
+    }
+    for (const child of (node.Plans as Record<string, unknown>[] | undefined) ?? []) walk(child);
+  };
+  const top = (typeof plan === "string" ? JSON.parse(plan) : plan) as { Plan: Record<string, unknown> }[];
+  walk(top[0]!.Plan);
+  return n;
+}
 
 describe("backfill (migrations 0019 and 0022)", () => {
   it("builds the bitmaps of an organization that has user-days but none yet, once", async () => {

@@ -8,7 +8,7 @@ import type { DbOrTx } from "@/db";
 import type { EventKeyKind } from "@/db/schema";
 import { withBitmaps, writeBitmap } from "../bitmaps";
 import { selectRows } from "../sql";
-import { assignUserIds, foldLock, intArray, type FoldResult } from "./user-sets";
+import { assignUserIds, deleteFoldedQuery, foldLock, intArray, type FoldResult } from "./user-sets";
 
 type KeySetKey = { appId: string; kind: EventKeyKind; day: string; key: string };
 const keyString = (k: KeySetKey) => JSON.stringify([k.appId, k.kind, k.day, k.key]);
@@ -38,10 +38,7 @@ export async function foldPendingKeyUsers(db: DbOrTx, orgId: string, limit = 5_0
       (delta.get(k) ?? delta.set(k, { key, uids: [] }).get(k)!).uids.push(uids.get(r.user_id)!);
     }
     await mergeKeySets(tx, orgId, delta);
-    // By the exact seqs read: a row with a lower seq committed since (sequences are not commit-ordered) stays pending.
-    await tx.execute(sql`
-      DELETE FROM pending_key_users WHERE org_id = ${orgId}
-        AND seq IN (SELECT jsonb_array_elements_text(${JSON.stringify(rows.map((r) => r.seq))}::jsonb)::bigint)`);
+    await tx.execute(deleteFoldedQuery("pending_key_users", orgId, rows.map((r) => r.seq)));
     return { folded: rows.length, locked: true, more: rows.length === limit };
   });
 }

@@ -77,6 +77,27 @@ const isAppGrain = (k: Omit<SetKey, "day">) => k.appId !== "" && k.hostId === ""
 const FOLD_LOCK_CLASS = 0x5553;
 export const foldLock = (orgId: string) => sql`${FOLD_LOCK_CLASS}::int, hashtext(${orgId})`;
 
+/**
+ * Deletes the queue rows a fold has read (`seqs`, taken oldest first) from pending_user_days or pending_key_users, by
+ * their exact seqs: a row with a lower seq committed since (sequences are not commit-ordered) stays pending. The
+ * seqs' range is part of the condition so that every plan reads only that range of the (org_id, seq) key, whatever
+ * the queue's statistics say. Queues swing from empty to hundreds of thousands of rows under ingestion; written as
+ * `seq IN (SELECT jsonb_array_elements_text(…))`, a statistics snapshot taken while the organization had no pending
+ * rows gave a nested loop that ran the list's function once per pending row of the organization (57 s for one fold
+ * of 5,000 rows, 400 k rows pending, on the PostgreSQL bench database: docs/benchmarks.md).
+ */
+export function deleteFoldedQuery(table: "pending_user_days" | "pending_key_users", orgId: string, seqs: readonly string[]): SQL {
+  let lo = BigInt(seqs[0]!);
+  let hi = lo;
+  for (const x of seqs) {
+    const n = BigInt(x);
+    if (n < lo) lo = n;
+    if (n > hi) hi = n;
+  }
+  return sql`DELETE FROM ${sql.identifier(table)} WHERE org_id = ${orgId}
+    AND seq BETWEEN ${lo.toString()}::bigint AND ${hi.toString()}::bigint AND seq = ANY(${`{${seqs.join(",")}}`}::bigint[])`;
+}
+
 export type FoldResult = {
   /** Pending user-days moved into the day bitmaps. */
   folded: number;
@@ -125,10 +146,7 @@ export async function foldPendingUserDays(db: DbOrTx, orgId: string, limit = 5_0
     }
     await mergeIntoSets(tx, orgId, weekDelta, "weekly_user_sets");
     await refreshRetention(tx, orgId, [...cohorts.values()]);
-    // By the exact seqs read: a row with a lower seq committed since (sequences are not commit-ordered) stays pending.
-    await tx.execute(sql`
-      DELETE FROM pending_user_days WHERE org_id = ${orgId}
-        AND seq IN (SELECT jsonb_array_elements_text(${JSON.stringify(rows.map((r) => r.seq))}::jsonb)::bigint)`);
+    await tx.execute(deleteFoldedQuery("pending_user_days", orgId, rows.map((r) => r.seq)));
     return { folded: rows.length, locked: true, more: rows.length === limit };
   });
 }
