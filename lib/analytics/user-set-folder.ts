@@ -13,8 +13,18 @@ import { foldPendingKeyUsers } from "./queries/key-sets";
 import { foldFirstLaunches, foldPendingUserDays, orgsWithPendingUserDays } from "./queries/user-sets";
 
 export const USER_SET_FOLD_MS = Math.max(100, Number(process.env.USER_SET_FOLD_MS) || 1_000);
-/** Pending user-days one fold transaction takes. */
+/** Pending rows one fold transaction takes: first launches everywhere, and on PGlite every kind. */
 export const FOLD_BATCH = 5_000;
+/**
+ * Pending user-days and key-users one fold transaction takes on PostgreSQL (USER_SET_FOLD_BATCH). A fold's cost is
+ * mostly per bitmap row it touches (each read, OR'ed and written whole), and today's rows are touched by nearly every
+ * batch, so larger batches cost less per row: on the 10 M-event bench database, 16-24 us a key-user in batches of
+ * 5,000 against 9-11 us in batches of 20,000, and 33-44 against 23-24 us a user-day (5,000 against 10,000). At
+ * 5,000 the key-user fold fell behind ingestion at its maximum (docs/benchmarks.md). There a fold runs on a
+ * connection of its own and takes no lock ingestion waits for; on PGlite a transaction holds the server's only
+ * thread, so it keeps FOLD_BATCH.
+ */
+export const FOLD_BATCH_POSTGRES = Math.max(1, Number(process.env.USER_SET_FOLD_BATCH) || 20_000);
 /** User-days noted by ingestion since the last pass that start one at once. */
 export const FOLD_EARLY_AT = 2_000;
 /** One pass stops taking more batches of an organization after this long, so every organization gets its turn. */
@@ -31,8 +41,11 @@ export type FoldPassReport = {
   skipped: number;
 };
 
-/** Folds what is pending, organization by organization. Tests call it directly; the loop below calls it on a timer. */
-export async function foldAllPending(db: DbOrTx, opts: { batch?: number; budgetMs?: number } = {}): Promise<FoldPassReport> {
+/**
+ * Folds what is pending, organization by organization. Tests call it directly; the loop below calls it on a timer.
+ * `batch`: rows a transaction takes (FOLD_BATCH); `setsBatch`: the same for user-days and key-users, if different.
+ */
+export async function foldAllPending(db: DbOrTx, opts: { batch?: number; setsBatch?: number; budgetMs?: number } = {}): Promise<FoldPassReport> {
   const report: FoldPassReport = { orgs: 0, folded: 0, launches: 0, keyUsers: 0, skipped: 0 };
   const orgs = await orgsWithPendingUserDays(db);
   for (const orgId of orgs) {
@@ -40,13 +53,15 @@ export async function foldAllPending(db: DbOrTx, opts: { batch?: number; budgetM
     const started = Date.now();
     // User-days first: they number most users, so the cohorts' fold rarely has to.
     // Another process folding this organization: skipped, for both kinds.
-    org: for (const [fold, field] of [
-      [foldPendingUserDays, "folded"],
-      [foldFirstLaunches, "launches"],
-      [foldPendingKeyUsers, "keyUsers"],
+    const batch = opts.batch ?? FOLD_BATCH;
+    const setsBatch = opts.setsBatch ?? batch;
+    org: for (const [fold, field, limit] of [
+      [foldPendingUserDays, "folded", setsBatch],
+      [foldFirstLaunches, "launches", batch],
+      [foldPendingKeyUsers, "keyUsers", setsBatch],
     ] as const) {
       for (;;) {
-        const r = await fold(db, orgId, opts.batch ?? FOLD_BATCH);
+        const r = await fold(db, orgId, limit);
         report[field] += r.folded;
         if (!r.locked) {
           report.skipped++;
@@ -120,7 +135,7 @@ async function pass(state: LoopState): Promise<void> {
     const handle = await getDbHandle();
     pace = handle.kind === "pglite" ? FOLD_PACE : 0;
     const db = handle.db;
-    const r = await foldAllPending(db);
+    const r = await foldAllPending(db, handle.kind === "postgres" ? { setsBatch: FOLD_BATCH_POSTGRES } : {});
     state.foldedSince = (state.foldedSince ?? 0) + r.folded + r.launches + r.keyUsers;
     if (state.foldedSince > 0 && Date.now() - (state.vacuumedAt ?? 0) >= VACUUM_EVERY_MS) {
       state.vacuumedAt = Date.now();

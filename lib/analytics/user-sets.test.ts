@@ -149,6 +149,23 @@ describe("the background fold", () => {
     expect(await foldPendingUserDays(s.db, orgId)).toEqual({ folded: 0, locked: true, more: false });
   });
 
+  it("takes `setsBatch` user-days and key-users a transaction, `batch` first launches (PostgreSQL's pass: larger batches of sets)", async () => {
+    const users = Array.from({ length: 40 }, (_, i) => `batchsize-${i}`);
+    await Promise.all(batchesOf(777, users, 4).map((b, i) => ingestEvents(s.db, { orgId, id: hosts[i % 2]!.id }, body(b), NOW)));
+    const keyUsers = async () => (await selectRows<{ n: number }>(s.db, sql`SELECT count(*)::int AS n FROM pending_key_users WHERE org_id = ${orgId}`))[0]!.n;
+    const [days, launches, keys] = [await pendingCount(), await unfoldedLaunches(), await keyUsers()];
+    expect(days).toBeGreaterThan(30);
+    expect(launches).toBeGreaterThan(10);
+    expect(keys).toBeGreaterThan(30);
+    // No time budget: one transaction of each kind.
+    expect(await foldAllPending(s.db, { batch: 5, setsBatch: 30, budgetMs: -1 })).toMatchObject({ orgs: 1, folded: 30, launches: 5, keyUsers: 30, skipped: 0 });
+    expect([await pendingCount(), await unfoldedLaunches(), await keyUsers()]).toEqual([days - 30, launches - 5, keys - 30]);
+    await expectOverviewsExact();
+    await foldAllPending(s.db);
+    expect([await pendingCount(), await unfoldedLaunches(), await keyUsers()]).toEqual([0, 0, 0]);
+    await expectBitmapsAsRebuilt();
+  });
+
   it("run by several connections at once on one organization, leaves the bitmaps exact and nothing pending; reads meanwhile stay exact", async () => {
     const users = [...Array.from({ length: 60 }, (_, i) => `conc-${i}`), ...Array.from({ length: 90 }, (_, i) => `fold-${i}`)];
     for (const b of batchesOf(99, users, 12)) await ingestEvents(s.db, { orgId, id: hosts[0]!.id }, body(b), NOW);
