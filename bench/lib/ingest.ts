@@ -39,8 +39,8 @@ export const toWire = (batches: ReturnType<typeof ingestBatches>): Wire[] =>
     return { key: host.sdkKey, secret: host.sdkSecret, body: JSON.stringify({ events: b.rows.map(wireEvent) }), events: b.rows.length };
   });
 
-/** Signed event batches over HTTP with autocannon; counts what the server says it committed (202 `accepted`). */
 /**
+ * Signed event batches over HTTP with autocannon; counts what the server says it committed (202 `accepted`).
  * `more`, for a run stopped from outside: called (outside autocannon's request setup, so a stall is one chunk's
  * making) whenever fewer than `lowWater` batches are left unsent, to add fresh ones; without it, or if it cannot keep
  * up, batches are sent again and count as duplicates (not accepted).
