@@ -67,7 +67,18 @@ export async function runRecovery(c: ConsoleUnderTest): Promise<{ problems: stri
       }));
       const res = await sdk.signedFetch("POST", EVENTS_PATH, JSON.stringify({ events })).catch(() => null);
       if (!res) return;
-      const body = (await res.json().catch(() => null)) as { accepted?: number } | null;
+      // The kill can land between the answer's status line and its body: the body's read then fails, and the batch
+      // was not acknowledged to this client, as when the request itself failed. A body that arrives whole but is not
+      // the expected JSON is still a problem below.
+      const text = await res.text().catch(() => null);
+      if (text === null) return;
+      const body = (() => {
+        try {
+          return JSON.parse(text) as { accepted?: number } | null;
+        } catch {
+          return null;
+        }
+      })();
       if (res.status === 202 && body?.accepted === events.length) {
         ackedBatches++;
         for (const e of events) ackedEvents.add(e.id);
