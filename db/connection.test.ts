@@ -1,6 +1,7 @@
 // How the console's PostgreSQL connections are set up (db/index.ts).
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { openDatabase, pgliteSharedBuffers } from "@/db";
 import { selectRows } from "@/lib/analytics/sql";
 import { useTestDb } from "@/test/db";
 
@@ -32,4 +33,34 @@ describe("PGlite statements", () => {
     await Promise.all([first, second, third]);
     expect(order).toEqual(["first", "turn", "second", "transaction"]);
   });
+});
+
+describe("PGlite's shared buffers", () => {
+  it("default to 512MB, and PGLITE_SHARED_BUFFERS sets them, given as PostgreSQL writes a size", () => {
+    expect(pgliteSharedBuffers(undefined)).toBe("512MB");
+    expect(pgliteSharedBuffers("")).toBe("512MB");
+    expect(pgliteSharedBuffers("256MB")).toBe("256MB");
+    expect(pgliteSharedBuffers(" 1GB ")).toBe("1GB");
+    expect(pgliteSharedBuffers("128kB")).toBe("128kB");
+    for (const bad of ["512", "512mb", "3GB", "64kB", "1.5GB", "-1MB", "shared_buffers=1GB", "512MB -c fsync=on"]) {
+      expect(() => pgliteSharedBuffers(bad), bad).toThrow(/PGLITE_SHARED_BUFFERS/);
+    }
+  });
+
+  it.skipIf(!!process.env.TEST_DATABASE_URL)("are what the embedded database starts with", async () => {
+    const before = process.env.PGLITE_SHARED_BUFFERS;
+    process.env.PGLITE_SHARED_BUFFERS = "2MB";
+    try {
+      const handle = await openDatabase({ pgliteDir: "memory://" });
+      try {
+        const [row] = await selectRows<{ sb: string }>(handle.db, sql`SELECT current_setting('shared_buffers') AS sb`);
+        expect(row?.sb).toBe("2MB");
+      } finally {
+        await handle.close();
+      }
+    } finally {
+      if (before === undefined) delete process.env.PGLITE_SHARED_BUFFERS;
+      else process.env.PGLITE_SHARED_BUFFERS = before;
+    }
+  }, 60_000);
 });
