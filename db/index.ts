@@ -34,12 +34,24 @@ export type OpenOptions = {
   /** PGlite only: a compiled module, its file bundle and start parameters to reuse (tests open many databases). */
   pglite?: Pick<PGliteOptions, "pgliteWasmModule" | "fsBundle" | "startParams">;
   maxConnections?: number;
+  /**
+   * PGlite only: run the database in a thread of its own (db/pglite-worker.ts), as the server does, so that its
+   * statements and the requests' work use both cores. Not with `pgliteLoadFrom` or `pglite`.
+   */
+  thread?: boolean;
   /** PostgreSQL only: how its connections name themselves in pg_stat_activity. */
   applicationName?: string;
 };
 
 // On globalThis: Next.js may load this module once per route bundle, and a handle opened through one is used by all.
 const kinds = ((globalThis as typeof globalThis & { __atriumDbKinds?: WeakMap<object, DbHandle["kind"]> }).__atriumDbKinds ??= new WeakMap());
+
+const onOwnThread = ((globalThis as typeof globalThis & { __atriumDbThreaded?: WeakSet<object> }).__atriumDbThreaded ??= new WeakSet());
+
+/** Whether a handle's `db` is PGlite on a thread of its own (OpenOptions.thread): its statements do not stop this thread. */
+export function onPGliteThread(db: DbOrTx): boolean {
+  return onOwnThread.has(db);
+}
 
 /** Which database a handle's `db` opened by openDatabase runs on (undefined for a transaction or anything else). */
 export function databaseKind(db: DbOrTx): DbHandle["kind"] | undefined {
@@ -127,9 +139,16 @@ export async function openDatabase(opts: OpenOptions = {}): Promise<DbHandle> {
     // PGlite fails with ENOENT when the parent is missing (STACK-NOTES).
     fs.mkdirSync(path.dirname(dataDir), { recursive: true });
   }
-  const client = yieldBetweenStatements(await PGlite.create({ dataDir, loadDataDir: opts.pgliteLoadFrom, startParams: [...PGlite.defaultStartParams, "-c", `shared_buffers=${pgliteSharedBuffers()}`], ...opts.pglite }));
+  const startParams = [...PGlite.defaultStartParams, "-c", `shared_buffers=${pgliteSharedBuffers()}`];
+  const threaded = opts.thread && !opts.pgliteLoadFrom && !opts.pglite;
+  // In the caller's thread a statement stops everything else, so statements take turns with the event loop
+  // (./pglite-turns.ts); on a thread of their own they do not stop it, and queue in the client's own order.
+  const client = threaded
+    ? await (await import("./pglite-worker")).openPGliteThread({ dataDir, startParams })
+    : yieldBetweenStatements(await PGlite.create({ dataDir, loadDataDir: opts.pgliteLoadFrom, startParams, ...opts.pglite }));
   const db = drizzle({ client, schema }) as unknown as Db;
   kinds.set(db, "pglite");
+  if (threaded) onOwnThread.add(db);
   return { db, kind: "pglite", close: () => client.close() };
 }
 
@@ -149,13 +168,18 @@ export async function migrateDatabase(handle: DbHandle): Promise<void> {
   await backfillUserSets(handle.db);
 }
 
+/** Whether the server's PGlite runs in a thread of its own (PGLITE_THREAD, on unless `0`). */
+export function pgliteThread(value = process.env.PGLITE_THREAD): boolean {
+  return value !== "0";
+}
+
 type GlobalWithDb = typeof globalThis & { __atriumDb?: Promise<DbHandle> };
 const g = globalThis as GlobalWithDb;
 
 /** The process-wide database. On PGlite this process is the only one that may open the directory. */
 export function getDbHandle(): Promise<DbHandle> {
   g.__atriumDb ??= (async () => {
-    const handle = await openDatabase();
+    const handle = await openDatabase({ thread: pgliteThread() });
     // Only one process may open a PGlite directory, so the server applies pending migrations itself;
     // on PostgreSQL they are applied by `npm run db:migrate` before deploys.
     if (handle.kind === "pglite") await migrateDatabase(handle);

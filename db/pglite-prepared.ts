@@ -55,6 +55,9 @@ const UNKNOWN_STATEMENT = "26000";
  * which db/pglite-turns.ts queues like every other statement, so it never runs inside another caller's transaction.
  */
 export async function queryPrepared<T>(pg: PGlite, text: string, params: (string | null)[]): Promise<T[]> {
+  // PGlite on a thread of its own (./pglite-worker.ts) runs the same steps there, in one message.
+  const threaded = pg as PGlite & { queryPreparedInThread?: <R>(text: string, values: (string | null)[]) => Promise<R[]> };
+  if (threaded.queryPreparedInThread) return threaded.queryPreparedInThread<T>(text, params);
   try {
     return await pg.runExclusive(() => run<T>(pg, text, params));
   } catch (e) {

@@ -12,7 +12,7 @@
 // in the same statement stored counts as its duplicate, as if it had come after), its hosts' assignments. If a
 // combined statement fails, every request in it is tried again alone, so one request's failure is never another's.
 // One organization per statement: the organization stays in every key it writes (Citus: one shard group).
-import { databaseKind, type DbOrTx } from "@/db";
+import { databaseKind, onPGliteThread, type DbOrTx } from "@/db";
 import type { InsertPart, InsertResult } from "./insert-events";
 
 export type StoredPart = {
@@ -35,7 +35,10 @@ export const MAX_COMBINED_EVENTS = 1_000;
  * (docs/benchmarks.md, "Group commit and a paced fold"); why was not settled.
  */
 function statementsAtOnce(db: DbOrTx): number {
-  return databaseKind(db) === "postgres" ? Number.POSITIVE_INFINITY : 1;
+  if (databaseKind(db) === "postgres") return Number.POSITIVE_INFINITY;
+  // PGlite on a thread of its own (db/pglite-worker.ts): one statement running there and the next sent behind it,
+  // so the thread goes on to it at once instead of waiting for this one to hear of the first's end and send it.
+  return onPGliteThread(db) ? 2 : 1;
 }
 
 type Store = (orgId: string, parts: InsertPart[]) => Promise<InsertResult>;
