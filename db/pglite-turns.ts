@@ -1,4 +1,5 @@
-// PGlite runs in the server's own thread: while a statement runs, nothing else does. Its own queue hands the next
+// PGlite opened in the caller's thread (tests, scripts, and the server with PGLITE_THREAD=0; the server otherwise
+// runs it on a thread of its own, ./pglite-worker.ts): while a statement runs, nothing else does. Its own queue hands the next
 // statement over in a microtask, so statements queued together run back to back and the event loop gets no turn
 // between them: a page whose shell is ready waits, unsent, until every query its streamed cards queued is done
 // (docs/benchmarks.md, "The organization home's first byte"). This queue takes statements one at a time, like
