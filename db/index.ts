@@ -76,7 +76,7 @@ export const CONNECT_TIMEOUT_SECONDS = 10;
 
 /**
  * The embedded database's shared buffers (PGLITE_SHARED_BUFFERS, default 512MB; PGlite's own is 128MB). PGlite reads
- * and writes the pages that miss them with synchronous file calls on the server's only thread: ingesting into the
+ * and writes the pages that miss them with synchronous file calls on the database's thread: ingesting into the
  * 1 M-event bench database (1.2 GB) at 128MB, those calls were 16 % of the thread; at 512MB, 6 %, and ingestion ran
  * 10-15 % faster (docs/benchmarks.md). The memory is taken as pages are first used, not at start.
  */
