@@ -3,7 +3,8 @@
 // statement's text and values, or a raw wire-protocol message (answered with the bytes, unparsed). Plain
 // JavaScript, loaded by Node from this file, outside the framework's bundles.
 import { parentPort, workerData } from "node:worker_threads";
-import { parse, PGlite, protocol } from "@electric-sql/pglite";
+import { PGlite } from "@electric-sql/pglite";
+import { queryPreparedHere, RAW_PARSERS } from "./pglite-prepared-run.mjs";
 
 /** Copies the chunks PGlite streamed (views of its memory, valid only during the call) into one transferable buffer. */
 function concat(chunks, length) {
@@ -23,46 +24,9 @@ function plain(e) {
   return out;
 }
 
-// Date and time types, and arrays of them and of numeric, as PostgreSQL's text: what drizzle's PGlite session and
-// ./pglite-prepared.ts ask for on every statement (their parsers are functions, which cannot cross to this thread).
-const asText = (value) => value;
-const PARSERS = Object.fromEntries([1114, 1184, 1186, 1082, 1231, 1115, 1185, 1187, 1182].map((oid) => [oid, asText]));
-
-/** Statements prepared under a name of their own (ingestion's, through ./pglite-prepared.ts), at most 16. */
-const prepared = new Map();
-let preparedNext = 0;
-const MAX_PREPARED = 16;
-
-/** A statement whose text repeats, as ./pglite-prepared.ts runs it in the caller's thread: parsed once, then Bind, Describe, Execute, Sync. */
-async function runPrepared(text, values) {
-  const S = protocol.serialize;
-  const send = (message) => pg.execProtocolStream(message, { syncToFs: false });
-  const messages = [];
-  try {
-    let name = prepared.get(text);
-    if (name === undefined) {
-      if (prepared.size >= MAX_PREPARED) {
-        const [oldText, oldName] = prepared.entries().next().value;
-        prepared.delete(oldText);
-        await send(S.close({ type: "S", name: oldName }));
-      }
-      name = `atrium_t${preparedNext++}`;
-      await send(S.parse({ name, text, types: [] }));
-      prepared.set(text, name);
-    }
-    messages.push(...(await send(S.bind({ statement: name, values }))));
-    messages.push(...(await send(S.describe({ type: "P" }))));
-    messages.push(...(await send(S.execute({}))));
-  } catch (e) {
-    // Closed under us (a DISCARD): made again on the next call.
-    if (e?.code === "26000") prepared.clear();
-    throw e;
-  } finally {
-    messages.push(...(await send(S.sync())));
-  }
-  const [result] = parse.parseResults(messages, pg.parsers, { rowMode: "object", parsers: PARSERS });
-  return result?.rows ?? [];
-}
+// Date and time types as PostgreSQL's text: what drizzle's PGlite session and ./pglite-prepared.ts ask for on every
+// statement (their parsers are functions, which cannot cross to this thread).
+const PARSERS = RAW_PARSERS;
 
 /** A result as it crosses the thread boundary. */
 const result = ({ blob: _blob, ...r }) => r;
@@ -99,7 +63,7 @@ async function handle({ id, op, message }) {
       const rs = await pg.exec(message.text, { parsers: PARSERS });
       parentPort.postMessage({ id, result: rs.map(result) });
     } else if (op === "prepared") {
-      parentPort.postMessage({ id, result: await pg.runExclusive(() => runPrepared(message.text, message.values)) });
+      parentPort.postMessage({ id, result: await queryPreparedHere(pg, message.text, message.values) });
     } else if (op === "protocol") {
       const chunks = [];
       let length = 0;
