@@ -216,6 +216,16 @@ export async function deleteEventsWithPrefix(handle: DbHandle, orgIds: string[],
  * release runner reads their figures while nothing changes: the bench's "ingest with guardrails" figure and
  * `bench/profile-ingest.ts --guarded`. Answers how many were guarded.
  */
+/** Clears what guardRollingCandidates set: no assignment of these organizations has a guardrail afterwards. */
+export async function unguardCandidates(handle: DbHandle, orgIds: string[]): Promise<void> {
+  await handle.db.execute(
+    sql`UPDATE assignments SET guardrail = NULL WHERE org_id IN (${sql.join(
+      orgIds.map((o) => sql`${o}`),
+      sql`, `,
+    )}) AND guardrail IS NOT NULL`,
+  );
+}
+
 export async function guardRollingCandidates(handle: DbHandle, orgIds: string[]): Promise<number> {
   const rows = await handle.db.execute(
     sql`UPDATE assignments SET guardrail = '{"maxErrorRate": 1, "minLaunches": 1, "windowMinutes": 1440}'::jsonb
