@@ -33,6 +33,29 @@ test.describe("as an admin", () => {
   });
 });
 
+// The usage card streams in behind the page (components/ui/streamed-card.tsx). Its placeholder has the card's shape and
+// height, so the links below do not move under the pointer when the figures arrive. Without JavaScript the placeholder
+// stays on the page (the streamed card arrives hidden, and a script swaps it in), so both are measured for certain.
+test.describe("the usage card's placeholder", () => {
+  for (const width of [1280, 390]) {
+    test(`is as tall as the card that replaces it, ${width} px wide`, async ({ browser }) => {
+      const heightOf = async (javaScriptEnabled: boolean, testId: string) => {
+        const ctx = await browser.newContext({ storageState: authFile("admin"), viewport: { width, height: 900 }, javaScriptEnabled });
+        const page = await ctx.newPage();
+        await page.goto("/o/demo");
+        const card = page.locator("section").filter({ has: page.getByTestId(testId) });
+        await expect(card).toBeVisible();
+        const box = await card.boundingBox();
+        await ctx.close();
+        return box!.height;
+      };
+      const placeholder = await heightOf(false, "overview-usage-loading");
+      const card = await heightOf(true, "overview-usage");
+      expect(Math.abs(placeholder - card), `placeholder ${placeholder} px, card ${card} px`).toBeLessThanOrEqual(6);
+    });
+  }
+});
+
 test.describe("as an analyst", () => {
   test.use({ storageState: authFile("analyst") });
 

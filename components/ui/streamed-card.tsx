@@ -17,12 +17,25 @@ async function AfterShell({ children }: { children: React.ReactNode }) {
 }
 
 /**
- * A card that streams in behind the rest of the page: a loading card with its title first, then what `children`
- * (async server components) render, started only after the shell's head start.
+ * A card that streams in behind the rest of the page: a loading card with its title and `skeleton` first (shaped
+ * and sized like the content, so nothing below it moves when that arrives), then what `children` (async server
+ * components) render, started only after the shell's head start.
  */
-export function StreamedCard({ title, testId, className, children }: { title: string; testId: string; className?: string; children: React.ReactNode }) {
+export function StreamedCard({
+  title,
+  testId,
+  className,
+  skeleton,
+  children,
+}: {
+  title: string;
+  testId: string;
+  className?: string;
+  skeleton: React.ReactNode;
+  children: React.ReactNode;
+}) {
   return (
-    <Suspense fallback={<LoadingCard title={title} testId={testId} className={className} />}>
+    <Suspense fallback={<LoadingCard title={title} testId={testId} className={className} skeleton={skeleton} />}>
       <AfterShell>{children}</AfterShell>
     </Suspense>
   );

@@ -12,6 +12,7 @@ import { addDays, utcDay } from "@/lib/analytics/dates";
 import type { Totals } from "@/lib/analytics/types";
 import { change, deltaTone, previousPeriod } from "@/components/analytics/range";
 import { Card, PageHeader, Stat } from "@/components/ui/layout";
+import { SkeletonLines, SkeletonStats } from "@/components/ui/skeleton";
 import { StreamedCard } from "@/components/ui/streamed-card";
 import { DateTime } from "@/components/ui/datetime";
 import { ActorName, ObjectRef, useAuditLabels } from "@/components/audit/entry-parts";
@@ -135,12 +136,12 @@ export default async function OverviewPage({ params }: { params: Promise<{ org: 
         <Stat label={t("yourRole")} value={tr(ctx.role)} hint={`${t("approved")}: ${n.versionsByStatus.approved ?? 0} · ${t("revoked")}: ${n.versionsByStatus.revoked ?? 0}`} />
       </div>
       {analytics && (
-        <StreamedCard title={t("usage.title", { days: USAGE_DAYS })} testId="overview-usage-loading" className="mt-6">
+        <StreamedCard title={t("usage.title", { days: USAGE_DAYS })} testId="overview-usage-loading" className="mt-6" skeleton={<SkeletonStats count={4} />}>
           <UsageCard ctx={ctx} org={org} />
         </StreamedCard>
       )}
       {analytics && (
-        <StreamedCard title={ti("title")} testId="overview-anomalies-loading" className="mt-6">
+        <StreamedCard title={ti("title")} testId="overview-anomalies-loading" className="mt-6" skeleton={<SkeletonLines lines={10} className="h-[244px] lg:h-[180px]" />}>
           <AnomaliesCard ctx={ctx} org={org} />
         </StreamedCard>
       )}

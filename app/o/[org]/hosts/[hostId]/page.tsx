@@ -1,4 +1,5 @@
 import { getFormatter, getTranslations } from "next-intl/server";
+import { SkeletonLines } from "@/components/ui/skeleton";
 import { StreamedCard } from "@/components/ui/streamed-card";
 import { Card } from "@/components/ui/layout";
 import { HostStatusBadge } from "@/components/hosts/platform-badges";
@@ -92,7 +93,7 @@ export default async function HostOverviewPage({ params }: { params: Promise<{ o
       {showRecommendations && (
         <div className="lg:col-span-2 lg:col-start-1 lg:row-start-2" data-testid="host-recommendations">
           {/* Read from the analytics rollups (the page's slowest reads): streamed in behind the rest of the page. */}
-          <StreamedCard title={trec("title")} testId="host-recommendations-loading">
+          <StreamedCard title={trec("title")} testId="host-recommendations-loading" skeleton={<SkeletonLines lines={13} className="h-[297px] lg:h-[169px]" />}>
             <Recommendations ctx={ctx} org={org} hostId={host.id} />
           </StreamedCard>
         </div>

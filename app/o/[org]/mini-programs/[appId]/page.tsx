@@ -11,6 +11,7 @@ import { VersionStatusBadge } from "@/components/mini-programs/status-badge";
 import { orNotFound } from "../page-helpers";
 import { CollaboratorsPanel, EditMiniProgram, UploadPanel } from "./detail-client";
 import { WhereItRuns } from "@/components/assignments/where-it-runs";
+import { SkeletonLines } from "@/components/ui/skeleton";
 import { StreamedCard } from "@/components/ui/streamed-card";
 import { ScopedAnalytics } from "@/components/analytics/scoped-analytics";
 import type { Metadata } from "next";
@@ -114,7 +115,7 @@ export default async function MiniProgramPage({ params, searchParams }: { params
             upload and the versions: on PGlite, where statements run one at a time on the server's thread, they were
             half of the page's statements before its first byte (docs/benchmarks.md). */}
         {canWrite && !archived && (
-          <StreamedCard title={tl("title")} testId="listing-loading">
+          <StreamedCard title={tl("title")} testId="listing-loading" skeleton={<SkeletonLines lines={22} className="h-[512px] lg:h-[424px]" />}>
             <Listing ctx={ctx} org={org} appId={mp.appId} name={mp.name} />
           </StreamedCard>
         )}
@@ -164,11 +165,11 @@ export default async function MiniProgramPage({ params, searchParams }: { params
           )}
         </section>
 
-        <StreamedCard title={t("collaborators.title")} testId="collaborators-loading">
+        <StreamedCard title={t("collaborators.title")} testId="collaborators-loading" skeleton={<SkeletonLines lines={12} className="h-[274px] lg:h-[170px]" />}>
           <Collaborators ctx={ctx} org={org} appId={mp.appId} canManage={canManage} />
         </StreamedCard>
 
-        <StreamedCard title={ta("whereItRuns.title")} testId="where-it-runs-loading">
+        <StreamedCard title={ta("whereItRuns.title")} testId="where-it-runs-loading" skeleton={<SkeletonLines lines={24} className="h-[553px] lg:h-[390px]" />}>
           <WhereItRuns ctx={ctx} org={org} appId={mp.appId} />
         </StreamedCard>
 
