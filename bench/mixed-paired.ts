@@ -1,5 +1,5 @@
 // tsx bench/mixed-paired.ts --url URL [--settings "ANALYTICS_SET_CACHE_MB=0;ANALYTICS_SET_CACHE_MB=64"] [--rounds 2]
-// [--rate EVENTS_PER_S | --own-rate] [--runs 20] [--soak 20] [--port 3400]: the mixed figure (the overview while ingest runs)
+// (or --pglite-dir DIR) [--rate EVENTS_PER_S | --own-rate] [--runs 20] [--soak 20] [--port 3400]: the mixed figure (the overview while ingest runs)
 // measured for several server settings (environment variables, `;` between settings, spaces between variables; `@DIR`
 // serves another checkout's build, say an earlier commit's, from a worktree) on one database a full-scale `npm run bench` prepared (BENCH_PREPARE_ONLY=1 BENCH_KEEP_PG=1 BENCH_DB=postgres), so that
 // one setting is compared with another under the same ingestion, not across runs on a machine that moves.
@@ -21,6 +21,7 @@ import { round, summarize } from "./lib/stats";
 const { values: a } = parseArgs({
   options: {
     url: { type: "string" },
+    "pglite-dir": { type: "string" },
     settings: { type: "string", default: "ANALYTICS_SET_CACHE_MB=0;ANALYTICS_SET_CACHE_MB=64" },
     rounds: { type: "string", default: "2" },
     rate: { type: "string" },
@@ -31,7 +32,11 @@ const { values: a } = parseArgs({
     port: { type: "string", default: "3400" },
   },
 });
-if (!a.url) throw new Error("--url: the database a full-scale bench prepared (BENCH_PREPARE_ONLY=1 BENCH_KEEP_PG=1)");
+if (!a.url && !a["pglite-dir"]) {
+  throw new Error("--url or --pglite-dir: the database a full-scale bench prepared (BENCH_PREPARE_ONLY=1, and BENCH_KEEP_PG=1 for PostgreSQL)");
+}
+// PGlite's directory is opened by the server alone: run nothing else on it meanwhile.
+const database = a["pglite-dir"] ? { PGLITE_DIR: path.resolve(a["pglite-dir"]) } : { DATABASE_URL: a.url! };
 const ROOT = path.resolve(import.meta.dirname, "..");
 const ds = buildDataset(SEED, Number(a.events));
 const token = `${API_TOKEN_PREFIX}${ds.orgs[0]!.slug}`;
@@ -47,7 +52,7 @@ async function serve(setting: string): Promise<Server> {
   const server = await startServer({
     cwd: dirOf(setting),
     port: Number(a.port),
-    env: { AUTH_SECRET: BENCH_AUTH_SECRET, SDK_RATE_LIMIT_PER_SECOND: "0", RELEASE_TICK_MS: "1000", DATABASE_URL: a.url, ...envOf(setting) },
+    env: { AUTH_SECRET: BENCH_AUTH_SECRET, SDK_RATE_LIMIT_PER_SECOND: "0", RELEASE_TICK_MS: "1000", ...database, ...envOf(setting) },
     logFile: path.join(ROOT, ".data/bench/server-mixed-paired.log"),
   });
   await waitForQuiet();

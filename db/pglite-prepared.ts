@@ -32,9 +32,10 @@ export function textParams(params: readonly unknown[]): (string | null)[] | unde
  * Goes through runExclusive, which db/pglite-turns.ts queues like every other statement, so it never runs inside
  * another caller's transaction.
  */
-export async function queryPrepared<T>(pg: PGlite, text: string, params: (string | null)[]): Promise<T[]> {
-  // PGlite on a thread of its own (./pglite-worker.ts) runs the same steps there, in one message.
-  const threaded = pg as PGlite & { queryPreparedInThread?: <R>(text: string, values: (string | null)[]) => Promise<R[]> };
-  if (threaded.queryPreparedInThread) return threaded.queryPreparedInThread<T>(text, params);
+export async function queryPrepared<T>(pg: PGlite, text: string, params: (string | null)[], { background = false } = {}): Promise<T[]> {
+  // PGlite on a thread of its own (./pglite-worker.ts) runs the same steps there, in one message; `background` lets
+  // the console's statements sent after it run first.
+  const threaded = pg as PGlite & { queryPreparedInThread?: <R>(text: string, values: (string | null)[], background?: boolean) => Promise<R[]> };
+  if (threaded.queryPreparedInThread) return threaded.queryPreparedInThread<T>(text, params, background);
   return queryPreparedHere<T>(pg, text, params);
 }

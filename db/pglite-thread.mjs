@@ -2,7 +2,7 @@
 // the server's thread sends it, one message a statement: a query or an exec with its parameters, a prepared
 // statement's text and values, or a raw wire-protocol message (answered with the bytes, unparsed). Plain
 // JavaScript, loaded by Node from this file, outside the framework's bundles.
-import { parentPort, workerData } from "node:worker_threads";
+import { parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
 import { PGlite } from "@electric-sql/pglite";
 import { queryPreparedHere, RAW_PARSERS } from "./pglite-prepared-run.mjs";
 
@@ -39,18 +39,42 @@ try {
   parentPort.postMessage({ ready: false, error: plain(e) });
 }
 
-// One message at a time, in the order they came: the client sends a statement without waiting for the one before
-// it to end (so this thread goes from one to the next without waiting for the other), and relies on that order
-// for its transactions.
+// One message at a time. The client sends a statement without waiting for the one before it to end (so this thread
+// goes from one to the next without waiting for the other), and relies on their order for its transactions: a
+// message runs after every one sent before it ("seq"), except that a statement of its own ("fg": a page's, a
+// dashboard's) runs before statements of their own sent earlier in the background ("bg": event ingestion's, up to a
+// thousand events each), up to MAX_OVERTAKES in a row, and never passes any other message.
+const FOREGROUND_FIRST = process.env.PGLITE_FOREGROUND_FIRST !== "0";
+const MAX_OVERTAKES = 16;
 const queue = [];
+let overtaken = 0;
 let draining = false;
 parentPort.on("message", (m) => {
   queue.push(m);
   if (!draining) void drain();
 });
+function next() {
+  if (FOREGROUND_FIRST && queue[0].order === "bg" && overtaken < MAX_OVERTAKES) {
+    for (let i = 1; i < queue.length; i++) {
+      const m = queue[i];
+      if (m.order === "fg") {
+        overtaken++;
+        return queue.splice(i, 1)[0];
+      }
+      if (m.order !== "bg") break;
+    }
+  }
+  overtaken = 0;
+  return queue.shift();
+}
+// Messages that came while a statement ran wait in the port until the event loop's next turn; taken here first, so
+// the choice of the next message sees them all.
+function receive() {
+  for (let m = receiveMessageOnPort(parentPort); m; m = receiveMessageOnPort(parentPort)) queue.push(m.message);
+}
 async function drain() {
   draining = true;
-  for (let m = queue.shift(); m; m = queue.shift()) await handle(m);
+  for (receive(); queue.length > 0; receive()) await handle(next());
   draining = false;
 }
 

@@ -73,6 +73,42 @@ describe.skipIf(!!process.env.TEST_DATABASE_URL)("PGlite on its own thread", () 
     }
   });
 
+  it("runs a page's statement before ingestion's sent earlier, never ahead of a transaction, and ingestion's in the end", async () => {
+    const pg = pgliteDatabase((handle.db as unknown as { $client: unknown }).$client)!;
+    const done: string[] = [];
+    const track = <T>(name: string, p: Promise<T>) => p.then(() => void done.push(name));
+    // The first background statement is running when the others arrive; the second waits in the queue.
+    const bg = (name: string) => track(name, queryPrepared(pg, `SELECT pg_sleep(0.15), $1::text AS n`, [name], { background: true }));
+    const running = () => new Promise((resolve) => setTimeout(resolve, 50));
+    const first = bg("bg1");
+    await running();
+    const second = bg("bg2");
+    const page = track("page", handle.db.execute(sql`SELECT 1`));
+    await Promise.all([first, second, page]);
+    // Sent after the second, done before it (and after the first, unless the first had not started when it came).
+    expect(done.indexOf("page")).toBeLessThan(done.indexOf("bg2"));
+
+    // A transaction's statements run in the order sent: a background statement sent before it stays before it.
+    done.length = 0;
+    const ahead = bg("bg1");
+    await running();
+    const before = bg("bg");
+    const tx = track("tx", handle.db.transaction(async (t) => void (await t.execute(sql`SELECT 1`))));
+    await Promise.all([ahead, before, tx]);
+    expect(done).toEqual(["bg1", "bg", "tx"]);
+
+    // Overtaken at most 16 times in a row: a stream of pages does not starve ingestion.
+    done.length = 0;
+    const busy = bg("bg1");
+    await running();
+    const waiting = bg("bg2");
+    const pages = Array.from({ length: 40 }, (_, i) => track(`page${i}`, handle.db.execute(sql`SELECT ${i}::int`)));
+    await Promise.all([busy, waiting, ...pages]);
+    // After 16 pages (33rd, behind 16 more, if the first had not started either): not last, as without the bound.
+    expect(done.indexOf("bg2")).toBeGreaterThanOrEqual(17);
+    expect(done.indexOf("bg2")).toBeLessThanOrEqual(33);
+  });
+
   it("leaves the caller's thread free while a statement runs", async () => {
     let ticks = 0;
     const timer = setInterval(() => ticks++, 10);

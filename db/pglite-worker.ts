@@ -13,6 +13,12 @@ import { messages, Mutex, PGlite, protocol, TransactionAbortedError, type ExecPr
 type BackendMessage = ExecProtocolResult["messages"][number];
 
 type Op = "query" | "exec" | "prepared" | "protocol" | "sync" | "close";
+/**
+ * Where a message may run (./pglite-thread.mjs): "seq" in the order sent (a transaction's statements, a caller's
+ * exclusive sequence, the rest); "fg" a statement of its own, ahead of "bg" statements of their own sent before it
+ * (independent autocommit statements: their order is their callers' race anyway), never ahead of a "seq" message.
+ */
+type Order = "seq" | "fg" | "bg";
 type WorkerOptions = { dataDir?: string; startParams?: string[] };
 type Reply = { id: number; data?: Uint8Array; result?: unknown; error?: { message: string } & Record<string, unknown> };
 type Pending = { resolve: (reply: Reply) => void; reject: (e: Error) => void };
@@ -70,7 +76,7 @@ class ThreadedPGlite extends BasePGlite {
     this.#worker.on("exit", (code) => fail(new Error(`the PGlite thread exited (${code})`)));
   }
 
-  #call(op: Op, message?: unknown): Promise<Reply> {
+  #call(op: Op, message?: unknown, order: Order = "seq"): Promise<Reply> {
     if (this.#failed) return Promise.reject(this.#failed);
     const id = this.#next++;
     return new Promise((resolve, reject) => {
@@ -81,8 +87,8 @@ class ThreadedPGlite extends BasePGlite {
       // A copy the thread may own: the caller's message may be a view of a larger buffer it keeps using.
       if (message instanceof Uint8Array) {
         const own = message.slice();
-        this.#worker.postMessage({ id, op, message: own }, [own.buffer]);
-      } else this.#worker.postMessage({ id, op, message });
+        this.#worker.postMessage({ id, op, order, message: own }, [own.buffer]);
+      } else this.#worker.postMessage({ id, op, order, message });
     });
   }
 
@@ -90,12 +96,12 @@ class ThreadedPGlite extends BasePGlite {
   // Execute, Sync), each of which would be a round trip to the thread and back, the thread idle meanwhile; the
   // thread runs PGlite's query() itself instead. The options' parsers are the ones every caller here passes
   // (drizzle's: date and time types as text), which the thread applies; its rows come back by structured clone.
-  async #query<T>(text: string, params: unknown[] | undefined, options?: QueryOptions): Promise<Results<T>> {
+  async #query<T>(text: string, params: unknown[] | undefined, options?: QueryOptions, order: Order = "seq"): Promise<Results<T>> {
     if (options?.blob) throw new Error("COPY with a blob is not available on the PGlite thread");
-    return (await this.#call("query", { text, params: params ?? [], rowMode: options?.rowMode })).result as Results<T>;
+    return (await this.#call("query", { text, params: params ?? [], rowMode: options?.rowMode }, order)).result as Results<T>;
   }
-  async #exec(text: string): Promise<Results[]> {
-    return (await this.#call("exec", { text })).result as Results[];
+  async #exec(text: string, order: Order = "seq"): Promise<Results[]> {
+    return (await this.#call("exec", { text }, order)).result as Results[];
   }
 
   /**
@@ -110,12 +116,12 @@ class ThreadedPGlite extends BasePGlite {
   }
 
   override query<T>(text: string, params?: unknown[], options?: QueryOptions): Promise<Results<T>> {
-    return this.#alone(() => this.#query<T>(text, params, options));
+    return this.#alone(() => this.#query<T>(text, params, options, "fg"));
   }
 
   override exec(text: string, options?: QueryOptions): Promise<Results[]> {
     if (options?.blob) return Promise.reject(new Error("COPY with a blob is not available on the PGlite thread"));
-    return this.#alone(() => this.#exec(text));
+    return this.#alone(() => this.#exec(text, "fg"));
   }
 
   /** As PGlite's own transaction(): BEGIN, the callback's statements, COMMIT (or ROLLBACK on a throw), others waiting. */
@@ -169,9 +175,12 @@ class ThreadedPGlite extends BasePGlite {
     return this.#transactionMutex.runExclusive(fn);
   }
 
-  /** What ./pglite-prepared.ts runs: the statement prepared under a name of its own, in the thread. */
-  async queryPreparedInThread<T>(text: string, values: (string | null)[]): Promise<T[]> {
-    return (await this.#alone(() => this.#call("prepared", { text, values }))).result as T[];
+  /**
+   * What ./pglite-prepared.ts runs: the statement prepared under a name of its own, in the thread. `background`:
+   * statements of their own sent later (a page's, a dashboard's) run before it (event ingestion's).
+   */
+  async queryPreparedInThread<T>(text: string, values: (string | null)[], background = false): Promise<T[]> {
+    return (await this.#alone(() => this.#call("prepared", { text, values }, background ? "bg" : "fg"))).result as T[];
   }
 
   async execProtocolRaw(message: Uint8Array): Promise<Uint8Array> {

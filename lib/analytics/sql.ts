@@ -24,9 +24,10 @@ export async function selectRows<T>(db: DbOrTx, query: SQL): Promise<T[]> {
  * prepared statements across transactions (PgBouncer in transaction mode before 1.21). On PGlite it is a named
  * statement of the database (db/pglite-prepared.ts: 10.6-10.9 ms against 12.2-13.6 ms a batch of ingestion on the
  * 1 M-event bench database); inside a transaction there, or with parameters other than text, numbers and booleans,
- * it is selectRows.
+ * it is selectRows. `background` (event ingestion): on PGlite's own thread, the console's statements sent after it run
+ * first (db/pglite-thread.mjs).
  */
-export async function selectRowsPrepared<T>(db: DbOrTx, query: SQL): Promise<T[]> {
+export async function selectRowsPrepared<T>(db: DbOrTx, query: SQL, { background = false }: { background?: boolean } = {}): Promise<T[]> {
   const dialect = (db as unknown as { dialect?: { sqlToQuery(q: SQL): { sql: string; params: unknown[] } } }).dialect;
   if (!dialect || process.env.DATABASE_PREPARED_STATEMENTS === "0") return selectRows<T>(db, query);
   const client = sessionClient(db);
@@ -36,7 +37,7 @@ export async function selectRowsPrepared<T>(db: DbOrTx, query: SQL): Promise<T[]
   const q = dialect.sqlToQuery(query);
   if (postgresJs) return (await postgresJs.unsafe(q.sql, q.params, { prepare: true })) as T[];
   const params = textParams(q.params);
-  return params ? queryPrepared<T>(pglite!, q.sql, params) : selectRows<T>(db, query);
+  return params ? queryPrepared<T>(pglite!, q.sql, params, { background }) : selectRows<T>(db, query);
 }
 
 /** Which organization and which of its mini-programs a query may read. */

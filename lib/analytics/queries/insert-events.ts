@@ -141,6 +141,8 @@ export async function insertEvents(db: DbOrTx, orgId: string, parts: InsertPart[
     SELECT (SELECT coalesce(json_object_agg(r, n), '{}'::json) FROM (SELECT r, count(*) AS n FROM fresh GROUP BY r) c)::text AS inserted,
       (SELECT coalesce(json_agg(json_build_array(host_id, app_id)), '[]'::json) FROM assigned)::text AS assigned,
       (SELECT count(*) FROM users)::int AS new_user_days`,
+    // A page or a dashboard waiting on PGlite's thread goes first: a combined batch can take tens of milliseconds.
+    { background: true },
   );
   const row = rows[0];
   if (!row) return result;
