@@ -20,6 +20,7 @@ import {
   versions,
 } from "@/db/schema";
 import { rebuildRollups } from "@/lib/analytics/queries/rebuild-rollups";
+import { list } from "@/lib/analytics/sql";
 import { encryptSecret } from "@/lib/crypto/secrets";
 import { sha256Hex } from "@/lib/crypto/hash";
 import { newId } from "@/lib/ids";
@@ -202,13 +203,14 @@ export async function analyze(handle: DbHandle): Promise<void> {
   await handle.db.execute(sql.raw("ANALYZE"));
 }
 
+/** How many rows a statement with RETURNING answered, on either driver. */
+function rowCount(rows: unknown): number {
+  return Array.isArray(rows) ? rows.length : ((rows as { rows?: unknown[] }).rows?.length ?? 0);
+}
+
 /** Deletes the given events again (the COPY baseline's rows, before the same rows are sent over HTTP). */
 export async function deleteEventsWithPrefix(handle: DbHandle, orgIds: string[], idPrefix: string): Promise<number> {
-  const rows = await handle.db.execute(sql`DELETE FROM events WHERE org_id IN (${sql.join(
-    orgIds.map((o) => sql`${o}`),
-    sql`, `,
-  )}) AND id LIKE ${idPrefix + "%"} RETURNING 1`);
-  return Array.isArray(rows) ? rows.length : ((rows as { rows?: unknown[] }).rows?.length ?? 0);
+  return rowCount(await handle.db.execute(sql`DELETE FROM events WHERE org_id IN (${list(orgIds)}) AND id LIKE ${idPrefix + "%"} RETURNING 1`));
 }
 
 /**
@@ -216,23 +218,16 @@ export async function deleteEventsWithPrefix(handle: DbHandle, orgIds: string[],
  * release runner reads their figures while nothing changes: the bench's "ingest with guardrails" figure and
  * `bench/profile-ingest.ts --guarded`. Answers how many were guarded.
  */
-/** Clears what guardRollingCandidates set: no assignment of these organizations has a guardrail afterwards. */
-export async function unguardCandidates(handle: DbHandle, orgIds: string[]): Promise<void> {
-  await handle.db.execute(
-    sql`UPDATE assignments SET guardrail = NULL WHERE org_id IN (${sql.join(
-      orgIds.map((o) => sql`${o}`),
-      sql`, `,
-    )}) AND guardrail IS NOT NULL`,
+export async function guardRollingCandidates(handle: DbHandle, orgIds: string[]): Promise<number> {
+  return rowCount(
+    await handle.db.execute(
+      sql`UPDATE assignments SET guardrail = '{"maxErrorRate": 1, "minLaunches": 1, "windowMinutes": 1440}'::jsonb
+          WHERE org_id IN (${list(orgIds)}) AND candidate_version_id IS NOT NULL RETURNING id`,
+    ),
   );
 }
 
-export async function guardRollingCandidates(handle: DbHandle, orgIds: string[]): Promise<number> {
-  const rows = await handle.db.execute(
-    sql`UPDATE assignments SET guardrail = '{"maxErrorRate": 1, "minLaunches": 1, "windowMinutes": 1440}'::jsonb
-        WHERE org_id IN (${sql.join(
-          orgIds.map((o) => sql`${o}`),
-          sql`, `,
-        )}) AND candidate_version_id IS NOT NULL RETURNING id`,
-  );
-  return Array.isArray(rows) ? rows.length : ((rows as { rows?: unknown[] }).rows?.length ?? 0);
+/** Clears what guardRollingCandidates set: no assignment of these organizations has a guardrail afterwards. */
+export async function unguardCandidates(handle: DbHandle, orgIds: string[]): Promise<void> {
+  await handle.db.execute(sql`UPDATE assignments SET guardrail = NULL WHERE org_id IN (${list(orgIds)}) AND guardrail IS NOT NULL`);
 }
