@@ -7,7 +7,7 @@ export function SkeletonBar({ className = "" }: { className?: string }) {
 }
 
 /**
- * A grid of figures as components/ui's stat cards lay them out inside a card: a label (text-xs), a value (text-xl)
+ * A grid of figures as the organization home's usage card lays them out: a label (text-xs), a value (text-xl)
  * and a line under it (text-xs, two lines on a narrow screen where it wraps), two columns, four from lg up.
  */
 export function SkeletonStats({ count = 4 }: { count?: number }) {
